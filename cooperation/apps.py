@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CooperationConfig(AppConfig):
+    name = "cooperation"
+    verbose_name = _("Cooperation")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from cooperation.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate)

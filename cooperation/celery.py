@@ -1,0 +1,35 @@
+"""The Celery application: an embedded filesystem broker by default, Redis or RabbitMQ in production."""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
+
+app = Celery("kerjasama")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _prepare_filesystem_broker() -> None:
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+_prepare_filesystem_broker()
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _schedule_periodic_tasks(sender, **kwargs) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        "programme-updates-digest": {
+            "task": "programs.tasks.send_programme_updates_digest",
+            "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),
+        },
+    }

@@ -1,0 +1,15 @@
+from cooperation.roles import Perm
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {}
+    return {
+        "nav": {
+            "workspace": user.has_perm(Perm.ACCESS_WORKSPACE),
+            "portal": user.has_perm(Perm.ACCESS_PORTAL),
+            "dashboard": user.has_perm(Perm.VIEW_DASHBOARD),
+            "admin": user.is_staff,
+        }
+    }

@@ -1,0 +1,45 @@
+"""Cross-cutting models: timestamps, and the holder of role-level permissions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Access(models.Model):
+    """No table: carries the permissions that belong to a role rather than to one model."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("access_workspace", _("Can use the officer workspace")),
+            ("access_portal", _("Can use the partner portal")),
+            ("view_dashboard", _("Can see the manager dashboard")),
+            ("view_history", _("Can see the change history of records")),
+            ("export_data", _("Can export data")),
+        ]
+
+
+def assign_fields(instance: models.Model, fields, data: dict) -> list[str]:
+    """Set the given fields from ``data`` and return the names of those that changed."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    changed = []
+    for field in fields:
+        if field not in data:
+            continue
+        try:
+            current = getattr(instance, field)
+        except ObjectDoesNotExist:  # a required relation not set yet
+            current = None
+        if current != data[field]:
+            setattr(instance, field, data[field])
+            changed.append(field)
+    return changed

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.models import TimeStampedModel
+from cooperation.reference.codes import OrganisationType
+
+iati_identifier_validator = RegexValidator(
+    r"^[A-Z]{2}(-[A-Za-z0-9]+)+$",
+    _("Use an IATI organisation identifier such as XM-DAC-41114 or GB-COH-123456."),
+)
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    INDONESIAN = "id", _("Bahasa Indonesia")
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=2, choices=OrganisationType.choices)
+    country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[iati_identifier_validator],
+    )
+    website = models.URLField(_("website"), blank=True)
+    address = models.TextField(_("address"), max_length=1000, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~models.Q(iati_identifier=""),
+                name="organisation_iati_identifier_unique",
+                violation_error_message=_("Another partner already has this IATI identifier."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Contact(TimeStampedModel):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    receives_reminders = models.BooleanField(_("receives reminders"), default=False)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                name="contact_email_unique_per_organisation",
+                violation_error_message=_("This organisation already has a contact with this email."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Membership(TimeStampedModel):
+    """Links a user account to the partner organisation they work for."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="membership_unique",
+                violation_error_message=_("This user is already a member of this organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"

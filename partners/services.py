@@ -1,0 +1,70 @@
+"""Every write to partner organisations, their contacts and memberships."""
+
+from django.db import transaction
+
+from cooperation.access import require_perm
+from cooperation.models import assign_fields
+from cooperation.roles import Perm
+from partners.models import Contact, Membership, Organisation
+
+ORGANISATION_FIELDS = ("name", "acronym", "kind", "country", "iati_identifier", "website", "address", "is_active")
+CONTACT_FIELDS = ("name", "email", "phone", "position", "receives_reminders", "preferred_language", "is_active")
+
+
+@transaction.atomic
+def organisation_create(*, created_by, **data) -> Organisation:
+    require_perm(created_by, Perm.ADD_ORGANISATION)
+    organisation = Organisation()
+    assign_fields(organisation, ORGANISATION_FIELDS, data)
+    organisation._history_user = created_by
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, updated_by, **data) -> Organisation:
+    require_perm(updated_by, Perm.CHANGE_ORGANISATION)
+    changed = assign_fields(organisation, ORGANISATION_FIELDS, data)
+    if changed:
+        organisation._history_user = updated_by
+        organisation.full_clean()
+        organisation.save(update_fields=[*changed, "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def contact_create(*, organisation: Organisation, created_by, **data) -> Contact:
+    require_perm(created_by, Perm.ADD_CONTACT)
+    contact = Contact(organisation=organisation)
+    assign_fields(contact, CONTACT_FIELDS, data)
+    contact._history_user = created_by
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, updated_by, **data) -> Contact:
+    require_perm(updated_by, Perm.CHANGE_CONTACT)
+    changed = assign_fields(contact, CONTACT_FIELDS, data)
+    if changed:
+        contact._history_user = updated_by
+        contact.full_clean()
+        contact.save(update_fields=[*changed, "updated_at"])
+    return contact
+
+
+@transaction.atomic
+def membership_create(*, user, organisation: Organisation, created_by) -> Membership:
+    """Give a user access to the partner portal as staff of ``organisation``."""
+    from django.contrib.auth.models import Group
+
+    from cooperation.roles import Role
+
+    require_perm(created_by, Perm.ADD_MEMBERSHIP)
+    membership = Membership(user=user, organisation=organisation)
+    membership.full_clean()
+    membership.save()
+    user.groups.add(Group.objects.get(name=Role.PARTNER.value))
+    return membership

@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.models import TimeStampedModel
+from cooperation.reference.codes import ActivityStatus, OrganisationRole
+
+MONEY_DIGITS = {"max_digits": 18, "decimal_places": 4}
+
+programme_code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9./-]{1,39}$",
+    _("Use 2 to 40 capital letters, digits, dots, slashes or hyphens, e.g. KSM-2026-001."),
+)
+
+
+class CooperationForm(models.TextChoices):
+    FINANCIAL = "financial", _("Financial")
+    TECHNICAL = "technical", _("Technical")
+    CULTURAL = "cultural", _("Cultural")
+    IN_KIND = "in_kind", _("In-kind")
+
+
+class Objective(models.TextChoices):
+    HUMANITARIAN_AID = "humanitarian_aid", _("Humanitarian aid")
+    DEVELOPMENT = "development", _("Economic and social development")
+    ANTI_DISCRIMINATION = "anti_discrimination", _("Protection against discrimination")
+    PEACE = "peace", _("Peace")
+    HUMAN_RIGHTS = "human_rights", _("Human rights")
+    DEMOCRACY = "democracy", _("Democracy")
+    FREE_EXPRESSION = "free_expression", _("Free expression")
+
+
+FORM_FIELDS = {
+    CooperationForm.FINANCIAL: "is_financial",
+    CooperationForm.TECHNICAL: "is_technical",
+    CooperationForm.CULTURAL: "is_cultural",
+    CooperationForm.IN_KIND: "is_in_kind",
+}
+
+
+class Programme(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[programme_code_validator])
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    # One flag per cooperation form: filters and dashboards stay plain SQL, and the
+    # database itself refuses a programme with no form at all.
+    is_financial = models.BooleanField(_("financial"), default=False)
+    is_technical = models.BooleanField(_("technical"), default=False)
+    is_cultural = models.BooleanField(_("cultural"), default=False)
+    is_in_kind = models.BooleanField(_("in-kind"), default=False)
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=ActivityStatus.choices, default=ActivityStatus.PIPELINE
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    recipient_countries = models.ManyToManyField(
+        "reference.Country", related_name="programmes", blank=True, verbose_name=_("recipient countries")
+    )
+    sectors = models.ManyToManyField(
+        "reference.Sector", related_name="programmes", blank=True, verbose_name=_("DAC sectors")
+    )
+    budget_amount = models.DecimalField(
+        _("budget"), **MONEY_DIGITS, default=0, validators=[MinValueValidator(0)]
+    )
+    budget_currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("budget currency")
+    )
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_programmes",
+        verbose_name=_("responsible officer"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    partners = models.ManyToManyField(
+        "partners.Organisation", through="Participation", related_name="programmes", verbose_name=_("partners")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[recipient_countries, sectors])
+
+    class Meta:
+        ordering = ["-created_at", "code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        permissions = [("view_all_programmes", _("Can see every programme, not only their organisation's"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_financial=True) | Q(is_technical=True) | Q(is_cultural=True) | Q(is_in_kind=True),
+                name="programme_has_a_form",
+                violation_error_message=_("Choose at least one form of cooperation."),
+            ),
+            models.CheckConstraint(condition=Q(budget_amount__gte=0), name="programme_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gte=F("planned_start")),
+                name="programme_planned_end_after_start",
+                violation_error_message=_("The planned end cannot be before the planned start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True) | Q(actual_end__gte=F("actual_start")),
+                name="programme_actual_end_after_start",
+                violation_error_message=_("The actual end cannot be before the actual start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+    @property
+    def forms(self) -> list[str]:
+        return [form for form, field in FORM_FIELDS.items() if getattr(self, field)]
+
+    def get_forms_display(self) -> list[str]:
+        return [CooperationForm(form).label for form in self.forms]
+
+    def has_form(self, form: CooperationForm) -> bool:
+        return getattr(self, FORM_FIELDS[form])
+
+
+class ProgrammeObjective(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="objectives")
+    objective = models.CharField(_("objective"), max_length=30, choices=Objective.choices)
+
+    class Meta:
+        ordering = ["objective"]
+        verbose_name = _("programme objective")
+        verbose_name_plural = _("programme objectives")
+        constraints = [models.UniqueConstraint(fields=["programme", "objective"], name="programme_objective_unique")]
+
+    def __str__(self) -> str:
+        return self.get_objective_display()
+
+
+class Participation(TimeStampedModel):
+    """A partner organisation taking part in a programme, in one IATI organisation role."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="participations", verbose_name=_("programme")
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation", on_delete=models.PROTECT, related_name="participations", verbose_name=_("partner")
+    )
+    role = models.PositiveSmallIntegerField(_("role"), choices=OrganisationRole.choices)
+    committed_amount = models.DecimalField(
+        _("committed amount"), **MONEY_DIGITS, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation"],
+                name="participation_one_role_per_partner",
+                violation_error_message=_("This partner already takes part in the programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_amount__isnull=True) | Q(committed_amount__gte=0),
+                name="participation_committed_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.get_role_display()}"
+
+
+class ProgrammeUpdate(models.Model):
+    """A dated progress note on a programme, by an officer or a partner's user."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="updates", verbose_name=_("programme")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="programme_updates", verbose_name=_("author")
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programme_updates",
+        verbose_name=_("on behalf of"),
+    )
+    reported_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("progress note"), max_length=5000)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    digested_at = models.DateTimeField(_("sent in a digest"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-reported_on", "-created_at"]
+        verbose_name = _("programme update")
+        verbose_name_plural = _("programme updates")
+        indexes = [models.Index(fields=["-created_at"], name="programmeupdate_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code}: {self.title}"

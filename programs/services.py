@@ -1,0 +1,152 @@
+"""Every write to programmes, their participants and progress updates."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cooperation.access import require_perm, sees_everything
+from cooperation.models import assign_fields
+from cooperation.money import check_minor_unit
+from cooperation.roles import Perm
+from programs.models import FORM_FIELDS, Participation, Programme, ProgrammeObjective, ProgrammeUpdate
+from programs.selectors import participating_organisation_ids
+
+PROGRAMME_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "budget_amount",
+    "budget_currency",
+    "responsible_officer",
+)
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    organisation: object
+    role: int
+    committed_amount: Decimal | None = None
+
+
+def _apply_fields(programme: Programme, data: dict) -> list[str]:
+    changed = assign_fields(programme, PROGRAMME_FIELDS, data)
+    if "forms" in data:
+        chosen = set(data["forms"])
+        for form, field in FORM_FIELDS.items():
+            if getattr(programme, field) != (form in chosen):
+                setattr(programme, field, form in chosen)
+                changed.append(field)
+    return changed
+
+
+def _validate_programme(programme: Programme) -> None:
+    programme.full_clean(exclude=["created_by"])
+    check_minor_unit(programme.budget_amount, programme.budget_currency, "budget_amount")
+
+
+def _set_relations(programme: Programme, data: dict) -> None:
+    if "recipient_countries" in data:
+        programme.recipient_countries.set(data["recipient_countries"])
+    if "sectors" in data:
+        programme.sectors.set(data["sectors"])
+    if "objectives" in data:
+        wanted = set(data["objectives"])
+        programme.objectives.exclude(objective__in=wanted).delete()
+        existing = set(programme.objectives.values_list("objective", flat=True))
+        ProgrammeObjective.objects.bulk_create(
+            [ProgrammeObjective(programme=programme, objective=o) for o in sorted(wanted - existing)]
+        )
+
+
+def _save_participants(programme: Programme, participants: Iterable[ParticipantInput], acting_user) -> None:
+    """Make the programme's participants exactly ``participants`` (one row per organisation)."""
+    rows = list(participants)
+    seen: set[int] = set()
+    for index, row in enumerate(rows):
+        if row.organisation.pk in seen:
+            raise ValidationError(
+                {"participants": _("%(partner)s is listed twice; give each partner one role.") % {"partner": row.organisation}}
+            )
+        seen.add(row.organisation.pk)
+        check_minor_unit(row.committed_amount, programme.budget_currency, "participants")
+    current = {p.organisation_id: p for p in programme.participations.all()}
+    for participation in current.values():
+        if participation.organisation_id not in seen:
+            participation._history_user = acting_user
+            participation.delete()
+    for row in rows:
+        participation = current.get(row.organisation.pk)
+        if participation is None:
+            participation = Participation(programme=programme, organisation=row.organisation)
+        elif participation.role == row.role and participation.committed_amount == row.committed_amount:
+            continue
+        participation.role = row.role
+        participation.committed_amount = row.committed_amount
+        participation._history_user = acting_user
+        participation.full_clean(exclude=["programme"])
+        participation.save()
+
+
+@transaction.atomic
+def programme_create(*, created_by, participants: Iterable[ParticipantInput] = (), **data) -> Programme:
+    require_perm(created_by, Perm.ADD_PROGRAMME)
+    programme = Programme(created_by=created_by)
+    _apply_fields(programme, data)
+    _validate_programme(programme)
+    programme._history_user = created_by
+    programme.save()
+    _set_relations(programme, data)
+    _save_participants(programme, participants, created_by)
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *, programme: Programme, updated_by, participants: Iterable[ParticipantInput] | None = None, **data
+) -> Programme:
+    require_perm(updated_by, Perm.CHANGE_PROGRAMME)
+    changed = _apply_fields(programme, data)
+    _validate_programme(programme)
+    programme._history_user = updated_by
+    if changed:
+        programme.save(update_fields=[*changed, "updated_at"])
+    _set_relations(programme, data)
+    if participants is not None:
+        _save_participants(programme, participants, updated_by)
+    return programme
+
+
+@transaction.atomic
+def programme_update_post(*, programme: Programme, author, reported_on, title: str, body: str) -> ProgrammeUpdate:
+    """Post a dated progress note; a partner user posts on behalf of their participating organisation."""
+    require_perm(author, Perm.ADD_PROGRAMME_UPDATE)
+    organisation_id = None
+    if not sees_everything(author):
+        organisation_ids = participating_organisation_ids(user=author, programme=programme)
+        if not organisation_ids:
+            raise PermissionDenied(_("Your organisation does not take part in this programme."))
+        organisation_id = organisation_ids[0]
+    update = ProgrammeUpdate(
+        programme=programme,
+        author=author,
+        organisation_id=organisation_id,
+        reported_on=reported_on,
+        title=title,
+        body=body,
+    )
+    update.full_clean()
+    update.save()
+    if organisation_id is not None and programme.responsible_officer_id:
+        from programs.tasks import notify_programme_update
+
+        transaction.on_commit(lambda: notify_programme_update.delay(update.pk))
+    return update

@@ -1,0 +1,67 @@
+import pytest
+
+from cooperation.roles import Role
+from tests.factories import MembershipFactory, OrganisationFactory, ParticipationFactory, ProgrammeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer", role=Role.OFFICER)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_superuser=True, is_staff=True, role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def partner_org(db):
+    return OrganisationFactory(name="Yayasan Air Bersih", acronym="YAB")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name="Pacific Relief Network", acronym="PRN")
+
+
+@pytest.fixture
+def partner_user(partner_org):
+    return MembershipFactory(user__username="partner", organisation=partner_org).user
+
+
+@pytest.fixture
+def other_partner_user(other_org):
+    return MembershipFactory(user__username="partner2", organisation=other_org).user
+
+
+@pytest.fixture
+def own_programme(partner_org):
+    """A programme the partner user's organisation takes part in."""
+    programme = ProgrammeFactory(code="OWN-001", title="Clean water for Nusa Tenggara")
+    ParticipationFactory(programme=programme, organisation=partner_org)
+    return programme
+
+
+@pytest.fixture
+def foreign_programme(other_org):
+    """A programme only the other organisation takes part in."""
+    programme = ProgrammeFactory(code="FOREIGN-001", title="Pacific cyclone relief")
+    ParticipationFactory(programme=programme, organisation=other_org)
+    return programme
