@@ -13,7 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("programmes/", include("programs.urls")),
-    path("portal/", include("programs.portal_urls")),
+    path("portal/", include("programs.portal.urls")),
     path("dashboard/", include("programs.reporting.urls")),
     path("api/v1/", include("cooperation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

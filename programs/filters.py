@@ -1,0 +1,69 @@
+"""Programme filters, shared by the list page and the API so both answer the same question."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.reference.codes import ActivityStatus
+from cooperation.reference.models import Country, Currency, Sector
+from partners.selectors import organisation_list
+from programs.models import FORM_FIELDS, CooperationForm, Objective, Programme
+
+
+def _visible_partners(request):
+    return organisation_list(user=request.user) if request else organisation_list(user=None)
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
+    form = django_filters.ChoiceFilter(choices=CooperationForm.choices, method="filter_form", label=_("Form"))
+    objective = django_filters.ChoiceFilter(
+        choices=Objective.choices, field_name="objectives__objective", distinct=True, label=_("Objective")
+    )
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        field_name="recipient_countries",
+        distinct=True,
+        label=_("Recipient country"),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="code", field_name="sectors", distinct=True, label=_("DAC sector")
+    )
+    partner = django_filters.ModelChoiceFilter(
+        queryset=_visible_partners, field_name="participations__organisation", distinct=True, label=_("Partner")
+    )
+    currency = django_filters.ModelChoiceFilter(
+        queryset=Currency.objects.all(), to_field_name="code", field_name="budget_currency", label=_("Currency")
+    )
+    starts_from = django_filters.DateFilter(field_name="planned_start", lookup_expr="gte", label=_("Starts on or after"))
+    starts_until = django_filters.DateFilter(field_name="planned_start", lookup_expr="lte", label=_("Starts on or before"))
+    ends_from = django_filters.DateFilter(field_name="planned_end", lookup_expr="gte", label=_("Ends on or after"))
+    ends_until = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("Ends on or before"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("title", "title"),
+            ("status", "status"),
+            ("planned_start", "planned_start"),
+            ("planned_end", "planned_end"),
+            ("budget_amount", "budget"),
+            ("created_at", "created"),
+        ),
+        field_labels={"budget_amount": _("Budget"), "created_at": _("Created")},
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["q", "status", "form", "objective", "country", "sector", "partner", "currency"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_form(self, queryset, name, value):
+        return queryset.filter(**{FORM_FIELDS[CooperationForm(value)]: True})
