@@ -1,8 +1,22 @@
+from itertools import groupby
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import ProgrammeUpdate
+from cooperation.money import quantize
+from cooperation.reference.codes import OrganisationRole
+from cooperation.reference.models import Country, Currency, Sector
+from partners.forms import ServiceModelForm, active_or_current
+from partners.models import Organisation
+from programs.models import MONEY_DIGITS, CooperationForm, Objective, Programme, ProgrammeUpdate
+from programs.selectors import responsible_officer_choices
+from programs.services import ParticipantInput
 
 
 class ProgrammeUpdateForm(forms.ModelForm):
@@ -23,3 +37,238 @@ class ProgrammeUpdateForm(forms.ModelForm):
         if reported_on > timezone.localdate():
             raise forms.ValidationError(_("A progress note cannot be dated in the future."))
         return reported_on
+
+
+# --- Programme create / edit ------------------------------------------------------------------------
+
+
+class SectorChoiceIterator(ModelChoiceIterator):
+    """DAC sectors as <optgroup>s under their category, each option labelled "code name"."""
+
+    def __iter__(self):
+        sectors = self.queryset.order_by("category_code", "code")
+        for (code, name), group in groupby(sectors, key=lambda sector: (sector.category_code, sector.category_name)):
+            yield f"{code} {name}", [self.choice(sector) for sector in group]
+
+    def __len__(self):
+        return self.queryset.values("category_code").distinct().count()
+
+
+class SectorMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = SectorChoiceIterator
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
+
+
+class ProgrammeForm(ServiceModelForm):
+    """Every programme field the services accept; participants come in ``ParticipantFormSet``."""
+
+    objectives = forms.MultipleChoiceField(
+        label=_("Objectives"), choices=Objective.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    sectors = SectorMultipleChoiceField(
+        label=_("DAC sectors"),
+        queryset=Sector.objects.none(),
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+    )
+    responsible_officer = OfficerChoiceField(
+        label=_("Responsible officer"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    # Declared last: from here on, ``forms`` in this class body is the field, not django.forms.
+    forms = forms.MultipleChoiceField(
+        label=_("Forms of cooperation"),
+        choices=CooperationForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one form of cooperation.")},
+    )
+
+    constraint_fields = {
+        "programme_has_a_form": "forms",
+        "programme_planned_end_after_start": "planned_end",
+        "programme_actual_end_after_start": "actual_end",
+        "programme_budget_not_negative": "budget_amount",
+    }
+
+    class Meta:
+        model = Programme
+        fields = [
+            "code",
+            "title",
+            "description",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "recipient_countries",
+            "sectors",
+            "budget_amount",
+            "budget_currency",
+            "responsible_officer",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "planned_start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+            "actual_start": DATE_WIDGET,
+            "actual_end": DATE_WIDGET,
+            "budget_amount": MONEY_WIDGET,
+        }
+        help_texts = {"recipient_countries": _("Hold Ctrl (or Cmd) to choose more than one.")}
+
+    field_order = [
+        "code",
+        "title",
+        "description",
+        "forms",
+        "objectives",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "recipient_countries",
+        "sectors",
+        "budget_amount",
+        "budget_currency",
+        "responsible_officer",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = self.instance
+        editing = programme.pk is not None
+        # The model form's initial data already holds the current countries and sectors.
+        current_countries = [country.pk for country in self.initial.get("recipient_countries", [])]
+        current_sectors = [sector.pk for sector in self.initial.get("sectors", [])]
+        self.fields["recipient_countries"].queryset = Country.objects.filter(
+            Q(is_active=True) | Q(pk__in=current_countries)
+        ).order_by("name")
+        self.fields["sectors"].queryset = Sector.objects.filter(Q(is_active=True) | Q(pk__in=current_sectors))
+        self.fields["budget_currency"].queryset = active_or_current(
+            Currency.objects.all(), programme.budget_currency_id if editing else None
+        )
+        self.fields["budget_currency"].empty_label = _("Choose a currency")
+        officers = responsible_officer_choices()
+        if editing and programme.responsible_officer_id:
+            officers = officers | get_user_model().objects.filter(pk=programme.responsible_officer_id)
+        self.fields["responsible_officer"].queryset = officers
+        if editing:
+            self.initial.setdefault("forms", programme.forms)
+            self.initial.setdefault("objectives", [o.objective for o in programme.objectives.all()])
+            self.initial["budget_amount"] = quantize(programme.budget_amount, programme.budget_currency)
+
+
+class ParticipantForm(forms.Form):
+    """One partner of the programme. A row without a partner is skipped."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Organisation.objects.none(), required=False, empty_label=_("Choose a partner")
+    )
+    role = forms.TypedChoiceField(
+        label=_("Role"),
+        choices=[("", _("Choose a role")), *OrganisationRole.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    committed_amount = forms.DecimalField(
+        label=_("Committed amount"),
+        required=False,
+        min_value=0,
+        max_digits=MONEY_DIGITS["max_digits"],
+        decimal_places=MONEY_DIGITS["decimal_places"],
+        widget=MONEY_WIDGET,
+        help_text=_("In the budget currency; optional."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(DELETION_FIELD_NAME):
+            return cleaned
+        organisation, role = cleaned.get("organisation"), cleaned.get("role")
+        if organisation is None and "organisation" not in self.errors:
+            if role is not None or cleaned.get("committed_amount") is not None:
+                self.add_error("organisation", _("Choose the partner, or clear the row."))
+        elif organisation is not None and role is None and "role" not in self.errors:
+            self.add_error("role", _("Choose the partner's role in the programme."))
+        return cleaned
+
+    def participant(self) -> ParticipantInput | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if data.get(DELETION_FIELD_NAME) or data.get("organisation") is None:
+            return None
+        return ParticipantInput(data["organisation"], data["role"], data.get("committed_amount"))
+
+
+class BaseParticipantFormSet(forms.BaseFormSet):
+    """The programme's partners; one query lists the organisations for every row."""
+
+    def __init__(self, *args, programme: Programme | None = None, **kwargs):
+        current = []
+        if programme is not None and programme.pk:
+            participations = list(programme.participations.all())
+            current = [p.organisation_id for p in participations]
+            kwargs.setdefault("initial", [_participant_initial(p, programme) for p in participations])
+        self.organisations = Organisation.objects.filter(Q(is_active=True) | Q(pk__in=current)).only(
+            "id", "name", "acronym"
+        )
+        self._organisation_choices = None
+        kwargs.setdefault("prefix", "participants")
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = _("Remove")
+        field = form.fields["organisation"]
+        field.queryset = self.organisations
+        if self._organisation_choices is None:
+            # iter() first: list() on the choices would also run a COUNT query to size itself.
+            self._organisation_choices = list(iter(field.choices))
+        field.choices = self._organisation_choices
+
+    def participants(self) -> list[ParticipantInput]:
+        return [row for row in (form.participant() for form in self.forms) if row is not None]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        self.non_form_errors().extend(error.messages)
+
+
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=BaseParticipantFormSet, extra=3, can_delete=True, can_delete_extra=False
+)
+
+# Keys of a service ValidationError that concern the participants rather than the programme's own fields.
+PARTICIPANT_ERROR_KEYS = {"participants", "organisation", "role", "committed_amount"}
+
+
+def _participant_initial(participation, programme) -> dict:
+    amount = participation.committed_amount
+    return {
+        "organisation": participation.organisation_id,
+        "role": participation.role,
+        "committed_amount": None if amount is None else quantize(amount, programme.budget_currency),
+    }
+
+
+def add_programme_error(form: ProgrammeForm, formset: BaseParticipantFormSet, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the programme field, or on the participants section."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    own = {key: value for key, value in error.error_dict.items() if key not in PARTICIPANT_ERROR_KEYS}
+    for key, value in error.error_dict.items():
+        if key in PARTICIPANT_ERROR_KEYS:
+            formset.add_service_error(ValidationError(value))
+    if own:
+        form.add_service_error(ValidationError(own))

@@ -1,10 +1,14 @@
 """Reads of programmes, scoped to who asks: staff see all, a partner user only their organisation's."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from cooperation.access import sees_everything
-from partners.selectors import user_organisation_ids
+from cooperation.access import require_perm, sees_everything
+from cooperation.roles import Perm
+from partners.models import Organisation
+from partners.selectors import HistoryEntry, HistorySource, history_entries, user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
 
 
@@ -61,3 +65,32 @@ def participating_organisation_ids(*, user, programme: Programme) -> list[int]:
     """The organisations of ``user`` that take part in ``programme``."""
     own = user_organisation_ids(user)
     return [p.organisation_id for p in programme.participations.all() if p.organisation_id in own]
+
+
+def programme_history(*, user, programme: Programme) -> list[HistoryEntry]:
+    """The latest changes to a programme and to its participants (added, changed, removed), newest first."""
+    require_perm(user, Perm.VIEW_HISTORY)
+    names = dict(
+        Organisation.objects.filter(
+            pk__in=Participation.history.filter(programme_id=programme.pk).values("organisation_id")
+        ).values_list("pk", "name")
+    )
+    return history_entries(
+        [
+            HistorySource(Programme.history.filter(id=programme.pk)),
+            HistorySource(
+                Participation.history.filter(programme_id=programme.pk),
+                subject=lambda record: _("Partner: %(name)s — %(role)s")
+                % {"name": names.get(record.organisation_id, "—"), "role": record.get_role_display()},
+            ),
+        ]
+    )
+
+
+def responsible_officer_choices() -> QuerySet:
+    """Active users who work in the officer workspace, whoever gave them the permission."""
+    return (
+        get_user_model()
+        .objects.with_perm(Perm.ACCESS_WORKSPACE, backend="django.contrib.auth.backends.ModelBackend")
+        .order_by("first_name", "last_name", "username")
+    )

@@ -150,3 +150,38 @@ def programme_update_post(*, programme: Programme, author, reported_on, title: s
 
         transaction.on_commit(lambda: notify_programme_update.delay(update.pk))
     return update
+
+
+PARTICIPATION_FIELDS = ("role", "committed_amount")
+
+
+@transaction.atomic
+def participation_create(*, programme: Programme, organisation, created_by, **data) -> Participation:
+    """Add one partner to a programme, in one IATI role."""
+    require_perm(created_by, Perm.ADD_PARTICIPATION)
+    participation = Participation(programme=programme, organisation=organisation)
+    assign_fields(participation, PARTICIPATION_FIELDS, data)
+    check_minor_unit(participation.committed_amount, programme.budget_currency, "committed_amount")
+    participation._history_user = created_by
+    participation.full_clean()
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def participation_update(*, participation: Participation, updated_by, **data) -> Participation:
+    require_perm(updated_by, Perm.CHANGE_PARTICIPATION)
+    changed = assign_fields(participation, PARTICIPATION_FIELDS, data)
+    if changed:
+        check_minor_unit(participation.committed_amount, participation.programme.budget_currency, "committed_amount")
+        participation._history_user = updated_by
+        participation.full_clean()
+        participation.save(update_fields=[*changed, "updated_at"])
+    return participation
+
+
+@transaction.atomic
+def participation_delete(*, participation: Participation, deleted_by) -> None:
+    require_perm(deleted_by, Perm.DELETE_PARTICIPATION)
+    participation._history_user = deleted_by
+    participation.delete()

@@ -65,3 +65,19 @@ def foreign_programme(other_org):
     programme = ProgrammeFactory(code="FOREIGN-001", title="Pacific cyclone relief")
     ParticipationFactory(programme=programme, organisation=other_org)
     return programme
+
+
+@pytest.fixture
+def reference_data_db(transactional_db):
+    """A transactional database with the reference data and roles that migrations normally provide.
+
+    Transactional tests empty every table when they end, so each one reloads
+    what the data migrations created.
+    """
+    from django.apps import apps
+
+    from cooperation.reference.loading import load_reference_data
+    from cooperation.roles import sync_roles
+
+    load_reference_data(apps)
+    sync_roles()

@@ -1,4 +1,7 @@
-from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
+
+from cooperation.roles import Perm
 
 
 class RolePermission(DjangoModelPermissions):
@@ -15,3 +18,27 @@ class RolePermission(DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def has_permission(self, request, view):
+        # A method the endpoint does not offer (DELETE of a programme) is a 405 for everyone,
+        # not a 403 that would suggest some other role could do it.
+        if request.method not in view.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        return super().has_permission(request, view)
+
+
+def perm_required(perm: Perm) -> type[BasePermission]:
+    """A permission class for an action that is not a plain write of the view's model.
+
+    Posting a progress note on a programme needs ``add_programmeupdate``, not
+    ``add_programme``; the programme itself is then fetched through the
+    selector, so it must still be one the user can see.
+    """
+
+    class PermRequired(BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(user and user.is_authenticated and user.is_active and user.has_perm(perm))
+
+    PermRequired.__name__ = PermRequired.__qualname__ = f"PermRequired[{perm.value}]"
+    return PermRequired

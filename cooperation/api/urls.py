@@ -1,1 +1,23 @@
-urlpatterns = []
+"""The REST API, version 1 (mounted at /api/v1/)."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from cooperation.api.auth import ObtainApiTokenView
+from partners.api.views import OrganisationViewSet
+from programs.api.views import ParticipationViewSet, ProgrammeUpdateViewSet, ProgrammeViewSet
+
+app_name = "api"
+
+# Path converters (<int:pk>): a non-numeric id is a 404, and the schema knows ids are integers.
+router = DefaultRouter(use_regex_path=False)
+router.include_format_suffixes = False  # `?format=json` does the same, without doubling every route
+router.register("partners", OrganisationViewSet, basename="organisation")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("participations", ParticipationViewSet, basename="participation")
+router.register("programme-updates", ProgrammeUpdateViewSet, basename="programme-update")
+
+urlpatterns = [
+    path("auth/token/", ObtainApiTokenView.as_view(), name="api-token"),
+    *router.urls,
+]

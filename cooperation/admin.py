@@ -1,0 +1,139 @@
+"""What every Kerjasama admin screen shares: saves go through services, history is read-only and scoped.
+
+The admin is one more front end on the same services and selectors as the pages
+and the API: it never writes a model directly where a service exists, and it
+only lists what the selector lets the user see.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from cooperation.access import sees_everything
+from cooperation.roles import Perm
+
+
+class ServiceRefused(Exception):
+    """A service refused a save that the admin form had accepted; carries the service's errors."""
+
+    def __init__(self, error: ValidationError, *, on_fields: bool = True):
+        super().__init__(error)
+        self.error = error
+        self.on_fields = on_fields
+
+
+def call_service(service, /, *, on_fields: bool = True, **kwargs):
+    """Call a service; turn its ValidationError into ServiceRefused so the admin can show it on the form.
+
+    ``on_fields=False`` puts every error at the top of the form: used for inline
+    rows, whose field names would otherwise land on the parent's fields.
+    """
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        raise ServiceRefused(error, on_fields=on_fields) from error
+
+
+def add_service_errors(form, refused: ServiceRefused) -> None:
+    error = refused.error
+    if refused.on_fields and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def adopt_saved(target: Model, saved: Model) -> None:
+    """Copy what a service saved onto the instance the admin holds (it logs and redirects with it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+def fresh_copy(instance: Model) -> Model:
+    """The stored row: the admin form has already written its values onto ``instance``, and services
+    compare against what is stored to know what changed."""
+    return type(instance)._default_manager.get(pk=instance.pk)
+
+
+class ServiceAdminMixin:
+    """Saves call services; a ValidationError they raise is shown on the form and nothing is saved.
+
+    ``changeform_view`` runs in a transaction: the refusal rolls it back, then the
+    same POST is shown again with the service's errors added to the form.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            request._kerjasama_service_refusal = refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        refused = getattr(request, "_kerjasama_service_refusal", None)
+        if refused is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                add_service_errors(self, refused)
+                return cleaned_data
+
+        return RefusedForm
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        # Bulk delete would bypass delete_model (and so the services); admins that delete
+        # through a service say so with bulk_delete_through_service and a delete_queryset.
+        actions = super().get_actions(request, action_location=action_location)
+        if not getattr(self, "bulk_delete_through_service", False):
+            actions.pop("delete_selected", None)
+        return actions
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """Change history for holders of ``VIEW_HISTORY``, limited to records the user may see; no revert.
+
+    Reverting writes the old version straight to the table, around the services,
+    so the revert button is hidden and a POST to a past version is refused.
+    """
+
+    def has_view_history_permission(self, request, obj=None):
+        return request.user.has_perm(Perm.VIEW_HISTORY) and self.has_view_or_change_permission(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_view_history_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def _require_visible(self, request, object_id) -> None:
+        # A deleted record's history is for those who see everything; anything else must be
+        # visible through the admin's (selector-based) queryset.
+        if self.get_object(request, unquote(object_id)) is None and not sees_everything(request.user):
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def ordered(model_admin: admin.ModelAdmin, request, queryset):
+    """Apply the admin's ordering to a selector's queryset, as ModelAdmin.get_queryset would."""
+    ordering = model_admin.get_ordering(request)
+    return queryset.order_by(*ordering) if ordering else queryset

@@ -1,0 +1,178 @@
+"""Admin for partner organisations, their contacts and the memberships that link users to them."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.access import sees_everything
+from cooperation.admin import (
+    ScopedHistoryAdmin,
+    ServiceAdminMixin,
+    adopt_saved,
+    call_service,
+    fresh_copy,
+    ordered,
+)
+from partners import services
+from partners.models import Contact, Membership, Organisation
+from partners.selectors import organisation_list, user_organisation_ids
+
+
+def _visible_to(user, queryset):
+    """Rows of organisation-owned models (contacts, memberships) that ``user`` may see."""
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(organisation_id__in=user_organisation_ids(user))
+
+
+def _field_values(form, fields) -> dict:
+    return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ("name", "email", "phone", "position", "receives_reminders", "preferred_language", "is_active")
+    extra = 0
+    # Contacts are retired with "active", never deleted from here (no service deletes them).
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+    list_display = ("name", "acronym", "kind", "country", "programme_count", "is_active")
+    list_filter = ("kind", "is_active", ("country", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "acronym", "iati_identifier")
+    list_select_related = ("country",)
+    fieldsets = (
+        (None, {"fields": ("name", "acronym", "kind", "country", "is_active")}),
+        (_("Identification and address"), {"fields": ("iati_identifier", "website", "address")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (ContactInline,)
+
+    def get_queryset(self, request):
+        return ordered(self, request, organisation_list(user=request.user))
+
+    @admin.display(description=_("programmes"), ordering="programme_count")
+    def programme_count(self, organisation):
+        return organisation.programme_count
+
+    def save_model(self, request, obj, form, change):
+        data = _field_values(form, services.ORGANISATION_FIELDS)
+        if change:
+            saved = call_service(
+                services.organisation_update, organisation=fresh_copy(obj), updated_by=request.user, **data
+            )
+        else:
+            saved = call_service(services.organisation_create, created_by=request.user, **data)
+        adopt_saved(obj, saved)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contact:
+            return super().save_formset(request, form, formset, change)
+        # What construct_change_message reads after a save.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for contact_form in formset.forms:
+            if not contact_form.has_changed():
+                continue
+            data = _field_values(contact_form, services.CONTACT_FIELDS)
+            if contact_form.instance.pk is None:
+                contact = call_service(
+                    services.contact_create,
+                    on_fields=False,
+                    organisation=form.instance,
+                    created_by=request.user,
+                    **data,
+                )
+                formset.new_objects.append(contact)
+            else:
+                contact = call_service(
+                    services.contact_update,
+                    on_fields=False,
+                    contact=fresh_copy(contact_form.instance),
+                    updated_by=request.user,
+                    **data,
+                )
+                formset.changed_objects.append((contact, contact_form.changed_data))
+
+
+@admin.register(Contact)
+class ContactAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+    list_display = (
+        "name",
+        "email",
+        "organisation",
+        "position",
+        "receives_reminders",
+        "preferred_language",
+        "is_active",
+    )
+    list_filter = ("receives_reminders", "preferred_language", "is_active", "organisation__kind")
+    search_fields = ("name", "email", "position", "organisation__name", "organisation__acronym")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    fields = (
+        "organisation",
+        "name",
+        "email",
+        "phone",
+        "position",
+        "receives_reminders",
+        "preferred_language",
+        "is_active",
+    )
+
+    def get_queryset(self, request):
+        return ordered(self, request, _visible_to(request.user, Contact.objects.all()))
+
+    def get_readonly_fields(self, request, obj=None):
+        # The services keep a contact with the organisation it was created for.
+        return ("organisation",) if obj else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = organisation_list(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = _field_values(form, services.CONTACT_FIELDS)
+        if change:
+            saved = call_service(services.contact_update, contact=fresh_copy(obj), updated_by=request.user, **data)
+        else:
+            saved = call_service(
+                services.contact_create,
+                organisation=form.cleaned_data["organisation"],
+                created_by=request.user,
+                **data,
+            )
+        adopt_saved(obj, saved)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "organisation", "is_active", "created_at")
+    list_filter = ("is_active", "organisation__kind")
+    search_fields = ("user__username", "user__email", "user__last_name", "organisation__name", "organisation__acronym")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user", "organisation")
+    fields = ("user", "organisation", "is_active")
+
+    def get_queryset(self, request):
+        return ordered(self, request, _visible_to(request.user, Membership.objects.all()))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user", "organisation") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only "active" can change here, and no service exists for it: a plain save.
+            obj.save(update_fields=["is_active", "updated_at"])
+            return
+        saved = call_service(
+            services.membership_create,
+            user=form.cleaned_data["user"],
+            organisation=form.cleaned_data["organisation"],
+            created_by=request.user,
+        )
+        adopt_saved(obj, saved)

@@ -1,0 +1,47 @@
+"""Partner organisations in and out of the API: one serializer validates input, another shapes output."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cooperation.reference.codes import OrganisationType
+from cooperation.reference.models import Country
+from partners.models import Organisation
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "kind_label",
+            "country",
+            "iati_identifier",
+            "website",
+            "address",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationWriteSerializer(serializers.Serializer):
+    """What an officer sends to create or change a partner; the service applies the business rules."""
+
+    name = serializers.CharField(max_length=200)
+    acronym = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=OrganisationType.choices)
+    country = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Country.objects.filter(is_active=True),
+        help_text=_("ISO 3166-1 alpha-2 code."),
+        error_messages={"does_not_exist": _("There is no country with the code “{value}”.")},
+    )
+    iati_identifier = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)

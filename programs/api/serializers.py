@@ -1,0 +1,262 @@
+"""Programmes, participations and progress notes in and out of the API.
+
+Output serializers shape what a client reads; the `...Write` serializers only
+check the shape and types of what it sends. Business rules stay in the services.
+"""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperation.api.fields import AMOUNT_SCHEMA, NULLABLE_AMOUNT_SCHEMA, amount_text
+from cooperation.reference.codes import ActivityStatus, OrganisationRole
+from cooperation.reference.models import Country, Currency, Sector
+from partners.models import Organisation
+from programs.models import (
+    MONEY_DIGITS,
+    CooperationForm,
+    Objective,
+    Participation,
+    Programme,
+    ProgrammeUpdate,
+    programme_code_validator,
+)
+from programs.selectors import programme_list, responsible_officer_choices
+from programs.services import ParticipantInput
+
+AMOUNT_FIELD_OPTIONS = {
+    "max_digits": MONEY_DIGITS["max_digits"],
+    "decimal_places": MONEY_DIGITS["decimal_places"],
+    "min_value": Decimal(0),
+}
+
+# --- Output ---------------------------------------------------------------------------------------
+
+
+class BudgetSerializer(serializers.Serializer):
+    amount = serializers.SerializerMethodField()
+    currency = serializers.CharField(source="budget_currency_id", help_text=_("ISO 4217 code."))
+
+    @extend_schema_field(AMOUNT_SCHEMA)
+    def get_amount(self, programme: Programme) -> str:
+        return amount_text(programme.budget_amount, programme.budget_currency)
+
+
+class ProgrammeParticipantSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(source="organisation_id")
+    name = serializers.CharField(source="organisation.name")
+    role = serializers.ChoiceField(choices=OrganisationRole.choices)
+    role_label = serializers.CharField(source="get_role_display")
+    committed_amount = serializers.SerializerMethodField()
+
+    @extend_schema_field(NULLABLE_AMOUNT_SCHEMA)
+    def get_committed_amount(self, participation: Participation) -> str | None:
+        return amount_text(participation.committed_amount, participation.programme.budget_currency)
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=CooperationForm.choices), read_only=True)
+    objectives = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=ActivityStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    planned_start = serializers.DateField(read_only=True, allow_null=True)
+    planned_end = serializers.DateField(read_only=True, allow_null=True)
+    actual_start = serializers.DateField(read_only=True, allow_null=True)
+    actual_end = serializers.DateField(read_only=True, allow_null=True)
+    recipient_countries = serializers.SerializerMethodField(help_text=_("ISO 3166-1 alpha-2 codes."))
+    sectors = serializers.SerializerMethodField(help_text=_("OECD DAC 5-digit purpose codes."))
+    budget = BudgetSerializer(source="*", read_only=True)
+    responsible_officer = serializers.IntegerField(source="responsible_officer_id", read_only=True, allow_null=True)
+    participants = ProgrammeParticipantSerializer(source="participations", many=True, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Objective.choices)))
+    def get_objectives(self, programme: Programme) -> list[str]:
+        return [row.objective for row in programme.objectives.all()]
+
+    # Codes are read from the prefetched rows (``.all()``), so a list costs no query per programme.
+    def get_recipient_countries(self, programme: Programme) -> list[str]:
+        return [country.code for country in programme.recipient_countries.all()]
+
+    def get_sectors(self, programme: Programme) -> list[str]:
+        return [sector.code for sector in programme.sectors.all()]
+
+
+class ParticipationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    role = serializers.ChoiceField(choices=OrganisationRole.choices, read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    committed_amount = serializers.SerializerMethodField()
+    currency = serializers.CharField(
+        source="programme.budget_currency_id", read_only=True, help_text=_("The programme's budget currency.")
+    )
+
+    @extend_schema_field(NULLABLE_AMOUNT_SCHEMA)
+    def get_committed_amount(self, participation: Participation) -> str | None:
+        return amount_text(participation.committed_amount, participation.programme.budget_currency)
+
+
+class ProgrammeUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    author_name = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True, allow_null=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, allow_null=True)
+    reported_on = serializers.DateField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def get_author_name(self, update: ProgrammeUpdate) -> str:
+        return update.author.get_full_name() or update.author.get_username()
+
+
+# --- Input ----------------------------------------------------------------------------------------
+
+
+def _code_field(model, unknown_message, **kwargs):
+    """A reference-data code (country, currency, sector); unknown or retired codes are refused by name."""
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=model.objects.filter(is_active=True),
+        error_messages={"does_not_exist": unknown_message},
+        **kwargs,
+    )
+
+
+class BudgetWriteSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS)
+    currency = _code_field(Currency, _("There is no currency with the code “{value}”."), help_text=_("ISO 4217 code."))
+
+
+class ParticipantWriteSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    role = serializers.ChoiceField(choices=OrganisationRole.choices)
+    committed_amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
+
+
+class ProgrammeWriteSerializer(serializers.Serializer):
+    """A programme with its participants, as one payload. Omitted lists are left as they are on update."""
+
+    code = serializers.CharField(max_length=40, validators=[programme_code_validator])
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=CooperationForm.choices), allow_empty=False)
+    objectives = serializers.ListField(child=serializers.ChoiceField(choices=Objective.choices), required=False)
+    status = serializers.ChoiceField(choices=ActivityStatus.choices, required=False)
+    planned_start = serializers.DateField(required=False, allow_null=True)
+    planned_end = serializers.DateField(required=False, allow_null=True)
+    actual_start = serializers.DateField(required=False, allow_null=True)
+    actual_end = serializers.DateField(required=False, allow_null=True)
+    recipient_countries = _code_field(
+        Country,
+        _("There is no country with the code “{value}”."),
+        many=True,
+        required=False,
+        help_text=_("ISO 3166-1 alpha-2 codes."),
+    )
+    sectors = _code_field(
+        Sector,
+        _("There is no DAC sector with the code “{value}”."),
+        many=True,
+        required=False,
+        help_text=_("OECD DAC 5-digit purpose codes."),
+    )
+    budget = BudgetWriteSerializer()
+    responsible_officer = serializers.PrimaryKeyRelatedField(
+        queryset=responsible_officer_choices(), required=False, allow_null=True
+    )
+    participants = ParticipantWriteSerializer(many=True, required=False)
+
+    # The services (and database) refuse these too, but as errors of the whole record;
+    # checking here puts the message next to the end date the client sent.
+    DATE_RANGES = (
+        ("planned_start", "planned_end", _("The planned end cannot be before the planned start.")),
+        ("actual_start", "actual_end", _("The actual end cannot be before the actual start.")),
+    )
+
+    def validate(self, attrs):
+        errors = {}
+        for start_name, end_name, message in self.DATE_RANGES:
+            start = attrs[start_name] if start_name in attrs else getattr(self.instance, start_name, None)
+            end = attrs[end_name] if end_name in attrs else getattr(self.instance, end_name, None)
+            if start and end and end < start:
+                errors[end_name] = [message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def validate_participants(self, rows):
+        current = {p.organisation_id for p in self.instance.participations.all()} if self.instance else set()
+        for row in rows:
+            organisation = row["organisation"]
+            if not organisation.is_active and organisation.pk not in current:
+                raise serializers.ValidationError(
+                    _("%(partner)s is inactive and cannot join a programme.") % {"partner": organisation}
+                )
+        return rows
+
+    def service_arguments(self) -> dict:
+        """The validated input as the keyword arguments of programme_create / programme_update."""
+        arguments = dict(self.validated_data)
+        budget = arguments.pop("budget", {})
+        if "amount" in budget:
+            arguments["budget_amount"] = budget["amount"]
+        if "currency" in budget:
+            arguments["budget_currency"] = budget["currency"]
+        if "participants" in arguments:
+            arguments["participants"] = [ParticipantInput(**row) for row in arguments["participants"]]
+        return arguments
+
+    def to_representation(self, programme):
+        """The stored programme in the shape this serializer accepts; the browsable API pre-fills its form with it."""
+        shown = ProgrammeSerializer(programme, context=self.context).data
+        data = {name: shown[name] for name in self.fields if name in shown}
+        data["participants"] = [
+            {key: row[key] for key in ("organisation", "role", "committed_amount")} for row in shown["participants"]
+        ]
+        return data
+
+    # Service errors speak of model fields; the client sent them nested under `budget`.
+    SERVICE_ERROR_FIELDS = {"budget_amount": ("budget", "amount"), "budget_currency": ("budget", "currency")}
+
+
+class ParticipationWriteSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=OrganisationRole.choices)
+    committed_amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
+
+
+class ParticipationCreateSerializer(ParticipationWriteSerializer):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only a programme the user can see; any other id reads as "does not exist".
+            self.fields["programme"].queryset = programme_list(user=request.user)
+
+
+class ProgrammeUpdateWriteSerializer(serializers.Serializer):
+    reported_on = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=5000)
+
+    def validate_reported_on(self, reported_on):
+        if reported_on > timezone.localdate():
+            raise serializers.ValidationError(_("A progress note cannot be dated in the future."))
+        return reported_on

@@ -1,0 +1,94 @@
+"""Partner portal: a partner's programmes, their progress notes, and posting a new one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from partners.selectors import user_organisation_ids
+from programs.forms import ProgrammeUpdateForm
+from programs.portal.selectors import attach_own_participations, portal_organisations, portal_programme_list
+from programs.selectors import programme_get, programme_updates
+from programs.services import programme_update_post
+
+PROGRAMMES_PER_PAGE = 25
+UPDATES_PER_PAGE = 20
+
+
+def _require_portal_user(user) -> None:
+    """The portal shows one organisation's side of things: it needs the permission and an organisation.
+
+    Without a membership there is nothing to scope to (an administrator would
+    otherwise see every programme through pages written for one partner).
+    """
+    require_perm(user, Perm.ACCESS_PORTAL)
+    if not user_organisation_ids(user):
+        raise PermissionDenied(_("Your account is not linked to a partner organisation."))
+
+
+@require_GET
+@login_required
+def home(request):
+    _require_portal_user(request.user)
+    page = Paginator(portal_programme_list(user=request.user), PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "organisations": portal_organisations(user=request.user),
+        "programmes": attach_own_participations(page.object_list, user=request.user),
+        "page_obj": page,
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+@login_required
+def programme_detail(request, pk):
+    _require_portal_user(request.user)
+    programme = programme_get(user=request.user, pk=pk)
+    return _render_programme(request, programme, ProgrammeUpdateForm())
+
+
+@require_POST
+@login_required
+def post_update(request, pk):
+    _require_portal_user(request.user)
+    require_perm(request.user, Perm.ADD_PROGRAMME_UPDATE)
+    # Fetch through the selector first: another organisation's programme is a 404 before any input is read.
+    programme = programme_get(user=request.user, pk=pk)
+    form = ProgrammeUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            programme_update_post(programme=programme, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your update was posted."))
+            return redirect("portal:programme", pk=programme.pk)
+    return _render_programme(request, programme, form)
+
+
+def _render_programme(request, programme, form):
+    updates = programme_updates(user=request.user, programme=programme)
+    page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "programme": attach_own_participations([programme], user=request.user)[0],
+        "participations": programme.participations.all(),
+        "page_obj": page,
+        "updates": page.object_list,
+        "form": form,
+        "can_post": request.user.has_perm(Perm.ADD_PROGRAMME_UPDATE),
+    }
+    return render(request, "portal/programme.html", context)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors next to the matching field, the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -1,0 +1,107 @@
+"""Manager dashboard and programme export."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from programs.filters import ProgrammeFilter
+from programs.reporting import selectors
+from programs.reporting.charts import ChartRow, horizontal_bar_chart
+from programs.reporting.exports import programme_csv_rows
+from programs.reporting.forms import DashboardFilterForm
+from programs.selectors import programme_list
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    require_perm(request.user, Perm.VIEW_DASHBOARD)
+    user = request.user
+    filter_form = DashboardFilterForm(request.GET or None, currencies=selectors.dashboard_currencies(user=user))
+    # An invalid choice is shown next to its field and the figures stay unfiltered.
+    scope = _scope(filter_form)
+    total, by_form = selectors.programme_counts_by_form(user=user, **scope)
+    by_status = selectors.programme_counts_by_status(user=user, **scope)
+    by_country = selectors.programme_counts_by_country(user=user, **scope)
+    context = {
+        "filter_form": filter_form,
+        "total": total,
+        "charts": [
+            _count_chart("forms", _("Programmes by form of cooperation"), _("Form"), by_form),
+            _count_chart("status", _("Programmes by status"), _("Status"), by_status),
+            _count_chart("countries", _("Programmes by recipient country"), _("Country"), by_country),
+        ],
+        "budgets": selectors.budget_totals_by_currency(user=user, **scope),
+        "updates": selectors.latest_programme_updates(user=user, **scope),
+        "export_url": _export_url(scope),
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+def _scope(filter_form: DashboardFilterForm) -> dict:
+    if not (filter_form.is_bound and filter_form.is_valid()):
+        return {}
+    return {name: value for name, value in filter_form.cleaned_data.items() if value not in (None, "")}
+
+
+def _count_chart(slug: str, title: str, category: str, rows):
+    chart = horizontal_bar_chart(
+        [ChartRow(str(row.label), row.count, intcomma(row.count)) for row in rows], slug=slug, title=title
+    )
+    return {"chart": chart, "category": category}
+
+
+def _export_url(scope: dict) -> str:
+    # The export reads the programme filter, which uses the same parameter names.
+    query = {}
+    if "status" in scope:
+        query["status"] = scope["status"]
+    if "currency" in scope:
+        query["currency"] = scope["currency"].code
+    url = reverse("reporting:programmes_csv")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@login_required
+def programmes_csv(request):
+    require_perm(request.user, Perm.EXPORT_DATA)
+    programme_filter = ProgrammeFilter(request.GET, queryset=programme_list(user=request.user), request=request)
+    if not programme_filter.is_valid():
+        errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in programme_filter.errors.items())
+        message = _("The export filter is not valid: %(errors)s") % {"errors": errors}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    rows = programme_csv_rows(programme_filter.qs)
+    language = translation.get_language()
+
+    def lines():
+        # Rows are written after the view returns, so keep the request's language for the labels.
+        writer = csv.writer(_Echo())
+        with translation.override(language):
+            yield "\ufeff"  # byte order mark: spreadsheets then read the file as UTF-8
+            for row in rows:
+                yield writer.writerow(row)
+
+    filename = f"programmes-{timezone.localdate():%Y-%m-%d}.csv"
+    return StreamingHttpResponse(
+        lines(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

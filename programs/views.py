@@ -1,0 +1,138 @@
+"""Officer workspace pages for programmes: list, create and edit with partners, detail, progress notes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from partners.forms import add_service_error
+from partners.views import Column, header_cells, paginate, posted, workspace_page
+from programs import selectors, services
+from programs.filters import ProgrammeFilter
+from programs.forms import ParticipantFormSet, ProgrammeForm, ProgrammeUpdateForm, add_programme_error
+
+PROGRAMME_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Title"), "title"),
+    Column(gettext_lazy("Forms")),
+    Column(gettext_lazy("Status"), "status"),
+    Column(gettext_lazy("Countries")),
+    Column(gettext_lazy("Budget"), "budget", numeric=True),
+    Column(gettext_lazy("Partners")),
+]
+
+# Filters shown without opening "More filters"; the rest stay folded on small screens.
+MAIN_FILTERS = ("q", "status", "ordering")
+
+
+@workspace_page()
+def programme_list(request):
+    filterset = ProgrammeFilter(
+        request.GET or None, queryset=selectors.programme_list(user=request.user), request=request
+    )
+    page_obj = paginate(request, filterset.qs)
+    fields = list(filterset.form)
+    more = [field for field in fields if field.name not in MAIN_FILTERS]
+    return render(
+        request,
+        "programs/programme_list.html",
+        {
+            "filterset": filterset,
+            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
+            "more_filters": more,
+            "more_filters_used": any(request.GET.get(field.name) for field in more),
+            "page_obj": page_obj,
+            "programmes": page_obj.object_list,
+            "columns": header_cells(PROGRAMME_COLUMNS, request.GET.get("ordering", "")),
+            "can_add": request.user.has_perm(Perm.ADD_PROGRAMME),
+        },
+    )
+
+
+@workspace_page()
+def programme_create(request):
+    require_perm(request.user, Perm.ADD_PROGRAMME)
+    form = ProgrammeForm(posted(request))
+    formset = ParticipantFormSet(posted(request))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            programme = services.programme_create(
+                created_by=request.user, participants=formset.participants(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_programme_error(form, formset, error)
+        else:
+            messages.success(request, _("Programme %(code)s was created.") % {"code": programme.code})
+            return redirect("programs:detail", pk=programme.pk)
+    return render(request, "programs/programme_form.html", {"form": form, "formset": formset, "programme": None})
+
+
+@workspace_page(object_page=True)
+def programme_edit(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.CHANGE_PROGRAMME)
+    form = ProgrammeForm(posted(request), instance=programme)
+    formset = ParticipantFormSet(posted(request), programme=programme)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.programme_update(
+                programme=programme, updated_by=request.user, participants=formset.participants(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_programme_error(form, formset, error)
+            programme.refresh_from_db()  # the service set the refused values on it
+        else:
+            messages.success(request, _("Programme %(code)s was saved.") % {"code": programme.code})
+            return redirect("programs:detail", pk=programme.pk)
+    return render(
+        request, "programs/programme_form.html", {"form": form, "formset": formset, "programme": programme}
+    )
+
+
+def _detail_page(request, programme, update_form=None):
+    user = request.user
+    can_post_update = user.has_perm(Perm.ADD_PROGRAMME_UPDATE)
+    if can_post_update and update_form is None:
+        update_form = ProgrammeUpdateForm()
+    history = None
+    if user.has_perm(Perm.VIEW_HISTORY):
+        history = selectors.programme_history(user=user, programme=programme)
+    return render(
+        request,
+        "programs/programme_detail.html",
+        {
+            "programme": programme,
+            "participations": programme.participations.all(),
+            "updates": selectors.programme_updates(user=user, programme=programme),
+            "update_form": update_form if can_post_update else None,
+            "history": history,
+            "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
+        },
+    )
+
+
+@workspace_page(object_page=True)
+def programme_detail(request, pk):
+    return _detail_page(request, selectors.programme_get(user=request.user, pk=pk))
+
+
+@require_POST
+@workspace_page(object_page=True)
+def programme_post_update(request, pk):
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.ADD_PROGRAMME_UPDATE)
+    form = ProgrammeUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.programme_update_post(programme=programme, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your progress note was posted."))
+            return redirect(reverse("programs:detail", args=[programme.pk]) + "#updates")
+    return _detail_page(request, programme, update_form=form)

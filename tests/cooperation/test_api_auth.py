@@ -1,0 +1,140 @@
+"""Token login for API clients, and what an API client without valid credentials gets."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = "/api/v1/auth/token/"
+PROGRAMMES = "/api/v1/programmes/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    # The token throttle counts in the cache; each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+def test_login_returns_a_token_that_opens_the_api(client, officer, own_programme):
+    response = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == Token.objects.get(user=officer).key
+
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    listed = client.get(PROGRAMMES)
+    assert listed.status_code == 200
+    assert [p["code"] for p in listed.json()["results"]] == ["OWN-001"]
+
+
+def test_logging_in_again_gives_the_same_token(client, officer):
+    first = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}, format="json")
+    second = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD})  # a form post works too
+
+    assert first.json()["token"] == second.json()["token"]
+    assert Token.objects.filter(user=officer).count() == 1
+
+
+def test_a_partner_token_reaches_only_their_organisation(client, partner_user, own_programme, foreign_programme):
+    token = client.post(TOKEN_URL, {"username": "partner", "password": PASSWORD}, format="json").json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert [p["code"] for p in client.get(PROGRAMMES).json()["results"]] == ["OWN-001"]
+    assert client.get(f"{PROGRAMMES}{foreign_programme.pk}/").status_code == 404
+
+
+def test_wrong_password_is_a_400_with_a_clear_message(client, officer):
+    response = client.post(TOKEN_URL, {"username": "officer", "password": "wrong-password"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    assert not Token.objects.exists()
+
+
+def test_inactive_user_gets_no_token(client):
+    UserFactory(username="gone", is_active=False)
+
+    response = client.post(TOKEN_URL, {"username": "gone", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 400
+    assert not Token.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body,content_type,field",
+    [
+        ('{"username": "officer"}', "application/json", "password"),
+        ('{"password": "x"}', "application/json", "username"),
+        ('{"username": "officer", "password": ', "application/json", "detail"),
+        ("[]", "application/json", "non_field_errors"),
+    ],
+)
+def test_incomplete_or_malformed_login_is_a_400(client, officer, body, content_type, field):
+    response = client.generic("POST", TOKEN_URL, body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_token_requests_are_throttled(client, officer):
+    statuses = [
+        client.post(TOKEN_URL, {"username": "officer", "password": "wrong"}, format="json").status_code
+        for _ in range(11)
+    ]
+
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    # Even the right password waits until the window has passed.
+    assert client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}).status_code == 429
+
+
+def test_a_locked_out_username_gets_no_token(client, officer, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(TOKEN_URL, {"username": "officer", "password": "wrong"}, format="json")
+
+    response = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 429
+    assert "locked" in response.json()["detail"]
+    assert not Token.objects.exists()
+
+
+def test_unknown_token_is_refused(client, own_programme):
+    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+
+    response = client.get(PROGRAMMES)
+
+    assert response.status_code in (401, 403)
+    assert "results" not in response.json()
+
+
+@pytest.mark.parametrize(
+    "url", [PROGRAMMES, "/api/v1/partners/", "/api/v1/participations/", "/api/v1/programme-updates/", "/api/v1/"]
+)
+def test_anonymous_requests_are_refused(client, url):
+    response = client.get(url)
+
+    assert response.status_code in (401, 403)
+
+
+def test_session_login_works_and_writes_need_the_csrf_token(officer):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.login(username="officer", password=PASSWORD)
+
+    assert browser.get(PROGRAMMES).status_code == 200
+    response = browser.post("/api/v1/partners/", {"name": "No CSRF", "kind": "22", "country": "ID"}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]

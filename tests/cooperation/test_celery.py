@@ -1,0 +1,131 @@
+"""Background jobs through a real Celery worker and the configured broker.
+
+The filesystem broker by default (in a folder of its own, so a `make run` worker on
+the same machine cannot take the test's messages), Redis when CELERY_BROKER_URL says so.
+"""
+
+import datetime
+import threading
+import time
+
+import pytest
+from celery.signals import task_postrun, task_received
+
+from cooperation.roles import Role
+from programs.services import programme_update_post
+from programs.tasks import send_programme_updates_digest
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    ProgrammeFactory,
+    ProgrammeUpdateFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.integration
+
+NOTIFY = "programs.tasks.notify_programme_update"
+DIGEST = "programs.tasks.send_programme_updates_digest"
+
+
+def wait_until(condition, timeout: float = 30.0, message: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out after {timeout}s: {message}")
+
+
+def _forget_connection_pool(app) -> None:
+    # The app keeps the pool it made first; made under other broker settings, it must be looked up again.
+    # (kombu keeps pools per broker URL and options, so the lookup finds the right one.)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+class TaskLog:
+    """Task names the worker received from the broker, and those it finished."""
+
+    def __init__(self):
+        self.received: list[str] = []
+        self.finished: list[str] = []
+        self._lock = threading.Lock()
+
+    def on_received(self, sender=None, request=None, **kwargs):
+        with self._lock:
+            self.received.append(request.name)
+
+    def on_postrun(self, sender=None, **kwargs):
+        with self._lock:
+            self.finished.append(sender.name)
+
+
+@pytest.fixture
+def worker(reference_data_db, settings, tmp_path):
+    from celery.contrib.testing.worker import start_worker
+
+    from cooperation.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    if app.conf.broker_url.startswith("filesystem"):
+        queue, processed = tmp_path / "queue", tmp_path / "processed"
+        queue.mkdir()
+        processed.mkdir()
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "store_processed": False,
+        }
+    _forget_connection_pool(app)
+    app.control.purge()  # messages left on a shared broker by an earlier run are not this test's
+
+    log = TaskLog()
+    task_received.connect(log.on_received, weak=False)
+    task_postrun.connect(log.on_postrun, weak=False)
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+            yield log
+    finally:
+        task_received.disconnect(log.on_received)
+        task_postrun.disconnect(log.on_postrun)
+        _forget_connection_pool(app)
+
+
+def test_partner_update_reaches_the_responsible_officer_through_the_worker(worker, mailoutbox):
+    officer = UserFactory(username="officer", role=Role.OFFICER, email="budi@kerjasama.example")
+    organisation = OrganisationFactory(name="Yayasan Air Bersih")
+    partner = MembershipFactory(organisation=organisation).user
+    programme = ProgrammeFactory(code="KSM-2026-900", responsible_officer=officer)
+    ParticipationFactory(programme=programme, organisation=organisation)
+
+    programme_update_post(
+        programme=programme,
+        author=partner,
+        reported_on=datetime.date(2026, 6, 1),
+        title="Pumps installed",
+        body="Four solar pumps run.",
+    )
+
+    wait_until(lambda: NOTIFY in worker.finished, message="the worker did not run the notification")
+    assert NOTIFY in worker.received  # it came through the broker, not inline
+    to_officer = [m for m in mailoutbox if officer.email in m.to]
+    assert len(to_officer) == 1
+    assert "KSM-2026-900" in to_officer[0].subject + to_officer[0].body
+
+
+def test_digest_run_twice_through_the_worker_sends_one_email(worker, mailoutbox):
+    manager = UserFactory(username="manager", role=Role.MANAGER, email="sri@kerjasama.example")
+    ProgrammeUpdateFactory(title="Wells dug")
+    ProgrammeUpdateFactory(title="Roofs repaired")
+
+    send_programme_updates_digest.delay()
+    send_programme_updates_digest.delay()
+
+    wait_until(lambda: worker.finished.count(DIGEST) == 2, message="the worker did not run both digests")
+    assert worker.received.count(DIGEST) == 2
+    digests = [m for m in mailoutbox if manager.email in m.to]
+    assert len(digests) == 1
+    assert "Wells dug" in digests[0].body and "Roofs repaired" in digests[0].body

@@ -1,0 +1,74 @@
+"""Production mode passes Django's deployment checks, and refuses to start without a real secret key."""
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+
+from django.conf import settings
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, MANAGE, *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def random_secret_key(length: int = 60) -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#$%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+PRODUCTION_ENV = {"KERJASAMA_PRODUCTION": "1", "ALLOWED_HOSTS": "example.org"}
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=random_secret_key(),
+        EMAIL_HOST="smtp.example.org",
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_mail_server_fails_the_deploy_check():
+    # Password-reset mail printed to a console nobody reads would be lost: Django's deploy check says so.
+    environment = {"SECRET_KEY": random_secret_key(), **PRODUCTION_ENV}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", EMAIL_HOST="", **environment)
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
+
+
+def test_development_settings_fail_the_deploy_check():
+    # The check above can fail: without production mode the same command reports problems.
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", KERJASAMA_PRODUCTION="0")
+    assert result.returncode != 0
+    assert "security.W" in result.stderr + result.stdout
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = run_manage("check", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_with_a_short_secret_key_refuses_to_start():
+    result = run_manage("check", SECRET_KEY="too-short", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

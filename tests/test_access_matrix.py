@@ -1,0 +1,155 @@
+"""Walk every URL pattern of the project as every role and check who may see what.
+
+A new URL pattern that is missing from EXPECTED fails the test, so access is
+decided on purpose for every page and endpoint, never by accident.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"officer", "manager", "auditor", "admin"}
+EVERYONE = {"anonymous", "officer", "manager", "auditor", "partner", "partner2", "admin"}
+SIGNED_IN = EVERYONE - {"anonymous"}
+
+# URL name → the roles that get 200 on GET. Object URLs point at a programme of
+# `partner`'s organisation (and at that organisation), never at `partner2`'s.
+EXPECTED = {
+    "healthz": EVERYONE,
+    "partners:list": STAFF,
+    "partners:create": {"officer", "manager", "admin"},
+    "partners:detail": STAFF,
+    "partners:edit": {"officer", "manager", "admin"},
+    "partners:contact_create": {"officer", "manager", "admin"},
+    "partners:contact_edit": {"officer", "manager", "admin"},
+    "programs:list": STAFF,
+    "programs:create": {"officer", "manager", "admin"},
+    "programs:detail": STAFF,
+    "programs:edit": {"officer", "manager", "admin"},
+    "programs:post_update": set(),  # POST only
+    "portal:home": {"partner", "partner2"},
+    "portal:programme": {"partner"},
+    "portal:post_update": set(),  # POST only
+    "reporting:dashboard": {"manager", "auditor", "admin"},
+    "reporting:programmes_csv": {"manager", "auditor", "admin"},
+    "api:api-token": set(),  # POST only
+    "api:api-root": SIGNED_IN,
+    "api:organisation-list": STAFF | {"partner", "partner2"},
+    "api:organisation-detail": STAFF | {"partner"},
+    "api:programme-list": STAFF | {"partner", "partner2"},
+    "api:programme-detail": STAFF | {"partner"},
+    "api:programme-post-update": set(),  # POST only
+    "api:participation-list": STAFF | {"partner", "partner2"},
+    "api:participation-detail": STAFF | {"partner"},
+    "api:programme-update-list": STAFF | {"partner", "partner2"},
+    "api:programme-update-detail": STAFF | {"partner"},
+    "api-schema": SIGNED_IN,
+    "api-docs": SIGNED_IN,
+    "api-redoc": SIGNED_IN,
+}
+
+# Covered by their own tests (login, password reset, language switch, home redirects, admin).
+NOT_WALKED_PREFIXES = ("account:", "admin:", "set_language", "home")
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _named_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+@pytest.fixture
+def world(officer, manager, auditor, admin_user, partner_user, other_partner_user, own_programme, partner_org):
+    participation = own_programme.participations.get()
+    update = ProgrammeUpdateFactory(programme=own_programme, author=officer)
+    contact = ContactFactory(organisation=partner_org)
+    ParticipationFactory(organisation=other_partner_user.memberships.get().organisation)
+    objects = {
+        "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
+        "programs:": {"pk": own_programme.pk},
+        "portal:": {"pk": own_programme.pk},
+        "api:organisation": {"pk": partner_org.pk},
+        "api:programme-update": {"pk": update.pk},
+        "api:programme": {"pk": own_programme.pk},
+        "api:participation": {"pk": participation.pk},
+    }
+    users = {
+        "anonymous": None,
+        "officer": officer,
+        "manager": manager,
+        "auditor": auditor,
+        "admin": admin_user,
+        "partner": partner_user,
+        "partner2": other_partner_user,
+    }
+    return objects, users
+
+
+def _url_for(name, pattern, objects):
+    wanted = set(pattern.pattern.converters)
+    if not wanted:
+        return reverse(name)
+    for prefix, kwargs in objects.items():
+        if name.startswith(prefix):
+            return reverse(name, kwargs={key: kwargs[key] for key in wanted})
+    raise AssertionError(f"No object to fill in {name}")
+
+
+def test_every_url_pattern_has_an_access_rule():
+    names = {name for name, _ in _named_patterns() if not name.startswith(NOT_WALKED_PREFIXES)}
+    assert names - set(EXPECTED) == set(), "Decide who may open these URLs"
+    assert set(EXPECTED) - names == set(), "These rules name URLs that no longer exist"
+
+
+def test_every_role_sees_exactly_what_it_may(client, world):
+    objects, users = world
+    failures = []
+    for name, pattern in _named_patterns():
+        if name.startswith(NOT_WALKED_PREFIXES):
+            continue
+        url = _url_for(name, pattern, objects)
+        has_object = bool(pattern.pattern.converters)
+        for role, user in users.items():
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            status = client.get(url).status_code
+            allowed = role in EXPECTED[name]
+            if allowed and status != 200:
+                failures.append(f"{role} GET {url} ({name}) → {status}, expected 200")
+            elif not allowed:
+                refused = {302, 401, 403, 404, 405}
+                if role.startswith("partner") and has_object and role not in EXPECTED[name] and EXPECTED[name]:
+                    # Another organisation's record is never admitted to exist.
+                    refused = {404, 405}
+                if status not in refused:
+                    failures.append(f"{role} GET {url} ({name}) → {status}, expected one of {sorted(refused)}")
+    assert failures == []
+
+
+def test_partner_writes_to_another_organisations_programme_get_404(client, world, own_programme):
+    _, users = world
+    client.force_login(users["partner2"])
+    before = own_programme.updates.count()
+    payload = {"reported_on": "2026-06-01", "title": "Intrusion", "body": "Should not land"}
+    for url in (
+        reverse("portal:post_update", kwargs={"pk": own_programme.pk}),
+        reverse("programs:post_update", kwargs={"pk": own_programme.pk}),
+        reverse("api:programme-post-update", kwargs={"pk": own_programme.pk}),
+    ):
+        assert client.post(url, payload).status_code == 404, url
+    assert client.patch(
+        reverse("api:programme-detail", kwargs={"pk": own_programme.pk}),
+        {"title": "Hijacked"},
+        content_type="application/json",
+    ).status_code in {403, 404}
+    own_programme.refresh_from_db()
+    assert own_programme.title != "Hijacked"
+    assert own_programme.updates.count() == before
