@@ -140,6 +140,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+if not PRODUCTION:
+    # The embedded defaults keep their files (SQLite, broker queue, static files) under var/.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Email: printed to the console in development; SMTP when EMAIL_HOST is set.

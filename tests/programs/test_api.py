@@ -152,6 +152,23 @@ def test_officer_replaces_participants_and_budget_with_put(officer, own_programm
     assert list(own_programme.participations.values_list("organisation_id", flat=True)) == [newcomer.pk]
 
 
+def test_what_a_client_reads_it_can_send_back(officer, own_programme):
+    api = as_user(officer)
+    read = api.get(detail(own_programme)).json()
+    payload = {key: read[key] for key in programme_payload()} | {
+        "participants": [
+            {key: row[key] for key in ("organisation", "role", "committed_amount")} for row in read["participants"]
+        ]
+    }
+
+    response = api.put(detail(own_programme), payload, format="json")
+
+    assert response.status_code == 200, response.data
+    assert {k: v for k, v in response.json().items() if k != "updated_at"} == {
+        k: v for k, v in read.items() if k != "updated_at"
+    }
+
+
 def test_patch_without_participants_leaves_them_alone(officer, own_programme, partner_org):
     as_user(officer).patch(detail(own_programme), {"sectors": ["72010"]}, format="json")
 
