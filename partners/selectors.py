@@ -36,7 +36,8 @@ def user_organisation_ids(user) -> list[int]:
 
 def organisation_list(*, user) -> QuerySet[Organisation]:
     """Every organisation for internal staff; a partner user sees only their own."""
-    queryset = Organisation.objects.select_related("country")
+    # The Count annotation drops the model's default ordering; keep lists alphabetical.
+    queryset = Organisation.objects.select_related("country").order_by("name")
     if sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION):
         return queryset.annotate(programme_count=Count("participations", distinct=True))
     return queryset.filter(pk__in=user_organisation_ids(user)).annotate(

@@ -80,7 +80,10 @@ class ProgrammeForm(ServiceModelForm):
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     responsible_officer = OfficerChoiceField(
-        label=_("Responsible officer"), queryset=get_user_model().objects.none(), required=False
+        label=_("Responsible officer"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Not assigned yet"),
     )
 
     # Declared last: from here on, ``forms`` in this class body is the field, not django.forms.

@@ -71,11 +71,10 @@ def _save_participants(programme: Programme, participants: Iterable[ParticipantI
     """Make the programme's participants exactly ``participants`` (one row per organisation)."""
     rows = list(participants)
     seen: set[int] = set()
-    for index, row in enumerate(rows):
+    for row in rows:
         if row.organisation.pk in seen:
-            raise ValidationError(
-                {"participants": _("%(partner)s is listed twice; give each partner one role.") % {"partner": row.organisation}}
-            )
+            message = _("%(partner)s is listed twice; give each partner one role.") % {"partner": row.organisation}
+            raise ValidationError({"participants": message})
         seen.add(row.organisation.pk)
         check_minor_unit(row.committed_amount, programme.budget_currency, "participants")
     current = {p.organisation_id: p for p in programme.participations.all()}

@@ -48,7 +48,6 @@ EXPECTED = {
     "api:programme-update-detail": STAFF | {"partner"},
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
-    "api-redoc": SIGNED_IN,
 }
 
 # Covered by their own tests (login, password reset, language switch, home redirects, admin).

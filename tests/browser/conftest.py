@@ -12,11 +12,6 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the
-# tests make to arrange data are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -50,7 +45,10 @@ def chromium_browser():
 
 
 @pytest.fixture
-def browser_page(chromium_browser, live_server, reference_data_db):
+def browser_page(chromium_browser, live_server, reference_data_db, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make to arrange data are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -11,8 +11,13 @@ from django.conf import settings
 MANAGE = str(settings.BASE_DIR / "manage.py")
 
 
+# Set by the test run itself (the browser tests allow sync ORM calls inside Playwright's event loop),
+# or by a developer's shell: none of them belongs in the production process checked here.
+NOT_INHERITED = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "SECRET_KEY", "EMAIL_HOST", "EMAIL_BACKEND"}
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, MANAGE, *args],
