@@ -26,6 +26,9 @@ class Access(models.Model):
             ("export_data", _("Can export data")),
         ]
 
+    def __str__(self) -> str:
+        return "access"
+
 
 def assign_fields(instance: models.Model, fields, data: dict) -> list[str]:
     """Set the given fields from ``data`` and return the names of those that changed."""

@@ -99,7 +99,10 @@ AUDITED_APPS = ("partners", "programs", "reference")
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
     from django.contrib.auth.models import Group, Permission
 
-    all_permissions = {f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.using(using).select_related("content_type")}
+    all_permissions = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
         if role is Role.ADMINISTRATOR:

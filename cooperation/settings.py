@@ -18,12 +18,10 @@ VAR_DIR = Path(env_str("KERJASAMA_VAR_DIR", str(BASE_DIR / "var")))
 PRODUCTION = env_bool("KERJASAMA_PRODUCTION", False)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 
-_DEVELOPMENT_SECRET_KEY = "development-only-insecure-key-never-use-in-production"
+_DEVELOPMENT_SECRET_KEY = "development-only-insecure-key-never-use-in-production"  # noqa: S105 - refused in production mode
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEVELOPMENT_SECRET_KEY)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEVELOPMENT_SECRET_KEY or len(set(SECRET_KEY)) < 5):
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 50 characters in production mode."
-    )
+    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production mode.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

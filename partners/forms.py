@@ -1,70 +1,12 @@
-"""Officer workspace forms for partners, and the pieces every service-backed form shares."""
+"""Officer workspace forms for partners and their contacts."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.forms import ServiceModelForm, active_or_current
 from cooperation.reference.models import Country
 from partners.models import Contact, Organisation
 from partners.services import CONTACT_FIELDS, ORGANISATION_FIELDS
-
-
-class ServiceModelForm(forms.ModelForm):
-    """A ModelForm used only to parse input into typed values for a service.
-
-    The service assigns, validates and saves, so the form neither touches its
-    instance nor runs model validation; the service's ValidationError comes
-    back through ``add_service_error``.
-    """
-
-    # Constraint name → form field that should show its message, for constraints that do not
-    # name exactly one of the form's fields (check constraints, multi-column unique constraints).
-    constraint_fields: dict[str, str] = {}
-
-    def _post_clean(self):
-        pass
-
-    def save(self, commit=True):
-        raise NotImplementedError("Call the service with form.cleaned_data instead.")
-
-    def add_service_error(self, error: ValidationError) -> None:
-        add_service_error(self, error)
-
-    def field_for_message(self, message: str) -> str | None:
-        """The field a constraint's violation message belongs next to, or None for the top of the form."""
-        for constraint in self._meta.model._meta.constraints:
-            if str(constraint.get_violation_error_message()) != message:
-                continue
-            if constraint.name in self.constraint_fields:
-                return self.constraint_fields[constraint.name]
-            named = [name for name in getattr(constraint, "fields", ()) if name in self.fields]
-            if len(named) == 1:
-                return named[0]
-        return None
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on ``form``: next to the field it names, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        for single in errors:
-            if key in form.fields:
-                target = key
-            elif key == NON_FIELD_ERRORS and hasattr(form, "field_for_message"):
-                target = form.field_for_message(" ".join(single.messages))
-            else:
-                target = None
-            form.add_error(target, single)
-
-
-def active_or_current(queryset, current_pk):
-    """Active choices, plus the one already chosen so editing a record never loses its value."""
-    if current_pk is None:
-        return queryset.filter(is_active=True)
-    return queryset.filter(Q(is_active=True) | Q(pk=current_pk))
 
 
 class OrganisationForm(ServiceModelForm):

@@ -1,92 +1,17 @@
 """Officer workspace pages for partner organisations and their contacts."""
 
-from dataclasses import dataclass
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
+from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
 from cooperation.roles import Perm
 from partners import selectors, services
 from partners.filters import OrganisationFilter
 from partners.forms import ContactForm, OrganisationForm
-
-PAGE_SIZE = 25
-
-
-# --- Shared by the workspace pages of every app ----------------------------------------------------
-
-
-def workspace_page(*, object_page: bool = False):
-    """Require login and the workspace permission.
-
-    Without the permission a list or form page answers 403, but a page about one
-    record answers 404, so partner users never learn whether an id exists.
-    """
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(Perm.ACCESS_WORKSPACE):
-                if object_page:
-                    raise Http404
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column; ``sort`` is its value for the filter's ``ordering`` parameter, if sortable."""
-
-    label: str
-    sort: str = ""
-    numeric: bool = False
-
-
-@dataclass(frozen=True)
-class HeaderCell:
-    label: str
-    numeric: bool
-    sort_value: str  # the ordering a click asks for; empty when not sortable
-    direction: str  # "ascending", "descending" or "" (for aria-sort)
-
-
-def header_cells(columns: list[Column], current: str) -> list[HeaderCell]:
-    """Column headers that sort by their column; clicking the sorted column again reverses it."""
-    cells = []
-    for column in columns:
-        direction = ""
-        sort_value = column.sort
-        if column.sort and current == column.sort:
-            direction, sort_value = "ascending", f"-{column.sort}"
-        elif column.sort and current == f"-{column.sort}":
-            direction = "descending"
-        cells.append(HeaderCell(str(column.label), column.numeric, sort_value, direction))
-    return cells
-
-
-def posted(request):
-    """Form data for a POST (even an empty one, so it is validated), None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-# --- Partner pages ---------------------------------------------------------------------------------
 
 ORGANISATION_COLUMNS = [
     Column(gettext_lazy("Name"), "name"),

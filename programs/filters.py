@@ -37,8 +37,12 @@ class ProgrammeFilter(django_filters.FilterSet):
     currency = django_filters.ModelChoiceFilter(
         queryset=Currency.objects.all(), to_field_name="code", field_name="budget_currency", label=_("Currency")
     )
-    starts_from = django_filters.DateFilter(field_name="planned_start", lookup_expr="gte", label=_("Starts on or after"))
-    starts_until = django_filters.DateFilter(field_name="planned_start", lookup_expr="lte", label=_("Starts on or before"))
+    starts_from = django_filters.DateFilter(
+        field_name="planned_start", lookup_expr="gte", label=_("Starts on or after")
+    )
+    starts_until = django_filters.DateFilter(
+        field_name="planned_start", lookup_expr="lte", label=_("Starts on or before")
+    )
     ends_from = django_filters.DateFilter(field_name="planned_end", lookup_expr="gte", label=_("Ends on or after"))
     ends_until = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("Ends on or before"))
     ordering = django_filters.OrderingFilter(

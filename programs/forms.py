@@ -9,10 +9,10 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.forms import ServiceModelForm, active_or_current
 from cooperation.money import quantize
 from cooperation.reference.codes import OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
-from partners.forms import ServiceModelForm, active_or_current
 from partners.models import Organisation
 from programs.models import MONEY_DIGITS, CooperationForm, Objective, Programme, ProgrammeUpdate
 from programs.selectors import responsible_officer_choices

@@ -64,9 +64,7 @@ class Programme(TimeStampedModel):
     sectors = models.ManyToManyField(
         "reference.Sector", related_name="programmes", blank=True, verbose_name=_("DAC sectors")
     )
-    budget_amount = models.DecimalField(
-        _("budget"), **MONEY_DIGITS, default=0, validators=[MinValueValidator(0)]
-    )
+    budget_amount = models.DecimalField(_("budget"), **MONEY_DIGITS, default=0, validators=[MinValueValidator(0)])
     budget_currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("budget currency")
     )
@@ -104,12 +102,16 @@ class Programme(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(budget_amount__gte=0), name="programme_budget_not_negative"),
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gte=F("planned_start")),
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
                 name="programme_planned_end_after_start",
                 violation_error_message=_("The planned end cannot be before the planned start."),
             ),
             models.CheckConstraint(
-                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True) | Q(actual_end__gte=F("actual_start")),
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
                 name="programme_actual_end_after_start",
                 violation_error_message=_("The actual end cannot be before the actual start."),
             ),

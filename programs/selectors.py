@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
+from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.roles import Perm
 from partners.models import Organisation
-from partners.selectors import HistoryEntry, HistorySource, history_entries, user_organisation_ids
+from partners.selectors import user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
 
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
+from cooperation.forms import add_service_error
+from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
 from cooperation.roles import Perm
-from partners.forms import add_service_error
-from partners.views import Column, header_cells, paginate, posted, workspace_page
 from programs import selectors, services
 from programs.filters import ProgrammeFilter
 from programs.forms import ParticipantFormSet, ProgrammeForm, ProgrammeUpdateForm, add_programme_error

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cooperation.history import HISTORY_LIMIT
 from cooperation.reference.codes import OrganisationRole
-from partners.selectors import HISTORY_LIMIT
 from programs.selectors import programme_history, responsible_officer_choices
 from programs.services import ParticipantInput, programme_create, programme_update
 from tests.factories import OrganisationFactory, UserFactory, country, currency

@@ -51,7 +51,9 @@ def test_end_before_start_is_refused_and_nothing_saved(officer):
 
 def test_yen_budget_with_decimals_is_refused(officer):
     with pytest.raises(ValidationError) as error:
-        programme_create(created_by=officer, **_programme_data(budget_amount=Decimal("10.5"), budget_currency=currency("JPY")))
+        programme_create(
+            created_by=officer, **_programme_data(budget_amount=Decimal("10.5"), budget_currency=currency("JPY"))
+        )
     assert "budget_amount" in error.value.message_dict
 
 
@@ -74,13 +76,18 @@ def test_auditor_cannot_create(auditor):
         programme_create(created_by=auditor, **_programme_data())
 
 
-def test_partner_posts_update_on_own_programme_and_officer_is_emailed(partner_user, own_programme, officer, mailoutbox, django_capture_on_commit_callbacks):
+def test_partner_posts_update_on_own_programme_and_officer_is_emailed(
+    partner_user, own_programme, officer, mailoutbox, django_capture_on_commit_callbacks
+):
     own_programme.responsible_officer = officer
     own_programme.save()
     with django_capture_on_commit_callbacks(execute=True):
         update = programme_update_post(
-            programme=own_programme, author=partner_user, reported_on=datetime.date(2026, 6, 30),
-            title="Wells drilled", body="Twelve wells drilled in Kupang.",
+            programme=own_programme,
+            author=partner_user,
+            reported_on=datetime.date(2026, 6, 30),
+            title="Wells drilled",
+            body="Twelve wells drilled in Kupang.",
         )
     assert update.organisation.acronym == "YAB"
     assert [m.to for m in mailoutbox] == [[officer.email]]
@@ -90,7 +97,10 @@ def test_partner_posts_update_on_own_programme_and_officer_is_emailed(partner_us
 def test_partner_cannot_post_on_foreign_programme(partner_user, foreign_programme):
     with pytest.raises(PermissionDenied):
         programme_update_post(
-            programme=foreign_programme, author=partner_user, reported_on=datetime.date(2026, 6, 30),
-            title="x", body="y",
+            programme=foreign_programme,
+            author=partner_user,
+            reported_on=datetime.date(2026, 6, 30),
+            title="x",
+            body="y",
         )
     assert not foreign_programme.updates.exists()
