@@ -16,7 +16,15 @@ class OrganisationFilter(django_filters.FilterSet):
     is_active = django_filters.BooleanFilter(label=_("Active"))
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("acronym", "acronym"), ("country__name", "country"), ("created_at", "created")),
-        field_labels={"country__name": _("Country"), "created_at": _("Created")},
+        field_labels={
+            "country__name": _("Country"),
+            "created_at": _("Created"),
+            # django-filter formats the descending labels once, at import, so they would stay in English.
+            "-name": _("Name (descending)"),
+            "-acronym": _("Acronym (descending)"),
+            "-country": _("Country (descending)"),
+            "-created": _("Created (descending)"),
+        },
         label=_("Sort by"),
     )
 

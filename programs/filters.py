@@ -55,7 +55,18 @@ class ProgrammeFilter(django_filters.FilterSet):
             ("budget_amount", "budget"),
             ("created_at", "created"),
         ),
-        field_labels={"budget_amount": _("Budget"), "created_at": _("Created")},
+        field_labels={
+            "budget_amount": _("Budget"),
+            "created_at": _("Created"),
+            # django-filter formats the descending labels once, at import, so they would stay in English.
+            "-code": _("Code (descending)"),
+            "-title": _("Title (descending)"),
+            "-status": _("Status (descending)"),
+            "-planned_start": _("Planned start (descending)"),
+            "-planned_end": _("Planned end (descending)"),
+            "-budget": _("Budget (descending)"),
+            "-created": _("Created (descending)"),
+        },
         label=_("Sort by"),
     )
 

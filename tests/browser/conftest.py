@@ -18,7 +18,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
@@ -26,6 +26,20 @@ def chromium_browser():
         pytest.skip("no Chromium on this machine")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread while the
+    # browser is open; the ORM calls the tests make to arrange data stay synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch(sync_playwright):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -45,10 +59,7 @@ def chromium_browser():
 
 
 @pytest.fixture
-def browser_page(chromium_browser, live_server, reference_data_db, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # tests make to arrange data are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(chromium_browser, live_server, reference_data_db):
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()
