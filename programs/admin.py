@@ -53,9 +53,8 @@ class ProgrammePartsInline(admin.TabularInline):
         return request.user.has_perm(Perm.VIEW_PROGRAMME) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        return request.user.has_perm(Perm.ADD_PROGRAMME if obj is None else Perm.CHANGE_PROGRAMME) and self._may_edit(
-            request
-        )
+        needed = Perm.ADD_PROGRAMME if obj is None else Perm.CHANGE_PROGRAMME
+        return request.user.has_perm(needed) and self._may_edit(request)
 
     def has_change_permission(self, request, obj=None):
         return request.user.has_perm(Perm.CHANGE_PROGRAMME) and self._may_edit(request)

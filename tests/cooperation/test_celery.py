@@ -77,6 +77,7 @@ def worker(reference_data_db, settings, tmp_path):
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "processed_folder": str(processed),
+            "control_folder": str(tmp_path / "control"),
             "store_processed": False,
         }
     _forget_connection_pool(app)
