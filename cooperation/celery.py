@@ -32,4 +32,8 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             "task": "programs.tasks.send_programme_updates_digest",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),
         },
+        "loan-reminders": {
+            "task": "programs.finance.tasks.send_loan_reminders",
+            "schedule": crontab(hour=settings.LOAN_REMINDER_HOUR, minute=settings.LOAN_REMINDER_MINUTE),
+        },
     }

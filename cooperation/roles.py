@@ -46,6 +46,24 @@ class Perm(StrEnum):
     VIEW_PROGRAMME_UPDATE = "programs.view_programmeupdate"
     ADD_PROGRAMME_UPDATE = "programs.add_programmeupdate"
 
+    VIEW_NOTIFICATION = "partners.view_notification"
+
+    VIEW_LOAN = "finance.view_loan"
+    ADD_LOAN = "finance.add_loan"
+    CHANGE_LOAN = "finance.change_loan"
+    APPROVE_LOAN = "finance.approve_loan"
+    VIEW_INSTALLMENT = "finance.view_installment"
+    VIEW_REPAYMENT = "finance.view_repayment"
+    ADD_REPAYMENT = "finance.add_repayment"  # a partner notifying a payment, or an officer recording one
+    RECORD_REPAYMENT = "finance.record_repayment"  # confirm and reverse: the finance officer's side
+    VIEW_REMINDER = "finance.view_reminderlog"
+    VIEW_GRANT = "finance.view_grant"
+    ADD_GRANT = "finance.add_grant"
+    CHANGE_GRANT = "finance.change_grant"
+    VIEW_TRANCHE = "finance.view_tranche"
+    CHANGE_TRANCHE = "finance.change_tranche"
+    APPROVE_TRANCHE = "finance.approve_tranche"
+
 
 _OFFICER = {
     Perm.ACCESS_WORKSPACE,
@@ -67,11 +85,24 @@ _OFFICER = {
     Perm.DELETE_PARTICIPATION,
     Perm.VIEW_PROGRAMME_UPDATE,
     Perm.ADD_PROGRAMME_UPDATE,
+    Perm.VIEW_LOAN,
+    Perm.ADD_LOAN,
+    Perm.CHANGE_LOAN,
+    Perm.VIEW_INSTALLMENT,
+    Perm.VIEW_REPAYMENT,
+    Perm.ADD_REPAYMENT,
+    Perm.RECORD_REPAYMENT,
+    Perm.VIEW_REMINDER,
+    Perm.VIEW_GRANT,
+    Perm.ADD_GRANT,
+    Perm.CHANGE_GRANT,
+    Perm.VIEW_TRANCHE,
+    Perm.CHANGE_TRANCHE,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.OFFICER: _OFFICER,
-    Role.MANAGER: _OFFICER | {Perm.VIEW_DASHBOARD, Perm.EXPORT_DATA},
+    Role.MANAGER: _OFFICER | {Perm.VIEW_DASHBOARD, Perm.EXPORT_DATA, Perm.APPROVE_LOAN, Perm.APPROVE_TRANCHE},
     # Partner users hold read permissions too; selectors narrow every read to their organisation.
     Role.PARTNER: {
         Perm.ACCESS_PORTAL,
@@ -80,6 +111,13 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.VIEW_PARTICIPATION,
         Perm.VIEW_PROGRAMME_UPDATE,
         Perm.ADD_PROGRAMME_UPDATE,
+        Perm.VIEW_NOTIFICATION,
+        Perm.VIEW_LOAN,
+        Perm.VIEW_INSTALLMENT,
+        Perm.VIEW_REPAYMENT,
+        Perm.ADD_REPAYMENT,
+        Perm.VIEW_GRANT,
+        Perm.VIEW_TRANCHE,
     },
     Role.AUDITOR: {
         Perm.ACCESS_WORKSPACE,
@@ -93,7 +131,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 }
 
 # Auditors read everything: every view_* permission of the project's apps joins their set.
-AUDITED_APPS = ("partners", "programs", "reference")
+AUDITED_APPS = ("partners", "programs", "reference", "finance")
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -115,6 +153,16 @@ def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
                 }
             wanted = [all_permissions[name] for name in wanted_names if name in all_permissions]
         group.permissions.set(wanted)
+
+
+def sync_roles_in_migration(apps, schema_editor) -> None:
+    """A data migration's step: create any new permissions now, then give each role its own."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=schema_editor.connection.alias)
+    sync_roles(using=schema_editor.connection.alias)
 
 
 def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:

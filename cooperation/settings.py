@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cooperation.reference",
     "partners",
     "programs",
+    "programs.finance",
     "programs.reporting",
 ]
 
@@ -191,6 +192,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DIGEST_HOUR = env_int("KERJASAMA_DIGEST_HOUR", 7)
+# Loan repayment reminders: when the daily run starts, and which days before / after a due date.
+LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 6)
+LOAN_REMINDER_MINUTE = env_int("LOAN_REMINDER_MINUTE", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

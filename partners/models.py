@@ -109,3 +109,25 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class Notification(models.Model):
+    """A message for a partner organisation, shown in its portal (reminders, alerts)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("organisation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), max_length=5000, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="notification_recent")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,363 @@
+"""Loans with their repayment schedules and repayments, grants paid in tranches, and reminder logs."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.models import TimeStampedModel
+from programs.finance.schedule import Amortization
+from programs.models import MONEY_DIGITS
+
+RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
+
+
+class Frequency(models.IntegerChoices):
+    """Repayment frequency, stored as periods per year."""
+
+    MONTHLY = 12, _("Monthly")
+    QUARTERLY = 4, _("Quarterly")
+    SEMI_ANNUAL = 2, _("Semi-annual")
+    ANNUAL = 1, _("Annual")
+
+
+class AmortizationMethod(models.TextChoices):
+    ANNUITY = Amortization.ANNUITY, _("Annuity (equal installments)")
+    EQUAL_PRINCIPAL = Amortization.EQUAL_PRINCIPAL, _("Equal principal")
+    BULLET = Amortization.BULLET, _("Bullet (interest only, principal at the end)")
+
+
+class LoanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+    DISBURSED = "disbursed", _("Disbursed (active)")
+    REPAID = "repaid", _("Repaid (closed)")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    WRITTEN_OFF = "written_off", _("Written off")
+
+
+class Loan(TimeStampedModel):
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="loans", verbose_name=_("programme")
+    )
+    borrower = models.ForeignKey(
+        "partners.Organisation", on_delete=models.PROTECT, related_name="loans_borrowed", verbose_name=_("borrower")
+    )
+    lender = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loans_lent",
+        verbose_name=_("lender"),
+        help_text=_("Leave empty when our organisation lends."),
+    )
+    principal = models.DecimalField(_("principal"), **MONEY_DIGITS, validators=[MinValueValidator(Decimal("0.0001"))])
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    annual_rate = models.DecimalField(
+        _("annual interest rate (%)"),
+        **RATE_DIGITS,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    frequency = models.PositiveSmallIntegerField(_("repayment frequency"), choices=Frequency.choices)
+    installments = models.PositiveSmallIntegerField(
+        _("number of installments"), validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    amortization = models.CharField(_("amortization"), max_length=20, choices=AmortizationMethod.choices)
+    grace_periods = models.PositiveSmallIntegerField(
+        _("grace period (installments)"),
+        default=0,
+        help_text=_("Installments at the start that pay interest only."),
+    )
+    disbursement_date = models.DateField(_("disbursement date"))
+    first_repayment_date = models.DateField(_("first repayment date"))
+    discount_rate = models.DecimalField(
+        _("discount rate for the grant element (%)"),
+        **RATE_DIGITS,
+        default=Decimal("5"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    purpose = models.TextField(_("purpose"), max_length=5000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        permissions = [("approve_loan", _("Can approve or reject loans"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
+            models.CheckConstraint(
+                condition=Q(annual_rate__gte=0) & Q(annual_rate__lte=100), name="loan_rate_is_a_percentage"
+            ),
+            models.CheckConstraint(condition=Q(installments__gte=1), name="loan_has_installments"),
+            models.CheckConstraint(
+                condition=Q(grace_periods__lt=F("installments")),
+                name="loan_grace_leaves_repayments",
+                violation_error_message=_("The grace period must be shorter than the number of installments."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_repayment_date__gt=F("disbursement_date")),
+                name="loan_first_repayment_after_disbursement",
+                violation_error_message=_("The first repayment must fall after the disbursement date."),
+            ),
+            models.CheckConstraint(condition=Q(frequency__in=[1, 2, 4, 12]), name="loan_frequency_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.borrower}"
+
+
+class Installment(models.Model):
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("loan"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    due_date = models.DateField(_("due date"))
+    principal_due = models.DecimalField(_("principal"), **MONEY_DIGITS)
+    interest_due = models.DecimalField(_("interest"), **MONEY_DIGITS)
+    balance_after = models.DecimalField(_("balance after"), **MONEY_DIGITS)
+    principal_paid = models.DecimalField(_("principal paid"), **MONEY_DIGITS, default=0)
+    interest_paid = models.DecimalField(_("interest paid"), **MONEY_DIGITS, default=0)
+
+    class Meta:
+        ordering = ["loan", "number"]
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
+        indexes = [models.Index(fields=["due_date"], name="installment_due_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "number"], name="installment_number_unique"),
+            models.CheckConstraint(
+                condition=Q(principal_due__gte=0) & Q(interest_due__gte=0) & Q(balance_after__gte=0),
+                name="installment_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(principal_paid__gte=0) & Q(principal_paid__lte=F("principal_due")),
+                name="installment_principal_paid_within_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_paid__gte=0) & Q(interest_paid__lte=F("interest_due")),
+                name="installment_interest_paid_within_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan.reference} #{self.number}"
+
+    @property
+    def total_due(self) -> Decimal:
+        return self.principal_due + self.interest_due
+
+    @property
+    def total_paid(self) -> Decimal:
+        return self.principal_paid + self.interest_paid
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total_due - self.total_paid
+
+    @property
+    def is_paid(self) -> bool:
+        return self.outstanding <= 0
+
+
+class RepaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Notified by the partner, awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Not received")
+    REVERSED = "reversed", _("Reversed")
+
+
+class Repayment(TimeStampedModel):
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan"))
+    paid_on = models.DateField(_("payment date"))
+    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=RepaymentStatus.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversal_reason = models.TextField(_("reason for reversal"), max_length=2000, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-paid_on", "-created_at"]
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
+
+
+class Allocation(models.Model):
+    """The part of a confirmed repayment applied to one installment."""
+
+    repayment = models.ForeignKey(Repayment, on_delete=models.CASCADE, related_name="allocations")
+    installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="allocations")
+    interest = models.DecimalField(_("interest"), **MONEY_DIGITS, default=0)
+    principal = models.DecimalField(_("principal"), **MONEY_DIGITS, default=0)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["repayment", "installment"], name="allocation_once_per_installment"),
+            models.CheckConstraint(
+                condition=Q(interest__gte=0) & Q(principal__gte=0), name="allocation_amounts_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repayment} → #{self.installment.number}"
+
+
+class ReminderKind(models.TextChoices):
+    UPCOMING_14 = "upcoming_14", _("Due in 14 days")
+    UPCOMING_3 = "upcoming_3", _("Due in 3 days")
+    DUE_TODAY = "due_today", _("Due today")
+    OVERDUE_1 = "overdue_1", _("1 day overdue")
+    OVERDUE_7 = "overdue_7", _("7 days overdue")
+    OVERDUE_30 = "overdue_30", _("30 days overdue")
+
+
+class ReminderLog(models.Model):
+    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing."""
+
+    installment = models.ForeignKey(Installment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["installment", "kind"], name="reminder_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.installment} {self.get_kind_display()}"
+
+
+class Grant(TimeStampedModel):
+    """Non-repayable money (a grant or remittance), paid in tranches."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        REMITTANCE = "remittance", _("Remittance")
+
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GRANT)
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="grants", verbose_name=_("programme")
+    )
+    recipient = models.ForeignKey(
+        "partners.Organisation", on_delete=models.PROTECT, related_name="grants_received", verbose_name=_("recipient")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    purpose = models.TextField(_("purpose"), max_length=5000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.recipient}"
+
+
+class TrancheStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Tranche(TimeStampedModel):
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("grant"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    planned_on = models.DateField(_("planned date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["grant", "number"]
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        permissions = [("approve_tranche", _("Can approve grant tranches"))]
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="tranche_paid_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant.reference} #{self.number}"
