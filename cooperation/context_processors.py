@@ -10,6 +10,8 @@ def navigation(request):
             "workspace": user.has_perm(Perm.ACCESS_WORKSPACE),
             "portal": user.has_perm(Perm.ACCESS_PORTAL),
             "dashboard": user.has_perm(Perm.VIEW_DASHBOARD),
+            "loans": user.has_perm(Perm.VIEW_LOAN),
+            "grants": user.has_perm(Perm.VIEW_GRANT),
             "admin": user.is_staff,
         }
     }

@@ -91,8 +91,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a concurrent writer (web + worker share the file) instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web server and worker share the file: take the write lock when a transaction starts and wait
+    # for a concurrent writer instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -195,6 +196,10 @@ DIGEST_HOUR = env_int("KERJASAMA_DIGEST_HOUR", 7)
 # Loan repayment reminders: when the daily run starts, and which days before / after a due date.
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 6)
 LOAN_REMINDER_MINUTE = env_int("LOAN_REMINDER_MINUTE", 30)
+LOAN_REMINDER_UPCOMING_DAYS = tuple(int(d) for d in env_list("LOAN_REMINDER_UPCOMING_DAYS", ["14", "3"]))
+LOAN_REMINDER_OVERDUE_DAYS = tuple(int(d) for d in env_list("LOAN_REMINDER_OVERDUE_DAYS", ["1", "7", "30"]))
+# An overdue reminder missed for longer than this is left to the officers rather than sent late.
+LOAN_REMINDER_CATCH_UP_DAYS = env_int("LOAN_REMINDER_CATCH_UP_DAYS", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("programmes/", include("programs.urls")),
+    path("finance/", include("programs.finance.urls")),
+    path("portal/finance/", include("programs.finance.portal_urls")),
     path("portal/", include("programs.portal.urls")),
     path("dashboard/", include("programs.reporting.urls")),
     path("api/v1/", include("cooperation.api.urls")),

@@ -11,6 +11,16 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in the default language: a request in Indonesian leaves it active in the thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def officer(db):
     return UserFactory(username="officer", role=Role.OFFICER)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory
+from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,33 @@ EXPECTED = {
     "portal:post_update": set(),  # POST only
     "reporting:dashboard": {"manager", "auditor", "admin"},
     "reporting:programmes_csv": {"manager", "auditor", "admin"},
+    "finance:loan_list": STAFF,
+    "finance:loan_create": {"officer", "manager", "admin"},
+    "finance:loan_preview": {"officer", "manager", "admin"},
+    "finance:loan_detail": STAFF,
+    "finance:loan_edit": {"officer", "manager", "admin"},  # a draft loan
+    "finance:loan_submit": set(),  # POST only
+    "finance:loan_approve": set(),  # POST only
+    "finance:loan_reject": set(),  # POST only
+    "finance:loan_disburse": set(),  # POST only
+    "finance:loan_cancel": set(),  # POST only
+    "finance:loan_write_off": set(),  # POST only
+    "finance:loan_repayment_create": {"officer", "manager", "admin"},
+    "finance:loan_repayment_confirm": set(),  # POST only
+    "finance:loan_repayment_reject": set(),  # POST only
+    "finance:loan_repayment_reverse": set(),  # POST only
+    "finance:grant_list": STAFF,
+    "finance:grant_create": {"officer", "manager", "admin"},
+    "finance:grant_detail": STAFF,
+    "finance:grant_tranche_approve": set(),  # POST only
+    "finance:grant_tranche_pay": set(),  # POST only
+    "finance:grant_tranche_cancel": set(),  # POST only
+    "finance_portal:loans": {"partner", "partner2"},
+    "finance_portal:loan": {"partner"},
+    "finance_portal:notify_payment": set(),  # POST only
+    "finance_portal:grants": {"partner", "partner2"},
+    "finance_portal:grant": {"partner"},
+    "finance_portal:notifications": {"partner", "partner2"},
     "api:api-token": set(),  # POST only
     "api:api-root": SIGNED_IN,
     "api:organisation-list": STAFF | {"partner", "partner2"},
@@ -46,6 +74,26 @@ EXPECTED = {
     "api:participation-detail": STAFF | {"partner"},
     "api:programme-update-list": STAFF | {"partner", "partner2"},
     "api:programme-update-detail": STAFF | {"partner"},
+    "api:loan-list": STAFF | {"partner", "partner2"},
+    "api:loan-detail": STAFF | {"partner"},
+    "api:loan-submit": set(),  # POST only
+    "api:loan-approve": set(),  # POST only
+    "api:loan-reject": set(),  # POST only
+    "api:loan-disburse": set(),  # POST only
+    "api:loan-cancel": set(),  # POST only
+    "api:loan-write-off": set(),  # POST only
+    "api:repayment-list": STAFF | {"partner", "partner2"},
+    "api:repayment-detail": STAFF | {"partner"},
+    "api:repayment-confirm": set(),  # POST only
+    "api:repayment-reject": set(),  # POST only
+    "api:repayment-reverse": set(),  # POST only
+    "api:grant-list": STAFF | {"partner", "partner2"},
+    "api:grant-detail": STAFF | {"partner"},
+    "api:tranche-list": STAFF | {"partner", "partner2"},
+    "api:tranche-detail": STAFF | {"partner"},
+    "api:tranche-approve": set(),  # POST only
+    "api:tranche-pay": set(),  # POST only
+    "api:tranche-cancel": set(),  # POST only
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
 }
@@ -70,6 +118,10 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     update = ProgrammeUpdateFactory(programme=own_programme, author=officer)
     contact = ContactFactory(organisation=partner_org)
     ParticipationFactory(organisation=other_partner_user.memberships.get().organisation)
+    loan = LoanFactory(programme=own_programme, borrower=partner_org, created_by=officer)  # a draft
+    repayment = RepaymentFactory(loan=loan, recorded_by=partner_user)
+    grant = GrantFactory(programme=own_programme, recipient=partner_org, created_by=officer)
+    tranche = TrancheFactory(grant=grant)
     objects = {
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
@@ -78,6 +130,15 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:programme-update": {"pk": update.pk},
         "api:programme": {"pk": own_programme.pk},
         "api:participation": {"pk": participation.pk},
+        "finance:loan": {"pk": loan.pk, "repayment_pk": repayment.pk},
+        "finance:grant": {"pk": grant.pk, "tranche_pk": tranche.pk},
+        "finance_portal:loan": {"pk": loan.pk},
+        "finance_portal:notify": {"pk": loan.pk},
+        "finance_portal:grant": {"pk": grant.pk},
+        "api:loan": {"pk": loan.pk},
+        "api:repayment": {"pk": repayment.pk},
+        "api:grant": {"pk": grant.pk},
+        "api:tranche": {"pk": tranche.pk},
     }
     users = {
         "anonymous": None,

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cooperation.api.auth import ObtainApiTokenView
 from partners.api.views import OrganisationViewSet
 from programs.api.views import ParticipationViewSet, ProgrammeUpdateViewSet, ProgrammeViewSet
+from programs.finance.api.urls import router as finance_router
 
 app_name = "api"
 
@@ -16,6 +17,7 @@ router.register("partners", OrganisationViewSet, basename="organisation")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("participations", ParticipationViewSet, basename="participation")
 router.register("programme-updates", ProgrammeUpdateViewSet, basename="programme-update")
+router.registry.extend(finance_router.registry)
 
 urlpatterns = [
     path("auth/token/", ObtainApiTokenView.as_view(), name="api-token"),

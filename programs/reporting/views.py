@@ -18,6 +18,7 @@ from programs.filters import ProgrammeFilter
 from programs.reporting import selectors
 from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.exports import programme_csv_rows
+from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
 from programs.selectors import programme_list
 
@@ -44,6 +45,7 @@ def dashboard(request):
         "budgets": selectors.budget_totals_by_currency(user=user, **scope),
         "updates": selectors.latest_programme_updates(user=user, **scope),
         "export_url": _export_url(scope),
+        "finance": finance_dashboard(user=user, today=timezone.localdate()),
     }
     return render(request, "reporting/dashboard.html", context)
 

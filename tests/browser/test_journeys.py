@@ -5,6 +5,7 @@ user logs in, finds it and posts an update; the manager's dashboard shows it.
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +14,7 @@ from cooperation.roles import Role
 from partners.models import Membership
 from programs.models import Programme
 from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, currency
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,13 +84,23 @@ def test_programme_from_officer_to_partner_to_manager(browser_page, people):
 
 
 def test_portal_fits_a_phone_screen(browser_page, people, own_programme_for):
+    from tests.programs.finance.factories import disbursed_loan
+
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     own_programme_for(people["implementer"])
+    loan = disbursed_loan(borrower=people["implementer"], principal=Decimal("1500000000"), currency=currency("IDR"))
     log_in(page, "partner", PASSWORD)
     expect(page.locator("main")).to_contain_text("Phone-sized programme")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    for path in ("/portal/", "/portal/finance/", f"/portal/finance/loans/{loan.pk}/"):
+        page.goto(f"{page.base_url}{path}")
+        expect(page.locator("main")).to_contain_text(loan.reference if "finance" in path else "Phone-sized")
+        # Nothing scrolls sideways: neither the page nor a table inside its scrolling frame.
+        overflow = page.evaluate(
+            """Math.max(document.documentElement.scrollWidth - window.innerWidth,
+                ...Array.from(document.querySelectorAll('.table-wrap'), e => e.scrollWidth - e.clientWidth))"""
+        )
+        assert overflow <= 1, path
 
 
 @pytest.fixture

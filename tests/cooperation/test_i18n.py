@@ -10,17 +10,22 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tests.factories import ParticipationFactory, ProgrammeFactory, ProgrammeUpdateFactory, currency
+from partners.models import Language
+from programs.finance.reminders import send_due_reminders
+from tests.factories import ContactFactory, ParticipationFactory, ProgrammeFactory, ProgrammeUpdateFactory, currency
+from tests.programs.finance.factories import disbursed_loan, recorded_repayment
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "id" / "LC_MESSAGES"
 PO_FILE = CATALOGUE / "django.po"
 MO_FILE = CATALOGUE / "django.mo"
 
-# %(name)s, %s, %d ... and str.format's {name}; "%%" is a literal percent sign, not a placeholder.
-PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[\w.]*\}")
+# %(name)s, %s, %d ... and str.format's {name}. "%%" is a literal percent sign: it is matched first so that
+# "5%% discount" is not read as a "% d" placeholder, and kept so that a translation cannot lose its escape.
+PLACEHOLDER = re.compile(r"%%|%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{[\w.]*\}")
 
 
 # --- a tiny .po reader (no third-party package needed) ---------------------------------------------
@@ -232,6 +237,19 @@ def budgeted_programme(partner_org):
     return programme
 
 
+LOAN_PAGES_TODAY = datetime.date(2026, 5, 20)
+
+
+@pytest.fixture
+def partner_loan(monkeypatch, partner_org, budgeted_programme):
+    """12 monthly annuity installments of USD 1,032.80 from 15 Feb. 2026, the first paid; seen on 20 May 2026,
+    when the March installment is 66 days late."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: LOAN_PAGES_TODAY)
+    loan = disbursed_loan(borrower=partner_org, programme=budgeted_programme, reference="LN-ID-001")
+    recorded_repayment(loan, loan.schedule.get(number=1).total_due, paid_on=datetime.date(2026, 2, 15))
+    return loan
+
+
 # page → (Indonesian words it must show, the English words they replace)
 PAGES = {
     "login": (["Masuk ke Kerjasama", "Masuk", "Lupa kata sandi?"], ["Log in", "Forgot your password?"]),
@@ -247,21 +265,59 @@ PAGES = {
         ["Dasbor", "Total anggaran per mata uang", "Program menurut status", "Ekspor CSV"],
         ["Dashboard", "Total budget by currency", "Programmes by status", "Export CSV"],
     ),
+    "officer loan list": (
+        ["Pinjaman baru", "Saring pinjaman", "Sisa pokok", "Terbaru lebih dulu", "Dicairkan (aktif)", "USD 12.000,00"],
+        ["Loans", "New loan", "Filter loans", "Outstanding principal", "Newest first", "Disbursed (active)"],
+    ),
+    "partner loan page": (
+        [
+            "Pinjaman LN-ID-001",
+            "Ketentuan",
+            "Suku bunga tahunan",
+            "12 angsuran, Bulanan",
+            "Anuitas (angsuran sama besar)",
+            "Jadwal pembayaran kembali",
+            "terlambat 66 hari",
+            "Belum dibayar",
+            "Laporkan pembayaran",
+            "15 Maret 2026",
+        ],
+        [
+            "Loan LN-ID-001",
+            "Terms",
+            "Annual interest rate",
+            "12 installments, Monthly",
+            "Annuity (equal installments)",
+            "Repayment schedule",
+            "66 days late",
+            "To pay",
+            "Notify the payment",
+            "March 15, 2026",
+        ],
+    ),
 }
 
 
 @pytest.fixture
-def open_page(client, officer, manager, partner_user, budgeted_programme):
+def open_page(request, client, officer, manager, partner_user, budgeted_programme):
     """Log in as the page's user and return its response."""
     where = {
-        "login": (None, reverse("account:login")),
-        "programme list": (officer, reverse("programs:list")),
-        "partner portal": (partner_user, reverse("portal:home")),
-        "manager dashboard": (manager, reverse("reporting:dashboard")),
+        "login": (None, lambda: reverse("account:login")),
+        "programme list": (officer, lambda: reverse("programs:list")),
+        "partner portal": (partner_user, lambda: reverse("portal:home")),
+        "manager dashboard": (manager, lambda: reverse("reporting:dashboard")),
+        "officer loan list": (officer, lambda: _loan_url("finance:loan_list")),
+        "partner loan page": (partner_user, lambda: _loan_url("finance_portal:loan")),
     }
+
+    def _loan_url(name):
+        # Only the loan pages need a loan: the others stay as quick as before.
+        loan = request.getfixturevalue("partner_loan")
+        return reverse(name, args=[loan.pk] if name == "finance_portal:loan" else [])
 
     def open_(page):
         user, url = where[page]
+        url = url()
         if user is not None:
             client.force_login(user)
         response = client.get(url)
@@ -342,3 +398,61 @@ def test_language_switcher_names_both_languages_in_the_active_one(client, office
 
     assert "Bahasa Inggris" in text and "Bahasa Indonesia" in text
     assert "English" not in text
+
+
+# --- reminder emails follow each contact's language -------------------------------------------------------
+
+# timeline offset (days from the due date of 15 Feb. 2026) → what the Indonesian email says, and the English it replaces
+REMINDERS = {
+    -14: (
+        [
+            "Pinjaman LN-ID-001: angsuran ke-1 jatuh tempo pada 15 Feb. 2026",
+            "Angsuran ke-1 pinjaman LN-ID-001 jatuh tempo pada 15 Feb. 2026, 14 hari lagi.",
+            "Mohon pastikan pembayaran sudah kami terima paling lambat pada tanggal jatuh tempo.",
+        ],
+        ["falls due", "in 14 days", "Please make sure"],
+    ),
+    0: (
+        ["Pinjaman LN-ID-001: angsuran ke-1 jatuh tempo hari ini", "jatuh tempo hari ini."],
+        ["is due today", "Please make sure"],
+    ),
+    7: (
+        [
+            "Pinjaman LN-ID-001: angsuran ke-1 terlambat 7 hari",
+            "jatuh tempo pada 15 Feb. 2026 dan sudah terlambat 7 hari.",
+            "Mohon segera melunasi sisa tagihan.",
+        ],
+        ["days overdue", "as soon as possible"],
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", REMINDERS)
+def test_a_reminder_reaches_an_indonesian_speaking_contact_in_indonesian(
+    partner_org, budgeted_programme, django_capture_on_commit_callbacks, offset
+):
+    loan = disbursed_loan(borrower=partner_org, programme=budgeted_programme, reference="LN-ID-001")
+    ContactFactory(
+        organisation=partner_org,
+        name="Siti",
+        email="siti@mitra.example",
+        receives_reminders=True,
+        preferred_language=Language.INDONESIAN,
+    )
+    ContactFactory(organisation=partner_org, name="Ayu", email="ayu@mitra.example", receives_reminders=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders(today=loan.first_repayment_date + datetime.timedelta(days=offset))
+
+    [indonesian] = [message for message in mail.outbox if message.to == ["siti@mitra.example"]]
+    [english] = [message for message in mail.outbox if message.to == ["ayu@mitra.example"]]
+    email = f"{indonesian.subject}\n{indonesian.body}"
+    said, replaced = REMINDERS[offset]
+    assert indonesian.extra_headers["Content-Language"] == "id"
+    for words in [*said, "Yth. Siti,", "Peminjam:", "Sisa yang harus dibayar: USD 1.032,80", "laporkan pembayaran"]:
+        assert words in email, f"{words!r} missing from:\n{email}"
+    for words in [*replaced, "Dear", "Installment", "Borrower", "Still to pay", "USD 1,032.80", "Feb. 15, 2026"]:
+        assert words not in email, f"{words!r} still in English in:\n{email}"
+    # The same run still writes to an English-speaking contact in English.
+    assert english.body.startswith("Dear Ayu,") and "USD 1,032.80" in english.body

@@ -1,6 +1,8 @@
 """`manage.py load_demo`: realistic data for every role, and a second run changes nothing."""
 
+import datetime
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -12,6 +14,19 @@ from cooperation.reference.codes import ActivityStatus, OrganisationType
 from cooperation.roles import Role, roles_of
 from partners.models import Contact, Organisation
 from partners.selectors import user_organisation_ids
+from programs.finance import selectors as finance_selectors
+from programs.finance.models import (
+    AmortizationMethod,
+    Frequency,
+    Grant,
+    Loan,
+    LoanStatus,
+    ReminderLog,
+    Repayment,
+    RepaymentStatus,
+    Tranche,
+    TrancheStatus,
+)
 from programs.models import CooperationForm, Participation, Programme, ProgrammeUpdate
 from programs.selectors import programme_list
 
@@ -25,6 +40,10 @@ DEMO_USERS = {
     "partner": Role.PARTNER,
     "partner2": Role.PARTNER,
 }
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
 
 
 def load_demo() -> str:
@@ -145,3 +164,116 @@ def test_refuses_production_mode(settings):
     with pytest.raises(CommandError):
         load_demo()
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+# --- financial cooperation ---------------------------------------------------------------------------------------
+
+STARTED = {LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF}
+
+
+def test_loans_cover_every_status_method_frequency_and_currency(demo):
+    loans = Loan.objects.all()
+    assert loans.count() >= 10
+    assert set(loans.values_list("status", flat=True)) == set(LoanStatus.values)
+    assert set(loans.values_list("amortization", flat=True)) == set(AmortizationMethod.values)
+    assert set(loans.values_list("frequency", flat=True)) == set(Frequency.values)
+    assert {"USD", "EUR", "JPY", "IDR"} <= set(loans.values_list("currency", flat=True))
+    assert loans.filter(annual_rate=0, status__in=STARTED).exists()
+    assert loans.filter(grace_periods__gt=0, status=LoanStatus.DISBURSED).exists()
+    assert loans.filter(lender__isnull=False).exists() and loans.filter(lender__isnull=True).exists()
+    assert all(loan.programme.is_financial for loan in loans.select_related("programme"))
+    for loan in loans.filter(status__in=[LoanStatus.REJECTED, LoanStatus.CANCELLED, LoanStatus.WRITTEN_OFF]):
+        assert loan.status_note, loan.reference
+    assert "Finance: 13 loans" in demo
+
+
+def test_loans_are_made_by_the_officer_and_approved_by_the_manager(demo):
+    approved = Loan.objects.exclude(status__in=[LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.REJECTED])
+    assert approved.count() >= 7
+    for loan in approved.select_related("created_by", "approved_by"):
+        assert (loan.created_by.username, loan.approved_by.username) == ("officer", "manager"), loan.reference
+        assert loan.schedule.count() == loan.installments, loan.reference
+    assert not Loan.objects.filter(status=LoanStatus.DRAFT).first().schedule.exists()
+    history_users = set(Loan.history.values_list("history_user__username", flat=True))
+    assert {"officer", "manager"} == history_users
+
+
+def test_the_portfolio_has_current_loans_and_arrears_of_every_age(demo):
+    manager = user("manager")
+    active = finance_selectors.loan_list(user=manager).filter(status=LoanStatus.DISBURSED)
+    days_late = sorted(active.values_list("max_days_past_due", flat=True))
+    assert 0 in days_late
+    assert any(1 <= days <= 10 for days in days_late), days_late
+    assert any(30 < days <= 90 for days in days_late), days_late
+    assert any(days > 90 for days in days_late), days_late
+    assert active.filter(overdue_amount__gt=0).exists()
+
+    summary = {row.currency.code: row for row in finance_selectors.portfolio_summary(user=manager)}
+    assert summary["USD"].par30 > 0 and summary["USD"].par90 > 0
+    assert summary["USD"].par30 > summary["USD"].par90
+    assert summary["IDR"].par30 == 0 and summary["IDR"].outstanding_principal > 0
+
+
+def test_repayments_are_partial_early_reversed_and_pending(demo):
+    repayments = Repayment.objects.all()
+    assert repayments.filter(status=RepaymentStatus.CONFIRMED).count() >= 10
+    reversed_payment = repayments.get(status=RepaymentStatus.REVERSED)
+    assert reversed_payment.reversal_reason and reversed_payment.reversed_by.username == "officer"
+    pending = repayments.get(status=RepaymentStatus.PENDING)
+    assert pending.recorded_by.username == "partner"
+    assert pending in finance_selectors.pending_repayments(user=user("officer"))
+    assert finance_selectors.loan_schedule(loan=pending.loan).filter(days_past_due__gt=30).exists()
+
+    repaid = Loan.objects.get(status=LoanStatus.REPAID)
+    last = repaid.schedule.order_by("number").last()
+    assert repaid.closed_on < last.due_date  # paid off ahead of schedule
+    partly_paid = [item for item in Loan.objects.get(pk=pending.loan_id).schedule.all() if item.total_paid > 0]
+    assert any(not item.is_paid for item in partly_paid)
+
+
+def test_both_partner_users_see_their_own_loans_and_grants(demo):
+    seen = {}
+    for username in ("partner", "partner2"):
+        loans = finance_selectors.loan_list(user=user(username))
+        assert loans.filter(status=LoanStatus.DISBURSED).exists(), username
+        assert finance_selectors.grant_list(user=user(username)).exists(), username
+        seen[username] = set(loans.values_list("pk", flat=True))
+    assert seen["partner"].isdisjoint(seen["partner2"])
+    assert len(seen["partner"]) < Loan.objects.count()
+
+
+def test_grants_have_tranches_in_every_status(demo):
+    grants = Grant.objects.all()
+    assert grants.filter(kind=Grant.Kind.GRANT).count() >= 4
+    assert grants.filter(kind=Grant.Kind.REMITTANCE).exists()
+    assert set(Tranche.objects.values_list("status", flat=True)) == set(TrancheStatus.values)
+    for tranche in Tranche.objects.filter(status__in=[TrancheStatus.APPROVED, TrancheStatus.PAID]):
+        assert tranche.approved_by.username == "manager"
+    assert not Tranche.objects.filter(status=TrancheStatus.PAID, paid_on__isnull=True).exists()
+    uneven = grants.get(currency="USD", amount=250000)
+    assert [str(t.amount) for t in uneven.tranches.order_by("number")] == ["83333.3400", "83333.3300", "83333.3300"]
+    totals = finance_selectors.grant_list(user=user("manager")).get(pk=uneven.pk)
+    assert totals.paid_total == totals.amount - totals.remaining_total > 0
+
+
+def test_reminders_due_today_reach_both_portals(demo):
+    assert ReminderLog.objects.filter(kind__startswith="overdue").exists()
+    assert ReminderLog.objects.filter(kind__startswith="upcoming").exists()
+    for username in ("partner", "partner2"):
+        assert finance_selectors.notification_list(user=user(username)).exists(), username
+
+
+@pytest.mark.parametrize("today", [datetime.date(2027, 1, 31), datetime.date(2028, 2, 29), datetime.date(2029, 7, 1)])
+def test_the_demo_is_as_meaningful_on_any_day(today):
+    with mock.patch("django.utils.timezone.localdate", return_value=today):
+        load_demo()
+        manager = user("manager")
+        assert set(Loan.objects.values_list("status", flat=True)) == set(LoanStatus.values)
+        days_late = set(finance_selectors.loan_list(user=manager).values_list("max_days_past_due", flat=True))
+        assert any(1 <= days <= 10 for days in days_late), days_late
+        assert any(30 < days <= 90 for days in days_late), days_late
+        assert any(days > 90 for days in days_late), days_late
+        assert all(row.par30 >= row.par90 for row in finance_selectors.portfolio_summary(user=manager))
+        for username in ("partner", "partner2"):
+            assert finance_selectors.notification_list(user=user(username)).exists(), username
+        assert Repayment.objects.filter(paid_on__gt=today).count() == 0

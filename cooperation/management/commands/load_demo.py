@@ -14,13 +14,30 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 
+from cooperation.money import quantize
 from cooperation.reference.codes import ActivityStatus, OrganisationRole, OrganisationType
 from cooperation.reference.models import Country, Currency, Sector
 from cooperation.roles import Role
 from partners import services as partner_services
 from partners.models import Contact, Membership, Organisation
 from programs import services as programme_services
+from programs.finance import services as finance_services
+from programs.finance.models import (
+    AmortizationMethod,
+    Frequency,
+    Grant,
+    Installment,
+    Loan,
+    LoanStatus,
+    RepaymentStatus,
+    Tranche,
+    TrancheStatus,
+)
+from programs.finance.reminders import send_due_reminders
+from programs.finance.schedule import add_months
 from programs.models import CooperationForm, Objective, Programme, ProgrammeUpdate
 
 DEMO_PASSWORD = "kerjasama-demo"  # noqa: S105 — a published demo password, refused in production mode
@@ -405,6 +422,21 @@ PROGRAMMES = (
         actual=(d(2025, 1, 12), d(2025, 6, 20)),
     ),
     DemoProgramme(
+        "KSM-2025-008",
+        "Credit for weaving and coffee co-operatives in Timor-Leste",
+        "Concessional credit and small grants, through a Timorese NGO, for tais weaving and coffee-processing "
+        "co-operatives in Ermera and Ainaro.",
+        (FIN,),
+        ActivityStatus.IMPLEMENTATION,
+        (d(2025, 9, 1), d(2028, 8, 31)),
+        ("750000.00", "USD"),
+        ("TL",),
+        ("24040", "32130"),
+        (Objective.DEVELOPMENT, Objective.ANTI_DISCRIMINATION),
+        (("DKT", FUNDING, "600000.00"), ("APDF", FUNDING, "150000.00"), ("FHK", IMPLEMENTING, None)),
+        actual=(d(2025, 10, 6), None),
+    ),
+    DemoProgramme(
         "KSM-2026-001",
         "Solar mini-grids for outer islands",
         "Solar mini-grids with battery storage for five island communities in Nusa Tenggara Timur.",
@@ -636,6 +668,264 @@ PROGRAMMES = (
 )
 
 
+
+# --- financial cooperation ---------------------------------------------------------------------------------------
+# Dates count back from the day the demo is loaded, so the portfolio always has loans that are current, a few days
+# late, more than 30 and more than 90 days late, and reminders due today. Repayment amounts are read from the
+# schedule the approval generated, so they stay right whatever the calendar does to the due dates.
+
+
+def _payment_date(loan: Loan, today: datetime.date, on: int, days: int, ago: int | None) -> datetime.date:
+    """``ago`` days before today, or ``days`` after installment ``on`` fell due; never after today."""
+    if ago is not None:
+        paid_on = today - datetime.timedelta(days=ago)
+    else:
+        paid_on = loan.schedule.get(number=on).due_date + datetime.timedelta(days=days)
+    return max(min(paid_on, today), loan.disbursed_on)
+
+
+def _first_unpaid(loan: Loan) -> Installment:
+    return next(item for item in loan.schedule.order_by("number") if not item.is_paid)
+
+
+@dataclass(frozen=True)
+class Pay:
+    """The officer records money received: what is owed through installment ``through``, plus ``part`` of the next.
+
+    Dated ``days`` after installment ``on`` (default: ``through``) fell due, or ``ago`` days before today.
+    ``everything`` pays the whole loan off.
+    """
+
+    through: int = 0
+    part: Decimal = Decimal(0)
+    on: int | None = None
+    days: int = 0
+    ago: int | None = None
+    everything: bool = False
+    reference: str = ""
+
+    def amount(self, loan: Loan) -> Decimal:
+        schedule = list(loan.schedule.order_by("number"))
+        if self.everything:
+            return sum((item.outstanding for item in schedule), Decimal(0))
+        amount = sum((item.outstanding for item in schedule if item.number <= self.through), Decimal(0))
+        following = [item for item in schedule if item.number == self.through + 1]
+        if self.part and following:
+            amount += quantize(following[0].outstanding * self.part, loan.currency)
+        return amount
+
+    def apply(self, loan: Loan, users: dict, today: datetime.date) -> None:
+        finance_services.repayment_record(
+            loan=loan,
+            recorded_by=users["officer"],
+            paid_on=_payment_date(loan, today, self.on or self.through or 1, self.days, self.ago),
+            amount=self.amount(loan),
+            currency=loan.currency,
+            reference=self.reference,
+        )
+
+
+@dataclass(frozen=True)
+class Reverse:
+    """The officer reverses the latest confirmed repayment; the loan's other repayments are re-allocated."""
+
+    reason: str
+
+    def apply(self, loan: Loan, users: dict, today: datetime.date) -> None:
+        latest = loan.repayments.filter(status=RepaymentStatus.CONFIRMED).latest("created_at", "pk")
+        finance_services.repayment_reverse(repayment=latest, reversed_by=users["officer"], reason=self.reason)
+
+
+@dataclass(frozen=True)
+class Notify:
+    """A partner user notifies a payment of ``part`` of the oldest unpaid installment; it waits for an officer."""
+
+    username: str
+    part: Decimal
+    ago: int
+    reference: str
+
+    def apply(self, loan: Loan, users: dict, today: datetime.date) -> None:
+        finance_services.repayment_notify(
+            loan=loan,
+            notified_by=users[self.username],
+            paid_on=_payment_date(loan, today, 1, 0, self.ago),
+            amount=quantize(_first_unpaid(loan).outstanding * self.part, loan.currency),
+            currency=loan.currency,
+            reference=self.reference,
+        )
+
+
+@dataclass(frozen=True)
+class DemoLoan:
+    purpose: str  # with the programme and the borrower, the demo loan's natural key
+    programme: str
+    borrower: str
+    principal: str
+    currency: str
+    annual_rate: str
+    frequency: Frequency
+    installments: int
+    amortization: AmortizationMethod
+    status: LoanStatus  # where its story ends
+    disbursed_days_ago: int  # negative: the disbursement is planned for later
+    grace_periods: int = 0
+    lender: str | None = None
+    story: tuple[Pay | Reverse | Notify, ...] = ()  # what happens after the disbursement
+    reason: str = ""  # why it was rejected, cancelled or written off
+
+
+MONTHLY, QUARTERLY, SEMI_ANNUAL, ANNUAL = (
+    Frequency.MONTHLY,
+    Frequency.QUARTERLY,
+    Frequency.SEMI_ANNUAL,
+    Frequency.ANNUAL,
+)
+ANNUITY, EQUAL_PRINCIPAL, BULLET = (
+    AmortizationMethod.ANNUITY,
+    AmortizationMethod.EQUAL_PRINCIPAL,
+    AmortizationMethod.BULLET,
+)
+
+LOANS = (
+    DemoLoan(
+        "Revolving fund for household water connections: villagers repay their connection fee in monthly "
+        "instalments.",
+        "KSM-2025-001", "YABN", "120000.00", "USD", "3", MONTHLY, 24, ANNUITY, LoanStatus.DISBURSED, 215,
+        story=(
+            Pay(through=1, reference="BNI 0001-7781"),
+            Pay(through=2, days=3, reference="BNI 0001-8130"),
+            Pay(through=3, reference="Cheque 448812"),
+            Reverse("The bank returned cheque 448812 unpaid: it was drawn on a closed account."),
+            Pay(through=3, days=12, reference="BNI 0001-8745"),
+            Pay(through=4, part=Decimal("0.4"), on=5, days=4, reference="BNI 0001-9022"),
+            # About two months late by now (PAR30); the partner says more is on its way.
+            Notify("partner", Decimal("0.6"), ago=2, reference="BNI 0002-0147"),
+        ),
+    ),
+    DemoLoan(
+        "Credit line for women-led micro and small enterprises, on-lent by the co-operative bank.",
+        "KSM-2025-004", "MCB", "500000.00", "USD", "2", QUARTERLY, 12, EQUAL_PRINCIPAL, LoanStatus.DISBURSED, 370,
+        grace_periods=2,
+        lender="APDF",
+        # The fourth installment fell due a few days ago and is not paid yet.
+        story=(Pay(through=1, reference="SWIFT MCB-0311"), Pay(through=2, reference="SWIFT MCB-0612"),
+               Pay(through=3, days=1, reference="SWIFT MCB-0913")),
+    ),
+    DemoLoan(
+        "Yen refinancing of the co-operative bank's agricultural portfolio, principal repaid at maturity.",
+        "KSM-2025-004", "MCB", "30000000", "JPY", "1.5", ANNUAL, 5, BULLET, LoanStatus.DISBURSED, 900,
+        lender="APDF",
+        # Last year's interest was never paid: well over 90 days late (PAR90).
+        story=(Pay(through=1, days=2, reference="SWIFT MCB-Y001"),),
+    ),
+    DemoLoan(
+        "Market-stall credit for vendors in Surigao del Norte.",
+        "KSM-2025-004", "MCB", "150000.00", "USD", "4", MONTHLY, 24, ANNUITY, LoanStatus.DISBURSED, 420,
+        # Repaid for eight months, then nothing: more than 90 days late.
+        story=tuple(Pay(through=number, days=2, reference=f"SWIFT MCB-S{number:03d}") for number in range(1, 9)),
+    ),
+    DemoLoan(
+        "Equipment credit for tais weaving and coffee-processing co-operatives in Ermera.",
+        "KSM-2025-008", "FHK", "60000.00", "USD", "1", QUARTERLY, 8, ANNUITY, LoanStatus.DISBURSED, 264,
+        grace_periods=1,
+        # Up to date, and part of the next installment paid ahead of schedule.
+        story=(Pay(through=1, reference="BNCTL 77-0102"), Pay(through=2, days=-2, reference="BNCTL 77-0388"),
+               Pay(through=2, part=Decimal("0.5"), ago=20, reference="BNCTL 77-0517")),
+    ),
+    DemoLoan(
+        "Interest-free bridge loan for the legal aid clinics' first year, until the donor's grant arrived.",
+        "KSM-2026-010", "YABN", "30000.00", "EUR", "0", SEMI_ANNUAL, 2, EQUAL_PRINCIPAL, LoanStatus.REPAID, 300,
+        # The second half was repaid early, once the grant came in.
+        story=(Pay(through=1, reference="SEPA YABN-01"), Pay(everything=True, ago=20, reference="SEPA YABN-02")),
+    ),
+    DemoLoan(
+        "Co-financing loan for the village councils' share of the school latrines.",
+        "KSM-2026-015", "YABN", "1500000000.00", "IDR", "2", MONTHLY, 12, ANNUITY, LoanStatus.DISBURSED, 130,
+        grace_periods=3,
+        story=tuple(Pay(through=number, days=1, reference=f"BRI 5521-{number:02d}") for number in range(1, 5)),
+    ),
+    DemoLoan(
+        "Sovereign concessional loan for GeneXpert diagnostics and treatment support.",
+        "KSM-2026-011", "MS-TL", "400000.00", "USD", "0.75", SEMI_ANNUAL, 20, ANNUITY, LoanStatus.SUBMITTED, -60,
+        grace_periods=4,
+        lender="APDF",
+    ),
+    DemoLoan(
+        "Battery storage for the island mini-grids, repaid from electricity tariffs.",
+        "KSM-2026-001", "YABN", "250000.00", "EUR", "1.25", ANNUAL, 8, ANNUITY, LoanStatus.APPROVED, -21,
+        lender="APDF",
+    ),
+    DemoLoan(
+        "Second credit line for agricultural co-operatives (terms under discussion).",
+        "KSM-2025-004", "MCB", "750000.00", "USD", "2.5", MONTHLY, 36, BULLET, LoanStatus.DRAFT, -45,
+        lender="APDF",
+    ),
+    DemoLoan(
+        "Working capital for installing the ice plants in Ambon and Tual.",
+        "KSM-2026-007", "Sakura Eng.", "2400000000.00", "IDR", "3", QUARTERLY, 16, ANNUITY, LoanStatus.REJECTED, -30,
+        reason="The programme is suspended pending a new site survey; resubmit once the harbour site is confirmed.",
+    ),
+    DemoLoan(
+        "Bridge loan for GeneXpert cartridges before the programme starts.",
+        "KSM-2026-011", "FHK", "25000.00", "USD", "0", MONTHLY, 6, EQUAL_PRINCIPAL, LoanStatus.CANCELLED, -14,
+        reason="The Ministry of Health bought the cartridges from its own budget; the loan is no longer needed.",
+    ),
+    DemoLoan(
+        "Recovery credit for fish vendors in Siargao after the typhoon.",
+        "KSM-2025-004", "MCB", "80000.00", "USD", "2.5", MONTHLY, 18, EQUAL_PRINCIPAL, LoanStatus.WRITTEN_OFF, 540,
+        story=tuple(Pay(through=number, days=5, reference=f"SWIFT MCB-T{number:03d}") for number in range(1, 5)),
+        reason="A second typhoon destroyed the vendors' stalls; restructuring failed and recovery was abandoned.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoGrant:
+    purpose: str  # with the programme and the recipient, the demo grant's natural key
+    programme: str
+    recipient: str
+    amount: str
+    currency: str
+    first_tranche_days_ago: int
+    months_between: int
+    tranches: tuple[TrancheStatus, ...]  # where each tranche's story ends
+    kind: Grant.Kind = Grant.Kind.GRANT
+
+
+DISBURSED_STATUSES = {LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF}
+
+PAID, APPROVED, SCHEDULED, CANCELLED = (
+    TrancheStatus.PAID,
+    TrancheStatus.APPROVED,
+    TrancheStatus.SCHEDULED,
+    TrancheStatus.CANCELLED,
+)
+
+GRANTS = (
+    DemoGrant(
+        "Matching grants for school latrines and hand-washing stations in eighteen villages.",
+        "KSM-2026-015", "YABN", "1800000000.00", "IDR", 240, 3, (PAID, PAID, APPROVED, SCHEDULED),
+    ),
+    DemoGrant(
+        "Reservoirs and distribution pipes for the Kupang villages.",
+        "KSM-2025-001", "YABN", "250000.00", "USD", 330, 6, (PAID, PAID, SCHEDULED),
+    ),
+    DemoGrant(
+        "Running costs of the legal aid clinics.",
+        "KSM-2026-010", "YABN", "60000.00", "EUR", 180, 6, (PAID, CANCELLED),
+    ),
+    DemoGrant(
+        "Start-up grants for new weaving co-operatives.",
+        "KSM-2025-008", "FHK", "45000.00", "USD", 200, 4, (PAID, APPROVED, SCHEDULED),
+    ),
+    DemoGrant(
+        "Transfer of the Fund's co-financing share to the women's credit line.",
+        "KSM-2025-004", "MCB", "100000.00", "USD", 60, 1, (PAID, APPROVED),
+        kind=Grant.Kind.REMITTANCE,
+    ),
+)
+
 class Command(BaseCommand):
     help = "Load demonstration users, partners and programmes (safe to run more than once)."
 
@@ -647,7 +937,14 @@ class Command(BaseCommand):
             organisations = self._organisations(users["officer"])
             self._memberships(users, organisations)
             self._programmes(users, organisations)
+            today = timezone.localdate()
+            self._loans(users, organisations, today)
+            self._grants(users, organisations, today)
+        # The same service as the daily job: portal notifications and emails for what is due today.
+        # Safe to repeat: each reminder is logged once per installment and kind.
+        reminders = send_due_reminders(today=today)
         self._print_logins(users)
+        self._print_finance(len(reminders))
 
     # --- users -------------------------------------------------------------------------------------------
     def _users(self) -> dict:
@@ -754,6 +1051,99 @@ class Command(BaseCommand):
                 )
                 for acronym, role, committed in demo.participants
             ],
+        )
+
+    # --- loans and grants ---------------------------------------------------------------------------------------
+    def _loans(self, users, organisations, today: datetime.date) -> None:
+        for demo in LOANS:
+            programme = Programme.objects.get(code=demo.programme)
+            borrower = organisations[demo.borrower]
+            if Loan.objects.filter(programme=programme, borrower=borrower, purpose=demo.purpose).exists():
+                continue
+            loan = self._create_loan(demo, programme, borrower, users, organisations, today)
+            self.stdout.write(f"  loan {loan.reference} created ({loan.get_status_display()})")
+
+    def _create_loan(self, demo: DemoLoan, programme, borrower, users, organisations, today) -> Loan:
+        """Take a loan through its life with the same services and roles as the pages: the officer drafts,
+        submits, disburses and records; the manager approves, rejects and writes off (maker–checker)."""
+        officer, manager = users["officer"], users["manager"]
+        disbursement = today - datetime.timedelta(days=demo.disbursed_days_ago)
+        loan = finance_services.loan_create(
+            created_by=officer,
+            programme=programme,
+            borrower=borrower,
+            lender=organisations[demo.lender] if demo.lender else None,
+            principal=Decimal(demo.principal),
+            currency=Currency.objects.get(code=demo.currency),
+            annual_rate=Decimal(demo.annual_rate),
+            frequency=demo.frequency,
+            installments=demo.installments,
+            amortization=demo.amortization,
+            grace_periods=demo.grace_periods,
+            disbursement_date=disbursement,
+            first_repayment_date=add_months(disbursement, 12 // demo.frequency),
+            purpose=demo.purpose,
+        )
+        if demo.status != LoanStatus.DRAFT:
+            finance_services.loan_submit(loan=loan, submitted_by=officer)
+        if demo.status == LoanStatus.REJECTED:
+            finance_services.loan_reject(loan=loan, rejected_by=manager, reason=demo.reason)
+        if demo.status in {LoanStatus.APPROVED, LoanStatus.CANCELLED, *DISBURSED_STATUSES}:
+            finance_services.loan_approve(loan=loan, approved_by=manager)
+        if demo.status == LoanStatus.CANCELLED:
+            finance_services.loan_cancel(loan=loan, cancelled_by=officer, reason=demo.reason)
+        if demo.status in DISBURSED_STATUSES:
+            finance_services.loan_disburse(loan=loan, disbursed_by=officer, disbursed_on=disbursement)
+            for step in demo.story:
+                step.apply(loan, users, today)
+            loan.refresh_from_db()
+        if demo.status == LoanStatus.WRITTEN_OFF:
+            finance_services.loan_write_off(loan=loan, written_off_by=manager, reason=demo.reason)
+        if loan.status != demo.status:
+            raise CommandError(f"Demo loan {demo.purpose!r} ended {loan.status}, not {demo.status}.")
+        return loan
+
+    def _grants(self, users, organisations, today: datetime.date) -> None:
+        officer, manager = users["officer"], users["manager"]
+        for demo in GRANTS:
+            programme = Programme.objects.get(code=demo.programme)
+            recipient = organisations[demo.recipient]
+            if Grant.objects.filter(programme=programme, recipient=recipient, purpose=demo.purpose).exists():
+                continue
+            grant = finance_services.grant_create(
+                created_by=officer,
+                programme=programme,
+                recipient=recipient,
+                kind=demo.kind,
+                amount=Decimal(demo.amount),
+                currency=Currency.objects.get(code=demo.currency),
+                purpose=demo.purpose,
+                tranche_count=len(demo.tranches),
+                first_tranche_on=today - datetime.timedelta(days=demo.first_tranche_days_ago),
+                months_between=demo.months_between,
+            )
+            for tranche, status in zip(grant.tranches.order_by("number"), demo.tranches, strict=True):
+                if status in {APPROVED, PAID}:
+                    finance_services.tranche_approve(tranche=tranche, approved_by=manager)
+                if status == PAID:
+                    finance_services.tranche_pay(
+                        tranche=tranche,
+                        paid_by=officer,
+                        paid_on=min(tranche.planned_on, today),
+                        payment_reference=f"{grant.reference}/{tranche.number}",
+                    )
+                if status == CANCELLED:
+                    finance_services.tranche_cancel(tranche=tranche, cancelled_by=officer)
+            self.stdout.write(f"  {grant.get_kind_display().lower()} {grant.reference} created")
+
+    def _print_finance(self, reminders_sent: int) -> None:
+        by_status = dict(Loan.objects.order_by().values_list("status").annotate(count=Count("pk")))
+        loans = ", ".join(f"{by_status[status]} {status.label.lower()}" for status in LoanStatus if status in by_status)
+        tranches = Tranche.objects.count()
+        self.stdout.write(
+            f"\nFinance: {sum(by_status.values())} loans ({loans or 'none'}); "
+            f"{Grant.objects.count()} grants and remittances in {tranches} tranches; "
+            f"{reminders_sent} reminder(s) sent today."
         )
 
     def _print_logins(self, users) -> None:

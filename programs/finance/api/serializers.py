@@ -1,0 +1,259 @@
+"""Loans, repayments, grants and tranches in and out of the API.
+
+Output serializers shape what a client reads (amounts are strings in their
+currency's minor unit, never floats); the ``...Write`` serializers only check
+the shape and types of what it sends. Business rules stay in the services.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperation.reference.models import Currency
+from partners.models import Organisation
+from programs.finance.api.fields import AmountField, EnumChoiceField
+from programs.finance.models import (
+    RATE_DIGITS,
+    AmortizationMethod,
+    Frequency,
+    Grant,
+    Loan,
+    LoanStatus,
+    RepaymentStatus,
+    TrancheStatus,
+)
+from programs.finance.selectors import loan_list
+from programs.models import MONEY_DIGITS, Programme
+from programs.selectors import programme_list
+
+CURRENCY_HELP = _("ISO 4217 code.")
+RATE_OPTIONS = {"max_digits": RATE_DIGITS["max_digits"], "decimal_places": RATE_DIGITS["decimal_places"]}
+AMOUNT_OPTIONS = {"max_digits": MONEY_DIGITS["max_digits"], "decimal_places": MONEY_DIGITS["decimal_places"]}
+
+# --- Output ---------------------------------------------------------------------------------------
+
+
+class InstallmentSerializer(serializers.Serializer):
+    """One row of a loan's schedule, with what is paid and what is still owed on it."""
+
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.IntegerField(read_only=True)
+    due_date = serializers.DateField(read_only=True)
+    principal_due = AmountField(currency="loan.currency")
+    interest_due = AmountField(currency="loan.currency")
+    total_due = AmountField(currency="loan.currency")
+    principal_paid = AmountField(currency="loan.currency")
+    interest_paid = AmountField(currency="loan.currency")
+    paid = AmountField(source="paid_amount", currency="loan.currency")
+    outstanding = AmountField(source="outstanding_amount", currency="loan.currency")
+    balance_after = AmountField(currency="loan.currency")
+    days_past_due = serializers.IntegerField(read_only=True, help_text=_("0 unless unpaid after its due date."))
+
+
+class LoanSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    borrower = serializers.IntegerField(source="borrower_id", read_only=True)
+    borrower_name = serializers.CharField(source="borrower.name", read_only=True)
+    lender = serializers.IntegerField(
+        source="lender_id", read_only=True, allow_null=True, help_text=_("Empty when our organisation lends.")
+    )
+    principal = AmountField()
+    currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
+    annual_rate = serializers.DecimalField(**RATE_OPTIONS, read_only=True, help_text=_("Percent per year."))
+    frequency = EnumChoiceField(Frequency, read_only=True, help_text=_("Installments per year."))
+    installments = serializers.IntegerField(read_only=True)
+    amortization = EnumChoiceField(AmortizationMethod, read_only=True)
+    grace_periods = serializers.IntegerField(read_only=True)
+    disbursement_date = serializers.DateField(read_only=True)
+    first_repayment_date = serializers.DateField(read_only=True)
+    discount_rate = serializers.DecimalField(**RATE_OPTIONS, read_only=True)
+    purpose = serializers.CharField(read_only=True)
+    status = EnumChoiceField(LoanStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_note = serializers.CharField(read_only=True, help_text=_("Why it was rejected, cancelled or written off."))
+    outstanding_principal = AmountField()
+    overdue_amount = AmountField()
+    max_days_past_due = serializers.IntegerField(read_only=True)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True)
+    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    disbursed_on = serializers.DateField(read_only=True, allow_null=True)
+    closed_on = serializers.DateField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class LoanDetailSerializer(LoanSerializer):
+    """A loan with its repayment schedule (read from ``context["schedule"]``)."""
+
+    schedule = serializers.SerializerMethodField()
+
+    @extend_schema_field(InstallmentSerializer(many=True))
+    def get_schedule(self, loan) -> list:
+        return InstallmentSerializer(self.context.get("schedule", []), many=True, context=self.context).data
+
+
+class AllocationSerializer(serializers.Serializer):
+    installment = serializers.IntegerField(source="installment.number", read_only=True)
+    interest = AmountField(currency="repayment.currency")
+    principal = AmountField(currency="repayment.currency")
+
+
+class RepaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    loan = serializers.IntegerField(source="loan_id", read_only=True)
+    loan_reference = serializers.CharField(source="loan.reference", read_only=True)
+    paid_on = serializers.DateField(read_only=True)
+    amount = AmountField()
+    currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
+    reference = serializers.CharField(read_only=True)
+    status = EnumChoiceField(RepaymentStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    recorded_by = serializers.IntegerField(source="recorded_by_id", read_only=True)
+    confirmed_by = serializers.IntegerField(source="confirmed_by_id", read_only=True, allow_null=True)
+    reversed_by = serializers.IntegerField(source="reversed_by_id", read_only=True, allow_null=True)
+    reversed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reason = serializers.CharField(
+        source="reversal_reason", read_only=True, help_text=_("Why it was rejected or reversed.")
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class RepaymentDetailSerializer(RepaymentSerializer):
+    allocations = AllocationSerializer(many=True, read_only=True, help_text=_("How it was applied to the schedule."))
+
+
+class TrancheSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    grant = serializers.IntegerField(source="grant_id", read_only=True)
+    number = serializers.IntegerField(read_only=True)
+    amount = AmountField(currency="grant.currency")
+    planned_on = serializers.DateField(read_only=True)
+    status = EnumChoiceField(TrancheStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
+    paid_on = serializers.DateField(read_only=True, allow_null=True)
+    payment_reference = serializers.CharField(read_only=True)
+
+
+class GrantTrancheSerializer(TrancheSerializer):
+    """A tranche inside its grant: the grant is already known."""
+
+    grant = None
+
+
+class GrantSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    kind = EnumChoiceField(Grant.Kind, enum_name="GrantKindEnum", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    recipient = serializers.IntegerField(source="recipient_id", read_only=True)
+    recipient_name = serializers.CharField(source="recipient.name", read_only=True)
+    amount = AmountField()
+    currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
+    purpose = serializers.CharField(read_only=True)
+    paid_total = AmountField(help_text=_("Paid tranches."))
+    unpaid_total = AmountField(help_text=_("Approved tranches awaiting payment."))
+    remaining_total = AmountField(help_text=_("The amount less what was paid or cancelled."))
+    tranches = GrantTrancheSerializer(many=True, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+# --- Input ----------------------------------------------------------------------------------------
+
+
+def _currency_field(**kwargs):
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Currency.objects.all(),
+        help_text=CURRENCY_HELP,
+        error_messages={"does_not_exist": _("There is no currency with the code “{value}”.")},
+        **kwargs,
+    )
+
+
+class _UserScopedMixin:
+    """Relations the client may name only among records the requesting user can see."""
+
+    scoped_fields: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:  # no request (schema generation): the placeholder querysets stay empty
+            return
+        for name, selector in self.scoped_fields.items():
+            self.fields[name].queryset = selector(user=user)
+
+
+class LoanWriteSerializer(_UserScopedMixin, serializers.Serializer):
+    """A draft loan's terms and parties; omitted fields stay as they are on update."""
+
+    scoped_fields = {"programme": programme_list}
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
+    borrower = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
+    lender = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("Leave empty when our organisation lends."),
+    )
+    principal = serializers.DecimalField(**AMOUNT_OPTIONS)
+    currency = _currency_field()
+    annual_rate = serializers.DecimalField(**RATE_OPTIONS, help_text=_("Percent per year; 0 for interest-free."))
+    frequency = EnumChoiceField(Frequency, help_text=_("Installments per year."))
+    installments = serializers.IntegerField()
+    amortization = EnumChoiceField(AmortizationMethod)
+    grace_periods = serializers.IntegerField(required=False, help_text=_("Interest-only installments at the start."))
+    disbursement_date = serializers.DateField()
+    first_repayment_date = serializers.DateField()
+    discount_rate = serializers.DecimalField(
+        **RATE_OPTIONS, required=False, help_text=_("For the grant element; 5 unless agreed otherwise.")
+    )
+    purpose = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Kept in the record's history."))
+
+
+class DisburseSerializer(serializers.Serializer):
+    disbursed_on = serializers.DateField()
+
+
+class RepaymentWriteSerializer(_UserScopedMixin, serializers.Serializer):
+    """Money paid on a loan. Officers record it (confirmed at once); partner users notify it (pending)."""
+
+    scoped_fields = {"loan": loan_list}
+
+    loan = serializers.PrimaryKeyRelatedField(queryset=Loan.objects.none())
+    paid_on = serializers.DateField()
+    amount = serializers.DecimalField(**AMOUNT_OPTIONS)
+    currency = _currency_field()
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class GrantWriteSerializer(_UserScopedMixin, serializers.Serializer):
+    scoped_fields = {"programme": programme_list}
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
+    recipient = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
+    kind = EnumChoiceField(Grant.Kind, enum_name="GrantKindEnum", required=False)
+    amount = serializers.DecimalField(**AMOUNT_OPTIONS)
+    currency = _currency_field()
+    purpose = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    tranche_count = serializers.IntegerField(default=1, help_text=_("Leftover minor units go to the first tranches."))
+    first_tranche_on = serializers.DateField()
+    months_between = serializers.IntegerField(default=3)
+
+
+class TranchePaySerializer(serializers.Serializer):
+    paid_on = serializers.DateField()
+    payment_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)

@@ -1,0 +1,11 @@
+"""Finance routes of the REST API; cooperation/api/urls.py adds them to the /api/v1/ router."""
+
+from rest_framework.routers import SimpleRouter
+
+from programs.finance.api.views import GrantViewSet, LoanViewSet, RepaymentViewSet, TrancheViewSet
+
+router = SimpleRouter(use_regex_path=False)
+router.register("loans", LoanViewSet, basename="loan")
+router.register("repayments", RepaymentViewSet, basename="repayment")
+router.register("grants", GrantViewSet, basename="grant")
+router.register("tranches", TrancheViewSet, basename="tranche")

@@ -1,0 +1,327 @@
+"""Forms of the officer's finance pages: they parse input into typed values for the finance services."""
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.forms import ServiceModelForm, active_or_current
+from cooperation.money import quantize
+from cooperation.reference.models import Currency
+from cooperation.templatetags.kerjasama import money
+from partners.models import Organisation
+from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, LoanStatus, Repayment
+from programs.models import Programme
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
+RATE_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "max": "100", "inputmode": "decimal"})
+REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
+
+
+def _financial_programmes(current_pk=None):
+    """Programmes that have the financial form of cooperation, plus the one already chosen."""
+    condition = Q(is_financial=True)
+    if current_pk is not None:
+        condition |= Q(pk=current_pk)
+    return Programme.objects.filter(condition).order_by("code")
+
+
+def _organisations(*current_pks):
+    wanted = [pk for pk in current_pks if pk is not None]
+    return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.title}"
+
+
+# --- Loans ------------------------------------------------------------------------------------------
+
+
+class LoanForm(ServiceModelForm):
+    """A loan's terms, for ``loan_create`` / ``loan_update`` and for the schedule preview."""
+
+    # The fields the repayment schedule depends on: enough of them, valid, and the preview can be drawn.
+    PREVIEW_FIELDS = (
+        "principal",
+        "currency",
+        "annual_rate",
+        "frequency",
+        "installments",
+        "amortization",
+        "grace_periods",
+        "disbursement_date",
+        "first_repayment_date",
+        "discount_rate",
+    )
+
+    constraint_fields = {
+        "loan_principal_positive": "principal",
+        "loan_rate_is_a_percentage": "annual_rate",
+        "loan_has_installments": "installments",
+        "loan_grace_leaves_repayments": "grace_periods",
+        "loan_first_repayment_after_disbursement": "first_repayment_date",
+        "loan_frequency_known": "frequency",
+    }
+
+    programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+
+    class Meta:
+        model = Loan
+        fields = [
+            "programme",
+            "borrower",
+            "lender",
+            "purpose",
+            "principal",
+            "currency",
+            "annual_rate",
+            "frequency",
+            "installments",
+            "amortization",
+            "grace_periods",
+            "disbursement_date",
+            "first_repayment_date",
+            "discount_rate",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "principal": MONEY_WIDGET,
+            "annual_rate": RATE_WIDGET,
+            "discount_rate": RATE_WIDGET,
+            "installments": forms.NumberInput(attrs={"min": "1", "max": "600"}),
+            "grace_periods": forms.NumberInput(attrs={"min": "0"}),
+            "disbursement_date": DATE_WIDGET,
+            "first_repayment_date": DATE_WIDGET,
+        }
+        help_texts = {
+            "programme": _("Only programmes with the financial form of cooperation."),
+            "annual_rate": _("0 for an interest-free loan."),
+            # xgettext:no-python-format
+            "discount_rate": _("Used for the grant element reported to the OECD DAC; 5% unless agreed otherwise."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        loan = self.instance
+        editing = loan.pk is not None
+        self.fields["programme"].queryset = _financial_programmes(loan.programme_id if editing else None)
+        self.fields["programme"].empty_label = _("Choose a programme")
+        self.fields["programme"].help_text = self._meta.help_texts["programme"]
+        self.fields["borrower"].queryset = _organisations(loan.borrower_id if editing else None)
+        self.fields["borrower"].empty_label = _("Choose the borrower")
+        self.fields["borrower"].help_text = _("A partner that takes part in the programme.")
+        self.fields["lender"].queryset = _organisations(loan.lender_id if editing else None)
+        self.fields["lender"].empty_label = _("Our organisation")
+        self.fields["currency"].queryset = active_or_current(
+            Currency.objects.all(), loan.currency_id if editing else None
+        )
+        self.fields["currency"].empty_label = _("Choose a currency")
+        self.fields["frequency"].choices = [("", _("Choose a frequency")), *Frequency.choices]
+        self.fields["amortization"].choices = [("", _("Choose a method")), *AmortizationMethod.choices]
+        if editing:
+            self.initial["principal"] = quantize(loan.principal, loan.currency)
+            self.initial["annual_rate"] = loan.annual_rate.normalize()
+            self.initial["discount_rate"] = loan.discount_rate.normalize()
+        else:
+            self.initial.setdefault("discount_rate", Decimal("5"))
+            self.initial.setdefault("grace_periods", 0)
+
+    def preview_terms(self) -> dict | None:
+        """The schedule terms from valid input, or None when one of them is missing or invalid."""
+        data = getattr(self, "cleaned_data", {})
+        if any(name in self.errors or data.get(name) is None for name in self.PREVIEW_FIELDS):
+            return None
+        return {name: data[name] for name in self.PREVIEW_FIELDS}
+
+    def keep_only_preview_errors(self) -> None:
+        """While only previewing, a missing programme or borrower is not worth an error yet."""
+        for name in list(self.errors):
+            if name not in self.PREVIEW_FIELDS:
+                del self.errors[name]
+
+    def preview_errors(self) -> list[tuple[str, list[str]]]:
+        """(label, messages) of the schedule fields that stop the preview."""
+        found = []
+        for name in self.PREVIEW_FIELDS:
+            if name in self.errors:
+                found.append((str(self.fields[name].label), list(self.errors[name])))
+            elif getattr(self, "cleaned_data", {}).get(name) is None:
+                found.append((str(self.fields[name].label), [str(_("Fill this in to see the schedule."))]))
+        return found
+
+
+# --- Loan transitions and repayments -------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    """Rejecting, cancelling or writing off a loan, rejecting or reversing a repayment: always with a reason."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=REASON_WIDGET,
+        error_messages={"required": _("Give the reason; it is kept in the loan's history.")},
+    )
+
+
+class DisburseForm(forms.Form):
+    disbursed_on = forms.DateField(label=_("Disbursed on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disbursed_on"].initial = timezone.localdate
+
+
+class RepaymentForm(ServiceModelForm):
+    """An officer's record of money received; the currency starts as the loan's."""
+
+    class Meta:
+        model = Repayment
+        fields = ["paid_on", "amount", "currency", "reference"]
+        widgets = {"paid_on": DATE_WIDGET, "amount": MONEY_WIDGET}
+
+    def __init__(self, *args, loan: Loan, still_owed: Decimal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate
+        self.fields["currency"].queryset = active_or_current(Currency.objects.all(), loan.currency_id)
+        self.fields["currency"].initial = loan.currency_id
+        self.fields["currency"].empty_label = None
+        self.fields["reference"].help_text = _("The bank's transaction reference, if any.")
+        if still_owed is not None:
+            self.fields["amount"].help_text = _("Still owed: %(amount)s") % {"amount": money(still_owed, loan.currency)}
+
+
+# --- Grants and tranches -----------------------------------------------------------------------------
+
+
+class GrantForm(ServiceModelForm):
+    """A grant or remittance and how its amount is split into tranches."""
+
+    programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    tranche_count = forms.IntegerField(
+        label=_("Number of tranches"),
+        min_value=1,
+        max_value=120,
+        initial=1,
+        help_text=_("The amount is split evenly; leftover cents go to the first tranches."),
+    )
+    first_tranche_on = forms.DateField(label=_("First tranche planned on"), widget=DATE_WIDGET)
+    months_between = forms.IntegerField(label=_("Months between tranches"), min_value=1, max_value=24, initial=3)
+
+    class Meta:
+        model = Grant
+        fields = ["programme", "recipient", "kind", "purpose", "amount", "currency"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}), "amount": MONEY_WIDGET}
+
+    field_order = [
+        "programme",
+        "recipient",
+        "kind",
+        "purpose",
+        "amount",
+        "currency",
+        "tranche_count",
+        "first_tranche_on",
+        "months_between",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = _financial_programmes()
+        self.fields["programme"].empty_label = _("Choose a programme")
+        self.fields["recipient"].queryset = _organisations()
+        self.fields["recipient"].empty_label = _("Choose the recipient")
+        self.fields["currency"].queryset = Currency.objects.filter(is_active=True)
+        self.fields["currency"].empty_label = _("Choose a currency")
+
+
+class TranchePayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)
+    payment_reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate
+
+
+# --- The loan list's filters ---------------------------------------------------------------------------
+
+
+class LoanFilterForm(forms.Form):
+    """Filters and sorting of the loan list; every field is optional and a bad value is simply ignored."""
+
+    ORDERINGS = {
+        "reference": ("reference",),
+        "borrower": ("borrower__name", "reference"),
+        "programme": ("programme__code", "reference"),
+        "principal": ("principal", "reference"),
+        "outstanding": ("outstanding_principal", "reference"),
+        "overdue": ("overdue_amount", "reference"),
+        "status": ("status", "reference"),
+        "disbursement": ("disbursement_date", "reference"),
+    }
+
+    q = forms.CharField(label=_("Reference"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    borrower = forms.ModelChoiceField(label=_("Borrower"), queryset=Organisation.objects.none(), required=False)
+    currency = forms.ModelChoiceField(label=_("Currency"), queryset=Currency.objects.none(), required=False)
+    programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none(), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
+    )
+    ordering = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any")), *LoanStatus.choices]
+        self.fields["borrower"].queryset = (
+            Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
+        )
+        self.fields["borrower"].empty_label = _("Any")
+        self.fields["currency"].queryset = Currency.objects.filter(is_active=True)
+        self.fields["currency"].empty_label = _("Any")
+        self.fields["programme"].queryset = _financial_programmes()
+        self.fields["programme"].empty_label = _("Any")
+        labels = {
+            "reference": _("Reference"),
+            "borrower": _("Borrower"),
+            "programme": _("Programme"),
+            "principal": _("Principal"),
+            "outstanding": _("Outstanding principal"),
+            "overdue": _("Overdue amount"),
+            "status": _("Status"),
+            "disbursement": _("Disbursement date"),
+        }
+        choices = [("", _("Newest first"))]
+        for key, label in labels.items():
+            choices += [(key, label), (f"-{key}", _("%(label)s (descending)") % {"label": label})]
+        self.fields["ordering"].choices = choices
+
+    def filter(self, queryset):
+        """``queryset`` narrowed by every valid filter; an invalid one is left out rather than refused."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        search = (data.get("q") or "").strip()
+        if search:
+            queryset = queryset.filter(reference__icontains=search)
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        for name in ("borrower", "currency", "programme"):
+            if data.get(name) is not None:
+                queryset = queryset.filter(**{name: data[name]})
+        if data.get("overdue") == "yes":
+            queryset = queryset.filter(overdue_amount__gt=0)
+        elif data.get("overdue") == "no":
+            queryset = queryset.exclude(overdue_amount__gt=0)
+        if data.get("ordering"):
+            descending = data["ordering"].startswith("-")
+            fields = self.ORDERINGS[data["ordering"].lstrip("-")]
+            queryset = queryset.order_by(*(f"-{field}" if descending else field for field in fields))
+        return queryset

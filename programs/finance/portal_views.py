@@ -1,0 +1,155 @@
+"""Partner portal pages for money: the organisation's loans and their schedules, repayments, grants and messages.
+
+A partner user reads only what the finance selectors let them see (their own
+organisation's loans and grants); any other id answers 404. The one write, a
+payment notification, goes through ``repayment_notify`` and waits as pending
+until an officer confirms it.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Subquery
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from cooperation.templatetags.kerjasama import money
+from partners.notifications import notifications_mark_read
+from programs.finance import selectors, services
+from programs.finance.forms import RepaymentForm
+from programs.finance.models import Installment, LoanStatus, Tranche
+from programs.models import MONEY_DIGITS
+from programs.portal.views import _require_portal_user as require_portal_user
+
+LOANS_PER_PAGE = 25
+GRANTS_PER_PAGE = 10
+NOTIFICATIONS_PER_PAGE = 20
+
+
+def _next_due(loans):
+    """Annotate each loan with the due date and amount still owed of its oldest unpaid installment."""
+    unpaid = (
+        Installment.objects.filter(selectors.UNPAID, loan=OuterRef("pk"))
+        .order_by("number")
+        .annotate(
+            left=ExpressionWrapper(
+                F("principal_due") + F("interest_due") - F("principal_paid") - F("interest_paid"),
+                output_field=DecimalField(**MONEY_DIGITS),
+            )
+        )
+    )
+    return loans.annotate(
+        next_due_on=Subquery(unpaid.values("due_date")[:1], output_field=DateField()),
+        next_due_amount=Subquery(unpaid.values("left")[:1], output_field=DecimalField(**MONEY_DIGITS)),
+    )
+
+
+@require_GET
+@login_required
+def loan_list(request):
+    require_portal_user(request.user)
+    require_perm(request.user, Perm.VIEW_LOAN)
+    loans = _next_due(selectors.loan_list(user=request.user)).order_by("-created_at", "-pk")
+    page = Paginator(loans, LOANS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "finance/portal/loan_list.html", {"page_obj": page, "loans": page.object_list})
+
+
+def _can_notify(user, loan) -> bool:
+    return loan.status == LoanStatus.DISBURSED and user.has_perm(Perm.ADD_REPAYMENT)
+
+
+def _render_loan(request, loan, form, *, status=200):
+    installments = list(selectors.loan_schedule(loan=loan, today=timezone.localdate()))
+    context = {
+        "loan": loan,
+        "installments": installments,
+        "totals": {
+            "due": sum((item.total_due for item in installments), Decimal(0)),
+            "paid": sum((item.paid_amount for item in installments), Decimal(0)),
+            "outstanding": sum((item.outstanding_amount for item in installments), Decimal(0)),
+        },
+        "repayments": selectors.repayment_list(user=request.user, loan=loan).order_by("-paid_on", "-created_at"),
+        "form": form,
+        "can_notify": _can_notify(request.user, loan),
+    }
+    return render(request, "finance/portal/loan_detail.html", context, status=status)
+
+
+def _notify_form(loan, data=None) -> RepaymentForm:
+    form = RepaymentForm(data, loan=loan, prefix="notify")
+    form.fields["reference"].help_text = _("The reference of your bank transfer, so we can find the payment.")
+    return form
+
+
+@require_GET
+@login_required
+def loan_detail(request, pk):
+    require_portal_user(request.user)
+    loan = selectors.loan_get(user=request.user, pk=pk)
+    return _render_loan(request, loan, _notify_form(loan))
+
+
+@require_POST
+@login_required
+def notify_payment(request, pk):
+    require_portal_user(request.user)
+    # Through the selector first: another organisation's loan is a 404 before any input is read.
+    loan = selectors.loan_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.ADD_REPAYMENT)
+    form = _notify_form(loan, request.POST)
+    if form.is_valid():
+        try:
+            repayment = services.repayment_notify(loan=loan, notified_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("Thank you: your payment of %(amount)s is noted and waits for confirmation by our finance officer.")
+                % {"amount": money(repayment.amount, repayment.currency)},
+            )
+            return redirect(reverse("finance_portal:loan", args=[loan.pk]) + "#repayments")
+    return _render_loan(request, loan, form)
+
+
+def _grants_with_tranches(user):
+    tranches = Prefetch("tranches", queryset=Tranche.objects.order_by("number"))
+    return selectors.grant_list(user=user).prefetch_related(tranches).order_by("-created_at", "-pk")
+
+
+@require_GET
+@login_required
+def grant_list(request):
+    require_portal_user(request.user)
+    require_perm(request.user, Perm.VIEW_GRANT)
+    page = Paginator(_grants_with_tranches(request.user), GRANTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "finance/portal/grant_list.html", {"page_obj": page, "grants": page.object_list})
+
+
+@require_GET
+@login_required
+def grant_detail(request, pk):
+    require_portal_user(request.user)
+    grant = selectors.grant_get(user=request.user, pk=pk)
+    return render(request, "finance/portal/grant_detail.html", {"grant": grant, "tranches": grant.tranches.all()})
+
+
+@require_GET
+@login_required
+def notification_list(request):
+    require_portal_user(request.user)
+    require_perm(request.user, Perm.VIEW_NOTIFICATION)
+    notifications = selectors.notification_list(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    # Shown means read; the page still marks the ones that were new until now.
+    notifications_mark_read(notifications=shown, user=request.user)
+    return render(request, "finance/portal/notification_list.html", {"page_obj": page, "notifications": shown})

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from programs.finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("loans/", views.loan_list, name="loan_list"),
+    path("loans/new/", views.loan_create, name="loan_create"),
+    path("loans/preview/", views.loan_preview, name="loan_preview"),
+    path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
+    path("loans/<int:pk>/edit/", views.loan_edit, name="loan_edit"),
+    path("loans/<int:pk>/submit/", views.loan_submit, name="loan_submit"),
+    path("loans/<int:pk>/approve/", views.loan_approve, name="loan_approve"),
+    path("loans/<int:pk>/reject/", views.loan_reject, name="loan_reject"),
+    path("loans/<int:pk>/disburse/", views.loan_disburse, name="loan_disburse"),
+    path("loans/<int:pk>/cancel/", views.loan_cancel, name="loan_cancel"),
+    path("loans/<int:pk>/write-off/", views.loan_write_off, name="loan_write_off"),
+    path("loans/<int:pk>/repayments/new/", views.repayment_create, name="loan_repayment_create"),
+    path(
+        "loans/<int:pk>/repayments/<int:repayment_pk>/confirm/",
+        views.repayment_confirm,
+        name="loan_repayment_confirm",
+    ),
+    path("loans/<int:pk>/repayments/<int:repayment_pk>/reject/", views.repayment_reject, name="loan_repayment_reject"),
+    path(
+        "loans/<int:pk>/repayments/<int:repayment_pk>/reverse/",
+        views.repayment_reverse,
+        name="loan_repayment_reverse",
+    ),
+    path("grants/", views.grant_list, name="grant_list"),
+    path("grants/new/", views.grant_create, name="grant_create"),
+    path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/tranches/<int:tranche_pk>/approve/", views.tranche_approve, name="grant_tranche_approve"),
+    path("grants/<int:pk>/tranches/<int:tranche_pk>/pay/", views.tranche_pay, name="grant_tranche_pay"),
+    path("grants/<int:pk>/tranches/<int:tranche_pk>/cancel/", views.tranche_cancel, name="grant_tranche_cancel"),
+]
