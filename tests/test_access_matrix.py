@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory
-from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory
+from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,9 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     contact = ContactFactory(organisation=partner_org)
     ParticipationFactory(organisation=other_partner_user.memberships.get().organisation)
     loan = LoanFactory(programme=own_programme, borrower=partner_org, created_by=officer)  # a draft
-    repayment = RepaymentFactory(loan=loan, recorded_by=partner_user)
+    # Partners see a loan once it is submitted (a draft is the officer's working copy).
+    submitted = submitted_loan(LoanFactory(programme=own_programme, borrower=partner_org, created_by=officer))
+    repayment = RepaymentFactory(loan=submitted, recorded_by=partner_user)
     grant = GrantFactory(programme=own_programme, recipient=partner_org, created_by=officer)
     tranche = TrancheFactory(grant=grant)
     objects = {
@@ -132,10 +134,10 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:participation": {"pk": participation.pk},
         "finance:loan": {"pk": loan.pk, "repayment_pk": repayment.pk},
         "finance:grant": {"pk": grant.pk, "tranche_pk": tranche.pk},
-        "finance_portal:loan": {"pk": loan.pk},
-        "finance_portal:notify": {"pk": loan.pk},
+        "finance_portal:loan": {"pk": submitted.pk},
+        "finance_portal:notify": {"pk": submitted.pk},
         "finance_portal:grant": {"pk": grant.pk},
-        "api:loan": {"pk": loan.pk},
+        "api:loan": {"pk": submitted.pk},
         "api:repayment": {"pk": repayment.pk},
         "api:grant": {"pk": grant.pk},
         "api:tranche": {"pk": tranche.pk},

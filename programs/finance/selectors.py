@@ -130,7 +130,8 @@ def _visible_loans(user) -> QuerySet[Loan]:
         return Loan.objects.none()
     if sees_everything(user):
         return Loan.objects.all()
-    return Loan.objects.filter(borrower_id__in=user_organisation_ids(user))
+    # A draft is the officer's working copy: the borrower sees a loan once it is submitted.
+    return Loan.objects.filter(borrower_id__in=user_organisation_ids(user)).exclude(status=LoanStatus.DRAFT)
 
 
 def loan_list(*, user, today: datetime.date | None = None) -> QuerySet[Loan]:

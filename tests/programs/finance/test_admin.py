@@ -112,8 +112,8 @@ def test_auditor_cannot_add_a_loan_or_run_actions(client, auditor, partner_org, 
 
 
 def test_staff_partner_sees_only_their_organisations_loans_and_grants(client, staff_partner, partner_org, other_org):
-    own = LoanFactory(borrower=partner_org)
-    foreign = LoanFactory(borrower=other_org)
+    own = submitted_loan(borrower=partner_org)
+    foreign = submitted_loan(borrower=other_org)
     own_grant = grant_with_tranches(recipient=partner_org)
     foreign_grant = grant_with_tranches(recipient=other_org)
     client.force_login(staff_partner)

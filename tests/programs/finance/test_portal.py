@@ -21,6 +21,7 @@ from tests.programs.finance.factories import (
     disbursed_loan,
     grant_with_tranches,
     recorded_repayment,
+    submitted_loan,
 )
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +156,7 @@ def test_notifying_on_another_organisations_loan_is_404_and_saves_nothing(client
 
 
 def test_a_loan_not_yet_disbursed_has_no_form_and_refuses_a_notification(client, partner_user, partner_org, today):
-    loan = LoanFactory(borrower=partner_org)
+    loan = submitted_loan(LoanFactory(borrower=partner_org))
     client.force_login(partner_user)
 
     page = client.get(reverse("finance_portal:loan", args=[loan.pk]))
@@ -196,10 +197,17 @@ def test_staff_cannot_use_the_portal_pages(client, officer, own_loan):
     assert own_loan.repayments.count() == 1
 
 
+def test_a_draft_loan_stays_out_of_the_portal(client, partner_user, partner_org):
+    draft = LoanFactory(borrower=partner_org)
+    client.force_login(partner_user)
+    assert draft.reference not in client.get(reverse("finance_portal:loans")).content.decode()
+    assert client.get(reverse("finance_portal:loan", args=[draft.pk])).status_code == 404
+
+
 def test_loan_list_query_count_is_the_same_for_5_and_50_loans(client, partner_user, partner_org, own_programme):
     def make(count):
         for _ in range(count):
-            LoanFactory(borrower=partner_org, programme=own_programme)
+            submitted_loan(LoanFactory(borrower=partner_org, programme=own_programme))
 
     client.force_login(partner_user)
     make(5)

@@ -19,6 +19,7 @@ from tests.programs.finance.factories import (
     disbursed_loan,
     grant_with_tranches,
     recorded_repayment,
+    submitted_loan,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,11 @@ def zero_rate_loan(**overrides):
 def test_staff_see_every_loan_and_partners_only_their_organisations(
     officer, auditor, partner_user, partner_org, other_org
 ):
-    own, foreign = LoanFactory(borrower=partner_org), LoanFactory(borrower=other_org)
-    assert set(selectors.loan_list(user=officer)) == {own, foreign}
-    assert set(selectors.loan_list(user=auditor)) == {own, foreign}
-    assert list(selectors.loan_list(user=partner_user)) == [own]
+    own, foreign = submitted_loan(borrower=partner_org), submitted_loan(borrower=other_org)
+    own_draft = LoanFactory(borrower=partner_org)
+    assert set(selectors.loan_list(user=officer)) == {own, foreign, own_draft}
+    assert set(selectors.loan_list(user=auditor)) == {own, foreign, own_draft}
+    assert list(selectors.loan_list(user=partner_user)) == [own]  # drafts stay internal
     assert selectors.loan_get(user=partner_user, pk=own.pk) == own
     with pytest.raises(Http404):
         selectors.loan_get(user=partner_user, pk=foreign.pk)
