@@ -243,6 +243,32 @@ def send_due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
     return claimed
 
 
+# A reminder whose email task never reached the broker (down at the moment of commit) would wait
+# forever. Once the retries of a first attempt are surely over, the daily run hands it to the mail task
+# again; a reminder older than a week is left to the officers rather than sent that late.
+STUCK_AFTER = datetime.timedelta(hours=12)
+STUCK_GIVE_UP = datetime.timedelta(days=7)
+
+
+def requeue_stuck_reminders(*, now: datetime.datetime | None = None) -> list[int]:
+    """Enqueue again every claimed reminder still unsent long after its claim; returns their log ids."""
+    from programs.finance import tasks
+
+    now = now or timezone.now()
+    stuck = list(
+        ReminderLog.objects.filter(
+            sent_at__isnull=True,
+            created_at__lt=now - STUCK_AFTER,
+            created_at__gte=now - STUCK_GIVE_UP,
+            installment__in=Installment.objects.filter(unpaid(), loan__status=LoanStatus.DISBURSED),
+        ).values_list("pk", "created_at")
+    )
+    for log_id, claimed_at in stuck:
+        claimed_on = timezone.localdate(claimed_at).isoformat()
+        transaction.on_commit(partial(tasks.send_loan_reminder.delay, log_id, claimed_on))
+    return [log_id for log_id, _ in stuck]
+
+
 def _context(installment: Installment, kind: str, today: datetime.date) -> dict:
     return {
         "installment": installment,

@@ -24,7 +24,11 @@ def _date(value: str | None) -> datetime.date | None:
 
 @shared_task
 def send_loan_reminders(today: str | None = None) -> int:
-    """The daily run (Celery beat): claim every reminder that is due and not sent yet; emails follow as tasks."""
+    """The daily run (Celery beat): claim every reminder that is due and not sent yet; emails follow as tasks.
+
+    It also hands back to the mail task any reminder claimed long ago whose email never went out.
+    """
+    reminders.requeue_stuck_reminders()
     return len(reminders.send_due_reminders(today=_date(today)))
 
 
