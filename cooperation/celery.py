@@ -36,4 +36,8 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             "task": "programs.finance.tasks.send_loan_reminders",
             "schedule": crontab(hour=settings.LOAN_REMINDER_HOUR, minute=settings.LOAN_REMINDER_MINUTE),
         },
+        "shipment-delay-alerts": {
+            "task": "programs.shipments.tasks.send_delay_alerts",
+            "schedule": crontab(hour=getattr(settings, "SHIPMENT_ALERT_HOUR", 7), minute=0),
+        },
     }

@@ -64,6 +64,18 @@ class Perm(StrEnum):
     CHANGE_TRANCHE = "finance.change_tranche"
     APPROVE_TRANCHE = "finance.approve_tranche"
 
+    VIEW_SHIPMENT = "shipments.view_shipment"
+    ADD_SHIPMENT = "shipments.add_shipment"
+    CHANGE_SHIPMENT = "shipments.change_shipment"
+    APPROVE_DISPATCH = "shipments.approve_dispatch"
+    VIEW_SHIPMENT_ITEM = "shipments.view_shipmentitem"
+    ADD_SHIPMENT_ITEM = "shipments.add_shipmentitem"
+    CHANGE_SHIPMENT_ITEM = "shipments.change_shipmentitem"  # also removing an item from a draft packing list
+    VIEW_TRACKING_EVENT = "shipments.view_trackingevent"
+    ADD_TRACKING_EVENT = "shipments.add_trackingevent"
+    VIEW_RECEIPT = "shipments.view_receipt"
+    ADD_RECEIPT = "shipments.add_receipt"  # the consignee confirming what arrived
+
 
 _OFFICER = {
     Perm.ACCESS_WORKSPACE,
@@ -98,11 +110,21 @@ _OFFICER = {
     Perm.CHANGE_GRANT,
     Perm.VIEW_TRANCHE,
     Perm.CHANGE_TRANCHE,
+    Perm.VIEW_SHIPMENT,
+    Perm.ADD_SHIPMENT,
+    Perm.CHANGE_SHIPMENT,
+    Perm.VIEW_SHIPMENT_ITEM,
+    Perm.ADD_SHIPMENT_ITEM,
+    Perm.CHANGE_SHIPMENT_ITEM,
+    Perm.VIEW_TRACKING_EVENT,
+    Perm.ADD_TRACKING_EVENT,
+    Perm.VIEW_RECEIPT,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.OFFICER: _OFFICER,
-    Role.MANAGER: _OFFICER | {Perm.VIEW_DASHBOARD, Perm.EXPORT_DATA, Perm.APPROVE_LOAN, Perm.APPROVE_TRANCHE},
+    Role.MANAGER: _OFFICER
+    | {Perm.VIEW_DASHBOARD, Perm.EXPORT_DATA, Perm.APPROVE_LOAN, Perm.APPROVE_TRANCHE, Perm.APPROVE_DISPATCH},
     # Partner users hold read permissions too; selectors narrow every read to their organisation.
     Role.PARTNER: {
         Perm.ACCESS_PORTAL,
@@ -118,6 +140,11 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.ADD_REPAYMENT,
         Perm.VIEW_GRANT,
         Perm.VIEW_TRANCHE,
+        Perm.VIEW_SHIPMENT,
+        Perm.VIEW_SHIPMENT_ITEM,
+        Perm.VIEW_TRACKING_EVENT,
+        Perm.VIEW_RECEIPT,
+        Perm.ADD_RECEIPT,
     },
     Role.AUDITOR: {
         Perm.ACCESS_WORKSPACE,
@@ -131,7 +158,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 }
 
 # Auditors read everything: every view_* permission of the project's apps joins their set.
-AUDITED_APPS = ("partners", "programs", "reference", "finance")
+AUDITED_APPS = ("partners", "programs", "reference", "finance", "shipments")
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partners",
     "programs",
     "programs.finance",
+    "programs.shipments",
     "programs.reporting",
 ]
 
@@ -200,6 +201,8 @@ LOAN_REMINDER_UPCOMING_DAYS = tuple(int(d) for d in env_list("LOAN_REMINDER_UPCO
 LOAN_REMINDER_OVERDUE_DAYS = tuple(int(d) for d in env_list("LOAN_REMINDER_OVERDUE_DAYS", ["1", "7", "30"]))
 # An overdue reminder missed for longer than this is left to the officers rather than sent late.
 LOAN_REMINDER_CATCH_UP_DAYS = env_int("LOAN_REMINDER_CATCH_UP_DAYS", 30)
+# Shipments past their expected arrival: the daily alert run.
+SHIPMENT_ALERT_HOUR = env_int("SHIPMENT_ALERT_HOUR", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

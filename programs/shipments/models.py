@@ -1,0 +1,357 @@
+"""Humanitarian shipments: the packing list, the journey as tracking events, the consignee's receipts.
+
+Totals (weight, value per currency, quantities received) are never stored: selectors derive them in SQL
+from the items and receipt lines, so they cannot drift from what was sent and counted.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.models import TimeStampedModel
+from programs.models import MONEY_DIGITS
+
+# Goods are counted in units of measure that may be fractional (kg, litres, m³).
+QUANTITY_DIGITS = {"max_digits": 14, "decimal_places": 3}
+WEIGHT_DIGITS = {"max_digits": 14, "decimal_places": 3}
+
+
+class ShipmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    READY = "ready", _("Ready (packing list locked)")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_TRANSIT = "in_transit", _("In transit")
+    ARRIVED = "arrived", _("Arrived")
+    RECEIVED = "received", _("Received")
+    PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+    CANCELLED = "cancelled", _("Cancelled")
+    LOST = "lost", _("Lost")
+
+
+# Goods have left the consignor but the consignee has not yet accounted for all of them.
+ON_THE_WAY = (ShipmentStatus.DISPATCHED, ShipmentStatus.IN_TRANSIT)
+NOT_ARRIVED = (ShipmentStatus.DISPATCHED, ShipmentStatus.IN_TRANSIT)
+DELIVERED = (ShipmentStatus.RECEIVED, ShipmentStatus.PARTIALLY_RECEIVED)
+
+
+class TransportMode(models.TextChoices):
+    AIR = "air", _("Air")
+    SEA = "sea", _("Sea")
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+
+
+class ItemCategory(models.TextChoices):
+    FOOD = "food", _("Food")
+    WASH = "wash", _("Water and sanitation")
+    SHELTER = "shelter", _("Clothing and shelter")
+    BUILDING = "building", _("Building material")
+    MEDICAL = "medical", _("Medical")
+    MACHINERY = "machinery", _("Machinery and equipment")
+    OTHER = "other", _("Other")
+
+
+class WaybillCounter(models.Model):
+    """The last waybill number issued in a year; it only grows, so a number is never issued twice."""
+
+    year = models.PositiveIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("waybill counter")
+        verbose_name_plural = _("waybill counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Shipment(TimeStampedModel):
+    waybill = models.CharField(_("waybill"), max_length=20, unique=True)
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("programme")
+    )
+    donor = models.ForeignKey(
+        "partners.Organisation", on_delete=models.PROTECT, related_name="shipments_donated", verbose_name=_("donor")
+    )
+    consignor = models.ForeignKey(
+        "partners.Organisation", on_delete=models.PROTECT, related_name="shipments_sent", verbose_name=_("consignor")
+    )
+    consignee = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        related_name="shipments_received",
+        verbose_name=_("consignee"),
+    )
+    consignee_contact = models.ForeignKey(
+        "partners.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consignee contact"),
+    )
+    origin_country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("origin country")
+    )
+    origin_place = models.CharField(_("origin place"), max_length=200)
+    destination_country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination country")
+    )
+    destination_place = models.CharField(_("destination place"), max_length=200)
+    mode = models.CharField(_("transport mode"), max_length=10, choices=TransportMode.choices)
+    carrier = models.CharField(_("carrier"), max_length=200, blank=True)
+    transport_reference = models.CharField(
+        _("transport reference"), max_length=100, blank=True, help_text=_("Air waybill, bill of lading, truck plate…")
+    )
+    planned_dispatch = models.DateField(_("planned dispatch"))
+    expected_arrival = models.DateField(_("expected arrival"))
+    dispatched_on = models.DateField(_("dispatched on"), null=True, blank=True)
+    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.DRAFT)
+    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("packing list prepared by"),
+    )
+    dispatch_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dispatch approved by"),
+    )
+    dispatch_approved_at = models.DateTimeField(_("dispatch approved"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        permissions = [("approve_dispatch", _("Can approve the dispatch of shipments"))]
+        indexes = [models.Index(fields=["status", "expected_arrival"], name="shipment_status_expected")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_arrival__gte=F("planned_dispatch")),
+                name="shipment_expected_after_planned",
+                violation_error_message=_("The expected arrival cannot be before the planned dispatch."),
+            ),
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True)
+                | Q(dispatched_on__isnull=True)
+                | Q(arrived_on__gte=F("dispatched_on")),
+                name="shipment_arrival_after_dispatch",
+                violation_error_message=_("The arrival cannot be before the dispatch."),
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True)
+                | Q(dispatched_on__isnull=True)
+                | Q(received_on__gte=F("dispatched_on")),
+                name="shipment_receipt_after_dispatch",
+                violation_error_message=_("The receipt cannot be before the dispatch."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=ShipmentStatus.values), name="shipment_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.waybill} — {self.consignee}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ShipmentStatus.DRAFT
+
+
+class ShipmentItem(TimeStampedModel):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items", verbose_name=_("shipment"))
+    category = models.CharField(_("category"), max_length=20, choices=ItemCategory.choices)
+    description = models.CharField(_("description"), max_length=300)
+    unit = models.CharField(_("unit of measure"), max_length=30, help_text=_("e.g. carton, kg, litre, piece"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY_DIGITS, validators=[MinValueValidator(Decimal("0.001"))])
+    unit_weight_kg = models.DecimalField(
+        _("weight per unit (kg)"), **WEIGHT_DIGITS, default=0, validators=[MinValueValidator(0)]
+    )
+    unit_value = models.DecimalField(_("value per unit"), **MONEY_DIGITS, default=0, validators=[MinValueValidator(0)])
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    donor = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("donor (if not the shipment's)"),
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["shipment", "pk"]
+        verbose_name = _("shipment item")
+        verbose_name_plural = _("shipment items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="shipmentitem_quantity_positive",
+                violation_error_message=_("The quantity must be more than zero."),
+            ),
+            models.CheckConstraint(condition=Q(unit_weight_kg__gte=0), name="shipmentitem_weight_not_negative"),
+            models.CheckConstraint(condition=Q(unit_value__gte=0), name="shipmentitem_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.quantity} {self.unit})"
+
+
+class EventKind(models.TextChoices):
+    STATUS_CHANGE = "status", _("Status change")
+    CUSTOMS_ENTRY = "customs_entry", _("Customs entry")
+    CUSTOMS_HOLD = "customs_hold", _("Customs hold")
+    CUSTOMS_RELEASE = "customs_release", _("Customs release")
+    NOTE = "note", _("Note")
+
+
+class TrackingEvent(models.Model):
+    """One moment of a shipment's journey: a status change (written by its service) or an officer's event."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment"))
+    occurred_at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    status_after = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="status") & ~Q(status_after="")) | (~Q(kind="status") & Q(status_after="")),
+                name="trackingevent_status_only_on_status_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment.waybill} {self.get_kind_display()}"
+
+
+class Receipt(models.Model):
+    """One delivery counted by the consignee; several receipts are allowed until every unit is accounted for."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("shipment")
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+    )
+    received_on = models.DateField(_("received on"))
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self) -> str:
+        return f"{self.shipment.waybill} {self.received_on}"
+
+
+class ReceiptLine(models.Model):
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt"))
+    item = models.ForeignKey(
+        ShipmentItem, on_delete=models.PROTECT, related_name="receipt_lines", verbose_name=_("item")
+    )
+    good = models.DecimalField(_("received in good condition"), **QUANTITY_DIGITS, default=0)
+    damaged = models.DecimalField(_("damaged"), **QUANTITY_DIGITS, default=0)
+    lost = models.DecimalField(_("lost"), **QUANTITY_DIGITS, default=0)
+    reason = models.TextField(_("reason for damage or loss"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["receipt", "item"]
+        verbose_name = _("receipt line")
+        verbose_name_plural = _("receipt lines")
+        constraints = [
+            models.UniqueConstraint(fields=["receipt", "item"], name="receiptline_once_per_item"),
+            models.CheckConstraint(
+                condition=Q(good__gte=0) & Q(damaged__gte=0) & Q(lost__gte=0),
+                name="receiptline_quantities_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(good__gt=0) | Q(damaged__gt=0) | Q(lost__gt=0), name="receiptline_counts_something"
+            ),
+            models.CheckConstraint(
+                condition=(Q(damaged=0) & Q(lost=0)) | ~Q(reason=""),
+                name="receiptline_reason_for_damage_or_loss",
+                violation_error_message=_("Give a reason for anything damaged or lost."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.good} / {self.damaged} / {self.lost}"
+
+
+class DelayAlertLog(models.Model):
+    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="delay_alerts", verbose_name=_("shipment")
+    )
+    expected_arrival = models.DateField(_("expected arrival"))
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delay alert")
+        verbose_name_plural = _("delay alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "expected_arrival"], name="delay_alert_once_per_delay")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment.waybill} {self.expected_arrival}"
+
+
+class DispatchNotice(models.Model):
+    """The consignee's contacts told of a dispatch: addresses are recorded as each email goes, so a retry
+    after a mail failure sends only to those not reached yet."""
+
+    shipment = models.OneToOneField(
+        Shipment, on_delete=models.CASCADE, related_name="dispatch_notice", verbose_name=_("shipment")
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        verbose_name = _("dispatch notice")
+        verbose_name_plural = _("dispatch notices")
+
+    def __str__(self) -> str:
+        return f"{self.shipment.waybill} {self.sent_at or ''}".strip()

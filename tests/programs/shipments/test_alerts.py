@@ -1,0 +1,254 @@
+"""The consignee told of a dispatch, and the daily delay alert: once per delay, caught up, never twice."""
+
+import datetime
+import threading
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+
+from cooperation.roles import Role
+from partners.models import Language
+from programs.shipments import alerts, services, tasks
+from programs.shipments.models import DelayAlertLog, DispatchNotice, ShipmentStatus
+from tests.factories import ContactFactory, OrganisationFactory, UserFactory
+from tests.programs.shipments.factories import (
+    InKindProgrammeFactory,
+    approved_shipment,
+    days_ago,
+    dispatched_shipment,
+    draft_shipment,
+    today,
+)
+
+
+@pytest.fixture
+def responsible_officer(db):
+    return UserFactory(username="sari", role=Role.OFFICER, email="sari@kerjasama.example", first_name="Sari")
+
+
+@pytest.fixture
+def consignee(db):
+    organisation = OrganisationFactory(name="Caritas Dili")
+    ContactFactory(organisation=organisation, name="Ana", email="ana@caritas.example", preferred_language="en")
+    ContactFactory(organisation=organisation, name="Budi", email="budi@caritas.example", preferred_language="id")
+    ContactFactory(organisation=organisation, name="Gone", email="gone@caritas.example", is_active=False)
+    return organisation
+
+
+def emails_to(address: str) -> list:
+    return [message for message in mail.outbox if address in message.to]
+
+
+# --- dispatch notice ----------------------------------------------------------------------------------------------
+
+
+def test_on_dispatch_the_consignees_contacts_get_the_waybill_and_expected_arrival_after_commit(
+    consignee, responsible_officer, django_capture_on_commit_callbacks
+):
+    programme = InKindProgrammeFactory(responsible_officer=responsible_officer)
+    shipment = approved_shipment(draft_shipment(consignee=consignee, programme=programme))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.shipment_dispatch(shipment=shipment, dispatched_by=shipment.created_by, dispatched_on=today())
+    assert mail.outbox == []  # nothing leaves before the dispatch is committed
+    for callback in callbacks:
+        callback()
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "ana@caritas.example",
+        "budi@caritas.example",
+    ]
+    (message,) = emails_to("ana@caritas.example")
+    assert shipment.waybill in message.subject and "Dear Ana" in message.body
+    assert shipment.expected_arrival.strftime("%Y") in message.body
+    assert message.reply_to == ["sari@kerjasama.example"]
+    assert emails_to("budi@caritas.example")[0].extra_headers["Content-Language"] == Language.INDONESIAN
+    assert DispatchNotice.objects.get(shipment=shipment).sent_at is not None
+
+
+def test_a_dispatch_rolled_back_sends_nothing(consignee, django_capture_on_commit_callbacks):
+    shipment = approved_shipment(draft_shipment(consignee=consignee))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(Exception, match="future"):
+        services.shipment_dispatch(shipment=shipment, dispatched_by=shipment.created_by, dispatched_on=days_ago(-1))
+    assert callbacks == [] and mail.outbox == []
+
+
+def test_a_retry_after_a_mail_failure_reaches_only_those_not_reached(consignee, monkeypatch, db):
+    shipment = dispatched_shipment(draft_shipment(consignee=consignee))
+    DispatchNotice.objects.filter(shipment=shipment).delete()
+    mail.outbox.clear()
+    original = EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def fail_second(self, messages):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SMTPServerDisconnected("gone")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", fail_second)
+    with pytest.raises(SMTPServerDisconnected):
+        alerts.deliver_dispatch_notice(shipment_id=shipment.pk)
+    assert len(mail.outbox) == 1
+    assert alerts.deliver_dispatch_notice(shipment_id=shipment.pk) == ["budi@caritas.example"]
+    assert len(mail.outbox) == 2
+    assert alerts.deliver_dispatch_notice(shipment_id=shipment.pk) == []
+
+
+# --- delay alerts -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run the daily job as Celery beat does: the emails are enqueued after commit (and run eagerly here)."""
+
+    def run_on(day: datetime.date):
+        with django_capture_on_commit_callbacks(execute=True):
+            return tasks.send_delay_alerts(day.isoformat())
+
+    return run_on
+
+
+@pytest.fixture
+def on_the_way(consignee, responsible_officer):
+    """Dispatched 10 days ago, expected in 2 days' time."""
+    programme = InKindProgrammeFactory(responsible_officer=responsible_officer)
+    shipment = draft_shipment(
+        consignee=consignee, programme=programme, planned_dispatch=days_ago(10), expected_arrival=days_ago(-2)
+    )
+    shipment = dispatched_shipment(shipment, dispatched_on=days_ago(10))
+    mail.outbox.clear()
+    return shipment
+
+
+def day(offset: int) -> datetime.date:
+    return today() + datetime.timedelta(days=offset)
+
+
+def test_one_alert_to_the_responsible_officer_the_day_after_the_expected_arrival(on_the_way, run):
+    assert run(day(2)) == 0  # due today is not late
+    assert run(day(3)) == 1
+    (message,) = emails_to("sari@kerjasama.example")
+    assert on_the_way.waybill in message.subject and "1 day late" in message.subject
+    assert "Hello Sari" in message.body
+    for offset in range(3, 10):
+        assert run(day(offset)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_running_twice_the_same_day_sends_nothing_twice(on_the_way, run):
+    assert (run(day(4)), run(day(4))) == (1, 0)
+    assert len(emails_to("sari@kerjasama.example")) == 1
+    assert DelayAlertLog.objects.filter(shipment=on_the_way).count() == 1
+
+
+def test_a_day_the_job_did_not_run_is_caught_up_on_the_next_run(on_the_way, run):
+    assert run(day(1)) == 0
+    # Days 3 and 4: no run. Day 5 catches up.
+    assert run(day(5)) == 1
+    assert "3 days late" in emails_to("sari@kerjasama.example")[0].subject
+
+
+def test_a_new_expected_arrival_that_passes_is_a_new_delay(on_the_way, run):
+    assert run(day(3)) == 1
+    services.shipment_reschedule(shipment=on_the_way, updated_by=on_the_way.created_by, expected_arrival=day(6))
+    assert run(day(5)) == 0  # on its new schedule
+    assert run(day(7)) == 1
+    assert run(day(8)) == 0
+    assert list(DelayAlertLog.objects.order_by("pk").values_list("expected_arrival", flat=True)) == [day(2), day(6)]
+    assert len(emails_to("sari@kerjasama.example")) == 2
+
+
+def test_arrived_shipments_get_no_alert(on_the_way, run):
+    services.shipment_arrive(shipment=on_the_way, updated_by=on_the_way.created_by, arrived_on=today())
+    assert run(day(5)) == 0 and mail.outbox == []
+
+
+def test_an_alert_claimed_before_the_goods_arrived_is_not_emailed(on_the_way, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tasks.send_delay_alerts(day(4).isoformat())
+    services.shipment_arrive(shipment=on_the_way, updated_by=on_the_way.created_by, arrived_on=today())
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+
+
+def test_without_a_responsible_officer_the_managers_are_alerted(consignee, run):
+    manager = UserFactory(role=Role.MANAGER, email="head@kerjasama.example")
+    shipment = draft_shipment(consignee=consignee, planned_dispatch=days_ago(10), expected_arrival=days_ago(1))
+    dispatched_shipment(shipment, dispatched_on=days_ago(10), approver=manager)
+    mail.outbox.clear()
+    assert run(today()) == 1
+    assert [message.to for message in mail.outbox] == [[manager.email]]
+
+
+def test_finding_the_alerts_due_is_one_query_whatever_the_number_of_shipments(on_the_way, django_assert_num_queries):
+    for _ in range(5):
+        dispatched_shipment(
+            draft_shipment(planned_dispatch=days_ago(10), expected_arrival=days_ago(3)), dispatched_on=days_ago(9)
+        )
+    with django_assert_num_queries(1):
+        due = [(shipment.waybill, shipment.programme.responsible_officer) for shipment in alerts.due_alerts(day(4))]
+    assert len(due) == 6
+
+
+def test_the_daily_job_is_scheduled():
+    from cooperation.celery import app
+
+    app.finalize()
+    assert app.conf.beat_schedule["shipment-delay-alerts"]["task"] == "programs.shipments.tasks.send_delay_alerts"
+
+
+# --- two runs at once ---------------------------------------------------------------------------------------------
+
+
+def run_together(*workers) -> list:
+    """Each worker in its own thread and connection, released together on PostgreSQL (one after the other on
+    SQLite, which has a single writer); return what each returned or raised."""
+    results: list = [None] * len(workers)
+    concurrent = connection.vendor == "postgresql"
+    barrier = threading.Barrier(len(workers)) if concurrent else None
+
+    def run(index, work):
+        try:
+            if barrier:
+                barrier.wait(timeout=10)
+            results[index] = work()
+        except Exception as error:  # the test inspects what each worker hit
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, work)) for index, work in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+        if not concurrent:
+            thread.join()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_runs_at_the_same_time_send_each_alert_once(reference_data_db, settings):
+    officer = UserFactory(role=Role.OFFICER, email="sari@kerjasama.example")
+    programme = InKindProgrammeFactory(responsible_officer=officer)
+    consignee = OrganisationFactory()
+    shipments = [
+        dispatched_shipment(
+            draft_shipment(
+                consignee=consignee, programme=programme, planned_dispatch=days_ago(10), expected_arrival=days_ago(2)
+            ),
+            dispatched_on=days_ago(9),
+        )
+        for _ in range(3)
+    ]
+    mail.outbox.clear()
+    results = run_together(*(lambda: tasks.send_delay_alerts(today().isoformat()) for _ in range(2)))
+    # Truly concurrent runs may share the work between them, but each alert goes out exactly once.
+    assert sum(results) == 3
+    assert DelayAlertLog.objects.count() == 3
+    assert sorted(message.subject for message in mail.outbox) == sorted(
+        f"Shipment {shipment.waybill} is 2 days late" for shipment in shipments
+    )
+    assert all(shipment.status == ShipmentStatus.DISPATCHED for shipment in shipments)
