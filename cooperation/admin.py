@@ -137,3 +137,22 @@ def ordered(model_admin: admin.ModelAdmin, request, queryset):
     """Apply the admin's ordering to a selector's queryset, as ModelAdmin.get_queryset would."""
     ordering = model_admin.get_ordering(request)
     return queryset.order_by(*ordering) if ordering else queryset
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only the services write: viewable by whoever may view them, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True

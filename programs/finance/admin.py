@@ -17,7 +17,16 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.admin import ScopedHistoryAdmin, ServiceAdminMixin, adopt_saved, call_service, fresh_copy, ordered
+from cooperation.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedHistoryAdmin,
+    ServiceAdminMixin,
+    adopt_saved,
+    call_service,
+    fresh_copy,
+    ordered,
+)
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
 from programs.admin import money_display
@@ -73,25 +82,6 @@ def run_with_form(model_admin, request, queryset, *, form_class, title: str, cal
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "admin/finance/action_form.html", context)
-
-
-class ReadOnlyAdminMixin:
-    """Rows that only the services write: viewable by whoever may view them, never added, changed or deleted."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
 
 
 # --- loans ----------------------------------------------------------------------------------------------------------
