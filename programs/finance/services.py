@@ -373,15 +373,20 @@ def loan_approve(*, loan: Loan, approved_by) -> Loan:
     return _save(loan, approved_by, ["status", "approved_by", "approved_at"])
 
 
-@transaction.atomic
-def loan_reject(*, loan: Loan, rejected_by, reason: str) -> Loan:
-    require_perm(rejected_by, Perm.APPROVE_LOAN)
+def _close(loan: Loan, user, *, perm: Perm, move: str, status: LoanStatus, reason: str) -> Loan:
+    """End a loan's life in ``status`` for a stated reason (rejected, cancelled, written off)."""
+    require_perm(user, perm)
     reason = _require_reason(reason)
-    _lock_for(loan, LOAN_MOVES, "reject")
-    loan.status = LoanStatus.REJECTED
+    _lock_for(loan, LOAN_MOVES, move)
+    loan.status = status
     loan.status_note = reason
     loan.closed_on = timezone.localdate()
-    return _save(loan, rejected_by, ["status", "status_note", "closed_on"])
+    return _save(loan, user, ["status", "status_note", "closed_on"])
+
+
+@transaction.atomic
+def loan_reject(*, loan: Loan, rejected_by, reason: str) -> Loan:
+    return _close(loan, rejected_by, perm=Perm.APPROVE_LOAN, move="reject", status=LoanStatus.REJECTED, reason=reason)
 
 
 @transaction.atomic
@@ -404,24 +409,14 @@ def loan_disburse(*, loan: Loan, disbursed_by, disbursed_on: datetime.date) -> L
 
 @transaction.atomic
 def loan_cancel(*, loan: Loan, cancelled_by, reason: str) -> Loan:
-    require_perm(cancelled_by, Perm.CHANGE_LOAN)
-    reason = _require_reason(reason)
-    _lock_for(loan, LOAN_MOVES, "cancel")
-    loan.status = LoanStatus.CANCELLED
-    loan.status_note = reason
-    loan.closed_on = timezone.localdate()
-    return _save(loan, cancelled_by, ["status", "status_note", "closed_on"])
+    return _close(loan, cancelled_by, perm=Perm.CHANGE_LOAN, move="cancel", status=LoanStatus.CANCELLED, reason=reason)
 
 
 @transaction.atomic
 def loan_write_off(*, loan: Loan, written_off_by, reason: str) -> Loan:
-    require_perm(written_off_by, Perm.APPROVE_LOAN)
-    reason = _require_reason(reason)
-    _lock_for(loan, LOAN_MOVES, "write_off")
-    loan.status = LoanStatus.WRITTEN_OFF
-    loan.status_note = reason
-    loan.closed_on = timezone.localdate()
-    return _save(loan, written_off_by, ["status", "status_note", "closed_on"])
+    return _close(
+        loan, written_off_by, perm=Perm.APPROVE_LOAN, move="write_off", status=LoanStatus.WRITTEN_OFF, reason=reason
+    )
 
 
 # --- repayments ---------------------------------------------------------------------------------------------------
