@@ -12,6 +12,7 @@ def navigation(request):
             "dashboard": user.has_perm(Perm.VIEW_DASHBOARD),
             "loans": user.has_perm(Perm.VIEW_LOAN),
             "grants": user.has_perm(Perm.VIEW_GRANT),
+            "shipments": user.has_perm(Perm.VIEW_SHIPMENT),
             "admin": user.is_staff,
         }
     }

@@ -15,6 +15,8 @@ urlpatterns = [
     path("programmes/", include("programs.urls")),
     path("finance/", include("programs.finance.urls")),
     path("portal/finance/", include("programs.finance.portal_urls")),
+    path("shipments/", include("programs.shipments.urls")),
+    path("portal/shipments/", include("programs.shipments.portal_urls")),
     path("portal/", include("programs.portal.urls")),
     path("dashboard/", include("programs.reporting.urls")),
     path("api/v1/", include("cooperation.api.urls")),

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory
 from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
+from tests.programs.shipments.factories import arrived_shipment, confirm, draft_shipment
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,13 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     repayment = RepaymentFactory(loan=submitted, recorded_by=partner_user)
     grant = GrantFactory(programme=own_programme, recipient=partner_org, created_by=officer)
     tranche = TrancheFactory(grant=grant)
+    # Shipments to `partner`'s organisation: a draft (the officer's working copy, hidden from the consignee) and
+    # one that has arrived and is partly counted, so the consignee can still confirm the rest.
+    draft = draft_shipment(created_by=officer, consignee=partner_org, programme=own_programme, items=1)
+    shipment = arrived_shipment(draft_shipment(created_by=officer, consignee=partner_org, programme=own_programme))
+    item = shipment.items.get()
+    receipt = confirm(shipment, partner_user, {item: (1, 0, 0)})
+    event = shipment.events.first()
     objects = {
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
@@ -141,6 +149,13 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:repayment": {"pk": repayment.pk},
         "api:grant": {"pk": grant.pk},
         "api:tranche": {"pk": tranche.pk},
+        "shipments:edit": {"pk": draft.pk},
+        "shipments:": {"pk": shipment.pk},
+        "shipments_portal:": {"pk": shipment.pk},
+        "api:shipment-item": {"pk": item.pk},
+        "api:shipment": {"pk": shipment.pk},
+        "api:tracking-event": {"pk": event.pk},
+        "api:receipt": {"pk": receipt.pk},
     }
     users = {
         "anonymous": None,

@@ -87,7 +87,8 @@ def _visible_shipments(user) -> QuerySet[Shipment]:
         return Shipment.objects.none()
     if sees_everything(user):
         return Shipment.objects.all()
-    return Shipment.objects.filter(consignee_id__in=user_organisation_ids(user))
+    # A draft is the officer's working copy: the consignee sees a shipment once its packing list is ready.
+    return Shipment.objects.filter(consignee_id__in=user_organisation_ids(user)).exclude(status=ShipmentStatus.DRAFT)
 
 
 def _per_shipment(model, expression, *conditions: Q, output_field=MONEY, link="shipment") -> Coalesce:

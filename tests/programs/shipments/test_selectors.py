@@ -35,12 +35,12 @@ S = ShipmentStatus
 
 @pytest.fixture
 def ours(partner_org):
-    return ShipmentFactory(consignee=partner_org)
+    return ShipmentFactory(consignee=partner_org, status=S.READY)
 
 
 @pytest.fixture
 def theirs(other_org):
-    return ShipmentFactory(consignee=other_org)
+    return ShipmentFactory(consignee=other_org, status=S.READY)
 
 
 def test_a_partner_user_sees_only_the_shipments_addressed_to_their_organisation(partner_user, ours, theirs):
@@ -48,6 +48,16 @@ def test_a_partner_user_sees_only_the_shipments_addressed_to_their_organisation(
     assert selectors.shipment_get(user=partner_user, pk=ours.pk) == ours
     with pytest.raises(Http404):
         selectors.shipment_get(user=partner_user, pk=theirs.pk)
+
+
+def test_the_consignee_does_not_see_a_draft_until_its_packing_list_is_ready(partner_user, partner_org, officer):
+    draft = ShipmentFactory(consignee=partner_org)
+    with pytest.raises(Http404):
+        selectors.shipment_get(user=partner_user, pk=draft.pk)
+    assert selectors.shipment_get(user=officer, pk=draft.pk) == draft
+    draft.status = S.READY
+    draft.save(update_fields=["status"])
+    assert selectors.shipment_get(user=partner_user, pk=draft.pk) == draft
 
 
 def test_another_partners_items_events_and_receipts_read_as_nothing(partner_user, theirs):
