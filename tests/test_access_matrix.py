@@ -64,6 +64,9 @@ EXPECTED = {
     "finance_portal:grants": {"partner", "partner2"},
     "finance_portal:grant": {"partner"},
     "finance_portal:notifications": {"partner", "partner2"},
+    "shipments_portal:list": {"partner", "partner2"},
+    "shipments_portal:detail": {"partner"},
+    "shipments_portal:receive": {"partner"},  # GET shows the form; POST confirms
     "api:api-token": set(),  # POST only
     "api:api-root": SIGNED_IN,
     "api:organisation-list": STAFF | {"partner", "partner2"},
@@ -95,6 +98,39 @@ EXPECTED = {
     "api:tranche-approve": set(),  # POST only
     "api:tranche-pay": set(),  # POST only
     "api:tranche-cancel": set(),  # POST only
+    "shipments:list": STAFF,
+    "shipments:create": {"officer", "manager", "admin"},
+    "shipments:discrepancies": STAFF,
+    "shipments:detail": STAFF,
+    "shipments:edit": {"officer", "manager", "admin"},  # a draft shipment
+    "shipments:waybill": STAFF,
+    "shipments:mark_ready": set(),  # POST only
+    "shipments:reopen": set(),  # POST only
+    "shipments:approve_dispatch": set(),  # POST only
+    "shipments:dispatch": set(),  # POST only
+    "shipments:mark_in_transit": set(),  # POST only
+    "shipments:arrive": set(),  # POST only
+    "shipments:reschedule": set(),  # POST only
+    "shipments:cancel": set(),  # POST only
+    "shipments:mark_lost": set(),  # POST only
+    "shipments:event_add": set(),  # POST only
+    "api:shipment-list": STAFF | {"partner", "partner2"},
+    "api:shipment-detail": STAFF | {"partner"},
+    "api:shipment-mark-ready": set(),  # POST only
+    "api:shipment-reopen": set(),  # POST only
+    "api:shipment-approve-dispatch": set(),  # POST only
+    "api:shipment-dispatch": set(),  # POST only
+    "api:shipment-mark-in-transit": set(),  # POST only
+    "api:shipment-arrive": set(),  # POST only
+    "api:shipment-reschedule": set(),  # POST only
+    "api:shipment-cancel": set(),  # POST only
+    "api:shipment-mark-lost": set(),  # POST only
+    "api:shipment-item-list": STAFF | {"partner", "partner2"},
+    "api:shipment-item-detail": STAFF | {"partner"},
+    "api:tracking-event-list": STAFF | {"partner", "partner2"},
+    "api:tracking-event-detail": STAFF | {"partner"},
+    "api:receipt-list": STAFF | {"partner", "partner2"},
+    "api:receipt-detail": STAFF | {"partner"},
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
 }

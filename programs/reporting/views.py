@@ -20,6 +20,7 @@ from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.exports import programme_csv_rows
 from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
+from programs.reporting.shipments import shipments_dashboard
 from programs.selectors import programme_list
 
 
@@ -46,6 +47,7 @@ def dashboard(request):
         "updates": selectors.latest_programme_updates(user=user, **scope),
         "export_url": _export_url(scope),
         "finance": finance_dashboard(user=user, today=timezone.localdate()),
+        "shipments": shipments_dashboard(user=user, today=timezone.localdate()),
     }
     return render(request, "reporting/dashboard.html", context)
 

@@ -365,3 +365,59 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
         on_time_count=counts["on_time_total"],
         delayed_count=counts["delayed_total"],
     )
+
+
+# --- across every visible shipment (the API's lists) --------------------------------------------------------------
+
+
+def item_list(*, user) -> QuerySet[ShipmentItem]:
+    """Items of every shipment ``user`` may see, with the totals and counts of ``shipment_items``."""
+    if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM):
+        return ShipmentItem.objects.none()
+    counted = {
+        name: _per_shipment(ReceiptLine, name, output_field=QUANTITY, link="item")
+        for name in ("good", "damaged", "lost")
+    }
+    return (
+        ShipmentItem.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        .select_related("shipment", "currency", "donor")
+        .order_by("shipment_id", "pk")
+        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, **counted)
+        .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
+        .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
+    )
+
+
+def item_get(*, user, pk) -> ShipmentItem:
+    return get_object_or_404(item_list(user=user), pk=pk)
+
+
+def event_list(*, user) -> QuerySet[TrackingEvent]:
+    """Tracking events of every shipment ``user`` may see, each shipment's oldest first."""
+    if not user.has_perm(Perm.VIEW_TRACKING_EVENT):
+        return TrackingEvent.objects.none()
+    return (
+        TrackingEvent.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        .select_related("shipment", "user")
+        .order_by("shipment_id", "occurred_at", "pk")
+    )
+
+
+def event_get(*, user, pk) -> TrackingEvent:
+    return get_object_or_404(event_list(user=user), pk=pk)
+
+
+def receipt_list(*, user) -> QuerySet[Receipt]:
+    """Receipts of every shipment ``user`` may see, with their lines."""
+    if not user.has_perm(Perm.VIEW_RECEIPT):
+        return Receipt.objects.none()
+    return (
+        Receipt.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        .select_related("shipment", "received_by")
+        .prefetch_related(Prefetch("lines", queryset=ReceiptLine.objects.select_related("item").order_by("item_id")))
+        .order_by("shipment_id", "received_on", "pk")
+    )
+
+
+def receipt_get(*, user, pk) -> Receipt:
+    return get_object_or_404(receipt_list(user=user), pk=pk)

@@ -1,4 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from programs.shipments import views
 
 app_name = "shipments"
-urlpatterns = []
+
+# Each move on a shipment: URL segment → URL name (and the key of ``views.MOVES``).
+MOVE_PATHS = {
+    "mark-ready": "mark_ready",
+    "reopen": "reopen",
+    "approve-dispatch": "approve_dispatch",
+    "dispatch": "dispatch",
+    "in-transit": "mark_in_transit",
+    "arrive": "arrive",
+    "reschedule": "reschedule",
+    "cancel": "cancel",
+    "lost": "mark_lost",
+    "events/new": "event_add",
+}
+
+urlpatterns = [
+    path("", views.shipment_list, name="list"),
+    path("new/", views.shipment_create, name="create"),
+    path("discrepancies/", views.discrepancy_list, name="discrepancies"),
+    path("<int:pk>/", views.shipment_detail, name="detail"),
+    path("<int:pk>/edit/", views.shipment_edit, name="edit"),
+    path("<int:pk>/waybill/", views.shipment_waybill, name="waybill"),
+    *(
+        path(f"<int:pk>/{segment}/", views.shipment_move, {"move": name}, name=name)
+        for segment, name in MOVE_PATHS.items()
+    ),
+]

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from django.utils import timezone
 
 from cooperation.reference.codes import ActivityStatus, OrganisationType
 from cooperation.roles import Role, roles_of
@@ -29,6 +30,16 @@ from programs.finance.models import (
 )
 from programs.models import CooperationForm, Participation, Programme, ProgrammeUpdate
 from programs.selectors import programme_list
+from programs.shipments import selectors as shipment_selectors
+from programs.shipments.models import (
+    DelayAlertLog,
+    EventKind,
+    ItemCategory,
+    ShipmentItem,
+    ShipmentStatus,
+    TrackingEvent,
+    TransportMode,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -263,6 +274,65 @@ def test_reminders_due_today_reach_both_portals(demo):
         assert finance_selectors.notification_list(user=user(username)).exists(), username
 
 
+# --- in-kind cooperation ------------------------------------------------------------------------------------------
+
+
+def test_shipments_cover_every_status_mode_category_and_currency(demo):
+    shipments = shipment_selectors.shipment_list(user=user("manager"))
+    assert shipments.count() >= 10
+    assert set(shipments.values_list("status", flat=True)) == set(ShipmentStatus.values)
+    assert shipments.filter(status=ShipmentStatus.READY, dispatch_approved_by__isnull=False).exists()
+    assert shipments.filter(status=ShipmentStatus.READY, dispatch_approved_by__isnull=True).exists()
+    assert set(shipments.values_list("mode", flat=True)) == set(TransportMode.values)
+    items = ShipmentItem.objects.all()
+    assert set(items.values_list("category", flat=True)) == set(ItemCategory.values)
+    assert {"USD", "EUR", "JPY"} <= set(items.values_list("currency", flat=True))
+    soon = timezone.localdate() + datetime.timedelta(days=90)
+    expiring = items.filter(expiry_date__lte=soon, expiry_date__gte=timezone.localdate())
+    assert {ItemCategory.FOOD, ItemCategory.MEDICAL} <= set(expiring.values_list("category", flat=True))
+    assert all(shipment.programme.is_in_kind for shipment in shipments)
+    assert "Shipments: 15 (" in demo
+
+
+def test_shipments_are_prepared_by_the_officer_and_approved_by_the_manager(demo):
+    approved = shipment_selectors.shipment_list(user=user("manager")).filter(dispatch_approved_by__isnull=False)
+    assert approved.count() >= 8
+    for shipment in approved.select_related("prepared_by", "dispatch_approved_by", "created_by"):
+        assert (shipment.created_by.username, shipment.prepared_by.username) == ("officer", "officer")
+        assert shipment.dispatch_approved_by.username == "manager"
+    for shipment in approved.filter(dispatched_on__isnull=False):
+        assert shipment.events.filter(kind=EventKind.STATUS_CHANGE, status_after="dispatched").exists()
+
+
+def test_some_shipments_are_delayed_and_alerted_and_some_have_discrepancies(demo):
+    shipments = shipment_selectors.shipment_list(user=user("manager"))
+    delayed = shipments.filter(is_delayed=True)
+    assert 2 <= delayed.count() <= 3
+    assert set(DelayAlertLog.objects.values_list("shipment", flat=True)) == set(delayed.values_list("pk", flat=True))
+    assert "3 delay alert(s) sent today" in demo
+    discrepancies = shipment_selectors.discrepancy_list(user=user("officer"))
+    assert discrepancies.filter(damaged__gt=0).exists() and discrepancies.filter(lost__gt=0).exists()
+    assert all(line.reason for line in discrepancies)
+    assert shipments.filter(status=ShipmentStatus.RECEIVED, has_discrepancy=True).exists()
+    assert shipments.filter(status=ShipmentStatus.RECEIVED, has_discrepancy=False).exists()
+    assert shipments.filter(status=ShipmentStatus.PARTIALLY_RECEIVED, has_discrepancy=True).exists()
+    held = TrackingEvent.objects.filter(kind=EventKind.CUSTOMS_HOLD).values_list("shipment", flat=True)
+    released = TrackingEvent.objects.filter(kind=EventKind.CUSTOMS_RELEASE).values_list("shipment", flat=True)
+    assert shipments.filter(status=ShipmentStatus.IN_TRANSIT, pk__in=held).filter(pk__in=released).exists()
+
+
+def test_both_partner_users_have_shipments_to_see_and_to_confirm(demo):
+    seen = {}
+    for username in ("partner", "partner2"):
+        shipments = shipment_selectors.shipment_list(user=user(username))
+        assert not shipments.filter(status=ShipmentStatus.DRAFT).exists()
+        to_confirm = shipments.filter(status__in=[ShipmentStatus.ARRIVED, ShipmentStatus.PARTIALLY_RECEIVED])
+        assert to_confirm.exists(), username
+        assert shipments.filter(receipts__received_by__username=username).exists(), username
+        seen[username] = set(shipments.values_list("pk", flat=True))
+    assert seen["partner"] and seen["partner2"] and seen["partner"].isdisjoint(seen["partner2"])
+
+
 @pytest.mark.parametrize("today", [datetime.date(2027, 1, 31), datetime.date(2028, 2, 29), datetime.date(2029, 7, 1)])
 def test_the_demo_is_as_meaningful_on_any_day(today):
     with mock.patch("django.utils.timezone.localdate", return_value=today):
@@ -277,3 +347,6 @@ def test_the_demo_is_as_meaningful_on_any_day(today):
         for username in ("partner", "partner2"):
             assert finance_selectors.notification_list(user=user(username)).exists(), username
         assert Repayment.objects.filter(paid_on__gt=today).count() == 0
+        shipments = shipment_selectors.shipment_list(user=manager, today=today)
+        assert set(shipments.values_list("status", flat=True)) == set(ShipmentStatus.values)
+        assert shipments.filter(is_delayed=True).exists()

@@ -1,0 +1,452 @@
+"""Shipments, packing-list items, tracking events and receipts over the API.
+
+Querysets come from the shipment selectors, so a partner user reaches only shipments addressed to their
+organisation (anything else is 404, even for a write they could never make); every write and every status
+change is one shipment service call, whose refusals answer 400 with the message next to the field it is about.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cooperation.api.exceptions import service_errors
+from cooperation.api.viewsets import WriteSerializersMixin
+from cooperation.roles import Perm
+from programs.shipments import selectors, services
+from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
+from programs.shipments.api.permissions import ItemPermission, RecordFirstPermission, perm_on_visible_record
+from programs.shipments.api.serializers import (
+    ArriveSerializer,
+    DispatchSerializer,
+    InTransitSerializer,
+    ItemCreateSerializer,
+    ItemUpdateSerializer,
+    ReceiptSerializer,
+    ReceiptWriteSerializer,
+    RescheduleSerializer,
+    ShipmentCreateSerializer,
+    ShipmentDetailSerializer,
+    ShipmentItemSerializer,
+    ShipmentLostSerializer,
+    ShipmentReasonSerializer,
+    ShipmentSerializer,
+    ShipmentUpdateSerializer,
+    TrackingEventSerializer,
+    TrackingEventWriteSerializer,
+)
+from programs.shipments.filters import ShipmentFilter
+from programs.shipments.models import Receipt, Shipment, ShipmentItem, TrackingEvent
+
+
+def _transition(*, perm: Perm, body=None, summary, description="", name=None):
+    """A POST action on one shipment that calls one service: its permission, input and documented answer.
+
+    ``name`` is the URL path and URL name when the method cannot carry it (``dispatch`` is taken by Django).
+    """
+
+    def decorate(method):
+        name_in_url = name or method.__name__.replace("_", "-")
+        documented = extend_schema(
+            summary=summary, description=description, request=body, responses={200: ShipmentDetailSerializer}
+        )(method)
+        return action(
+            detail=True,
+            methods=["post"],
+            url_path=name_in_url,
+            url_name=name_in_url,
+            permission_classes=[perm_on_visible_record(perm)],
+            filter_backends=[],
+            serializer_class=ShipmentDetailSerializer,
+            write_serializer_classes={"POST": body} if body else {},
+        )(documented)
+
+    return decorate
+
+
+def _input(view, serializer_class) -> dict:
+    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- Shipments ----------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List shipments"),
+        description=_("Partner users see the shipments addressed to their organisation once they are ready."),
+    ),
+    retrieve=extend_schema(summary=_("Show a shipment with its totals per currency")),
+    create=extend_schema(
+        summary=_("Draft a shipment"),
+        description=_(
+            "The shipment is created as a draft under the next waybill number; its items are then added one by "
+            "one at /api/v1/shipment-items/ until the packing list is marked ready."
+        ),
+        request=ShipmentCreateSerializer,
+        responses={201: ShipmentDetailSerializer},
+    ),
+    update=extend_schema(
+        summary=_("Replace a draft shipment's parties, route and dates"),
+        request=ShipmentUpdateSerializer,
+        responses={200: ShipmentDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some details of a draft shipment"),
+        request=ShipmentUpdateSerializer,
+        responses={200: ShipmentDetailSerializer},
+    ),
+)
+@extend_schema(tags=["shipments"])
+class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
+    serializer_class = ShipmentSerializer
+    write_serializer_classes = {
+        "POST": ShipmentCreateSerializer,
+        "PUT": ShipmentUpdateSerializer,
+        "PATCH": ShipmentUpdateSerializer,
+    }
+    permission_classes = [RecordFirstPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ShipmentFilter
+    lookup_value_converter = "int"
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ShipmentDetailSerializer
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
+            return Shipment.objects.none()
+        return selectors.shipment_list(user=self.request.user).order_by("-created_at", "-pk")
+
+    def get_object(self):
+        shipment = selectors.shipment_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, shipment)
+        return shipment
+
+    def _detail(self, shipment: Shipment, *, reload: bool = True, status_code=status.HTTP_200_OK) -> Response:
+        # Read back through the selector: the answer shows what is stored, with today's delay.
+        if reload:
+            shipment = selectors.shipment_get(user=self.request.user, pk=shipment.pk)
+        context = {
+            **self.get_serializer_context(),
+            "totals": selectors.shipment_totals(shipment=shipment),
+            "days_late": selectors.days_late(shipment),
+        }
+        return Response(ShipmentDetailSerializer(shipment, context=context).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object(), reload=False)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            shipment = services.shipment_create(created_by=request.user, **serializer.validated_data)
+        return self._detail(shipment, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.shipment_update(shipment=shipment, updated_by=request.user, **serializer.validated_data)
+        return self._detail(shipment)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @_transition(perm=Perm.CHANGE_SHIPMENT, summary=_("Lock the packing list: the shipment is ready"))
+    def mark_ready(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        with service_errors():
+            services.shipment_mark_ready(shipment=shipment, prepared_by=request.user)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.CHANGE_SHIPMENT,
+        body=ShipmentReasonSerializer,
+        summary=_("Unlock a ready packing list for corrections"),
+        description=_("Any approval of the dispatch is withdrawn."),
+    )
+    def reopen(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, ShipmentReasonSerializer)
+        with service_errors():
+            services.shipment_reopen(shipment=shipment, reopened_by=request.user, **data)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.APPROVE_DISPATCH,
+        summary=_("Approve the dispatch of a ready shipment"),
+        description=_("By a manager who did not prepare the packing list. Expired items block the approval."),
+    )
+    def approve_dispatch(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        with service_errors():
+            services.shipment_approve_dispatch(shipment=shipment, approved_by=request.user)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.CHANGE_SHIPMENT,
+        body=DispatchSerializer,
+        summary=_("Record that an approved shipment left"),
+        description=_("The consignee's contacts are told by email."),
+        name="dispatch",
+    )
+    def dispatch_shipment(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, DispatchSerializer)
+        with service_errors():
+            services.shipment_dispatch(shipment=shipment, dispatched_by=request.user, **data)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.CHANGE_SHIPMENT, body=InTransitSerializer, summary=_("Mark a dispatched shipment in transit")
+    )
+    def mark_in_transit(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, InTransitSerializer)
+        with service_errors():
+            services.shipment_mark_in_transit(shipment=shipment, updated_by=request.user, **data)
+        return self._detail(shipment)
+
+    @_transition(perm=Perm.CHANGE_SHIPMENT, body=ArriveSerializer, summary=_("Record that a shipment arrived"))
+    def arrive(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, ArriveSerializer)
+        with service_errors():
+            services.shipment_arrive(shipment=shipment, updated_by=request.user, **data)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.CHANGE_SHIPMENT,
+        body=RescheduleSerializer,
+        summary=_("Move the expected arrival"),
+        description=_("If the new date passes too, that is a new delay, alerted again."),
+    )
+    def reschedule(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, RescheduleSerializer)
+        with service_errors():
+            services.shipment_reschedule(shipment=shipment, updated_by=request.user, **data)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.CHANGE_SHIPMENT, body=ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch")
+    )
+    def cancel(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, ShipmentReasonSerializer)
+        with service_errors():
+            services.shipment_cancel(shipment=shipment, cancelled_by=request.user, **data)
+        return self._detail(shipment)
+
+    @_transition(
+        perm=Perm.CHANGE_SHIPMENT,
+        body=ShipmentLostSerializer,
+        summary=_("Declare a shipment on its way lost"),
+        description=_("For the whole consignment; losses found on arrival go on a receipt."),
+    )
+    def mark_lost(self, request, *args, **kwargs):
+        shipment = self.get_object()
+        data = _input(self, ShipmentLostSerializer)
+        with service_errors():
+            services.shipment_mark_lost(shipment=shipment, updated_by=request.user, **data)
+        return self._detail(shipment)
+
+
+# --- Packing-list items -------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List shipment items with what the consignee counted")),
+    retrieve=extend_schema(summary=_("Show a shipment item")),
+    create=extend_schema(
+        summary=_("Add an item to a draft's packing list"),
+        request=ItemCreateSerializer,
+        responses={201: ShipmentItemSerializer},
+    ),
+    update=extend_schema(
+        summary=_("Replace an item of a draft's packing list"),
+        request=ItemUpdateSerializer,
+        responses={200: ShipmentItemSerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Change an item of a draft's packing list"),
+        request=ItemUpdateSerializer,
+        responses={200: ShipmentItemSerializer},
+    ),
+    destroy=extend_schema(summary=_("Remove an item from a draft's packing list")),
+)
+@extend_schema(tags=["shipments"])
+class ShipmentItemViewSet(
+    WriteSerializersMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The packing list can change only while the shipment is a draft; after that every write answers 400."""
+
+    serializer_class = ShipmentItemSerializer
+    write_serializer_classes = {
+        "POST": ItemCreateSerializer,
+        "PUT": ItemUpdateSerializer,
+        "PATCH": ItemUpdateSerializer,
+    }
+    permission_classes = [ItemPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ItemFilter
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ShipmentItem.objects.none()
+        return selectors.item_list(user=self.request.user)
+
+    def get_object(self):
+        item = selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, item)
+        return item
+
+    def _detail(self, item: ShipmentItem, status_code=status.HTTP_200_OK) -> Response:
+        item = selectors.item_get(user=self.request.user, pk=item.pk)
+        return Response(self.get_output_serializer(item).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        shipment = data.pop("shipment")
+        with service_errors():
+            item = services.item_add(shipment=shipment, added_by=request.user, **data)
+        return self._detail(item, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        item = self.get_object()
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.item_update(item=item, updated_by=request.user, **serializer.validated_data)
+        return self._detail(item)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance):
+        with service_errors():
+            services.item_remove(item=instance, removed_by=self.request.user)
+
+
+# --- Tracking events ----------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List tracking events")),
+    retrieve=extend_schema(summary=_("Show a tracking event")),
+    create=extend_schema(
+        summary=_("Record a customs event or a note on a shipment's journey"),
+        description=_("Status changes are written by the shipment's actions, not here."),
+        request=TrackingEventWriteSerializer,
+        responses={201: TrackingEventSerializer},
+    ),
+)
+@extend_schema(tags=["shipments"])
+class TrackingEventViewSet(
+    WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    # No edit or delete: the journey is a record of what happened.
+    serializer_class = TrackingEventSerializer
+    write_serializer_classes = {"POST": TrackingEventWriteSerializer}
+    permission_classes = [RecordFirstPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EventFilter
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TrackingEvent.objects.none()
+        return selectors.event_list(user=self.request.user)
+
+    def get_object(self):
+        event = selectors.event_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, event)
+        return event
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        shipment = data.pop("shipment")
+        with service_errors():
+            event = services.tracking_event_add(shipment=shipment, added_by=request.user, **data)
+        event = selectors.event_get(user=request.user, pk=event.pk)
+        return Response(self.get_output_serializer(event).data, status=status.HTTP_201_CREATED)
+
+
+# --- Receipts -----------------------------------------------------------------------------------------------------
+
+
+def _aligned_line_errors(line_errors: dict[int, dict[str, str]], count: int) -> list[dict[str, list[str]]]:
+    """The service's errors by line position, as DRF lists them for a nested list: one entry per line sent."""
+    return [{field: [str(message)] for field, message in line_errors.get(index, {}).items()} for index in range(count)]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List receipts with their lines")),
+    retrieve=extend_schema(summary=_("Show a receipt with its lines")),
+    create=extend_schema(
+        summary=_("Confirm what arrived of a shipment"),
+        description=_(
+            "Only staff of the consignee. Per item: units in good condition, damaged and lost, with a reason for "
+            "anything not good; earlier receipts count too, so nothing is counted twice. Errors on the lines "
+            "come back as a list aligned with the lines sent, an empty object for a line without errors. "
+            "The shipment becomes received once every unit is accounted for, partially received until then."
+        ),
+        request=ReceiptWriteSerializer,
+        responses={201: ReceiptSerializer},
+    ),
+)
+@extend_schema(tags=["shipments"])
+class ReceiptViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # No edit or delete: a receipt is what the consignee signed for; a later count is a new receipt.
+    serializer_class = ReceiptSerializer
+    write_serializer_classes = {"POST": ReceiptWriteSerializer}
+    permission_classes = [RecordFirstPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReceiptFilter
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Receipt.objects.none()
+        return selectors.receipt_list(user=self.request.user)
+
+    def get_object(self):
+        receipt = selectors.receipt_get(user=self.request.user, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, receipt)
+        return receipt
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        # Another organisation's shipment is never admitted to exist.
+        shipment = selectors.shipment_get(user=request.user, pk=data.pop("shipment"))
+        lines = [dict(line) for line in data.pop("lines")]
+        with service_errors():
+            try:
+                receipt = services.receipt_confirm(shipment=shipment, received_by=request.user, lines=lines, **data)
+            except services.ReceiptLinesInvalid as error:
+                raise exceptions.ValidationError(
+                    {"lines": _aligned_line_errors(error.line_errors, len(lines))}
+                ) from error
+        receipt = selectors.receipt_get(user=request.user, pk=receipt.pk)
+        return Response(self.get_output_serializer(receipt).data, status=status.HTTP_201_CREATED)

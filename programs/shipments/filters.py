@@ -1,0 +1,70 @@
+"""Shipment filters, shared by the officers' list page and the API so both answer the same question.
+
+Rows come from ``selectors.shipment_list`` (already scoped to the user and annotated with ``is_delayed`` and
+``has_discrepancy``); the filters only narrow them.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.reference.models import Country
+from partners.selectors import organisation_list
+from programs.selectors import programme_list
+from programs.shipments.models import Shipment, ShipmentStatus, TransportMode
+
+
+def _visible_partners(request):
+    return organisation_list(user=request.user if request else None)
+
+
+def _visible_programmes(request):
+    return programme_list(user=request.user if request else None).filter(is_in_kind=True)
+
+
+class ShipmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=ShipmentStatus.choices, label=_("Status"))
+    consignee = django_filters.ModelChoiceFilter(queryset=_visible_partners, label=_("Consignee"))
+    destination_country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.all(), to_field_name="code", label=_("Destination country")
+    )
+    programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
+    mode = django_filters.ChoiceFilter(choices=TransportMode.choices, label=_("Transport mode"))
+    delayed = django_filters.BooleanFilter(field_name="is_delayed", label=_("Delayed"))
+    has_discrepancy = django_filters.BooleanFilter(field_name="has_discrepancy", label=_("With discrepancies"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("waybill", "waybill"),
+            ("status", "status"),
+            ("planned_dispatch", "planned_dispatch"),
+            ("expected_arrival", "expected_arrival"),
+            ("created_at", "created"),
+        ),
+        field_labels={
+            "created_at": _("Created"),
+            # django-filter formats the descending labels once, at import, so they would stay in English.
+            "-waybill": _("Waybill (descending)"),
+            "-status": _("Status (descending)"),
+            "-planned_dispatch": _("Planned dispatch (descending)"),
+            "-expected_arrival": _("Expected arrival (descending)"),
+            "-created": _("Created (descending)"),
+        },
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Shipment
+        fields = ["q", "status", "consignee", "destination_country", "programme", "mode", "delayed", "has_discrepancy"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(waybill__icontains=value)
+            | Q(destination_place__icontains=value)
+            | Q(carrier__icontains=value)
+            | Q(transport_reference__icontains=value)
+            | Q(consignee__name__icontains=value)
+        )

@@ -1,0 +1,110 @@
+"""Partner portal pages for goods: shipments addressed to the user's organisation, and confirming what arrived.
+
+A partner user reads only what the shipment selectors let them see (shipments to their own organisation, once
+the packing list is ready); any other id answers 404 before any input is read. The one write, a receipt, goes
+through ``receipt_confirm``, which checks the counts against what was sent and counted before.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from programs.portal.access import require_portal_user
+from programs.shipments import selectors, services
+from programs.shipments.models import ShipmentStatus
+from programs.shipments.portal_forms import ReceiptForm, ReceiptLineFormSet, add_receipt_error
+from programs.shipments.templatetags.shipments_portal import quantity
+
+SHIPMENTS_PER_PAGE = 25
+RECEIVABLE = services.SHIPMENT_MOVES["receive"][0]
+
+
+@require_GET
+@login_required
+def shipment_list(request):
+    require_portal_user(request.user)
+    require_perm(request.user, Perm.VIEW_SHIPMENT)
+    today = timezone.localdate()
+    shipments = selectors.shipment_list(user=request.user, today=today).order_by("-created_at", "-pk")
+    page = Paginator(shipments, SHIPMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    for shipment in page.object_list:
+        shipment.days_late = selectors.days_late(shipment, today)
+    return render(request, "shipments/portal/shipment_list.html", {"page_obj": page, "shipments": page.object_list})
+
+
+def _items(user, shipment) -> list:
+    return list(selectors.shipment_items(user=user, shipment=shipment))
+
+
+def _can_receive(user, shipment, items) -> bool:
+    return (
+        shipment.status in RECEIVABLE and user.has_perm(Perm.ADD_RECEIPT) and any(item.remaining > 0 for item in items)
+    )
+
+
+@require_GET
+@login_required
+def shipment_detail(request, pk):
+    require_portal_user(request.user)
+    today = timezone.localdate()
+    shipment = selectors.shipment_get(user=request.user, pk=pk, today=today)
+    items = _items(request.user, shipment)
+    context = {
+        "shipment": shipment,
+        "days_late": selectors.days_late(shipment, today),
+        "items": items,
+        "events": selectors.shipment_events(user=request.user, shipment=shipment),
+        "receipts": selectors.shipment_receipts(user=request.user, shipment=shipment),
+        "can_receive": _can_receive(request.user, shipment, items),
+    }
+    return render(request, "shipments/portal/shipment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def receive(request, pk):
+    require_portal_user(request.user)
+    # Through the selector first: another organisation's shipment is a 404 before any input is read.
+    shipment = selectors.shipment_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.ADD_RECEIPT)
+    items = _items(request.user, shipment)
+    to_count = [item for item in items if item.remaining > 0]
+    if not _can_receive(request.user, shipment, items):
+        return render(request, "shipments/portal/receive.html", {"shipment": shipment, "items": items})
+
+    data = request.POST if request.method == "POST" else None
+    form = ReceiptForm(data)
+    formset = ReceiptLineFormSet(data, items=to_count, prefix="lines")
+    if data is not None and form.is_valid() and formset.is_valid():
+        lines, line_forms = formset.lines()
+        try:
+            services.receipt_confirm(shipment=shipment, received_by=request.user, lines=lines, **form.cleaned_data)
+        except ValidationError as error:
+            add_receipt_error(error, form=form, line_forms=line_forms)
+        else:
+            messages.success(request, _receipt_message(request.user, shipment))
+            return redirect("shipments_portal:detail", pk=shipment.pk)
+    context = {"shipment": shipment, "items": items, "form": form, "formset": formset, "can_receive": True}
+    return render(request, "shipments/portal/receive.html", context)
+
+
+def _receipt_message(user, shipment) -> str:
+    if shipment.status == ShipmentStatus.RECEIVED:
+        return _("Thank you: every item of shipment %(waybill)s is accounted for, and the shipment is received.") % {
+            "waybill": shipment.waybill
+        }
+    remaining = [item for item in _items(user, shipment) if item.remaining > 0]
+    still = "; ".join(f"{item.description}: {quantity(item.remaining)} {item.unit}" for item in remaining)
+    return ngettext(
+        "Thank you: your receipt is recorded. One item is still to be counted — %(remaining)s.",
+        "Thank you: your receipt is recorded. %(count)d items are still to be counted — %(remaining)s.",
+        len(remaining),
+    ) % {"count": len(remaining), "remaining": still}
