@@ -40,4 +40,11 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             "task": "programs.shipments.tasks.send_delay_alerts",
             "schedule": crontab(hour=getattr(settings, "SHIPMENT_ALERT_HOUR", 7), minute=0),
         },
+        "scholarship-reminders": {
+            "task": "programs.scholarships.tasks.send_scholarship_reminders",
+            "schedule": crontab(
+                hour=getattr(settings, "SCHOLARSHIP_REMINDER_HOUR", 6),
+                minute=getattr(settings, "SCHOLARSHIP_REMINDER_MINUTE", 45),
+            ),
+        },
     }

@@ -76,6 +76,34 @@ class Perm(StrEnum):
     VIEW_RECEIPT = "shipments.view_receipt"
     ADD_RECEIPT = "shipments.add_receipt"  # the consignee confirming what arrived
 
+    VIEW_CALL = "scholarships.view_call"
+    ADD_CALL = "scholarships.add_call"
+    CHANGE_CALL = "scholarships.change_call"
+    VIEW_APPLICATION = "scholarships.view_application"
+    ADD_APPLICATION = "scholarships.add_application"  # an officer recording an application received
+    CHANGE_APPLICATION = "scholarships.change_application"  # eligibility, shortlist, award proposal, closing moves
+    # Viewing applications never shows applicants' email, date of birth or files: this does (see selectors).
+    SEE_PERSONAL_DATA = "scholarships.see_personal_data"
+    VIEW_ATTACHMENT = "scholarships.view_attachment"  # listed only where personal data may be seen
+    APPROVE_AWARD = "scholarships.approve_award"
+    RECORD_AWARD_RESPONSE = "scholarships.record_award_response"  # the scholar accepted or declined
+    CONFIRM_ENROLMENT = "scholarships.confirm_enrolment"  # the host institution's side
+    VIEW_REVIEW = "scholarships.view_review"
+    ADD_REVIEW = "scholarships.add_review"  # assigning reviewers
+    REVIEW_APPLICATION = "scholarships.review_application"  # scoring or declaring a conflict, as the reviewer
+    VIEW_PROGRESS_REPORT = "scholarships.view_progressreport"
+    ADD_PROGRESS_REPORT = "scholarships.add_progressreport"  # the host institution reporting a term
+    CHANGE_PROGRESS_REPORT = "scholarships.change_progressreport"  # accepting or returning a report
+    VIEW_STIPEND = "scholarships.view_stipendtranche"
+    CHANGE_STIPEND = "scholarships.change_stipendtranche"  # paying or cancelling
+    APPROVE_STIPEND = "scholarships.approve_stipendtranche"
+    VIEW_SCHOLARSHIP_REMINDER = "scholarships.view_reminderlog"
+    VIEW_EXCHANGE_ACTIVITY = "scholarships.view_exchangeactivity"
+    ADD_EXCHANGE_ACTIVITY = "scholarships.add_exchangeactivity"
+    CHANGE_EXCHANGE_ACTIVITY = "scholarships.change_exchangeactivity"
+    REPORT_EXCHANGE_ACTIVITY = "scholarships.report_exchangeactivity"  # participants and outcomes
+    VIEW_PARTICIPANT = "scholarships.view_participant"
+
 
 _OFFICER = {
     Perm.ACCESS_WORKSPACE,
@@ -119,12 +147,42 @@ _OFFICER = {
     Perm.VIEW_TRACKING_EVENT,
     Perm.ADD_TRACKING_EVENT,
     Perm.VIEW_RECEIPT,
+    Perm.VIEW_CALL,
+    Perm.ADD_CALL,
+    Perm.CHANGE_CALL,
+    Perm.VIEW_APPLICATION,
+    Perm.ADD_APPLICATION,
+    Perm.CHANGE_APPLICATION,
+    Perm.SEE_PERSONAL_DATA,
+    Perm.VIEW_ATTACHMENT,
+    Perm.RECORD_AWARD_RESPONSE,
+    Perm.VIEW_REVIEW,
+    Perm.ADD_REVIEW,
+    Perm.REVIEW_APPLICATION,
+    Perm.VIEW_PROGRESS_REPORT,
+    Perm.CHANGE_PROGRESS_REPORT,
+    Perm.VIEW_STIPEND,
+    Perm.CHANGE_STIPEND,
+    Perm.APPROVE_STIPEND,
+    Perm.VIEW_SCHOLARSHIP_REMINDER,
+    Perm.VIEW_EXCHANGE_ACTIVITY,
+    Perm.ADD_EXCHANGE_ACTIVITY,
+    Perm.CHANGE_EXCHANGE_ACTIVITY,
+    Perm.REPORT_EXCHANGE_ACTIVITY,
+    Perm.VIEW_PARTICIPANT,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.OFFICER: _OFFICER,
     Role.MANAGER: _OFFICER
-    | {Perm.VIEW_DASHBOARD, Perm.EXPORT_DATA, Perm.APPROVE_LOAN, Perm.APPROVE_TRANCHE, Perm.APPROVE_DISPATCH},
+    | {
+        Perm.VIEW_DASHBOARD,
+        Perm.EXPORT_DATA,
+        Perm.APPROVE_LOAN,
+        Perm.APPROVE_TRANCHE,
+        Perm.APPROVE_DISPATCH,
+        Perm.APPROVE_AWARD,
+    },
     # Partner users hold read permissions too; selectors narrow every read to their organisation.
     Role.PARTNER: {
         Perm.ACCESS_PORTAL,
@@ -145,6 +203,16 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.VIEW_TRACKING_EVENT,
         Perm.VIEW_RECEIPT,
         Perm.ADD_RECEIPT,
+        Perm.VIEW_CALL,
+        Perm.VIEW_APPLICATION,  # their institution's scholars only, from the award on
+        Perm.RECORD_AWARD_RESPONSE,
+        Perm.CONFIRM_ENROLMENT,
+        Perm.VIEW_PROGRESS_REPORT,
+        Perm.ADD_PROGRESS_REPORT,
+        Perm.VIEW_STIPEND,
+        Perm.VIEW_EXCHANGE_ACTIVITY,
+        Perm.REPORT_EXCHANGE_ACTIVITY,
+        Perm.VIEW_PARTICIPANT,
     },
     Role.AUDITOR: {
         Perm.ACCESS_WORKSPACE,
@@ -157,8 +225,9 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.ADMINISTRATOR: set(),
 }
 
-# Auditors read everything: every view_* permission of the project's apps joins their set.
-AUDITED_APPS = ("partners", "programs", "reference", "finance", "shipments")
+# Auditors read everything: every view_* permission of the project's apps joins their set. Applicants'
+# personal data is not theirs to read: it needs SEE_PERSONAL_DATA, which is not a view_* permission.
+AUDITED_APPS = ("partners", "programs", "reference", "finance", "shipments", "scholarships")
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "programs",
     "programs.finance",
     "programs.shipments",
+    "programs.scholarships",
     "programs.reporting",
 ]
 
@@ -141,6 +142,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Applicants' attachments: outside MEDIA_ROOT and static, never served by URL; views stream them to those allowed.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 if not PRODUCTION:
     # The embedded defaults keep their files (SQLite, broker queue, static files) under var/.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -203,6 +207,11 @@ LOAN_REMINDER_OVERDUE_DAYS = tuple(int(d) for d in env_list("LOAN_REMINDER_OVERD
 LOAN_REMINDER_CATCH_UP_DAYS = env_int("LOAN_REMINDER_CATCH_UP_DAYS", 30)
 # Shipments past their expected arrival: the daily alert run.
 SHIPMENT_ALERT_HOUR = env_int("SHIPMENT_ALERT_HOUR", 7)
+# Scholarship reminders (progress reports due, stipend tranches due): the daily run, and how many days
+# before a tranche falls due the responsible officer hears of it.
+SCHOLARSHIP_REMINDER_HOUR = env_int("SCHOLARSHIP_REMINDER_HOUR", 6)
+SCHOLARSHIP_REMINDER_MINUTE = env_int("SCHOLARSHIP_REMINDER_MINUTE", 45)
+STIPEND_REMINDER_DAYS_BEFORE = env_int("STIPEND_REMINDER_DAYS_BEFORE", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,237 @@
+"""Admin for calls, applications, reviews, stipends, progress reports, reminders and exchange activities.
+
+Every screen is read-only: records change only through the services, used from the scholarship pages.
+Lists come from the selectors, so a user sees here what they see everywhere else, and applicants'
+personal data (email, date of birth, files) is left out for anyone who may not see it — auditors included,
+in the change history too.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ScopedHistoryAdmin, ordered
+from cooperation.roles import Perm
+from programs.admin import money_display
+from programs.scholarships import selectors
+from programs.scholarships.models import (
+    Application,
+    Attachment,
+    Call,
+    CallStatus,
+    Criterion,
+    ExchangeActivity,
+    Participant,
+    ProgressReport,
+    ReminderLog,
+    Review,
+    Score,
+    StipendTranche,
+)
+
+PERSONAL_FIELDS = ("email", "date_of_birth")
+
+
+def _visible_application_ids(request):
+    return selectors.application_list(user=request.user).values("pk")
+
+
+def _sees_personal_data(request) -> bool:
+    return request.user.has_perm(Perm.SEE_PERSONAL_DATA)
+
+
+# --- calls --------------------------------------------------------------------------------------------------------
+
+
+class CriterionInline(ReadOnlyInline):
+    model = Criterion
+    fields = ("position", "name", "weight")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("title", "programme", "host", "level", "opens_on", "closes_on", "status_display", "awards")
+    list_filter = ("level", "stipend_frequency", ("host", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "programme__code", "host__name", "host__acronym")
+    date_hierarchy = "closes_on"
+    inlines = (CriterionInline,)
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.call_list(user=request.user))
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, call):
+        return CallStatus(call.status).label
+
+    @admin.display(description=_("awards made / available"))
+    def awards(self, call):
+        return f"{call.awards_made} / {call.awards_available}"
+
+
+# --- applications -------------------------------------------------------------------------------------------------
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("applicant_name", "call", "nationality", "gender", "field_of_study", "status", "submitted_on")
+    list_filter = ("status", "gender", ("call", admin.RelatedOnlyFieldListFilter), "nationality")
+    list_select_related = ("call", "nationality")
+    date_hierarchy = "submitted_on"
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.application_list(user=request.user))
+
+    def get_search_fields(self, request):
+        # Searching by email would reveal who applied to those who may not see emails.
+        names = ("applicant_name", "call__title", "field_of_study", "current_institution")
+        return (*names, "email") if _sees_personal_data(request) else names
+
+    def get_exclude(self, request, obj=None):
+        if obj is not None and selectors.can_see_personal_data(request.user, obj):
+            return ("email_key",)
+        return ("email_key", *PERSONAL_FIELDS)
+
+    def get_history_list_display(self, request):
+        return ["status"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("original_name", "application", "size", "uploaded_at")
+    search_fields = ("original_name", "application__applicant_name")
+    list_select_related = ("application__call",)
+    exclude = ("file",)  # the file is streamed by the pages to those allowed, never linked from here
+
+    def get_queryset(self, request):
+        visible = selectors.application_list(user=request.user)
+        allowed = visible.filter(personal_data_visible=True).values("pk")
+        return ordered(self, request, Attachment.objects.filter(application__in=allowed))
+
+
+# --- reviews ------------------------------------------------------------------------------------------------------
+
+
+class ScoreInline(ReadOnlyInline):
+    model = Score
+    fields = ("criterion", "score")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("application", "reviewer", "assigned_by", "completed_at", "conflict_declared_at")
+    list_filter = (("reviewer", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("application__applicant_name", "reviewer__username", "application__call__title")
+    list_select_related = ("application__call", "reviewer", "assigned_by")
+    inlines = (ScoreInline,)
+
+    def get_queryset(self, request):
+        return ordered(self, request, Review.objects.filter(application__in=_visible_application_ids(request)))
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("review", "criterion", "score")
+    search_fields = ("criterion__name", "review__application__applicant_name")
+    list_select_related = ("review__application__call", "review__reviewer", "criterion")
+
+    def get_queryset(self, request):
+        scores = Score.objects.filter(review__application__in=_visible_application_ids(request))
+        return ordered(self, request, scores)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "call", "weight", "position")
+    search_fields = ("name", "call__title")
+    list_select_related = ("call",)
+
+    def get_queryset(self, request):
+        calls = selectors.call_list(user=request.user).values("pk")
+        return ordered(self, request, Criterion.objects.filter(call__in=calls))
+
+
+# --- after the award ----------------------------------------------------------------------------------------------
+
+
+@admin.register(StipendTranche)
+class StipendTrancheAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("application", "number", "due_on", "amount_display", "status", "paid_on")
+    list_filter = ("status", ("currency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("application__applicant_name", "payment_reference")
+    date_hierarchy = "due_on"
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.tranche_list(user=request.user))
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, tranche):
+        return money_display(tranche.amount, tranche.currency)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("application", "term_label", "period_end", "result", "status", "reviewed_by")
+    list_filter = ("status",)
+    search_fields = ("application__applicant_name", "term_label", "result")
+    date_hierarchy = "period_end"
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.progress_report_list(user=request.user))
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("kind", "application", "due_on", "created_at", "sent_at")
+    list_filter = ("kind",)
+    search_fields = ("application__applicant_name",)
+    list_select_related = ("application__call",)
+
+    def get_queryset(self, request):
+        logs = ReminderLog.objects.filter(application__in=_visible_application_ids(request))
+        return ordered(self, request, logs)
+
+    def get_fields(self, request, obj=None):
+        # Recipients are the host's contacts and the officer, not the applicant: still, keep them to staff.
+        fields = ["kind", "application", "tranche", "due_on", "created_at", "sent_at"]
+        return [*fields, "recipients"] if _sees_personal_data(request) else fields
+
+
+# --- exchange activities ------------------------------------------------------------------------------------------
+
+
+class ParticipantInline(ReadOnlyInline):
+    model = Participant
+    fields = ("name", "gender", "organisation", "country")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(ExchangeActivity)
+class ExchangeActivityAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("title", "kind", "programme", "host", "starts_on", "ends_on", "status", "participants_display")
+    list_filter = ("kind", "status", ("country", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "city", "programme__code", "host__name")
+    date_hierarchy = "starts_on"
+    inlines = (ParticipantInline,)
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.activity_list(user=request.user))
+
+    @admin.display(description=_("participants"), ordering="participants_count")
+    def participants_display(self, activity):
+        return activity.participants_count
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "activity", "gender", "organisation", "country")
+    list_filter = ("gender",)
+    search_fields = ("name", "organisation", "activity__title")
+    list_select_related = ("activity", "country")
+
+    def get_queryset(self, request):
+        activities = selectors.activity_list(user=request.user).values("pk")
+        return ordered(self, request, Participant.objects.filter(activity__in=activities))

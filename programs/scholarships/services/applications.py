@@ -1,0 +1,342 @@
+"""Applications: recording them, their attachments, and every move of their lifecycle.
+
+The moves an application may make from each status are declared once, in ``APPLICATION_MOVES``; each move is
+one service that reloads the application under a row lock and refuses any other move with a message naming
+the current status. django-simple-history keeps every change with the user who made it.
+
+Shortlisting and awarding follow the ranking (``selectors.ranking``): an application needs at least one
+completed review to be shortlisted or proposed, and passing over a better-ranked one needs a reason —
+shortlisting while a better-ranked *eligible* application is not shortlisted, or proposing an award while a
+better-ranked *shortlisted* application has neither an award nor a proposal. The reason is kept with the move.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from programs.scholarships.models import (
+    HOLDS_AN_AWARD,
+    UNDER_REVIEW,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    Call,
+    Review,
+    StipendTranche,
+    TrancheStatus,
+)
+from programs.scholarships.services._common import (
+    check_not_future,
+    date_text,
+    errors_or_clean,
+    lock,
+    refuse,
+    require_reason,
+    save,
+)
+from programs.scholarships.validators import validate_pdf
+
+S = ApplicationStatus
+NOT_FINAL = {S.SUBMITTED, S.ELIGIBLE, S.SHORTLISTED, S.AWARDED, S.ACCEPTED, S.ENROLLED}
+APPLICATION_MOVES = {
+    "mark_eligible": (
+        {S.SUBMITTED},
+        gettext_lazy("Only a submitted application can be found eligible; this one is %s."),
+    ),
+    "mark_ineligible": (
+        {S.SUBMITTED},
+        gettext_lazy("Only a submitted application can be found ineligible; this one is %s."),
+    ),
+    "shortlist": ({S.ELIGIBLE}, gettext_lazy("Only an eligible application can be shortlisted; this one is %s.")),
+    "propose_award": (
+        {S.SHORTLISTED},
+        gettext_lazy("An award can be proposed only for a shortlisted application; this one is %s."),
+    ),
+    "decide_award": (
+        {S.SHORTLISTED},
+        gettext_lazy("Only a proposed award on a shortlisted application can be decided; this one is %s."),
+    ),
+    "respond": (
+        {S.AWARDED},
+        gettext_lazy("Only an awarded scholar can accept or decline the award; this application is %s."),
+    ),
+    "enrol": ({S.ACCEPTED}, gettext_lazy("Only a scholar who accepted the award can enrol; this application is %s.")),
+    "complete": ({S.ENROLLED}, gettext_lazy("Only an enrolled scholar can complete; this application is %s.")),
+    "withdraw": (NOT_FINAL, gettext_lazy("This application is %s: it can no longer be withdrawn.")),
+    "terminate": (NOT_FINAL, gettext_lazy("This application is %s: it can no longer be terminated.")),
+    "attach": (UNDER_REVIEW, gettext_lazy("Files can be added only while the application is reviewed; it is %s.")),
+}
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "email",
+    "nationality",
+    "gender",
+    "date_of_birth",
+    "current_institution",
+    "degree",
+    "field_of_study",
+    "motivation",
+)
+
+
+def email_key(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _move(application: Application, user, status: str, fields=(), note: str | None = None) -> Application:
+    application.status = status
+    if note is not None:
+        application.status_note = note
+        fields = [*fields, "status_note"]
+    return save(application, user, ["status", *fields])
+
+
+# --- submission ---------------------------------------------------------------------------------------------------
+
+
+def _submission_errors(call: Call, application: Application, today: datetime.date) -> dict:
+    errors: dict = {}
+    if today < call.opens_on:
+        errors["call"] = _("This call opens on %(date)s: applications are not accepted yet.") % {
+            "date": date_text(call.opens_on)
+        }
+    elif today > call.closes_on:
+        errors["call"] = _("This call closed on %(date)s: applications are no longer accepted.") % {
+            "date": date_text(call.closes_on)
+        }
+    if application.nationality_id and not call.eligible_countries.filter(pk=application.nationality_id).exists():
+        errors["nationality"] = _("Nationals of %(country)s are not eligible for this call.") % {
+            "country": application.nationality
+        }
+    if application.email_key and Application.objects.filter(call=call, email_key=application.email_key).exists():
+        errors["email"] = _("Someone with this email has already applied to this call.")
+    if call.fields_of_study and application.field_of_study:
+        offered = {field.lower() for field in call.fields_of_study}
+        if application.field_of_study.lower() not in offered:
+            errors["field_of_study"] = _("Choose one of the call's fields of study: %(fields)s.") % {
+                "fields": ", ".join(call.fields_of_study)
+            }
+    if application.date_of_birth and application.date_of_birth >= today:
+        errors["date_of_birth"] = _("The date of birth must be in the past.")
+    return errors
+
+
+def _attachment_errors(files) -> list[str]:
+    problems = []
+    for upload in files:
+        try:
+            validate_pdf(upload)
+        except ValidationError as error:
+            problems.extend(error.messages)
+    return problems
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    call: Call,
+    submitted_by,
+    applicant_name,
+    email,
+    nationality,
+    gender,
+    date_of_birth,
+    current_institution,
+    degree,
+    field_of_study,
+    motivation,
+    attachments=(),
+    today: datetime.date | None = None,
+) -> Application:
+    """Record an application received for ``call`` (applicants have no accounts: an officer records it).
+
+    Refused, with the reason next to the field: before the call opens or after it closes, for a nationality
+    the call does not accept, a second application with the same email (letter case and spaces do not
+    matter; the database refuses it too), and attachments that are not PDF files or are too large.
+    """
+    require_perm(submitted_by, Perm.ADD_APPLICATION)
+    today = today or timezone.localdate()
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    application = Application(
+        call=call,
+        applicant_name=" ".join((applicant_name or "").split()),
+        email=(email or "").strip(),
+        email_key=email_key(email),
+        nationality=nationality,
+        gender=gender,
+        date_of_birth=date_of_birth,
+        current_institution=(current_institution or "").strip(),
+        degree=(degree or "").strip(),
+        field_of_study=" ".join((field_of_study or "").split()),
+        motivation=(motivation or "").strip(),
+        status=S.SUBMITTED,
+        submitted_by=submitted_by,
+        submitted_on=today,
+    )
+    files = list(attachments or ())
+    errors = _submission_errors(call, application, today)
+    problems = _attachment_errors(files)
+    if problems:
+        errors["attachments"] = problems
+    errors_or_clean(application, errors, exclude=["email_key", "call"])
+    try:
+        with transaction.atomic():
+            save(application, submitted_by)
+    except IntegrityError:
+        raise refuse(_("Someone with this email has already applied to this call."), "email") from None
+    for upload in files:
+        _attach(application, upload, submitted_by)
+    return application
+
+
+def _attach(application: Application, upload, user) -> Attachment:
+    """Store one checked file. Files are written last, after every check passed and the rows are saved, so a
+    refusal leaves nothing on disk; the stored name is random and reachable only through its row."""
+    attachment = Attachment(
+        application=application,
+        original_name=upload.name.replace("\\", "/").rsplit("/", 1)[-1][:200],
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, uploaded_by, file) -> Attachment:
+    require_perm(uploaded_by, Perm.ADD_APPLICATION)
+    lock(application, APPLICATION_MOVES, "attach")
+    problems = _attachment_errors([file])
+    if problems:
+        raise refuse(problems, "file")
+    return _attach(application, file, uploaded_by)
+
+
+# --- eligibility and shortlist ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_mark_eligible(*, application: Application, decided_by) -> Application:
+    require_perm(decided_by, Perm.CHANGE_APPLICATION)
+    lock(application, APPLICATION_MOVES, "mark_eligible")
+    return _move(application, decided_by, S.ELIGIBLE, note="")
+
+
+@transaction.atomic
+def application_mark_ineligible(*, application: Application, decided_by, reason: str) -> Application:
+    require_perm(decided_by, Perm.CHANGE_APPLICATION)
+    reason = require_reason(reason)
+    lock(application, APPLICATION_MOVES, "mark_ineligible")
+    return _move(application, decided_by, S.INELIGIBLE, note=reason)
+
+
+def require_completed_review(application: Application) -> None:
+    if not Review.objects.filter(application=application, completed_at__isnull=False).exists():
+        raise refuse(_("No reviewer has scored this application yet: it cannot be ranked, so it cannot move on."))
+
+
+def passed_over(application: Application, *, statuses) -> list[Application]:
+    """Applications of the same call in ``statuses`` ranked above ``application`` (see the module docstring)."""
+    from programs.scholarships.selectors import ranking_of_call
+
+    ranked = list(ranking_of_call(application.call_id))
+    own = next((row for row in ranked if row.pk == application.pk), None)
+    if own is None or own.weighted_score is None:
+        return []
+    return [
+        row
+        for row in ranked
+        if row.pk != application.pk
+        and row.status in statuses
+        and row.weighted_score is not None
+        and row.weighted_score > own.weighted_score
+    ]
+
+
+def _require_reason_if_passing_over(better: list[Application], reason: str, message) -> str:
+    reason = (reason or "").strip()
+    if better and not reason:
+        names = ", ".join(
+            f"{row.applicant_name} ({formats.number_format(row.weighted_score, decimal_pos=2)})" for row in better[:5]
+        )
+        raise refuse(str(message) % {"names": names}, "reason")
+    return reason
+
+
+@transaction.atomic
+def application_shortlist(*, application: Application, decided_by, reason: str = "") -> Application:
+    """Shortlist an eligible, reviewed application; passing over a better-ranked eligible one needs a reason."""
+    require_perm(decided_by, Perm.CHANGE_APPLICATION)
+    lock(application, APPLICATION_MOVES, "shortlist")
+    require_completed_review(application)
+    better = passed_over(application, statuses=[S.ELIGIBLE])
+    reason = _require_reason_if_passing_over(
+        better,
+        reason,
+        gettext_lazy("Better-ranked applications are not shortlisted yet (%(names)s): say why this one goes first."),
+    )
+    return _move(application, decided_by, S.SHORTLISTED, note=reason)
+
+
+# --- leaving the process ------------------------------------------------------------------------------------------
+
+
+def cancel_open_tranches(application: Application, user, reason: str) -> int:
+    """Stipends not yet approved stop with the scholarship; approved ones are left for an officer to pay or
+    cancel, since the payment may already be on its way."""
+    tranches = list(
+        StipendTranche.objects.select_for_update().filter(application=application, status=TrancheStatus.SCHEDULED)
+    )
+    for tranche in tranches:
+        tranche.status = TrancheStatus.CANCELLED
+        tranche.status_note = reason
+        save(tranche, user, ["status", "status_note"])
+    return len(tranches)
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, withdrawn_by, reason: str) -> Application:
+    """The applicant or scholar steps back, at any point before a final status."""
+    require_perm(withdrawn_by, Perm.CHANGE_APPLICATION)
+    reason = require_reason(reason)
+    lock(application, APPLICATION_MOVES, "withdraw")
+    cancel_open_tranches(application, withdrawn_by, reason)
+    return _move(application, withdrawn_by, S.WITHDRAWN, note=reason)
+
+
+@transaction.atomic
+def application_terminate(*, application: Application, terminated_by, reason: str) -> Application:
+    """The agency ends the application or scholarship, at any point before a final status."""
+    require_perm(terminated_by, Perm.CHANGE_APPLICATION)
+    reason = require_reason(reason)
+    lock(application, APPLICATION_MOVES, "terminate")
+    cancel_open_tranches(application, terminated_by, reason)
+    return _move(application, terminated_by, S.TERMINATED, note=reason)
+
+
+@transaction.atomic
+def application_complete(*, application: Application, completed_by, completed_on: datetime.date) -> Application:
+    """The scholar finished the programme of study; stipends still scheduled are no longer owed."""
+    require_perm(completed_by, Perm.CHANGE_APPLICATION)
+    lock(application, APPLICATION_MOVES, "complete")
+    check_not_future(completed_on, "completed_on")
+    if application.enrolled_on and completed_on < application.enrolled_on:
+        raise refuse(
+            _("The scholar enrolled on %(date)s: completion cannot come before.")
+            % {"date": date_text(application.enrolled_on)},
+            "completed_on",
+        )
+    cancel_open_tranches(application, completed_by, _("The scholarship is completed."))
+    application.completed_on = completed_on
+    return _move(application, completed_by, S.COMPLETED, ["completed_on"], note="")
+
+
+def quota_left(call: Call) -> int:
+    return call.awards_available - Application.objects.filter(call=call, status__in=HOLDS_AN_AWARD).count()

@@ -1,0 +1,198 @@
+"""Stipend tranches and the progress reports that gate them (the calendar is in ``terms``).
+
+Tranches are scheduled once, when the host confirms enrolment. Approving one for payment needs the latest
+progress report due on or before its due date to be in and accepted (``report_gate``); paying needs an
+approval. Reports come from the host institution; officers accept them or return them with a reason, and
+a returned report is replaced by a new one.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
+
+from cooperation.access import require_perm
+from cooperation.roles import Perm
+from programs.scholarships.models import (
+    Application,
+    ApplicationStatus,
+    ProgressReport,
+    ReportStatus,
+    StipendTranche,
+    TrancheStatus,
+)
+from programs.scholarships.services._common import (
+    check_not_future,
+    date_text,
+    errors_or_clean,
+    lock,
+    refuse,
+    require_member,
+    require_reason,
+    save,
+)
+from programs.scholarships.terms import latest_report_due, stipend_plan
+
+T = TrancheStatus
+TRANCHE_MOVES = {
+    "approve": ({T.SCHEDULED}, gettext_lazy("Only a scheduled tranche can be approved; this one is %s.")),
+    "pay": ({T.APPROVED}, gettext_lazy("Only an approved tranche can be paid; this one is %s.")),
+    "cancel": ({T.SCHEDULED, T.APPROVED}, gettext_lazy("A tranche that is %s can no longer be cancelled.")),
+}
+R = ReportStatus
+REPORT_MOVES = {
+    "decide": ({R.SUBMITTED}, gettext_lazy("Only a submitted report can be accepted or returned; this one is %s.")),
+}
+# Scholars whose stipends may still be approved: enrolled, or completed with tranches approved before.
+PAYABLE_SCHOLARS = {ApplicationStatus.ENROLLED}
+
+
+def schedule_tranches(application: Application, user) -> list[StipendTranche]:
+    """Create the tranches of an enrolled scholar's stipend, once (see ``terms.stipend_plan``)."""
+    if application.tranches.exists():
+        return list(application.tranches.all())
+    call = application.call
+    plan = stipend_plan(
+        enrolled_on=application.enrolled_on,
+        frequency=call.stipend_frequency,
+        duration_months=call.duration_months,
+        amount=call.stipend_amount,
+        currency=call.stipend_currency,
+    )
+    return bulk_create_with_history(
+        [
+            StipendTranche(
+                application=application,
+                number=planned.number,
+                due_on=planned.due_on,
+                amount=planned.amount,
+                currency=call.stipend_currency,
+            )
+            for planned in plan
+        ],
+        StipendTranche,
+        default_user=user,
+    )
+
+
+def report_gate(tranche: StipendTranche) -> tuple[datetime.date | None, bool]:
+    """(the due date of the report this tranche waits for, whether an accepted report covers it).
+
+    No report is needed (None, True) for tranches due before the first report falls due.
+    """
+    application = tranche.application
+    due = latest_report_due(application.enrolled_on, application.call.duration_months, tranche.due_on)
+    if due is None:
+        return None, True
+    covered = ProgressReport.objects.filter(
+        application=application, status=ReportStatus.ACCEPTED, period_end__gte=due
+    ).exists()
+    return due, covered
+
+
+@transaction.atomic
+def tranche_approve(*, tranche: StipendTranche, approved_by) -> StipendTranche:
+    """Release a tranche for payment, once the progress report due before it is in and accepted."""
+    require_perm(approved_by, Perm.APPROVE_STIPEND)
+    lock(tranche, TRANCHE_MOVES, "approve")
+    application = tranche.application
+    if application.status not in PAYABLE_SCHOLARS:
+        raise refuse(
+            _("Stipends are approved only for an enrolled scholar; this one is %s.") % application.get_status_display()
+        )
+    due, covered = report_gate(tranche)
+    if not covered:
+        raise refuse(
+            _(
+                "The progress report due on %(date)s is not in and accepted yet: this tranche can be approved "
+                "once it is."
+            )
+            % {"date": date_text(due)}
+        )
+    tranche.status = T.APPROVED
+    tranche.approved_by = approved_by
+    tranche.approved_at = timezone.now()
+    return save(tranche, approved_by, ["status", "approved_by", "approved_at"])
+
+
+@transaction.atomic
+def tranche_pay(*, tranche: StipendTranche, paid_by, paid_on: datetime.date, payment_reference="") -> StipendTranche:
+    require_perm(paid_by, Perm.CHANGE_STIPEND)
+    lock(tranche, TRANCHE_MOVES, "pay")
+    check_not_future(paid_on, "paid_on")
+    tranche.status = T.PAID
+    tranche.paid_on = paid_on
+    tranche.payment_reference = (payment_reference or "").strip()[:100]
+    return save(tranche, paid_by, ["status", "paid_on", "payment_reference"])
+
+
+@transaction.atomic
+def tranche_cancel(*, tranche: StipendTranche, cancelled_by, reason: str) -> StipendTranche:
+    require_perm(cancelled_by, Perm.CHANGE_STIPEND)
+    reason = require_reason(reason)
+    lock(tranche, TRANCHE_MOVES, "cancel")
+    tranche.status = T.CANCELLED
+    tranche.status_note = reason
+    return save(tranche, cancelled_by, ["status", "status_note"])
+
+
+# --- progress reports ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_report_submit(
+    *, application: Application, submitted_by, term_label, period_end: datetime.date, result, remarks=""
+) -> ProgressReport:
+    """The host institution reports an enrolled scholar's term: its label, when it ended, the result."""
+    require_perm(submitted_by, Perm.ADD_PROGRESS_REPORT)
+    require_member(submitted_by, application.call.host_id, _("Only the host institution can report on this scholar."))
+    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    if application.status != ApplicationStatus.ENROLLED:
+        raise refuse(
+            _("Progress is reported for an enrolled scholar; this one is %s.") % application.get_status_display()
+        )
+    errors = {}
+    if period_end is None:
+        errors["period_end"] = _("Give the date.")
+    elif period_end > timezone.localdate():
+        errors["period_end"] = _("Report a term once it has ended: this date is in the future.")
+    elif period_end <= application.enrolled_on:
+        errors["period_end"] = _("The scholar enrolled on %(date)s: the period must end after that.") % {
+            "date": date_text(application.enrolled_on)
+        }
+    report = ProgressReport(
+        application=application,
+        term_label=(term_label or "").strip(),
+        period_end=period_end,
+        result=(result or "").strip(),
+        remarks=(remarks or "").strip(),
+        submitted_by=submitted_by,
+    )
+    errors_or_clean(report, errors)
+    return save(report, submitted_by)
+
+
+@transaction.atomic
+def progress_report_accept(*, report: ProgressReport, accepted_by) -> ProgressReport:
+    require_perm(accepted_by, Perm.CHANGE_PROGRESS_REPORT)
+    lock(report, REPORT_MOVES, "decide")
+    report.status = R.ACCEPTED
+    report.reviewed_by = accepted_by
+    report.reviewed_at = timezone.now()
+    return save(report, accepted_by, ["status", "reviewed_by", "reviewed_at"])
+
+
+@transaction.atomic
+def progress_report_return(*, report: ProgressReport, returned_by, reason: str) -> ProgressReport:
+    """Send a report back to the host with the reason; they submit a corrected one."""
+    require_perm(returned_by, Perm.CHANGE_PROGRESS_REPORT)
+    reason = require_reason(reason)
+    lock(report, REPORT_MOVES, "decide")
+    report.status = R.RETURNED
+    report.reviewed_by = returned_by
+    report.reviewed_at = timezone.now()
+    report.return_reason = reason
+    return save(report, returned_by, ["status", "reviewed_by", "reviewed_at", "return_reason"])
