@@ -13,6 +13,9 @@ def navigation(request):
             "loans": user.has_perm(Perm.VIEW_LOAN),
             "grants": user.has_perm(Perm.VIEW_GRANT),
             "shipments": user.has_perm(Perm.VIEW_SHIPMENT),
+            "scholarships": user.has_perm(Perm.VIEW_CALL),
+            "reviews": user.has_perm(Perm.REVIEW_APPLICATION),
+            "activities": user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY),
             "admin": user.is_staff,
         }
     }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("portal/finance/", include("programs.finance.portal_urls")),
     path("shipments/", include("programs.shipments.urls")),
     path("portal/shipments/", include("programs.shipments.portal_urls")),
+    path("scholarships/", include("programs.scholarships.urls")),
+    path("portal/scholarships/", include("programs.scholarships.portal_urls")),
     path("portal/", include("programs.portal.urls")),
     path("dashboard/", include("programs.reporting.urls")),
     path("api/v1/", include("cooperation.api.urls")),

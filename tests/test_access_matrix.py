@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory
 from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
+from tests.programs.scholarships import factories as scholarship
 from tests.programs.shipments.factories import arrived_shipment, confirm, draft_shipment
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +169,26 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     item = shipment.items.get()
     receipt = confirm(shipment, partner_user, {item: (1, 0, 0)})
     event = shipment.events.first()
+    # A scholarship call hosted by `partner`'s organisation, and a scholar enrolled there (so the host sees them),
+    # reviewed by the officer, with an attachment, stipend tranches and a progress report; an activity it hosts.
+    call = scholarship.CallFactory(host=partner_org)
+    application = scholarship.submit(call, by=officer)
+    attachment = scholarship.services.attachment_add(
+        application=application, uploaded_by=officer, file=scholarship.pdf()
+    )
+    scholarship.services.application_mark_eligible(application=application, decided_by=officer)
+    review = scholarship.scored(application, reviewer=officer)
+    scholarship.services.application_shortlist(application=application, decided_by=officer)
+    scholarship.enrolled(application, on=scholarship.days_ago(200), by=partner_user)
+    stipend = application.tranches.order_by("number").first()
+    report = scholarship.services.progress_report_submit(
+        application=application,
+        submitted_by=partner_user,
+        term_label="Semester 1",
+        period_end=scholarship.days_ago(20),
+        result="GPA 3.6",
+    )
+    activity = scholarship.ExchangeActivityFactory(host=partner_org)
     objects = {
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
@@ -192,6 +213,22 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:shipment": {"pk": shipment.pk},
         "api:tracking-event": {"pk": event.pk},
         "api:receipt": {"pk": receipt.pk},
+        "scholarships:call": {"pk": call.pk},
+        "scholarships:application": {"pk": application.pk},
+        "scholarships:attachment": {"pk": attachment.pk},
+        "scholarships:review": {"pk": review.pk},
+        "scholarships:tranche": {"pk": stipend.pk},
+        "scholarships:report": {"pk": report.pk},
+        "scholarships:activit": {"pk": activity.pk},
+        "scholarships_portal:scholar": {"pk": application.pk},
+        "scholarships_portal:report": {"pk": report.pk},
+        "scholarships_portal:activit": {"pk": activity.pk},
+        "api:call": {"pk": call.pk},
+        "api:application": {"pk": application.pk},
+        "api:review": {"pk": review.pk},
+        "api:stipend-tranche": {"pk": stipend.pk},
+        "api:progress-report": {"pk": report.pk},
+        "api:activity": {"pk": activity.pk},
     }
     users = {
         "anonymous": None,

@@ -7,6 +7,7 @@ from cooperation.api.auth import ObtainApiTokenView
 from partners.api.views import OrganisationViewSet
 from programs.api.views import ParticipationViewSet, ProgrammeUpdateViewSet, ProgrammeViewSet
 from programs.finance.api.urls import router as finance_router
+from programs.scholarships.api.urls import router as scholarships_router
 from programs.shipments.api.urls import router as shipments_router
 
 app_name = "api"
@@ -20,6 +21,7 @@ router.register("participations", ParticipationViewSet, basename="participation"
 router.register("programme-updates", ProgrammeUpdateViewSet, basename="programme-update")
 router.registry.extend(finance_router.registry)
 router.registry.extend(shipments_router.registry)
+router.registry.extend(scholarships_router.registry)
 
 urlpatterns = [
     path("auth/token/", ObtainApiTokenView.as_view(), name="api-token"),

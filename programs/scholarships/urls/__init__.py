@@ -1,0 +1,12 @@
+"""The officers' and reviewers' scholarship pages (mounted at /scholarships/), one module per part."""
+
+from programs.scholarships.urls import activities, applications, calls, reviews, stipends
+
+app_name = "scholarships"
+urlpatterns = [
+    *calls.urlpatterns,
+    *applications.urlpatterns,
+    *reviews.urlpatterns,
+    *stipends.urlpatterns,
+    *activities.urlpatterns,
+]
