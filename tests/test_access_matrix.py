@@ -132,6 +132,91 @@ EXPECTED = {
     "api:tracking-event-detail": STAFF | {"partner"},
     "api:receipt-list": STAFF | {"partner", "partner2"},
     "api:receipt-detail": STAFF | {"partner"},
+    "api:call-list": STAFF | {"partner", "partner2"},
+    "api:call-detail": STAFF | {"partner"},
+    "api:application-list": STAFF | {"partner", "partner2"},
+    "api:application-detail": STAFF | {"partner"},
+    # The enrolled scholar's file: staff who may see personal data, and the host institution after award.
+    "api:application-attachment": {"officer", "manager", "admin", "partner"},
+    "api:application-attachments": set(),  # POST only
+    "api:application-mark-eligible": set(),  # POST only
+    "api:application-mark-ineligible": set(),  # POST only
+    "api:application-shortlist": set(),  # POST only
+    "api:application-propose-award": set(),  # POST only
+    "api:application-approve-award": set(),  # POST only
+    "api:application-reject-award": set(),  # POST only
+    "api:application-accept-award": set(),  # POST only
+    "api:application-decline-award": set(),  # POST only
+    "api:application-confirm-enrolment": set(),  # POST only
+    "api:application-withdraw": set(),  # POST only
+    "api:application-terminate": set(),  # POST only
+    "api:application-complete": set(),  # POST only
+    "api:review-list": STAFF,
+    "api:review-detail": STAFF,
+    "api:review-score": set(),  # POST only
+    "api:review-declare-conflict": set(),  # POST only
+    "api:stipend-tranche-list": STAFF | {"partner", "partner2"},
+    "api:stipend-tranche-detail": STAFF | {"partner"},
+    "api:stipend-tranche-approve": set(),  # POST only
+    "api:stipend-tranche-pay": set(),  # POST only
+    "api:stipend-tranche-cancel": set(),  # POST only
+    "api:progress-report-list": STAFF | {"partner", "partner2"},
+    "api:progress-report-detail": STAFF | {"partner"},
+    "api:progress-report-accept": set(),  # POST only
+    "api:progress-report-return": set(),  # POST only
+    "api:activity-list": STAFF | {"partner", "partner2"},
+    "api:activity-detail": STAFF | {"partner"},
+    "api:activity-report": set(),  # POST only
+    "scholarships:activity_list": STAFF,
+    "scholarships:activity_create": {"officer", "manager", "admin"},
+    "scholarships:activity_detail": STAFF,
+    "scholarships:activity_edit": {"officer", "manager", "admin"},
+    "scholarships:activity_report": {"officer", "manager", "admin"},
+    "scholarships:call_list": STAFF,
+    "scholarships:call_create": {"officer", "manager", "admin"},
+    "scholarships:call_detail": STAFF,
+    "scholarships:call_edit": {"officer", "manager", "admin"},
+    "scholarships:call_application_create": {"officer", "manager", "admin"},  # an open call
+    "scholarships:application_list": STAFF,
+    "scholarships:application_detail": STAFF,
+    # The enrolled scholar's file: staff who may see personal data, and the host institution after award.
+    "scholarships:attachment_download": {"officer", "manager", "admin", "partner"},
+    "scholarships:application_mark_eligible": set(),  # POST only
+    "scholarships:application_mark_ineligible": set(),  # POST only
+    "scholarships:application_shortlist": set(),  # POST only
+    "scholarships:application_propose_award": set(),  # POST only
+    "scholarships:application_approve_award": set(),  # POST only
+    "scholarships:application_reject_award": set(),  # POST only
+    "scholarships:application_accept_award": set(),  # POST only
+    "scholarships:application_decline_award": set(),  # POST only
+    "scholarships:application_withdraw": set(),  # POST only
+    "scholarships:application_terminate": set(),  # POST only
+    "scholarships:application_complete": set(),  # POST only
+    "scholarships:application_attachment_add": set(),  # POST only
+    "scholarships:call_ranking": STAFF,
+    "scholarships:call_reviewers": {"officer", "manager", "admin"},
+    "scholarships:application_review_assign": set(),  # POST only
+    "scholarships:review_list": {"officer", "manager", "admin"},
+    "scholarships:review_detail": {"officer"},  # only the assigned reviewer
+    "scholarships:review_conflict": set(),  # POST only
+    "scholarships:review_unassign": set(),  # POST only
+    "scholarships:award_list": STAFF,
+    "scholarships:tranche_list": STAFF,
+    "scholarships:tranche_approve": set(),  # POST only
+    "scholarships:tranche_pay": set(),  # POST only
+    "scholarships:tranche_cancel": set(),  # POST only
+    "scholarships:report_list": STAFF,
+    "scholarships:report_detail": STAFF,
+    "scholarships:report_accept": set(),  # POST only
+    "scholarships:report_return": set(),  # POST only
+    "scholarships_portal:scholar_list": {"partner", "partner2"},
+    "scholarships_portal:scholar_detail": {"partner"},
+    "scholarships_portal:scholar_enrol": {"partner"},  # already enrolled: says so, no form
+    "scholarships_portal:scholar_report": {"partner"},
+    "scholarships_portal:report_detail": {"partner"},
+    "scholarships_portal:activity_list": {"partner", "partner2"},
+    "scholarships_portal:activity_detail": {"partner"},
+    "scholarships_portal:activity_report": {"partner"},
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
 }
@@ -224,7 +309,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "scholarships_portal:report": {"pk": report.pk},
         "scholarships_portal:activit": {"pk": activity.pk},
         "api:call": {"pk": call.pk},
-        "api:application": {"pk": application.pk},
+        "api:application": {"pk": application.pk, "attachment_pk": attachment.pk},
         "api:review": {"pk": review.pk},
         "api:stipend-tranche": {"pk": stipend.pk},
         "api:progress-report": {"pk": report.pk},

@@ -20,6 +20,7 @@ from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.exports import programme_csv_rows
 from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
+from programs.reporting.scholarships import scholarships_dashboard
 from programs.reporting.shipments import shipments_dashboard
 from programs.selectors import programme_list
 
@@ -48,6 +49,7 @@ def dashboard(request):
         "export_url": _export_url(scope),
         "finance": finance_dashboard(user=user, today=timezone.localdate()),
         "shipments": shipments_dashboard(user=user, today=timezone.localdate()),
+        "scholarships": scholarships_dashboard(user=user, today=timezone.localdate()),
     }
     return render(request, "reporting/dashboard.html", context)
 

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from programs.scholarships import portal_views
 
 app_name = "scholarships_portal"
-urlpatterns = []
+urlpatterns = [
+    path("", portal_views.scholar_list, name="scholar_list"),
+    path("scholars/<int:pk>/", portal_views.scholar_detail, name="scholar_detail"),
+    path("scholars/<int:pk>/enrol/", portal_views.scholar_enrol, name="scholar_enrol"),
+    path("scholars/<int:pk>/report/", portal_views.scholar_report, name="scholar_report"),
+    path("reports/<int:pk>/", portal_views.report_detail, name="report_detail"),
+    path("activities/", portal_views.activity_list, name="activity_list"),
+    path("activities/<int:pk>/", portal_views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/report/", portal_views.activity_report, name="activity_report"),
+]

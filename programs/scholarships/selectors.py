@@ -17,7 +17,8 @@ application was awarded. Auditors see applications and aggregates, never persona
 """
 
 import datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -43,22 +44,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
+from cooperation.money import quantize
+from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.scholarships.models import (
     HOLDS_AN_AWARD,
+    ActivityKind,
     Application,
+    ApplicationStatus,
     Attachment,
     Call,
     CallStatus,
     ExchangeActivity,
+    ExchangeStatus,
+    Gender,
     Participant,
     ProgressReport,
+    ReportStatus,
     Review,
     Score,
     StipendTranche,
     TrancheStatus,
 )
+from programs.scholarships.terms import latest_report_due, report_due_dates
 
 SCORE = DecimalField(max_digits=5, decimal_places=2)
 # A personal field shown to someone who may not see it.
@@ -262,7 +271,7 @@ def application_reviews(*, user, application: Application) -> QuerySet[Review]:
     )
 
 
-def _ranking_annotations(queryset: QuerySet[Application]) -> QuerySet[Application]:
+def _weighted_score() -> Round:
     scored = Score.objects.filter(review__application=OuterRef("pk"), review__completed_at__isnull=False).order_by()
     per_application = scored.values("review__application")
     weighted_total = Subquery(
@@ -275,8 +284,12 @@ def _ranking_annotations(queryset: QuerySet[Application]) -> QuerySet[Applicatio
     )
     # "* 1.0" keeps SQLite from dividing integers (7 * 2 stored as an integer is 14, and 31 / 4 would be 7).
     average = ExpressionWrapper(weighted_total * Value(Decimal("1.0")) / weight_total, output_field=SCORE)
+    return Round(average, 2, output_field=SCORE)
+
+
+def _ranking_annotations(queryset: QuerySet[Application]) -> QuerySet[Application]:
     return queryset.annotate(
-        weighted_score=Round(average, 2, output_field=SCORE),
+        weighted_score=_weighted_score(),
         reviews_assigned=_count(Review, "application"),
         reviews_completed=_count(Review, "application", Q(completed_at__isnull=False)),
         reviews_recused=_count(Review, "application", Q(conflict_declared_at__isnull=False)),
@@ -380,3 +393,424 @@ def activity_participants(*, user, activity: ExchangeActivity) -> QuerySet[Parti
     if not _may(user, Perm.VIEW_PARTICIPANT) or not activity_list(user=user).filter(pk=activity.pk).exists():
         return Participant.objects.none()
     return activity.participants.select_related("country")
+
+
+# --- the host institution's scholars and what it owes -------------------------------------------------------------
+
+
+def hosted_scholars(*, user) -> QuerySet[Application]:
+    """``scholar_list`` with ``latest_report_end``: the end of the latest period covered by a report that is in
+    (submitted or accepted; a returned one is to be replaced), in SQL, for ``report_due_next``."""
+    in_hand = ProgressReport.objects.filter(
+        application=OuterRef("pk"), status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+    ).order_by("-period_end")
+    return scholar_list(user=user).annotate(latest_report_end=Subquery(in_hand.values("period_end")[:1]))
+
+
+def report_due_next(scholar: Application) -> datetime.date | None:
+    """The first progress report due date no report in hand covers yet (past or coming), for an enrolled scholar
+    from ``hosted_scholars``; None when the scholar is not enrolled or every report is in."""
+    if scholar.status != ApplicationStatus.ENROLLED or scholar.enrolled_on is None:
+        return None
+    covered = scholar.latest_report_end
+    for due in report_due_dates(scholar.enrolled_on, scholar.call.duration_months):
+        if covered is None or covered < due:
+            return due
+    return None
+
+
+def scholar_get(*, user, pk) -> Application:
+    """One scholar (an application awarded at some point) ``user`` may see, flagged for personal data; else 404."""
+    scholar = get_object_or_404(
+        hosted_scholars(user=user).select_related("call__stipend_currency", "enrolment_confirmed_by"), pk=pk
+    )
+    scholar._flag_user_id = user.pk
+    return scholar
+
+
+# --- officer queues: reviewers, awards, stipends, reports ---------------------------------------------------------
+
+
+def reviewer_candidates():
+    """Active staff who may review: holders of REVIEW_APPLICATION through a role or directly, and administrators."""
+    from django.contrib.auth import get_user_model
+
+    app_label, codename = Perm.REVIEW_APPLICATION.value.split(".")
+    holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    )
+    holders = get_user_model().objects.filter(Q(is_superuser=True) | holds).values("pk")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, pk__in=holders)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def review_get(*, user, pk) -> Review:
+    """One assignment, for staff who see reviews (to take the reviewer off); anyone else gets 404."""
+    if not (_may(user, Perm.VIEW_REVIEW) and sees_everything(user)):
+        raise Http404
+    return get_object_or_404(Review.objects.select_related("application__call", "reviewer"), pk=pk)
+
+
+def award_proposals(*, user) -> QuerySet[Application]:
+    """Proposed awards waiting for a manager's decision, oldest proposal first."""
+    return (
+        application_list(user=user)
+        .filter(status=ApplicationStatus.SHORTLISTED, award_proposed_by__isnull=False)
+        .select_related("award_proposed_by")
+        .order_by("award_proposed_at", "pk")
+    )
+
+
+def recent_awards(*, user, limit: int = 20) -> QuerySet[Application]:
+    return (
+        application_list(user=user)
+        .filter(awarded_at__isnull=False)
+        .select_related("award_proposed_by", "awarded_by")
+        .order_by("-awarded_at", "-pk")[:limit]
+    )
+
+
+def call_quotas(*, user) -> QuerySet[Call]:
+    """Calls with an award made or proposed: ``awards_made`` of ``awards_available``, and ``proposals_pending``."""
+    pending = Q(status=ApplicationStatus.SHORTLISTED, award_proposed_by__isnull=False)
+    return (
+        call_list(user=user)
+        .annotate(proposals_pending=_count(Application, "call", pending))
+        .filter(Q(awards_made__gt=0) | Q(proposals_pending__gt=0))
+        .order_by("-closes_on", "title")
+    )
+
+
+def tranche_queue(*, user) -> QuerySet[StipendTranche]:
+    """``tranche_list`` with the period ends of the scholar's latest accepted (``accepted_report_end``) and latest
+    submitted, still undecided (``submitted_report_end``) progress reports, so ``tranche_report_gate`` needs no
+    query per row."""
+
+    def latest(status):
+        reports = ProgressReport.objects.filter(application=OuterRef("application_id"), status=status)
+        return Subquery(reports.order_by("-period_end").values("period_end")[:1])
+
+    return tranche_list(user=user).annotate(
+        accepted_report_end=latest(ReportStatus.ACCEPTED), submitted_report_end=latest(ReportStatus.SUBMITTED)
+    )
+
+
+def tranche_report_gate(tranche: StipendTranche) -> tuple[datetime.date | None, str]:
+    """(the due date of the report the tranche waits for, "none", "accepted", "submitted" or "missing"); the same
+    rule as ``services.stipends.report_gate``, read from ``tranche_queue``'s annotations."""
+    application = tranche.application
+    due = latest_report_due(application.enrolled_on, application.call.duration_months, tranche.due_on)
+    if due is None:
+        return None, "none"
+    if tranche.accepted_report_end is not None and tranche.accepted_report_end >= due:
+        return due, "accepted"
+    if tranche.submitted_report_end is not None and tranche.submitted_report_end >= due:
+        return due, "submitted"
+    return due, "missing"
+
+
+def report_queue(*, user) -> QuerySet[ProgressReport]:
+    """Progress reports, those awaiting an officer's decision first, then the newest periods."""
+    awaiting = Case(When(status=ReportStatus.SUBMITTED, then=Value(0)), default=Value(1))
+    return progress_report_list(user=user).order_by(awaiting, "period_end", "pk")
+
+
+def with_weighted_score(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate ``weighted_score`` as ``ranking`` computes it (null until a review is in), keeping the order."""
+    return queryset.annotate(weighted_score=_weighted_score())
+
+
+# --- the manager dashboard ----------------------------------------------------------------------------------------
+
+CALLS_SHOWN = 10
+TOP_NATIONALITIES = 10
+PERCENT = Decimal("0.01")
+AS = ApplicationStatus
+# The statuses an application reaches once it passed each step; a scholar who withdrew or was terminated after
+# the award passed them all, and one who withdrew before is found in the history (see ``_reached``).
+PAST_ELIGIBILITY = frozenset(
+    {AS.ELIGIBLE, AS.SHORTLISTED, AS.AWARDED, AS.ACCEPTED, AS.DECLINED, AS.ENROLLED, AS.COMPLETED}
+)
+PAST_SHORTLIST = PAST_ELIGIBILITY - {AS.ELIGIBLE}
+SCHOLAR_STATUSES = (AS.AWARDED, AS.ACCEPTED, AS.DECLINED, AS.ENROLLED, AS.COMPLETED, AS.WITHDRAWN, AS.TERMINATED)
+
+
+def _percent(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    if not whole:
+        return Decimal(0).quantize(PERCENT)
+    return (100 * Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    """One call's funnel: each number counts the applications that reached that step, wherever they are now."""
+
+    pk: int
+    title: str
+    applications: int
+    eligible: int
+    shortlisted: int
+    awards_made: int
+    awards_available: int
+
+
+@dataclass(frozen=True)
+class StipendProgress:
+    """One currency's tranches: scheduled (every tranche not cancelled), due by the day, and paid."""
+
+    currency: Currency
+    scheduled_amount: Decimal
+    scheduled_count: int
+    due_amount: Decimal
+    due_count: int
+    paid_amount: Decimal
+    paid_count: int
+
+    @property
+    def paid_percent(self) -> Decimal:
+        """Paid ÷ scheduled, by amount."""
+        return _percent(self.paid_amount, self.scheduled_amount)
+
+
+@dataclass(frozen=True)
+class KindParticipants:
+    kind: str
+    label: str
+    activities: int
+    women: int
+    men: int
+    other_gender: int
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men + self.other_gender
+
+
+@dataclass(frozen=True)
+class ScholarshipDashboard:
+    calls: list[CallFigures]  # the most recent CALLS_SHOWN calls
+    call_count: int
+    application_count: int
+    awards_made: int
+    scholars_by_status: list[LabelCount]
+    scholars_by_gender: list[LabelCount]
+    scholars_by_nationality: list[LabelCount]
+    stipends: list[StipendProgress]
+    participants_by_kind: list[KindParticipants]
+
+    @property
+    def scholar_count(self) -> int:
+        return sum(row.count for row in self.scholars_by_status)
+
+    def _scholars(self, status: ApplicationStatus) -> int:
+        return next(row.count for row in self.scholars_by_status if row.key == status.value)
+
+    @property
+    def completed_count(self) -> int:
+        return self._scholars(AS.COMPLETED)
+
+    @property
+    def finished_count(self) -> int:
+        """Scholars whose scholarship ended after the award: completed, terminated or withdrawn."""
+        return sum(self._scholars(status) for status in (AS.COMPLETED, AS.TERMINATED, AS.WITHDRAWN))
+
+    @property
+    def completion_rate(self) -> Decimal:
+        """Completed ÷ (completed + terminated + withdrawn after the award), in percent.
+
+        Scholars still on their way (awarded, accepted, enrolled) have not finished yet, and a declined award
+        never started, so neither counts. Zero while nobody has finished.
+        """
+        return _percent(self.completed_count, self.finished_count)
+
+    @property
+    def participants_by_gender(self) -> dict[str, int]:
+        return {
+            field: sum(getattr(row, field) for row in self.participants_by_kind)
+            for field in ("women", "men", "other_gender")
+        }
+
+    @property
+    def participants_total(self) -> int:
+        return sum(row.total for row in self.participants_by_kind)
+
+
+def _reached(statuses: frozenset) -> Q:
+    """The application is in one of ``statuses``, was awarded, or passed through one of them before leaving."""
+    passed = Application.history.model.objects.filter(id=OuterRef("pk"), status__in=statuses)
+    return Q(status__in=statuses) | Q(awarded_at__isnull=False) | Q(Exists(passed))
+
+
+def _call_figures(calls: QuerySet[Call]) -> list[CallFigures]:
+    rows = (
+        calls.order_by("-opens_on", "title", "pk")
+        .annotate(
+            n_applications=_count(Application, "call"),
+            n_eligible=_count(Application, "call", _reached(PAST_ELIGIBILITY)),
+            n_shortlisted=_count(Application, "call", _reached(PAST_SHORTLIST)),
+            n_held=_count(Application, "call", Q(status__in=HOLDS_AN_AWARD)),
+        )
+        .values("pk", "title", "awards_available", "n_applications", "n_eligible", "n_shortlisted", "n_held")[
+            :CALLS_SHOWN
+        ]
+    )
+    return [
+        CallFigures(
+            pk=row["pk"],
+            title=row["title"],
+            applications=row["n_applications"],
+            eligible=row["n_eligible"],
+            shortlisted=row["n_shortlisted"],
+            awards_made=row["n_held"],
+            awards_available=row["awards_available"],
+        )
+        for row in rows
+    ]
+
+
+def _nationalities(scholars: QuerySet[Application]) -> list[LabelCount]:
+    """Scholars per nationality, the largest first, the ``TOP_NATIONALITIES`` largest then one row for the rest."""
+    # One row per nationality at most (a bounded reference list), whatever the number of scholars.
+    per_country = list(
+        scholars.values("nationality_id", "nationality__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "nationality__name")
+    )
+    rows = [LabelCount(row["nationality_id"], row["nationality__name"], row["count"]) for row in per_country]
+    if len(rows) <= TOP_NATIONALITIES:
+        return rows
+    others = sum(row.count for row in rows[TOP_NATIONALITIES:])
+    return [*rows[:TOP_NATIONALITIES], LabelCount("other", _("Other nationalities"), others)]
+
+
+def _stipends(user, today: datetime.date) -> list[StipendProgress]:
+    if not _may(user, Perm.VIEW_STIPEND):
+        return []
+    tranches = StipendTranche.objects.exclude(status=TrancheStatus.CANCELLED)
+    scope = _scholar_scope(user, "application")
+    if scope is not None:
+        tranches = tranches.filter(scope)
+    due = Q(due_on__lte=today)
+    paid = Q(status=TrancheStatus.PAID)
+    rows = (
+        tranches.order_by()
+        .values("currency_id", "currency__name", "currency__minor_unit")
+        .annotate(
+            scheduled_amount=Sum("amount"),
+            scheduled_count=Count("pk"),
+            due_amount=Sum("amount", filter=due),
+            due_count=Count("pk", filter=due),
+            paid_amount=Sum("amount", filter=paid),
+            paid_count=Count("pk", filter=paid),
+        )
+        .order_by("currency_id")
+    )
+    progress = []
+    for row in rows:
+        currency = Currency(code=row["currency_id"], name=row["currency__name"], minor_unit=row["currency__minor_unit"])
+        progress.append(
+            StipendProgress(
+                currency=currency,
+                scheduled_amount=quantize(Decimal(row["scheduled_amount"] or 0), currency),
+                scheduled_count=row["scheduled_count"],
+                due_amount=quantize(Decimal(row["due_amount"] or 0), currency),
+                due_count=row["due_count"],
+                paid_amount=quantize(Decimal(row["paid_amount"] or 0), currency),
+                paid_count=row["paid_count"],
+            )
+        )
+    return progress
+
+
+def _participants(user) -> list[KindParticipants]:
+    """Every activity kind, in the list's order, with the participants its activities reached (a cancelled
+    activity reached nobody)."""
+    activities = ExchangeActivity.objects.filter(pk__in=activity_list(user=user).values("pk")).exclude(
+        status=ExchangeStatus.CANCELLED
+    )
+    rows = {
+        row["kind"]: row
+        for row in activities.order_by()
+        .values("kind")
+        .annotate(activities=Count("pk"), sum_women=Sum("women"), sum_men=Sum("men"), sum_other=Sum("other_gender"))
+    }
+    empty = {"activities": 0, "sum_women": 0, "sum_men": 0, "sum_other": 0}
+    return [
+        KindParticipants(
+            kind=kind.value,
+            label=kind.label,
+            activities=rows.get(kind.value, empty)["activities"],
+            women=rows.get(kind.value, empty)["sum_women"] or 0,
+            men=rows.get(kind.value, empty)["sum_men"] or 0,
+            other_gender=rows.get(kind.value, empty)["sum_other"] or 0,
+        )
+        for kind in ActivityKind
+    ]
+
+
+def scholarship_dashboard(*, user, today: datetime.date | None = None) -> ScholarshipDashboard:
+    """The managers' numbers on scholarships and exchange activities, aggregated in SQL: six queries whatever
+    the number of calls, applications, tranches and activities. Aggregates only: no applicant is named.
+
+    Scholars are the applications awarded at some point, whatever happened after. Stipends stay per currency.
+    """
+    today = _today(today)
+    calls = _visible_calls(user)
+    applications = _visible_applications(user).order_by()
+    scholar = Q(awarded_at__isnull=False)
+    counts = applications.aggregate(
+        applications=Count("pk"),
+        awards_made=Count("pk", filter=Q(status__in=HOLDS_AN_AWARD)),
+        **{f"status_{status.value}": Count("pk", filter=scholar & Q(status=status)) for status in SCHOLAR_STATUSES},
+        **{f"gender_{gender.value}": Count("pk", filter=scholar & Q(gender=gender)) for gender in Gender},
+    )
+    return ScholarshipDashboard(
+        calls=_call_figures(calls),
+        call_count=calls.count(),
+        application_count=counts["applications"],
+        awards_made=counts["awards_made"],
+        scholars_by_status=[
+            LabelCount(status.value, status.label, counts[f"status_{status.value}"]) for status in SCHOLAR_STATUSES
+        ],
+        scholars_by_gender=[
+            LabelCount(gender.value, gender.label, counts[f"gender_{gender.value}"]) for gender in Gender
+        ],
+        scholars_by_nationality=_nationalities(applications.filter(scholar)),
+        stipends=_stipends(user, today),
+        participants_by_kind=_participants(user),
+    )
+
+
+# --- reviews for the API ------------------------------------------------------------------------------------------
+
+
+def review_list(*, user) -> QuerySet[Review]:
+    """Every assignment for staff who see reviews (officers, managers, auditors); a reviewer without that sees only
+    their own; anyone else nothing. With ``state`` (pending, recused, completed) and the scores prefetched."""
+    if _may(user, Perm.VIEW_REVIEW) and sees_everything(user):
+        queryset = Review.objects.all()
+    elif _may(user, Perm.REVIEW_APPLICATION):
+        queryset = Review.objects.filter(reviewer=user)
+    else:
+        return Review.objects.none()
+    return (
+        queryset.select_related("application__call", "reviewer", "assigned_by")
+        .prefetch_related("scores__criterion")
+        .annotate(state=_review_state())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def visible_review_get(*, user, pk) -> Review:
+    """One assignment from ``review_list``: 404 for anyone who may not see it."""
+    return get_object_or_404(review_list(user=user), pk=pk)

@@ -29,6 +29,26 @@ from programs.finance.models import (
     TrancheStatus,
 )
 from programs.models import CooperationForm, Participation, Programme, ProgrammeUpdate
+from programs.scholarships import selectors as scholarship_selectors
+from programs.scholarships.models import (
+    ActivityKind,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    CallStatus,
+    ExchangeActivity,
+    ExchangeStatus,
+    Gender,
+    Participant,
+    ProgressReport,
+    ReportStatus,
+    Review,
+    StipendTranche,
+)
+from programs.scholarships.models import ReminderKind as ScholarshipReminderKind
+from programs.scholarships.models import ReminderLog as ScholarshipReminderLog
+from programs.scholarships.models import TrancheStatus as StipendStatus
+from programs.scholarships.services import report_gate
 from programs.selectors import programme_list
 from programs.shipments import selectors as shipment_selectors
 from programs.shipments.models import (
@@ -333,9 +353,19 @@ def test_both_partner_users_have_shipments_to_see_and_to_confirm(demo):
     assert seen["partner"] and seen["partner2"] and seen["partner"].isdisjoint(seen["partner2"])
 
 
+def today_is(today: datetime.date):
+    """Move today's date; the local date of a given moment (when an award was made) stays what it is."""
+    real_localdate = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return today if value is None else real_localdate(value, timezone)
+
+    return mock.patch("django.utils.timezone.localdate", side_effect=localdate)
+
+
 @pytest.mark.parametrize("today", [datetime.date(2027, 1, 31), datetime.date(2028, 2, 29), datetime.date(2029, 7, 1)])
 def test_the_demo_is_as_meaningful_on_any_day(today):
-    with mock.patch("django.utils.timezone.localdate", return_value=today):
+    with today_is(today):
         load_demo()
         manager = user("manager")
         assert set(Loan.objects.values_list("status", flat=True)) == set(LoanStatus.values)
@@ -350,3 +380,124 @@ def test_the_demo_is_as_meaningful_on_any_day(today):
         shipments = shipment_selectors.shipment_list(user=manager, today=today)
         assert set(shipments.values_list("status", flat=True)) == set(ShipmentStatus.values)
         assert shipments.filter(is_delayed=True).exists()
+        calls = scholarship_selectors.call_list(user=manager, today=today)
+        assert set(calls.values_list("status", flat=True)) == set(CallStatus.values)
+        assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+        assert set(ProgressReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
+        assert not ProgressReport.objects.filter(period_end__gt=today).exists()
+
+
+# --- technical and cultural cooperation ---------------------------------------------------------------------------
+
+
+def partner_organisations() -> set[int]:
+    return set(user_organisation_ids(user("partner"))) | set(user_organisation_ids(user("partner2")))
+
+
+def test_scholarship_calls_are_open_closed_and_upcoming_with_rubrics(demo):
+    calls = scholarship_selectors.call_list(user=user("manager"))
+    assert set(calls.values_list("status", flat=True)) == set(CallStatus.values)
+    assert set(calls.values_list("host", flat=True)) == partner_organisations()
+    for call in calls.prefetch_related("criteria", "eligible_countries"):
+        assert call.programme.is_technical, call.title
+        assert len(call.criteria.all()) >= 2 and call.eligible_countries.all(), call.title
+        assert call.awards_made <= call.awards_available, call.title
+    assert "Scholarships: 5 calls (1 upcoming, 1 open, 3 closed); 20 applications" in demo
+
+
+def test_applications_are_in_every_status_from_varied_applicants(demo):
+    applications = Application.objects.all()
+    assert set(applications.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert len(set(applications.values_list("nationality", flat=True))) >= 4
+    assert set(applications.values_list("gender", flat=True)) == set(Gender.values)
+    reasoned = [ApplicationStatus.INELIGIBLE, ApplicationStatus.WITHDRAWN, ApplicationStatus.TERMINATED]
+    for application in applications.filter(status__in=reasoned):
+        assert application.status_note, application.applicant_name
+    assert all(application.submitted_by.username == "officer" for application in applications)
+
+
+def test_attachments_are_small_pdf_files_in_the_private_folder(demo, settings):
+    attachments = Attachment.objects.all()
+    assert attachments.count() >= 10
+    assert Application.objects.filter(attachments__isnull=True).exists()
+    private_root = str(settings.PRIVATE_MEDIA_ROOT)
+    for attachment in attachments:
+        assert attachment.original_name.endswith(".pdf")
+        assert attachment.file.path.startswith(private_root)
+        with attachment.file.open("rb") as stored:
+            content = stored.read()
+        assert content.startswith(b"%PDF-") and content.rstrip().endswith(b"%%EOF")
+        assert len(content) == attachment.size < 5000
+
+
+def test_reviews_are_scored_with_one_reviewer_recused(demo):
+    reviews = Review.objects.all()
+    assert reviews.filter(completed_at__isnull=False).count() >= 20
+    recused = reviews.get(conflict_declared_at__isnull=False)
+    assert recused.conflict_note and not recused.scores.exists()
+    assert reviews.filter(completed_at__isnull=True, conflict_declared_at__isnull=True, reviewer__username="officer")
+    ranked = scholarship_selectors.ranking(user=user("officer"), call=recused.application.call)
+    scores = [row.weighted_score for row in ranked if row.weighted_score is not None]
+    assert len(scores) >= 5 and scores == sorted(scores, reverse=True)
+
+
+def test_awards_are_proposed_by_the_officer_and_approved_by_the_manager(demo):
+    awarded = Application.objects.filter(awarded_at__isnull=False).select_related("award_proposed_by", "awarded_by")
+    assert awarded.count() >= 8
+    for application in awarded:
+        assert (application.award_proposed_by.username, application.awarded_by.username) == ("officer", "manager")
+    pending = scholarship_selectors.award_proposals(user=user("manager"))
+    assert pending.count() == 1 and pending.get().award_proposed_by.username == "officer"
+    enrolled = Application.objects.filter(enrolled_on__isnull=False).select_related("enrolment_confirmed_by")
+    assert {application.enrolment_confirmed_by.username for application in enrolled} == {"partner2"}
+    assert all(timezone.localdate(application.awarded_at) <= application.enrolled_on for application in enrolled)
+
+
+def test_stipends_and_progress_reports_show_every_state(demo):
+    tranches = StipendTranche.objects.select_related("application__call", "approved_by")
+    assert set(tranches.values_list("status", flat=True)) == set(StipendStatus.values)
+    for tranche in tranches.filter(status__in=[StipendStatus.APPROVED, StipendStatus.PAID]):
+        assert tranche.approved_by.username == "manager"
+        assert report_gate(tranche)[1], tranche
+    assert not tranches.filter(status=StipendStatus.PAID, paid_on__gt=timezone.localdate()).exists()
+    reports = ProgressReport.objects.select_related("submitted_by")
+    assert set(reports.values_list("status", flat=True)) == set(ReportStatus.values)
+    assert {report.submitted_by.username for report in reports} == {"partner2"}
+    assert all(report.return_reason for report in reports.filter(status=ReportStatus.RETURNED))
+    kinds = set(ScholarshipReminderLog.objects.values_list("kind", flat=True))
+    assert kinds == set(ScholarshipReminderKind.values)
+    assert "3 reminder(s) sent today" in demo
+
+
+def test_each_partner_sees_its_own_scholars_and_their_personal_data_and_nobody_else_does(demo):
+    seen = {}
+    for username in ("partner", "partner2"):
+        scholars = scholarship_selectors.scholar_list(user=user(username))
+        assert scholars.exists(), username
+        visible = scholarship_selectors.application_list(user=user(username))
+        assert set(visible.values_list("pk", flat=True)) == set(scholars.values_list("pk", flat=True))
+        assert scholarship_selectors.personal_data_ids(user=user(username), applications=visible) == set(
+            scholars.values_list("pk", flat=True)
+        )
+        seen[username] = set(scholars.values_list("pk", flat=True))
+    assert seen["partner"].isdisjoint(seen["partner2"])
+    auditor_sees = scholarship_selectors.application_list(user=user("auditor"))
+    assert auditor_sees.count() == Application.objects.count()
+    assert not scholarship_selectors.personal_data_ids(user=user("auditor"), applications=auditor_sees)
+
+
+def test_exchange_activities_of_every_kind_report_participants_by_gender(demo):
+    activities = ExchangeActivity.objects.all()
+    assert set(activities.values_list("kind", flat=True)) == set(ActivityKind.values)
+    assert set(activities.values_list("status", flat=True)) == set(ExchangeStatus.values)
+    reported = activities.exclude(women=0, men=0, other_gender=0)
+    assert reported.count() >= 4 and all(activity.outcome_notes for activity in reported)
+    assert reported.filter(other_gender__gt=0).exists()
+    assert Participant.objects.values("activity").distinct().count() >= 3
+    assert reported.filter(participants__isnull=True).exists()  # counts only, no list of names
+    seen = {}
+    for username in ("partner", "partner2"):
+        mine = scholarship_selectors.activity_list(user=user(username))
+        assert mine.exists(), username
+        seen[username] = set(mine.values_list("pk", flat=True))
+    assert seen["partner"].isdisjoint(seen["partner2"])

@@ -39,6 +39,7 @@ from programs.finance.models import (
 from programs.finance.reminders import send_due_reminders
 from programs.finance.schedule import add_months
 from programs.models import CooperationForm, Objective, Programme, ProgrammeUpdate
+from programs.scholarships.demo import load_demo_scholarships
 from programs.shipments.demo import load_demo_shipments
 
 DEMO_PASSWORD = "kerjasama-demo"  # noqa: S105 — a published demo password, refused in production mode
@@ -942,12 +943,14 @@ class Command(BaseCommand):
             self._loans(users, organisations, today)
             self._grants(users, organisations, today)
             shipments = load_demo_shipments(users, organisations, today, log=self.stdout.write)
+            scholarships = load_demo_scholarships(users, organisations, today, log=self.stdout.write)
         # The same service as the daily job: portal notifications and emails for what is due today.
         # Safe to repeat: each reminder is logged once per installment and kind.
         reminders = send_due_reminders(today=today)
         self._print_logins(users)
         self._print_finance(len(reminders))
         self.stdout.write(f"\n{shipments}")
+        self.stdout.write(f"\n{scholarships}")
 
     # --- users -------------------------------------------------------------------------------------------
     def _users(self) -> dict:

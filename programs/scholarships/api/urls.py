@@ -1,3 +1,20 @@
-from rest_framework.routers import DefaultRouter
+"""Scholarship routes of the REST API; cooperation/api/urls.py adds them to the /api/v1/ router."""
 
-router = DefaultRouter(use_regex_path=False)
+from rest_framework.routers import SimpleRouter
+
+from programs.scholarships.api.views import (
+    ActivityViewSet,
+    ApplicationViewSet,
+    CallViewSet,
+    ProgressReportViewSet,
+    ReviewViewSet,
+    StipendTrancheViewSet,
+)
+
+router = SimpleRouter(use_regex_path=False)
+router.register("scholarship-calls", CallViewSet, basename="call")
+router.register("scholarship-applications", ApplicationViewSet, basename="application")
+router.register("scholarship-reviews", ReviewViewSet, basename="review")
+router.register("stipend-tranches", StipendTrancheViewSet, basename="stipend-tranche")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("exchange-activities", ActivityViewSet, basename="activity")

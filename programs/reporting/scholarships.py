@@ -1,0 +1,71 @@
+"""The dashboard's scholarships section: the calls' funnel, who the scholars are, how many finish, stipends paid
+against scheduled, and the people exchange activities reached.
+
+Every figure comes from ``scholarship_dashboard``, which aggregates in SQL, so the section costs the same few
+queries whatever the number of applications or activities. It shows counts only, never an applicant. Stipends
+stay per currency: amounts in different currencies are never added together.
+"""
+
+import datetime
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext as _
+
+from cooperation.roles import Perm
+from programs.reporting.charts import ChartRow, horizontal_bar_chart
+from programs.scholarships.selectors import CALLS_SHOWN, LabelCount, scholarship_dashboard
+
+
+def _count_chart(rows: list[LabelCount], *, slug: str, title: str, category: str, value_heading: str, empty: str):
+    chart = horizontal_bar_chart(
+        [ChartRow(str(row.label), row.count, intcomma(row.count)) for row in rows], slug=slug, title=title
+    )
+    return {"chart": chart, "category": category, "value_heading": value_heading, "empty_text": empty}
+
+
+def scholarships_dashboard(*, user, today: datetime.date) -> dict | None:
+    """The scholarships section's context, or None for a user who may see neither calls nor activities."""
+    if not (user.has_perm(Perm.VIEW_CALL) or user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY)):
+        return None
+    figures = scholarship_dashboard(user=user, today=today)
+    has_scholars = figures.scholar_count > 0
+    no_scholars = _("No scholars yet.")
+    return {
+        "figures": figures,
+        "calls_shown": CALLS_SHOWN,
+        "activity_count": sum(row.activities for row in figures.participants_by_kind),
+        "status_chart": _count_chart(
+            figures.scholars_by_status if has_scholars else [],
+            slug="scholar-status",
+            title=_("Scholars by status"),
+            category=_("Status"),
+            value_heading=_("Scholars"),
+            empty=no_scholars,
+        ),
+        "gender_chart": _count_chart(
+            figures.scholars_by_gender if has_scholars else [],
+            slug="scholar-gender",
+            title=_("Scholars by gender"),
+            category=_("Gender"),
+            value_heading=_("Scholars"),
+            empty=no_scholars,
+        ),
+        "nationality_chart": _count_chart(
+            figures.scholars_by_nationality,
+            slug="scholar-nationality",
+            title=_("Scholars by nationality"),
+            category=_("Nationality"),
+            value_heading=_("Scholars"),
+            empty=no_scholars,
+        ),
+        "participants_chart": _count_chart(
+            [LabelCount(row.kind, row.label, row.total) for row in figures.participants_by_kind]
+            if figures.participants_total
+            else [],
+            slug="participants-kind",
+            title=_("Participants reached by activity kind"),
+            category=_("Kind"),
+            value_heading=_("Participants"),
+            empty=_("No participants reported yet."),
+        ),
+    }

@@ -1,0 +1,485 @@
+"""Scholarship calls, applications, reviews, stipend tranches, progress reports and exchange activities in and
+out of the API.
+
+Output serializers shape what a client reads (money and weights are decimal strings, never floats). Applicants'
+email, date of birth and attachments are always in the answer, and null unless the list's
+``personal_data_visible`` flag (computed in SQL by the selectors) admits the user. The ``...Write`` and action
+serializers only check the shape and types of what a client sends; business rules stay in the services.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperation.reference.models import Country, Currency
+from partners.models import Organisation
+from partners.selectors import organisation_list
+from programs.finance.api.fields import AmountField, EnumChoiceField
+from programs.models import MONEY_DIGITS, Programme
+from programs.scholarships.models import (
+    SCORE_DIGITS,
+    WEIGHT_DIGITS,
+    ActivityKind,
+    Application,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    ExchangeStatus,
+    Gender,
+    Level,
+    ReportStatus,
+    StipendFrequency,
+    TrancheStatus,
+)
+from programs.scholarships.selectors import application_list, call_list
+from programs.selectors import programme_list
+
+CURRENCY_HELP = _("ISO 4217 code.")
+COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
+PERSONAL_HELP = _("Null unless you may see the applicant's personal data (personal_data_visible).")
+AMOUNT_OPTIONS = {"max_digits": MONEY_DIGITS["max_digits"], "decimal_places": MONEY_DIGITS["decimal_places"]}
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _gender_field(**kwargs):
+    return EnumChoiceField(Gender, enum_name="ScholarshipGenderEnum", **kwargs)
+
+
+# --- Output -------------------------------------------------------------------------------------------------------
+
+
+class CriterionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    weight = serializers.DecimalField(**WEIGHT_DIGITS, read_only=True)
+    position = serializers.IntegerField(read_only=True)
+
+
+class StipendSerializer(serializers.Serializer):
+    amount = AmountField(source="stipend_amount", currency="stipend_currency", help_text=_("Per period."))
+    currency = serializers.CharField(source="stipend_currency_id", read_only=True, help_text=CURRENCY_HELP)
+    frequency = EnumChoiceField(StipendFrequency, source="stipend_frequency", read_only=True)
+
+
+class CallSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    host = serializers.IntegerField(source="host_id", read_only=True)
+    host_name = serializers.CharField(source="host.name", read_only=True)
+    fields_of_study = serializers.ListField(child=serializers.CharField(), read_only=True)
+    eligible_countries = serializers.SerializerMethodField(help_text=_("Nationalities that may apply (ISO 3166-1)."))
+    level = EnumChoiceField(Level, enum_name="ScholarshipLevelEnum", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    opens_on = serializers.DateField(read_only=True)
+    closes_on = serializers.DateField(read_only=True)
+    status = EnumChoiceField(
+        CallStatus, read_only=True, help_text=_("Today's state, from the opening and closing dates.")
+    )
+    awards_available = serializers.IntegerField(read_only=True)
+    awards_made = serializers.IntegerField(read_only=True, help_text=_("Awarded, accepted, enrolled or completed."))
+    application_count = serializers.IntegerField(read_only=True)
+    stipend = StipendSerializer(source="*", read_only=True)
+    duration_months = serializers.IntegerField(read_only=True)
+    responsible_officer = serializers.IntegerField(source="responsible_officer_id", read_only=True, allow_null=True)
+    criteria = CriterionSerializer(many=True, read_only=True, help_text=_("The rubric reviewers score, 0–10 each."))
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_eligible_countries(self, call) -> list[str]:
+        return [country.code for country in call.eligible_countries.all()]
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+    size = serializers.IntegerField(read_only=True, help_text=_("Bytes."))
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("Where the PDF file is downloaded."))
+
+    def get_url(self, attachment) -> str:
+        path = reverse(
+            "api:application-attachment",
+            kwargs={"pk": attachment.application_id, "attachment_pk": attachment.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class ApplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    call = serializers.IntegerField(source="call_id", read_only=True)
+    call_title = serializers.CharField(source="call.title", read_only=True)
+    host = serializers.IntegerField(source="call.host_id", read_only=True)
+    applicant_name = serializers.CharField(read_only=True)
+    nationality = serializers.CharField(source="nationality_id", read_only=True, help_text=COUNTRY_HELP)
+    gender = _gender_field(read_only=True)
+    current_institution = serializers.CharField(read_only=True)
+    degree = serializers.CharField(read_only=True)
+    field_of_study = serializers.CharField(read_only=True)
+    motivation = serializers.CharField(read_only=True)
+    status = EnumChoiceField(ApplicationStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_note = serializers.CharField(
+        read_only=True, help_text=_("Why it was found ineligible, withdrawn, terminated, or passed others over.")
+    )
+    submitted_on = serializers.DateField(read_only=True)
+    award_pending = serializers.BooleanField(read_only=True, help_text=_("Proposed, awaiting a manager."))
+    award_proposed_by = serializers.IntegerField(source="award_proposed_by_id", read_only=True, allow_null=True)
+    award_proposed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    awarded_by = serializers.IntegerField(source="awarded_by_id", read_only=True, allow_null=True)
+    awarded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    enrolled_on = serializers.DateField(read_only=True, allow_null=True)
+    completed_on = serializers.DateField(read_only=True, allow_null=True)
+    reviews_assigned = serializers.IntegerField(read_only=True)
+    reviews_completed = serializers.IntegerField(read_only=True)
+    personal_data_visible = serializers.BooleanField(
+        read_only=True, help_text=_("Whether you may see the applicant's email, date of birth and attachments.")
+    )
+    email = serializers.SerializerMethodField(help_text=PERSONAL_HELP)
+    date_of_birth = serializers.SerializerMethodField(help_text=PERSONAL_HELP)
+    attachments = serializers.SerializerMethodField(help_text=PERSONAL_HELP)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def _visible(self, application) -> bool:
+        return bool(getattr(application, "personal_data_visible", False))
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, application) -> str | None:
+        return application.email if self._visible(application) else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_date_of_birth(self, application):
+        return application.date_of_birth.isoformat() if self._visible(application) else None
+
+    @extend_schema_field(AttachmentSerializer(many=True, allow_null=True))
+    def get_attachments(self, application):
+        if not self._visible(application):
+            return None
+        return AttachmentSerializer(application.attachments.all(), many=True, context=self.context).data
+
+
+class ScoreSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(source="criterion_id", read_only=True)
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    weight = serializers.DecimalField(source="criterion.weight", **WEIGHT_DIGITS, read_only=True)
+    score = serializers.DecimalField(**SCORE_DIGITS, read_only=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    application = serializers.IntegerField(source="application_id", read_only=True)
+    applicant_name = serializers.CharField(source="application.applicant_name", read_only=True)
+    call = serializers.IntegerField(source="application.call_id", read_only=True)
+    call_title = serializers.CharField(source="application.call.title", read_only=True)
+    reviewer = serializers.IntegerField(source="reviewer_id", read_only=True)
+    reviewer_name = serializers.SerializerMethodField()
+    assigned_by = serializers.IntegerField(source="assigned_by_id", read_only=True)
+    state = serializers.ChoiceField(
+        choices=[("pending", _("Pending")), ("recused", _("Recused")), ("completed", _("Scored"))], read_only=True
+    )
+    conflict_declared_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    conflict_note = serializers.CharField(read_only=True)
+    completed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    comments = serializers.CharField(read_only=True)
+    scores = ScoreSerializer(many=True, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def get_reviewer_name(self, review) -> str:
+        return _user_name(review.reviewer)
+
+
+class StipendTrancheSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    application = serializers.IntegerField(source="application_id", read_only=True)
+    scholar_name = serializers.CharField(source="application.applicant_name", read_only=True)
+    call = serializers.IntegerField(source="application.call_id", read_only=True)
+    number = serializers.IntegerField(read_only=True)
+    due_on = serializers.DateField(read_only=True)
+    amount = AmountField()
+    currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
+    status = EnumChoiceField(TrancheStatus, enum_name="StipendTrancheStatusEnum", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_note = serializers.CharField(read_only=True, help_text=_("Why it was cancelled."))
+    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    paid_on = serializers.DateField(read_only=True, allow_null=True)
+    payment_reference = serializers.CharField(read_only=True)
+
+
+class ProgressReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    application = serializers.IntegerField(source="application_id", read_only=True)
+    scholar_name = serializers.CharField(source="application.applicant_name", read_only=True)
+    call = serializers.IntegerField(source="application.call_id", read_only=True)
+    term_label = serializers.CharField(read_only=True)
+    period_end = serializers.DateField(read_only=True)
+    result = serializers.CharField(read_only=True)
+    remarks = serializers.CharField(read_only=True)
+    status = EnumChoiceField(ReportStatus, enum_name="ProgressReportStatusEnum", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    submitted_by = serializers.IntegerField(source="submitted_by_id", read_only=True)
+    reviewed_by = serializers.IntegerField(source="reviewed_by_id", read_only=True, allow_null=True)
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    return_reason = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class ParticipantSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    gender = _gender_field(read_only=True)
+    organisation = serializers.CharField(read_only=True)
+    country = serializers.CharField(source="country_id", read_only=True, allow_null=True, help_text=COUNTRY_HELP)
+
+
+class ActivitySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    kind = EnumChoiceField(ActivityKind, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    description = serializers.CharField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    starts_on = serializers.DateField(read_only=True)
+    ends_on = serializers.DateField(read_only=True)
+    country = serializers.CharField(source="country_id", read_only=True, help_text=COUNTRY_HELP)
+    city = serializers.CharField(read_only=True)
+    host = serializers.IntegerField(source="host_id", read_only=True)
+    host_name = serializers.CharField(source="host.name", read_only=True)
+    partners = serializers.SerializerMethodField(help_text=_("Ids of the partners involved."))
+    status = EnumChoiceField(ExchangeStatus, enum_name="ExchangeStatusEnum", read_only=True)
+    women = serializers.IntegerField(read_only=True)
+    men = serializers.IntegerField(read_only=True)
+    other_gender = serializers.IntegerField(read_only=True, help_text=_("Other or not stated."))
+    participants_count = serializers.IntegerField(read_only=True)
+    listed_participants = serializers.IntegerField(read_only=True, help_text=_("Participants named in the list."))
+    outcome_notes = serializers.CharField(read_only=True)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_partners(self, activity) -> list[int]:
+        return [partner.pk for partner in activity.partners.all()]
+
+
+class ActivityDetailSerializer(ActivitySerializer):
+    """An activity with its list of participants (read from ``context["participants"]``)."""
+
+    participants = serializers.SerializerMethodField()
+
+    @extend_schema_field(ParticipantSerializer(many=True))
+    def get_participants(self, activity) -> list:
+        return ParticipantSerializer(self.context.get("participants", []), many=True).data
+
+
+# --- Input --------------------------------------------------------------------------------------------------------
+
+
+class _UserScopedMixin:
+    """Relations the client may name only among records the requesting user can see."""
+
+    scoped_fields: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:  # no request (schema generation): the placeholder querysets stay empty
+            return
+        for name, selector in self.scoped_fields.items():
+            field = self.fields[name]
+            target = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            target.queryset = selector(user=user)
+
+
+def _code_field(model, **kwargs):
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=model.objects.all(),
+        error_messages={"does_not_exist": _("There is no code “{value}”.")},
+        **kwargs,
+    )
+
+
+def _technical_programmes(*, user):
+    return programme_list(user=user).filter(is_technical=True)
+
+
+def _exchange_programmes(*, user):
+    return programme_list(user=user).filter(Q(is_technical=True) | Q(is_cultural=True))
+
+
+def _officers(*, user):
+    return get_user_model().objects.filter(is_active=True, is_staff=True)
+
+
+class CriterionWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    weight = serializers.CharField(help_text=_("A decimal number above zero, at most 2 decimals."))
+
+
+class StipendWriteSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**AMOUNT_OPTIONS, help_text=_("Per period, in the currency's minor unit."))
+    currency = _code_field(Currency, help_text=CURRENCY_HELP)
+    frequency = EnumChoiceField(StipendFrequency)
+
+
+class CallUpdateSerializer(_UserScopedMixin, serializers.Serializer):
+    """A call's details; omitted fields stay as they are on a partial update. ``criteria`` replaces the rubric,
+    which is refused once a reviewer has scored against it."""
+
+    scoped_fields = {"programme": _technical_programmes, "host": organisation_list, "responsible_officer": _officers}
+
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.none(), help_text=_("A technical programme the host takes part in.")
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    host = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), help_text=_("The host institution: a partner.")
+    )
+    fields_of_study = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    eligible_countries = _code_field(Country, many=True, help_text=_("Nationalities that may apply (ISO 3166-1)."))
+    level = EnumChoiceField(Level, enum_name="ScholarshipLevelEnum")
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    awards_available = serializers.IntegerField(min_value=1, max_value=32767)
+    stipend = StipendWriteSerializer()
+    duration_months = serializers.IntegerField(min_value=1, max_value=120)
+    responsible_officer = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.none(), required=False, allow_null=True
+    )
+    criteria = CriterionWriteSerializer(many=True, help_text=_("The rubric: name and weight of each criterion."))
+
+
+class CallCreateSerializer(CallUpdateSerializer):
+    pass
+
+
+class ApplicationCreateSerializer(_UserScopedMixin, serializers.Serializer):
+    """An application received, recorded by an officer; attachments follow at /applications/{id}/attachments/."""
+
+    scoped_fields = {"call": call_list}
+
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none(), help_text=_("An open call."))
+    applicant_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    nationality = _code_field(Country, help_text=COUNTRY_HELP)
+    gender = _gender_field()
+    date_of_birth = serializers.DateField()
+    current_institution = serializers.CharField(max_length=200)
+    degree = serializers.CharField(max_length=200)
+    field_of_study = serializers.CharField(max_length=200)
+    motivation = serializers.CharField(max_length=10000)
+
+
+class AttachmentWriteSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("A PDF file within the size limit."))
+
+
+class MoveReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, help_text=_("Why."))
+
+
+class PassOverReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Needed only when better-ranked applications are passed over."),
+    )
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    enrolled_on = serializers.DateField()
+
+
+class CompletionSerializer(serializers.Serializer):
+    completed_on = serializers.DateField()
+
+
+class ReviewAssignSerializer(_UserScopedMixin, serializers.Serializer):
+    scoped_fields = {"application": application_list, "reviewer": _officers}
+
+    application = serializers.PrimaryKeyRelatedField(queryset=Application.objects.none())
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.none(), help_text=_("An active officer or manager.")
+    )
+
+
+class ScoresSerializer(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text=_("Criterion id → score from 0 to 10, at most one decimal, for every criterion of the rubric."),
+    )
+    comments = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ConflictSerializer(serializers.Serializer):
+    conflict_note = serializers.CharField(max_length=2000, allow_blank=True, help_text=_("The conflict of interest."))
+
+
+class PaymentSerializer(serializers.Serializer):
+    paid_on = serializers.DateField()
+    payment_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ProgressReportWriteSerializer(serializers.Serializer):
+    application = serializers.IntegerField(help_text=_("A scholar your institution hosts."))
+    term_label = serializers.CharField(max_length=100)
+    period_end = serializers.DateField()
+    result = serializers.CharField(max_length=200)
+    remarks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ActivityUpdateSerializer(_UserScopedMixin, serializers.Serializer):
+    """An activity's details; omitted fields stay as they are on a partial update."""
+
+    scoped_fields = {"programme": _exchange_programmes, "host": organisation_list, "partners": organisation_list}
+
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.none(), help_text=_("A technical or cultural programme.")
+    )
+    title = serializers.CharField(max_length=200)
+    kind = EnumChoiceField(ActivityKind)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    country = _code_field(Country, help_text=COUNTRY_HELP)
+    city = serializers.CharField(max_length=120)
+    host = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
+    partners = serializers.PrimaryKeyRelatedField(many=True, queryset=Organisation.objects.none(), required=False)
+    status = EnumChoiceField(ExchangeStatus, enum_name="ExchangeStatusEnum", required=False)
+
+
+class ActivityCreateSerializer(ActivityUpdateSerializer):
+    pass
+
+
+class ActivityParticipantWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    gender = serializers.CharField(allow_blank=True, help_text=_("female, male or other."))
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    country = _code_field(Country, required=False, allow_null=True, help_text=COUNTRY_HELP)
+
+
+class ActivityReportSerializer(serializers.Serializer):
+    women = serializers.IntegerField(min_value=0)
+    men = serializers.IntegerField(min_value=0)
+    other_gender = serializers.IntegerField(min_value=0)
+    outcome_notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    participants = ActivityParticipantWriteSerializer(
+        many=True,
+        required=False,
+        help_text=_("Replaces the list of names when given; never more people of a gender than its count."),
+    )

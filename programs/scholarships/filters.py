@@ -1,0 +1,66 @@
+"""Call and application filters, shared by the officers' list pages and the API so both answer the same question.
+
+Rows come from ``selectors.call_list`` (annotated with ``status``: upcoming, open or closed today) and
+``selectors.application_list`` (already scoped to the user and flagged for personal data); the filters only
+narrow them. Choices offered (calls, programmes, partners) are those the user may see.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.reference.models import Country
+from partners.selectors import organisation_list
+from programs.scholarships.models import Application, ApplicationStatus, Call, CallStatus, Gender, Level
+from programs.scholarships.selectors import call_list
+from programs.selectors import programme_list
+
+
+def _user(request):
+    return request.user if request else None
+
+
+def _visible_calls(request):
+    return call_list(user=_user(request)).order_by("-opens_on", "title")
+
+
+def _visible_partners(request):
+    return organisation_list(user=_user(request))
+
+
+def _technical_programmes(request):
+    return programme_list(user=_user(request)).filter(is_technical=True)
+
+
+class CallFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    programme = django_filters.ModelChoiceFilter(queryset=_technical_programmes, label=_("Programme"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    host = django_filters.ModelChoiceFilter(queryset=_visible_partners, label=_("Host institution"))
+    # ``status`` is the annotation of ``selectors.call_list``: the call's state today, derived from its dates.
+    state = django_filters.ChoiceFilter(choices=CallStatus.choices, field_name="status", label=_("State"))
+
+    class Meta:
+        model = Call
+        fields = ["q", "programme", "level", "host", "state"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(host__name__icontains=value))
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="applicant_name", lookup_expr="icontains", label=_("Applicant's name"))
+    call = django_filters.ModelChoiceFilter(queryset=_visible_calls, label=_("Call"))
+    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
+    nationality = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.all(), to_field_name="code", label=_("Nationality")
+    )
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
+    field = django_filters.CharFilter(field_name="field_of_study", lookup_expr="icontains", label=_("Field of study"))
+
+    class Meta:
+        model = Application
+        fields = ["q", "call", "status", "nationality", "gender", "field"]

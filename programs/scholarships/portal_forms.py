@@ -1,0 +1,39 @@
+"""The host institution's forms: confirming a scholar's enrolment and reporting a term's progress.
+
+They parse what was typed; ``application_confirm_enrolment`` and ``progress_report_submit`` decide what is
+allowed (no date in the future, none before the award or the enrolment, only an enrolled scholar reports),
+and their errors come back next to the field they name.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.forms import ServiceModelForm
+from programs.scholarships.models import ProgressReport
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EnrolmentForm(forms.Form):
+    enrolled_on = forms.DateField(
+        label=_("Date of enrolment"),
+        initial=timezone.localdate,
+        widget=DATE_WIDGET,
+        help_text=_("The day the scholar started at your institution; the stipend is scheduled from it."),
+    )
+
+
+class ProgressReportForm(ServiceModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["term_label", "period_end", "result", "remarks"]
+        widgets = {
+            "term_label": forms.TextInput(attrs={"placeholder": _("e.g. Semester 1, 2026")}),
+            "period_end": DATE_WIDGET,
+            "remarks": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "period_end": _("The last day of the term this report covers."),
+            "remarks": _("Anything the agency should know: attendance, research progress, difficulties."),
+        }

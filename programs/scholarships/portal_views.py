@@ -1,0 +1,198 @@
+"""Partner portal pages for the host institution: its scholars (from the award on), confirming enrolment,
+reporting each term's progress, and the exchange activities it hosts or takes part in.
+
+Every page reads through the scholarship selectors, so another organisation's scholar, report or activity is a
+404 before any input is read. Applicants' personal data shows only where ``can_see_personal_data`` allows it
+(the host, once the scholarship was awarded). Writes call one service each; their refusals come back next to
+the field.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cooperation.access import require_perm
+from cooperation.forms import add_service_error
+from cooperation.roles import Perm
+from partners.selectors import user_organisation_ids
+from programs.portal.access import require_portal_user
+from programs.scholarships import selectors, services
+from programs.scholarships.models import ApplicationStatus, ExchangeActivity, ExchangeStatus
+from programs.scholarships.portal_forms import EnrolmentForm, ProgressReportForm
+from programs.scholarships.views.activities import report_forms
+
+PER_PAGE = 25
+ACTIVITIES_ON_SCHOLAR_LIST = 5
+S = ApplicationStatus
+
+
+def _with_due(scholars, today) -> list:
+    """Give each scholar ``report_due`` (the next report owed, if enrolled) and whether it is already late."""
+    scholars = list(scholars)
+    for scholar in scholars:
+        scholar.report_due = selectors.report_due_next(scholar)
+        scholar.report_late = scholar.report_due is not None and scholar.report_due <= today
+    return scholars
+
+
+# --- scholars -----------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def scholar_list(request):
+    require_portal_user(request.user)
+    require_perm(request.user, Perm.VIEW_APPLICATION)
+    today = timezone.localdate()
+    page = Paginator(selectors.hosted_scholars(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    activities = selectors.activity_list(user=request.user).order_by("-starts_on", "title")
+    context = {
+        "page_obj": page,
+        "scholars": _with_due(page.object_list, today),
+        "activities": _mark_hosting(activities[:ACTIVITIES_ON_SCHOLAR_LIST], request.user),
+        "today": today,
+    }
+    return render(request, "scholarships/portal/scholar_list.html", context)
+
+
+@require_GET
+@login_required
+def scholar_detail(request, pk):
+    require_portal_user(request.user)
+    scholar = selectors.scholar_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    personal = selectors.can_see_personal_data(request.user, scholar)
+    context = {
+        "scholar": _with_due([scholar], today)[0],
+        "personal_data_visible": personal,
+        "attachments": selectors.application_attachments(user=request.user, application=scholar) if personal else [],
+        "tranches": selectors.tranche_list(user=request.user, application=scholar),
+        "reports": selectors.progress_report_list(user=request.user, application=scholar),
+        "can_enrol": scholar.status == S.ACCEPTED and request.user.has_perm(Perm.CONFIRM_ENROLMENT),
+        "can_report": scholar.status == S.ENROLLED and request.user.has_perm(Perm.ADD_PROGRESS_REPORT),
+    }
+    return render(request, "scholarships/portal/scholar_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scholar_enrol(request, pk):
+    require_portal_user(request.user)
+    # Through the selector first: another organisation's scholar is a 404 before any input is read.
+    scholar = selectors.scholar_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.CONFIRM_ENROLMENT)
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.application_confirm_enrolment(
+                application=scholar, confirmed_by=request.user, enrolled_on=form.cleaned_data["enrolled_on"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            scholar = selectors.scholar_get(user=request.user, pk=pk)
+        else:
+            messages.success(
+                request,
+                _("Thank you: %(name)s's enrolment is confirmed and the stipend is scheduled.")
+                % {"name": scholar.applicant_name},
+            )
+            return redirect("scholarships_portal:scholar_detail", pk=scholar.pk)
+    context = {"scholar": scholar, "form": form, "can_enrol": scholar.status == S.ACCEPTED or form.is_bound}
+    return render(request, "scholarships/portal/scholar_enrol.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scholar_report(request, pk):
+    require_portal_user(request.user)
+    scholar = selectors.scholar_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.ADD_PROGRESS_REPORT)
+    form = ProgressReportForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            report = services.progress_report_submit(
+                application=scholar, submitted_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Thank you: the progress report is submitted for the agency to review."))
+            return redirect("scholarships_portal:report_detail", pk=report.pk)
+    context = {
+        "scholar": _with_due([scholar], timezone.localdate())[0],
+        "form": form,
+        "can_report": scholar.status == S.ENROLLED or form.is_bound,
+    }
+    return render(request, "scholarships/portal/scholar_report.html", context)
+
+
+@require_GET
+@login_required
+def report_detail(request, pk):
+    require_portal_user(request.user)
+    report = selectors.progress_report_get(user=request.user, pk=pk)
+    return render(request, "scholarships/portal/report_detail.html", {"report": report})
+
+
+# --- activities ---------------------------------------------------------------------------------------------------
+
+
+def _mark_hosting(activities, user) -> list:
+    """Give each activity ``we_host``: whether one of the user's organisations is its host (and reports on it)."""
+    own = set(user_organisation_ids(user))
+    activities = list(activities)
+    for activity in activities:
+        activity.we_host = activity.host_id in own
+    return activities
+
+
+def _we_host(user, activity: ExchangeActivity) -> bool:
+    return activity.host_id in user_organisation_ids(user)
+
+
+@require_GET
+@login_required
+def activity_list(request):
+    require_portal_user(request.user)
+    require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
+    activities = selectors.activity_list(user=request.user).order_by("-starts_on", "title")
+    page = Paginator(activities, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "activities": _mark_hosting(page.object_list, request.user)}
+    return render(request, "scholarships/portal/activity_list.html", context)
+
+
+@require_GET
+@login_required
+def activity_detail(request, pk):
+    require_portal_user(request.user)
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    context = {
+        "activity": activity,
+        "participants": selectors.activity_participants(user=request.user, activity=activity),
+        "we_host": _we_host(request.user, activity),
+        "can_report": request.user.has_perm(Perm.REPORT_EXCHANGE_ACTIVITY)
+        and activity.status != ExchangeStatus.CANCELLED,
+    }
+    return render(request, "scholarships/portal/activity_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_report(request, pk):
+    require_portal_user(request.user)
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.REPORT_EXCHANGE_ACTIVITY)
+    if not _we_host(request.user, activity):
+        if request.method == "POST":
+            raise PermissionDenied(_("Only the host partner can report on this activity."))
+        return render(request, "scholarships/portal/activity_report.html", {"activity": activity, "we_host": False})
+    form, formset, saved = report_forms(request, activity)
+    if saved:
+        return redirect("scholarships_portal:activity_detail", pk=activity.pk)
+    context = {"activity": activity, "we_host": True, "form": form, "formset": formset}
+    return render(request, "scholarships/portal/activity_report.html", context)

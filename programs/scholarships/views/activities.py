@@ -1,0 +1,132 @@
+"""Officer pages for exchange activities: the list with its filters, the activity's form and page, and reporting
+who took part. Each write calls one activity service; a refusal shows the form again with the error next to the
+field and nothing saved.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cooperation.access import require_perm
+from cooperation.forms import add_service_error
+from cooperation.history import HistorySource, history_entries
+from cooperation.pages import paginate, posted, workspace_page
+from cooperation.roles import Perm
+from programs.scholarships import selectors, services
+from programs.scholarships.forms.activities import (
+    ActivityFilterForm,
+    ActivityForm,
+    ActivityReportForm,
+    ParticipantFormSet,
+    add_report_error,
+)
+from programs.scholarships.models import ExchangeActivity, ExchangeStatus
+
+MAIN_FILTERS = ("q", "kind", "status", "year")
+
+
+@workspace_page()
+def activity_list(request):
+    require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
+    filters = ActivityFilterForm(request.GET or None)
+    page_obj = paginate(request, filters.filter(selectors.activity_list(user=request.user)))
+    fields = list(filters)
+    more = [field for field in fields if field.name not in MAIN_FILTERS]
+    return render(
+        request,
+        "scholarships/activity_list.html",
+        {
+            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
+            "more_filters": more,
+            "more_filters_used": any(request.GET.get(field.name) for field in more),
+            "page_obj": page_obj,
+            "activities": page_obj.object_list,
+            "can_add": request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
+        },
+    )
+
+
+def _form_page(request, form: ActivityForm, activity: ExchangeActivity | None, save):
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The activity “%(title)s” was saved.") % {"title": saved.title})
+            return redirect("scholarships:activity_detail", pk=saved.pk)
+    return render(request, "scholarships/activity_form.html", {"form": form, "activity": activity})
+
+
+@workspace_page()
+def activity_create(request):
+    require_perm(request.user, Perm.ADD_EXCHANGE_ACTIVITY)
+    form = ActivityForm(posted(request))
+    return _form_page(request, form, None, lambda data: services.activity_create(created_by=request.user, **data))
+
+
+@workspace_page(object_page=True)
+def activity_edit(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.CHANGE_EXCHANGE_ACTIVITY)
+    form = ActivityForm(posted(request), instance=activity)
+    return _form_page(
+        request,
+        form,
+        activity,
+        lambda data: services.activity_update(activity=activity, updated_by=request.user, **data),
+    )
+
+
+def _history(activity: ExchangeActivity) -> list:
+    return history_entries([HistorySource(ExchangeActivity.history.filter(id=activity.pk))])
+
+
+@workspace_page(object_page=True)
+def activity_detail(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    user = request.user
+    context = {
+        "activity": activity,
+        "participants": selectors.activity_participants(user=user, activity=activity),
+        "can_edit": user.has_perm(Perm.CHANGE_EXCHANGE_ACTIVITY),
+        "can_report": user.has_perm(Perm.REPORT_EXCHANGE_ACTIVITY) and activity.status != ExchangeStatus.CANCELLED,
+        "history": _history(activity) if user.has_perm(Perm.VIEW_HISTORY) else None,
+    }
+    return render(request, "scholarships/activity_detail.html", context)
+
+
+def report_forms(request, activity: ExchangeActivity) -> tuple[ActivityReportForm, ParticipantFormSet, bool]:
+    """The report's form and participant list, bound on POST; True once ``activity_report`` saved them."""
+    if request.method != "POST":
+        form = ActivityReportForm(initial=ActivityReportForm.initial_for(activity))
+        formset = ParticipantFormSet(initial=ParticipantFormSet.initial_for(activity), prefix="participants")
+        return form, formset, False
+    form = ActivityReportForm(request.POST)
+    formset = ParticipantFormSet(request.POST, prefix="participants")
+    if form.is_valid() and formset.is_valid():
+        try:
+            services.activity_report(
+                activity=activity, reported_by=request.user, participants=formset.participants(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_report_error(error, form=form, formset=formset)
+        else:
+            messages.success(request, _("Thank you: the participants and outcomes of this activity are recorded."))
+            return form, formset, True
+    return form, formset, False
+
+
+@workspace_page(object_page=True)
+def activity_report(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.REPORT_EXCHANGE_ACTIVITY)
+    form, formset, saved = report_forms(request, activity)
+    if saved:
+        return redirect("scholarships:activity_detail", pk=activity.pk)
+    return render(
+        request,
+        "scholarships/activity_report.html",
+        {"activity": activity, "form": form, "formset": formset},
+    )

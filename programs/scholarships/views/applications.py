@@ -1,0 +1,404 @@
+"""Officer pages for scholarship applications: the list, the application's page with its moves, its files.
+
+Applicants' email, date of birth and files are shown only to those the privacy rule admits
+(``selectors.with_personal_data_flag``); everyone else sees "—". Every move is a POST to its own URL that calls
+exactly one service; a refusal shows the page again with the error next to the field and nothing changed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from cooperation.access import require_perm
+from cooperation.forms import add_service_error
+from cooperation.history import HistorySource, history_entries
+from cooperation.pages import Column, header_cells, paginate, workspace_page
+from cooperation.roles import Perm
+from programs.scholarships import selectors, services
+from programs.scholarships.filters import ApplicationFilter
+from programs.scholarships.forms.applications import (
+    AttachmentForm,
+    CompleteForm,
+    DeclineForm,
+    OptionalReasonForm,
+    ReasonForm,
+)
+from programs.scholarships.models import Application
+from programs.scholarships.views.calls import url_if_exists
+
+APPLICATION_COLUMNS = [
+    Column(gettext_lazy("Applicant")),
+    Column(gettext_lazy("Call")),
+    Column(gettext_lazy("Nationality")),
+    Column(gettext_lazy("Gender")),
+    Column(gettext_lazy("Status")),
+    Column(gettext_lazy("Weighted score"), numeric=True),
+    Column(gettext_lazy("Reviews in"), numeric=True),
+]
+MAIN_FILTERS = ("q", "call", "status")
+PERSONAL_FIELDS = ("email", "date_of_birth")
+
+
+# --- The list ---------------------------------------------------------------------------------------------------
+
+
+def _list_filters(request) -> ApplicationFilter:
+    rows = selectors.with_weighted_score(selectors.application_list(user=request.user))
+    filters = ApplicationFilter(request.GET or None, queryset=rows, request=request)
+    fields = filters.form.fields
+    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    for name in ("call", "nationality"):
+        fields[name].empty_label = _("Any")
+    fields["gender"].choices = [("", _("Any")), *fields["gender"].choices[1:]]
+    return filters
+
+
+@workspace_page()
+def application_list(request):
+    require_perm(request.user, Perm.VIEW_APPLICATION)
+    filters = _list_filters(request)
+    page_obj = paginate(request, filters.qs)
+    fields = list(filters.form)
+    more = [field for field in fields if field.name not in MAIN_FILTERS]
+    # Auditors never see personal data: the column is not even offered to them.
+    shows_email = request.user.has_perm(Perm.SEE_PERSONAL_DATA) or request.user.has_perm(Perm.REVIEW_APPLICATION)
+    columns = list(APPLICATION_COLUMNS)
+    if shows_email:
+        columns.insert(1, Column(gettext_lazy("Email")))
+    return render(
+        request,
+        "scholarships/application_list.html",
+        {
+            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
+            "more_filters": more,
+            "more_filters_used": any(request.GET.get(field.name) for field in more),
+            "page_obj": page_obj,
+            "applications": page_obj.object_list,
+            "columns": header_cells(columns, ""),
+            "shows_email": shows_email,
+        },
+    )
+
+
+# --- The moves --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move on the application's page: its service, the permission it needs, the form of what it asks, and the
+    key of ``services.APPLICATION_MOVES`` that says from which statuses it is allowed."""
+
+    label: str
+    perm: Perm
+    call: Callable
+    done: str
+    allowed_by: str
+    form_class: type[forms.Form] | None = None
+    danger: bool = False
+
+
+S = services
+MOVES = {
+    "mark_eligible": Move(
+        gettext_lazy("Mark eligible"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user: S.application_mark_eligible(application=application, decided_by=user),
+        gettext_lazy("%(name)s's application is eligible; it can now be reviewed and ranked."),
+        "mark_eligible",
+    ),
+    "mark_ineligible": Move(
+        gettext_lazy("Mark ineligible"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user, reason: S.application_mark_ineligible(
+            application=application, decided_by=user, reason=reason
+        ),
+        gettext_lazy("%(name)s's application was found ineligible."),
+        "mark_ineligible",
+        ReasonForm,
+        danger=True,
+    ),
+    "shortlist": Move(
+        gettext_lazy("Shortlist"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user, reason: S.application_shortlist(
+            application=application, decided_by=user, reason=reason
+        ),
+        gettext_lazy("%(name)s was shortlisted."),
+        "shortlist",
+        OptionalReasonForm,
+    ),
+    "propose_award": Move(
+        gettext_lazy("Propose an award"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user, reason: S.application_propose_award(
+            application=application, proposed_by=user, reason=reason
+        ),
+        gettext_lazy("An award to %(name)s was proposed; another manager approves or rejects it."),
+        "propose_award",
+        OptionalReasonForm,
+    ),
+    "approve_award": Move(
+        gettext_lazy("Approve the award"),
+        Perm.APPROVE_AWARD,
+        lambda application, user: S.application_approve_award(application=application, approved_by=user),
+        gettext_lazy("The award to %(name)s was approved."),
+        "decide_award",
+    ),
+    "reject_award": Move(
+        gettext_lazy("Reject the proposal"),
+        Perm.APPROVE_AWARD,
+        lambda application, user, reason: S.application_reject_award(
+            application=application, rejected_by=user, reason=reason
+        ),
+        gettext_lazy("The proposed award to %(name)s was rejected; the application stays shortlisted."),
+        "decide_award",
+        ReasonForm,
+        danger=True,
+    ),
+    "accept_award": Move(
+        gettext_lazy("Scholar accepted"),
+        Perm.RECORD_AWARD_RESPONSE,
+        lambda application, user: S.application_accept_award(application=application, recorded_by=user),
+        gettext_lazy("%(name)s accepted the award; the host institution confirms the enrolment."),
+        "respond",
+    ),
+    "decline_award": Move(
+        gettext_lazy("Scholar declined"),
+        Perm.RECORD_AWARD_RESPONSE,
+        lambda application, user, reason: S.application_decline_award(
+            application=application, recorded_by=user, reason=reason
+        ),
+        gettext_lazy("%(name)s declined the award; the place goes back to the call."),
+        "respond",
+        DeclineForm,
+        danger=True,
+    ),
+    "complete": Move(
+        gettext_lazy("Record completion"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user, completed_on: S.application_complete(
+            application=application, completed_by=user, completed_on=completed_on
+        ),
+        gettext_lazy("%(name)s completed the scholarship."),
+        "complete",
+        CompleteForm,
+    ),
+    "withdraw": Move(
+        gettext_lazy("Withdraw"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user, reason: S.application_withdraw(
+            application=application, withdrawn_by=user, reason=reason
+        ),
+        gettext_lazy("%(name)s's application was withdrawn."),
+        "withdraw",
+        ReasonForm,
+        danger=True,
+    ),
+    "terminate": Move(
+        gettext_lazy("Terminate"),
+        Perm.CHANGE_APPLICATION,
+        lambda application, user, reason: S.application_terminate(
+            application=application, terminated_by=user, reason=reason
+        ),
+        gettext_lazy("%(name)s's application was terminated."),
+        "terminate",
+        ReasonForm,
+        danger=True,
+    ),
+    "attachment_add": Move(
+        gettext_lazy("Add a PDF file"),
+        Perm.ADD_APPLICATION,
+        lambda application, user, file: S.attachment_add(application=application, uploaded_by=user, file=file),
+        gettext_lazy("The file was added to %(name)s's application."),
+        "attach",
+        AttachmentForm,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """A move offered on the page: a button, or a folded form when the move asks for something."""
+
+    name: str
+    label: str
+    url: str
+    form: forms.Form | None = None
+    danger: bool = False
+    disabled_reason: str = ""
+    is_open: bool = False  # unfolded: its form came back with errors
+    multipart: bool = False
+
+
+def _disabled_reason(name: str, user, application: Application) -> str | None:
+    """Why ``user`` cannot make this move now ("" when they can), or None when it is not offered at all."""
+    proposed = application.award_proposed_by_id is not None
+    if name == "propose_award" and proposed:
+        return None
+    if name in ("approve_award", "reject_award") and not proposed:
+        return None
+    if name == "approve_award" and application.award_proposed_by_id == user.pk:
+        return _("You proposed this award, so another manager must approve it.")
+    if name in ("propose_award", "approve_award"):
+        call = application.call
+        if selectors.awards_made(call) >= call.awards_available:
+            return _("All %(count)d awards of this call are taken: no further award can be made.") % {
+                "count": call.awards_available
+            }
+    return ""
+
+
+def _actions(user, application: Application, refused: tuple[str, forms.Form | None] | None) -> list[Action]:
+    refused_name, refused_form = refused or (None, None)
+    actions = []
+    for name, move in MOVES.items():
+        if not user.has_perm(move.perm) or application.status not in S.APPLICATION_MOVES[move.allowed_by][0]:
+            continue
+        reason = _disabled_reason(name, user, application)
+        if reason is None:
+            continue
+        is_refused = name == refused_name
+        form = refused_form if is_refused and refused_form is not None else _move_form(name)
+        url = reverse(f"scholarships:application_{name}", args=[application.pk])
+        multipart = move.form_class is AttachmentForm
+        actions.append(Action(name, str(move.label), url, form, move.danger, reason, is_refused, multipart))
+    return actions
+
+
+def _move_form(name: str, data=None, files=None) -> forms.Form | None:
+    form_class = MOVES[name].form_class
+    return None if form_class is None else form_class(data, files, prefix=name)
+
+
+# --- The application's page -------------------------------------------------------------------------------------
+
+
+def _history(application: Application, personal_data_visible: bool) -> list:
+    entries = history_entries([HistorySource(Application.history.filter(id=application.pk))])
+    if personal_data_visible:
+        return entries
+    hidden = {capfirst(Application._meta.get_field(name).verbose_name) for name in PERSONAL_FIELDS}
+    redacted = selectors.REDACTED
+    return [
+        replace(
+            entry,
+            changes=[
+                replace(change, old=redacted, new=redacted) if change.label in hidden else change
+                for change in entry.changes
+            ],
+        )
+        for entry in entries
+    ]
+
+
+def _detail_page(request, application: Application, refused=None, status: int = 200):
+    user = request.user
+    visible = selectors.can_see_personal_data(user, application)
+    score = (
+        selectors.with_weighted_score(Application.objects.filter(pk=application.pk))
+        .values_list("weighted_score", flat=True)
+        .first()
+    )
+    reviews = list(selectors.application_reviews(user=user, application=application))
+    call = application.call
+    return render(
+        request,
+        "scholarships/application_detail.html",
+        {
+            "application": application,
+            "personal_data_visible": visible,
+            "email": application.email if visible else selectors.REDACTED,
+            "date_of_birth": application.date_of_birth if visible else None,
+            "attachments": list(selectors.application_attachments(user=user, application=application))
+            if visible
+            else None,
+            "attachment_count": None if visible else application.attachments.count(),
+            "weighted_score": score,
+            "reviews": reviews,
+            "reviews_completed": sum(1 for review in reviews if review.state == "completed"),
+            "reviewers_url": url_if_exists("scholarships:call_reviewers", call.pk)
+            or reverse("scholarships:call_detail", args=[call.pk]),
+            "can_assign_reviewers": user.has_perm(Perm.ADD_REVIEW),
+            "tranches": list(selectors.tranche_list(user=user, application=application)),
+            "tranches_url": url_if_exists("scholarships:tranche_list"),
+            "reports": list(selectors.progress_report_list(user=user, application=application)),
+            "reports_url": url_if_exists("scholarships:report_list"),
+            "actions": _actions(user, application, refused),
+            "history": _history(application, visible) if user.has_perm(Perm.VIEW_HISTORY) else None,
+        },
+        status=status,
+    )
+
+
+@workspace_page(object_page=True)
+def application_detail(request, pk):
+    require_perm(request.user, Perm.VIEW_APPLICATION)
+    return _detail_page(request, selectors.application_get(user=request.user, pk=pk))
+
+
+def _problems(form: forms.Form) -> str:
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+@require_POST
+@workspace_page(object_page=True)
+def application_move(request, pk, move: str):
+    """Run one move's service on a POST; bad input or a refusal shows the page again with the error in place."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    spec = MOVES[move]
+    require_perm(request.user, spec.perm)
+    form = _move_form(move, request.POST, request.FILES)
+    if form is None or form.is_valid():
+        try:
+            spec.call(application, request.user, **(form.cleaned_data if form is not None else {}))
+        except ValidationError as error:
+            if form is not None:
+                add_service_error(form, error)
+                messages.error(request, _problems(form))
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, spec.done % {"name": application.applicant_name})
+            anchor = "#attachments" if move == "attachment_add" else "#status"
+            return redirect(reverse("scholarships:application_detail", args=[application.pk]) + anchor)
+    else:
+        messages.error(request, _problems(form))
+    # Reload: a refused service may have set values on the instance before it said no.
+    application = selectors.application_get(user=request.user, pk=pk)
+    return _detail_page(request, application, refused=(move, form))
+
+
+# --- The applicant's files --------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def attachment_download(request, pk):
+    """Stream one private file to those the privacy rule admits (the host institution too, after award); 404 for
+    anyone else, so nobody learns whether the file exists."""
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

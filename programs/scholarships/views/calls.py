@@ -1,0 +1,198 @@
+"""Officer pages for scholarship calls: the list, the call with its rubric, and recording an application received.
+
+Every write calls one service; a refusal shows the form again with the error next to the field and nothing saved.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cooperation.access import require_perm
+from cooperation.forms import add_service_error
+from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
+from cooperation.roles import Perm
+from programs.scholarships import selectors, services
+from programs.scholarships.filters import CallFilter
+from programs.scholarships.forms.calls import ApplicationForm, CallForm, CriterionFormSet, add_call_error
+from programs.scholarships.models import ApplicationStatus, Call, CallStatus
+
+CALL_COLUMNS = [
+    Column(gettext_lazy("Title")),
+    Column(gettext_lazy("Host institution")),
+    Column(gettext_lazy("Level")),
+    Column(gettext_lazy("State")),
+    Column(gettext_lazy("Closes on")),
+    Column(gettext_lazy("Applications"), numeric=True),
+    Column(gettext_lazy("Awards"), numeric=True),
+]
+
+
+def url_if_exists(name: str, *args) -> str:
+    """The URL of a page another part of the workspace provides, or "" while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# --- The list ---------------------------------------------------------------------------------------------------
+
+
+@workspace_page()
+def call_list(request):
+    require_perm(request.user, Perm.VIEW_CALL)
+    filters = CallFilter(request.GET or None, queryset=selectors.call_list(user=request.user), request=request)
+    fields = filters.form.fields
+    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+    fields["q"].help_text = _("Title or host institution.")
+    for name in ("programme", "host"):
+        fields[name].empty_label = _("Any")
+    for name in ("level", "state"):
+        fields[name].choices = [("", _("Any")), *fields[name].choices[1:]]
+    page_obj = paginate(request, filters.qs)
+    return render(
+        request,
+        "scholarships/call_list.html",
+        {
+            "filters": list(filters.form),
+            "page_obj": page_obj,
+            "calls": page_obj.object_list,
+            "columns": header_cells(CALL_COLUMNS, ""),
+            "can_add": request.user.has_perm(Perm.ADD_CALL),
+        },
+    )
+
+
+# --- The call and its rubric, on one form -----------------------------------------------------------------------
+
+
+class _NothingSaved(Exception):
+    """Rolls back the call's changes when its rubric was refused (or the other way round)."""
+
+
+def _call_form_page(request, form, formset, call: Call | None, save, done: str):
+    """Save the call and its rubric in one transaction: all of it, or nothing when anything is refused.
+
+    The call's service runs even when a rubric row is invalid, so the officer sees every error at once.
+    """
+    if request.method == "POST":
+        rows_valid = formset.is_valid()
+        try:
+            with transaction.atomic():
+                if not form.is_valid():
+                    raise _NothingSaved
+                try:
+                    saved = save(form, formset)
+                except ValidationError as error:
+                    add_call_error(form, formset, error)
+                    raise _NothingSaved from None
+                if not rows_valid:
+                    raise _NothingSaved
+        except _NothingSaved:
+            if call is not None:
+                call.refresh_from_db()  # the service set the refused values on it
+        else:
+            messages.success(request, done % {"title": saved.title})
+            return redirect("scholarships:call_detail", pk=saved.pk)
+    return render(request, "scholarships/call_form.html", {"form": form, "formset": formset, "call": call})
+
+
+@workspace_page()
+def call_create(request):
+    require_perm(request.user, Perm.ADD_CALL)
+    form = CallForm(posted(request), user=request.user)
+    formset = CriterionFormSet(posted(request))
+
+    def save(form, formset):
+        return services.call_create(created_by=request.user, criteria=formset.criteria(), **form.call_values())
+
+    return _call_form_page(request, form, formset, None, save, _("The call “%(title)s” was created."))
+
+
+@workspace_page(object_page=True)
+def call_edit(request, pk):
+    call = selectors.call_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.CHANGE_CALL)
+    form = CallForm(posted(request), instance=call, user=request.user)
+    formset = CriterionFormSet(posted(request), call=call)
+
+    def save(form, formset):
+        errors = None
+        try:
+            services.call_update(call=call, updated_by=request.user, **form.call_values())
+        except ValidationError as error:
+            errors = error
+        if formset.rubric_changed():
+            try:
+                services.call_set_criteria(call=call, updated_by=request.user, criteria=formset.criteria())
+            except ValidationError as error:
+                # Both refusals at once: the officer fixes the call and the rubric in one go.
+                errors = ValidationError({"criteria": error.messages, **(errors.error_dict if errors else {})})
+        if errors is not None:
+            raise errors
+        return call
+
+    return _call_form_page(request, form, formset, call, save, _("The call “%(title)s” was saved."))
+
+
+# --- The call's page --------------------------------------------------------------------------------------------
+
+
+@workspace_page(object_page=True)
+def call_detail(request, pk):
+    require_perm(request.user, Perm.VIEW_CALL)
+    call = selectors.call_get(user=request.user, pk=pk)
+    per_status = dict(
+        selectors.application_list(user=request.user)
+        .filter(call=call)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    )
+    status_counts = [(status, per_status[status.value]) for status in ApplicationStatus if status.value in per_status]
+    return render(
+        request,
+        "scholarships/call_detail.html",
+        {
+            "call": call,
+            "criteria": list(selectors.call_criteria(call)),
+            "countries": list(call.eligible_countries.order_by("name")),
+            "status_counts": status_counts,
+            "applications_url": reverse("scholarships:application_list") + f"?call={call.pk}",
+            "reviewers_url": url_if_exists("scholarships:call_reviewers", call.pk),
+            "ranking_url": url_if_exists("scholarships:call_ranking", call.pk),
+            "can_edit": request.user.has_perm(Perm.CHANGE_CALL),
+            "can_record": request.user.has_perm(Perm.ADD_APPLICATION) and call.status == CallStatus.OPEN,
+        },
+    )
+
+
+# --- Recording an application received --------------------------------------------------------------------------
+
+
+@workspace_page(object_page=True)
+def call_application_create(request, pk):
+    call = selectors.call_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.ADD_APPLICATION)
+    form = ApplicationForm(posted(request), request.FILES if request.method == "POST" else None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(call=call, submitted_by=request.user, **form.application_values())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("The application of %(name)s was recorded.") % {"name": application.applicant_name}
+            )
+            return redirect("scholarships:application_detail", pk=application.pk)
+    return render(
+        request,
+        "scholarships/call_application_form.html",
+        {"form": form, "call": call, "call_is_open": call.status == CallStatus.OPEN},
+    )

@@ -1,0 +1,246 @@
+"""Stipend and progress report pages for officers: the tranches due with the report each one waits for, and the
+reports to accept or return.
+
+Each move is a POST to its own URL calling one service. A refusal or bad input shows the list (or the report)
+again with the error next to the field, or at the top of the row, and nothing changed; never a 500.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cooperation.access import require_perm
+from cooperation.forms import add_service_error
+from cooperation.pages import paginate, workspace_page
+from cooperation.roles import Perm
+from programs.scholarships import selectors, services
+from programs.scholarships.forms.stipends import ReasonForm, TrancheFilterForm, TranchePayForm
+from programs.scholarships.models import ApplicationStatus, ReportStatus, TrancheStatus
+from programs.scholarships.views.reviews import url_exists
+
+
+@dataclass(frozen=True)
+class TrancheMove:
+    perm: Perm
+    call: Callable
+    done: str
+    form_class: type[forms.Form] | None = None
+
+
+TRANCHE_MOVES = {
+    "approve": TrancheMove(
+        Perm.APPROVE_STIPEND,
+        lambda tranche, user: services.tranche_approve(tranche=tranche, approved_by=user),
+        gettext_lazy("Tranche %(number)s of %(name)s was approved for payment."),
+    ),
+    "pay": TrancheMove(
+        Perm.CHANGE_STIPEND,
+        lambda tranche, user, **data: services.tranche_pay(tranche=tranche, paid_by=user, **data),
+        gettext_lazy("Tranche %(number)s of %(name)s was recorded as paid."),
+        TranchePayForm,
+    ),
+    "cancel": TrancheMove(
+        Perm.CHANGE_STIPEND,
+        lambda tranche, user, reason: services.tranche_cancel(tranche=tranche, cancelled_by=user, reason=reason),
+        gettext_lazy("Tranche %(number)s of %(name)s was cancelled."),
+        ReasonForm,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The move on one tranche that was just refused, with its bound form or the service's message."""
+
+    tranche_pk: int
+    move: str
+    form: forms.Form | None
+    errors: list
+
+
+def _move_form(move: str, tranche_pk: int, data=None):
+    form_class = TRANCHE_MOVES[move].form_class
+    return form_class(data, prefix=f"{move}-{tranche_pk}") if form_class else None
+
+
+def _approval_blocker(tranche) -> str:
+    """Why the approval would be refused, to show it before anyone clicks; "" when it may go ahead."""
+    if tranche.application.status != ApplicationStatus.ENROLLED:
+        return _("Stipends are approved only for an enrolled scholar; this one is %s.") % (
+            tranche.application.get_status_display()
+        )
+    if tranche.report_state in ("submitted", "missing"):
+        return _("Waiting for the progress report due on %(date)s to be accepted.") % {
+            "date": formats.date_format(tranche.report_due, "DATE_FORMAT")
+        }
+    return ""
+
+
+def _decorate(tranche, user, refused: Refused | None) -> None:
+    """Attach the report gate and the forms of the moves ``user`` may make on this row."""
+    tranche.report_due, tranche.report_state = selectors.tranche_report_gate(tranche)
+    mine = refused if refused and refused.tranche_pk == tranche.pk else None
+    tranche.errors = mine.errors if mine else []
+    tranche.open_move = mine.move if mine else ""
+    tranche.can_approve = tranche.status == TrancheStatus.SCHEDULED and user.has_perm(Perm.APPROVE_STIPEND)
+    tranche.approval_blocker = _approval_blocker(tranche) if tranche.can_approve else ""
+    can_change = user.has_perm(Perm.CHANGE_STIPEND)
+    tranche.pay_form = tranche.cancel_form = None
+    if can_change and tranche.status == TrancheStatus.APPROVED:
+        tranche.pay_form = mine.form if mine and mine.move == "pay" else _move_form("pay", tranche.pk)
+    if can_change and tranche.status in (TrancheStatus.SCHEDULED, TrancheStatus.APPROVED):
+        tranche.cancel_form = mine.form if mine and mine.move == "cancel" else _move_form("cancel", tranche.pk)
+    if mine and mine.form is not None and mine.form not in (tranche.pay_form, tranche.cancel_form):
+        # The move is no longer offered in this status: its refusal still shows, at the top of the row.
+        tranche.errors = [*tranche.errors, *mine.form.non_field_errors()]
+
+
+def _tranche_page(request, refused: Refused | None = None):
+    user = request.user
+    filters = TrancheFilterForm(request.GET or None, calls=selectors.call_list(user=user).order_by("title"))
+    page_obj = paginate(request, filters.filter(selectors.tranche_queue(user=user)))
+    for tranche in page_obj.object_list:
+        _decorate(tranche, user, refused)
+    return render(
+        request,
+        "scholarships/tranche_list.html",
+        {
+            "filters": filters,
+            "page_obj": page_obj,
+            "tranches": page_obj.object_list,
+            "query": request.GET.urlencode(),
+            "refused": refused,
+            "application_page": url_exists("scholarships:application_detail"),
+        },
+    )
+
+
+@workspace_page()
+def tranche_list(request):
+    require_perm(request.user, Perm.VIEW_STIPEND)
+    return _tranche_page(request)
+
+
+def _tranche_move(request, pk, move: str):
+    tranche = selectors.tranche_get(user=request.user, pk=pk)
+    spec = TRANCHE_MOVES[move]
+    require_perm(request.user, spec.perm)
+    form = _move_form(move, tranche.pk, request.POST)
+    errors = []
+    if form is None or form.is_valid():
+        try:
+            spec.call(tranche, request.user, **(form.cleaned_data if form is not None else {}))
+        except ValidationError as error:
+            if form is not None:
+                add_service_error(form, error)
+            else:
+                errors = error.messages
+        else:
+            messages.success(
+                request, spec.done % {"number": tranche.number, "name": tranche.application.applicant_name}
+            )
+            query = request.GET.urlencode()
+            return redirect(reverse("scholarships:tranche_list") + (f"?{query}" if query else "") + f"#tranche-{pk}")
+    return _tranche_page(request, Refused(tranche.pk, move, form, errors))
+
+
+@require_POST
+@workspace_page(object_page=True)
+def tranche_approve(request, pk):
+    return _tranche_move(request, pk, "approve")
+
+
+@require_POST
+@workspace_page(object_page=True)
+def tranche_pay(request, pk):
+    return _tranche_move(request, pk, "pay")
+
+
+@require_POST
+@workspace_page(object_page=True)
+def tranche_cancel(request, pk):
+    return _tranche_move(request, pk, "cancel")
+
+
+# --- Progress reports ---------------------------------------------------------------------------------------------
+
+
+@workspace_page()
+def report_list(request):
+    require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
+    page_obj = paginate(request, selectors.report_queue(user=request.user))
+    return render(
+        request,
+        "scholarships/report_list.html",
+        {"page_obj": page_obj, "reports": page_obj.object_list, "ReportStatus": ReportStatus},
+    )
+
+
+def _report_page(request, report, *, return_form=None, errors=()):
+    user = request.user
+    can_decide = report.status == ReportStatus.SUBMITTED and user.has_perm(Perm.CHANGE_PROGRESS_REPORT)
+    return render(
+        request,
+        "scholarships/report_detail.html",
+        {
+            "report": report,
+            "scholar": report.application,
+            "can_decide": can_decide,
+            "return_form": (return_form or ReasonForm(prefix="return")) if can_decide else None,
+            "return_open": return_form is not None,
+            "errors": list(errors),
+            "other_reports": selectors.progress_report_list(user=user, application=report.application).exclude(
+                pk=report.pk
+            ),
+            "application_page": url_exists("scholarships:application_detail"),
+        },
+    )
+
+
+@workspace_page(object_page=True)
+def report_detail(request, pk):
+    require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
+    return _report_page(request, selectors.progress_report_get(user=request.user, pk=pk))
+
+
+@require_POST
+@workspace_page(object_page=True)
+def report_accept(request, pk):
+    report = selectors.progress_report_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.CHANGE_PROGRESS_REPORT)
+    try:
+        services.progress_report_accept(report=report, accepted_by=request.user)
+    except ValidationError as error:
+        return _report_page(request, selectors.progress_report_get(user=request.user, pk=pk), errors=error.messages)
+    messages.success(request, _("The report was accepted; the stipend tranches waiting for it can now be approved."))
+    return redirect("scholarships:report_detail", pk=report.pk)
+
+
+@require_POST
+@workspace_page(object_page=True)
+def report_return(request, pk):
+    report = selectors.progress_report_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.CHANGE_PROGRESS_REPORT)
+    form = ReasonForm(request.POST, prefix="return")
+    if form.is_valid():
+        try:
+            services.progress_report_return(report=report, returned_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The report was returned to the host institution with your reason."))
+            return redirect("scholarships:report_detail", pk=report.pk)
+    report = selectors.progress_report_get(user=request.user, pk=pk)
+    if report.status != ReportStatus.SUBMITTED:
+        # Decided meanwhile: the form is gone, so its refusal goes to the top of the page.
+        return _report_page(request, report, errors=form.non_field_errors())
+    return _report_page(request, report, return_form=form)
