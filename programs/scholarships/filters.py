@@ -35,10 +35,12 @@ def _technical_programmes(request):
 class CallFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     programme = django_filters.ModelChoiceFilter(queryset=_technical_programmes, label=_("Programme"))
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"), empty_label=_("Any"))
     host = django_filters.ModelChoiceFilter(queryset=_visible_partners, label=_("Host institution"))
     # ``status`` is the annotation of ``selectors.call_list``: the call's state today, derived from its dates.
-    state = django_filters.ChoiceFilter(choices=CallStatus.choices, field_name="status", label=_("State"))
+    state = django_filters.ChoiceFilter(
+        choices=CallStatus.choices, field_name="status", label=_("State"), empty_label=_("Any")
+    )
 
     class Meta:
         model = Call
@@ -58,7 +60,7 @@ class ApplicationFilter(django_filters.FilterSet):
     nationality = django_filters.ModelChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", label=_("Nationality")
     )
-    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"))
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"), empty_label=_("Any"))
     field = django_filters.CharFilter(field_name="field_of_study", lookup_expr="icontains", label=_("Field of study"))
 
     class Meta:
