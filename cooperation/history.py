@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import Lag
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
@@ -155,7 +155,8 @@ def _display(model_field, value, related) -> str:
         whole = value == value.to_integral_value()
         return formats.number_format(int(value) if whole else value.normalize(), use_l10n=True, force_grouping=True)
     if isinstance(value, datetime.datetime):
-        return formats.date_format(value, "DATETIME_FORMAT")
+        # Stored in UTC: shown in the organisation's time, as the rest of the page is.
+        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     return Truncator(str(value)).chars(TEXT_PREVIEW_CHARS)

@@ -485,30 +485,33 @@ def call_quotas(*, user) -> QuerySet[Call]:
 
 
 def tranche_queue(*, user) -> QuerySet[StipendTranche]:
-    """``tranche_list`` with the period ends of the scholar's latest accepted (``accepted_report_end``) and latest
-    submitted, still undecided (``submitted_report_end``) progress reports, so ``tranche_report_gate`` needs no
-    query per row."""
+    """``tranche_list`` with the period ends of the scholar's latest accepted (``accepted_report_end``), latest
+    submitted, still undecided (``submitted_report_end``, ``submitted_report_id``) and latest returned
+    (``returned_report_end``) progress reports, so ``tranche_report_gate`` needs no query per row."""
 
-    def latest(status):
+    def latest(status, field="period_end"):
         reports = ProgressReport.objects.filter(application=OuterRef("application_id"), status=status)
-        return Subquery(reports.order_by("-period_end").values("period_end")[:1])
+        return Subquery(reports.order_by("-period_end", "-pk").values(field)[:1])
 
     return tranche_list(user=user).annotate(
-        accepted_report_end=latest(ReportStatus.ACCEPTED), submitted_report_end=latest(ReportStatus.SUBMITTED)
+        accepted_report_end=latest(ReportStatus.ACCEPTED),
+        submitted_report_end=latest(ReportStatus.SUBMITTED),
+        submitted_report_id=latest(ReportStatus.SUBMITTED, "pk"),
+        returned_report_end=latest(ReportStatus.RETURNED),
     )
 
 
 def tranche_report_gate(tranche: StipendTranche) -> tuple[datetime.date | None, str]:
-    """(the due date of the report the tranche waits for, "none", "accepted", "submitted" or "missing"); the same
-    rule as ``services.stipends.report_gate``, read from ``tranche_queue``'s annotations."""
+    """(the due date of the report the tranche waits for, "none", "accepted", "submitted", "returned" or "missing");
+    the same rule as ``services.stipends.report_gate``, read from ``tranche_queue``'s annotations."""
     application = tranche.application
     due = latest_report_due(application.enrolled_on, application.call.duration_months, tranche.due_on)
     if due is None:
         return None, "none"
-    if tranche.accepted_report_end is not None and tranche.accepted_report_end >= due:
-        return due, "accepted"
-    if tranche.submitted_report_end is not None and tranche.submitted_report_end >= due:
-        return due, "submitted"
+    for state in ("accepted", "submitted", "returned"):
+        period_end = getattr(tranche, f"{state}_report_end")
+        if period_end is not None and period_end >= due:
+            return due, state
     return due, "missing"
 
 

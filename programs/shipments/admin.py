@@ -66,6 +66,7 @@ class ShipmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_filter = (
         "status",
         "mode",
+        ("consignee", admin.RelatedOnlyFieldListFilter),
         ("destination_country", admin.RelatedOnlyFieldListFilter),
         ("programme", admin.RelatedOnlyFieldListFilter),
     )
@@ -116,6 +117,21 @@ class TrackingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- receipts -----------------------------------------------------------------------------------------------------
 
 
+class DiscrepancyFilter(admin.SimpleListFilter):
+    title = _("discrepancy")
+    parameter_name = "discrepancy"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Damaged or lost")), ("no", _("All in good condition"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(selectors.DISCREPANCY)
+        if self.value() == "no":
+            return queryset.exclude(selectors.DISCREPANCY)
+        return queryset
+
+
 class ReceiptLineInline(ReadOnlyInline):
     model = ReceiptLine
     fields = ("item", "good", "damaged", "lost", "reason")
@@ -129,6 +145,7 @@ class ReceiptLineInline(ReadOnlyInline):
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("received_on", "shipment", "received_by", "created_at")
+    list_filter = ("received_on", ("shipment__consignee", admin.RelatedOnlyFieldListFilter))
     search_fields = ("shipment__waybill", "shipment__consignee__name", "note")
     list_select_related = ("shipment__consignee", "received_by")
     date_hierarchy = "received_on"
@@ -141,6 +158,7 @@ class ReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ReceiptLine)
 class ReceiptLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("item", "receipt", "good", "damaged", "lost")
+    list_filter = (DiscrepancyFilter, ("item__category", admin.ChoicesFieldListFilter))
     search_fields = ("item__description", "receipt__shipment__waybill", "reason")
     list_select_related = ("item", "receipt__shipment")
 
@@ -155,6 +173,7 @@ class ReceiptLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(DelayAlertLog)
 class DelayAlertLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("shipment", "expected_arrival", "created_at", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "expected_arrival")
     search_fields = ("shipment__waybill", "recipients")
     list_select_related = ("shipment__consignee",)
 
@@ -165,6 +184,7 @@ class DelayAlertLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(DispatchNotice)
 class DispatchNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("shipment", "created_at", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "created_at")
     search_fields = ("shipment__waybill", "recipients")
     list_select_related = ("shipment__consignee",)
 

@@ -19,7 +19,7 @@ from partners.selectors import user_organisation_ids
 from programs.models import Programme
 from programs.shipments import services
 from programs.shipments.alerts import send_delay_alerts
-from programs.shipments.models import EventKind, ItemCategory, Shipment, ShipmentStatus, TransportMode
+from programs.shipments.models import EventKind, ItemCategory, Shipment, ShipmentStatus, TrackingEvent, TransportMode
 from programs.shipments.selectors import shipment_list
 
 S = ShipmentStatus
@@ -234,7 +234,7 @@ SHIPMENTS = (
 STATUS_PATHS = {
     S.READY: ("ready",),
     S.DISPATCHED: ("ready", "approve", "dispatch"),
-    S.IN_TRANSIT: ("ready", "approve", "dispatch", "customs", "in_transit"),
+    S.IN_TRANSIT: ("ready", "approve", "dispatch", "in_transit", "customs"),
     S.ARRIVED: ("ready", "approve", "dispatch", "in_transit", "arrive"),
     S.PARTIALLY_RECEIVED: ("ready", "approve", "dispatch", "in_transit", "arrive", "receive"),
     S.RECEIVED: ("ready", "approve", "dispatch", "in_transit", "arrive", "receive"),
@@ -336,6 +336,29 @@ class _Story:
         )
 
 
+# Steps whose service records "now" (they carry no date): (kind, status after) → (days from the dispatch, hour).
+UNDATED_STEPS = {
+    (EventKind.STATUS_CHANGE, S.DRAFT): (-3, 9),
+    (EventKind.STATUS_CHANGE, S.READY): (-2, 10),
+    (EventKind.NOTE, ""): (-1, 11),  # the manager's approval of the dispatch
+    (EventKind.STATUS_CHANGE, S.IN_TRANSIT): (1, 8),
+}
+
+
+def _backdate_undated_steps(shipment: Shipment, demo: DemoShipment, today: datetime.date) -> None:
+    """The demo plays a whole journey today: drafting, packing, approval and "in transit" would all read
+    as today, after the arrival. Move them around the dispatch date, so the timeline reads in order."""
+    if demo.dispatch_days_ago < 0 or demo.ends == S.CANCELLED:
+        return
+    dispatched = _days_ago(today, demo.dispatch_days_ago)
+    for event in TrackingEvent.objects.filter(shipment=shipment):
+        step = UNDATED_STEPS.get((event.kind, event.status_after))
+        if step is not None:
+            days, hour = step
+            moment = _event_time(dispatched + datetime.timedelta(days=days), hour)
+            TrackingEvent.objects.filter(pk=event.pk).update(occurred_at=moment)
+
+
 def _create(demo: DemoShipment, users, organisations, today: datetime.date) -> Shipment:
     officer = users["officer"]
     planned = _days_ago(today, demo.dispatch_days_ago)
@@ -377,6 +400,7 @@ def _create(demo: DemoShipment, users, organisations, today: datetime.date) -> S
         if step == "customs" and not demo.customs:
             continue
         getattr(story, step)()
+    _backdate_undated_steps(shipment, demo, today)
     shipment.refresh_from_db()
     if shipment.status != demo.ends:
         raise ValueError(f"Demo shipment {demo.reference} ended {shipment.status}, not {demo.ends}.")

@@ -12,7 +12,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -27,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -42,6 +44,8 @@ from programs.shipments.models import (
     NOT_ARRIVED,
     ON_THE_WAY,
     QUANTITY_DIGITS,
+    DelayAlertLog,
+    DispatchNotice,
     Receipt,
     ReceiptLine,
     Shipment,
@@ -235,19 +239,73 @@ def shipment_receipts(*, user, shipment: Shipment) -> QuerySet[Receipt]:
     )
 
 
-def discrepancy_list(*, user) -> QuerySet[ReceiptLine]:
-    """Every receipt line with units damaged or lost, with ``not_good`` (units) and ``value_at_stake``, the
-    largest value first (compare values within a currency: ``item.currency``)."""
+@dataclass(frozen=True)
+class ShipmentNotifications:
+    """The emails sent about a shipment: the consignee's dispatch notice and the officer's delay alerts."""
+
+    dispatch_notice: DispatchNotice | None
+    delay_alerts: list[DelayAlertLog]
+
+    def __bool__(self) -> bool:
+        return self.dispatch_notice is not None or bool(self.delay_alerts)
+
+
+def shipment_notifications(*, user, shipment: Shipment) -> ShipmentNotifications:
+    """Who was emailed about ``shipment`` and when; staff only, as the addresses are the staff's and partners'."""
+    if not sees_everything(user) or not user.has_perm(Perm.VIEW_SHIPMENT):
+        return ShipmentNotifications(None, [])
+    alerts = list(DelayAlertLog.objects.filter(shipment=shipment).order_by("expected_arrival", "pk"))
+    for alert in alerts:
+        # An alert not sent yet is dropped when the goods arrive or the expected arrival moves first.
+        alert.superseded = shipment.status not in NOT_ARRIVED or shipment.expected_arrival != alert.expected_arrival
+    return ShipmentNotifications(DispatchNotice.objects.filter(shipment=shipment).first(), alerts)
+
+
+def _discrepancy_lines(user) -> QuerySet[ReceiptLine]:
     if not user.has_perm(Perm.VIEW_RECEIPT):
         return ReceiptLine.objects.none()
+    return ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment__in=_visible_shipments(user).values("pk"))
+
+
+def discrepancy_list(*, user) -> QuerySet[ReceiptLine]:
+    """Every receipt line with units damaged or lost, with ``not_good`` (units) and ``value_at_stake``, grouped
+    by the item's currency and the largest value first within it: values are compared only within a currency."""
     return (
-        ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment__in=_visible_shipments(user).values("pk"))
+        _discrepancy_lines(user)
         .select_related(
             "item__currency", "receipt__received_by", "receipt__shipment__consignee", "receipt__shipment__programme"
         )
         .annotate(not_good=NOT_GOOD, value_at_stake=NOT_GOOD_VALUE)
-        .order_by("-value_at_stake", "-receipt__received_on", "pk")
+        .order_by("item__currency_id", "-value_at_stake", "-receipt__received_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class DiscrepancyTotal:
+    """The value damaged or lost in one currency, over how many receipt lines."""
+
+    currency: Currency
+    amount: Decimal
+    line_count: int
+
+
+def discrepancy_totals(*, user) -> list[DiscrepancyTotal]:
+    """The value at stake of ``discrepancy_list`` per currency (never added across currencies), in one query."""
+    rows = list(
+        _discrepancy_lines(user)
+        .order_by("item__currency_id")
+        .values("item__currency_id")
+        .annotate(value=Sum(NOT_GOOD_VALUE), lines=Count("pk"))
+    )
+    currencies = Currency.objects.in_bulk([row["item__currency_id"] for row in rows]) if rows else {}
+    return [
+        DiscrepancyTotal(
+            currencies[row["item__currency_id"]],
+            _money(row["value"], currencies[row["item__currency_id"]]),
+            row["lines"],
+        )
+        for row in rows
+    ]
 
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
@@ -370,8 +428,30 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
 # --- across every visible shipment (the API's lists) --------------------------------------------------------------
 
 
-def item_list(*, user) -> QuerySet[ShipmentItem]:
-    """Items of every shipment ``user`` may see, with the totals and counts of ``shipment_items``."""
+class ExpiryFlag:
+    EXPIRED = "expired"
+    EXPIRING = "expiring"
+
+
+def _expiry_flag(today: datetime.date) -> Case:
+    """``expired`` or ``expiring`` while the goods have not left (as the shipment's page flags them), else None."""
+    before_dispatch = Q(shipment__status__in=(ShipmentStatus.DRAFT, ShipmentStatus.READY))
+    checked_on = Greatest(F("shipment__planned_dispatch"), Value(today))
+    warned_until = ExpressionWrapper(
+        F("shipment__planned_dispatch") + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        output_field=DateField(),
+    )
+    return Case(
+        When(before_dispatch & Q(expiry_date__lt=checked_on), then=Value(ExpiryFlag.EXPIRED)),
+        When(before_dispatch & Q(expiry_date__lte=warned_until), then=Value(ExpiryFlag.EXPIRING)),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def item_list(*, user, today: datetime.date | None = None) -> QuerySet[ShipmentItem]:
+    """Items of every shipment ``user`` may see, with the totals and counts of ``shipment_items`` and
+    ``expiry_flag``: ``expired`` (it blocks the dispatch) or ``expiring`` within 90 days of the planned dispatch."""
     if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM):
         return ShipmentItem.objects.none()
     counted = {
@@ -382,7 +462,8 @@ def item_list(*, user) -> QuerySet[ShipmentItem]:
         ShipmentItem.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
         .select_related("shipment", "currency", "donor")
         .order_by("shipment_id", "pk")
-        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, **counted)
+        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, expiry_flag=_expiry_flag(_today(today)))
+        .annotate(**counted)
         .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
         .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
     )

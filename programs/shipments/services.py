@@ -25,6 +25,7 @@ from partners.selectors import user_organisation_ids
 from programs.models import Participation
 from programs.shipments import waybills
 from programs.shipments.models import (
+    QUANTITY_DIGITS,
     EventKind,
     Receipt,
     ReceiptLine,
@@ -64,6 +65,7 @@ ITEM_FIELDS = (
 )
 DECIMAL_ITEM_FIELDS = ("quantity", "unit_weight_kg", "unit_value")
 RECEIPT_QUANTITIES = ("good", "damaged", "lost")
+LARGEST_QUANTITY = Decimal(10) ** (QUANTITY_DIGITS["max_digits"] - QUANTITY_DIGITS["decimal_places"])
 CUSTOMS_KINDS = (EventKind.CUSTOMS_ENTRY, EventKind.CUSTOMS_HOLD, EventKind.CUSTOMS_RELEASE)
 
 S = ShipmentStatus
@@ -668,6 +670,9 @@ def _check_line(line: Mapping, item: ShipmentItem, remaining: Decimal) -> tuple[
             errors[field] = _("Enter a number.")
         elif number < 0:
             errors[field] = _("A quantity cannot be negative.")
+        elif number >= LARGEST_QUANTITY:
+            # Checked before rounding: a number this large cannot be rounded to 3 decimals at all.
+            errors[field] = _("This number is too large.")
         elif number != number.quantize(Decimal("0.001")):
             errors[field] = _("Use at most 3 decimal places.")
         counted[field] = number

@@ -390,6 +390,7 @@ def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
             "expiring_ids": {item.pk for item in expiring},
             "warning_days": selectors.EXPIRY_WARNING_DAYS,
             "receipts": receipts,
+            "notifications": selectors.shipment_notifications(user=user, shipment=shipment),
             "events": selectors.shipment_events(user=user, shipment=shipment),
             "event_form": event_form,
             "event_form_open": bool(refused and refused[0] == "event_add"),
@@ -472,5 +473,9 @@ def discrepancy_list(request):
     return render(
         request,
         "shipments/discrepancy_list.html",
-        {"page_obj": page_obj, "lines": page_obj.object_list},
+        {
+            "page_obj": page_obj,
+            "lines": page_obj.object_list,
+            "totals": selectors.discrepancy_totals(user=request.user),
+        },
     )

@@ -116,13 +116,13 @@ def test_call_to_award_to_enrolment_to_first_stipend(browser_page, people, tmp_p
     row.get_by_role("button", name="Shortlist").click()
     expect(page.locator(".messages")).to_contain_text("Maria da Costa was shortlisted.")
     page.goto(f"{page.base_url}/scholarships/calls/{call.pk}/ranking/")
-    page.locator("main tbody tr", has_text="Maria da Costa").get_by_role("button", name="Propose award").click()
+    page.locator("main tbody tr", has_text="Maria da Costa").get_by_role("button", name="Propose an award").click()
     expect(page.locator(".messages")).to_contain_text("An award to Maria da Costa was proposed")
 
     # 3. A manager approves the award; the officer records that the scholar accepted it.
     switch_to(page, "manager")
     page.goto(f"{page.base_url}/scholarships/awards/")
-    page.locator("main tr", has_text="Maria da Costa").get_by_role("button", name="Approve award").click()
+    page.locator("main tr", has_text="Maria da Costa").get_by_role("button", name="Approve the award").click()
     expect(page.locator(".messages")).to_contain_text("The award to Maria da Costa was approved.")
 
     switch_to(page, "officer")

@@ -55,6 +55,7 @@ from programs.shipments.models import (
     DelayAlertLog,
     EventKind,
     ItemCategory,
+    Shipment,
     ShipmentItem,
     ShipmentStatus,
     TrackingEvent,
@@ -501,3 +502,10 @@ def test_exchange_activities_of_every_kind_report_participants_by_gender(demo):
         assert mine.exists(), username
         seen[username] = set(mine.values_list("pk", flat=True))
     assert seen["partner"].isdisjoint(seen["partner2"])
+
+
+def test_every_shipments_timeline_reads_in_the_order_it_happened(demo):
+    for shipment in Shipment.objects.all():
+        recorded = list(shipment.events.order_by("pk").values_list("kind", "status_after"))
+        timeline = list(shipment.events.order_by("occurred_at", "pk").values_list("kind", "status_after"))
+        assert timeline == recorded, shipment.waybill

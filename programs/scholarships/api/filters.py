@@ -5,6 +5,7 @@ Rows are already scoped to the user by the selectors; the filters only narrow th
 """
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.reference.models import Country
@@ -19,19 +20,31 @@ from programs.scholarships.models import (
     TrancheStatus,
 )
 
+# The range of the database's 64-bit ids.
+MIN_ID, MAX_ID = -(2**63), 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number the database can hold, so a huge one is a 400, not a failed query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=MIN_ID, max_value=MAX_ID, **kwargs)
+
 
 def _application_filter():
-    return django_filters.NumberFilter(field_name="application_id", label=_("Application id"))
+    return IdFilter(field_name="application_id", label=_("Application id"))
 
 
 def _call_filter():
-    return django_filters.NumberFilter(field_name="application__call_id", label=_("Call id"))
+    return IdFilter(field_name="application__call_id", label=_("Call id"))
 
 
 class ReviewFilter(django_filters.FilterSet):
     application = _application_filter()
     call = _call_filter()
-    reviewer = django_filters.NumberFilter(field_name="reviewer_id", label=_("Reviewer's user id"))
+    reviewer = IdFilter(field_name="reviewer_id", label=_("Reviewer's user id"))
     state = django_filters.ChoiceFilter(
         choices=[("pending", _("Pending")), ("recused", _("Recused")), ("completed", _("Scored"))],
         label=_("State"),
@@ -65,10 +78,10 @@ class ProgressReportFilter(django_filters.FilterSet):
 
 class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
-    programme = django_filters.NumberFilter(field_name="programme_id", label=_("Programme id"))
+    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
     country = django_filters.ModelChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
     status = django_filters.MultipleChoiceFilter(choices=ExchangeStatus.choices, label=_("Status"))
-    host = django_filters.NumberFilter(field_name="host_id", label=_("Host partner id"))
+    host = IdFilter(field_name="host_id", label=_("Host partner id"))
 
     class Meta:
         model = ExchangeActivity

@@ -35,6 +35,7 @@ from programs.scholarships.models import (
     TrancheStatus,
 )
 from programs.scholarships.selectors import application_list, call_list
+from programs.scholarships.services.activities import MAX_PARTICIPANTS
 from programs.selectors import programme_list
 
 CURRENCY_HELP = _("ISO 4217 code.")
@@ -474,9 +475,9 @@ class ActivityParticipantWriteSerializer(serializers.Serializer):
 
 
 class ActivityReportSerializer(serializers.Serializer):
-    women = serializers.IntegerField(min_value=0)
-    men = serializers.IntegerField(min_value=0)
-    other_gender = serializers.IntegerField(min_value=0)
+    women = serializers.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS)
+    men = serializers.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS)
+    other_gender = serializers.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS)
     outcome_notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     participants = ActivityParticipantWriteSerializer(
         many=True,

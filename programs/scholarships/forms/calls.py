@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
@@ -26,6 +27,7 @@ from programs.selectors import programme_list, responsible_officer_choices
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DECIMAL_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
 MAX_ATTACHMENTS = 3
+MAX_AWARDS = 32767
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
@@ -106,6 +108,14 @@ class CallForm(ServiceModelForm):
         self.fields["responsible_officer"].queryset = officers
         for name in ("level", "stipend_frequency"):
             self.fields[name].choices = [("", _("Choose…")), *self.fields[name].choices[1:]]
+        # The column holds a small integer on every database; SQLite alone would store a larger number.
+        awards = self.fields["awards_available"]
+        awards.max_value = MAX_AWARDS
+        awards.validators = [
+            *(validator for validator in awards.validators if not isinstance(validator, MaxValueValidator)),
+            MaxValueValidator(MAX_AWARDS),
+        ]
+        awards.widget.attrs["max"] = MAX_AWARDS
         if editing:
             self.initial["fields_of_study"] = "\n".join(call.fields_of_study)
             self.initial["stipend_amount"] = quantize(call.stipend_amount, call.stipend_currency)

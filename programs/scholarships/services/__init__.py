@@ -31,11 +31,13 @@ from programs.scholarships.services.reviews import (
     review_unassign,
 )
 from programs.scholarships.services.stipends import (
+    REPORT_GATE_MESSAGES,
     TRANCHE_MOVES,
     progress_report_accept,
     progress_report_return,
     progress_report_submit,
     report_gate,
+    report_gate_message,
     tranche_approve,
     tranche_cancel,
     tranche_pay,
@@ -43,6 +45,7 @@ from programs.scholarships.services.stipends import (
 
 __all__ = [
     "APPLICATION_MOVES",
+    "REPORT_GATE_MESSAGES",
     "TRANCHE_MOVES",
     "activity_create",
     "activity_report",
@@ -69,6 +72,7 @@ __all__ = [
     "progress_report_return",
     "progress_report_submit",
     "report_gate",
+    "report_gate_message",
     "review_assign",
     "review_declare_conflict",
     "review_submit_scores",

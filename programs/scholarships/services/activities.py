@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
@@ -31,6 +32,8 @@ ACTIVITY_FIELDS = (
 )
 COUNT_FIELDS = ("women", "men", "other_gender")
 COUNT_OF_GENDER = {Gender.FEMALE: "women", Gender.MALE: "men", Gender.OTHER: "other_gender"}
+# Far above any real activity, and low enough that the three counts add up within a database integer.
+MAX_PARTICIPANTS = 10_000_000
 
 
 def _value(activity: ExchangeActivity, field: str):
@@ -124,6 +127,11 @@ def _count(value, field: str, errors: dict) -> int | None:
         return None
     if number < 0:
         errors[field] = _("A number of participants cannot be negative.")
+        return None
+    if number > MAX_PARTICIPANTS:
+        errors[field] = _("A number of participants cannot be more than %(limit)s.") % {
+            "limit": formats.number_format(MAX_PARTICIPANTS, force_grouping=True)
+        }
         return None
     return number
 

@@ -10,7 +10,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cooperation.access import require_perm
 from cooperation.roles import Perm
@@ -40,10 +40,12 @@ def _awards_held(call: Call) -> int:
     return Application.objects.filter(call=call, status__in=HOLDS_AN_AWARD).count()
 
 
-def _quota_message(call: Call) -> str:
-    return _("All %(count)d awards of this call are taken: no further award can be made.") % {
-        "count": call.awards_available
-    }
+def quota_message(call: Call) -> str:
+    return ngettext(
+        "The only award of this call is taken: no further award can be made.",
+        "All %(count)d awards of this call are taken: no further award can be made.",
+        call.awards_available,
+    ) % {"count": call.awards_available}
 
 
 @transaction.atomic
@@ -58,7 +60,7 @@ def application_propose_award(*, application: Application, proposed_by, reason: 
         raise refuse(_("An award is already proposed for this application; a manager decides on it."))
     require_completed_review(application)
     if _awards_held(application.call) >= application.call.awards_available:
-        raise refuse(_quota_message(application.call))
+        raise refuse(quota_message(application.call))
     better = [row for row in passed_over(application, statuses=[S.SHORTLISTED]) if row.award_proposed_by_id is None]
     reason = _require_reason_if_passing_over(
         better,
@@ -90,7 +92,7 @@ def application_approve_award(*, application: Application, approved_by) -> Appli
     if application.award_proposed_by_id == approved_by.pk:
         raise refuse(_("You proposed this award, so another manager must approve it."))
     if _awards_held(call) >= call.awards_available:
-        raise refuse(_quota_message(call))
+        raise refuse(quota_message(call))
     application.awarded_by = approved_by
     application.awarded_at = timezone.now()
     return _move(application, approved_by, S.AWARDED, ["awarded_by", "awarded_at"])

@@ -99,7 +99,7 @@ def _criteria_rows(criteria: Iterable) -> list[Criterion]:
             problems.append(_("%(line)s appears twice.") % {"line": label})
         if weight is None or weight <= 0:
             problems.append(_("%(line)s: the weight must be a number more than zero.") % {"line": label})
-        elif weight != weight.quantize(Decimal("0.01")) or weight >= 1000:
+        elif weight >= 1000 or weight != weight.quantize(Decimal("0.01")):
             problems.append(_("%(line)s: use a weight below 1000 with at most 2 decimals.") % {"line": label})
         names.add(name.lower())
         rows.append(Criterion(name=name, weight=weight, position=position))

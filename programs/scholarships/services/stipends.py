@@ -93,6 +93,36 @@ def report_gate(tranche: StipendTranche) -> tuple[datetime.date | None, bool]:
     return due, covered
 
 
+# Why a tranche waits, by the state of the report it needs (see ``selectors.tranche_report_gate``).
+REPORT_GATE_MESSAGES = {
+    "missing": gettext_lazy(
+        "The host institution has not submitted the progress report due on %(date)s yet: this tranche can be "
+        "approved once that report is in and accepted."
+    ),
+    "submitted": gettext_lazy(
+        "The progress report due on %(date)s is in but not accepted yet: accept it, then approve this tranche."
+    ),
+    "returned": gettext_lazy(
+        "The progress report due on %(date)s was returned to the host institution: this tranche can be approved "
+        "once a corrected report is in and accepted."
+    ),
+}
+
+
+def report_gate_message(state: str, due: datetime.date) -> str:
+    return str(REPORT_GATE_MESSAGES[state]) % {"date": date_text(due)}
+
+
+def _uncovered_report_state(application: Application, due: datetime.date) -> str:
+    """Where the report a tranche waits for stands when no accepted one covers it: submitted, returned or missing."""
+    covering = ProgressReport.objects.filter(application=application, period_end__gte=due)
+    if covering.filter(status=ReportStatus.SUBMITTED).exists():
+        return "submitted"
+    if covering.filter(status=ReportStatus.RETURNED).exists():
+        return "returned"
+    return "missing"
+
+
 @transaction.atomic
 def tranche_approve(*, tranche: StipendTranche, approved_by) -> StipendTranche:
     """Release a tranche for payment, once the progress report due before it is in and accepted."""
@@ -105,13 +135,7 @@ def tranche_approve(*, tranche: StipendTranche, approved_by) -> StipendTranche:
         )
     due, covered = report_gate(tranche)
     if not covered:
-        raise refuse(
-            _(
-                "The progress report due on %(date)s is not in and accepted yet: this tranche can be approved "
-                "once it is."
-            )
-            % {"date": date_text(due)}
-        )
+        raise refuse(report_gate_message(_uncovered_report_state(application, due), due))
     tranche.status = T.APPROVED
     tranche.approved_by = approved_by
     tranche.approved_at = timezone.now()
@@ -162,6 +186,11 @@ def progress_report_submit(
     elif period_end <= application.enrolled_on:
         errors["period_end"] = _("The scholar enrolled on %(date)s: the period must end after that.") % {
             "date": date_text(application.enrolled_on)
+        }
+    elif application.progress_reports.filter(period_end=period_end, status__in=(R.SUBMITTED, R.ACCEPTED)).exists():
+        # A second tap on a slow link, or the same term twice: a returned report is the only one to replace.
+        errors["period_end"] = _("A progress report for the period ending %(date)s is already in.") % {
+            "date": date_text(period_end)
         }
     report = ProgressReport(
         application=application,

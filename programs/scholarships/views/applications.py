@@ -35,17 +35,28 @@ from programs.scholarships.forms.applications import (
     ReasonForm,
 )
 from programs.scholarships.models import Application
-from programs.scholarships.views.calls import url_if_exists
+from programs.scholarships.services.awards import quota_message
+from programs.scholarships.views.calls import sorted_rows, url_if_exists
 
 APPLICATION_COLUMNS = [
-    Column(gettext_lazy("Applicant")),
-    Column(gettext_lazy("Call")),
-    Column(gettext_lazy("Nationality")),
-    Column(gettext_lazy("Gender")),
-    Column(gettext_lazy("Status")),
-    Column(gettext_lazy("Weighted score"), numeric=True),
-    Column(gettext_lazy("Reviews in"), numeric=True),
+    Column(gettext_lazy("Applicant"), "applicant"),
+    Column(gettext_lazy("Call"), "call"),
+    Column(gettext_lazy("Nationality"), "nationality"),
+    Column(gettext_lazy("Gender"), "gender"),
+    Column(gettext_lazy("Status"), "status"),
+    Column(gettext_lazy("Weighted score"), "score", numeric=True),
+    Column(gettext_lazy("Reviews in"), "reviews", numeric=True),
 ]
+# A column's sort key → the fields it orders by (ties broken by the applicant's name, then the id).
+APPLICATION_ORDERINGS = {
+    "applicant": ("applicant_name", "pk"),
+    "call": ("call__title", "applicant_name", "pk"),
+    "nationality": ("nationality__name", "applicant_name", "pk"),
+    "gender": ("gender", "applicant_name", "pk"),
+    "status": ("status", "applicant_name", "pk"),
+    "score": ("weighted_score", "applicant_name", "pk"),
+    "reviews": ("reviews_completed", "applicant_name", "pk"),
+}
 MAIN_FILTERS = ("q", "call", "status")
 PERSONAL_FIELDS = ("email", "date_of_birth")
 
@@ -69,7 +80,8 @@ def _list_filters(request) -> ApplicationFilter:
 def application_list(request):
     require_perm(request.user, Perm.VIEW_APPLICATION)
     filters = _list_filters(request)
-    page_obj = paginate(request, filters.qs)
+    ordering = request.GET.get("ordering", "")
+    page_obj = paginate(request, sorted_rows(filters.qs, ordering, APPLICATION_ORDERINGS))
     fields = list(filters.form)
     more = [field for field in fields if field.name not in MAIN_FILTERS]
     # Auditors never see personal data: the column is not even offered to them.
@@ -86,7 +98,7 @@ def application_list(request):
             "more_filters_used": any(request.GET.get(field.name) for field in more),
             "page_obj": page_obj,
             "applications": page_obj.object_list,
-            "columns": header_cells(columns, ""),
+            "columns": header_cells(columns, ordering),
             "shows_email": shows_email,
         },
     )
@@ -254,9 +266,7 @@ def _disabled_reason(name: str, user, application: Application) -> str | None:
     if name in ("propose_award", "approve_award"):
         call = application.call
         if selectors.awards_made(call) >= call.awards_available:
-            return _("All %(count)d awards of this call are taken: no further award can be made.") % {
-                "count": call.awards_available
-            }
+            return quota_message(call)
     return ""
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -23,14 +23,24 @@ from programs.scholarships.forms.calls import ApplicationForm, CallForm, Criteri
 from programs.scholarships.models import ApplicationStatus, Call, CallStatus
 
 CALL_COLUMNS = [
-    Column(gettext_lazy("Title")),
-    Column(gettext_lazy("Host institution")),
-    Column(gettext_lazy("Level")),
-    Column(gettext_lazy("State")),
-    Column(gettext_lazy("Closes on")),
-    Column(gettext_lazy("Applications"), numeric=True),
-    Column(gettext_lazy("Awards"), numeric=True),
+    Column(gettext_lazy("Title"), "title"),
+    Column(gettext_lazy("Host institution"), "host"),
+    Column(gettext_lazy("Level"), "level"),
+    Column(gettext_lazy("State"), "state"),
+    Column(gettext_lazy("Closes on"), "closes"),
+    Column(gettext_lazy("Applications"), "applications", numeric=True),
+    Column(gettext_lazy("Awards"), "awards", numeric=True),
 ]
+# A column's sort key → the fields it orders by (ties broken by the title, then the id).
+CALL_ORDERINGS = {
+    "title": ("title", "pk"),
+    "host": ("host__name", "title", "pk"),
+    "level": ("level", "title", "pk"),
+    "state": ("status", "closes_on", "title", "pk"),
+    "closes": ("closes_on", "title", "pk"),
+    "applications": ("application_count", "title", "pk"),
+    "awards": ("awards_made", "title", "pk"),
+}
 
 
 def url_if_exists(name: str, *args) -> str:
@@ -39,6 +49,18 @@ def url_if_exists(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+def sorted_rows(queryset, ordering: str, orderings: dict):
+    """``queryset`` in the order a column header asks for ("-" first: descending); unknown values keep the
+    default order. Rows without a value (no score yet) come last either way."""
+    fields = orderings.get(ordering.lstrip("-"))
+    if not fields:
+        return queryset
+    descending = ordering.startswith("-")
+    return queryset.order_by(
+        *(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True) for field in fields)
+    )
 
 
 # --- The list ---------------------------------------------------------------------------------------------------
@@ -55,7 +77,8 @@ def call_list(request):
         fields[name].empty_label = _("Any")
     for name in ("level", "state"):
         fields[name].choices = [("", _("Any")), *fields[name].choices[1:]]
-    page_obj = paginate(request, filters.qs)
+    ordering = request.GET.get("ordering", "")
+    page_obj = paginate(request, sorted_rows(filters.qs, ordering, CALL_ORDERINGS))
     return render(
         request,
         "scholarships/call_list.html",
@@ -63,7 +86,7 @@ def call_list(request):
             "filters": list(filters.form),
             "page_obj": page_obj,
             "calls": page_obj.object_list,
-            "columns": header_cells(CALL_COLUMNS, ""),
+            "columns": header_cells(CALL_COLUMNS, ordering),
             "can_add": request.user.has_perm(Perm.ADD_CALL),
         },
     )
@@ -165,7 +188,9 @@ def call_detail(request, pk):
             "countries": list(call.eligible_countries.order_by("name")),
             "status_counts": status_counts,
             "applications_url": reverse("scholarships:application_list") + f"?call={call.pk}",
-            "reviewers_url": url_if_exists("scholarships:call_reviewers", call.pk),
+            "reviewers_url": url_if_exists("scholarships:call_reviewers", call.pk)
+            if request.user.has_perm(Perm.ADD_REVIEW)
+            else "",
             "ranking_url": url_if_exists("scholarships:call_ranking", call.pk),
             "can_edit": request.user.has_perm(Perm.CHANGE_CALL),
             "can_record": request.user.has_perm(Perm.ADD_APPLICATION) and call.status == CallStatus.OPEN,

@@ -30,6 +30,7 @@ from programs.scholarships.forms.reviews import (
     RubricForm,
 )
 from programs.scholarships.models import UNDER_REVIEW, ApplicationStatus, Review
+from programs.scholarships.services.awards import quota_message
 
 
 def url_exists(name: str) -> bool:
@@ -295,17 +296,21 @@ def award_list(request):
     require_perm(request.user, Perm.VIEW_APPLICATION)
     user = request.user
     proposals = list(selectors.award_proposals(user=user))
+    # Every call with a proposal waiting is in the quota table: it tells which approvals the quota would refuse.
+    quotas = list(selectors.call_quotas(user=user))
+    full = {call.pk: call for call in quotas if call.awards_made >= call.awards_available}
     for proposal in proposals:
         # The application's move reads the reason under its own prefix; the ids stay unique per row.
         proposal.reject_form = AwardRejectForm(prefix="reject_award", auto_id=f"id_%s_{proposal.pk}")
         proposal.own_proposal = proposal.award_proposed_by_id == user.pk
+        proposal.quota_full = quota_message(full[proposal.call_id]) if proposal.call_id in full else ""
     return render(
         request,
         "scholarships/award_list.html",
         {
             "proposals": proposals,
             "recent": selectors.recent_awards(user=user),
-            "quotas": selectors.call_quotas(user=user),
+            "quotas": quotas,
             "can_decide": user.has_perm(Perm.APPROVE_AWARD),
             "links": application_links(),
         },

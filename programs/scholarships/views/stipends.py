@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -78,10 +78,8 @@ def _approval_blocker(tranche) -> str:
         return _("Stipends are approved only for an enrolled scholar; this one is %s.") % (
             tranche.application.get_status_display()
         )
-    if tranche.report_state in ("submitted", "missing"):
-        return _("Waiting for the progress report due on %(date)s to be accepted.") % {
-            "date": formats.date_format(tranche.report_due, "DATE_FORMAT")
-        }
+    if tranche.report_state in services.REPORT_GATE_MESSAGES:
+        return services.report_gate_message(tranche.report_state, tranche.report_due)
     return ""
 
 
@@ -107,7 +105,12 @@ def _decorate(tranche, user, refused: Refused | None) -> None:
 def _tranche_page(request, refused: Refused | None = None):
     user = request.user
     filters = TrancheFilterForm(request.GET or None, calls=selectors.call_list(user=user).order_by("title"))
-    page_obj = paginate(request, filters.filter(selectors.tranche_queue(user=user)))
+    # Tranches still to approve or pay come first, by due date; paid and cancelled ones follow.
+    open_ones = (TrancheStatus.SCHEDULED, TrancheStatus.APPROVED)
+    to_act_on = Case(When(status__in=open_ones, then=Value(0)), default=Value(1))
+    tranches = filters.filter(selectors.tranche_queue(user=user))
+    tranches = tranches.order_by(to_act_on, "due_on", "application_id", "number")
+    page_obj = paginate(request, tranches)
     for tranche in page_obj.object_list:
         _decorate(tranche, user, refused)
     return render(

@@ -25,7 +25,7 @@ from programs.shipments.models import (
     ShipmentStatus,
     TransportMode,
 )
-from programs.shipments.selectors import shipment_list
+from programs.shipments.selectors import ExpiryFlag, shipment_list
 
 CURRENCY_HELP = _("ISO 4217 code.")
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
@@ -126,6 +126,15 @@ class ShipmentItemSerializer(serializers.Serializer):
     unit_value = serializers.DecimalField(**VALUE_OPTIONS, read_only=True)
     currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
     expiry_date = serializers.DateField(read_only=True, allow_null=True)
+    expiry_flag = serializers.ChoiceField(
+        choices=[ExpiryFlag.EXPIRED, ExpiryFlag.EXPIRING],
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Before dispatch only: expired (it blocks the dispatch) or expiring within 90 days of the planned "
+            "dispatch; else null."
+        ),
+    )
     donor = serializers.IntegerField(
         source="donor_id", read_only=True, allow_null=True, help_text=_("Empty when it is the shipment's donor.")
     )

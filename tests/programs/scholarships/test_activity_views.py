@@ -302,3 +302,24 @@ def test_the_officer_report_refuses_a_list_longer_than_the_counts(client, office
     assert "The list names 1 male participants, more than this count." in response.context["form"].errors["men"]
     activity.refresh_from_db()
     assert activity.women == 12
+
+
+def test_a_count_too_large_to_store_is_refused_next_to_the_field(client, officer, activity):
+    men_before = activity.men
+    client.force_login(officer)
+    data = {
+        "women": "0",
+        "men": "3000000000",
+        "other_gender": "0",
+        "outcome_notes": "",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        "participants-MIN_NUM_FORMS": "0",
+        "participants-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(reverse("scholarships:activity_report", args=[activity.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["men"] == ["A number of participants cannot be more than 10,000,000."]
+    activity.refresh_from_db()
+    assert activity.men == men_before

@@ -274,6 +274,7 @@ def test_officer_opens_a_call_with_its_rubric_and_changes_it(officer, technical_
         ({"stipend": {"amount": "10.001", "currency": "USD", "frequency": "monthly"}}, ("stipend", "amount"), "2"),
         ({"stipend": {"amount": "10", "currency": "XXX", "frequency": "monthly"}}, ("stipend", "currency"), "no code"),
         ({"criteria": [{"name": "Merit", "weight": "0"}]}, ("criteria",), "more than zero"),
+        ({"criteria": [{"name": "Merit", "weight": "1e400"}]}, ("criteria",), "below 1000"),
         ({"eligible_countries": []}, ("eligible_countries",), "at least one"),
         ({"level": "kindergarten"}, ("level",), "valid choice"),
     ],
@@ -611,6 +612,17 @@ def test_officer_plans_an_activity_and_the_host_reports_participants(
     assert as_user(partner_user).patch(url, {"title": "Mine now"}, format="json").status_code == 403
 
 
+def test_a_participant_count_too_large_to_store_is_a_400_on_the_field(partner_user, partner_org):
+    activity = ExchangeActivityFactory(host=partner_org)
+    report = {"women": 10**20, "men": 1, "other_gender": 0}
+
+    response = as_user(partner_user).post(f"{ACTIVITIES}{activity.pk}/report/", report, format="json")
+
+    assert response.status_code == 400 and "women" in response.data
+    activity.refresh_from_db()
+    assert (activity.women, activity.men) == (0, 0)
+
+
 def test_activities_filter_by_kind_programme_and_country(officer, partner_org, other_org):
     training = ExchangeActivityFactory(host=partner_org, kind="training")
     event = ExchangeActivityFactory(host=other_org, kind="cultural_event", country_id="TL")
@@ -727,3 +739,21 @@ def test_schema_documents_the_personal_fields_as_nullable(officer):
     assert {"call", "status", "nationality", "gender", "field"} <= parameters
     parameters = {parameter["name"] for parameter in paths["/api/v1/exchange-activities/"]["get"]["parameters"]}
     assert {"kind", "programme", "country"} <= parameters
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        (ACTIVITIES, "programme"),
+        (ACTIVITIES, "host"),
+        (REVIEWS, "reviewer"),
+        (REVIEWS, "application"),
+        (REPORTS, "application"),
+        (TRANCHES, "call"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_400_on_the_filter(officer, url, parameter):
+    response = as_user(officer).get(url, {parameter: "9" * 40})
+
+    assert response.status_code == 400
+    assert parameter in response.json()

@@ -111,6 +111,27 @@ def test_list_shows_weighted_score_and_reviews_in(client, officer, call):
     assert "1 of 2" in body
 
 
+def test_the_list_sorts_by_a_column_header_and_keeps_the_filters(client, officer, call):
+    low, high = submit(call, applicant_name="Low Score"), submit(call, applicant_name="High Score")
+    unscored = submit(call, applicant_name="Not Scored")
+    eligible(low, Decimal("4"), Decimal("4"))
+    eligible(high, Decimal("9"), Decimal("9"))
+    ApplicationFactory(call=CallFactory(), applicant_name="Other Call")
+    client.force_login(officer)
+
+    def order(**params) -> list[str]:
+        body = text(list_page(client, call=call.pk, **params))
+        names = [low.applicant_name, high.applicant_name, unscored.applicant_name, "Other Call"]
+        return sorted((name for name in names if name in body), key=body.index)
+
+    assert order(ordering="-score") == ["High Score", "Low Score", "Not Scored"]
+    assert order(ordering="score") == ["Low Score", "High Score", "Not Scored"]
+    assert order(ordering="applicant") == ["High Score", "Low Score", "Not Scored"]
+    header = text(list_page(client, call=call.pk, ordering="score"))
+    assert 'aria-sort="ascending"' in header and "ordering=-score" in header
+    assert list_page(client, ordering="nonsense").status_code == 200
+
+
 def test_garbage_filters_never_fail(client, officer, applicant):
     client.force_login(officer)
     response = list_page(client, call="x", status="nonsense", nationality="ZZ", gender="?", page="abc")
@@ -227,6 +248,19 @@ def test_the_page_lists_tranches_and_reports_read_only(client, officer, call):
     body = text(detail(client, application))
     assert 'data-tranche="' in body
     assert "Enrolled" in body
+
+
+def test_each_progress_report_links_to_its_page_where_the_officer_decides(client, officer, call):
+    application = enrolled(submit(call), on=days_ago(100))
+    report = services.progress_report_submit(
+        application=application,
+        submitted_by=host_user(call.host),
+        term_label="First term",
+        period_end=days_ago(2),
+        result="Pass",
+    )
+    client.force_login(officer)
+    assert reverse("scholarships:report_detail", args=[report.pk]) in text(detail(client, application))
 
 
 def _download(client, attachment):
@@ -393,9 +427,9 @@ def test_approving_beyond_the_quota_is_refused(client, manager, partner_org):
     services.application_propose_award(application=second, proposed_by=staff(), reason="Field of study needed.")
     awarded(first)
     client.force_login(manager)
-    assert "All 1 awards of this call are taken" in text(detail(client, second))
+    assert "The only award of this call is taken" in text(detail(client, second))
     response = move(client, "approve_award", second)
-    assert "All 1 awards of this call are taken: no further award can be made." in text(response)
+    assert "The only award of this call is taken: no further award can be made." in text(response)
     assert reload(second).status == S.SHORTLISTED and reload(second).awarded_at is None
 
 

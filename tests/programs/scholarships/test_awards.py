@@ -84,7 +84,7 @@ def test_a_declined_award_gives_the_place_back():
     call = CallFactory(awards_available=1)
     first, second = shortlisted(submit(call), D(9), D(9)), shortlisted(submit(call), D(8), D(8))
     awarded(first)
-    with pytest.raises(ValidationError, match="All 1 awards"):
+    with pytest.raises(ValidationError, match="The only award of this call is taken"):
         propose(second)
     services.application_decline_award(application=first, recorded_by=staff())
     awarded(second)
@@ -178,5 +178,5 @@ def test_two_managers_approving_the_last_place_at_once_award_it_once(reference_d
     approved = [r for r in results if isinstance(r, Application)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert (len(approved), len(refused)) == (1, 2), results
-    assert all("awards of this call are taken" in str(r) for r in refused)
+    assert all("The only award of this call is taken" in str(r) for r in refused)
     assert Application.objects.filter(call=call, status__in=HOLDS_AN_AWARD).count() == 1

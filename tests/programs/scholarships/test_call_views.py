@@ -94,6 +94,22 @@ def test_list_filters_by_state_level_host_and_programme(client, officer, partner
     assert client.get(url("call_list"), {"state": "bogus", "host": "x", "page": "9"}).status_code == 200
 
 
+def test_the_list_sorts_by_a_column_header(client, officer):
+    busy, quiet = CallFactory(title="Busy call", closes_on=days_ago(-60)), CallFactory(title="Quiet call")
+    ApplicationFactory.create_batch(3, call=busy)
+    ApplicationFactory(call=quiet)
+    client.force_login(officer)
+
+    def order(ordering) -> list[str]:
+        body = text(client.get(url("call_list"), {"ordering": ordering}))
+        return sorted(["Busy call", "Quiet call"], key=body.index)
+
+    assert order("-applications") == ["Busy call", "Quiet call"]
+    assert order("applications") == ["Quiet call", "Busy call"]
+    assert order("-closes") == ["Busy call", "Quiet call"]
+    assert 'aria-sort="descending"' in text(client.get(url("call_list"), {"ordering": "-applications"}))
+
+
 def _list_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url("call_list")).status_code == 200
@@ -118,6 +134,8 @@ def test_the_call_page_shows_rubric_countries_and_applications_per_status(client
     assert "Timor-Leste" in body
     assert 'data-count="submitted">2<' in body and 'data-count="eligible">1<' in body
     assert "Edit call" not in body and "Record an application" not in body
+    assert url("call_reviewers", call.pk) not in body  # a link the auditor could only open to a 403
+    assert url("call_ranking", call.pk) in body
 
 
 def test_partners_cannot_open_officer_call_pages(client, partner_user, call):
@@ -166,6 +184,14 @@ def test_the_rubric_refusal_is_shown_on_the_rubric(client, officer, programme, p
     data = call_data(programme, partner_org, **{"criteria-0-weight": "-1"})
     body = text(client.post(url("call_create"), data))
     assert "Research proposal: the weight must be a number more than zero." in body
+    assert Call.objects.count() == 0
+
+
+def test_a_number_of_awards_too_large_to_store_is_refused_next_to_the_field(client, officer, programme, partner_org):
+    client.force_login(officer)
+    response = client.post(url("call_create"), call_data(programme, partner_org, awards_available="99999999999"))
+    assert response.status_code == 200
+    assert text(response).count("Ensure this value is less than or equal to 32767.") == 1
     assert Call.objects.count() == 0
 
 

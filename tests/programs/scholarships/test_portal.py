@@ -349,6 +349,29 @@ def test_a_returned_report_shows_the_reason_and_invites_a_corrected_one(client, 
     assert reverse("scholarships_portal:scholar_report", args=[scholar.pk]) in html
 
 
+def test_submitting_the_same_report_twice_keeps_one_and_says_it_is_in(client, partner_user, scholar):
+    client.force_login(partner_user)
+    url = reverse("scholarships_portal:scholar_report", args=[scholar.pk])
+    assert client.post(url, _report_data()).status_code == 302
+
+    again = client.post(url, _report_data())
+
+    assert again.status_code == 200
+    assert any("is already in" in error for error in again.context["form"].errors["period_end"])
+    assert ProgressReport.objects.filter(application=scholar).count() == 1
+
+
+def test_a_returned_report_can_be_replaced_for_the_same_period(client, partner_user, officer, scholar):
+    returned = ProgressReportFactory(application=scholar, submitted_by=partner_user, period_end=days_ago(15))
+    services.progress_report_return(report=returned, returned_by=officer, reason="Signed transcript needed.")
+    client.force_login(partner_user)
+
+    response = client.post(reverse("scholarships_portal:scholar_report", args=[scholar.pk]), _report_data())
+
+    assert response.status_code == 302
+    assert scholar.progress_reports.filter(status=ReportStatus.SUBMITTED, period_end=days_ago(15)).exists()
+
+
 # --- activities ---------------------------------------------------------------------------------------------------
 
 
@@ -453,6 +476,7 @@ def test_the_report_form_is_filled_with_what_was_reported(client, partner_user, 
         ({"women": "-2"}, "women", "A number of participants cannot be negative."),
         ({"other": "-1"}, "other_gender", "A number of participants cannot be negative."),
         ({"men": "two"}, "men", "Enter a whole number."),
+        ({"women": "99999999999999999999"}, "women", "A number of participants cannot be more than 10,000,000."),
     ],
 )
 def test_bad_counts_are_refused_next_to_the_field(client, partner_user, hosted_activity, counts, field, message):

@@ -353,6 +353,23 @@ def test_the_awards_queue(client, call):
     assert re.findall(r'class="num"[^>]*>(\d+)</td>', quota) == ["1", "2", "0"]
 
 
+def test_the_awards_queue_offers_no_approval_once_the_quota_is_full(client):
+    call = CallFactory(awards_available=1)
+    proposer, other_manager = staff(Role.MANAGER), staff(Role.MANAGER)
+    first = shortlisted(submit(call, applicant_name="First scholar"), D("9"), D("9"))
+    second = shortlisted(submit(call, applicant_name="Second scholar"), D("6"), D("6"))
+    services.application_propose_award(application=first, proposed_by=proposer, reason="")
+    services.application_propose_award(application=second, proposed_by=proposer, reason="")
+    services.application_approve_award(application=first, approved_by=other_manager)
+
+    client.force_login(other_manager)
+    page = client.get(reverse("scholarships:award_list")).text
+    waiting = re.search(rf'<tr data-application="{second.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert reverse("scholarships:application_approve_award", args=[second.pk]) not in waiting
+    assert "The only award of this call is taken: no further award can be made." in waiting
+    assert reverse("scholarships:application_reject_award", args=[second.pk]) in waiting
+
+
 @pytest.mark.parametrize(
     ("name", "allowed"),
     [

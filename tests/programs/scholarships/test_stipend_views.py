@@ -55,10 +55,38 @@ def test_the_list_shows_which_report_each_tranche_waits_for(client, officer, sch
     assert page.status_code == 200
     assert 'data-gate="none"' in row(page, first) and "None needed yet" in row(page, first)
     assert 'data-gate="missing"' in row(page, seventh) and "not in yet" in row(page, seventh)
-    assert "Waiting for the progress report due on" in row(page, seventh)
+    assert "The host institution has not submitted the progress report due on" in row(page, seventh)
 
-    report_for(scholar)
-    assert "in, awaiting review" in row(client.get(reverse(LIST)), seventh)
+    report = report_for(scholar)
+    waiting = row(client.get(reverse(LIST)), seventh)
+    assert "in, awaiting review" in waiting
+    assert "is in but not accepted yet: accept it, then approve this tranche." in waiting
+    assert reverse("scholarships:report_detail", args=[report.pk]) in waiting
+
+    services.progress_report_return(report=report, returned_by=officer, reason="The transcript is missing.")
+    returned = row(client.get(reverse(LIST)), seventh)
+    assert 'data-gate="returned"' in returned and "a corrected report is in and accepted" in returned
+
+
+def test_tranches_to_approve_or_pay_come_before_those_already_paid(client, officer, scholar):
+    first, second = scholar.tranches.get(number=1), scholar.tranches.get(number=2)
+    services.tranche_approve(tranche=first, approved_by=officer)
+    services.tranche_pay(tranche=first, paid_by=officer, paid_on=today())
+    client.force_login(officer)
+    page = client.get(reverse(LIST)).text
+    assert page.index(f'id="tranche-{second.pk}"') < page.index(f'id="tranche-{first.pk}"')
+
+
+def test_a_blocked_tranche_offers_no_approve_button_until_its_report_is_accepted(client, officer, scholar):
+    first, seventh = scholar.tranches.get(number=1), scholar.tranches.get(number=7)
+    approve_url = reverse("scholarships:tranche_approve", args=[seventh.pk])
+    client.force_login(officer)
+    page = client.get(reverse(LIST))
+    assert approve_url not in row(page, seventh) and "data-blocked" in row(page, seventh)
+    assert reverse("scholarships:tranche_approve", args=[first.pk]) in row(page, first)
+
+    services.progress_report_accept(report=report_for(scholar), accepted_by=officer)
+    assert approve_url in row(client.get(reverse(LIST)), seventh)
 
 
 def test_approval_is_refused_without_the_accepted_report_and_allowed_after(client, officer, scholar):
@@ -66,7 +94,7 @@ def test_approval_is_refused_without_the_accepted_report_and_allowed_after(clien
     client.force_login(officer)
     refused = client.post(reverse("scholarships:tranche_approve", args=[seventh.pk]))
     assert refused.status_code == 200
-    assert "is not in and accepted yet: this tranche can be approved once it is." in row(refused, seventh)
+    assert "has not submitted the progress report due on" in row(refused, seventh)
     assert "Nothing was changed" in refused.text
     seventh.refresh_from_db()
     assert seventh.status == TrancheStatus.SCHEDULED

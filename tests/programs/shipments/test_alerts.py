@@ -8,15 +8,18 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.urls import reverse
+from django.utils import formats
 
 from cooperation.roles import Role
 from partners.models import Language
-from programs.shipments import alerts, services, tasks
+from programs.shipments import alerts, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, DispatchNotice, ShipmentStatus
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
     approved_shipment,
+    consignee_user,
     days_ago,
     dispatched_shipment,
     draft_shipment,
@@ -252,3 +255,36 @@ def test_two_runs_at_the_same_time_send_each_alert_once(reference_data_db, setti
         f"Shipment {shipment.waybill} is 2 days late" for shipment in shipments
     )
     assert all(shipment.status == ShipmentStatus.DISPATCHED for shipment in shipments)
+
+
+# --- what officers see of them ------------------------------------------------------------------------------------
+
+
+def test_officers_see_on_the_shipments_page_which_delay_alerts_went_to_whom(
+    on_the_way, run, client, responsible_officer, django_capture_on_commit_callbacks
+):
+    detail = reverse("shipments:detail", args=[on_the_way.pk])
+    client.force_login(responsible_officer)
+    assert 'id="notifications"' not in client.get(detail).content.decode()
+
+    run(day(3))
+    html = client.get(detail).content.decode()
+    sent = html[html.index('id="notifications"') :]
+    assert f"Delay alert: not arrived by {formats.date_format(day(2))}" in sent
+    assert "sent" in sent and "sari@kerjasama.example" in sent
+
+    # Claimed, then the goods arrived before the email went: the officer is told it was not sent.
+    services.shipment_reschedule(shipment=on_the_way, updated_by=on_the_way.created_by, expected_arrival=day(4))
+    with django_capture_on_commit_callbacks(execute=False):
+        tasks.send_delay_alerts(day(5).isoformat())
+    services.shipment_arrive(shipment=on_the_way, updated_by=on_the_way.created_by, arrived_on=today())
+    html = client.get(detail).content.decode()
+    assert f"Delay alert: not arrived by {formats.date_format(day(4))}" in html
+    assert "not sent: the goods arrived" in html
+
+
+def test_the_alerts_sent_are_for_staff_only(on_the_way, run, responsible_officer):
+    run(day(3))
+    assert selectors.shipment_notifications(user=responsible_officer, shipment=on_the_way)
+    partner = consignee_user(on_the_way.consignee)
+    assert not selectors.shipment_notifications(user=partner, shipment=on_the_way)

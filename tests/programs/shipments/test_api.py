@@ -537,6 +537,21 @@ def test_bad_items_are_refused_on_the_field(officer, own_draft, overrides, field
     assert own_draft.items.count() == 1
 
 
+def test_items_carry_the_expiry_flags_and_an_expired_one_blocks_the_approval(officer, manager, own_draft):
+    own_draft.items.all().delete()
+    for description, expiry in (("Biscuits", days_ago(2)), ("Milk", days_ago(-30)), ("Soap", days_ago(-400))):
+        add_item(own_draft, officer, description=description, expiry_date=expiry)
+    ready_shipment(own_draft)
+    flags = {
+        row["description"]: row["expiry_flag"]
+        for row in as_user(officer).get(ITEMS, {"shipment": own_draft.pk}).json()["results"]
+    }
+    assert flags == {"Biscuits": "expired", "Milk": "expiring", "Soap": None}
+    response = as_user(manager).post(f"{SHIPMENTS}{own_draft.pk}/approve-dispatch/")
+    assert response.status_code == 400
+    assert "Expired items cannot be dispatched: Biscuits" in messages(response)
+
+
 def test_partner_and_auditor_cannot_change_items(partner_user, auditor, other_partner_user, own_arrived):
     item = own_arrived.items.first()
     for user in (partner_user, auditor):
@@ -611,6 +626,8 @@ def test_receipt_line_errors_are_aligned_with_the_lines_sent(partner_user, own_a
         ({"good": "lots"}, "good", "Enter a number"),
         ({"good": "1.0001"}, "good", "3 decimal places"),
         ({"damaged": "2"}, "reason", "Give a reason"),
+        ({"good": "1e999999"}, "good", "too large"),
+        ({"lost": "1e30", "reason": "Looted"}, "lost", "too large"),
     ],
 )
 def test_bad_receipt_quantities(partner_user, own_arrived, counts, field, words):

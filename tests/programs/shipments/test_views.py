@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from cooperation.roles import Role
 from programs.shipments.models import (
@@ -770,15 +771,15 @@ def test_waybill_lists_the_goods_with_totals_and_signature_boxes(client, auditor
 # --- discrepancies ------------------------------------------------------------------------------------------------
 
 
-def _counted_with_losses(officer, partner_user, damaged, lost, unit_value="20.00"):
-    shipment = arrived_shipment(_draft_with_item(officer, partner_user, unit_value))
+def _counted_with_losses(officer, partner_user, damaged, lost, unit_value="20.00", currency_code="USD"):
+    shipment = arrived_shipment(_draft_with_item(officer, partner_user, unit_value, currency_code))
     confirm(shipment, partner_user, {shipment.items.get(): (100 - damaged - lost, damaged, lost)})
     return shipment
 
 
-def _draft_with_item(officer, partner_user, unit_value):
+def _draft_with_item(officer, partner_user, unit_value, currency_code="USD"):
     shipment = draft_shipment(created_by=officer, consignee=partner_user.memberships.get().organisation, items=0)
-    add_item(shipment, officer, unit_value=Decimal(unit_value))
+    add_item(shipment, officer, unit_value=Decimal(unit_value), currency=currency(currency_code))
     return shipment
 
 
@@ -796,6 +797,21 @@ def test_discrepancies_list_the_losses_largest_value_first(client, officer, part
     assert reverse("shipments:detail", args=[large.pk]) in html
 
 
+def test_discrepancies_are_ranked_and_totalled_within_each_currency(client, officer, partner_user):
+    small_usd = _counted_with_losses(officer, partner_user, damaged=1, lost=0)
+    large_usd = _counted_with_losses(officer, partner_user, damaged=5, lost=5)
+    jpy = _counted_with_losses(officer, partner_user, damaged=2, lost=0, unit_value="75", currency_code="JPY")
+    client.force_login(officer)
+    response = page(client, "discrepancies")
+    shipments = [line.receipt.shipment for line in response.context["lines"]]
+    # 150 yen is not "between" 200 and 20 dollars: each currency keeps its own ranking.
+    assert shipments in ([jpy, large_usd, small_usd], [large_usd, small_usd, jpy])
+    html = text(response)
+    totals = html[html.index("data-discrepancy-totals") :]
+    assert "USD 220.00" in totals and "JPY 150" in totals
+    assert "2 lines" in totals and "1 line" in totals
+
+
 def test_discrepancies_query_count_does_not_grow(client, officer, partner_user):
     client.force_login(officer)
     url = reverse("shipments:discrepancies")
@@ -805,3 +821,16 @@ def test_discrepancies_query_count_does_not_grow(client, officer, partner_user):
     for _ in range(10):
         _counted_with_losses(officer, partner_user, damaged=1, lost=1)
     assert _queries(client, url) == few
+
+
+def test_the_change_history_shows_times_in_the_organisations_time_zone(client, officer, manager, settings):
+    settings.TIME_ZONE = "Asia/Jakarta"
+    shipment = approved_shipment(draft_shipment(created_by=officer), approver=manager)
+    approved_at = shipment.dispatch_approved_at
+    client.force_login(officer)
+    html = client.get(reverse("shipments:detail", args=[shipment.pk])).content.decode()
+    history = html[html.index('id="history"') :]
+    local = formats.date_format(timezone.localtime(approved_at), "DATETIME_FORMAT")
+    utc = formats.date_format(timezone.localtime(approved_at, datetime.UTC), "DATETIME_FORMAT")
+    assert local != utc  # Jakarta is seven hours ahead of UTC all year
+    assert local in history and utc not in history
