@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cooperation.api.fields import AmountField, EnumChoiceField
 from cooperation.reference.models import Currency
 from partners.models import Organisation
-from programs.finance.api.fields import AmountField, EnumChoiceField
 from programs.finance.models import (
     RATE_DIGITS,
     AmortizationMethod,

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cooperation.api.fields import AmountField, EnumChoiceField
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
 from partners.selectors import organisation_list
-from programs.finance.api.fields import AmountField, EnumChoiceField
 from programs.models import MONEY_DIGITS, Programme
 from programs.scholarships.models import (
     SCORE_DIGITS,

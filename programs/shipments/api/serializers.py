@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AMOUNT_SCHEMA, amount_text
+from cooperation.api.fields import AMOUNT_SCHEMA, AmountField, EnumChoiceField, amount_text
 from cooperation.reference.models import Country, Currency
 from partners.models import Contact, Organisation
 from partners.selectors import organisation_list
-from programs.finance.api.fields import AmountField, EnumChoiceField
 from programs.models import MONEY_DIGITS, Programme
 from programs.selectors import programme_list
 from programs.shipments.models import (
