@@ -27,7 +27,7 @@ from programs.finance import selectors, services
 from programs.finance.forms import RepaymentForm
 from programs.finance.models import Installment, LoanStatus, Tranche
 from programs.models import MONEY_DIGITS
-from programs.portal.views import _require_portal_user as require_portal_user
+from programs.portal.access import require_portal_user
 
 LOANS_PER_PAGE = 25
 GRANTS_PER_PAGE = 10

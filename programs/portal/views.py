@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cooperation.access import require_perm
 from cooperation.roles import Perm
-from partners.selectors import user_organisation_ids
 from programs.forms import ProgrammeUpdateForm
+from programs.portal.access import require_portal_user
 from programs.portal.selectors import attach_own_participations, portal_organisations, portal_programme_list
 from programs.selectors import programme_get, programme_updates
 from programs.services import programme_update_post
@@ -20,21 +20,10 @@ PROGRAMMES_PER_PAGE = 25
 UPDATES_PER_PAGE = 20
 
 
-def _require_portal_user(user) -> None:
-    """The portal shows one organisation's side of things: it needs the permission and an organisation.
-
-    Without a membership there is nothing to scope to (an administrator would
-    otherwise see every programme through pages written for one partner).
-    """
-    require_perm(user, Perm.ACCESS_PORTAL)
-    if not user_organisation_ids(user):
-        raise PermissionDenied(_("Your account is not linked to a partner organisation."))
-
-
 @require_GET
 @login_required
 def home(request):
-    _require_portal_user(request.user)
+    require_portal_user(request.user)
     page = Paginator(portal_programme_list(user=request.user), PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organisations": portal_organisations(user=request.user),
@@ -47,7 +36,7 @@ def home(request):
 @require_GET
 @login_required
 def programme_detail(request, pk):
-    _require_portal_user(request.user)
+    require_portal_user(request.user)
     programme = programme_get(user=request.user, pk=pk)
     return _render_programme(request, programme, ProgrammeUpdateForm())
 
@@ -55,7 +44,7 @@ def programme_detail(request, pk):
 @require_POST
 @login_required
 def post_update(request, pk):
-    _require_portal_user(request.user)
+    require_portal_user(request.user)
     require_perm(request.user, Perm.ADD_PROGRAMME_UPDATE)
     # Fetch through the selector first: another organisation's programme is a 404 before any input is read.
     programme = programme_get(user=request.user, pk=pk)
