@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.api.filters import IdFilter
 from cooperation.reference.models import Currency
 from programs.finance.models import Grant, Loan, LoanStatus, Repayment, RepaymentStatus, Tranche, TrancheStatus
 
@@ -16,8 +17,8 @@ def _currency_filter(field_name: str):
 class LoanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="reference", lookup_expr="icontains", label=_("Reference contains"))
     status = django_filters.MultipleChoiceFilter(choices=LoanStatus.choices, label=_("Status"))
-    borrower = django_filters.NumberFilter(field_name="borrower_id", label=_("Borrower (partner id)"))
-    programme = django_filters.NumberFilter(field_name="programme_id", label=_("Programme id"))
+    borrower = IdFilter(field_name="borrower_id", label=_("Borrower (partner id)"))
+    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
     currency = _currency_filter("currency")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Has overdue installments"))
 
@@ -31,7 +32,7 @@ class LoanFilter(django_filters.FilterSet):
 
 
 class RepaymentFilter(django_filters.FilterSet):
-    loan = django_filters.NumberFilter(field_name="loan_id", label=_("Loan id"))
+    loan = IdFilter(field_name="loan_id", label=_("Loan id"))
     status = django_filters.MultipleChoiceFilter(choices=RepaymentStatus.choices, label=_("Status"))
     currency = _currency_filter("currency")
     paid_from = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("Paid on or after"))
@@ -43,8 +44,8 @@ class RepaymentFilter(django_filters.FilterSet):
 
 
 class GrantFilter(django_filters.FilterSet):
-    recipient = django_filters.NumberFilter(field_name="recipient_id", label=_("Recipient (partner id)"))
-    programme = django_filters.NumberFilter(field_name="programme_id", label=_("Programme id"))
+    recipient = IdFilter(field_name="recipient_id", label=_("Recipient (partner id)"))
+    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
     currency = _currency_filter("currency")
 
     class Meta:
@@ -53,7 +54,7 @@ class GrantFilter(django_filters.FilterSet):
 
 
 class TrancheFilter(django_filters.FilterSet):
-    grant = django_filters.NumberFilter(field_name="grant_id", label=_("Grant id"))
+    grant = IdFilter(field_name="grant_id", label=_("Grant id"))
     status = django_filters.MultipleChoiceFilter(choices=TrancheStatus.choices, label=_("Status"))
     planned_from = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte", label=_("Planned on or after"))
     planned_until = django_filters.DateFilter(

@@ -5,9 +5,9 @@ Rows are already scoped to the user by the selectors; the filters only narrow th
 """
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.api.filters import IdFilter
 from cooperation.reference.models import Country
 from programs.scholarships.models import (
     ActivityKind,
@@ -19,18 +19,6 @@ from programs.scholarships.models import (
     StipendTranche,
     TrancheStatus,
 )
-
-# The range of the database's 64-bit ids.
-MIN_ID, MAX_ID = -(2**63), 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A record's id: a whole number the database can hold, so a huge one is a 400, not a failed query."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=MIN_ID, max_value=MAX_ID, **kwargs)
 
 
 def _application_filter():

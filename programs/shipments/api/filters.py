@@ -6,11 +6,12 @@ Rows are already scoped to the user by the selectors; the filters only narrow th
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.api.filters import IdFilter
 from programs.shipments.models import EventKind, ItemCategory, Receipt, ShipmentItem, TrackingEvent
 
 
 def _shipment_filter():
-    return django_filters.NumberFilter(field_name="shipment_id", label=_("Shipment id"))
+    return IdFilter(field_name="shipment_id", label=_("Shipment id"))
 
 
 class ItemFilter(django_filters.FilterSet):
