@@ -248,7 +248,14 @@ class BaseParticipantFormSet(forms.BaseFormSet):
 
 
 ParticipantFormSet = forms.formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=3, can_delete=True, can_delete_extra=False
+    ParticipantForm,
+    formset=BaseParticipantFormSet,
+    extra=3,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
 )
 
 # Keys of a service ValidationError that concern the participants rather than the programme's own fields.

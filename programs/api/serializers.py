@@ -147,6 +147,13 @@ class ParticipantWriteSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=OrganisationRole.choices)
     committed_amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
 
+    def validate(self, attrs):
+        # A PATCH makes every field optional, down to the rows of a list; a row still needs its partner and role.
+        missing = {name: [_("This field is required.")] for name in ("organisation", "role") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
 
 class ProgrammeWriteSerializer(serializers.Serializer):
     """A programme with its participants, as one payload. Omitted lists are left as they are on update."""

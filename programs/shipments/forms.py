@@ -270,7 +270,17 @@ class BaseItemFormSet(forms.BaseFormSet):
                 yield form, item
 
 
-ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=2, can_delete=True, can_delete_extra=False)
+# The rows a posted form may claim are capped: a forged row count must not make the server build thousands of forms.
+ItemFormSet = forms.formset_factory(
+    ItemForm,
+    formset=BaseItemFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=100,
+    absolute_max=100,
+    validate_max=True,
+)
 
 
 # --- Moves on the shipment's page ---------------------------------------------------------------------------

@@ -176,6 +176,14 @@ def test_patch_without_participants_leaves_them_alone(officer, own_programme, pa
     assert list(own_programme.sectors.all()) == [sector("72010")]
 
 
+def test_a_patched_participant_row_without_its_partner_is_a_400_on_that_row(officer, own_programme, partner_org):
+    response = as_user(officer).patch(detail(own_programme), {"participants": [{"role": 4}]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["participants"] == {"0": {"organisation": ["This field is required."]}}
+    assert list(own_programme.participations.values_list("organisation_id", flat=True)) == [partner_org.pk]
+
+
 def test_programmes_are_never_deleted(officer, own_programme):
     response = as_user(officer).delete(detail(own_programme))
 

@@ -210,7 +210,9 @@ class BaseParticipantFormSet(forms.BaseFormSet):
         ]
 
 
-ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=1, max_num=1000)
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=BaseParticipantFormSet, extra=1, max_num=1000, absolute_max=1000, validate_max=True
+)
 
 
 def add_report_error(error: ValidationError, *, form: ActivityReportForm, formset: BaseParticipantFormSet) -> None:

@@ -185,7 +185,14 @@ class BaseCriterionFormSet(forms.BaseFormSet):
 
 
 CriterionFormSet = forms.formset_factory(
-    CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True, can_delete_extra=False
+    CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
 )
 
 # Keys of a service ValidationError that concern the rubric rather than the call's own fields.

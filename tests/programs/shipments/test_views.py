@@ -834,3 +834,13 @@ def test_the_change_history_shows_times_in_the_organisations_time_zone(client, o
     utc = formats.date_format(timezone.localtime(approved_at, datetime.UTC), "DATETIME_FORMAT")
     assert local != utc  # Jakarta is seven hours ahead of UTC all year
     assert local in history and utc not in history
+
+
+def test_a_forged_row_count_is_refused_without_building_thousands_of_rows(client, officer):
+    client.force_login(officer)
+    data = {"items-TOTAL_FORMS": "100000", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0"}
+    before = Shipment.objects.count()
+    response = client.post(reverse("shipments:create"), data)
+    assert response.status_code == 200
+    assert "Please submit at most 100 forms." in response.content.decode()
+    assert Shipment.objects.count() == before
