@@ -7,6 +7,7 @@ only lists what the selector lets the user see.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404
@@ -60,7 +61,55 @@ def fresh_copy(instance: Model) -> Model:
     return type(instance)._default_manager.get(pk=instance.pk)
 
 
-class ServiceAdminMixin:
+MAX_ID = 2**63 - 1
+
+
+class _KnownValuesOnly:
+    """An autocomplete widget redrawing a form shows only the values its field could hold.
+
+    Django's widget looks every submitted value up as it is: "abc" for a numeric id raises in the query
+    instead of coming back as the field's own "Select a valid choice" error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [v for v in value if _holds(target, v)], attr)
+
+
+def _holds(field, value) -> bool:
+    try:
+        python = field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return not isinstance(python, int) or abs(python) <= MAX_ID
+
+
+class KnownValuesAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class KnownValuesAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete fields that redraw a bad submission with field errors, never a server error."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownValuesAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownValuesAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ServiceAdminMixin(SafeAutocompleteMixin):
     """Saves call services; a ValidationError they raise is shown on the form and nothing is saved.
 
     ``changeform_view`` runs in a transaction: the refusal rolls it back, then the

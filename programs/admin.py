@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin import (
+    SafeAutocompleteMixin,
     ScopedHistoryAdmin,
     ServiceAdminMixin,
     adopt_saved,
@@ -44,7 +45,7 @@ def _programme_choices(request):
     return selectors.programme_list(user=request.user).order_by("code")
 
 
-class ProgrammePartsInline(admin.TabularInline):
+class ProgrammePartsInline(SafeAutocompleteMixin, admin.TabularInline):
     """Objectives and participants are parts of the programme: who may change the programme may change them."""
 
     extra = 0
