@@ -42,3 +42,39 @@ def perm_required(perm: Perm) -> type[BasePermission]:
 
     PermRequired.__name__ = PermRequired.__qualname__ = f"PermRequired[{perm.value}]"
     return PermRequired
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+class RecordFirstPermission(RolePermission):
+    """The role's model permissions; on one record (a URL with an id), checked once the selector found it.
+
+    Someone who may not see the record gets 404 from the selector, and only then someone who sees it but may not
+    change it gets 403: a partner user cannot learn from a 403 that another organisation's record exists.
+    """
+
+    def has_permission(self, request, view):
+        if view.lookup_field not in view.kwargs:
+            return super().has_permission(request, view)
+        if request.method not in view.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        return _signed_in(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return super().has_permission(request, view)
+
+
+def perm_on_visible_record(perm: Perm) -> type[BasePermission]:
+    """An action on one record: ``perm``, checked once the selector has found the record."""
+
+    class PermOnVisibleRecord(BasePermission):
+        def has_permission(self, request, view):
+            return _signed_in(request.user)
+
+        def has_object_permission(self, request, view, obj):
+            return request.user.has_perm(perm)
+
+    PermOnVisibleRecord.__name__ = PermOnVisibleRecord.__qualname__ = f"PermOnVisibleRecord[{perm.value}]"
+    return PermOnVisibleRecord

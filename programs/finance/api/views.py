@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import perm_required
-from cooperation.api.viewsets import WriteSerializersMixin
+from cooperation.api.viewsets import WriteSerializersMixin, record_action, validated_input
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
@@ -37,33 +36,8 @@ from programs.finance.api.serializers import (
 from programs.finance.models import Grant, Loan, Repayment, Tranche
 
 
-def _transition(*, perm: Perm, output, body=None, summary, description="", url_path=None):
-    """A POST action on one record that calls one service: its permission, input and documented answer."""
-
-    def decorate(method):
-        documented = extend_schema(
-            summary=summary,
-            description=description,
-            request=body,
-            responses={200: output},
-        )(method)
-        return action(
-            detail=True,
-            methods=["post"],
-            url_path=url_path,
-            permission_classes=[perm_required(perm)],
-            filter_backends=[],
-            serializer_class=output,
-            write_serializer_classes={"POST": body} if body else {},
-        )(documented)
-
-    return decorate
-
-
-def _input(view, serializer_class) -> dict:
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+def _transition(*, perm: Perm, url_path=None, **documented):
+    return record_action(permission=perm_required(perm), name=url_path, **documented)
 
 
 # --- Loans ------------------------------------------------------------------------------------------------
@@ -161,7 +135,7 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
     )
     def reject(self, request, *args, **kwargs):
         loan = self.get_object()
-        data = _input(self, ReasonSerializer)
+        data = validated_input(self, ReasonSerializer)
         with service_errors():
             services.loan_reject(loan=loan, rejected_by=request.user, **data)
         return self._detail(loan)
@@ -174,7 +148,7 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
     )
     def disburse(self, request, *args, **kwargs):
         loan = self.get_object()
-        data = _input(self, DisburseSerializer)
+        data = validated_input(self, DisburseSerializer)
         with service_errors():
             services.loan_disburse(loan=loan, disbursed_by=request.user, **data)
         return self._detail(loan)
@@ -187,7 +161,7 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
     )
     def cancel(self, request, *args, **kwargs):
         loan = self.get_object()
-        data = _input(self, ReasonSerializer)
+        data = validated_input(self, ReasonSerializer)
         with service_errors():
             services.loan_cancel(loan=loan, cancelled_by=request.user, **data)
         return self._detail(loan)
@@ -201,7 +175,7 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
     )
     def write_off(self, request, *args, **kwargs):
         loan = self.get_object()
-        data = _input(self, ReasonSerializer)
+        data = validated_input(self, ReasonSerializer)
         with service_errors():
             services.loan_write_off(loan=loan, written_off_by=request.user, **data)
         return self._detail(loan)
@@ -288,7 +262,7 @@ class RepaymentViewSet(
     )
     def reject(self, request, *args, **kwargs):
         repayment = self.get_object()
-        data = _input(self, ReasonSerializer)
+        data = validated_input(self, ReasonSerializer)
         with service_errors():
             services.repayment_reject(repayment=repayment, rejected_by=request.user, **data)
         return self._detail(repayment)
@@ -302,7 +276,7 @@ class RepaymentViewSet(
     )
     def reverse(self, request, *args, **kwargs):
         repayment = self.get_object()
-        data = _input(self, ReasonSerializer)
+        data = validated_input(self, ReasonSerializer)
         with service_errors():
             services.repayment_reverse(repayment=repayment, reversed_by=request.user, **data)
         return self._detail(repayment)
@@ -395,7 +369,7 @@ class TrancheViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retrie
     )
     def pay(self, request, *args, **kwargs):
         tranche = self.get_object()
-        data = _input(self, TranchePaySerializer)
+        data = validated_input(self, TranchePaySerializer)
         with service_errors():
             services.tranche_pay(tranche=tranche, paid_by=request.user, **data)
         return self._detail(tranche)

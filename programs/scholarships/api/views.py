@@ -18,11 +18,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import WriteSerializersMixin
+from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
+from cooperation.api.viewsets import WriteSerializersMixin, record_action, validated_input
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ActivityFilter, ProgressReportFilter, ReviewFilter, TrancheFilter
-from programs.scholarships.api.permissions import RecordFirstPermission, perm_on_visible_record
 from programs.scholarships.api.serializers import (
     ActivityCreateSerializer,
     ActivityDetailSerializer,
@@ -59,35 +59,8 @@ from programs.scholarships.models import (
 )
 
 
-def _move(*, perm: Perm, output, body=None, summary, description="", name=None):
-    """A POST action on one record that calls one service: its permission, input and documented answer.
-
-    ``name`` is the URL path and URL name when the method cannot carry it (``return`` is a Python keyword).
-    """
-
-    def decorate(method):
-        name_in_url = name or method.__name__.replace("_", "-")
-        documented = extend_schema(summary=summary, description=description, request=body, responses={200: output})(
-            method
-        )
-        return action(
-            detail=True,
-            methods=["post"],
-            url_path=name_in_url,
-            url_name=name_in_url,
-            permission_classes=[perm_on_visible_record(perm)],
-            filter_backends=[],
-            serializer_class=output,
-            write_serializer_classes={"POST": body} if body else {},
-        )(documented)
-
-    return decorate
-
-
-def _input(view, serializer_class) -> dict:
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+def _move(*, perm: Perm, **documented):
+    return record_action(permission=perm_on_visible_record(perm), **documented)
 
 
 class _RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -263,7 +236,7 @@ class ApplicationViewSet(_RecordViewSet):
 
     def _run(self, service, actor: str, body=None, **kwargs) -> Response:
         application = self.get_object()
-        data = _input(self, body) if body else {}
+        data = validated_input(self, body) if body else {}
         with service_errors():
             service(application=application, **{actor: self.request.user}, **data, **kwargs)
         return self._detail(application)
@@ -385,7 +358,7 @@ class ApplicationViewSet(_RecordViewSet):
     )
     def add_attachment(self, request, *args, **kwargs):
         application = self.get_object()
-        data = _input(self, AttachmentWriteSerializer)
+        data = validated_input(self, AttachmentWriteSerializer)
         with service_errors():
             services.attachment_add(application=application, uploaded_by=request.user, file=data["file"])
         return self._detail(application, status_code=status.HTTP_201_CREATED)
@@ -476,7 +449,7 @@ class ReviewViewSet(_RecordViewSet):
     )
     def score(self, request, *args, **kwargs):
         review = self.get_object()
-        data = _input(self, ScoresSerializer)
+        data = validated_input(self, ScoresSerializer)
         try:
             with service_errors():
                 services.review_submit_scores(review=review, reviewer=request.user, **data)
@@ -493,7 +466,7 @@ class ReviewViewSet(_RecordViewSet):
     )
     def declare_conflict(self, request, *args, **kwargs):
         review = self.get_object()
-        data = _input(self, ConflictSerializer)
+        data = validated_input(self, ConflictSerializer)
         with service_errors():
             services.review_declare_conflict(review=review, reviewer=request.user, note=data["conflict_note"])
         return self._detail(review)
@@ -539,7 +512,7 @@ class StipendTrancheViewSet(_RecordViewSet):
     )
     def pay(self, request, *args, **kwargs):
         tranche = self.get_object()
-        data = _input(self, PaymentSerializer)
+        data = validated_input(self, PaymentSerializer)
         with service_errors():
             services.tranche_pay(tranche=tranche, paid_by=request.user, **data)
         return self._detail(tranche)
@@ -552,7 +525,7 @@ class StipendTrancheViewSet(_RecordViewSet):
     )
     def cancel(self, request, *args, **kwargs):
         tranche = self.get_object()
-        data = _input(self, MoveReasonSerializer)
+        data = validated_input(self, MoveReasonSerializer)
         with service_errors():
             services.tranche_cancel(tranche=tranche, cancelled_by=request.user, **data)
         return self._detail(tranche)
@@ -611,7 +584,7 @@ class ProgressReportViewSet(_RecordViewSet):
     )
     def return_report(self, request, *args, **kwargs):
         report = self.get_object()
-        data = _input(self, MoveReasonSerializer)
+        data = validated_input(self, MoveReasonSerializer)
         with service_errors():
             services.progress_report_return(report=report, returned_by=request.user, **data)
         return self._detail(report)
@@ -700,7 +673,7 @@ class ActivityViewSet(_RecordViewSet):
     )
     def report(self, request, *args, **kwargs):
         activity = self.get_object()
-        data = _input(self, ActivityReportSerializer)
+        data = validated_input(self, ActivityReportSerializer)
         if "participants" in data:
             data["participants"] = [dict(line) for line in data["participants"]]
         with service_errors():

@@ -9,15 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import WriteSerializersMixin
+from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
+from cooperation.api.viewsets import WriteSerializersMixin, record_action, validated_input
 from cooperation.roles import Perm
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
-from programs.shipments.api.permissions import ItemPermission, RecordFirstPermission, perm_on_visible_record
+from programs.shipments.api.permissions import ItemPermission
 from programs.shipments.api.serializers import (
     ArriveSerializer,
     DispatchSerializer,
@@ -41,35 +41,9 @@ from programs.shipments.filters import ShipmentFilter
 from programs.shipments.models import Receipt, Shipment, ShipmentItem, TrackingEvent
 
 
-def _transition(*, perm: Perm, body=None, summary, description="", name=None):
-    """A POST action on one shipment that calls one service: its permission, input and documented answer.
-
-    ``name`` is the URL path and URL name when the method cannot carry it (``dispatch`` is taken by Django).
-    """
-
-    def decorate(method):
-        name_in_url = name or method.__name__.replace("_", "-")
-        documented = extend_schema(
-            summary=summary, description=description, request=body, responses={200: ShipmentDetailSerializer}
-        )(method)
-        return action(
-            detail=True,
-            methods=["post"],
-            url_path=name_in_url,
-            url_name=name_in_url,
-            permission_classes=[perm_on_visible_record(perm)],
-            filter_backends=[],
-            serializer_class=ShipmentDetailSerializer,
-            write_serializer_classes={"POST": body} if body else {},
-        )(documented)
-
-    return decorate
-
-
-def _input(view, serializer_class) -> dict:
-    serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+def _transition(*, perm: Perm, **documented):
+    """A POST action on one shipment that calls one service and answers with the shipment."""
+    return record_action(permission=perm_on_visible_record(perm), output=ShipmentDetailSerializer, **documented)
 
 
 # --- Shipments ----------------------------------------------------------------------------------------------------
@@ -177,7 +151,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     )
     def reopen(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, ShipmentReasonSerializer)
+        data = validated_input(self, ShipmentReasonSerializer)
         with service_errors():
             services.shipment_reopen(shipment=shipment, reopened_by=request.user, **data)
         return self._detail(shipment)
@@ -202,7 +176,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     )
     def dispatch_shipment(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, DispatchSerializer)
+        data = validated_input(self, DispatchSerializer)
         with service_errors():
             services.shipment_dispatch(shipment=shipment, dispatched_by=request.user, **data)
         return self._detail(shipment)
@@ -212,7 +186,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     )
     def mark_in_transit(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, InTransitSerializer)
+        data = validated_input(self, InTransitSerializer)
         with service_errors():
             services.shipment_mark_in_transit(shipment=shipment, updated_by=request.user, **data)
         return self._detail(shipment)
@@ -220,7 +194,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     @_transition(perm=Perm.CHANGE_SHIPMENT, body=ArriveSerializer, summary=_("Record that a shipment arrived"))
     def arrive(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, ArriveSerializer)
+        data = validated_input(self, ArriveSerializer)
         with service_errors():
             services.shipment_arrive(shipment=shipment, updated_by=request.user, **data)
         return self._detail(shipment)
@@ -233,7 +207,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     )
     def reschedule(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, RescheduleSerializer)
+        data = validated_input(self, RescheduleSerializer)
         with service_errors():
             services.shipment_reschedule(shipment=shipment, updated_by=request.user, **data)
         return self._detail(shipment)
@@ -243,7 +217,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     )
     def cancel(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, ShipmentReasonSerializer)
+        data = validated_input(self, ShipmentReasonSerializer)
         with service_errors():
             services.shipment_cancel(shipment=shipment, cancelled_by=request.user, **data)
         return self._detail(shipment)
@@ -256,7 +230,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     )
     def mark_lost(self, request, *args, **kwargs):
         shipment = self.get_object()
-        data = _input(self, ShipmentLostSerializer)
+        data = validated_input(self, ShipmentLostSerializer)
         with service_errors():
             services.shipment_mark_lost(shipment=shipment, updated_by=request.user, **data)
         return self._detail(shipment)
