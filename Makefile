@@ -10,12 +10,14 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes: one per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help run test install migrate demo worker lint clean
 
 help:
 	@echo "make run    start Kerjasama on http://$(HOST):$(PORT)/ with demo data and a background worker"
-	@echo "make test   run the whole test suite (pass options with PYTEST_ARGS='-k portal -x')"
+	@echo "make test   run the whole test suite on every core (PYTEST_ARGS='-k portal -x', PYTEST_WORKERS=0 for one process)"
 	@echo "make install | migrate | demo | worker | lint | clean"
 
 # The virtualenv, with the first Python >= 3.12 found: pyenv's (.python-version), then python3.12+, then python3.
@@ -58,7 +60,7 @@ worker: migrate
 	$(VENV)/bin/celery -A cooperation worker -B --loglevel=INFO
 
 test: install
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

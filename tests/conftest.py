@@ -1,11 +1,25 @@
+import os
+import re
+
 import pytest
 
 from cooperation.roles import Role
 from tests.factories import MembershipFactory, OrganisationFactory, ParticipationFactory, ProgrammeFactory, UserFactory
 
 
+def _broker_of_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker process gets a Redis database of its own (10, 11, ...), so a test that
+    purges the queue or starts a worker never takes another process's messages."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url.startswith("redis://") or not worker.startswith("gw"):
+        return url
+    database = 10 + int(worker[2:])
+    return re.sub(r"(/\d+)?$", f"/{database}", url.split("?")[0].rstrip("/"), count=1)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    settings.CELERY_BROKER_URL = _broker_of_this_worker(settings.CELERY_BROKER_URL)
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
