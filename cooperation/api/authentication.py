@@ -1,5 +1,6 @@
 """How API requests prove who sends them: a live API token, or a browser session that owes no second factor."""
 
+import drf_spectacular.authentication
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -37,3 +38,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if state is TwoFactorState.CODE:
             raise exceptions.NotAuthenticated(_("Log in again with your two-factor code."))
         return result
+
+
+class SessionScheme(drf_spectacular.authentication.SessionScheme):
+    """The schema documents the session as drf-spectacular documents DRF's own (``cookieAuth``)."""
+
+    target_class = SessionAuthentication
