@@ -28,23 +28,15 @@ CODE_MAX_LENGTH = 20
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
-def two_factor_enforced() -> bool:
-    return settings.KERJASAMA_2FA_ENFORCED
-
-
 def two_factor_required(user) -> bool:
     """Must this user log in with a second factor? Superusers, administrators and managers must, where enforced."""
-    if not (two_factor_enforced() and user and user.is_authenticated):
+    if not (settings.KERJASAMA_2FA_ENFORCED and user and user.is_authenticated):
         return False
     return user.is_superuser or two_factor_required_by_role(user, all_staff=settings.KERJASAMA_2FA_FOR_ALL_STAFF)
 
 
 def has_two_factor(user) -> bool:
     return bool(user and user.is_authenticated) and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
-def authenticator_of(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
 def recovery_codes_left(user) -> int:

@@ -20,8 +20,11 @@ def test_development_does_not_unless_asked():
     assert asked.stdout.split()[-4] == "True"
 
 
+NONSENSE = [("KERJASAMA_TRUSTED_PROXIES", "-1"), ("SESSION_IDLE_MINUTES", "0"), ("API_TOKEN_TTL_HOURS", "0")]
+
+
 def test_nonsense_values_refuse_to_start():
-    for name, value in [("KERJASAMA_TRUSTED_PROXIES", "-1"), ("SESSION_IDLE_MINUTES", "0"), ("API_TOKEN_TTL_HOURS", "0")]:
+    for name, value in NONSENSE:
         result = run_manage("check", KERJASAMA_PRODUCTION="0", **{name: value})
         assert result.returncode != 0, name
         assert name in result.stderr, name
