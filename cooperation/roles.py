@@ -24,6 +24,7 @@ class Perm(StrEnum):
     VIEW_DASHBOARD = "cooperation.view_dashboard"
     VIEW_HISTORY = "cooperation.view_history"
     EXPORT_DATA = "cooperation.export_data"
+    RESET_TWO_FACTOR = "accounts.reset_two_factor"  # another user's lost authenticator: an administrator's job
 
     VIEW_ORGANISATION = "partners.view_organisation"
     ADD_ORGANISATION = "partners.add_organisation"
@@ -267,6 +268,21 @@ def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     # post_migrate is sent once per app; by the last one every permission exists.
     if sender.label == list(apps.get_app_configs())[-1].label:
         sync_roles(using=using)
+
+
+# Two-factor login is required, where enforced, for these roles (and every superuser); the setting
+# KERJASAMA_2FA_FOR_ALL_STAFF adds every staff role. Partner users may turn it on for themselves.
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.MANAGER})
+STAFF_ROLES = frozenset({Role.OFFICER, Role.MANAGER, Role.AUDITOR, Role.ADMINISTRATOR})
+
+
+def two_factor_required_by_role(user, *, all_staff: bool) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    roles = roles_of(user)
+    if roles & TWO_FACTOR_ROLES:
+        return True
+    return all_staff and bool(user.is_staff or roles & STAFF_ROLES)
 
 
 def roles_of(user) -> set[Role]:

@@ -35,14 +35,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cooperation",
     "cooperation.reference",
+    "cooperation.accounts",
     "partners",
     "programs",
     "programs.finance",
@@ -60,7 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cooperation.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "cooperation.accounts.middleware.TwoFactorGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -108,6 +114,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule for new passwords: its hook ends every API token when a password changes (form, reset, admin).
+    {"NAME": "cooperation.accounts.passwords.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "account:login"
 LOGIN_REDIRECT_URL = "home"
@@ -120,6 +128,32 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind a proxy every request comes from the proxy's address: the lockout and the API throttles key on the
+# client address that KERJASAMA_TRUSTED_PROXIES implies (see cooperation.network).
+AXES_CLIENT_IP_CALLABLE = "cooperation.network.client_ip"
+
+# How many reverse proxies (TLS terminators, load balancers) stand in front of the app and append to
+# X-Forwarded-For. With 0 the header is ignored entirely: anyone can write it.
+KERJASAMA_TRUSTED_PROXIES = env_int("KERJASAMA_TRUSTED_PROXIES", 0)
+if KERJASAMA_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("KERJASAMA_TRUSTED_PROXIES is a number of proxies: 0 or more.")
+
+# Two-factor login (TOTP apps and one-time recovery codes). Required for administrators, superusers and
+# managers when enforced — by default in production only, so the demo logs in with its password in
+# development; KERJASAMA_2FA_FOR_ALL_STAFF extends the rule to officers and auditors. Partner users may
+# turn it on from their profile; whoever has it on is always asked for a code.
+KERJASAMA_2FA_ENFORCED = env_bool("KERJASAMA_2FA_ENFORCED", PRODUCTION)
+KERJASAMA_2FA_FOR_ALL_STAFF = env_bool("KERJASAMA_2FA_FOR_ALL_STAFF", False)
+OTP_TOTP_ISSUER = "Kerjasama"
+
+# Sessions end after this long without a request, and in any case this long after logging in.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+# API tokens end this long after they are issued (and earlier on logout or a password change).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24)
+for _name in ("SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "API_TOKEN_TTL_HOURS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
@@ -216,8 +250,8 @@ STIPEND_REMINDER_DAYS_BEFORE = env_int("STIPEND_REMINDER_DAYS_BEFORE", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "cooperation.api.authentication.ApiTokenAuthentication",
+        "cooperation.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cooperation.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -4,12 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cooperation import views
+from cooperation.accounts import views as account_views
 from cooperation.health import healthz
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/", include("cooperation.account_urls")),
+    path("accounts/", include("cooperation.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("partners/", include("partners.urls")),
     path("programmes/", include("programs.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("cooperation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/login/", account_views.admin_login),  # one login page, with its code step, for everyone
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ def _test_settings(settings, tmp_path):
     settings.CELERY_BROKER_URL = _broker_of_this_worker(settings.CELERY_BROKER_URL)
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.AXES_ENABLED = False
+    settings.KERJASAMA_2FA_ENFORCED = False  # as in development; tests of the enforcement turn it on themselves
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # applicants' files: a folder of the test's own, never var/
 

@@ -7,7 +7,8 @@ decided on purpose for every page and endpoint, never by accident.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory
+from cooperation.accounts.services import api_token_issue
+from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory, UserFactory
 from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
 from tests.programs.scholarships import factories as scholarship
 from tests.programs.shipments.factories import arrived_shipment, confirm, draft_shipment
@@ -69,6 +70,9 @@ EXPECTED = {
     "shipments_portal:detail": {"partner"},
     "shipments_portal:receive": {"partner"},  # GET shows the form; POST confirms
     "api:api-token": set(),  # POST only
+    "api:api-logout": set(),  # POST only
+    "api:auth-token-list": SIGNED_IN,  # each user's own tokens
+    "api:auth-token-detail": set(),  # a token of a user outside the walk: nobody else's token is ever found
     "api:api-root": SIGNED_IN,
     "api:organisation-list": STAFF | {"partner", "partner2"},
     "api:organisation-detail": STAFF | {"partner"},
@@ -274,6 +278,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         result="GPA 3.6",
     )
     activity = scholarship.ExchangeActivityFactory(host=partner_org)
+    token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
     objects = {
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
@@ -314,6 +319,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:stipend-tranche": {"pk": stipend.pk},
         "api:progress-report": {"pk": report.pk},
         "api:activity": {"pk": activity.pk},
+        "api:auth-token": {"pk": token.pk},
     }
     users = {
         "anonymous": None,

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from cooperation.api.auth import ObtainApiTokenView
+from cooperation.api.auth import ApiLogoutView, ObtainApiTokenView, OwnApiTokenViewSet
 from partners.api.views import OrganisationViewSet
 from programs.api.views import ParticipationViewSet, ProgrammeUpdateViewSet, ProgrammeViewSet
 from programs.finance.api.urls import router as finance_router
@@ -15,6 +15,7 @@ app_name = "api"
 # Path converters (<int:pk>): a non-numeric id is a 404, and the schema knows ids are integers.
 router = DefaultRouter(use_regex_path=False)
 router.include_format_suffixes = False  # `?format=json` does the same, without doubling every route
+router.register("auth/tokens", OwnApiTokenViewSet, basename="auth-token")
 router.register("partners", OrganisationViewSet, basename="organisation")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("participations", ParticipationViewSet, basename="participation")
@@ -25,5 +26,6 @@ router.registry.extend(scholarships_router.registry)
 
 urlpatterns = [
     path("auth/token/", ObtainApiTokenView.as_view(), name="api-token"),
+    path("auth/logout/", ApiLogoutView.as_view(), name="api-logout"),
     *router.urls,
 ]

@@ -1,10 +1,15 @@
 """Token login for API clients, and what an API client without valid credentials gets."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cooperation.accounts.models import ApiToken, key_digest
+from tests.api_errors import error_fields
+from tests.cooperation.accounts.helpers import enrol, fresh_code
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +36,9 @@ def test_login_returns_a_token_that_opens_the_api(client, officer, own_programme
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=officer).key
+    stored = ApiToken.objects.get(user=officer)
+    assert stored.key_digest == key_digest(token) and token not in str(stored.__dict__)
+    assert response.json()["expires_at"]
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     listed = client.get(PROGRAMMES)
@@ -39,12 +46,15 @@ def test_login_returns_a_token_that_opens_the_api(client, officer, own_programme
     assert [p["code"] for p in listed.json()["results"]] == ["OWN-001"]
 
 
-def test_logging_in_again_gives_the_same_token(client, officer):
+def test_each_login_gives_a_new_named_token_and_the_earlier_ones_keep_working(client, officer):
     first = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}, format="json")
-    second = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD})  # a form post works too
+    second = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD, "name": "report"})  # a form post
 
-    assert first.json()["token"] == second.json()["token"]
-    assert Token.objects.filter(user=officer).count() == 1
+    assert first.json()["token"] != second.json()["token"]
+    assert sorted(ApiToken.objects.filter(user=officer).values_list("name", flat=True)) == ["API login", "report"]
+    for token in (first.json()["token"], second.json()["token"]):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get(PROGRAMMES).status_code == 200
 
 
 def test_a_partner_token_reaches_only_their_organisation(client, partner_user, own_programme, foreign_programme):
@@ -60,7 +70,7 @@ def test_wrong_password_is_a_400_with_a_clear_message(client, officer):
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_user_gets_no_token(client):
@@ -69,7 +79,7 @@ def test_inactive_user_gets_no_token(client):
     response = client.post(TOKEN_URL, {"username": "gone", "password": PASSWORD}, format="json")
 
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -109,7 +119,7 @@ def test_a_locked_out_username_gets_no_token(client, officer, settings):
 
     assert response.status_code == 429
     assert "locked" in response.json()["detail"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_unknown_token_is_refused(client, own_programme):
@@ -117,7 +127,7 @@ def test_unknown_token_is_refused(client, own_programme):
 
     response = client.get(PROGRAMMES)
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
     assert "results" not in response.json()
 
 
@@ -138,3 +148,75 @@ def test_session_login_works_and_writes_need_the_csrf_token(officer):
     response = browser.post("/api/v1/partners/", {"name": "No CSRF", "kind": "22", "country": "ID"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+# --- two-factor login at the token endpoint ---------------------------------------------------------
+
+
+def test_an_account_with_two_factor_needs_the_code_for_a_token(client, partner_user):
+    device, _codes = enrol(partner_user)
+
+    without = client.post(TOKEN_URL, {"username": "partner", "password": PASSWORD}, format="json")
+    wrong = client.post(TOKEN_URL, {"username": "partner", "password": PASSWORD, "otp": "000000"}, format="json")
+
+    assert without.status_code == 400 and "two-factor" in error_fields(without)["otp"][0]
+    assert wrong.status_code == 400 and "not right" in error_fields(wrong)["otp"][0]
+    assert not ApiToken.objects.exists()
+
+
+def test_the_right_code_gives_a_token(client, partner_user):
+    device, _codes = enrol(partner_user)
+
+    response = client.post(
+        TOKEN_URL, {"username": "partner", "password": PASSWORD, "otp": fresh_code(device)}, format="json"
+    )
+
+    assert response.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert client.get(PROGRAMMES).status_code == 200
+
+
+def test_a_recovery_code_gives_a_token_once(client, partner_user):
+    _device, codes = enrol(partner_user)
+    body = {"username": "partner", "password": PASSWORD, "otp": codes[0]}
+
+    assert client.post(TOKEN_URL, body, format="json").status_code == 200
+    assert client.post(TOKEN_URL, body, format="json").status_code == 400
+
+
+def test_a_wrong_password_is_refused_before_any_code_is_asked_for(client, partner_user):
+    device, _codes = enrol(partner_user)
+
+    response = client.post(
+        TOKEN_URL, {"username": "partner", "password": "wrong", "otp": fresh_code(device)}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "otp" not in error_fields(response)
+
+
+def test_wrong_codes_count_toward_the_lockout(client, partner_user, settings):
+    settings.AXES_ENABLED = True
+    body = {"username": "partner", "password": PASSWORD, "otp": "000000"}
+    with time_machine.travel(datetime(2026, 5, 4, 9, 0, 5, tzinfo=UTC), tick=False) as clock:
+        device, _codes = enrol(partner_user)
+        statuses = []
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            clock.shift(20)  # past the device's own wait after a wrong code
+            statuses.append(client.post(TOKEN_URL, body, format="json").status_code)
+        clock.shift(20)
+        right = client.post(TOKEN_URL, {**body, "otp": fresh_code(device)}, format="json")
+
+    assert statuses == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert right.status_code == 429
+    assert not ApiToken.objects.exists()
+
+
+def test_a_manager_who_must_enrol_gets_no_token_until_they_do(client, manager, settings):
+    settings.KERJASAMA_2FA_ENFORCED = True
+
+    response = client.post(TOKEN_URL, {"username": "manager", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]
+    assert not ApiToken.objects.exists()

@@ -1157,3 +1157,7 @@ class Command(BaseCommand):
         for demo in USERS:
             where = f" — {demo.organisation}" if demo.organisation else ""
             self.stdout.write(f"  {demo.username:<10} {demo.role.value}{where}")
+        if settings.KERJASAMA_2FA_ENFORCED:
+            self.stdout.write("  Two-factor login is enforced: admin and manager enrol an authenticator app first.")
+        else:
+            self.stdout.write("  Two-factor login is not enforced here (KERJASAMA_2FA_ENFORCED=1 to require it).")

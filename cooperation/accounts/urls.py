@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
-from django.views.generic import TemplateView
+
+from cooperation.accounts import views
 
 app_name = "account"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
@@ -29,5 +31,12 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("profile/", TemplateView.as_view(template_name="registration/profile.html"), name="profile"),
+    path("profile/", views.profile, name="profile"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/recovery-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
+    path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("tokens/revoke-all/", views.api_tokens_revoke_all, name="api_tokens_revoke_all"),
 ]
