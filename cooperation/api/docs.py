@@ -1,9 +1,11 @@
 """The interactive API docs (Swagger UI, served from the application's own static files)."""
 
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
 
 
 class ApiDocsView(SpectacularSwaggerView):
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         # drf-spectacular opens the page to cross-origin openers for OAuth2 sign-in pop-ups; the API signs in with
