@@ -9,6 +9,7 @@ browser reports every blocked inline script or style, every blocked source, and 
 
 import pytest
 from django.contrib import admin
+from django.template.loader import select_template
 from django.test import RequestFactory
 from django.urls import resolve
 from playwright.sync_api import Error as PlaywrightError
@@ -39,13 +40,14 @@ OUTSIDE_THE_MATRIX = {
 ADMIN_NOT_PAGES = {"admin:logout", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:login"}
 # A model's admin screens that show one record.
 RECORD_SCREENS = {"change", "history", "simple_history", "delete", "password_change"}
-# The admin screens drawn by one template for every model of an application, unless the model's admin names its
-# own: each is opened once per application and template (every model's changelist and change page are opened).
+# Admin screens whose page is one template shared by many models: each template is opened once (every model's
+# changelist and change page are opened: they carry each model's own columns, filters, fields and widgets).
+# screen → (the ModelAdmin attribute naming its template, the admin's template otherwise)
 SHARED_SCREENS = {
-    "add": "add_form_template",
-    "delete": "delete_confirmation_template",
-    "history": "object_history_template",
-    "simple_history": "object_history_form_template",
+    "add": ("add_form_template", "change_form.html"),
+    "delete": ("delete_confirmation_template", "delete_confirmation.html"),
+    "history": ("object_history_template", "object_history.html"),
+    "simple_history": ("object_history_form_template", "object_history_form.html"),
 }
 # Pages that draw themselves after loading: what shows they are done.
 DRAWN_WHEN = {"api-docs": "#swagger-ui .opblock"}
@@ -104,12 +106,24 @@ def _admin_pages(urls, admin_user):
             continue
         found = _admin_screen(name)
         if found is not None and found[2] in SHARED_SCREENS:
-            model, model_admin, screen = found
-            template = (screen, model._meta.app_label, getattr(model_admin, SHARED_SCREENS[screen], None))
+            template = _template_of(*found)
             if template in drawn:
                 continue
             drawn.add(template)
         yield name, url
+
+
+def _template_of(model, model_admin, screen):
+    """The template the admin draws this screen with, looked up the way the admin looks it up."""
+    attribute, default = SHARED_SCREENS[screen]
+    named = getattr(model_admin, attribute, None) or (model_admin.change_form_template if screen == "add" else None)
+    if named:
+        candidates = [named] if isinstance(named, str) else list(named)
+    else:
+        opts = model._meta
+        candidates = [f"admin/{opts.app_label}/{opts.model_name}/{default}", f"admin/{opts.app_label}/{default}"]
+        candidates.append(f"admin/{default}")
+    return select_template(candidates).origin.name
 
 
 def _plan(urls, admin_user):
