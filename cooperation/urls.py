@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from cooperation import views
 from cooperation.accounts import views as account_views
+from cooperation.api.docs import ApiDocsView
 from cooperation.health import healthz
 
 urlpatterns = [
@@ -24,7 +25,7 @@ urlpatterns = [
     path("dashboard/", include("programs.reporting.urls")),
     path("api/v1/", include("cooperation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/login/", account_views.admin_login),  # one login page, with its code step, for everyone
     path("admin/", admin.site.urls),
 ]

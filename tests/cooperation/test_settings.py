@@ -1,5 +1,6 @@
 """Production mode passes Django's deployment checks, and refuses to start without a real secret key."""
 
+import json
 import os
 import secrets
 import string
@@ -77,3 +78,32 @@ def test_production_with_a_short_secret_key_refuses_to_start():
     result = run_manage("check", SECRET_KEY="too-short", **PRODUCTION_ENV)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+SHOW_HEADERS = """
+import json
+from django.test import Client
+response = Client(HTTP_HOST="example.org").get("/api/v1/", secure=True, HTTP_ACCEPT_ENCODING="gzip")
+print(json.dumps({name: response.get(name) for name in (
+    "Content-Security-Policy", "Permissions-Policy", "Referrer-Policy", "X-Content-Type-Options",
+    "Cross-Origin-Opener-Policy", "Strict-Transport-Security",
+)}))
+"""
+
+
+def test_production_answers_carry_the_security_headers():
+    result = run_manage("shell", "-c", SHOW_HEADERS, SECRET_KEY=random_secret_key(), **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    headers = json.loads(result.stdout.splitlines()[-1])
+
+    policy = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "form-action 'self'"):
+        assert directive in policy
+    assert "unsafe-inline" not in policy
+    assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= {
+        item.strip() for item in headers["Permissions-Policy"].split(",")
+    }
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -362,6 +362,13 @@ class CallUpdateSerializer(_UserScopedMixin, serializers.Serializer):
     )
     criteria = CriterionWriteSerializer(many=True, help_text=_("The rubric: name and weight of each criterion."))
 
+    def to_representation(self, call):
+        """The stored call in the shape this serializer accepts; the browsable API pre-fills its edit form with it."""
+        shown = CallSerializer(call, context=self.context).data
+        data = {name: shown[name] for name in self.fields if name in shown}
+        data["criteria"] = [{key: row[key] for key in ("name", "weight")} for row in shown["criteria"]]
+        return data
+
 
 class CallCreateSerializer(CallUpdateSerializer):
     pass

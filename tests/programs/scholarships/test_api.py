@@ -267,6 +267,15 @@ def test_officer_opens_a_call_with_its_rubric_and_changes_it(officer, technical_
     assert [line["name"] for line in changed.json()["criteria"]] == ["Research plan"]
 
 
+def test_a_calls_page_in_the_browsable_api_prefills_its_edit_form_in_the_input_shape(officer, call):
+    response = as_user(officer).get(f"{CALLS}{call.pk}/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "&quot;stipend&quot;: {" in html
+    assert f"&quot;awards_available&quot;: {call.awards_available}" in html
+
+
 @pytest.mark.parametrize(
     ("overrides", "path", "words"),
     [
