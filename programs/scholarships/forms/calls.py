@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import ServiceModelForm, active_or_current
-from cooperation.money import quantize
+from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
-from programs.models import MONEY_DIGITS
 from programs.scholarships.models import WEIGHT_DIGITS, Application, Call, Gender
 from programs.scholarships.services.applications import APPLICANT_FIELDS
 from programs.scholarships.services.calls import CALL_FIELDS
@@ -56,7 +55,7 @@ class CallForm(ServiceModelForm):
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
         error_messages={"required": _("Choose at least one eligible nationality.")},
     )
-    stipend_amount = forms.DecimalField(label=_("Stipend per period"), **MONEY_DIGITS, widget=DECIMAL_WIDGET)
+    stipend_amount = AmountFormField(label=_("Stipend per period"), widget=DECIMAL_WIDGET)
     responsible_officer = OfficerChoiceField(
         label=_("Responsible officer"),
         queryset=get_user_model().objects.none(),
