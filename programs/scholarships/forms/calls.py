@@ -25,7 +25,6 @@ from programs.selectors import programme_list, responsible_officer_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DECIMAL_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
-MAX_ATTACHMENTS = 3
 MAX_AWARDS = 32767
 
 
@@ -263,12 +262,6 @@ class ApplicationForm(ServiceModelForm):
             self.fields["field_of_study"].help_text = _("One of: %(fields)s.") % {
                 "fields": ", ".join(call.fields_of_study)
             }
-
-    def clean_attachments(self):
-        uploads = self.cleaned_data["attachments"]
-        if len(uploads) > MAX_ATTACHMENTS:
-            raise ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS})
-        return uploads
 
     def application_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in (*APPLICANT_FIELDS, "attachments")}

@@ -323,7 +323,7 @@ def test_officer_records_an_application_with_its_files(client, officer, call, se
         ({"date_of_birth": "2999-01-01"}, "The date of birth must be in the past."),
         ({"date_of_birth": "soon"}, "Enter a valid date."),
         ({"email": "not-an-email"}, "Enter a valid email address."),
-        ({"attachments": [pdf(f"{n}.pdf") for n in range(4)]}, "Attach at most 3 files."),
+        ({"attachments": [pdf(f"{n}.pdf") for n in range(4)]}, "An application carries at most 3 files."),
     ],
 )
 def test_refusals_are_shown_and_nothing_is_saved(client, officer, call, settings, overrides, message):
