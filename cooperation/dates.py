@@ -58,8 +58,9 @@ def future_message() -> str:
 
 
 def _as_date(value) -> datetime.date | None:
+    # The date as typed: converting 0001-01-01 00:00 (+07:00) to another zone would leave the calendar.
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value.date()
     return value if isinstance(value, datetime.date) else None
 
 
@@ -75,7 +76,10 @@ def validate_date_in_range(value) -> None:
 
 
 def validate_not_future(value) -> None:
-    """Django validator: the date of something that already happened is not after today."""
+    """Django validator: the date of something that already happened is not after today (a date outside the
+    bounds is left to ``validate_date_in_range``: comparing it with now could overflow)."""
+    if value is None or not in_range(value):
+        return
     if isinstance(value, datetime.datetime):
         if value > timezone.now():
             raise ValidationError(_("This time is in the future."), code=IN_THE_FUTURE)

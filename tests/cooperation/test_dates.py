@@ -103,3 +103,15 @@ def test_the_reminder_commands_refuse_a_day_off_the_calendar():
     for command in ("send_loan_reminders", "send_scholarship_reminders"):
         with pytest.raises(CommandError, match="1900-01-01 to 2199-12-31"):
             call_command(command, today="9999-12-31")
+
+
+def test_a_time_at_the_calendars_first_day_is_refused_without_overflowing():
+    from django.utils import timezone
+
+    first = timezone.make_aware(datetime.datetime(1, 1, 1))  # in Asia/Jakarta: before year 1 in UTC
+    with pytest.raises(ValidationError) as refused:
+        check_date(first, "occurred_at", past=True)
+    assert refused.value.message_dict == {"occurred_at": [RANGE]}
+    later = timezone.now() + datetime.timedelta(hours=3)
+    with pytest.raises(ValidationError, match="This time is in the future."):
+        check_date(later, "occurred_at", past=True)
