@@ -206,7 +206,9 @@ def loan_terms(loan: Loan) -> schedule.Terms:
 def loan_schedule_rows(loan: Loan) -> list[schedule.Row]:
     """The schedule the loan's stored terms produce; refused on the dates when it cannot be computed (terms
     stored before the dates were bounded)."""
-    errors = _term_errors({field: getattr(loan, field) for field in TERM_FIELDS})
+    values = {field: getattr(loan, field) for field in TERM_FIELDS}
+    date_fields = ("disbursement_date", "first_repayment_date")
+    errors = {field: message for field, message in _term_errors(values).items() if field in date_fields}
     if errors:
         raise ValidationError(errors)
     return schedule.build(loan_terms(loan))
