@@ -315,3 +315,13 @@ def test_the_bound_itself_is_accepted(officer, financial_programme, partner_org)
     response = api(officer).post("/api/v1/loans/", payload, format="json")
     assert response.status_code == 201, response.content
     assert Loan.objects.get().first_repayment_date == LATEST_DATE
+
+
+def test_a_tracking_event_at_the_calendars_ends_or_in_the_future_is_refused(officer, in_kind_programme, partner_org):
+    shipment = arrived_shipment(draft_shipment(created_by=officer, consignee=partner_org, programme=in_kind_programme))
+    before = shipment.events.count()
+    for occurred_at, message in (("0001-01-01", RANGE), ("9999-12-31T23:00", RANGE), (f"{tomorrow()}T12:00", "future")):
+        payload = {"shipment": shipment.pk, "kind": "note", "note": "Held at the port", "occurred_at": occurred_at}
+        response = api(officer).post("/api/v1/tracking-events/", payload, format="json")
+        assert refused_in_api(response, "occurred_at", message), response.content
+    assert shipment.events.count() == before

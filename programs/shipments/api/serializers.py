@@ -14,10 +14,10 @@ from cooperation.api.fields import (
     AmountField,
     AmountInputField,
     BoundedDateField,
+    BoundedDateTimeField,
     EnumChoiceField,
     amount_text,
 )
-from cooperation.dates import validate_date_in_range, validate_not_future
 from cooperation.money import MONEY_DIGITS
 from cooperation.reference.models import Country, Currency
 from partners.models import Contact, Organisation
@@ -333,11 +333,7 @@ class TrackingEventWriteSerializer(_UserScopedMixin, serializers.Serializer):
     kind = EnumChoiceField(
         EventKind, help_text=_("Customs entry, hold or release, or a note; status changes come from the actions.")
     )
-    occurred_at = serializers.DateTimeField(
-        required=False,
-        help_text=_("Now when omitted."),
-        validators=[validate_date_in_range, validate_not_future],
-    )
+    occurred_at = BoundedDateTimeField(required=False, past=True, help_text=_("Now when omitted."))
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
