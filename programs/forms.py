@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import ServiceModelForm, active_or_current
-from cooperation.money import quantize
+from cooperation.money import AmountFormField, quantize
 from cooperation.reference.codes import OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
 from partners.models import Organisation
-from programs.models import MONEY_DIGITS, CooperationForm, Objective, Programme, ProgrammeUpdate
+from programs.models import CooperationForm, Objective, Programme, ProgrammeUpdate
 from programs.selectors import responsible_officer_choices
 from programs.services import ParticipantInput
 
@@ -31,12 +31,6 @@ class ProgrammeUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["reported_on"].initial = timezone.localdate
         self.fields["body"].widget.attrs["rows"] = 5
-
-    def clean_reported_on(self):
-        reported_on = self.cleaned_data["reported_on"]
-        if reported_on > timezone.localdate():
-            raise forms.ValidationError(_("A progress note cannot be dated in the future."))
-        return reported_on
 
 
 # --- Programme create / edit ------------------------------------------------------------------------
@@ -184,12 +178,10 @@ class ParticipantForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    committed_amount = forms.DecimalField(
+    committed_amount = AmountFormField(
         label=_("Committed amount"),
         required=False,
         min_value=0,
-        max_digits=MONEY_DIGITS["max_digits"],
-        decimal_places=MONEY_DIGITS["decimal_places"],
         widget=MONEY_WIDGET,
         help_text=_("In the budget currency; optional."),
     )

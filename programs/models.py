@@ -5,10 +5,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation.dates import BoundedDateField
 from cooperation.models import TimeStampedModel
+from cooperation.money import AmountField, amount_fits
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
-
-MONEY_DIGITS = {"max_digits": 18, "decimal_places": 4}
 
 programme_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9./-]{1,39}$",
@@ -54,17 +54,18 @@ class Programme(TimeStampedModel):
     status = models.PositiveSmallIntegerField(
         _("status"), choices=ActivityStatus.choices, default=ActivityStatus.PIPELINE
     )
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = BoundedDateField(_("planned start"), null=True, blank=True)
+    planned_end = BoundedDateField(_("planned end"), null=True, blank=True)
+    # What already happened: never after today.
+    actual_start = BoundedDateField(_("actual start"), null=True, blank=True, past=True)
+    actual_end = BoundedDateField(_("actual end"), null=True, blank=True, past=True)
     recipient_countries = models.ManyToManyField(
         "reference.Country", related_name="programmes", blank=True, verbose_name=_("recipient countries")
     )
     sectors = models.ManyToManyField(
         "reference.Sector", related_name="programmes", blank=True, verbose_name=_("DAC sectors")
     )
-    budget_amount = models.DecimalField(_("budget"), **MONEY_DIGITS, default=0, validators=[MinValueValidator(0)])
+    budget_amount = AmountField(_("budget"), default=0, validators=[MinValueValidator(0)])
     budget_currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("budget currency")
     )
@@ -101,6 +102,7 @@ class Programme(TimeStampedModel):
                 violation_error_message=_("Choose at least one form of cooperation."),
             ),
             models.CheckConstraint(condition=Q(budget_amount__gte=0), name="programme_budget_not_negative"),
+            amount_fits("budget_amount", name="programme_budget_fits"),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
                 | Q(planned_start__isnull=True)
@@ -155,9 +157,7 @@ class Participation(TimeStampedModel):
         "partners.Organisation", on_delete=models.PROTECT, related_name="participations", verbose_name=_("partner")
     )
     role = models.PositiveSmallIntegerField(_("role"), choices=OrganisationRole.choices)
-    committed_amount = models.DecimalField(
-        _("committed amount"), **MONEY_DIGITS, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    committed_amount = AmountField(_("committed amount"), null=True, blank=True, validators=[MinValueValidator(0)])
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -174,6 +174,7 @@ class Participation(TimeStampedModel):
                 condition=Q(committed_amount__isnull=True) | Q(committed_amount__gte=0),
                 name="participation_committed_not_negative",
             ),
+            amount_fits("committed_amount", name="participation_committed_fits", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +198,7 @@ class ProgrammeUpdate(models.Model):
         related_name="programme_updates",
         verbose_name=_("on behalf of"),
     )
-    reported_on = models.DateField(_("date"))
+    reported_on = BoundedDateField(_("date"), past=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("progress note"), max_length=5000)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)

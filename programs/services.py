@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
 from cooperation.models import assign_fields
-from cooperation.money import check_minor_unit
+from cooperation.money import check_amount
 from cooperation.roles import Perm
 from programs.models import FORM_FIELDS, Participation, Programme, ProgrammeObjective, ProgrammeUpdate
 from programs.selectors import participating_organisation_ids
@@ -50,7 +50,7 @@ def _apply_fields(programme: Programme, data: dict) -> list[str]:
 
 def _validate_programme(programme: Programme) -> None:
     programme.full_clean(exclude=["created_by"])
-    check_minor_unit(programme.budget_amount, programme.budget_currency, "budget_amount")
+    check_amount(programme.budget_amount, programme.budget_currency, "budget_amount")
 
 
 def _set_relations(programme: Programme, data: dict) -> None:
@@ -76,7 +76,7 @@ def _save_participants(programme: Programme, participants: Iterable[ParticipantI
             message = _("%(partner)s is listed twice; give each partner one role.") % {"partner": row.organisation}
             raise ValidationError({"participants": message})
         seen.add(row.organisation.pk)
-        check_minor_unit(row.committed_amount, programme.budget_currency, "participants")
+        check_amount(row.committed_amount, programme.budget_currency, "participants")
     current = {p.organisation_id: p for p in programme.participations.all()}
     for participation in current.values():
         if participation.organisation_id not in seen:
@@ -160,7 +160,7 @@ def participation_create(*, programme: Programme, organisation, created_by, **da
     require_perm(created_by, Perm.ADD_PARTICIPATION)
     participation = Participation(programme=programme, organisation=organisation)
     assign_fields(participation, PARTICIPATION_FIELDS, data)
-    check_minor_unit(participation.committed_amount, programme.budget_currency, "committed_amount")
+    check_amount(participation.committed_amount, programme.budget_currency, "committed_amount")
     participation._history_user = created_by
     participation.full_clean()
     participation.save()
@@ -172,7 +172,7 @@ def participation_update(*, participation: Participation, updated_by, **data) ->
     require_perm(updated_by, Perm.CHANGE_PARTICIPATION)
     changed = assign_fields(participation, PARTICIPATION_FIELDS, data)
     if changed:
-        check_minor_unit(participation.committed_amount, participation.programme.budget_currency, "committed_amount")
+        check_amount(participation.committed_amount, participation.programme.budget_currency, "committed_amount")
         participation._history_user = updated_by
         participation.full_clean()
         participation.save(update_fields=[*changed, "updated_at"])

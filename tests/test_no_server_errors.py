@@ -8,6 +8,7 @@ Each request runs in a savepoint that is rolled back, so every request meets
 the same world and one request's database error cannot poison the next.
 """
 
+import datetime
 import json
 import traceback
 from dataclasses import dataclass, field
@@ -26,7 +27,26 @@ from tests.test_access_matrix import _named_patterns, _url_for, world  # noqa: F
 pytestmark = pytest.mark.django_db
 
 LONG_TEXT = "x" * 10_000
-HOSTILE_VALUES = ["", "-1", "1e309", "NaN", "Infinity", "9" * 40, "abc", "2026-02-30", "<script>", LONG_TEXT, "\x00"]
+# Dates at and past the calendar's ends, a date in the future (for events that already happened), and amounts
+# with more digits than every database stores exactly (16 significant digits).
+TOMORROW = str(datetime.date.today() + datetime.timedelta(days=2))
+EDGE_DATES = ["9999-12-31", "9999-12-01", "0001-01-01", TOMORROW]
+HUGE_AMOUNTS = ["98765432109876.54", "9876543210987654", "99999999999999.9999"]
+HOSTILE_VALUES = [
+    "",
+    "-1",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "9" * 40,
+    "abc",
+    "2026-02-30",
+    "<script>",
+    LONG_TEXT,
+    "\x00",
+    *EDGE_DATES,
+    *HUGE_AMOUNTS,
+]
 # Each alone on a page the role may open; all of them at once everywhere else.
 NONSENSE_QUERIES = [
     "page=abc",
@@ -54,7 +74,25 @@ MANAGEMENT_NONSENSE = ["abc", "-1", "", "NaN"]
 # Stand-ins for the path parts that are not records of the world.
 PATH_DEFAULTS = {"app_label": "partners", "content_type_id": "1", "object_id": "1", "uidb64": "MQ", "token": "abc-def"}
 SERVER_ERROR = 500
-JSON_WRONG_TYPES = [None, [], {}, "abc", "", -1, 10**40, 1e308, True, [{"a": 1}], "NaN", "9" * 40, LONG_TEXT, "\x00"]
+JSON_WRONG_TYPES = [
+    None,
+    [],
+    {},
+    "abc",
+    "",
+    -1,
+    10**40,
+    1e308,
+    True,
+    [{"a": 1}],
+    "NaN",
+    "9" * 40,
+    LONG_TEXT,
+    "\x00",
+    *EDGE_DATES,
+    *HUGE_AMOUNTS,
+    98765432109876.54,
+]
 RAW_JSON_BODIES = ["null", "[]", '"abc"', "123", "{}", "[{}]", '{"a": 1e309}', "{not json", "9" * 400]
 
 
@@ -382,6 +420,14 @@ class Hunt:
                 if field_name.endswith(FORMSET_MANAGEMENT):
                     value = MANAGEMENT_NONSENSE[position % len(MANAGEMENT_NONSENSE)]
                 self.walker.send("post", url, _uploads({**baseline, field_name: value}))
+            # Every date field meets the calendar's ends and the future; every number field a 16-digit amount.
+            typed = {spec["name"]: spec["type"] for spec in form.fields}
+            for field_name, kind in typed.items():
+                edge_values = {"date": EDGE_DATES, "number": HUGE_AMOUNTS}.get(kind, [])
+                if kind == "text" and any(word in field_name for word in ("amount", "value", "principal")):
+                    edge_values = HUGE_AMOUNTS
+                for value in edge_values:
+                    self.walker.send("post", url, _uploads({**baseline, field_name: value}))
 
     def api_bodies(self, name, url):
         methods = self.schema.get(name, ({}, set()))[0] or {"post": []}

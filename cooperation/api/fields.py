@@ -7,7 +7,14 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.money import quantize
+from cooperation.dates import (
+    OUT_OF_RANGE,
+    in_range,
+    range_message,
+    validate_date_in_range,
+    validate_not_future,
+)
+from cooperation.money import MONEY_DIGITS, quantize, validate_amount_digits
 
 # Amounts leave the API as strings so no client turns them into floats.
 AMOUNT_SCHEMA = {"type": "string", "format": "decimal", "example": "150000.00"}
@@ -42,6 +49,49 @@ class AmountField(serializers.Field):
     def to_representation(self, value):
         amount, currency = value
         return amount_text(amount, currency)
+
+
+class AmountInputField(serializers.DecimalField):
+    """An amount a client sends: the column's digits, and no more digits than every database stores exactly
+    (the service then checks it against its currency's minor unit)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", MONEY_DIGITS["max_digits"])
+        kwargs.setdefault("decimal_places", MONEY_DIGITS["decimal_places"])
+        super().__init__(**kwargs)
+        self.validators.append(validate_amount_digits)
+
+
+class BoundedDateField(serializers.DateField):
+    """A date a client sends, within the bounds every typed date keeps (and not after today with ``past=True``):
+    the same check and message as the pages (``cooperation.dates``)."""
+
+    def __init__(self, *, past: bool = False, **kwargs):
+        self.past = past
+        super().__init__(**kwargs)
+        self.validators.append(validate_date_in_range)
+        if past:
+            self.validators.append(validate_not_future)
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A date and time a client sends, on a day within the bounds (and not later than now with ``past=True``).
+
+    The day is checked before the time is placed in the organisation's time zone: DRF's own check of that
+    placement overflows on the calendar's first and last days.
+    """
+
+    def __init__(self, *, past: bool = False, **kwargs):
+        self.past = past
+        super().__init__(**kwargs)
+        self.validators.append(validate_date_in_range)
+        if past:
+            self.validators.append(validate_not_future)
+
+    def enforce_timezone(self, value):
+        if not in_range(value):
+            raise serializers.ValidationError(range_message(), code=OUT_OF_RANGE)
+        return super().enforce_timezone(value)
 
 
 class EnumChoiceField(serializers.ChoiceField):

@@ -6,17 +6,21 @@ check the shape and types of what it sends. Business rules stay in the services.
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AMOUNT_SCHEMA, NULLABLE_AMOUNT_SCHEMA, amount_text
+from cooperation.api.fields import (
+    AMOUNT_SCHEMA,
+    NULLABLE_AMOUNT_SCHEMA,
+    AmountInputField,
+    BoundedDateField,
+    amount_text,
+)
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
 from partners.models import Organisation
 from programs.models import (
-    MONEY_DIGITS,
     CooperationForm,
     Objective,
     Participation,
@@ -27,11 +31,7 @@ from programs.models import (
 from programs.selectors import programme_list, responsible_officer_choices
 from programs.services import ParticipantInput
 
-AMOUNT_FIELD_OPTIONS = {
-    "max_digits": MONEY_DIGITS["max_digits"],
-    "decimal_places": MONEY_DIGITS["decimal_places"],
-    "min_value": Decimal(0),
-}
+AMOUNT_FIELD_OPTIONS = {"min_value": Decimal(0)}
 
 # --- Output ---------------------------------------------------------------------------------------
 
@@ -138,14 +138,14 @@ def _code_field(model, unknown_message, **kwargs):
 
 
 class BudgetWriteSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS)
+    amount = AmountInputField(**AMOUNT_FIELD_OPTIONS)
     currency = _code_field(Currency, _("There is no currency with the code “{value}”."), help_text=_("ISO 4217 code."))
 
 
 class ParticipantWriteSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     role = serializers.ChoiceField(choices=OrganisationRole.choices)
-    committed_amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
+    committed_amount = AmountInputField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
 
     def validate(self, attrs):
         # A PATCH makes every field optional, down to the rows of a list; a row still needs its partner and role.
@@ -164,10 +164,10 @@ class ProgrammeWriteSerializer(serializers.Serializer):
     forms = serializers.ListField(child=serializers.ChoiceField(choices=CooperationForm.choices), allow_empty=False)
     objectives = serializers.ListField(child=serializers.ChoiceField(choices=Objective.choices), required=False)
     status = serializers.ChoiceField(choices=ActivityStatus.choices, required=False)
-    planned_start = serializers.DateField(required=False, allow_null=True)
-    planned_end = serializers.DateField(required=False, allow_null=True)
-    actual_start = serializers.DateField(required=False, allow_null=True)
-    actual_end = serializers.DateField(required=False, allow_null=True)
+    planned_start = BoundedDateField(required=False, allow_null=True)
+    planned_end = BoundedDateField(required=False, allow_null=True)
+    actual_start = BoundedDateField(required=False, allow_null=True, past=True)
+    actual_end = BoundedDateField(required=False, allow_null=True, past=True)
     recipient_countries = _code_field(
         Country,
         _("There is no country with the code “{value}”."),
@@ -243,7 +243,7 @@ class ProgrammeWriteSerializer(serializers.Serializer):
 
 class ParticipationWriteSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=OrganisationRole.choices)
-    committed_amount = serializers.DecimalField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
+    committed_amount = AmountInputField(**AMOUNT_FIELD_OPTIONS, required=False, allow_null=True)
 
 
 class ParticipationCreateSerializer(ParticipationWriteSerializer):
@@ -259,11 +259,6 @@ class ParticipationCreateSerializer(ParticipationWriteSerializer):
 
 
 class ProgrammeUpdateWriteSerializer(serializers.Serializer):
-    reported_on = serializers.DateField()
+    reported_on = BoundedDateField(past=True)
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=5000)
-
-    def validate_reported_on(self, reported_on):
-        if reported_on > timezone.localdate():
-            raise serializers.ValidationError(_("A progress note cannot be dated in the future."))
-        return reported_on

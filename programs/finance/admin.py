@@ -27,6 +27,7 @@ from cooperation.admin import (
     fresh_copy,
     ordered,
 )
+from cooperation.dates import BoundedDateFormField
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
 from programs.admin import money_display
@@ -498,7 +499,7 @@ class GrantAddForm(forms.ModelForm):
     """A grant and how its amount is split into tranches (grant_create's arguments)."""
 
     tranche_count = forms.IntegerField(label=gettext_lazy("Number of tranches"), min_value=1, initial=1)
-    first_tranche_on = forms.DateField(label=gettext_lazy("First tranche planned on"))
+    first_tranche_on = BoundedDateFormField(label=gettext_lazy("First tranche planned on"))
     months_between = forms.IntegerField(label=gettext_lazy("Months between tranches"), min_value=0, initial=3)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import BoundedDateFormField
 from cooperation.forms import ServiceModelForm, active_or_current
 from cooperation.money import quantize
 from cooperation.reference.models import Currency
@@ -170,7 +171,7 @@ class ReasonForm(forms.Form):
 
 
 class DisburseForm(forms.Form):
-    disbursed_on = forms.DateField(label=_("Disbursed on"), widget=DATE_WIDGET)
+    disbursed_on = BoundedDateFormField(label=_("Disbursed on"), widget=DATE_WIDGET, past=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +211,7 @@ class GrantForm(ServiceModelForm):
         initial=1,
         help_text=_("The amount is split evenly; leftover cents go to the first tranches."),
     )
-    first_tranche_on = forms.DateField(label=_("First tranche planned on"), widget=DATE_WIDGET)
+    first_tranche_on = BoundedDateFormField(label=_("First tranche planned on"), widget=DATE_WIDGET)
     months_between = forms.IntegerField(label=_("Months between tranches"), min_value=1, max_value=24, initial=3)
 
     class Meta:
@@ -241,7 +242,7 @@ class GrantForm(ServiceModelForm):
 
 
 class TranchePayForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)
+    paid_on = BoundedDateFormField(label=_("Paid on"), widget=DATE_WIDGET, past=True)
     payment_reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):

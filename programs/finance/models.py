@@ -9,9 +9,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation.dates import BoundedDateField
 from cooperation.models import TimeStampedModel
+from cooperation.money import MONEY_DIGITS, AmountField, amount_fits
 from programs.finance.schedule import Amortization
-from programs.models import MONEY_DIGITS
 
 RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
 
@@ -59,7 +60,7 @@ class Loan(TimeStampedModel):
         verbose_name=_("lender"),
         help_text=_("Leave empty when our organisation lends."),
     )
-    principal = models.DecimalField(_("principal"), **MONEY_DIGITS, validators=[MinValueValidator(Decimal("0.0001"))])
+    principal = AmountField(_("principal"), validators=[MinValueValidator(Decimal("0.0001"))])
     currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )
@@ -78,8 +79,8 @@ class Loan(TimeStampedModel):
         default=0,
         help_text=_("Installments at the start that pay interest only."),
     )
-    disbursement_date = models.DateField(_("disbursement date"))
-    first_repayment_date = models.DateField(_("first repayment date"))
+    disbursement_date = BoundedDateField(_("disbursement date"))
+    first_repayment_date = BoundedDateField(_("first repayment date"))
     discount_rate = models.DecimalField(
         _("discount rate for the grant element (%)"),
         **RATE_DIGITS,
@@ -100,7 +101,7 @@ class Loan(TimeStampedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    disbursed_on = BoundedDateField(_("disbursed on"), null=True, blank=True, past=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     status_note = models.TextField(_("reason"), max_length=2000, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -112,6 +113,7 @@ class Loan(TimeStampedModel):
         permissions = [("approve_loan", _("Can approve or reject loans"))]
         constraints = [
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
+            amount_fits("principal", name="loan_principal_fits"),
             models.CheckConstraint(
                 condition=Q(annual_rate__gte=0) & Q(annual_rate__lte=100), name="loan_rate_is_a_percentage"
             ),
@@ -193,8 +195,8 @@ class RepaymentStatus(models.TextChoices):
 
 class Repayment(TimeStampedModel):
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan"))
-    paid_on = models.DateField(_("payment date"))
-    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    paid_on = BoundedDateField(_("payment date"), past=True)
+    amount = AmountField(_("amount"))
     currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )
@@ -228,7 +230,10 @@ class Repayment(TimeStampedModel):
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
+            amount_fits("amount", name="repayment_amount_fits"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
@@ -299,7 +304,7 @@ class Grant(TimeStampedModel):
     recipient = models.ForeignKey(
         "partners.Organisation", on_delete=models.PROTECT, related_name="grants_received", verbose_name=_("recipient")
     )
-    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    amount = AmountField(_("amount"))
     currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )
@@ -313,7 +318,10 @@ class Grant(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
+            amount_fits("amount", name="grant_amount_fits"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.recipient}"
@@ -329,7 +337,7 @@ class TrancheStatus(models.TextChoices):
 class Tranche(TimeStampedModel):
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("grant"))
     number = models.PositiveSmallIntegerField(_("number"))
-    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    amount = AmountField(_("amount"))
     planned_on = models.DateField(_("planned date"))
     status = models.CharField(
         _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
@@ -342,7 +350,7 @@ class Tranche(TimeStampedModel):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = BoundedDateField(_("paid on"), null=True, blank=True, past=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -354,6 +362,7 @@ class Tranche(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            amount_fits("amount", name="tranche_amount_fits"),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_on__isnull=False), name="tranche_paid_has_date"
             ),

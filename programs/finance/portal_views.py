@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cooperation.access import require_perm
+from cooperation.money import MONEY_DIGITS
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from partners.notifications import notifications_mark_read
 from programs.finance import selectors, services
 from programs.finance.forms import RepaymentForm
 from programs.finance.models import Installment, LoanStatus, Tranche
-from programs.models import MONEY_DIGITS
 from programs.portal.access import require_portal_user
 
 LOANS_PER_PAGE = 25

@@ -6,11 +6,12 @@ ROUND_HALF_EVEN; the last installment absorbs the rounding, so the principal
 parts sum exactly to the principal and the final balance is zero.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
+
+from cooperation.dates import add_months
 
 HUNDRED = Decimal(100)
 
@@ -44,16 +45,6 @@ class Row:
     @property
     def total(self) -> Decimal:
         return self.principal + self.interest
-
-
-def add_months(anchor: datetime.date, months: int) -> datetime.date:
-    """``anchor`` moved by whole months, keeping its day or the month's last day when shorter.
-
-    Always counted from the anchor, so 31 Jan → 28/29 Feb → 31 Mar, never 28 Mar.
-    """
-    month_index = anchor.month - 1 + months
-    year, month = anchor.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
 
 
 def due_dates(first_due: datetime.date, periods_per_year: int, count: int) -> list[datetime.date]:

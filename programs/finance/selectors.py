@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_entries
-from cooperation.money import quantize
+from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from partners.models import Notification
@@ -55,7 +55,6 @@ from programs.finance.models import (
     Tranche,
     TrancheStatus,
 )
-from programs.models import MONEY_DIGITS
 
 MONEY = DecimalField(**MONEY_DIGITS)
 ZERO = Decimal(0)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm, sees_everything
-from cooperation.money import check_minor_unit, quantize
+from cooperation.dates import DateOutOfRange, add_months, check_date, computed_date_message, date_error
+from cooperation.money import amount_error, quantize
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.finance import allocation, schedule
@@ -138,11 +139,8 @@ def _term_errors(values: dict) -> dict[str, str]:
 
     if principal is not None and principal <= 0:
         errors["principal"] = _("The principal must be more than zero.")
-    elif principal is not None and currency is not None and principal != quantize(principal, currency):
-        errors["principal"] = _("%(currency)s amounts have at most %(digits)d decimal places.") % {
-            "currency": currency.code,
-            "digits": currency.minor_unit,
-        }
+    elif principal is not None and (problem := amount_error(principal, currency)):
+        errors["principal"] = problem
     if currency is not None and not currency.is_active:
         errors["currency"] = _("This currency is no longer in use.")
     if rate is not None and rate < 0:
@@ -165,9 +163,27 @@ def _term_errors(values: dict) -> dict[str, str]:
     amortization = values.get("amortization")
     if amortization is not None and amortization not in {method.value for method in schedule.Amortization}:
         errors["amortization"] = _("Choose annuity, equal principal or bullet amortization.")
-    if disbursement is not None and first_due is not None and first_due <= disbursement:
+    for field, day in (("disbursement_date", disbursement), ("first_repayment_date", first_due)):
+        if (problem := date_error(day)) is not None:
+            errors[field] = problem.messages[0]
+    dates_in_range = not {"disbursement_date", "first_repayment_date"} & set(errors)
+    if disbursement is not None and first_due is not None and first_due <= disbursement and dates_in_range:
         errors["first_repayment_date"] = _("The first repayment must fall after the disbursement date.")
+    if first_due is not None and "first_repayment_date" not in errors and not _schedule_ends_in_time(values):
+        errors["first_repayment_date"] = computed_date_message()
     return errors
+
+
+def _schedule_ends_in_time(values: dict) -> bool:
+    """Whether the last installment's due date can be computed (it stays before ``LATEST_COMPUTED_DATE``)."""
+    installments, frequency = values.get("installments"), values.get("frequency")
+    if not isinstance(installments, int) or frequency not in (1, 2, 4, 12) or installments < 1:
+        return True  # refused for its own reason, or not known yet
+    try:
+        schedule.add_months(values["first_repayment_date"], 12 // frequency * (installments - 1))
+    except DateOutOfRange:
+        return False
+    return True
 
 
 def _terms_from(values: dict) -> schedule.Terms:
@@ -185,6 +201,17 @@ def _terms_from(values: dict) -> schedule.Terms:
 
 def loan_terms(loan: Loan) -> schedule.Terms:
     return _terms_from({field: getattr(loan, field) for field in TERM_FIELDS})
+
+
+def loan_schedule_rows(loan: Loan) -> list[schedule.Row]:
+    """The schedule the loan's stored terms produce; refused on the dates when it cannot be computed (terms
+    stored before the dates were bounded)."""
+    values = {field: getattr(loan, field) for field in TERM_FIELDS}
+    date_fields = ("disbursement_date", "first_repayment_date")
+    errors = {field: message for field, message in _term_errors(values).items() if field in date_fields}
+    if errors:
+        raise ValidationError(errors)
+    return schedule.build(loan_terms(loan))
 
 
 def schedule_preview(**fields) -> list[schedule.Row]:
@@ -365,7 +392,7 @@ def loan_approve(*, loan: Loan, approved_by) -> Loan:
                 interest_due=row.interest,
                 balance_after=row.balance_after,
             )
-            for row in schedule.build(loan_terms(loan))
+            for row in loan_schedule_rows(loan)
         )
     loan.status = LoanStatus.APPROVED
     loan.approved_by = approved_by
@@ -395,6 +422,7 @@ def loan_disburse(*, loan: Loan, disbursed_by, disbursed_on: datetime.date) -> L
     require_perm(disbursed_by, Perm.CHANGE_LOAN)
     if disbursed_on is None:
         raise _refuse(_("Give the date the money was disbursed."), "disbursed_on")
+    check_date(disbursed_on, "disbursed_on", past=True)
     _lock_for(loan, LOAN_MOVES, "disburse")
     if disbursed_on >= loan.first_repayment_date:
         raise _refuse(
@@ -445,6 +473,8 @@ def _payment_errors(*, loan: Loan, paid_on, amount, currency, check_owed: bool =
     amount = _as_decimal(amount)
     if paid_on is None:
         errors["paid_on"] = _("Give the date of the payment.")
+    elif (problem := date_error(paid_on, past=True)) is not None:
+        errors["paid_on"] = problem.messages[0]
     elif loan.disbursed_on and paid_on < loan.disbursed_on:
         errors["paid_on"] = _("A repayment cannot be dated before the disbursement (%(date)s).") % {
             "date": formats.date_format(loan.disbursed_on, "DATE_FORMAT")
@@ -457,11 +487,8 @@ def _payment_errors(*, loan: Loan, paid_on, amount, currency, check_owed: bool =
         errors["amount"] = _("Give the amount paid.")
     elif amount <= 0:
         errors["amount"] = _("The amount must be more than zero.")
-    elif amount != quantize(amount, loan.currency):
-        errors["amount"] = _("%(currency)s amounts have at most %(digits)d decimal places.") % {
-            "currency": loan.currency_id,
-            "digits": loan.currency.minor_unit,
-        }
+    elif (problem := amount_error(amount, loan.currency)) is not None:
+        errors["amount"] = problem
     elif check_owed:
         owed = amount_owed(loan)
         if amount > owed:
@@ -688,11 +715,8 @@ def _grant_errors(*, programme, recipient, amount, currency, tranche_count, firs
         errors["amount"] = _("Give the amount.")
     elif amount <= 0:
         errors["amount"] = _("The amount must be more than zero.")
-    elif currency is not None:
-        try:
-            check_minor_unit(amount, currency, "amount")
-        except ValidationError as error:
-            error.update_error_dict(errors)
+    elif currency is not None and (problem := amount_error(amount, currency)) is not None:
+        errors["amount"] = problem
     if tranche_count is None or not 1 <= tranche_count <= MAX_TRANCHES:
         errors["tranche_count"] = _("Pay the grant in 1 to %(max)d tranches.") % {"max": MAX_TRANCHES}
     elif (
@@ -703,8 +727,15 @@ def _grant_errors(*, programme, recipient, amount, currency, tranche_count, firs
         errors["tranche_count"] = _("The amount is too small to split into this many tranches.")
     if first_tranche_on is None:
         errors["first_tranche_on"] = _("Give the date of the first tranche.")
+    elif (problem := date_error(first_tranche_on)) is not None:
+        errors["first_tranche_on"] = problem.messages[0]
     if months_between is None or not 0 <= months_between <= 60:
         errors["months_between"] = _("Give 0 to 60 months between tranches.")
+    elif not ({"tranche_count", "first_tranche_on"} & set(errors)):
+        try:
+            add_months(first_tranche_on, months_between * (tranche_count - 1))
+        except DateOutOfRange:
+            errors["first_tranche_on"] = computed_date_message()
     return errors
 
 
@@ -756,7 +787,7 @@ def grant_create(
             grant=grant,
             number=index + 1,
             amount=share,
-            planned_on=schedule.add_months(first_tranche_on, months_between * index),
+            planned_on=add_months(first_tranche_on, months_between * index),
             status=TrancheStatus.SCHEDULED,
         )
         tranche._history_user = created_by
@@ -794,6 +825,7 @@ def tranche_pay(*, tranche: Tranche, paid_by, paid_on: datetime.date, payment_re
     require_perm(paid_by, Perm.CHANGE_TRANCHE)
     if paid_on is None:
         raise _refuse(_("Give the date the tranche was paid."), "paid_on")
+    check_date(paid_on, "paid_on", past=True)
     _lock_for(tranche, TRANCHE_MOVES, "pay")
     tranche.status = TrancheStatus.PAID
     tranche.paid_on = paid_on

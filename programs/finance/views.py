@@ -242,14 +242,18 @@ def _loan_actions(user, loan: Loan) -> list[Action]:
     return actions
 
 
-def _loan_schedule_table(loan: Loan, installments) -> ScheduleTable:
-    """The installments once approved, or the schedule the terms give while the loan is a draft or submitted."""
+def _loan_schedule_table(loan: Loan, installments) -> ScheduleTable | list[str]:
+    """The installments once approved, or the schedule the terms give while the loan is a draft or submitted
+    (or why the stored terms give none: dates typed before they were bounded)."""
     if installments:
         rows = [
             schedule.Row(i.number, i.due_date, i.principal_due, i.interest_due, i.balance_after) for i in installments
         ]
     else:
-        rows = schedule.build(services.loan_terms(loan))
+        try:
+            rows = services.loan_schedule_rows(loan)
+        except ValidationError as refused:
+            return refused.messages
     return _schedule_table(
         rows,
         principal=loan.principal,
@@ -275,6 +279,7 @@ def _loan_detail_page(request, loan: Loan):
     history = None
     if user.has_perm(Perm.VIEW_HISTORY):
         history = selectors.loan_history(user=user, loan=loan)
+    planned = _loan_schedule_table(loan, installments)
     return render(
         request,
         "finance/loan_detail.html",
@@ -282,7 +287,8 @@ def _loan_detail_page(request, loan: Loan):
             "loan": loan,
             "today": today,
             "installments": installments,
-            "planned": _loan_schedule_table(loan, installments),
+            "planned": planned if isinstance(planned, ScheduleTable) else None,
+            "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
             "totals": _installment_totals(installments),
             "actions": _loan_actions(user, loan),
             "repayments": repayments,

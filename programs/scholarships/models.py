@@ -17,8 +17,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation.dates import BoundedDateField
 from cooperation.models import TimeStampedModel
-from programs.models import MONEY_DIGITS
+from cooperation.money import AmountField, amount_fits
 
 SCORE_DIGITS = {"max_digits": 3, "decimal_places": 1}
 WEIGHT_DIGITS = {"max_digits": 5, "decimal_places": 2}
@@ -98,14 +99,12 @@ class Call(TimeStampedModel):
         "reference.Country", related_name="+", verbose_name=_("eligible nationalities")
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
+    opens_on = BoundedDateField(_("opens on"))
+    closes_on = BoundedDateField(_("closes on"))
     awards_available = models.PositiveSmallIntegerField(
         _("number of awards"), validators=[MinValueValidator(1)], default=1
     )
-    stipend_amount = models.DecimalField(
-        _("stipend per period"), **MONEY_DIGITS, validators=[MinValueValidator(Decimal("0.01"))]
-    )
+    stipend_amount = AmountField(_("stipend per period"), validators=[MinValueValidator(Decimal("0.01"))])
     stipend_currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("stipend currency")
     )
@@ -138,6 +137,7 @@ class Call(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(awards_available__gte=1), name="call_at_least_one_award"),
             models.CheckConstraint(condition=Q(stipend_amount__gt=0), name="call_stipend_positive"),
+            amount_fits("stipend_amount", name="call_stipend_fits"),
             models.CheckConstraint(condition=Q(duration_months__gte=1), name="call_duration_positive"),
             models.CheckConstraint(
                 condition=Q(stipend_frequency__in=StipendFrequency.values), name="call_frequency_known"
@@ -217,7 +217,7 @@ class Application(TimeStampedModel):
         "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality")
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = BoundedDateField(_("date of birth"), past=True)
     current_institution = models.CharField(_("current institution"), max_length=200)
     degree = models.CharField(_("current degree"), max_length=200)
     field_of_study = models.CharField(_("field of study"), max_length=200)
@@ -249,7 +249,7 @@ class Application(TimeStampedModel):
         verbose_name=_("award approved by"),
     )
     awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
-    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    enrolled_on = BoundedDateField(_("enrolled on"), null=True, blank=True, past=True)
     enrolment_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -258,7 +258,7 @@ class Application(TimeStampedModel):
         related_name="+",
         verbose_name=_("enrolment confirmed by"),
     )
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = BoundedDateField(_("completed on"), null=True, blank=True, past=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "email_key"])
 
     class Meta:
@@ -403,7 +403,7 @@ class ProgressReport(TimeStampedModel):
         Application, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("scholar")
     )
     term_label = models.CharField(_("term"), max_length=100)
-    period_end = models.DateField(_("end of the period"))
+    period_end = BoundedDateField(_("end of the period"), past=True)
     result = models.CharField(_("result"), max_length=200, help_text=_("e.g. pass, fail, GPA 3.4"))
     remarks = models.TextField(_("remarks"), max_length=5000, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
@@ -451,7 +451,7 @@ class StipendTranche(TimeStampedModel):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     due_on = models.DateField(_("due on"))
-    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    amount = AmountField(_("amount"))
     currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )
@@ -467,7 +467,7 @@ class StipendTranche(TimeStampedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = BoundedDateField(_("paid on"), null=True, blank=True, past=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     status_note = models.TextField(_("reason"), max_length=2000, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -553,8 +553,8 @@ class ExchangeActivity(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     description = models.TextField(_("description"), max_length=10000, blank=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = BoundedDateField(_("starts on"))
+    ends_on = BoundedDateField(_("ends on"))
     country = models.ForeignKey(
         "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import BoundedDateFormField
 from cooperation.forms import ServiceModelForm
 from programs.scholarships.models import ProgressReport
 
@@ -16,7 +17,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EnrolmentForm(forms.Form):
-    enrolled_on = forms.DateField(
+    enrolled_on = BoundedDateFormField(
+        past=True,
         label=_("Date of enrolment"),
         initial=timezone.localdate,
         widget=DATE_WIDGET,

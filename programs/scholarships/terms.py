@@ -13,22 +13,15 @@ Everything counts from the enrolment date (the host institution confirms it):
   the first report falls due (the first one always) need no report.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cooperation.dates import add_months
 from cooperation.money import quantize
 from programs.scholarships.models import MONTHS_PER_PERIOD
 
 REPORT_TERM_MONTHS = 6
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the last day of that month when it is shorter (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def report_due_dates(enrolled_on: datetime.date, duration_months: int) -> list[datetime.date]:

@@ -10,11 +10,11 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import BoundedDateFormField, validate_date_in_range, validate_not_future
 from cooperation.forms import ServiceModelForm
-from cooperation.money import quantize
+from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Contact, Organisation
-from programs.models import MONEY_DIGITS
 from programs.selectors import programme_list
 from programs.shipments.models import QUANTITY_DIGITS, WEIGHT_DIGITS, EventKind, ItemCategory, Shipment, ShipmentItem
 from programs.shipments.services import CUSTOMS_KINDS, ITEM_FIELDS, SHIPMENT_FIELDS, SHIPMENT_MOVES
@@ -163,9 +163,8 @@ class ItemForm(ServiceModelForm):
         widget=DECIMAL_WIDGET,
         error_messages={"min_value": _("The weight cannot be negative.")},
     )
-    unit_value = forms.DecimalField(
+    unit_value = AmountFormField(
         label=_("Value per unit"),
-        **MONEY_DIGITS,
         min_value=0,
         required=False,
         widget=DECIMAL_WIDGET,
@@ -296,7 +295,7 @@ class ReasonForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    dispatched_on = forms.DateField(label=_("Dispatched on"), widget=DATE_WIDGET)
+    dispatched_on = BoundedDateFormField(label=_("Dispatched on"), widget=DATE_WIDGET, past=True)
     carrier = forms.CharField(label=_("Carrier"), max_length=200, required=False)
     transport_reference = forms.CharField(
         label=_("Transport reference"),
@@ -320,7 +319,7 @@ class InTransitForm(forms.Form):
 
 
 class ArriveForm(forms.Form):
-    arrived_on = forms.DateField(label=_("Arrived on"), widget=DATE_WIDGET)
+    arrived_on = BoundedDateFormField(label=_("Arrived on"), widget=DATE_WIDGET, past=True)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=SHORT_TEXT)
 
     def __init__(self, *args, **kwargs):
@@ -329,7 +328,7 @@ class ArriveForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    expected_arrival = forms.DateField(label=_("New expected arrival"), widget=DATE_WIDGET)
+    expected_arrival = BoundedDateFormField(label=_("New expected arrival"), widget=DATE_WIDGET)
     note = forms.CharField(
         label=_("Note"),
         max_length=2000,
@@ -361,6 +360,7 @@ class EventForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("Time"),
         required=False,
+        validators=[validate_date_in_range, validate_not_future],
         widget=DATETIME_WIDGET,
         help_text=_("Leave empty for now."),
     )

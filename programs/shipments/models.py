@@ -13,8 +13,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation.dates import BoundedDateField, validate_date_in_range
 from cooperation.models import TimeStampedModel
-from programs.models import MONEY_DIGITS
+from cooperation.money import AmountField, amount_fits
 
 # Goods are counted in units of measure that may be fractional (kg, litres, m³).
 QUANTITY_DIGITS = {"max_digits": 14, "decimal_places": 3}
@@ -108,11 +109,11 @@ class Shipment(TimeStampedModel):
     transport_reference = models.CharField(
         _("transport reference"), max_length=100, blank=True, help_text=_("Air waybill, bill of lading, truck plate…")
     )
-    planned_dispatch = models.DateField(_("planned dispatch"))
-    expected_arrival = models.DateField(_("expected arrival"))
-    dispatched_on = models.DateField(_("dispatched on"), null=True, blank=True)
-    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
-    received_on = models.DateField(_("received on"), null=True, blank=True)
+    planned_dispatch = BoundedDateField(_("planned dispatch"))
+    expected_arrival = BoundedDateField(_("expected arrival"))
+    dispatched_on = BoundedDateField(_("dispatched on"), null=True, blank=True, past=True)
+    arrived_on = BoundedDateField(_("arrived on"), null=True, blank=True, past=True)
+    received_on = BoundedDateField(_("received on"), null=True, blank=True, past=True)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.DRAFT)
     status_note = models.TextField(_("reason"), max_length=2000, blank=True)
@@ -184,11 +185,11 @@ class ShipmentItem(TimeStampedModel):
     unit_weight_kg = models.DecimalField(
         _("weight per unit (kg)"), **WEIGHT_DIGITS, default=0, validators=[MinValueValidator(0)]
     )
-    unit_value = models.DecimalField(_("value per unit"), **MONEY_DIGITS, default=0, validators=[MinValueValidator(0)])
+    unit_value = AmountField(_("value per unit"), default=0, validators=[MinValueValidator(0)])
     currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    expiry_date = BoundedDateField(_("expiry date"), null=True, blank=True)
     donor = models.ForeignKey(
         "partners.Organisation",
         on_delete=models.PROTECT,
@@ -211,6 +212,7 @@ class ShipmentItem(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(unit_weight_kg__gte=0), name="shipmentitem_weight_not_negative"),
             models.CheckConstraint(condition=Q(unit_value__gte=0), name="shipmentitem_value_not_negative"),
+            amount_fits("unit_value", name="shipmentitem_value_fits"),
         ]
 
     def __str__(self) -> str:
@@ -229,7 +231,7 @@ class TrackingEvent(models.Model):
     """One moment of a shipment's journey: a status change (written by its service) or an officer's event."""
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment"))
-    occurred_at = models.DateTimeField(_("time"))
+    occurred_at = models.DateTimeField(_("time"), validators=[validate_date_in_range])
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     status_after = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -268,7 +270,7 @@ class Receipt(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
     )
-    received_on = models.DateField(_("received on"))
+    received_on = BoundedDateField(_("received on"), past=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import BoundedDateFormField
 from cooperation.forms import add_service_error
 from programs.shipments.models import QUANTITY_DIGITS
 from programs.shipments.services import RECEIPT_QUANTITIES, ReceiptLinesInvalid
@@ -30,7 +31,8 @@ def _quantity_field(label) -> forms.DecimalField:
 
 
 class ReceiptForm(forms.Form):
-    received_on = forms.DateField(
+    received_on = BoundedDateFormField(
+        past=True,
         label=_("Date received"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -34,11 +34,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cooperation.access import sees_everything
-from cooperation.money import quantize
+from cooperation.dates import days_after
+from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Country, Currency
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
-from programs.models import MONEY_DIGITS
 from programs.shipments.models import (
     DELIVERED,
     NOT_ARRIVED,
@@ -215,7 +215,7 @@ def expiry_warnings(*, shipment: Shipment, days: int = EXPIRY_WARNING_DAYS) -> Q
     """Items expiring within ``days`` of the planned dispatch (not already expired): flagged before dispatch."""
     start = shipment.planned_dispatch
     return ShipmentItem.objects.filter(
-        shipment=shipment, expiry_date__gte=start, expiry_date__lte=start + datetime.timedelta(days=days)
+        shipment=shipment, expiry_date__gte=start, expiry_date__lte=days_after(start, days)
     ).order_by("expiry_date", "pk")
 
 
@@ -437,13 +437,15 @@ def _expiry_flag(today: datetime.date) -> Case:
     """``expired`` or ``expiring`` while the goods have not left (as the shipment's page flags them), else None."""
     before_dispatch = Q(shipment__status__in=(ShipmentStatus.DRAFT, ShipmentStatus.READY))
     checked_on = Greatest(F("shipment__planned_dispatch"), Value(today))
-    warned_until = ExpressionWrapper(
-        F("shipment__planned_dispatch") + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+    # Counted back from the expiry date (typed, so within the bounds) rather than forward from the planned
+    # dispatch: no date computed here can run past the end of the calendar.
+    warned_from = ExpressionWrapper(
+        F("expiry_date") - datetime.timedelta(days=EXPIRY_WARNING_DAYS),
         output_field=DateField(),
     )
     return Case(
         When(before_dispatch & Q(expiry_date__lt=checked_on), then=Value(ExpiryFlag.EXPIRED)),
-        When(before_dispatch & Q(expiry_date__lte=warned_until), then=Value(ExpiryFlag.EXPIRING)),
+        When(before_dispatch & Q(shipment__planned_dispatch__gte=warned_from), then=Value(ExpiryFlag.EXPIRING)),
         default=Value(None),
         output_field=CharField(),
     )

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
+from cooperation.dates import DateOutOfRange, add_days, check_date, computed_date_message, date_error
 from cooperation.models import assign_fields
+from cooperation.money import amount_error
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.models import Participation
@@ -143,10 +145,10 @@ def _date_text(value: datetime.date) -> str:
 
 
 def _check_date(value, field: str, *, not_before: datetime.date | None = None, before_message=None) -> None:
+    """The date of something that happened: given, within the bounds, not after today, not before ``not_before``."""
     if value is None:
         raise _refuse(_("Give the date."), field)
-    if value > timezone.localdate():
-        raise _refuse(_("This date is in the future."), field)
+    check_date(value, field, past=True)
     if not_before is not None and value < not_before:
         raise _refuse(str(before_message) % {"date": _date_text(not_before)}, field)
 
@@ -408,7 +410,14 @@ def shipment_dispatch(
     shipment.dispatched_on = dispatched_on
     if dispatched_on > shipment.expected_arrival:
         # Leaving later than the planned arrival: the expected arrival moves with it (the planned dates stay).
-        shipment.expected_arrival = dispatched_on + (shipment.expected_arrival - shipment.planned_dispatch)
+        journey = shipment.expected_arrival - shipment.planned_dispatch
+        try:
+            expected = add_days(dispatched_on, journey.days)
+        except DateOutOfRange:
+            expected = None
+        if expected is None or date_error(expected) is not None:
+            raise _refuse(computed_date_message(), "dispatched_on")
+        shipment.expected_arrival = expected
         fields.append("expected_arrival")
     for field, value in (("carrier", carrier), ("transport_reference", transport_reference)):
         if value is not None:
@@ -465,6 +474,7 @@ def shipment_reschedule(*, shipment: Shipment, updated_by, expected_arrival: dat
     _lock_for(shipment, "reschedule")
     if expected_arrival is None:
         raise _refuse(_("Give the date."), "expected_arrival")
+    check_date(expected_arrival, "expected_arrival")
     earliest = max(filter(None, [shipment.planned_dispatch, shipment.dispatched_on]))
     if expected_arrival < earliest:
         raise _refuse(
@@ -515,8 +525,8 @@ def tracking_event_add(
         raise _refuse(_("Choose customs entry, customs hold, customs release or a note."), "kind")
     if kind in CUSTOMS_KINDS:
         _lock_for(shipment, "customs")
-    if occurred_at is not None and occurred_at > timezone.now():
-        raise _refuse(_("This time is in the future."), "occurred_at")
+    if occurred_at is not None:
+        check_date(occurred_at, "occurred_at", past=True)
     if kind == EventKind.NOTE and not (note or "").strip():
         raise _refuse(_("Write the note."), "note")
     event = TrackingEvent(
@@ -548,6 +558,11 @@ def _validate_item(item: ShipmentItem) -> None:
     currency = getattr(item, "currency", None) if item.currency_id else None
     if currency is not None and not currency.is_active:
         errors["currency"] = _("This currency is no longer in use.")
+    value_problem = amount_error(item.unit_value, currency, whole_minor_units=False)
+    if "unit_value" not in errors and value_problem is not None:
+        errors["unit_value"] = value_problem
+    if (problem := date_error(item.expiry_date)) is not None:
+        errors["expiry_date"] = problem.messages[0]
     try:
         item.full_clean(exclude=list(errors), validate_constraints=False)
     except ValidationError as error:

@@ -144,7 +144,8 @@ def test_posted_update_appears_on_the_programme_page(client, partner_user, partn
     [
         ({"title": ""}, "title", "This field is required."),
         ({"reported_on": "not a date"}, "reported_on", "Enter a valid date."),
-        ({"reported_on": "2999-01-01"}, "reported_on", "cannot be dated in the future"),
+        ({"reported_on": "2999-01-01"}, "reported_on", "Enter a date between Jan. 1, 1900 and Dec. 31, 2199."),
+        ({"reported_on": "2199-01-01"}, "reported_on", "This date is in the future."),
     ],
 )
 def test_bad_update_shows_error_next_to_field_and_saves_nothing(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, EnumChoiceField
+from cooperation.api.fields import AmountField, AmountInputField, BoundedDateField, EnumChoiceField
 from cooperation.reference.models import Currency
 from partners.models import Organisation
 from programs.finance.models import (
@@ -23,12 +23,11 @@ from programs.finance.models import (
     TrancheStatus,
 )
 from programs.finance.selectors import loan_list
-from programs.models import MONEY_DIGITS, Programme
+from programs.models import Programme
 from programs.selectors import programme_list
 
 CURRENCY_HELP = _("ISO 4217 code.")
 RATE_OPTIONS = {"max_digits": RATE_DIGITS["max_digits"], "decimal_places": RATE_DIGITS["decimal_places"]}
-AMOUNT_OPTIONS = {"max_digits": MONEY_DIGITS["max_digits"], "decimal_places": MONEY_DIGITS["decimal_places"]}
 
 # --- Output ---------------------------------------------------------------------------------------
 
@@ -205,15 +204,15 @@ class LoanWriteSerializer(_UserScopedMixin, serializers.Serializer):
         allow_null=True,
         help_text=_("Leave empty when our organisation lends."),
     )
-    principal = serializers.DecimalField(**AMOUNT_OPTIONS)
+    principal = AmountInputField()
     currency = _currency_field()
     annual_rate = serializers.DecimalField(**RATE_OPTIONS, help_text=_("Percent per year; 0 for interest-free."))
     frequency = EnumChoiceField(Frequency, help_text=_("Installments per year."))
     installments = serializers.IntegerField()
     amortization = EnumChoiceField(AmortizationMethod)
     grace_periods = serializers.IntegerField(required=False, help_text=_("Interest-only installments at the start."))
-    disbursement_date = serializers.DateField()
-    first_repayment_date = serializers.DateField()
+    disbursement_date = BoundedDateField()
+    first_repayment_date = BoundedDateField()
     discount_rate = serializers.DecimalField(
         **RATE_OPTIONS, required=False, help_text=_("For the grant element; 5 unless agreed otherwise.")
     )
@@ -225,7 +224,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class DisburseSerializer(serializers.Serializer):
-    disbursed_on = serializers.DateField()
+    disbursed_on = BoundedDateField(past=True)
 
 
 class RepaymentWriteSerializer(_UserScopedMixin, serializers.Serializer):
@@ -234,8 +233,8 @@ class RepaymentWriteSerializer(_UserScopedMixin, serializers.Serializer):
     scoped_fields = {"loan": loan_list}
 
     loan = serializers.PrimaryKeyRelatedField(queryset=Loan.objects.none())
-    paid_on = serializers.DateField()
-    amount = serializers.DecimalField(**AMOUNT_OPTIONS)
+    paid_on = BoundedDateField(past=True)
+    amount = AmountInputField()
     currency = _currency_field()
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
@@ -246,14 +245,14 @@ class GrantWriteSerializer(_UserScopedMixin, serializers.Serializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
     recipient = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
     kind = EnumChoiceField(Grant.Kind, enum_name="GrantKindEnum", required=False)
-    amount = serializers.DecimalField(**AMOUNT_OPTIONS)
+    amount = AmountInputField()
     currency = _currency_field()
     purpose = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     tranche_count = serializers.IntegerField(default=1, help_text=_("Leftover minor units go to the first tranches."))
-    first_tranche_on = serializers.DateField()
+    first_tranche_on = BoundedDateField()
     months_between = serializers.IntegerField(default=3)
 
 
 class TranchePaySerializer(serializers.Serializer):
-    paid_on = serializers.DateField()
+    paid_on = BoundedDateField(past=True)
     payment_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)

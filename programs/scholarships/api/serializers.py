@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, EnumChoiceField
+from cooperation.api.fields import AmountField, AmountInputField, BoundedDateField, EnumChoiceField
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
 from partners.selectors import organisation_list
-from programs.models import MONEY_DIGITS, Programme
+from programs.models import Programme
 from programs.scholarships.models import (
     SCORE_DIGITS,
     WEIGHT_DIGITS,
@@ -41,7 +41,6 @@ from programs.selectors import programme_list
 CURRENCY_HELP = _("ISO 4217 code.")
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
 PERSONAL_HELP = _("Null unless you may see the applicant's personal data (personal_data_visible).")
-AMOUNT_OPTIONS = {"max_digits": MONEY_DIGITS["max_digits"], "decimal_places": MONEY_DIGITS["decimal_places"]}
 
 
 def _user_name(user) -> str:
@@ -330,7 +329,7 @@ class CriterionWriteSerializer(serializers.Serializer):
 
 
 class StipendWriteSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**AMOUNT_OPTIONS, help_text=_("Per period, in the currency's minor unit."))
+    amount = AmountInputField(help_text=_("Per period, in the currency's minor unit."))
     currency = _code_field(Currency, help_text=CURRENCY_HELP)
     frequency = EnumChoiceField(StipendFrequency)
 
@@ -352,8 +351,8 @@ class CallUpdateSerializer(_UserScopedMixin, serializers.Serializer):
     fields_of_study = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     eligible_countries = _code_field(Country, many=True, help_text=_("Nationalities that may apply (ISO 3166-1)."))
     level = EnumChoiceField(Level, enum_name="ScholarshipLevelEnum")
-    opens_on = serializers.DateField()
-    closes_on = serializers.DateField()
+    opens_on = BoundedDateField()
+    closes_on = BoundedDateField()
     awards_available = serializers.IntegerField(min_value=1, max_value=32767)
     stipend = StipendWriteSerializer()
     duration_months = serializers.IntegerField(min_value=1, max_value=120)
@@ -384,7 +383,7 @@ class ApplicationCreateSerializer(_UserScopedMixin, serializers.Serializer):
     email = serializers.EmailField()
     nationality = _code_field(Country, help_text=COUNTRY_HELP)
     gender = _gender_field()
-    date_of_birth = serializers.DateField()
+    date_of_birth = BoundedDateField(past=True)
     current_institution = serializers.CharField(max_length=200)
     degree = serializers.CharField(max_length=200)
     field_of_study = serializers.CharField(max_length=200)
@@ -409,11 +408,11 @@ class PassOverReasonSerializer(serializers.Serializer):
 
 
 class EnrolmentSerializer(serializers.Serializer):
-    enrolled_on = serializers.DateField()
+    enrolled_on = BoundedDateField(past=True)
 
 
 class CompletionSerializer(serializers.Serializer):
-    completed_on = serializers.DateField()
+    completed_on = BoundedDateField(past=True)
 
 
 class ReviewAssignSerializer(_UserScopedMixin, serializers.Serializer):
@@ -438,14 +437,14 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class PaymentSerializer(serializers.Serializer):
-    paid_on = serializers.DateField()
+    paid_on = BoundedDateField(past=True)
     payment_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class ProgressReportWriteSerializer(serializers.Serializer):
     application = serializers.IntegerField(help_text=_("A scholar your institution hosts."))
     term_label = serializers.CharField(max_length=100)
-    period_end = serializers.DateField()
+    period_end = BoundedDateField(past=True)
     result = serializers.CharField(max_length=200)
     remarks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
@@ -461,8 +460,8 @@ class ActivityUpdateSerializer(_UserScopedMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = EnumChoiceField(ActivityKind)
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = BoundedDateField()
+    ends_on = BoundedDateField()
     country = _code_field(Country, help_text=COUNTRY_HELP)
     city = serializers.CharField(max_length=120)
     host = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())

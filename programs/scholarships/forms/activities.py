@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import EARLIEST_DATE, LATEST_DATE
 from cooperation.forms import ServiceModelForm, active_or_current, add_service_error
 from cooperation.reference.models import Country
 from partners.models import Organisation
@@ -101,8 +102,8 @@ class ActivityFilterForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year"),
         required=False,
-        min_value=1900,
-        max_value=2200,
+        min_value=EARLIEST_DATE.year,
+        max_value=LATEST_DATE.year,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=_("Activities held at some point of that year."),
     )

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import BoundedDateFormField
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 
@@ -34,7 +36,7 @@ class DeclineForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    completed_on = forms.DateField(label=_("Completed on"), widget=DATE_WIDGET)
+    completed_on = BoundedDateFormField(label=_("Completed on"), widget=DATE_WIDGET, past=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

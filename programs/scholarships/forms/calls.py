@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import ServiceModelForm, active_or_current
-from cooperation.money import quantize
+from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
-from programs.models import MONEY_DIGITS
 from programs.scholarships.models import WEIGHT_DIGITS, Application, Call, Gender
 from programs.scholarships.services.applications import APPLICANT_FIELDS
 from programs.scholarships.services.calls import CALL_FIELDS
@@ -26,7 +25,6 @@ from programs.selectors import programme_list, responsible_officer_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DECIMAL_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
-MAX_ATTACHMENTS = 3
 MAX_AWARDS = 32767
 
 
@@ -56,7 +54,7 @@ class CallForm(ServiceModelForm):
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
         error_messages={"required": _("Choose at least one eligible nationality.")},
     )
-    stipend_amount = forms.DecimalField(label=_("Stipend per period"), **MONEY_DIGITS, widget=DECIMAL_WIDGET)
+    stipend_amount = AmountFormField(label=_("Stipend per period"), widget=DECIMAL_WIDGET)
     responsible_officer = OfficerChoiceField(
         label=_("Responsible officer"),
         queryset=get_user_model().objects.none(),
@@ -264,12 +262,6 @@ class ApplicationForm(ServiceModelForm):
             self.fields["field_of_study"].help_text = _("One of: %(fields)s.") % {
                 "fields": ", ".join(call.fields_of_study)
             }
-
-    def clean_attachments(self):
-        uploads = self.cleaned_data["attachments"]
-        if len(uploads) > MAX_ATTACHMENTS:
-            raise ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_ATTACHMENTS})
-        return uploads
 
     def application_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in (*APPLICANT_FIELDS, "attachments")}

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import BoundedDateFormField
 from programs.scholarships.models import TrancheStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -14,7 +15,7 @@ class TrancheFilterForm(forms.Form):
     """Filters of the tranche list; every field is optional and a bad value is simply ignored."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
-    due_before = forms.DateField(label=_("Due on or before"), required=False, widget=DATE_WIDGET)
+    due_before = BoundedDateFormField(label=_("Due on or before"), required=False, widget=DATE_WIDGET)
     call = forms.ModelChoiceField(label=_("Call"), queryset=None, required=False)
 
     def __init__(self, *args, calls, **kwargs):
@@ -36,7 +37,7 @@ class TrancheFilterForm(forms.Form):
 
 
 class TranchePayForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)
+    paid_on = BoundedDateFormField(label=_("Paid on"), widget=DATE_WIDGET, past=True)
     payment_reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):

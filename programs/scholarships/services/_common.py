@@ -5,10 +5,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
+from cooperation.dates import check_date
 from partners.selectors import user_organisation_ids
 
 
@@ -38,10 +39,10 @@ def date_text(value: datetime.date) -> str:
 
 
 def check_not_future(value, field: str) -> None:
+    """The date of something that happened: given, within the bounds, and not after today."""
     if value is None:
         raise refuse(_("Give the date."), field)
-    if value > timezone.localdate():
-        raise refuse(_("This date is in the future."), field)
+    check_date(value, field, past=True)
 
 
 def lock(record: models.Model, moves: dict, move: str) -> None:

@@ -40,7 +40,7 @@ from programs.scholarships.services._common import (
     require_reason,
     save,
 )
-from programs.scholarships.validators import validate_pdf
+from programs.scholarships.validators import MAX_ATTACHMENTS, validate_pdf
 
 S = ApplicationStatus
 NOT_FINAL = {S.SUBMITTED, S.ELIGIBLE, S.SHORTLISTED, S.AWARDED, S.ACCEPTED, S.ENROLLED}
@@ -127,7 +127,15 @@ def _submission_errors(call: Call, application: Application, today: datetime.dat
     return errors
 
 
-def _attachment_errors(files) -> list[str]:
+def _too_many_files() -> str:
+    return _("An application carries at most %(count)d files.") % {"count": MAX_ATTACHMENTS}
+
+
+def _attachment_errors(files, *, already: int = 0) -> list[str]:
+    """What is wrong with ``files`` added to an application that has ``already`` files: too many, or a file that
+    is not an acceptable PDF (``validators.validate_pdf``)."""
+    if already + len(files) > MAX_ATTACHMENTS:
+        return [_too_many_files()]
     problems = []
     for upload in files:
         try:
@@ -158,7 +166,8 @@ def application_submit(
 
     Refused, with the reason next to the field: before the call opens or after it closes, for a nationality
     the call does not accept, a second application with the same email (letter case and spaces do not
-    matter; the database refuses it too), and attachments that are not PDF files or are too large.
+    matter; the database refuses it too), more than ``MAX_ATTACHMENTS`` files, and files that are not PDF
+    documents that only show pages, or are too large.
     """
     require_perm(submitted_by, Perm.ADD_APPLICATION)
     today = today or timezone.localdate()
@@ -211,9 +220,11 @@ def _attach(application: Application, upload, user) -> Attachment:
 
 @transaction.atomic
 def attachment_add(*, application: Application, uploaded_by, file) -> Attachment:
+    """Add one PDF to an application under review, never beyond ``MAX_ATTACHMENTS`` files: the application
+    row is locked first, so two uploads at once cannot both take the last place."""
     require_perm(uploaded_by, Perm.ADD_APPLICATION)
     lock(application, APPLICATION_MOVES, "attach")
-    problems = _attachment_errors([file])
+    problems = _attachment_errors([file], already=application.attachments.count())
     if problems:
         raise refuse(problems, "file")
     return _attach(application, file, uploaded_by)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.models import assign_fields
-from cooperation.money import check_minor_unit
+from cooperation.money import check_amount
 from cooperation.roles import Perm
 from programs.models import Participation
 from programs.scholarships.models import Call, Criterion, Review
@@ -74,7 +74,7 @@ def _validate_call(call: Call, eligible_countries) -> None:
         errors["stipend_amount"] = _("The stipend must be more than zero.")
     elif "stipend_amount" not in errors:
         try:
-            check_minor_unit(call.stipend_amount, currency, "stipend_amount")
+            check_amount(call.stipend_amount, currency, "stipend_amount")
         except ValidationError as error:
             error.update_error_dict(errors)
     officer = _value(call, "responsible_officer")

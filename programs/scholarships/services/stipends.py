@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cooperation.access import require_perm
+from cooperation.dates import in_range, range_message
 from cooperation.roles import Perm
 from programs.scholarships.models import (
     Application,
@@ -181,6 +182,8 @@ def progress_report_submit(
     errors = {}
     if period_end is None:
         errors["period_end"] = _("Give the date.")
+    elif not in_range(period_end):
+        errors["period_end"] = range_message()
     elif period_end > timezone.localdate():
         errors["period_end"] = _("Report a term once it has ended: this date is in the future.")
     elif period_end <= application.enrolled_on:

@@ -9,11 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AMOUNT_SCHEMA, AmountField, EnumChoiceField, amount_text
+from cooperation.api.fields import (
+    AMOUNT_SCHEMA,
+    AmountField,
+    AmountInputField,
+    BoundedDateField,
+    BoundedDateTimeField,
+    EnumChoiceField,
+    amount_text,
+)
+from cooperation.money import MONEY_DIGITS
 from cooperation.reference.models import Country, Currency
 from partners.models import Contact, Organisation
 from partners.selectors import organisation_list
-from programs.models import MONEY_DIGITS, Programme
+from programs.models import Programme
 from programs.selectors import programme_list
 from programs.shipments.models import (
     QUANTITY_DIGITS,
@@ -249,8 +258,8 @@ class ShipmentUpdateSerializer(_UserScopedMixin, serializers.Serializer):
     mode = EnumChoiceField(TransportMode)
     carrier = serializers.CharField(max_length=200, required=False, allow_blank=True)
     transport_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    planned_dispatch = serializers.DateField()
-    expected_arrival = serializers.DateField()
+    planned_dispatch = BoundedDateField()
+    expected_arrival = BoundedDateField()
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
@@ -272,7 +281,7 @@ class ShipmentLostSerializer(ShipmentReasonSerializer):
 
 
 class DispatchSerializer(serializers.Serializer):
-    dispatched_on = serializers.DateField()
+    dispatched_on = BoundedDateField(past=True)
     carrier = serializers.CharField(max_length=200, required=False, help_text=_("Omitted, it stays as it is."))
     transport_reference = serializers.CharField(
         max_length=100, required=False, help_text=_("Air waybill, bill of lading, truck plate… Omitted, it stays.")
@@ -286,12 +295,12 @@ class InTransitSerializer(serializers.Serializer):
 
 
 class ArriveSerializer(serializers.Serializer):
-    arrived_on = serializers.DateField()
+    arrived_on = BoundedDateField(past=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class RescheduleSerializer(serializers.Serializer):
-    expected_arrival = serializers.DateField(help_text=_("The carrier's new estimate."))
+    expected_arrival = BoundedDateField(help_text=_("The carrier's new estimate."))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -305,9 +314,9 @@ class ItemUpdateSerializer(_UserScopedMixin, serializers.Serializer):
     unit = serializers.CharField(max_length=30, help_text=_("e.g. carton, kg, litre, piece"))
     quantity = serializers.DecimalField(**QUANTITY_OPTIONS)
     unit_weight_kg = serializers.DecimalField(**WEIGHT_OPTIONS, required=False)
-    unit_value = serializers.DecimalField(**VALUE_OPTIONS, required=False)
+    unit_value = AmountInputField(required=False)
     currency = _code_field(Currency, help_text=CURRENCY_HELP)
-    expiry_date = serializers.DateField(required=False, allow_null=True)
+    expiry_date = BoundedDateField(required=False, allow_null=True)
     donor = _organisation_field(required=False, allow_null=True, help_text=_("Only if not the shipment's donor."))
 
 
@@ -324,7 +333,7 @@ class TrackingEventWriteSerializer(_UserScopedMixin, serializers.Serializer):
     kind = EnumChoiceField(
         EventKind, help_text=_("Customs entry, hold or release, or a note; status changes come from the actions.")
     )
-    occurred_at = serializers.DateTimeField(required=False, help_text=_("Now when omitted."))
+    occurred_at = BoundedDateTimeField(required=False, past=True, help_text=_("Now when omitted."))
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -343,6 +352,6 @@ class ReceiptLineWriteSerializer(serializers.Serializer):
 
 class ReceiptWriteSerializer(serializers.Serializer):
     shipment = serializers.IntegerField(help_text=_("A shipment addressed to your organisation."))
-    received_on = serializers.DateField()
+    received_on = BoundedDateField(past=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     lines = ReceiptLineWriteSerializer(many=True)

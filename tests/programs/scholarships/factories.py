@@ -6,12 +6,14 @@ the way is the real one. Dates are relative to today, because the services refus
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 import factory
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from cooperation.roles import Role
 from programs.models import Participation
@@ -37,7 +39,17 @@ from programs.scholarships.models import (
 )
 from tests.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory, UserFactory, country, currency
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+def one_page_pdf() -> bytes:
+    """A real, plain PDF document: one blank A4 page, nothing else."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = one_page_pdf()
 
 
 def today() -> datetime.date:

@@ -320,10 +320,10 @@ def test_officer_records_an_application_with_its_files(client, officer, call, se
         ({"nationality": "FJ"}, "Nationals of Fiji are not eligible for this call."),
         ({"attachments": [pdf("photo.pdf", b"\x89PNG not a pdf")]}, "photo.pdf is not a PDF file"),
         ({"attachments": [pdf("cv.docx")]}, "cv.docx is not a PDF file: only PDF files are accepted."),
-        ({"date_of_birth": "2999-01-01"}, "The date of birth must be in the past."),
+        ({"date_of_birth": "2999-01-01"}, "Enter a date between Jan. 1, 1900 and Dec. 31, 2199."),
         ({"date_of_birth": "soon"}, "Enter a valid date."),
         ({"email": "not-an-email"}, "Enter a valid email address."),
-        ({"attachments": [pdf(f"{n}.pdf") for n in range(4)]}, "Attach at most 3 files."),
+        ({"attachments": [pdf(f"{n}.pdf") for n in range(4)]}, "An application carries at most 3 files."),
     ],
 )
 def test_refusals_are_shown_and_nothing_is_saved(client, officer, call, settings, overrides, message):

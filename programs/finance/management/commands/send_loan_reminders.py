@@ -1,17 +1,9 @@
 """Run the loan reminders now (the same service as the daily task) and print what was sent."""
 
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from cooperation.dates import command_date
 from programs.finance.reminders import describe, send_due_reminders
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--today: {value!r} is not a date in the form YYYY-MM-DD.") from error
 
 
 class Command(BaseCommand):
@@ -24,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=str, help="Run as if today were this date (YYYY-MM-DD).")
 
     def handle(self, *args, today=None, **options):
-        reminders = send_due_reminders(today=iso_date(today) if today else None)
+        reminders = send_due_reminders(today=command_date(today) if today else None)
         for reminder in reminders:
             self.stdout.write(describe(reminder))
         self.stdout.write(self.style.SUCCESS(f"{len(reminders)} reminder(s) sent."))
