@@ -35,6 +35,14 @@ OUTSIDE_THE_MATRIX = {
     "account:password_change": "officer",
     "account:password_change_done": "officer",
     "account:profile": "partner",
+    "account:login_code": None,  # only after the password step: the two-factor journey opens it
+    "account:two_factor": "officer",
+    "account:two_factor_enrol": "officer",  # the QR code, drawn as inline SVG
+    "account:recovery_codes": None,  # POST only
+    "account:two_factor_disable": None,  # POST only
+    "account:api_tokens": "officer",
+    "account:api_token_revoke": None,  # POST only
+    "account:api_tokens_revoke_all": None,  # POST only
 }
 # The admin's URLs that are no pages: a POST, a JSON lookup that needs its query, a script, and redirects.
 ADMIN_NOT_PAGES = {"admin:logout", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:login"}
