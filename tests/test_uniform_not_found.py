@@ -1,0 +1,101 @@
+"""A record someone may not see answers exactly as a record that does not exist.
+
+Every URL of the project that names a record (pages, the partner portal, the API, downloads) is asked, by each
+user who may not see that record, once for the real record and once for ids that do not exist: the status, the
+content type, the body (per-request tokens and the URL itself aside) and the redirect target must be the same.
+A partner user of another organisation, someone signed out, a partner user on staff pages, an auditor asking for
+an applicant's file and a manager opening someone else's review learn nothing from the answer.
+"""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from tests.test_access_matrix import EXPECTED, NOT_WALKED_PREFIXES, _named_patterns, _url_for, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 987654321
+CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|name="csrf-token" content=")[^"]*"')
+REFUSALS = {302, 401, 403, 404, 405}
+# Applicants' files: the auditor sees the application, never the file.
+PERSONAL_FILES = {"scholarships:attachment_download", "api:application-attachment"}
+# A review is its reviewer's: other staff see the application, not the assignment's own page.
+OWN_REVIEW = {"scholarships:review_detail", "scholarships:review_conflict"}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _askers(name: str) -> set[str]:
+    """Who, among the world's users, may not see the record this URL names."""
+    askers = {"anonymous", "partner2"}  # the world's records belong to `partner`'s organisation or to staff
+    if EXPECTED[name] and "partner" not in EXPECTED[name]:
+        askers.add("partner")  # a staff page: the partner user's own organisation's record is not theirs here
+    if name in PERSONAL_FILES:
+        askers.add("auditor")
+    if name in OWN_REVIEW:
+        askers |= {"manager", "auditor", "admin"}
+    return askers
+
+
+def _variants(name: str, pattern, objects) -> tuple[str, list[str]]:
+    """The record's URL, and the same URL with each of its ids, then all of them, replaced by missing ones."""
+    real = _url_for(name, pattern, objects)
+    kwargs = {key: value for prefix, values in objects.items() if name.startswith(prefix) for key, value in values.items()}
+    wanted = list(pattern.pattern.converters)
+    from django.urls import reverse
+
+    real_kwargs = {key: kwargs[key] for key in wanted}
+    missing = [reverse(name, kwargs=real_kwargs | {key: MISSING}) for key in wanted]
+    if len(wanted) > 1:
+        missing.append(reverse(name, kwargs=dict.fromkeys(wanted, MISSING)))
+    return real, missing
+
+
+def _answer(response, url: str) -> tuple:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = CSRF.sub(r'\1"', body.decode(errors="replace")).replace(url, "<url>")
+    location = response.get("Location", "").replace(url, "<url>").replace(url.replace("/", "%2F"), "<url>")
+    return response.status_code, response.get("Content-Type"), location, text
+
+
+def _ask(client: Client, method: str, url: str) -> tuple:
+    try:
+        with transaction.atomic():
+            response = client.post(url) if method == "POST" else client.get(url)
+            answer = _answer(response, url)
+            raise _Rollback
+    except _Rollback:
+        return answer
+
+
+def test_a_record_one_may_not_see_answers_as_one_that_does_not_exist(world):
+    objects, users = world
+    failures, compared = [], 0
+    for name, pattern in _named_patterns():
+        if name.startswith(NOT_WALKED_PREFIXES) or not pattern.pattern.converters:
+            continue
+        method = "GET" if EXPECTED[name] else "POST"  # URLs that no role may GET take a POST
+        real, missing_urls = _variants(name, pattern, objects)
+        for role in sorted(_askers(name)):
+            client = Client()
+            if users[role] is not None:
+                client.force_login(users[role])
+            foreign = _ask(client, method, real)
+            if foreign[0] not in REFUSALS:
+                failures.append(f"{role} {method} {real} ({name}) → {foreign[0]}: the record was shown")
+                continue
+            for missing_url in missing_urls:
+                missing = _ask(client, method, missing_url)
+                compared += 1
+                if missing != foreign:
+                    differs = [part for part, a, b in zip(("status", "type", "location", "body"), foreign, missing, strict=True) if a != b]
+                    failures.append(
+                        f"{role} {method} {name}: {real} → {foreign[0]}, {missing_url} → {missing[0]} ({', '.join(differs)})"
+                    )
+    assert failures == [], "\n".join(failures)
+    assert compared > 300  # every record URL was asked about, not a handful
