@@ -149,3 +149,59 @@ def test_the_check_names_personal_data_without_a_rule(monkeypatch):
     monkeypatch.delitem(personal_data._rules, Attachment)
     errors = [error for error in check_personal_data() if error.id == "kerjasama.E102"]
     assert [error.obj for error in errors] == [Attachment]
+
+
+def _filterset_classes():
+    """Every FilterSet of the project (the pages' and the API's), once their modules are loaded."""
+    import django_filters
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (importing every view imports every filter)
+    pending, found = [django_filters.FilterSet], []
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.split(".")[0] in {"cooperation", "partners", "programs"}:
+                found.append(subclass)
+    return found
+
+
+def test_no_page_or_api_filter_reaches_personal_data():
+    """Filters and sort choices of the pages and the API name no personal field (a method filter is read by
+    the walk of every list in tests/test_personal_data_lookups.py)."""
+    import django_filters
+
+    filtersets = _filterset_classes()
+    failures = []
+    for filterset in filtersets:
+        model = filterset._meta.model
+        for name, declared in filterset.base_filters.items():
+            paths = list(declared.param_map.values()) if isinstance(declared, django_filters.OrderingFilter) else []
+            paths.append(declared.field_name)
+            failures += [
+                f"{filterset.__name__}.{name} → {path}" for path in paths if personal_data.personal_path(model, path)
+            ]
+    assert failures == []
+    assert len(filtersets) >= 8
+
+
+def test_no_api_list_sorts_or_searches_personal_data(auditor):
+    from rest_framework.filters import OrderingFilter, SearchFilter
+    from rest_framework.request import Request
+
+    from cooperation.api.urls import router
+
+    failures = []
+    for prefix, viewset, _ in router.registry:
+        view = viewset(action="list", format_kwarg=None, kwargs={}, args=())
+        view.request = Request(RequestFactory().get(f"/api/v1/{prefix}/"))
+        view.request.user = auditor
+        queryset = view.get_queryset()
+        for backend in view.filter_backends:
+            fields = []
+            if issubclass(backend, OrderingFilter):
+                fields = [field for field, _ in backend().get_valid_fields(queryset, view, {"request": view.request})]
+            elif issubclass(backend, SearchFilter):
+                fields = list(backend().get_search_fields(view, view.request) or ())
+            failures += [f"{prefix}: {field}" for field in fields if personal_data.personal_path(queryset.model, field)]
+    assert failures == []
