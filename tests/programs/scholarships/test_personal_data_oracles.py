@@ -256,3 +256,20 @@ def test_another_organisations_file_answers_as_a_missing_one(client, partner_use
         reverse("api:application-attachment", args=[MISSING, scholar_file.pk]),
     ):
         assert foreign == fetched(client, other), other
+
+
+def test_a_changed_email_stays_out_of_the_admin_history_of_those_who_may_not_see_it(
+    client, officer, auditor, recused, applicant
+):
+    applicant.email = "siti.new@mail.example"
+    applicant.date_of_birth = datetime.date(1997, 3, 15)
+    applicant.save()
+    url = reverse("admin:scholarships_application_history", args=[applicant.pk])
+    client.force_login(officer)
+    assert "siti.new@mail.example" in client.get(url).text  # the history does list the change
+    for user in (auditor, recused):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200 and "Siti Rahmawati" in page.text
+        assert SECRET_EMAIL not in page.text and "siti.new@mail.example" not in page.text
+        assert "1997" not in page.text
