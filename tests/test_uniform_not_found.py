@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from tests.api_errors import error_fields
 from tests.responses import comparable
 from tests.test_access_matrix import EXPECTED, NOT_WALKED_PREFIXES, _named_patterns, world  # noqa: F401
 
@@ -86,3 +87,19 @@ def test_a_record_one_may_not_see_answers_as_one_that_does_not_exist(world):
                     failures.append(f"{role} {method} {name}: {real} ≠ {missing_url} ({differs})")
     assert failures == [], "\n".join(failures)
     assert compared > 300  # every record URL was asked about, not a handful
+
+
+def test_the_not_found_page_says_nothing_of_the_record_in_either_language(client, partner_user):
+    client.force_login(partner_user)
+    page = client.get("/portal/scholarships/scholars/987654321/")
+    assert page.status_code == 404 and "Page not found" in page.text and "matches the given query" not in page.text
+    page = client.get("/portal/scholarships/scholars/987654321/", headers={"accept-language": "id"})
+    assert "Halaman tidak ditemukan" in page.text
+
+
+def test_the_api_not_found_answer_is_one_fixed_message(client, partner_user):
+    client.force_login(partner_user)
+    for url in ("/api/v1/loans/987654321/", "/api/v1/scholarship-applications/987654321/attachments/1/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert error_fields(response) == {"": ["Not found."]}, url
