@@ -6,14 +6,18 @@ A model declares its personal fields next to them::
 
 or ``PERSONAL_FIELDS = ALL`` when the whole row is the person's (an applicant's file). The module that owns the
 model registers, once, the rule saying on which rows a user may read them, as a SQL condition (``register``), so
-lists decide it in their query. The admin (``cooperation.admin.PersonalDataAdminMixin``), the API and the pages
-use the same declarations to:
+lists decide it in their query. The module's own pages and API read the data through the selector that holds
+that rule; the admin (``cooperation.admin.PersonalDataAdminMixin``), whose generic lookups reach every field, uses
+these declarations to:
 
 - refuse filters on personal data to anyone without ``PERMISSION``, and narrow them to the rows whose data the
   user may see for everyone else: a count of matches would otherwise answer yes/no questions about the data
   ("is there an applicant born on 14 March 1997?");
 - search personal data only on those rows;
 - never show, sort or list them where the rule does not admit the user.
+
+The system check in ``cooperation.admin`` and the tests that walk every admin, page filter and API list use the
+same declarations, so a new front end cannot forget a personal field.
 
 A lookup "reaches" personal data when its path, followed through relations, names a personal field or a model
 whose whole row is personal: ``email__istartswith``, ``application__date_of_birth__year``, ``attachments__isnull``.

@@ -273,3 +273,15 @@ def test_a_changed_email_stays_out_of_the_admin_history_of_those_who_may_not_see
         assert page.status_code == 200 and "Siti Rahmawati" in page.text
         assert SECRET_EMAIL not in page.text and "siti.new@mail.example" not in page.text
         assert "1997" not in page.text
+
+
+def test_a_recusal_cannot_be_taken_back_by_taking_the_reviewer_off(client, officer, recused, applicant):
+    review = applicant.reviews.get(reviewer=recused)
+    client.force_login(officer)
+    page = client.get(reverse("scholarships:call_reviewers", args=[applicant.call_id]))
+    assert reverse("scholarships:review_unassign", args=[review.pk]) not in page.text
+    refused = client.post(reverse("scholarships:review_unassign", args=[review.pk]), follow=True)
+    assert "declared a conflict of interest" in refused.text
+    client.force_login(recused)
+    detail = client.get(reverse("api:application-detail", args=[applicant.pk])).json()
+    assert detail["email"] is None and detail["personal_data_visible"] is False
