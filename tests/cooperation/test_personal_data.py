@@ -42,6 +42,7 @@ def test_the_project_declares_its_personal_data():
         (Score, "review__application__date_of_birth__month", "review__application", Application),
         (StipendTranche, "application__attachments__original_name", "application__attachments", Attachment),
         (Attachment, "original_name__icontains", "", Attachment),
+        (Attachment, "application_id", "", Attachment),
     ],
 )
 def test_a_lookup_is_traced_to_the_personal_data_it_reaches(model, lookup, prefix, holder):
@@ -60,6 +61,7 @@ def test_a_lookup_is_traced_to_the_personal_data_it_reaches(model, lookup, prefi
         (Review, "application__status"),
         (Review, "application"),
         (Application, "nonsense__email"),
+        (Application, "pk__in"),
     ],
 )
 def test_other_lookups_reach_no_personal_data(model, lookup):
