@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, views
 from rest_framework.settings import api_settings
 
@@ -19,6 +20,9 @@ def validation_detail(error: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        # One answer for "not yours" and "does not exist": Django's message names the model and the query.
+        exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=validation_detail(exc))
     return views.exception_handler(exc, context)

@@ -1,15 +1,22 @@
 """Admin for calls, applications, reviews, stipends, progress reports, reminders and exchange activities.
 
 Every screen is read-only: records change only through the services, used from the scholarship pages.
-Lists come from the selectors, so a user sees here what they see everywhere else, and applicants'
-personal data (email, date of birth, files) is left out for anyone who may not see it — auditors included,
-in the change history too.
+Lists come from the selectors, so a user sees here what they see everywhere else. Applicants' personal data
+(email, date of birth, files) follows the one privacy rule through ``PersonalDataAdminMixin``: left out for
+anyone who may not see it (auditors, and whoever is recused from the application), in the change history too,
+and never filtered, searched or sorted on where that would answer questions about it.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ScopedHistoryAdmin, ordered
+from cooperation.admin import (
+    PersonalDataAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedHistoryAdmin,
+    ordered,
+)
 from cooperation.roles import Perm
 from programs.admin import money_display
 from programs.scholarships import selectors
@@ -28,8 +35,6 @@ from programs.scholarships.models import (
     StipendTranche,
 )
 
-PERSONAL_FIELDS = ("email", "date_of_birth")
-
 
 def _visible_application_ids(request):
     return selectors.application_list(user=request.user).values("pk")
@@ -37,6 +42,10 @@ def _visible_application_ids(request):
 
 def _sees_personal_data(request) -> bool:
     return request.user.has_perm(Perm.SEE_PERSONAL_DATA)
+
+
+class _Admin(PersonalDataAdminMixin, ReadOnlyAdminMixin):
+    """Read-only, and guarded wherever a lookup could reach an applicant's personal data."""
 
 
 # --- calls --------------------------------------------------------------------------------------------------------
@@ -50,7 +59,7 @@ class CriterionInline(ReadOnlyInline):
 
 
 @admin.register(Call)
-class CallAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class CallAdmin(_Admin, ScopedHistoryAdmin):
     list_display = ("title", "programme", "host", "level", "opens_on", "closes_on", "status_display", "awards")
     list_filter = ("level", "stipend_frequency", ("host", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "programme__code", "host__name", "host__acronym")
@@ -73,7 +82,7 @@ class CallAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class ApplicationAdmin(_Admin, ScopedHistoryAdmin):
     list_display = ("applicant_name", "call", "nationality", "gender", "field_of_study", "status", "submitted_on")
     list_filter = ("status", "gender", ("call", admin.RelatedOnlyFieldListFilter), "nationality")
     list_select_related = ("call", "nationality")
@@ -82,31 +91,25 @@ class ApplicationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     def get_queryset(self, request):
         return ordered(self, request, selectors.application_list(user=request.user))
 
-    def get_search_fields(self, request):
-        # Searching by email would reveal who applied to those who may not see emails.
-        names = ("applicant_name", "call__title", "field_of_study", "current_institution")
-        return (*names, "email") if _sees_personal_data(request) else names
-
-    def get_exclude(self, request, obj=None):
-        if obj is not None and selectors.can_see_personal_data(request.user, obj):
-            return ("email_key",)
-        return ("email_key", *PERSONAL_FIELDS)
+    # Email: searched only by those who may see emails, and only on the applications whose data they may see.
+    search_fields = ("applicant_name", "call__title", "field_of_study", "current_institution", "email")
+    exclude = ("email_key",)
 
     def get_history_list_display(self, request):
         return ["status"]
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AttachmentAdmin(_Admin, admin.ModelAdmin):
     list_display = ("original_name", "application", "size", "uploaded_at")
     search_fields = ("original_name", "application__applicant_name")
     list_select_related = ("application__call",)
     exclude = ("file",)  # the file is streamed by the pages to those allowed, never linked from here
 
     def get_queryset(self, request):
-        visible = selectors.application_list(user=request.user)
-        allowed = visible.filter(personal_data_visible=True).values("pk")
-        return ordered(self, request, Attachment.objects.filter(application__in=allowed))
+        visible = selectors.application_list(user=request.user).values("pk")
+        files = Attachment.objects.filter(application__in=visible).filter(selectors.attachment_condition(request.user))
+        return ordered(self, request, files)
 
 
 # --- reviews ------------------------------------------------------------------------------------------------------
@@ -120,7 +123,7 @@ class ScoreInline(ReadOnlyInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class ReviewAdmin(_Admin, ScopedHistoryAdmin):
     list_display = ("application", "reviewer", "assigned_by", "completed_at", "conflict_declared_at")
     list_filter = (("reviewer", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("application__applicant_name", "reviewer__username", "application__call__title")
@@ -132,7 +135,7 @@ class ReviewAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ScoreAdmin(_Admin, admin.ModelAdmin):
     list_display = ("review", "criterion", "score")
     search_fields = ("criterion__name", "review__application__applicant_name")
     list_select_related = ("review__application__call", "review__reviewer", "criterion")
@@ -143,7 +146,7 @@ class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CriterionAdmin(_Admin, admin.ModelAdmin):
     list_display = ("name", "call", "weight", "position")
     search_fields = ("name", "call__title")
     list_select_related = ("call",)
@@ -157,7 +160,7 @@ class CriterionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(StipendTranche)
-class StipendTrancheAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class StipendTrancheAdmin(_Admin, ScopedHistoryAdmin):
     list_display = ("application", "number", "due_on", "amount_display", "status", "paid_on")
     list_filter = ("status", ("currency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("application__applicant_name", "payment_reference")
@@ -172,7 +175,7 @@ class StipendTrancheAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class ProgressReportAdmin(_Admin, ScopedHistoryAdmin):
     list_display = ("application", "term_label", "period_end", "result", "status", "reviewed_by")
     list_filter = ("status",)
     search_fields = ("application__applicant_name", "term_label", "result")
@@ -183,7 +186,7 @@ class ProgressReportAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReminderLogAdmin(_Admin, admin.ModelAdmin):
     list_display = ("kind", "application", "due_on", "created_at", "sent_at")
     list_filter = ("kind",)
     search_fields = ("application__applicant_name",)
@@ -210,7 +213,7 @@ class ParticipantInline(ReadOnlyInline):
 
 
 @admin.register(ExchangeActivity)
-class ExchangeActivityAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class ExchangeActivityAdmin(_Admin, ScopedHistoryAdmin):
     list_display = ("title", "kind", "programme", "host", "starts_on", "ends_on", "status", "participants_display")
     list_filter = ("kind", "status", ("country", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "city", "programme__code", "host__name")
@@ -226,7 +229,7 @@ class ExchangeActivityAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ParticipantAdmin(_Admin, admin.ModelAdmin):
     list_display = ("name", "activity", "gender", "organisation", "country")
     list_filter = ("gender",)
     search_fields = ("name", "organisation", "activity__title")

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation import personal_data
 from cooperation.dates import BoundedDateField
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField, amount_fits
@@ -208,6 +209,10 @@ UNDER_REVIEW = frozenset({A.SUBMITTED, A.ELIGIBLE, A.SHORTLISTED})
 
 
 class Application(TimeStampedModel):
+    # Shown, filtered, searched and sorted on only where the privacy rule admits the user
+    # (``selectors.personal_data_condition``, registered with ``cooperation.personal_data``).
+    PERSONAL_FIELDS = ("email", "email_key", "date_of_birth")
+
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
     applicant_name = models.CharField(_("applicant's name"), max_length=200)
     email = models.EmailField(_("email"))
@@ -298,6 +303,9 @@ class Application(TimeStampedModel):
 
 
 class Attachment(models.Model):
+    # The whole file is the applicant's: it follows the application's privacy rule.
+    PERSONAL_FIELDS = personal_data.ALL
+
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
     )

@@ -10,10 +10,14 @@ Who sees what:
 
 Applicants' personal data (email, date of birth, attachments) is a narrower circle than seeing the
 application: officers and managers (``Perm.SEE_PERSONAL_DATA``; administrators hold every permission),
-the reviewers assigned to that application who are not recused (a reviewer who declared a conflict of
-interest must not read the file they stepped away from), and the host institution's users once the
-application was awarded. Auditors see applications and aggregates, never personal data. Lists carry a
-``personal_data_visible`` annotation computed in SQL, so pages, API and exports redact in one place.
+the reviewers assigned to that application, and the host institution's users once the application was
+awarded. Recusal overrides all of these, application by application: whoever declared a conflict of interest
+on an application (a reviewer, a manager, an administrator) no longer sees its personal data, whatever else
+their role allows. Auditors see applications and aggregates, never personal data.
+
+``personal_data_condition`` is that rule, as one SQL condition: lists carry it as the ``personal_data_visible``
+annotation, so pages, API, admin, history and downloads decide it in the query, in one place (it is registered
+with ``cooperation.personal_data`` for the admin's filters and search).
 """
 
 import datetime
@@ -144,33 +148,37 @@ def _reviewing(user) -> QuerySet[Review]:
     return Review.objects.filter(application=OuterRef("pk"), reviewer=user)
 
 
-def _personal_data_condition(user) -> Q | None:
-    """None means every application; otherwise the SQL condition for the applications whose personal data
-    ``user`` may see."""
-    if _may(user, Perm.SEE_PERSONAL_DATA):
-        return None
+def personal_data_condition(user) -> Q:
+    """The SQL condition for the applications whose personal data ``user`` may see: the one privacy rule.
+
+    By role (officers and managers), as a reviewer assigned to the application, or as its host institution
+    after the award; never on an application the user is recused from, whatever the role.
+    """
     if not (user and user.is_authenticated and user.is_active):
         return Q(pk__in=[])
+    recused = Q(Exists(_reviewing(user).filter(conflict_declared_at__isnull=False)))
+    if _may(user, Perm.SEE_PERSONAL_DATA):
+        return ~recused
     as_reviewer = Q(Exists(_reviewing(user).filter(conflict_declared_at__isnull=True)))
     as_host = Q(awarded_at__isnull=False, call__host_id__in=user_organisation_ids(user))
-    return as_reviewer | as_host
+    return (as_reviewer | as_host) & ~recused
+
+
+def attachment_condition(user) -> Q:
+    """The files ``user`` may see: those of the applications whose personal data they may see."""
+    return Q(application__in=Application.objects.filter(personal_data_condition(user)).values("pk"))
 
 
 def with_personal_data_flag(queryset: QuerySet[Application], user) -> QuerySet[Application]:
     """Annotate ``personal_data_visible``: whether ``user`` may see the applicant's email, date of birth and files."""
-    condition = _personal_data_condition(user)
-    if condition is None:
-        return queryset.annotate(personal_data_visible=Value(True))
+    condition = personal_data_condition(user)
     return queryset.annotate(personal_data_visible=Case(When(condition, then=Value(True)), default=Value(False)))
 
 
 def personal_data_ids(*, user, applications) -> set[int]:
     """The ids among ``applications`` (a queryset or ids) whose personal data ``user`` may see: one query."""
     queryset = applications if isinstance(applications, QuerySet) else Application.objects.filter(pk__in=applications)
-    condition = _personal_data_condition(user)
-    if condition is not None:
-        queryset = queryset.filter(condition)
-    return set(queryset.values_list("pk", flat=True))
+    return set(queryset.filter(personal_data_condition(user)).values_list("pk", flat=True))
 
 
 def can_see_personal_data(user, application: Application) -> bool:
@@ -228,13 +236,14 @@ def application_attachments(*, user, application: Application) -> QuerySet[Attac
     return application.attachments.select_related("uploaded_by")
 
 
-def attachment_get(*, user, pk) -> Attachment:
-    """One file to stream: 404 unless the user sees the application and its personal data."""
-    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
-    visible = application_list(user=user).filter(pk=attachment.application_id)
-    if not personal_data_ids(user=user, applications=visible):
-        raise Http404
-    return attachment
+def attachment_get(*, user, pk, application_id=None) -> Attachment:
+    """One file to stream (of ``application_id``, when given): 404 unless the user sees the application and its
+    personal data — the same 404 as for a file that does not exist."""
+    visible = _visible_applications(user).filter(personal_data_condition(user))
+    files = Attachment.objects.filter(application__in=visible.values("pk"))
+    if application_id is not None:
+        files = files.filter(application_id=application_id)
+    return get_object_or_404(files.select_related("application"), pk=pk)
 
 
 # --- reviews and ranking ------------------------------------------------------------------------------------------

@@ -378,9 +378,9 @@ class ApplicationViewSet(_RecordViewSet):
         filter_backends=[],
     )
     def download_attachment(self, request, *args, **kwargs):
-        attachment = selectors.attachment_get(user=request.user, pk=kwargs["attachment_pk"])
-        if attachment.application_id != kwargs["pk"]:
-            raise Http404
+        attachment = selectors.attachment_get(
+            user=request.user, pk=kwargs["attachment_pk"], application_id=kwargs["pk"]
+        )
         try:
             handle = attachment.file.open("rb")
         except (FileNotFoundError, ValueError):

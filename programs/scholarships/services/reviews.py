@@ -60,11 +60,14 @@ def review_assign(*, application: Application, reviewer, assigned_by) -> Review:
 
 @transaction.atomic
 def review_unassign(*, review: Review, removed_by) -> None:
-    """Take a reviewer off an application, as long as they have not scored it."""
+    """Take a reviewer off an application, as long as they have not scored it nor declared a conflict of interest
+    (the declaration is what keeps them out of the applicant's personal data)."""
     require_perm(removed_by, Perm.ADD_REVIEW)
     review.refresh_from_db(from_queryset=Review.objects.select_for_update())
     if review.completed_at is not None:
         raise refuse(_("This reviewer has already scored the application: the review stays."))
+    if review.conflict_declared_at is not None:
+        raise refuse(_("This reviewer declared a conflict of interest: the declaration stays on record."))
     review._history_user = removed_by
     review.delete()
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from cooperation import personal_data
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.history import HistorySource, history_entries
@@ -58,7 +59,6 @@ APPLICATION_ORDERINGS = {
     "reviews": ("reviews_completed", "applicant_name", "pk"),
 }
 MAIN_FILTERS = ("q", "call", "status")
-PERSONAL_FIELDS = ("email", "date_of_birth")
 
 
 # --- The list ---------------------------------------------------------------------------------------------------
@@ -299,7 +299,9 @@ def _history(application: Application, personal_data_visible: bool) -> list:
     entries = history_entries([HistorySource(Application.history.filter(id=application.pk))])
     if personal_data_visible:
         return entries
-    hidden = {capfirst(Application._meta.get_field(name).verbose_name) for name in PERSONAL_FIELDS}
+    hidden = {
+        capfirst(Application._meta.get_field(name).verbose_name) for name in personal_data.personal_fields(Application)
+    }
     redacted = selectors.REDACTED
     return [
         replace(

@@ -70,8 +70,8 @@ def _my_review(user, pk) -> Review:
 
 def _review_page(request, review: Review, *, rubric_form=None, conflict_form=None):
     application = review.application
-    # A recused reviewer stepped away from the file: they do not read it, whatever else they may see.
-    show_personal_data = not review.is_recused and selectors.can_see_personal_data(request.user, application)
+    # The privacy rule already keeps a recused reviewer out of the file they stepped away from.
+    show_personal_data = selectors.can_see_personal_data(request.user, application)
     criteria = list(application.call.criteria.all())
     scores = {score.criterion_id: score.score for score in review.scores.all()}
     open_for_review = application.status in UNDER_REVIEW
