@@ -25,6 +25,9 @@ class Perm(StrEnum):
     VIEW_HISTORY = "cooperation.view_history"
     EXPORT_DATA = "cooperation.export_data"
 
+    VIEW_USER = "auth.view_user"  # user accounts, their roles and the history of both
+    CHANGE_USER = "auth.change_user"  # giving or removing roles, activating or deactivating accounts
+
     VIEW_ORGANISATION = "partners.view_organisation"
     ADD_ORGANISATION = "partners.add_organisation"
     CHANGE_ORGANISATION = "partners.change_organisation"
@@ -218,6 +221,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.ACCESS_WORKSPACE,
         Perm.VIEW_DASHBOARD,
         Perm.VIEW_HISTORY,
+        Perm.VIEW_USER,  # who holds which role, and who gave it
         Perm.EXPORT_DATA,
         Perm.VIEW_ALL_PROGRAMMES,
     },
