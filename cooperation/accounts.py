@@ -59,7 +59,8 @@ class AccessHistory(HistoricalRecords):
 
 
 def _groups(roles) -> list[Group]:
-    names = sorted({Role(role).value for role in roles})
+    """The groups of ``roles``: Role members or group names (an administrator may have made other groups)."""
+    names = sorted({str(role) for role in roles})
     groups = list(Group.objects.filter(name__in=names))
     if len(groups) != len(names):
         missing = set(names) - {group.name for group in groups}
@@ -75,7 +76,7 @@ def _act(user, changed_by) -> None:
 
 @transaction.atomic
 def user_set_roles(*, user, roles, changed_by) -> None:
-    """Give ``user`` exactly ``roles`` (Role members or group names); the history records who changed them."""
+    """Give ``user`` exactly ``roles`` (Role members or group names); the history records who gave or removed them."""
     _act(user, changed_by)
     user.groups.set(_groups(roles))
 

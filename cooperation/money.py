@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -26,3 +27,8 @@ def check_minor_unit(amount: Decimal | None, currency, field: str) -> None:
                 % {"currency": currency.code, "digits": currency.minor_unit}
             }
         )
+
+
+def money_display(amount, currency) -> str:
+    """An amount in its currency's minor unit, grouped the way the active language writes numbers."""
+    return f"{currency.code} {number_format(amount, currency.minor_unit, use_l10n=True, force_grouping=True)}"
