@@ -78,7 +78,17 @@ def _act(user, changed_by) -> None:
 def user_set_roles(*, user, roles, changed_by) -> None:
     """Give ``user`` exactly ``roles`` (Role members or group names); the history records who gave or removed them."""
     _act(user, changed_by)
-    user.groups.set(_groups(roles))
+    wanted, held = set(_groups(roles)), set(user.groups.all())
+    removed, added = held - wanted, wanted - held
+    if removed:
+        if added:  # one history row for the whole change: the one written after the additions
+            user.skip_history_when_saving = True
+        try:
+            user.groups.remove(*removed)
+        finally:
+            user.__dict__.pop("skip_history_when_saving", None)
+    if added:
+        user.groups.add(*added)
 
 
 def role_given_with_membership(*, user, role: Role, given_by) -> None:
