@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from cooperation.history_start import start_history
+from cooperation.roles import sync_roles_in_migration
 
 
 
@@ -66,4 +67,6 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.RunPython(start_user_history, migrations.RunPython.noop),
+        # Auditors now read users, their roles and that history (auth.view_user).
+        migrations.RunPython(sync_roles_in_migration, migrations.RunPython.noop),
     ]
