@@ -313,9 +313,7 @@ class InstallmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     history_money_fields = ("principal_due", "interest_due", "balance_after", "principal_paid", "interest_paid")
 
     def get_queryset(self, request):
-        return ordered(
-            self, request, Installment.objects.filter(loan__in=_visible_loan_ids(request)).select_related("loan")
-        )
+        return ordered(self, request, Installment.objects.filter(loan__in=_visible_loan_ids(request)))
 
     def history_currency(self, installment):
         return installment.loan.currency
@@ -503,7 +501,7 @@ class AllocationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         visible = selectors.repayment_list(user=request.user).values("pk")
-        allocations = Allocation.with_reversed.filter(repayment__in=visible).select_related("repayment__currency")
+        allocations = Allocation.with_reversed.filter(repayment__in=visible)
         return ordered(self, request, allocations.order_by("-repayment_id", "pk"))
 
     def history_currency(self, allocation):

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from simple_history.models import HistoricalRecords
 
 from cooperation.roles import Role
 from programs.finance import selectors, services
@@ -169,6 +170,21 @@ def test_a_repayment_recorded_through_the_api_with_a_token_is_applied_in_the_tok
     response = token_client(officer).post("/api/v1/repayments/", payload, format="json")
     assert response.status_code == 201, response.content
     assert_applied_by(loan, officer)
+
+
+def test_the_history_middleware_sees_the_token_user_of_an_api_request(officer, loan, monkeypatch):
+    """Services name the acting user themselves; the request the history middleware holds names the same one."""
+    seen = []
+    record = services.repayment_record
+
+    def spy(**kwargs):
+        seen.append(HistoricalRecords.context.request.user)
+        return record(**kwargs)
+
+    monkeypatch.setattr(services, "repayment_record", spy)
+    payload = {"loan": loan.pk, "paid_on": "2026-02-15", "amount": "100.00", "currency": "USD"}
+    assert token_client(officer).post("/api/v1/repayments/", payload, format="json").status_code == 201
+    assert seen == [officer]
 
 
 def test_a_repayment_recorded_in_the_admin_is_applied_in_the_officers_name(client, officer, loan):
