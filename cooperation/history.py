@@ -124,7 +124,10 @@ def _entries_of(source: HistorySource, limit: int) -> list[HistoryEntry]:
         elif action == "created":
             for name in source.shown_on_creation:
                 model_field = model._meta.get_field(name)
-                changes.append(_field_change(model_field, None, getattr(record, model_field.attname), related, source))
+                value = getattr(record, model_field.attname)
+                if value is None or value == "" or (isinstance(value, Decimal) and not value):
+                    continue  # nothing to say: no interest in an allocation of principal only
+                changes.append(_field_change(model_field, None, value, related, source))
         entries.append(HistoryEntry(record.history_date, record.history_user, action, source.subject(record), changes))
     return entries
 

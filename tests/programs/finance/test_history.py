@@ -423,3 +423,10 @@ def test_staff_who_read_history_open_the_admin_history_of_installments_and_alloc
     assert list(listed.context["cl"].result_list) == [kept]
     repayment_page = text_of(client.get(reverse("admin:finance_repayment_change", args=[repayment.pk])))
     assert "Wrong loan." in repayment_page  # the inline lists what the reversal took off the schedule
+
+
+def test_an_allocation_entry_lists_only_the_amounts_it_applied(auditor, officer, loan):
+    recorded_repayment(loan, "30.00", paid_on=FEB, recorded_by=officer)  # half the first installment's interest
+    (applied,) = [e for e in selectors.loan_history(user=auditor, loan=loan) if "applied to" in e.subject]
+    assert (applied.who, applied.action) == (officer, "created")
+    assert [(c.label, c.old, c.new) for c in applied.changes] == [("Interest", "—", "USD 30.00")]
