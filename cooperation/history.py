@@ -2,7 +2,8 @@
 
 Each record is compared with the previous record of the same object; the
 previous one is found with a window function and related names are fetched in
-bulk, so the query count does not grow with the number of records.
+bulk, so the query count does not grow with the number of records. Rows created
+together in bulk (a loan's schedule) can be shown as one entry, counted in SQL.
 """
 
 import datetime
@@ -11,12 +12,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import Lag
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import FirstValue, Lag
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+
+from cooperation.money import money_display
 
 HISTORY_LIMIT = 50
 TEXT_PREVIEW_CHARS = 160
@@ -41,10 +45,20 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class HistorySource:
-    """Historical records of one model, already narrowed to the page's object(s)."""
+    """Historical records of one model, already narrowed to the page's object(s).
+
+    ``money_fields`` are amounts in ``currency`` and are shown with it ("USD 1,234.50").
+    ``shown_on_creation`` lists the fields a "created" entry shows (an allocation's amounts).
+    ``created_together``, when given, turns the records created at one moment by one user
+    into a single entry, named by calling it with their count (a generated schedule).
+    """
 
     records: QuerySet
     subject: Callable[[object], str] = lambda record: ""
+    currency: object = None
+    money_fields: frozenset[str] = frozenset()
+    shown_on_creation: tuple[str, ...] = ()
+    created_together: Callable[[int], str] | None = None
 
 
 def history_entries(sources: Iterable[HistorySource], limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
@@ -58,15 +72,20 @@ def history_entries(sources: Iterable[HistorySource], limit: int = HISTORY_LIMIT
 def _entries_of(source: HistorySource, limit: int) -> list[HistoryEntry]:
     history_model = source.records.model
     model = history_model.instance_type
-    records = list(
-        source.records.select_related("history_user")
-        .annotate(
-            previous_history_id=Window(
-                Lag("history_id"), partition_by=[F("id")], order_by=[F("history_date").asc(), F("history_id").asc()]
-            )
+    records = source.records.select_related("history_user").annotate(
+        previous_history_id=Window(
+            Lag("history_id"), partition_by=[F("id")], order_by=[F("history_date").asc(), F("history_id").asc()]
         )
-        .order_by("-history_date", "-history_id")[:limit]
     )
+    entries = []
+    if source.created_together is not None:
+        entries += _created_together(source, limit)
+        # Filtered on a window value, the database leaves the created records out only after finding
+        # each record's previous one: a first change is still compared with its creation.
+        records = records.annotate(own_type=Window(FirstValue("history_type"), partition_by=[F("history_id")])).filter(
+            own_type__in=["~", "-"]
+        )
+    records = list(records.order_by("-history_date", "-history_id")[:limit])
     by_id = {record.history_id: record for record in records}
     missing = {r.previous_history_id for r in records if r.previous_history_id and r.previous_history_id not in by_id}
     if missing:
@@ -79,20 +98,60 @@ def _entries_of(source: HistorySource, limit: int) -> list[HistoryEntry]:
         previous = by_id.get(record.previous_history_id)
         if record.history_type == "~" and previous is not None:
             deltas[record.history_id] = (previous, record.diff_against(previous, excluded_fields=m2m_names).changes)
-    related = _related_objects(model, [change for _, changes in deltas.values() for change in changes])
+    created = [
+        (name, getattr(record, model._meta.get_field(name).attname))
+        for record in records
+        if record.history_type == "+"
+        for name in source.shown_on_creation
+    ]
+    related = _related_objects(
+        model,
+        [(c.field, c.old, c.new) for _, changes in deltas.values() for c in changes]
+        + [(n, None, v) for n, v in created],
+    )
 
-    entries = []
     for record in records:
         action, changes = ACTIONS.get(record.history_type, "changed"), []
         if action == "changed":
             previous, field_changes = deltas.get(record.history_id, (None, []))
-            changes = [_field_change(model._meta.get_field(c.field), c.old, c.new, related) for c in field_changes]
+            changes = [
+                _field_change(model._meta.get_field(c.field), c.old, c.new, related, source) for c in field_changes
+            ]
             if previous is not None:
                 changes += _m2m_changes(model, m2m_values, previous.history_id, record.history_id)
             if not changes:
                 continue  # a save that changed nothing the page shows
+        elif action == "created":
+            for name in source.shown_on_creation:
+                model_field = model._meta.get_field(name)
+                value = getattr(record, model_field.attname)
+                if value is None or value == "" or (isinstance(value, Decimal) and not value):
+                    continue  # nothing to say: no interest in an allocation of principal only
+                changes.append(_field_change(model_field, None, value, related, source))
         entries.append(HistoryEntry(record.history_date, record.history_user, action, source.subject(record), changes))
     return entries
+
+
+def _created_together(source: HistorySource, limit: int) -> list[HistoryEntry]:
+    """One "created" entry per moment and user that created records of ``source`` (counted by the database)."""
+    groups = list(
+        source.records.filter(history_type="+")
+        .order_by()
+        .values("history_date", "history_user")
+        .annotate(count=Count("history_id"))
+        .order_by("-history_date")[:limit]
+    )
+    user_ids = {group["history_user"] for group in groups} - {None}
+    users = get_user_model()._base_manager.in_bulk(user_ids) if user_ids else {}
+    return [
+        HistoryEntry(
+            group["history_date"],
+            users.get(group["history_user"]),
+            "created",
+            source.created_together(group["count"]),
+        )
+        for group in groups
+    ]
 
 
 def _m2m_labels(history_model, names: list[str], history_ids) -> dict[str, dict[int, list[str]]]:
@@ -120,22 +179,24 @@ def _m2m_changes(model, m2m_values, old_id: int, new_id: int) -> list[FieldChang
     return changes
 
 
-def _related_objects(model, changes) -> dict[str, dict]:
-    """The objects that changed foreign keys point to, one query per foreign key that changed."""
+def _related_objects(model, values: list[tuple[str, object, object]]) -> dict[str, dict]:
+    """The objects that shown foreign keys point to (``(field, old, new)`` values), one query per foreign key."""
     keys = defaultdict(set)
-    for change in changes:
-        if isinstance(model._meta.get_field(change.field), models.ForeignKey):
-            keys[change.field] |= {change.old, change.new} - {None}
+    for name, old, new in values:
+        if isinstance(model._meta.get_field(name), models.ForeignKey):
+            keys[name] |= {old, new} - {None}
     return {
-        name: model._meta.get_field(name).related_model._base_manager.in_bulk(values)
-        for name, values in keys.items()
+        name: model._meta.get_field(name).related_model._base_manager.in_bulk(values) for name, values in keys.items()
     }
 
 
-def _field_change(model_field, old, new, related) -> FieldChange:
-    return FieldChange(
-        capfirst(model_field.verbose_name), _display(model_field, old, related), _display(model_field, new, related)
-    )
+def _field_change(model_field, old, new, related, source: HistorySource) -> FieldChange:
+    def display(value):
+        if source.currency is not None and model_field.name in source.money_fields and value is not None:
+            return money_display(value, source.currency)
+        return _display(model_field, value, related)
+
+    return FieldChange(capfirst(model_field.verbose_name), display(old), display(new))
 
 
 def _display(model_field, value, related) -> str:

@@ -46,3 +46,22 @@ def assign_fields(instance: models.Model, fields, data: dict) -> list[str]:
             setattr(instance, field, data[field])
             changed.append(field)
     return changed
+
+
+def _track_user_access() -> None:
+    """History of users' roles and activation, with the acting user (see cooperation/accounts/user_access.py)."""
+    from django.contrib.auth import get_user_model
+    from simple_history import register
+
+    from cooperation.accounts.user_access import NOT_TRACKED, AccessHistory
+
+    register(
+        get_user_model(),
+        app="cooperation",
+        records_class=AccessHistory,
+        excluded_fields=list(NOT_TRACKED),
+        m2m_fields=["groups"],
+    )
+
+
+_track_user_access()

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -150,3 +151,8 @@ def amount_fits(field: str, *, name: str, nullable: bool = False) -> models.Chec
     if nullable:
         condition = models.Q(**{f"{field}__isnull": True}) | condition
     return models.CheckConstraint(condition=condition, name=name)
+
+
+def money_display(amount, currency) -> str:
+    """An amount in its currency's minor unit, grouped the way the active language writes numbers."""
+    return f"{currency.code} {number_format(amount, currency.minor_unit, use_l10n=True, force_grouping=True)}"

@@ -26,6 +26,9 @@ class Perm(StrEnum):
     EXPORT_DATA = "cooperation.export_data"
     RESET_TWO_FACTOR = "accounts.reset_two_factor"  # another user's lost authenticator: an administrator's job
 
+    VIEW_USER = "auth.view_user"  # user accounts, their roles and the history of both
+    CHANGE_USER = "auth.change_user"  # giving or removing roles, activating or deactivating accounts
+
     VIEW_ORGANISATION = "partners.view_organisation"
     ADD_ORGANISATION = "partners.add_organisation"
     CHANGE_ORGANISATION = "partners.change_organisation"
@@ -219,6 +222,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.ACCESS_WORKSPACE,
         Perm.VIEW_DASHBOARD,
         Perm.VIEW_HISTORY,
+        Perm.VIEW_USER,  # who holds which role, and who gave it
         Perm.EXPORT_DATA,
         Perm.VIEW_ALL_PROGRAMMES,
     },
@@ -265,8 +269,9 @@ def sync_roles_in_migration(apps, schema_editor) -> None:
 def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     from django.apps import apps
 
-    # post_migrate is sent once per app; by the last one every permission exists.
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent once per app that has a models module; by the last one every permission exists.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label == with_models[-1].label:
         sync_roles(using=using)
 
 

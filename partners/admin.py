@@ -1,7 +1,8 @@
 """Admin for partner organisations, their contacts and the memberships that link users to them."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cooperation.access import sees_everything
 from cooperation.admin import (
@@ -12,6 +13,7 @@ from cooperation.admin import (
     fresh_copy,
     ordered,
 )
+from cooperation.roles import Perm
 from partners import services
 from partners.models import Contact, Membership, Organisation
 from partners.selectors import organisation_list, user_organisation_ids
@@ -150,29 +152,52 @@ class ContactAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     list_display = ("user", "organisation", "is_active", "created_at")
     list_filter = ("is_active", "organisation__kind")
     search_fields = ("user__username", "user__email", "user__last_name", "organisation__name", "organisation__acronym")
     list_select_related = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
     fields = ("user", "organisation", "is_active")
+    actions = ("deactivate_memberships",)
 
     def get_queryset(self, request):
         return ordered(self, request, _visible_to(request.user, Membership.objects.all()))
+
+    def has_deactivate_permission(self, request):
+        return request.user.has_perm(Perm.CHANGE_MEMBERSHIP)
+
+    @admin.action(description=_("Deactivate (no longer works for the organisation)"), permissions=["deactivate"])
+    def deactivate_memberships(self, request, queryset):
+        count = 0
+        for membership in queryset.filter(is_active=True):
+            services.membership_deactivate(membership=membership, deactivated_by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d membership deactivated.", "%(count)d memberships deactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return ("user", "organisation") if obj else ()
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Only "active" can change here, and no service exists for it: a plain save.
-            obj.save(update_fields=["is_active", "updated_at"])
-            return
-        saved = call_service(
-            services.membership_create,
-            user=form.cleaned_data["user"],
-            organisation=form.cleaned_data["organisation"],
-            created_by=request.user,
-        )
+            saved = call_service(
+                services.membership_update,
+                membership=fresh_copy(obj),
+                updated_by=request.user,
+                **_field_values(form, services.MEMBERSHIP_FIELDS),
+            )
+        else:
+            saved = call_service(
+                services.membership_create,
+                user=form.cleaned_data["user"],
+                organisation=form.cleaned_data["organisation"],
+                created_by=request.user,
+            )
+            if not form.cleaned_data.get("is_active", True):
+                saved = call_service(services.membership_deactivate, membership=saved, deactivated_by=request.user)
         adopt_saved(obj, saved)

@@ -94,6 +94,7 @@ class Membership(TimeStampedModel):
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["organisation__name", "user__username"]

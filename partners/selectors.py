@@ -59,8 +59,15 @@ def organisation_participations(*, user, organisation: Organisation) -> QuerySet
     return participations.order_by("programme__code")
 
 
+def _member(user) -> str:
+    if user is None:
+        return _("a removed user")
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
 def organisation_history(*, user, organisation: Organisation) -> list[HistoryEntry]:
-    """The latest changes to a partner and its contacts, newest first."""
+    """The latest changes to a partner, its contacts and its members (portal accounts), newest first."""
     require_perm(user, Perm.VIEW_HISTORY)
     return history_entries(
         [
@@ -68,6 +75,11 @@ def organisation_history(*, user, organisation: Organisation) -> list[HistoryEnt
             HistorySource(
                 Contact.history.filter(organisation_id=organisation.pk),
                 subject=lambda record: _("Contact: %(name)s") % {"name": record.name},
+            ),
+            HistorySource(
+                Membership.history.filter(organisation_id=organisation.pk).select_related("user"),
+                subject=lambda record: _("Member: %(user)s") % {"user": _member(record.user)},
+                shown_on_creation=("is_active",),
             ),
         ]
     )

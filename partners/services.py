@@ -3,11 +3,13 @@
 from django.db import transaction
 
 from cooperation.access import require_perm
+from cooperation.accounts.user_access import role_given_with_membership
 from cooperation.models import assign_fields
-from cooperation.roles import Perm
+from cooperation.roles import Perm, Role
 from partners.models import Contact, Membership, Organisation
 
 ORGANISATION_FIELDS = ("name", "acronym", "kind", "country", "iati_identifier", "website", "address", "is_active")
+MEMBERSHIP_FIELDS = ("is_active",)
 CONTACT_FIELDS = ("name", "email", "phone", "position", "receives_reminders", "preferred_language", "is_active")
 
 
@@ -57,14 +59,32 @@ def contact_update(*, contact: Contact, updated_by, **data) -> Contact:
 
 @transaction.atomic
 def membership_create(*, user, organisation: Organisation, created_by) -> Membership:
-    """Give a user access to the partner portal as staff of ``organisation``."""
-    from django.contrib.auth.models import Group
-
-    from cooperation.roles import Role
-
+    """Give a user access to the partner portal as staff of ``organisation`` (and so the partner role)."""
     require_perm(created_by, Perm.ADD_MEMBERSHIP)
     membership = Membership(user=user, organisation=organisation)
     membership.full_clean()
+    membership._history_user = created_by
     membership.save()
-    user.groups.add(Group.objects.get(name=Role.PARTNER.value))
+    role_given_with_membership(user=user, role=Role.PARTNER, given_by=created_by)
     return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, updated_by, **data) -> Membership:
+    """Change what may change on a membership: whether it is active (its user and organisation stay)."""
+    require_perm(updated_by, Perm.CHANGE_MEMBERSHIP)
+    unknown = set(data) - set(MEMBERSHIP_FIELDS)
+    if unknown:
+        raise TypeError(f"membership_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    membership.refresh_from_db(from_queryset=Membership.objects.select_for_update())
+    changed = assign_fields(membership, MEMBERSHIP_FIELDS, data)
+    if changed:
+        membership._history_user = updated_by
+        membership.full_clean()
+        membership.save(update_fields=[*changed, "updated_at"])
+    return membership
+
+
+def membership_deactivate(*, membership: Membership, deactivated_by) -> Membership:
+    """The user no longer works for the organisation: they stop seeing its records in the portal."""
+    return membership_update(membership=membership, updated_by=deactivated_by, is_active=False)

@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin import (
@@ -17,6 +16,7 @@ from cooperation.admin import (
     fresh_copy,
     ordered,
 )
+from cooperation.money import money_display
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
 from programs import selectors, services
@@ -34,11 +34,6 @@ def users_holding(perm: Perm):
         .distinct()
         .order_by("username")
     )
-
-
-def money_display(amount, currency) -> str:
-    """An amount in its currency's minor unit, grouped the way the active language writes numbers."""
-    return f"{currency.code} {number_format(amount, currency.minor_unit, use_l10n=True, force_grouping=True)}"
 
 
 def _programme_choices(request):

@@ -1,4 +1,9 @@
-"""Accounts in the admin: API tokens (revoke), security events (read), and resetting a user's two-factor login.
+"""Accounts in the admin: users, API tokens (revoke), security events (read), resetting a user's two-factor login.
+
+A user's roles (groups) and activation change through the account services, and every user has a history
+page of who gave or removed which role and who activated or deactivated them. Auditors read users, their roles
+and that history (``auth.view_user`` and ``VIEW_HISTORY``) and change nothing; the password hash is never shown
+to someone who cannot change the account.
 
 django-otp's own device screens are removed: they show secrets and would let an
 administrator add a device for someone else. Devices change only through the
@@ -15,8 +20,9 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cooperation.accounts import services
+from cooperation.accounts import services, user_access
 from cooperation.accounts.models import ApiToken, RevokeReason, SecurityEvent
+from cooperation.admin import ScopedHistoryAdmin
 from cooperation.roles import Perm
 
 for _model in (TOTPDevice, StaticDevice):
@@ -72,9 +78,38 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class KerjasamaUserAdmin(UserAdmin):
+class KerjasamaUserAdmin(ScopedHistoryAdmin, UserAdmin):
     list_display = [*UserAdmin.list_display, "two_factor"]
     actions = ["reset_two_factor"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Activation goes through its service (and its history row); the rest of the form saves as usual.
+        active = obj.is_active
+        obj.is_active = type(obj)._base_manager.values_list("is_active", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        user_access.user_set_active(user=obj, active=active, changed_by=request.user)
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        # Roles go through their service; direct permissions and anything else save as usual.
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            user_access.user_set_roles(
+                user=form.instance, roles=[group.name for group in groups], changed_by=request.user
+            )
 
     def get_queryset(self, request):
         devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)

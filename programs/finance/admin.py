@@ -6,13 +6,15 @@ created and edited with loan_create / loan_update, a repayment is recorded with
 repayment_record, a grant is created with grant_create. Every status change is
 an admin action calling its service, one record at a time, and a refusal is
 reported per record. Schedules, allocations and reminder logs are written only
-by the services, so they are read-only here.
+by the services, so they are read-only here; installments and allocations show
+their change history (payments applied, reversals with who, when and why).
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -303,15 +305,19 @@ def _visible_loan_ids(request):
 
 
 @admin.register(Installment)
-class InstallmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InstallmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = ("loan", "number", "due_date", "due_display", "paid_display", "outstanding_display")
     list_filter = ("due_date", "loan__status")
     search_fields = ("loan__reference", "loan__borrower__name")
     list_select_related = ("loan__borrower", "loan__currency")
     date_hierarchy = "due_date"
+    history_money_fields = ("principal_due", "interest_due", "balance_after", "principal_paid", "interest_paid")
 
     def get_queryset(self, request):
         return ordered(self, request, Installment.objects.filter(loan__in=_visible_loan_ids(request)))
+
+    def history_currency(self, installment):
+        return installment.loan.currency
 
     @admin.display(description=gettext_lazy("due"))
     def due_display(self, installment):
@@ -330,16 +336,20 @@ class InstallmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class AllocationInline(ReadOnlyInline):
+    """How the repayment was applied, including what a reversal took off the schedule (marked reversed)."""
+
     model = Allocation
-    fields = ("installment", "interest", "principal")
+    fields = ("installment", "interest", "principal", "reversed_at", "reversed_by", "reversal_reason")
     readonly_fields = fields
-    show_change_link = False
+    show_change_link = True
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(Perm.VIEW_REPAYMENT)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("installment__loan")
+        # Live first, then what reversals took off the schedule.
+        ordering = (F("reversed_at").asc(nulls_first=True), "installment__number", "pk")
+        return Allocation.with_reversed.select_related("installment__loan", "reversed_by").order_by(*ordering)
 
 
 @admin.register(Repayment)
@@ -451,20 +461,52 @@ class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         )
 
 
-@admin.register(Allocation)
-class AllocationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """How confirmed repayments were applied to schedules: part of the repayment, readable with it."""
+class AllocationStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("state")
+    parameter_name = "state"
 
-    list_display = ("repayment", "installment_number", "interest_display", "principal_display")
+    def lookups(self, request, model_admin):
+        return (("live", _("Applied")), ("reversed", _("Reversed")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.filter(reversed_at__isnull=True)
+        if self.value() == "reversed":
+            return queryset.filter(reversed_at__isnull=False)
+        return queryset
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    """How confirmed repayments were applied to schedules: part of the repayment, readable with it.
+
+    Lists every allocation ever made; those a reversal took off the schedule are marked reversed.
+    """
+
+    list_display = (
+        "repayment",
+        "installment_number",
+        "interest_display",
+        "principal_display",
+        "reversed_at",
+        "reversed_by",
+    )
+    list_filter = (AllocationStateFilter,)
     search_fields = ("repayment__loan__reference", "repayment__reference")
-    list_select_related = ("repayment__loan", "repayment__currency", "installment")
+    list_select_related = ("repayment__loan", "repayment__currency", "installment", "reversed_by")
+    fields = ("repayment", "installment", "interest", "principal", "reversed_at", "reversed_by", "reversal_reason")
+    history_money_fields = ("interest", "principal")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(Perm.VIEW_REPAYMENT)
 
     def get_queryset(self, request):
         visible = selectors.repayment_list(user=request.user).values("pk")
-        return ordered(self, request, Allocation.objects.filter(repayment__in=visible).order_by("-repayment_id", "pk"))
+        allocations = Allocation.with_reversed.filter(repayment__in=visible)
+        return ordered(self, request, allocations.order_by("-repayment_id", "pk"))
+
+    def history_currency(self, allocation):
+        return allocation.repayment.currency
 
     @admin.display(description=gettext_lazy("installment"), ordering="installment__number")
     def installment_number(self, allocation):

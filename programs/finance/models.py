@@ -144,6 +144,7 @@ class Installment(models.Model):
     balance_after = models.DecimalField(_("balance after"), **MONEY_DIGITS)
     principal_paid = models.DecimalField(_("principal paid"), **MONEY_DIGITS, default=0)
     interest_paid = models.DecimalField(_("interest paid"), **MONEY_DIGITS, default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["loan", "number"]
@@ -239,26 +240,66 @@ class Repayment(TimeStampedModel):
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
 
 
+class LiveAllocationManager(models.Manager):
+    """Only the allocations that apply now: a reversal keeps the ones it undid, marked reversed."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(reversed_at__isnull=True)
+
+
 class Allocation(models.Model):
-    """The part of a confirmed repayment applied to one installment."""
+    """The part of a confirmed repayment applied to one installment.
+
+    Never deleted: when a reversal takes it off the schedule it stays, marked reversed (who, when and
+    the reversal's reason), and the re-allocation writes new rows. ``objects`` (the default manager, and
+    so ``repayment.allocations``) reads only the live ones; ``with_reversed`` reads every row.
+    """
 
     repayment = models.ForeignKey(Repayment, on_delete=models.CASCADE, related_name="allocations")
     installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="allocations")
     interest = models.DecimalField(_("interest"), **MONEY_DIGITS, default=0)
     principal = models.DecimalField(_("principal"), **MONEY_DIGITS, default=0)
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
+    reversal_reason = models.TextField(_("reason for reversal"), max_length=2000, blank=True)
+    history = HistoricalRecords()
+    with_reversed = models.Manager()
+    objects = LiveAllocationManager()
 
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
+        default_manager_name = "objects"
+        base_manager_name = "with_reversed"
         constraints = [
-            models.UniqueConstraint(fields=["repayment", "installment"], name="allocation_once_per_installment"),
+            models.UniqueConstraint(
+                fields=["repayment", "installment"],
+                condition=Q(reversed_at__isnull=True),
+                name="allocation_once_per_installment",
+            ),
             models.CheckConstraint(
                 condition=Q(interest__gte=0) & Q(principal__gte=0), name="allocation_amounts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_at__isnull=True, reversal_reason="")
+                | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
+                name="allocation_reversal_has_reason",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.repayment} → #{self.installment.number}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
 
 
 class ReminderKind(models.TextChoices):

@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cooperation.access import require_perm, sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_entries
@@ -225,17 +226,50 @@ def loan_reminders(*, user, loan: Loan) -> QuerySet[ReminderLog]:
     return ReminderLog.objects.filter(installment__loan=loan).select_related("installment")
 
 
+INSTALLMENT_MONEY = frozenset({"principal_due", "interest_due", "balance_after", "principal_paid", "interest_paid"})
+
+
+def _repayment_subject(paid_on: datetime.date) -> str:
+    return _("Repayment of %(date)s") % {"date": formats.date_format(paid_on, "DATE_FORMAT")}
+
+
 def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
-    """The latest changes to a loan and its repayments, newest first."""
+    """The latest changes to a loan, its repayments, its schedule and how payments were applied, newest first.
+
+    A generated schedule is one entry; installments appear again when a payment (or a reversal)
+    changes what they have been paid; an allocation appears when a payment is applied, and when a
+    reversal takes it off the schedule (who, when, why). Amounts are in the loan's currency.
+    """
     require_perm(user, Perm.VIEW_HISTORY)
+    currency = loan.currency
     return history_entries(
         [
-            HistorySource(Loan.history.filter(id=loan.pk)),
+            HistorySource(Loan.history.filter(id=loan.pk), currency=currency, money_fields=frozenset({"principal"})),
             HistorySource(
                 Repayment.history.filter(loan_id=loan.pk),
-                subject=lambda record: (
-                    _("Repayment of %(date)s") % {"date": formats.date_format(record.paid_on, "DATE_FORMAT")}
+                subject=lambda record: _repayment_subject(record.paid_on),
+                currency=currency,
+                money_fields=frozenset({"amount"}),
+            ),
+            HistorySource(
+                Installment.history.filter(loan_id=loan.pk),
+                subject=lambda record: _("Installment #%(number)d") % {"number": record.number},
+                currency=currency,
+                money_fields=INSTALLMENT_MONEY,
+                created_together=lambda count: (
+                    ngettext("Schedule of %(count)d installment", "Schedule of %(count)d installments", count)
+                    % {"count": count}
                 ),
+            ),
+            HistorySource(
+                Allocation.history.filter(installment__loan_id=loan.pk).select_related("repayment", "installment"),
+                subject=lambda record: (
+                    _("%(repayment)s applied to installment #%(number)d")
+                    % {"repayment": _repayment_subject(record.repayment.paid_on), "number": record.installment.number}
+                ),
+                currency=currency,
+                money_fields=frozenset({"interest", "principal"}),
+                shown_on_creation=("interest", "principal"),
             ),
         ]
     )

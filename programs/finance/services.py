@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperation.access import require_perm, sees_everything
 from cooperation.dates import DateOutOfRange, add_months, check_date, computed_date_message, date_error
@@ -382,21 +383,27 @@ def loan_approve(*, loan: Loan, approved_by) -> Loan:
     _lock_for(loan, LOAN_MOVES, "approve")
     if loan.created_by_id == approved_by.pk:
         raise _refuse(_("You created this loan, so another manager must approve it."))
+    approved_at = timezone.now()
     if not loan.schedule.exists():
-        Installment.objects.bulk_create(
-            Installment(
-                loan=loan,
-                number=row.number,
-                due_date=row.due_date,
-                principal_due=row.principal,
-                interest_due=row.interest,
-                balance_after=row.balance_after,
-            )
-            for row in loan_schedule_rows(loan)
+        bulk_create_with_history(
+            [
+                Installment(
+                    loan=loan,
+                    number=row.number,
+                    due_date=row.due_date,
+                    principal_due=row.principal,
+                    interest_due=row.interest,
+                    balance_after=row.balance_after,
+                )
+                for row in loan_schedule_rows(loan)
+            ],
+            Installment,
+            default_user=approved_by,
+            default_date=approved_at,
         )
     loan.status = LoanStatus.APPROVED
     loan.approved_by = approved_by
-    loan.approved_at = timezone.now()
+    loan.approved_at = approved_at
     return _save(loan, approved_by, ["status", "approved_by", "approved_at"])
 
 
@@ -505,20 +512,32 @@ def _lock_loan_of(repayment_or_loan) -> Loan:
     return loan
 
 
-def _store_portions(repayment: Repayment, portions: list[allocation.Portion], installments: dict) -> list[Allocation]:
-    rows = []
+PAID_FIELDS = ["interest_paid", "principal_paid"]
+REVERSAL_FIELDS = ["reversed_at", "reversed_by", "reversal_reason"]
+
+
+def _apply(portions: list[allocation.Portion], installments: dict) -> None:
+    """Add ``portions`` to what the installments (by id) have been paid."""
     for portion in portions:
         item = installments[portion.installment_id]
         item.interest_paid += portion.interest
         item.principal_paid += portion.principal
-        rows.append(
-            Allocation(repayment=repayment, installment=item, interest=portion.interest, principal=portion.principal)
-        )
-    return rows
 
 
-def _allocate(loan: Loan, repayment: Repayment) -> list[Installment]:
-    """Apply one confirmed repayment to the (locked) loan's schedule; return the schedule as it now stands."""
+def _row(repayment: Repayment, portion: allocation.Portion, installments: dict) -> Allocation:
+    return Allocation(
+        repayment=repayment,
+        installment=installments[portion.installment_id],
+        interest=portion.interest,
+        principal=portion.principal,
+    )
+
+
+def _allocate(loan: Loan, repayment: Repayment, user) -> list[Installment]:
+    """Apply one confirmed repayment to the (locked) loan's schedule; return the schedule as it now stands.
+
+    The new allocations and the installments they pay get history rows by ``user``, written in bulk.
+    """
     installments = list(loan.schedule.order_by("number"))
     try:
         portions = allocation.allocate(repayment.amount, _dues(installments))
@@ -529,26 +548,56 @@ def _allocate(loan: Loan, repayment: Repayment) -> list[Installment]:
             "amount",
         ) from None
     by_id = {item.pk: item for item in installments}
-    Allocation.objects.bulk_create(_store_portions(repayment, portions, by_id))
+    now = timezone.now()
+    rows = [_row(repayment, portion, by_id) for portion in portions]
+    bulk_create_with_history(rows, Allocation, default_user=user, default_date=now)
+    _apply(portions, by_id)
     touched = [by_id[portion.installment_id] for portion in portions]
-    Installment.objects.bulk_update(touched, ["interest_paid", "principal_paid"])
+    bulk_update_with_history(touched, Installment, PAID_FIELDS, default_user=user, default_date=now)
     return installments
 
 
-def _reallocate(loan: Loan) -> list[Installment]:
-    """Throw away the loan's allocations and apply its confirmed repayments again, oldest payment first."""
-    Allocation.objects.filter(repayment__loan=loan).delete()
+def _reallocate(loan: Loan, reversal: Repayment) -> list[Installment]:
+    """Apply the loan's confirmed repayments again from scratch, oldest payment first, after ``reversal``.
+
+    Nothing is deleted. A live allocation that the new plan repeats exactly stays as it is; every
+    other one (all of the reversed repayment's, and those of later payments that now fall on other
+    installments) is marked reversed with the reversal's who, when and why, and the plan's remaining
+    portions become new rows. Allocations and installments that change get history rows, in bulk.
+    """
+    user, now, reason = reversal.reversed_by, reversal.reversed_at, reversal.reversal_reason
     installments = list(loan.schedule.order_by("number"))
+    paid_before = {item.pk: (item.interest_paid, item.principal_paid) for item in installments}
     for item in installments:
         item.interest_paid = item.principal_paid = Decimal(0)
     confirmed = list(loan.repayments.filter(status=RepaymentStatus.CONFIRMED).order_by("paid_on", "created_at", "pk"))
     plan = allocation.reallocate([(repayment.pk, repayment.amount) for repayment in confirmed], _dues(installments))
     by_id = {item.pk: item for item in installments}
-    rows = []
-    for repayment in confirmed:
-        rows.extend(_store_portions(repayment, plan[repayment.pk], by_id))
-    Installment.objects.bulk_update(installments, ["interest_paid", "principal_paid"])
-    Allocation.objects.bulk_create(rows)
+
+    planned = {
+        (repayment_id, portion.installment_id): portion
+        for repayment_id, portions in plan.items()
+        for portion in portions
+    }
+    retired = []
+    for row in Allocation.objects.filter(repayment__loan=loan):
+        portion = planned.get((row.repayment_id, row.installment_id))
+        if portion is not None and (portion.interest, portion.principal) == (row.interest, row.principal):
+            del planned[(row.repayment_id, row.installment_id)]  # applied as before: the row stays
+            continue
+        row.reversed_at, row.reversed_by, row.reversal_reason = now, user, reason
+        retired.append(row)
+    bulk_update_with_history(
+        retired, Allocation, REVERSAL_FIELDS, default_user=user, default_date=now, manager=Allocation.with_reversed
+    )
+    repayments = {repayment.pk: repayment for repayment in confirmed}
+    new_rows = [_row(repayments[repayment_id], portion, by_id) for (repayment_id, _), portion in planned.items()]
+    bulk_create_with_history(new_rows, Allocation, default_user=user, default_date=now)
+
+    for portions in plan.values():
+        _apply(portions, by_id)
+    changed = [item for item in installments if (item.interest_paid, item.principal_paid) != paid_before[item.pk]]
+    bulk_update_with_history(changed, Installment, PAID_FIELDS, default_user=user, default_date=now)
     return installments
 
 
@@ -589,7 +638,7 @@ def repayment_record(*, loan: Loan, recorded_by, paid_on, amount, currency, refe
     repayment.full_clean()
     repayment._history_user = recorded_by
     repayment.save()
-    _close_or_reopen(loan, _allocate(loan, repayment), recorded_by)
+    _close_or_reopen(loan, _allocate(loan, repayment, recorded_by), recorded_by)
     return repayment
 
 
@@ -655,7 +704,7 @@ def repayment_confirm(*, repayment: Repayment, confirmed_by) -> Repayment:
     repayment.confirmed_by = confirmed_by
     repayment._history_user = confirmed_by
     repayment.save(update_fields=["status", "confirmed_by", "updated_at"])
-    _close_or_reopen(loan, _allocate(loan, repayment), confirmed_by)
+    _close_or_reopen(loan, _allocate(loan, repayment, confirmed_by), confirmed_by)
     return repayment
 
 
@@ -686,7 +735,7 @@ def repayment_reverse(*, repayment: Repayment, reversed_by, reason: str) -> Repa
     repayment.reversal_reason = reason
     repayment._history_user = reversed_by
     repayment.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason", "updated_at"])
-    installments = _reallocate(loan)
+    installments = _reallocate(loan, repayment)
     _close_or_reopen(loan, installments, reversed_by)
     return repayment
 

@@ -509,3 +509,19 @@ def test_every_shipments_timeline_reads_in_the_order_it_happened(demo):
         recorded = list(shipment.events.order_by("pk").values_list("kind", "status_after"))
         timeline = list(shipment.events.order_by("occurred_at", "pk").values_list("kind", "status_after"))
         assert timeline == recorded, shipment.waybill
+
+
+def test_history_names_the_demo_user_who_acted_or_the_system(demo):
+    """Loans, repayments and memberships are made by demo users and recorded in their names; the accounts and
+    their roles are made by the command itself, recorded as the system."""
+    from programs.finance.models import Allocation, Installment
+
+    partner = user("partner")
+    assert {row.history_user for row in partner.history.all()} == {None}
+    assert {row.history_user for row in partner.memberships.get().history.all()} == {user("admin")}
+    approved = Installment.history.filter(history_type="+").values_list("history_user__username", flat=True)
+    assert set(approved) == {"manager"}
+    reversed_payment = Repayment.objects.get(status=RepaymentStatus.REVERSED)
+    kept = Allocation.with_reversed.filter(repayment=reversed_payment)
+    assert kept.exists() and {row.reversed_by.username for row in kept} == {"officer"}
+    assert not reversed_payment.allocations.exists()

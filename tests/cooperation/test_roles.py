@@ -83,3 +83,17 @@ def test_users_get_their_roles_permissions_through_the_group(role):
     for perm in ROLE_PERMISSIONS[role]:
         assert user.has_perm(perm), perm
     assert not user.has_perm("programs.delete_programme")
+
+
+def test_migrate_gives_back_a_permission_a_role_lost():
+    """Running migrate on an installed database re-syncs every role, whatever app comes last."""
+    from django.core.management import call_command
+
+    manager = Group.objects.get(name=Role.MANAGER.value)
+    app_label, codename = Perm.APPROVE_LOAN.split(".")
+    approve = Permission.objects.get(codename=codename, content_type__app_label=app_label)
+    manager.permissions.remove(approve)
+
+    call_command("migrate", verbosity=0)
+
+    assert manager.permissions.filter(pk=approve.pk).exists()

@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from cooperation.accounts.user_access import user_set_roles
 from cooperation.money import quantize
 from cooperation.reference.codes import ActivityStatus, OrganisationRole, OrganisationType
 from cooperation.reference.models import Country, Currency, Sector
@@ -969,7 +969,9 @@ class Command(BaseCommand):
                     is_superuser=demo.role is Role.ADMINISTRATOR,
                 )
                 self.stdout.write(f"  user {demo.username} created")
-            user.groups.add(Group.objects.get(name=demo.role.value))
+            # The demo role joins any the user holds. No person acts here: the history records the system.
+            held = set(user.groups.values_list("name", flat=True))
+            user_set_roles(user=user, roles=held | {demo.role}, changed_by=None)
             users[demo.username] = user
         return users
 
