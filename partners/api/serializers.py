@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cooperation.api.fields import OptionalURLField
 from cooperation.reference.codes import OrganisationType
 from cooperation.reference.models import Country
 from partners.models import Organisation
@@ -11,6 +12,7 @@ from partners.models import Organisation
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    website = OptionalURLField(read_only=True)
 
     class Meta:
         model = Organisation
@@ -42,6 +44,6 @@ class OrganisationWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("There is no country with the code “{value}”.")},
     )
     iati_identifier = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
+    website = OptionalURLField(required=False)
     address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
