@@ -12,8 +12,11 @@ failures are collected rather than shrunk, and nothing leaves the machine. Write
 database is emptied after each test (transactional), so nothing leaks into other tests.
 """
 
+import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import hypothesis
 import pytest
@@ -29,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cooperation.roles import Role
+from programs.finance import services as finance_services
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -51,6 +55,7 @@ from tests.programs.shipments.factories import (
     approved_shipment,
     arrived_shipment,
     confirm,
+    dispatched_shipment,
     draft_shipment,
     ready_shipment,
 )
@@ -58,6 +63,7 @@ from tests.programs.shipments.factories import (
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Generated requests per operation and user: schema-valid ones, and ones the schema forbids (a 4xx is expected).
 POSITIVE_EXAMPLES = 5
+POSITIVE_EXAMPLES_PER_ID = 2
 NEGATIVE_EXAMPLES = 3
 MISSING_ID = 999_999_999
 REQUEST_TIMEOUT = 60
@@ -121,8 +127,16 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
         submitted_loan(loan(foreign_programme, other_org)),
     )
     confirmed = recorded_repayment(active, "100.00", recorded_by=officer)
-    world.add("repayments", confirmed)
+    notified = finance_services.repayment_notify(
+        loan=active,
+        notified_by=partner_user,
+        paid_on=active.disbursed_on,
+        amount=Decimal("10.00"),
+        currency=active.currency,
+    )
+    world.add("repayments", confirmed, notified)
     own_grant = grant_with_tranches(created_by=officer, programme=own_programme, recipient=partner_org)
+    finance_services.tranche_approve(tranche=own_grant.tranches.order_by("number").last(), approved_by=manager)
     foreign_grant = grant_with_tranches(created_by=officer, programme=foreign_programme, recipient=other_org)
     world.add("grants", own_grant, foreign_grant)
     world.add("tranches", *own_grant.tranches.order_by("number"), foreign_grant.tranches.first())
@@ -140,6 +154,7 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
         draft,
         ready_shipment(shipment()),
         approved_shipment(shipment(), approver=manager),
+        dispatched_shipment(shipment(), approver=manager),
         arrived,
         arrived_shipment(shipment(other_org, foreign_programme), approver=manager),
     )
@@ -157,10 +172,12 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
     scholarship.services.application_shortlist(application=scholar, decided_by=officer)
     scholarship.enrolled(scholar, on=scholarship.days_ago(200), by=partner_user)
     fresh = scholarship.submit(call, by=officer)
+    scholarship.services.application_mark_eligible(application=fresh, decided_by=officer)
+    pending = scholarship.services.review_assign(application=fresh, reviewer=officer, assigned_by=manager)
     world.add("scholarship-calls", call, foreign_call)
     world.add("scholarship-applications", scholar, fresh, scholarship.submit(foreign_call, by=officer))
     world.ids["attachment_pk"] = [attachment.pk]
-    world.add("scholarship-reviews", review)
+    world.add("scholarship-reviews", pending, review)
     world.add("stipend-tranches", *scholar.tranches.order_by("number")[:2])
     report = scholarship.services.progress_report_submit(
         application=scholar,
@@ -178,6 +195,7 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
 
     world.bodies = valid_bodies(
         officer=officer,
+        manager=manager,
         partner_org=partner_org,
         own_programme=own_programme,
         draft=draft,
@@ -190,7 +208,7 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
     return world
 
 
-def valid_bodies(*, officer, partner_org, own_programme, draft, arrived, active, call, fresh, scholar) -> dict:
+def valid_bodies(*, officer, manager, partner_org, own_programme, draft, arrived, active, call, fresh, scholar) -> dict:
     """One body per write that the API accepts from the user allowed to make it."""
     newcomer = OrganisationFactory(name="Lembaga Baru")
     remaining = arrived.items.order_by("pk").last()
@@ -300,7 +318,7 @@ def valid_bodies(*, officer, partner_org, own_programme, draft, arrived, active,
                 "motivation": "Water for Baucau.",
             }
         ],
-        "POST /api/v1/scholarship-reviews/": [{"application": fresh.pk, "reviewer": officer.pk}],
+        "POST /api/v1/scholarship-reviews/": [{"application": fresh.pk, "reviewer": manager.pk}],
         "POST /api/v1/progress-reports/": [
             {"application": scholar.pk, "term_label": "Semester 2", "period_end": _day(-2), "result": "GPA 3.7"}
         ],
@@ -316,6 +334,18 @@ def valid_bodies(*, officer, partner_org, own_programme, draft, arrived, active,
                 "host": partner_org.pk,
             }
         ],
+        # Moves whose body a generator rarely gets right: dates the rules accept.
+        "POST /api/v1/loans/{id}/disburse/": [{"disbursed_on": _day(0)}],
+        "POST /api/v1/tranches/{id}/pay/": [{"paid_on": _day(0), "payment_reference": "TRF-1"}],
+        "POST /api/v1/shipments/{id}/dispatch/": [{"dispatched_on": _day(0)}],
+        "POST /api/v1/shipments/{id}/arrive/": [{"arrived_on": _day(0)}],
+        "POST /api/v1/shipments/{id}/reschedule/": [{"expected_arrival": _day(30)}],
+        "POST /api/v1/scholarship-applications/{id}/confirm-enrolment/": [{"enrolled_on": _day(0)}],
+        "POST /api/v1/scholarship-applications/{id}/complete/": [{"completed_on": _day(0)}],
+        "POST /api/v1/scholarship-reviews/{id}/score/": [
+            {"scores": {str(criterion.pk): "7" for criterion in call.criteria.all()}, "comments": "Strong."}
+        ],
+        "POST /api/v1/stipend-tranches/{id}/pay/": [{"paid_on": _day(0)}],
         "POST /api/v1/exchange-activities/{id}/report/": [
             {"women": 2, "men": 1, "other_gender": 0, "participants": [{"name": "Ana", "gender": "female"}]}
         ],
@@ -350,26 +380,54 @@ def _raw_schema(base_url: str, session: requests.Session) -> dict:
 
 
 def _strategies(operation, world: World) -> list[tuple[str, st.SearchStrategy, int]]:
-    """(name, strategy, examples) to run for one operation: valid bodies first, then generated requests."""
+    """(name, strategy, examples) to run for one operation: valid bodies first, then generated requests.
+
+    Each seeded record (and a missing id) is visited in turn; only negative cases also generate the ids.
+    """
     names = [parameter.name for parameter in operation.path_parameters]
-    pools = {
-        name: world.ids.get(name if name != "id" else _collection(operation.path), []) + [MISSING_ID] for name in names
-    }
-
-    def with_real_ids(mode, **fixed):
-        if not names:
-            return operation.as_strategy(mode, **fixed)
-        ids = st.fixed_dictionaries({name: st.sampled_from(pool) for name, pool in pools.items()})
-        real = ids.flatmap(lambda chosen: operation.as_strategy(mode, path_parameters=chosen, **fixed))
-        return real if fixed else st.one_of(real, operation.as_strategy(mode))
-
+    pools = [world.ids.get(name if name != "id" else _collection(operation.path), []) + [MISSING_ID] for name in names]
+    id_choices = [dict(zip(names, chosen, strict=True)) for chosen in itertools.product(*pools)]
+    positive, negative = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE
     runs = []
-    for body in world.bodies.get(operation.label, []):
-        strategy = with_real_ids(schemathesis.GenerationMode.POSITIVE, body=body, media_type="application/json")
-        runs.append(("valid body", strategy, 2))
-    runs.append(("positive", with_real_ids(schemathesis.GenerationMode.POSITIVE), POSITIVE_EXAMPLES))
-    runs.append(("negative", with_real_ids(schemathesis.GenerationMode.NEGATIVE), NEGATIVE_EXAMPLES))
+    for ids in id_choices:
+        label = f" at {ids}" if ids else ""
+        for body in world.bodies.get(operation.label, []):
+            strategy = operation.as_strategy(positive, path_parameters=ids, body=body, media_type="application/json")
+            runs.append((f"valid body{label}", strategy, 1))
+        examples = POSITIVE_EXAMPLES_PER_ID if ids else POSITIVE_EXAMPLES
+        runs.append((f"positive{label}", operation.as_strategy(positive, path_parameters=ids), examples))
+    # The schema's integers and what it forbids, as ids too: a wrong address must answer a documented 404.
+    runs.append(("negative", operation.as_strategy(negative), NEGATIVE_EXAMPLES))
     return runs
+
+
+# Moves after which a record accepts almost nothing else: run last, so the other operations meet live records.
+ENDING_MOVES = {
+    "cancel",
+    "reject",
+    "write-off",
+    "reverse",
+    "withdraw",
+    "terminate",
+    "mark-ineligible",
+    "reject-award",
+    "decline-award",
+    "mark-lost",
+    "return",
+    "declare-conflict",
+}
+
+
+def _run_order(operation) -> int:
+    """Reads, then creates and changes, then moves, then the moves that end a record, then deletes."""
+    method, last = operation.method.upper(), operation.path.rstrip("/").rsplit("/", 1)[-1]
+    if method == "GET":
+        return 0
+    if method == "DELETE":
+        return 4
+    if last in ENDING_MOVES:
+        return 3
+    return 1 if method in ("PUT", "PATCH") or last in ("{id}", _collection(operation.path)) else 2
 
 
 def _first_failure(strategy: st.SearchStrategy, examples: int, send: Callable) -> str | None:
@@ -398,28 +456,37 @@ def _first_failure(strategy: st.SearchStrategy, examples: int, send: Callable) -
     return found[0] if found else None
 
 
-def run_contract(base_url: str, token: str, world: World, collections: tuple[str, ...]) -> tuple[list[str], int]:
-    """Every operation on ``collections`` as the token's user: the failures found, and the requests sent."""
+def run_contract(base_url: str, token: str, world: World, collections: tuple[str, ...]) -> tuple[list[str], Counter]:
+    """Every operation on ``collections`` as the token's user: the failures found, and the answers by status."""
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     schema = schemathesis.openapi.from_dict(_raw_schema(base_url, session))
     failures: list[str] = []
-    sent = 0
+    answers: Counter = Counter()
 
-    def send(case) -> None:
-        nonlocal sent
-        sent += 1
-        case.call_and_validate(base_url=base_url, session=session, checks=CHECKS, timeout=REQUEST_TIMEOUT)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in sorted(
+        (operation for operation in operations if _collection(operation.path) in collections), key=_run_order
+    ):
 
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if _collection(operation.path) not in collections:
-            continue
+        def send(case, operation=operation) -> None:
+            response = case.call(base_url=base_url, session=session, timeout=REQUEST_TIMEOUT)
+            answers[operation.label, response.status_code] += 1
+            case.validate_response(response, checks=CHECKS)
+
         for name, strategy, examples in _strategies(operation, world):
             failure = _first_failure(strategy, examples, send)
             if failure:
                 failures.append(f"{operation.label} ({name}):\n{failure}")
-    return failures, sent
+    return failures, answers
+
+
+def _summary(answers: Counter) -> str:
+    """Answers by operation and status (shown with ``pytest -s``): which successes the run reached."""
+    by_operation: dict[str, list[str]] = {}
+    for (label, status), count in sorted(answers.items()):
+        by_operation.setdefault(label, []).append(f"{status}×{count}")
+    return "\n".join(f"  {label}: {' '.join(statuses)}" for label, statuses in by_operation.items())
 
 
 # --- The tests -----------------------------------------------------------------------------------------------------
@@ -445,9 +512,10 @@ def contract(live_server, reference_data_db, settings):
 @pytest.mark.parametrize("area", list(AREAS))
 def test_every_answer_matches_the_schema(contract, area, username):
     base_url, world = contract
-    failures, sent = run_contract(base_url, _token(base_url, username), world, AREAS[area])
+    failures, answers = run_contract(base_url, _token(base_url, username), world, AREAS[area])
 
-    assert sent > 0
+    print(f"\n{area} as {username}: {answers.total()} requests\n{_summary(answers)}")
+    assert answers.total() > 0
     assert not failures, f"{len(failures)} operations broke the contract:\n\n" + "\n\n".join(failures)
 
 
@@ -464,7 +532,7 @@ def test_a_response_that_breaks_its_schema_is_caught(contract, monkeypatch):
         return data
 
     monkeypatch.setattr(OrganisationSerializer, "to_representation", wrong_type)
-    failures, _sent = run_contract(base_url, _token(base_url, "officer"), world, ("partners",))
+    failures, _answers = run_contract(base_url, _token(base_url, "officer"), world, ("partners",))
 
     assert any("GET /api/v1/partners/{id}/" in failure for failure in failures), failures
     assert any("is_active" in failure for failure in failures), failures

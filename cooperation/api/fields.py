@@ -44,23 +44,6 @@ class AmountField(serializers.Field):
         return amount_text(amount, currency)
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "maxLength": 200,
-        # `format: uri` alone would refuse the empty string that stands for "no address".
-        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
-        "description": "A web address, or empty.",
-    }
-)
-class OptionalURLField(serializers.URLField):
-    """A web address that may be left empty (``""``), as the models store it."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 200)
-        super().__init__(allow_blank=True, **kwargs)
-
-
 class EnumChoiceField(serializers.ChoiceField):
     """A choice field documented as one named enum (``LoanStatusEnum``) wherever it is used.
 

@@ -112,20 +112,24 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         )
 
 
-REFUSAL_SCHEMA = {
-    "type": "object",
-    "description": (
-        "A business rule refused the request; nothing was saved. `code` is the rule's stable code "
-        f"(`{GENERIC_REFUSAL_CODE}` where the rule has no code of its own yet); `attr` is the field of the input it "
-        "is about, `non_field_errors` for the record as a whole, or null."
-    ),
-    "properties": {
-        "code": {"type": "string"},
-        "detail": {"type": "string"},
-        "attr": {"type": "string", "nullable": True},
-    },
-    "required": ["code", "detail", "attr"],
-}
+REFUSAL_DESCRIPTION = _(
+    "A business rule refused the request; nothing was saved. `code` is the rule's stable code (`%(generic)s` where "
+    "the rule has no code of its own yet); `attr` is the field of the input it is about, `non_field_errors` for the "
+    "record as a whole, or null."
+)
+
+
+def _refusal_schema() -> dict:
+    return {
+        "type": "object",
+        "description": str(REFUSAL_DESCRIPTION) % {"generic": GENERIC_REFUSAL_CODE},
+        "properties": {
+            "code": {"type": "string"},
+            "detail": {"type": "string"},
+            "attr": {"type": "string", "nullable": True},
+        },
+        "required": ["code", "detail", "attr"],
+    }
 
 
 def _component(schemas: dict, ref_holder: dict) -> dict | None:
@@ -133,17 +137,19 @@ def _component(schemas: dict, ref_holder: dict) -> dict | None:
     return schemas.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
 
 
-def _attr_pattern(attr: str) -> str | None:
-    """The pattern of an attr with list positions or dict keys in it, None for a plain field name."""
+def _attr_pattern(attr: str) -> tuple[str, str] | None:
+    """The pattern and readable form of an attr with list positions or dict keys in it; None for a plain name."""
     separator = package_settings.NESTED_FIELD_SEPARATOR
     placeholders = {
-        package_settings.LIST_INDEX_IN_API_SCHEMA: r"\d+",
-        package_settings.DICT_KEY_IN_API_SCHEMA: r"[^" + re.escape(separator) + r"]+",
+        package_settings.LIST_INDEX_IN_API_SCHEMA: (r"\d+", "<position>"),
+        package_settings.DICT_KEY_IN_API_SCHEMA: (r"[^" + re.escape(separator) + r"]+", "<key>"),
     }
     parts = attr.split(separator)
     if not any(part in placeholders for part in parts):
         return None
-    return "^" + re.escape(separator).join(placeholders.get(part, re.escape(part)) for part in parts) + "$"
+    pattern = re.escape(separator).join(placeholders.get(part, (re.escape(part), ""))[0] for part in parts)
+    readable = separator.join(placeholders.get(part, ("", part))[1] for part in parts)
+    return f"^{pattern}$", f"`{readable}`"
 
 
 def _errors_components(schemas: dict, operation: dict):
@@ -162,7 +168,7 @@ def _errors_components(schemas: dict, operation: dict):
 def postprocess_error_responses(result, generator, request, public):
     """Placeholders in attrs become patterns; a write's errors also admit a refusal by a business rule."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas[REFUSAL_COMPONENT] = REFUSAL_SCHEMA
+    schemas[REFUSAL_COMPONENT] = _refusal_schema()
     refusal_ref = {"$ref": f"#/components/schemas/{REFUSAL_COMPONENT}"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
@@ -171,10 +177,10 @@ def postprocess_error_responses(result, generator, request, public):
                 for variant in variants:
                     attr_schema = (_component(schemas, variant) or {}).get("properties", {}).get("attr", {})
                     for attr in attr_schema.get("enum") or []:
-                        pattern = _attr_pattern(attr) if attr else None
-                        if pattern:
+                        patterned = _attr_pattern(attr) if attr else None
+                        if patterned:
                             attr_schema.pop("enum")
-                            attr_schema["pattern"] = pattern
+                            attr_schema["pattern"], attr_schema["description"] = patterned
                             errors.pop("discriminator", None)  # a pattern is no discriminator value
                 if method.upper() in WRITE_METHODS and "oneOf" in errors:
                     # A refusal may be about a documented field too: any of the variants, not exactly one.

@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cooperation.api.fields import OptionalURLField
 from cooperation.reference.codes import OrganisationType
 from cooperation.reference.models import Country
 from partners.models import Organisation
@@ -12,7 +11,8 @@ from partners.models import Organisation
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
-    website = OptionalURLField(read_only=True)
+    # Blank when unknown: documented as a URL or the empty string, not as a URL alone.
+    website = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Organisation
@@ -44,6 +44,6 @@ class OrganisationWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("There is no country with the code “{value}”.")},
     )
     iati_identifier = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    website = OptionalURLField(required=False)
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)

@@ -337,7 +337,7 @@ def test_committed_amount_with_too_many_decimals_for_the_currency_is_refused(off
     response = as_user(officer).post(PROGRAMMES, payload, format="json")
 
     assert response.status_code == 400
-    assert "participants.0.committed_amount" in error_fields(response)
+    assert "JPY amounts have at most 0 decimal places." in error_fields(response)["participants"]
     assert not Programme.objects.exists()
 
 
