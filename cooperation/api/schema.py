@@ -13,14 +13,20 @@ checks can give. Two things it cannot see are added here:
 Nothing here is per view: a new endpoint gets its error responses from the same rules.
 """
 
+import functools
 import re
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ValidationErrorEnum
-from drf_standardized_errors.openapi_utils import get_flat_serializer_fields, get_serializer_fields_with_error_codes
+from drf_standardized_errors.openapi_utils import (
+    get_error_examples,
+    get_flat_serializer_fields,
+    get_serializer_fields_with_error_codes,
+)
 from drf_standardized_errors.settings import package_settings
 from inflection import camelize
 from rest_framework import serializers
@@ -79,7 +85,22 @@ class ThrottledResponseSerializer(serializers.Serializer):
         ref_name = "ErrorResponse429"
 
 
+@functools.lru_cache(maxsize=8)
+def _error_examples(language: str | None) -> tuple:
+    # The same examples (one per whole-request error) for every operation: built once per language, not 1,000 times.
+    return tuple(get_error_examples())
+
+
 class AutoSchema(StandardizedErrorsAutoSchema):
+    def _get_error_response_examples(self):
+        status_codes = set(self._get_allowed_error_status_codes())
+        examples = _error_examples(translation.get_language())
+        return [example for example in examples if status_codes.intersection(example.status_codes)]
+
+    def _should_add_parse_error_response(self) -> bool:
+        # Only a body is parsed: a read never answers "could not be read", whatever parsers the view has.
+        return self.method in ("POST", "PUT", "PATCH") and super()._should_add_parse_error_response()
+
     def _should_add_validation_error_response(self) -> bool:
         # Services refuse writes that break a business rule with a 400, whether or not the write has a body.
         return self.method in WRITE_METHODS or super()._should_add_validation_error_response()
