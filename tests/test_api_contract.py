@@ -68,6 +68,8 @@ POSITIVE_EXAMPLES_PER_ID = 2
 NEGATIVE_EXAMPLES = 3
 MISSING_ID = 999_999_999
 REQUEST_TIMEOUT = 60
+JSON, MULTIPART = "application/json", "multipart/form-data"
+UPLOADS = {"POST /api/v1/scholarship-applications/{id}/attachments/"}
 AREAS = {
     "core": ("auth", "partners", "programmes", "participations", "programme-updates"),
     "finance": ("loans", "repayments", "grants", "tranches"),
@@ -319,6 +321,7 @@ def valid_bodies(*, officer, manager, partner_org, own_programme, draft, arrived
                 "motivation": "Water for Baucau.",
             }
         ],
+        "POST /api/v1/scholarship-applications/{id}/attachments/": [{"file": scholarship.PDF_BYTES}],
         "POST /api/v1/scholarship-reviews/": [{"application": fresh.pk, "reviewer": manager.pk}],
         "POST /api/v1/progress-reports/": [
             {"application": scholar.pk, "term_label": "Semester 2", "period_end": _day(-2), "result": "GPA 3.7"}
@@ -393,7 +396,8 @@ def _strategies(operation, world: World) -> list[tuple[str, st.SearchStrategy, i
     for ids in id_choices:
         label = f" at {ids}" if ids else ""
         for body in world.bodies.get(operation.label, []):
-            strategy = operation.as_strategy(positive, path_parameters=ids, body=body, media_type="application/json")
+            media_type = MULTIPART if operation.label in UPLOADS else JSON
+            strategy = operation.as_strategy(positive, path_parameters=ids, body=body, media_type=media_type)
             runs.append((f"valid body{label}", strategy, 1))
         examples = POSITIVE_EXAMPLES_PER_ID if ids else POSITIVE_EXAMPLES
         runs.append((f"positive{label}", operation.as_strategy(positive, path_parameters=ids), examples))
