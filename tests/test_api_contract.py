@@ -3,13 +3,14 @@
 Schemathesis generates requests for every operation of the schema served at ``/api/schema/`` and sends them to a
 live server (a real HTTP server thread, token authentication) as an officer and as a partner user. Each answer is
 checked: no server error, a status code the operation documents, a documented content type, and a body that
-matches the documented schema. Path ids are drawn from records seeded for the test (the partner's own, another
-organisation's, one that does not exist) beside generated ones, and each write is also sent once with a valid body
-so the success answers are checked too.
+matches the documented schema. Each seeded record (the partner's own in several states, another organisation's)
+and a missing id is visited in turn; negative cases generate ids too; and each write is also sent with a valid
+body, so the success answers are checked as well as the refusals.
 
-The run is deterministic and bounded: Hypothesis is derandomized with a fixed number of examples per operation,
-failures are collected rather than shrunk, and nothing leaves the machine. Writes change the seeded records; the
-database is emptied after each test (transactional), so nothing leaks into other tests.
+The run is deterministic and bounded: a fixed Hypothesis seed and number of examples per operation, operations in
+a fixed order, failures collected rather than shrunk, and nothing leaves the machine. Writes change the seeded
+records; the database is emptied after each test (transactional), so nothing leaks into other tests. Run with
+``pytest -s`` to see the answers each operation gave.
 """
 
 import itertools
@@ -66,6 +67,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 POSITIVE_EXAMPLES = 5
 POSITIVE_EXAMPLES_PER_ID = 2
 NEGATIVE_EXAMPLES = 3
+# Every run draws the same requests: a fixed seed (which also makes Hypothesis derandomized).
+SEED = 20260901
 MISSING_ID = 999_999_999
 REQUEST_TIMEOUT = 60
 JSON, MULTIPART = "application/json", "multipart/form-data"
@@ -424,8 +427,13 @@ ENDING_MOVES = {
 
 
 def _run_order(operation) -> int:
-    """Reads, then creates and changes, then moves, then the moves that end a record, then deletes."""
+    """Reads, then creates and changes, then moves, then the moves that end a record, then deletes.
+
+    Login and session endpoints come last of all: signing out would end the session the run uses.
+    """
     method, last = operation.method.upper(), operation.path.rstrip("/").rsplit("/", 1)[-1]
+    if _collection(operation.path) == "auth":
+        return 5
     if method == "GET":
         return 0
     if method == "DELETE":
@@ -439,6 +447,7 @@ def _first_failure(strategy: st.SearchStrategy, examples: int, send: Callable) -
     """Send ``examples`` cases drawn from ``strategy``; the report of the first that breaks the contract."""
     found: list[str] = []
 
+    @hypothesis.seed(SEED)
     @hypothesis.given(case=strategy)
     @hypothesis.settings(
         max_examples=examples,
