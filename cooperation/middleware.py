@@ -2,7 +2,7 @@
 
 import re
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 # The NUL character is never part of a name, a number or a note, and PostgreSQL cannot store it in text: a
@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 NUL_IN_URL = re.compile(r"%00")
 NUL_IN_JSON = re.compile(rb"\\u0000", re.IGNORECASE)
 TEXT_BODIES = ("application/x-www-form-urlencoded", "application/json")
+API_PREFIX = "/api/"
+NULL_CHARACTER_CODE = "null_character"
 
 
 def _carries_nul(request) -> bool:
@@ -28,5 +30,10 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request):
         if _carries_nul(request):
-            return HttpResponseBadRequest(_("Text cannot contain the NUL character."), content_type="text/plain")
+            message = _("Text cannot contain the NUL character.")
+            if request.path.startswith(API_PREFIX):
+                # The API's one error shape (cooperation.api.exceptions), so clients read it like any other refusal.
+                error = {"code": NULL_CHARACTER_CODE, "detail": message, "attr": None}
+                return JsonResponse({"type": "client_error", "errors": [error]}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

@@ -1,34 +1,46 @@
-"""Reading the API's error answers in tests, whatever their nesting.
+"""Reading the API's error answers in tests.
 
-Tests ask "which fields were refused, and why" through ``error_fields``, so they
-state what a client would read without depending on how the body nests lists
-and objects.
+Every error answer has one shape (``cooperation.api.exceptions``)::
+
+    {"type": "validation_error", "errors": [{"code": "required", "detail": "This field is required.",
+                                              "attr": "participants.0.organisation"}]}
+
+Tests ask "which fields were refused, and why" through ``error_fields`` (messages) or ``error_codes`` (codes), so
+they state what a client would read.
 """
 
 
-def _flatten(value, prefix: str, into: dict[str, list[str]]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flatten(inner, f"{prefix}.{key}" if prefix else str(key), into)
-    elif isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-        into.setdefault(prefix, []).extend(value)
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            if inner:
-                _flatten(inner, f"{prefix}.{index}" if prefix else str(index), into)
-    else:
-        into.setdefault(prefix, []).append(str(value))
+def _errors(response) -> list[dict]:
+    body = response.json()
+    assert set(body) == {"type", "errors"}, f"not an API error answer: {body}"
+    assert body["type"] in {"validation_error", "client_error", "server_error"}, body
+    for error in body["errors"]:
+        assert set(error) == {"code", "detail", "attr"}, error
+        assert error["code"] and isinstance(error["code"], str), error
+    return body["errors"]
 
 
 def error_fields(response) -> dict[str, list[str]]:
     """The messages of an error answer by field path: ``{"participants.0.organisation": [...]}``.
 
-    Errors that belong to no field are under ``"non_field_errors"``; a whole-request
-    refusal (``detail``) is under ``""``.
+    Errors that belong to no field of the input are under ``"non_field_errors"``; a whole-request
+    refusal (not found, not allowed, throttled) is under ``""``.
     """
-    body = response.json()
     fields: dict[str, list[str]] = {}
-    if isinstance(body, dict) and set(body) == {"detail"}:
-        return {"": [str(body["detail"])]}
-    _flatten(body, "", fields)
+    for error in _errors(response):
+        fields.setdefault(error["attr"] or "", []).append(error["detail"])
     return fields
+
+
+def error_codes(response) -> dict[str, list[str]]:
+    """The codes of an error answer by field path, like ``error_fields``: ``{"name": ["required"]}``."""
+    codes: dict[str, list[str]] = {}
+    for error in _errors(response):
+        codes.setdefault(error["attr"] or "", []).append(error["code"])
+    return codes
+
+
+def error_type(response) -> str:
+    """``validation_error``, ``client_error`` or ``server_error``."""
+    _errors(response)
+    return response.json()["type"]

@@ -5,6 +5,7 @@ decided on purpose for every page and endpoint, never by accident.
 """
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
@@ -241,6 +242,8 @@ def _named_patterns(resolver=None, namespace=""):
 
 @pytest.fixture
 def world(officer, manager, auditor, admin_user, partner_user, other_partner_user, own_programme, partner_org):
+    # The token login's throttle counts in the cache: an earlier test's logins must not answer 429 here.
+    cache.clear()
     participation = own_programme.participations.get()
     update = ProgrammeUpdateFactory(programme=own_programme, author=officer)
     contact = ContactFactory(organisation=partner_org)

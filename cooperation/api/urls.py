@@ -1,7 +1,9 @@
 """The REST API, version 1 (mounted at /api/v1/)."""
 
-from django.urls import path
+from django.urls import path, re_path
+from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from cooperation.api.auth import ApiLogoutView, ObtainApiTokenView, OwnApiTokenViewSet
 from partners.api.views import OrganisationViewSet
@@ -24,8 +26,27 @@ router.registry.extend(finance_router.registry)
 router.registry.extend(shipments_router.registry)
 router.registry.extend(scholarships_router.registry)
 
+
+
+class NoSuchEndpointView(APIView):
+    """Any other address under the API (``/loans/abc/``, ``/loans/-1/``): a 404 in the API's error shape.
+
+    Django's own 404 page is HTML; a client of the API reads every answer the same way. Only addresses ending in
+    a slash: a missing slash is still redirected to the address with one.
+    """
+
+    authentication_classes = ()
+    permission_classes = ()
+    schema = None  # not an operation of the API
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
+
+
 urlpatterns = [
     path("auth/token/", ObtainApiTokenView.as_view(), name="api-token"),
     path("auth/logout/", ApiLogoutView.as_view(), name="api-logout"),
     *router.urls,
+    re_path(r"^.*/$", NoSuchEndpointView.as_view()),
 ]

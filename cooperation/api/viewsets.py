@@ -31,10 +31,7 @@ def record_action(*, permission, output, body=None, summary, description="", nam
 
     def decorate(method):
         name_in_url = name or method.__name__.replace("_", "-")
-        documented = extend_schema(summary=summary, description=description, request=body, responses={200: output})(
-            method
-        )
-        return action(
+        routed = action(
             detail=True,
             methods=["post"],
             url_path=name_in_url,
@@ -43,7 +40,9 @@ def record_action(*, permission, output, body=None, summary, description="", nam
             filter_backends=[],
             serializer_class=output,
             write_serializer_classes={"POST": body} if body else {},
-        )(documented)
+        )(method)
+        # After @action, which replaces the method's kwargs, where drf-spectacular keeps the documentation.
+        return extend_schema(summary=summary, description=description, request=body, responses={200: output})(routed)
 
     return decorate
 

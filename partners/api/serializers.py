@@ -11,6 +11,8 @@ from partners.models import Organisation
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    # Blank when unknown: documented as a URL or the empty string, not as a URL alone.
+    website = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Organisation

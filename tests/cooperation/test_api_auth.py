@@ -8,7 +8,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cooperation.accounts.models import ApiToken, key_digest
-from tests.api_errors import error_fields
+from tests.api_errors import error_codes, error_fields
 from tests.cooperation.accounts.helpers import enrol, fresh_code
 from tests.factories import PASSWORD, UserFactory
 
@@ -69,7 +69,8 @@ def test_wrong_password_is_a_400_with_a_clear_message(client, officer):
     response = client.post(TOKEN_URL, {"username": "officer", "password": "wrong-password"}, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    assert error_fields(response) == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    assert error_codes(response) == {"non_field_errors": ["authorization"]}
     assert not ApiToken.objects.exists()
 
 
@@ -87,7 +88,7 @@ def test_inactive_user_gets_no_token(client):
     [
         ('{"username": "officer"}', "application/json", "password"),
         ('{"password": "x"}', "application/json", "username"),
-        ('{"username": "officer", "password": ', "application/json", "detail"),
+        ('{"username": "officer", "password": ', "application/json", ""),
         ("[]", "application/json", "non_field_errors"),
     ],
 )
@@ -95,7 +96,7 @@ def test_incomplete_or_malformed_login_is_a_400(client, officer, body, content_t
     response = client.generic("POST", TOKEN_URL, body, content_type=content_type)
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in error_fields(response)
 
 
 def test_token_requests_are_throttled(client, officer):
@@ -106,6 +107,9 @@ def test_token_requests_are_throttled(client, officer):
 
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
+    throttled = client.post(TOKEN_URL, {"username": "officer", "password": "wrong"}, format="json")
+    assert error_codes(throttled) == {"": ["throttled"]}
+    assert int(throttled["Retry-After"]) > 0
     # Even the right password waits until the window has passed.
     assert client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}).status_code == 429
 
@@ -118,7 +122,9 @@ def test_a_locked_out_username_gets_no_token(client, officer, settings):
     response = client.post(TOKEN_URL, {"username": "officer", "password": PASSWORD}, format="json")
 
     assert response.status_code == 429
-    assert "locked" in response.json()["detail"]
+    assert "locked" in error_fields(response)[""][0]
+    # Its own code: waiting for the throttle window is not enough.
+    assert error_codes(response) == {"": ["locked_out"]}
     assert not ApiToken.objects.exists()
 
 
@@ -128,7 +134,7 @@ def test_unknown_token_is_refused(client, own_programme):
     response = client.get(PROGRAMMES)
 
     assert response.status_code == 401
-    assert "results" not in response.json()
+    assert error_codes(response) == {"": ["authentication_failed"]}
 
 
 @pytest.mark.parametrize(
@@ -137,7 +143,8 @@ def test_unknown_token_is_refused(client, own_programme):
 def test_anonymous_requests_are_refused(client, url):
     response = client.get(url)
 
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert error_codes(response) == {"": ["not_authenticated"]}
 
 
 def test_session_login_works_and_writes_need_the_csrf_token(officer):
@@ -147,7 +154,8 @@ def test_session_login_works_and_writes_need_the_csrf_token(officer):
     assert browser.get(PROGRAMMES).status_code == 200
     response = browser.post("/api/v1/partners/", {"name": "No CSRF", "kind": "22", "country": "ID"}, format="json")
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    assert "CSRF" in error_fields(response)[""][0]
+    assert error_codes(response) == {"": ["permission_denied"]}
 
 
 # --- two-factor login at the token endpoint ---------------------------------------------------------
@@ -218,5 +226,5 @@ def test_a_manager_who_must_enrol_gets_no_token_until_they_do(client, manager, s
     response = client.post(TOKEN_URL, {"username": "manager", "password": PASSWORD}, format="json")
 
     assert response.status_code == 403
-    assert "two-factor" in response.json()["detail"]
+    assert "two-factor" in error_fields(response)[""][0]
     assert not ApiToken.objects.exists()

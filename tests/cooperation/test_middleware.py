@@ -21,6 +21,11 @@ def test_a_nul_in_a_json_body_is_a_400_and_nothing_is_saved(client, officer):
     response = client.post("/api/v1/partners/", body, content_type="application/json")
     assert response.status_code == 400
     assert Organisation.objects.count() == before
+    # The API answers in its one error shape, with a code a client can match.
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"] == [
+        {"code": "null_character", "detail": "Text cannot contain the NUL character.", "attr": None}
+    ]
 
 
 def test_a_nul_in_a_form_post_is_a_400(client, officer):

@@ -1,5 +1,6 @@
 """The OpenAPI schema is valid and complete, and the interactive docs load nothing from another host."""
 
+import json
 import re
 
 import pytest
@@ -84,3 +85,108 @@ def test_docs_page_loads_only_local_assets(signed_in, url):
         assert asset.startswith("/static/"), asset
         assert client.get(asset).status_code == 200, f"{asset} is not served"
     assert "/api/schema/" in html
+
+
+# --- Error responses -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def documented(django_db_blocker):
+    """The schema as served (JSON), generated once for the tests below: it depends on the code only."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    with django_db_blocker.unblock():
+        generated = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(generated))
+
+
+def _resolve(schema, ref_holder):
+    name = ref_holder["$ref"].rsplit("/", 1)[-1]
+    return schema["components"]["schemas"][name]
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
+
+
+def test_every_operation_documents_its_errors_in_the_one_error_shape(documented):
+    for path, method, operation in _operations(documented):
+        responses = operation["responses"]
+        where = f"{method.upper()} {path}"
+        filters = [p for p in operation.get("parameters", []) if p["in"] == "query" and p["name"] != "page"]
+        takes_input = method != "get" or bool(filters)
+        signed_in = path != "/api/v1/auth/token/"
+        expected = {"404", "405", "406", "415", "500"}  # 404: also `?format=` unknown
+        expected |= {"400"} if takes_input else set()
+        expected |= {"401", "403"} if signed_in else set()
+        expected |= {"429"} if not signed_in else set()
+        errors = {status for status in responses if status >= "400"}
+        assert errors == expected, where
+        for status in errors:
+            body = _resolve(documented, responses[status]["content"]["application/json"]["schema"])
+            variants = [_resolve(documented, variant) for variant in body.get("oneOf", [])] or [body]
+            for variant in variants:
+                assert set(variant["required"]) == {"type", "errors"}, (where, status)
+
+
+def test_a_write_documents_its_input_errors_with_codes_and_admits_refusals_by_business_rules(documented):
+    components = documented["components"]["schemas"]
+    response = documented["paths"]["/api/v1/programmes/"]["post"]["responses"]["400"]
+    variants = _resolve(documented, response["content"]["application/json"]["schema"])["oneOf"]
+    validation = _resolve(documented, variants[0])
+    items = _resolve(documented, validation["properties"]["errors"]["items"])["anyOf"]
+    by_attr = {}
+    for ref in items:
+        attr = _resolve(documented, ref)["properties"]["attr"]
+        by_attr[attr.get("pattern") or (attr.get("enum") or ["*"])[0]] = _resolve(documented, ref)["properties"]["code"]
+
+    assert {"required", "blank", "max_length"} <= set(by_attr["title"]["enum"])
+    # Rows of a list are named by their position.
+    assert {"required", "does_not_exist"} <= set(by_attr[r"^participants\.\d+\.organisation$"]["enum"])
+    assert items[-1]["$ref"].endswith("/RefusalError")
+    assert components["RefusalError"]["properties"]["code"] == {"type": "string"}
+
+
+def test_a_list_documents_the_errors_of_its_filters_exactly(documented):
+    response = documented["paths"]["/api/v1/loans/"]["get"]["responses"]["400"]
+    variants = _resolve(documented, response["content"]["application/json"]["schema"])["oneOf"]
+    items = _resolve(documented, _resolve(documented, variants[0])["properties"]["errors"]["items"])
+
+    assert "anyOf" not in items  # no business rule runs on a read: only the documented filter errors
+    attrs = {_resolve(documented, ref)["properties"]["attr"]["enum"][0] for ref in items["oneOf"]}
+    assert {"status", "currency", "borrower", "programme"} <= attrs
+
+
+def test_the_login_documents_throttling_and_lockout(documented):
+    response = documented["paths"]["/api/v1/auth/token/"]["post"]["responses"]["429"]
+    body = _resolve(documented, response["content"]["application/json"]["schema"])
+    error = _resolve(documented, body["properties"]["errors"]["items"])
+    codes = _resolve(documented, error["properties"]["code"])
+
+    assert codes["enum"] == ["throttled", "locked_out"]
+
+
+@pytest.mark.parametrize(
+    ("path", "request_component", "response_component"),
+    [
+        ("/api/v1/loans/{id}/cancel/", "ReasonRequest", "LoanDetail"),
+        ("/api/v1/loans/{id}/submit/", None, "LoanDetail"),
+        ("/api/v1/shipments/{id}/dispatch/", "DispatchRequest", "ShipmentDetail"),
+        ("/api/v1/scholarship-applications/{id}/withdraw/", "MoveReasonRequest", "Application"),
+    ],
+)
+def test_a_move_documents_the_record_it_answers_with_not_its_input(
+    documented, path, request_component, response_component
+):
+    operation = documented["paths"][path]["post"]
+
+    assert operation["summary"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert answer.endswith(f"/{response_component}")
+    if request_component:
+        sent = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert sent.endswith(f"/{request_component}")

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from cooperation.roles import Role
 from programs.finance import services
 from programs.finance.models import Grant, Loan, LoanStatus, Repayment, TrancheStatus
+from tests.api_errors import error_fields
 from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, currency
 from tests.programs.finance.factories import (
     FinancialProgrammeFactory,
@@ -127,8 +128,8 @@ def test_bad_loan_terms_are_a_400_on_the_field_and_nothing_is_saved(
     response = as_user(officer).post(LOANS, loan_payload(programme, partner_org, **overrides), format="json")
 
     assert response.status_code == 400
-    assert field in response.data, response.data
-    assert words in " ".join(str(message) for message in response.data[field])
+    assert field in error_fields(response), response.data
+    assert words in " ".join(str(message) for message in error_fields(response)[field])
     assert not Loan.objects.exists()
 
 
@@ -137,12 +138,12 @@ def test_loan_on_a_programme_without_finance_or_a_borrower_outside_it_is_refused
     technical.participations.create(organisation=partner_org, role=1)
     response = as_user(officer).post(LOANS, loan_payload(technical, partner_org), format="json")
     assert response.status_code == 400
-    assert "programme" in response.data
+    assert "programme" in error_fields(response)
 
     financial = FinancialProgrammeFactory()
     response = as_user(officer).post(LOANS, loan_payload(financial, other_org), format="json")
     assert response.status_code == 400
-    assert "does not take part" in str(response.data["borrower"])
+    assert "does not take part" in str(error_fields(response)["borrower"])
     assert not Loan.objects.exists()
 
 
@@ -164,7 +165,7 @@ def test_draft_terms_change_until_it_is_submitted(officer, partner_org, programm
     submitted_loan(loan)
     response = api.patch(f"{LOANS}{loan.pk}/", {"principal": "20000.00"}, format="json")
     assert response.status_code == 400
-    assert "only while it is a draft" in str(response.data["non_field_errors"])
+    assert "only while it is a draft" in str(error_fields(response)["non_field_errors"])
     loan.refresh_from_db()
     assert loan.principal == Decimal("15000.00")
 
@@ -202,7 +203,7 @@ def test_maker_cannot_approve_their_own_loan(manager, partner_org, programme):
     loan = submitted_loan(LoanFactory(borrower=partner_org, programme=programme, created_by=manager))
     response = as_user(manager).post(f"{LOANS}{loan.pk}/approve/")
     assert response.status_code == 400
-    assert "another manager must approve" in str(response.data["non_field_errors"])
+    assert "another manager must approve" in str(error_fields(response)["non_field_errors"])
     loan.refresh_from_db()
     assert loan.status == LoanStatus.SUBMITTED
     assert not loan.schedule.exists()
@@ -212,7 +213,7 @@ def test_transitions_out_of_order_are_refused_with_the_current_status(manager, o
     loan = LoanFactory(borrower=partner_org, programme=programme, created_by=officer)
     response = as_user(manager).post(f"{LOANS}{loan.pk}/approve/")
     assert response.status_code == 400
-    assert str(response.data["non_field_errors"][0]) == (
+    assert str(error_fields(response)["non_field_errors"][0]) == (
         "A loan can be approved only when it is submitted; this one is Draft."
     )
     response = as_user(officer).post(f"{LOANS}{loan.pk}/disburse/", {"disbursed_on": "2026-01-15"}, format="json")
@@ -224,12 +225,12 @@ def test_transitions_out_of_order_are_refused_with_the_current_status(manager, o
 def test_reasons_and_dates_are_required(manager, officer, partner_org, programme):
     loan = submitted_loan(LoanFactory(borrower=partner_org, programme=programme, created_by=officer))
     response = as_user(manager).post(f"{LOANS}{loan.pk}/reject/", {}, format="json")
-    assert response.status_code == 400 and "reason" in response.data
+    assert response.status_code == 400 and "reason" in error_fields(response)
     response = as_user(manager).post(f"{LOANS}{loan.pk}/reject/", {"reason": "   "}, format="json")
-    assert response.status_code == 400 and "reason" in response.data
+    assert response.status_code == 400 and "reason" in error_fields(response)
     approved = approved_loan(LoanFactory(borrower=partner_org, programme=programme, created_by=officer))
     response = as_user(officer).post(f"{LOANS}{approved.pk}/disburse/", {"disbursed_on": "someday"}, format="json")
-    assert response.status_code == 400 and "disbursed_on" in response.data
+    assert response.status_code == 400 and "disbursed_on" in error_fields(response)
     loan.refresh_from_db()
     approved.refresh_from_db()
     assert loan.status == LoanStatus.SUBMITTED and approved.status == LoanStatus.APPROVED
@@ -349,7 +350,7 @@ def test_partner_notifies_a_pending_repayment(partner_user, own_loan):
 def test_partner_cannot_notify_on_another_organisations_loan(partner_user, foreign_loan):
     response = as_user(partner_user).post(REPAYMENTS, repayment_payload(foreign_loan), format="json")
     assert response.status_code == 400
-    assert "loan" in response.data
+    assert "loan" in error_fields(response)
     assert not Repayment.objects.exists()
 
 
@@ -367,7 +368,7 @@ def test_partner_cannot_notify_on_another_organisations_loan(partner_user, forei
 def test_bad_repayments_are_refused_on_the_field(officer, own_loan, overrides, field, words):
     response = as_user(officer).post(REPAYMENTS, repayment_payload(own_loan, **overrides), format="json")
     assert response.status_code == 400
-    assert words in " ".join(str(message) for message in response.data[field]), response.data
+    assert words in " ".join(str(message) for message in error_fields(response)[field]), response.data
     assert not Repayment.objects.exists()
 
 
@@ -375,14 +376,14 @@ def test_overpayment_names_the_exact_amount_owed(officer, own_loan):
     owed = sum(item.total_due for item in own_loan.schedule.all())
     response = as_user(officer).post(REPAYMENTS, repayment_payload(own_loan, amount=str(owed + 1)), format="json")
     assert response.status_code == 400
-    assert f"{owed:,.2f} USD is still owed" in str(response.data["amount"])
+    assert f"{owed:,.2f} USD is still owed" in str(error_fields(response)["amount"])
 
 
 def test_repayment_on_a_loan_not_yet_disbursed_is_refused(officer, partner_org, programme):
     loan = approved_loan(borrower=partner_org, programme=programme)
     response = as_user(officer).post(REPAYMENTS, repayment_payload(loan), format="json")
     assert response.status_code == 400
-    assert "only on a disbursed" in str(response.data["non_field_errors"])
+    assert "only on a disbursed" in str(error_fields(response)["non_field_errors"])
 
 
 def test_officer_confirms_rejects_and_reverses(officer, partner_user, own_loan):
@@ -402,12 +403,12 @@ def test_officer_confirms_rejects_and_reverses(officer, partner_user, own_loan):
     assert confirmed.json()["allocations"] == [{"installment": 1, "interest": "60.00", "principal": "40.00"}]
 
     no_reason = api.post(f"{REPAYMENTS}{notified.pk}/reverse/", {}, format="json")
-    assert no_reason.status_code == 400 and "reason" in no_reason.data
+    assert no_reason.status_code == 400 and "reason" in error_fields(no_reason)
     reversed_ = api.post(f"{REPAYMENTS}{notified.pk}/reverse/", {"reason": "Bounced"}, format="json")
     assert reversed_.json()["status"] == "reversed" and reversed_.json()["reason"] == "Bounced"
     twice = api.post(f"{REPAYMENTS}{notified.pk}/reverse/", {"reason": "Again"}, format="json")
     assert twice.status_code == 400
-    assert "Only a confirmed repayment can be reversed" in str(twice.data["non_field_errors"])
+    assert "Only a confirmed repayment can be reversed" in str(error_fields(twice)["non_field_errors"])
     assert own_loan.schedule.get(number=1).total_paid == 0
 
     other = RepaymentFactory(loan=own_loan, recorded_by=partner_user)
@@ -482,7 +483,7 @@ def test_bad_grant_is_refused_and_nothing_saved(officer, partner_org, programme)
     }
     response = as_user(officer).post(GRANTS, payload, format="json")
     assert response.status_code == 400
-    assert {"amount", "tranche_count"} <= set(response.data)
+    assert {"amount", "tranche_count"} <= set(error_fields(response))
     assert not Grant.objects.exists()
 
 
@@ -495,7 +496,7 @@ def test_tranche_approval_payment_and_cancellation(officer, manager, partner_use
     assert officer_api.post(f"{TRANCHES}{first.pk}/approve/").status_code == 403
     not_yet = officer_api.post(f"{TRANCHES}{first.pk}/pay/", {"paid_on": "2026-03-02"}, format="json")
     assert not_yet.status_code == 400
-    assert "only when it is approved" in str(not_yet.data["non_field_errors"])
+    assert "only when it is approved" in str(error_fields(not_yet)["non_field_errors"])
 
     assert manager_api.post(f"{TRANCHES}{first.pk}/approve/").json()["status"] == "approved"
     paid = officer_api.post(f"{TRANCHES}{first.pk}/pay/", {"paid_on": "2026-03-02", "payment_reference": "SWIFT-1"})
