@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.generic import TemplateView
 
+from core.outbox.password_reset import OutboxPasswordResetForm
+
 app_name = "account"
 
 urlpatterns = [
@@ -16,6 +18,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=OutboxPasswordResetForm,
             success_url=reverse_lazy("account:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
