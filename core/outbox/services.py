@@ -115,7 +115,7 @@ def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
     for start in range(0, len(keys), LOOKUP_SLICE):
         ids += OutboxMessage.objects.filter(
             dedupe_key__in=keys[start : start + LOOKUP_SLICE], status=MessageStatus.PENDING
-        ).values_list("pk", flat=True)
+        ).order_by("pk").values_list("pk", flat=True)
     if ids:
         transaction.on_commit(partial(hand_over, ids), robust=True)
     return ids
