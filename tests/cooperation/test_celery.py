@@ -7,6 +7,7 @@ the same machine cannot take the test's messages), Redis when CELERY_BROKER_URL 
 import datetime
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from celery.signals import task_postrun, task_received
@@ -62,8 +63,10 @@ class TaskLog:
             self.finished.append(sender.name)
 
 
-@pytest.fixture
-def worker(reference_data_db, settings, tmp_path):
+@contextmanager
+def running_worker(settings, tmp_path):
+    """A real Celery worker in this process, on the configured broker (the filesystem broker in a folder of
+    the test's own); yields the TaskLog of what it received and finished."""
     from celery.contrib.testing.worker import start_worker
 
     from cooperation.celery import app
@@ -71,8 +74,8 @@ def worker(reference_data_db, settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     if app.conf.broker_url.startswith("filesystem"):
         queue, processed = tmp_path / "queue", tmp_path / "processed"
-        queue.mkdir()
-        processed.mkdir()
+        queue.mkdir(exist_ok=True)
+        processed.mkdir(exist_ok=True)
         settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
@@ -93,6 +96,12 @@ def worker(reference_data_db, settings, tmp_path):
         task_received.disconnect(log.on_received)
         task_postrun.disconnect(log.on_postrun)
         _forget_connection_pool(app)
+
+
+@pytest.fixture
+def worker(reference_data_db, settings, tmp_path):
+    with running_worker(settings, tmp_path) as log:
+        yield log
 
 
 def test_partner_update_reaches_the_responsible_officer_through_the_worker(worker, mailoutbox):
