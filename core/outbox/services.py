@@ -122,25 +122,34 @@ def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
 
 
 def hand_over(ids: list[int]) -> int:
-    """Offer each message to a delivery task, without retrying the broker; returns how many it took.
+    """Offer each message to a delivery task, trying the broker once; returns how many it took.
 
-    At the first refusal the rest is left to the sweep: a broker that is down would refuse them all, and
-    each refusal costs a connection attempt.
+    Kombu would otherwise keep retrying a broker that refuses the connection for seconds (while a request
+    waits); here one refused attempt leaves the messages to the sweep, with a warning in the log.
     """
     from core.outbox.tasks import deliver_message
 
-    for handed, message_id in enumerate(ids):
-        try:
-            deliver_message.apply_async((message_id,), retry=False)
-        except Exception as error:  # kombu and the transports raise their own errors for a broker that is down
-            logger.warning(
-                "The task broker did not take %d outgoing message(s); the outbox sweep will send them. (%s: %s)",
-                len(ids) - handed,
-                type(error).__name__,
-                error,
-            )
-            return handed
-    return len(ids)
+    app = deliver_message.app
+    if app.conf.task_always_eager:  # run inline (tests, or a deployment without a worker): no broker involved
+        for message_id in ids:
+            deliver_message.apply_async((message_id,))
+        return len(ids)
+    handed = 0
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0)
+            producer = connection.Producer()
+            for message_id in ids:
+                deliver_message.apply_async((message_id,), retry=False, producer=producer)
+                handed += 1
+    except Exception as error:  # kombu and each transport raise their own errors for a broker that is away
+        logger.warning(
+            "The task broker did not take %d outgoing message(s); the outbox sweep will send them. (%s: %s)",
+            len(ids) - handed,
+            type(error).__name__,
+            error,
+        )
+    return handed
 
 
 def outbox_message_retry(*, message: OutboxMessage, user) -> OutboxMessage:
