@@ -435,6 +435,53 @@ def test_managers_get_one_digest_a_day_of_what_became_overdue(borrower, run):
     assert "LN-2026-000101" in emails_to(manager.email)[1].body
 
 
+def test_a_second_run_the_same_day_adds_to_the_days_digest_while_it_waits(
+    borrower, django_capture_on_commit_callbacks
+):
+    manager = UserFactory(username="sri", role=Role.MANAGER, email="sri@kerjasama.example")
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000101")
+    with django_capture_on_commit_callbacks(execute=False) as first_run:  # its emails wait (a busy worker)
+        send_due_reminders(today=day(1))
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000102")  # recorded later that day
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [r.loan_reference for r in send_due_reminders(today=day(1))] == ["LN-2026-000102"]
+    for callback in first_run:
+        callback()
+
+    [digest] = emails_to(manager.email)  # one email for the day, listing both
+    assert "2 loan installments newly overdue" in digest.subject
+    assert "LN-2026-000101" in digest.body and "LN-2026-000102" in digest.body
+    assert OutboxMessage.objects.filter(kind="finance.overdue_digest").count() == 1
+
+
+def test_once_the_days_digest_went_a_later_run_sends_only_what_is_new(borrower, run):
+    manager = UserFactory(username="sri", role=Role.MANAGER, email="sri@kerjasama.example")
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000101")
+    run(day(1))
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000102")
+    run(day(1))
+    run(day(1))
+
+    first, second = emails_to(manager.email)
+    assert "LN-2026-000101" in first.body and "LN-2026-000102" not in first.body
+    assert "LN-2026-000102" in second.body and "LN-2026-000101" not in second.body
+    assert "1 loan installment newly overdue" in second.subject
+
+
+def test_officers_see_each_reminder_email_and_can_send_a_failed_one_again(loan, run, client, settings):
+    use_mail_backend(settings, RefusingAyu)
+    run(day(1))
+    client.force_login(UserFactory(role=Role.OFFICER))
+    html = client.get(reverse("finance:loan_detail", args=[loan.pk])).content.decode()
+    section = html[html.index('id="reminders"') :]
+    assert "1 day overdue" in section
+    refused = outbox_to("ayu@ktm.example")
+    ayu = section[section.index("ayu@ktm.example") - 200 :]
+    assert 'data-message-state="failed"' in ayu and "No such user" in ayu
+    assert reverse("outbox:resend", args=[refused.pk]) in section
+    assert 'data-message-state="sent"' in section and "budi@kerjasama.example" in section
+
+
 def test_the_command_prints_one_line_per_reminder_sent(loan, django_capture_on_commit_callbacks):
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
