@@ -40,16 +40,19 @@ def dedupe_key(*parts) -> str:
 def compose(
     *,
     kind: str,
-    key: str,
     to: str,
     template: str,
     context: dict,
     language: str,
+    key: str = "",
     reply_to: str = "",
     about: models.Model | None = None,
     sensitive: bool = False,
 ) -> OutboxMessage:
-    """An unsaved message rendered now, in ``language``, from ``<template>_subject.txt`` and ``<template>.txt``."""
+    """An unsaved message rendered now, in ``language``, from ``<template>_subject.txt`` and ``<template>.txt``.
+
+    Without ``key`` (and ``about``) it can be rendered before the record it is about exists: ``attach`` them
+    then, before ``enqueue``."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
@@ -79,20 +82,26 @@ def message(
     sensitive: bool = False,
 ) -> OutboxMessage:
     """An unsaved message from text already rendered."""
-    from django.contrib.contenttypes.models import ContentType
-
-    return OutboxMessage(
+    outgoing = OutboxMessage(
         kind=kind,
-        dedupe_key=key if len(key) <= KEY_LENGTH else dedupe_key(key),
         recipient=to,
         reply_to=reply_to or "",
         subject=subject[:SUBJECT_LENGTH],
         body=body,
         language=language,
         sensitive=sensitive,
-        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
-        object_id=about.pk if about is not None else None,
     )
+    return attach(outgoing, key=key, about=about)
+
+
+def attach(outgoing: OutboxMessage, *, key: str, about: models.Model | None = None) -> OutboxMessage:
+    """Give an unsaved message its key and the record it is about."""
+    from django.contrib.contenttypes.models import ContentType
+
+    outgoing.dedupe_key = key if len(key) <= KEY_LENGTH else dedupe_key(key)
+    outgoing.content_type = ContentType.objects.get_for_model(about) if about is not None else None
+    outgoing.object_id = about.pk if about is not None else None
+    return outgoing
 
 
 def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
@@ -104,6 +113,8 @@ def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
     messages = [m for m in messages if m.recipient]
     if not messages:
         return []
+    if any(not m.dedupe_key for m in messages):
+        raise ValueError("Every outgoing message needs its key before it is written.")
     now = timezone.now()
     for outgoing in messages:
         outgoing.status = MessageStatus.PENDING

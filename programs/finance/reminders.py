@@ -47,7 +47,7 @@ from django.utils.translation import gettext
 
 from cooperation.roles import Perm, Role
 from core.outbox.models import OutboxMessage
-from core.outbox.services import amend_pending, compose, dedupe_key, enqueue
+from core.outbox.services import amend_pending, attach, compose, dedupe_key, enqueue
 from partners.models import Contact, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 
@@ -215,18 +215,32 @@ def send_due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
     installments = list(due_installments(today, current))
     if not installments:
         return []
+    run = uuid.uuid4()
+    candidates = [
+        ReminderLog(installment=i, kind=stage_kind(i.due_date, today, current), run=run, run_on=today)
+        for i in installments
+    ]
+    contacts = reminder_contacts({installment.loan.borrower_id for installment in installments})
+
+    def borrower_contacts(log):
+        return contacts.get(log.installment.loan.borrower_id, [])
+
+    # Rendering is the slow part: it is done before the transaction, so that the claim holds its locks (on
+    # SQLite, the whole database's) for a moment only. What another run claims meanwhile is rendered in vain.
+    prepared = [
+        (log, _notification(log, today), reminder_messages(log, borrower_contacts(log), today))
+        for log in candidates
+    ]
     with transaction.atomic():
-        claimed = _claim(installments, today, current)
-        if not claimed:
+        claimed = _claim(candidates, run)
+        mine = [(log, notice, messages) for log, notice, messages in prepared if log.installment_id in claimed]
+        if not mine:
             return []
-        contacts = reminder_contacts({log.installment.loan.borrower_id for log in claimed})
-        Notification.objects.bulk_create(
-            Notification(organisation_id=log.installment.loan.borrower_id, **_notification(log, today))
-            for log in claimed
-        )
         outgoing, reminders = [], []
-        for log in claimed:
-            messages = reminder_messages(log, contacts.get(log.installment.loan.borrower_id, []), today)
+        for log, _notice, messages in mine:
+            log.pk, log._state.adding = claimed[log.installment_id], False
+            for message in messages:
+                attach(message, key=dedupe_key(message.kind, log.pk, message.recipient), about=log)
             outgoing += messages
             reminders.append(
                 Reminder(
@@ -237,38 +251,28 @@ def send_due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
                     recipients=[message.recipient for message in messages],
                 )
             )
-        outgoing += overdue_digest([log for log in claimed if kind_family(log.kind) == OVERDUE], today)
+        Notification.objects.bulk_create(
+            Notification(organisation_id=log.installment.loan.borrower_id, **notice) for log, notice, _m in mine
+        )
+        outgoing += overdue_digest([log for log, _n, _m in mine if kind_family(log.kind) == OVERDUE], today)
         enqueue(outgoing)
     return reminders
 
 
-def _claim(installments: list[Installment], today: datetime.date, current: list[Stage]) -> list[ReminderLog]:
-    """Insert a log row per reminder, skipping the keys another run holds; return the rows THIS run inserted.
+def _claim(candidates: list[ReminderLog], run: uuid.UUID) -> dict[int, int]:
+    """Insert the candidates' log rows, skipping the keys another run holds; return {installment id: log id}
+    of the rows THIS run inserted (its token tells them from the others').
 
     The unique (installment, kind) key decides between concurrent runs: PostgreSQL makes the second insert
-    of a key wait for the first run's commit and then skips it; SQLite has one writer at a time. The run's
-    own token tells its rows from the others'.
+    of a key wait for the first run's commit and then skips it; SQLite has one writer at a time. Runs insert
+    in the same order (due date, loan, installment), so two of them never wait on each other in a circle.
     """
-    run = uuid.uuid4()
-    ReminderLog.objects.bulk_create(
-        [
-            ReminderLog(
-                installment=installment, kind=stage_kind(installment.due_date, today, current), run=run, run_on=today
-            )
-            for installment in installments
-        ],
-        ignore_conflicts=True,
-        batch_size=CLAIM_BATCH,
-    )
-    by_installment = {installment.pk: installment for installment in installments}
-    mine = []
-    for batch in itertools.batched(by_installment, CLAIM_BATCH):
-        mine += ReminderLog.objects.filter(run=run, installment_id__in=batch).only("pk", "kind", "installment_id")
-    for log in mine:
-        log.installment = by_installment[log.installment_id]
-    return sorted(
-        mine, key=lambda log: (log.installment.due_date, log.installment.loan.reference, log.installment.number)
-    )
+    ReminderLog.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=CLAIM_BATCH)
+    claimed = {}
+    for batch in itertools.batched([log.installment_id for log in candidates], CLAIM_BATCH):
+        inserted = ReminderLog.objects.filter(run=run, installment_id__in=batch)
+        claimed |= dict(inserted.values_list("installment_id", "pk"))
+    return claimed
 
 
 def _context(installment: Installment, kind: str, today: datetime.date) -> dict:
@@ -307,21 +311,20 @@ def _portal_link(installment: Installment) -> str:
 
 
 def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime.date) -> list[OutboxMessage]:
-    """The emails of one claimed reminder: to each contact in their own language and, for an overdue one, a
-    copy to the responsible officer. The borrower's replies go to the officer."""
+    """The emails of one reminder: to each contact in their own language and, for an overdue one, a copy to
+    the responsible officer. The borrower's replies go to the officer. Keyed and linked to the log once it
+    is claimed."""
     installment = log.installment
     officer = programme_officer(installment)
     context = _context(installment, log.kind, today) | {"officer": officer}
     messages = [
         compose(
             kind=REMINDER,
-            key=dedupe_key(REMINDER, log.pk, contact.email),
             to=contact.email,
             template="finance/email/reminder",
             context=context | {"contact": contact},
             language=contact.preferred_language,
             reply_to=officer.email if officer else "",
-            about=log,
         )
         for contact in contacts
     ]
@@ -330,12 +333,10 @@ def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime
         messages.append(
             compose(
                 kind=REMINDER_COPY,
-                key=dedupe_key(REMINDER_COPY, log.pk, copied.email),
                 to=copied.email,
                 template="finance/email/reminder_copy",
                 context=context | {"contacts": contacts, "officer": copied},
                 language=settings.LANGUAGE_CODE,
-                about=log,
             )
         )
     return messages
