@@ -12,6 +12,7 @@ that can be repeated.
 
 import datetime
 import logging
+import time
 import uuid
 from collections import Counter
 from smtplib import SMTPRecipientsRefused
@@ -169,6 +170,24 @@ def sweep(*, now: datetime.datetime | None = None, limit: int | None = None) -> 
         outcome = deliver(message_id, now=now)
         outcomes[outcome or "taken by another deliverer"] += 1
     return outcomes
+
+
+def sweep_until_done(*, seconds: float | None = None) -> Counter:
+    """Sweep batch after batch until nothing is due, or for at most ``seconds``; returns the outcomes.
+
+    Stops early when a batch only put messages back to wait (the mail server is down: the next sweep tries
+    again later) or when its time is up (the next sweep carries on).
+    """
+    batch = setting("OUTBOX_SWEEP_BATCH")
+    deadline = time.monotonic() + seconds if seconds is not None else None
+    totals: Counter = Counter()
+    while True:
+        outcomes = sweep(limit=batch)
+        totals += outcomes
+        if outcomes.total() < batch or not set(outcomes) & set(FINAL):
+            return totals
+        if deadline is not None and time.monotonic() > deadline:
+            return totals
 
 
 def backlog(*, now: datetime.datetime | None = None) -> dict:

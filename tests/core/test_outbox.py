@@ -315,3 +315,13 @@ def test_the_sweep_runs_on_beat_every_few_minutes(settings):
     entry = app.conf.beat_schedule["outbox-sweep"]
     assert entry["task"] == "core.outbox.tasks.sweep_outbox"
     assert entry["schedule"] == settings.OUTBOX_SWEEP_SECONDS == 120
+
+
+def test_the_beat_sweep_works_through_a_backlog_larger_than_a_batch(settings):
+    from core.outbox.tasks import sweep_outbox
+
+    settings.OUTBOX_SWEEP_BATCH = 2
+    for _ in range(5):
+        OutboxMessageFactory()
+    assert sweep_outbox() == {MessageStatus.SENT: 5}
+    assert len(mail.outbox) == 5

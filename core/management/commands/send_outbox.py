@@ -3,9 +3,6 @@
 from django.core.management.base import BaseCommand
 
 from core.outbox import delivery
-from core.outbox.models import MessageStatus
-
-DONE = {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED}
 
 
 class Command(BaseCommand):
@@ -15,18 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        totals = {}
-        batch = delivery.setting("OUTBOX_SWEEP_BATCH")
-        while True:
-            outcomes = delivery.sweep(limit=batch)
-            for state, count in outcomes.items():
-                totals[state] = totals.get(state, 0) + count
-            # A short batch was the last; a batch that only put messages back to wait means the mail server
-            # is down: the next sweep tries again later.
-            if outcomes.total() < batch or not set(outcomes) & DONE:
-                break
+        totals = delivery.sweep_until_done()
         if not totals:
             self.stdout.write("No message was due.")
-            return
         for state, count in sorted(totals.items()):
             self.stdout.write(f"{state}: {count}")
