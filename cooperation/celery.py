@@ -27,7 +27,14 @@ app.autodiscover_tasks()
 def _schedule_periodic_tasks(sender, **kwargs) -> None:
     from django.conf import settings
 
+    sweep_seconds = settings.OUTBOX_SWEEP_SECONDS
     sender.conf.beat_schedule = {
+        "outbox-sweep": {
+            "task": "core.outbox.tasks.sweep_outbox",
+            "schedule": sweep_seconds,
+            # A sweep still queued when the next one is due is dropped: it would only repeat the next.
+            "options": {"expires": sweep_seconds},
+        },
         "programme-updates-digest": {
             "task": "programs.tasks.send_programme_updates_digest",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),

@@ -1,4 +1,4 @@
-"""Health check: is the database reachable, is the broker reachable."""
+"""Health check: is the database reachable, is the broker reachable; and how much the outbox holds."""
 
 from django.db import connection
 from django.http import JsonResponse
@@ -27,9 +27,23 @@ def _broker_state() -> str:
     return "ok"
 
 
+def _outbox_backlog() -> dict | None:
+    """Messages waiting and the lateness of the oldest due one: for monitoring, never a reason to fail health
+    (a backlog is what the outbox is for while the mail server or the broker is away)."""
+    from core.outbox.delivery import backlog
+
+    try:
+        return backlog()
+    except Exception:  # the database state already says why
+        return None
+
+
 @never_cache
 @require_GET
 def healthz(request):
     state = {"database": _database_state(), "broker": _broker_state()}
     healthy = all(value == "ok" for value in state.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **state}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "degraded", **state}
+    if state["database"] == "ok":
+        body["outbox"] = _outbox_backlog()
+    return JsonResponse(body, status=200 if healthy else 503)

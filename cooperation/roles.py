@@ -52,6 +52,10 @@ class Perm(StrEnum):
 
     VIEW_NOTIFICATION = "partners.view_notification"
 
+    # The outbox: what the system emailed, its state and errors; sending a failed message again.
+    VIEW_MESSAGE = "core.view_outboxmessage"
+    RESEND_MESSAGE = "core.resend_message"
+
     VIEW_LOAN = "finance.view_loan"
     ADD_LOAN = "finance.add_loan"
     CHANGE_LOAN = "finance.change_loan"
@@ -129,6 +133,8 @@ _OFFICER = {
     Perm.DELETE_PARTICIPATION,
     Perm.VIEW_PROGRAMME_UPDATE,
     Perm.ADD_PROGRAMME_UPDATE,
+    Perm.VIEW_MESSAGE,
+    Perm.RESEND_MESSAGE,
     Perm.VIEW_LOAN,
     Perm.ADD_LOAN,
     Perm.CHANGE_LOAN,
@@ -232,7 +238,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 
 # Auditors read everything: every view_* permission of the project's apps joins their set. Applicants'
 # personal data is not theirs to read: it needs SEE_PERSONAL_DATA, which is not a view_* permission.
-AUDITED_APPS = ("partners", "programs", "reference", "finance", "shipments", "scholarships")
+AUDITED_APPS = ("core", "partners", "programs", "reference", "finance", "shipments", "scholarships")
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cooperation",
     "cooperation.reference",
     "cooperation.accounts",
+    "core",
     "partners",
     "programs",
     "programs.finance",
@@ -244,6 +245,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox: every email is a row written with the change that causes it; a task delivers it after commit and
+# a sweep on beat delivers whatever is still pending. Failed attempts wait about 1, 2, 4 … minutes (at most
+# OUTBOX_RETRY_MAX_SECONDS) and the message fails after OUTBOX_MAX_ATTEMPTS; a deliverer that dies mid-send
+# leaves its claim to the sweep once OUTBOX_CLAIM_SECONDS are over.
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 120)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 300)
+OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 200)
 DIGEST_HOUR = env_int("KERJASAMA_DIGEST_HOUR", 7)
 # Loan repayment reminders: when the daily run starts, and which days before / after a due date.
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 6)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("portal/scholarships/", include("programs.scholarships.portal_urls")),
     path("portal/", include("programs.portal.urls")),
     path("dashboard/", include("programs.reporting.urls")),
+    path("messages/", include("core.outbox.urls")),
     path("api/v1/", include("cooperation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from core.outbox.kinds import register_kind
+        from programs import emails
+
+        register_kind(emails.UPDATE_POSTED, label=_("Progress update to the responsible officer"))
+        register_kind(emails.UPDATES_DIGEST, label=_("Programme updates digest to managers"))

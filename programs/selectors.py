@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from cooperation.access import require_perm, sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.roles import Perm
+from core.outbox.selectors import messages_about
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
@@ -54,6 +55,18 @@ def programme_updates(*, user, programme: Programme | None = None) -> QuerySet[P
     if programme is not None:
         queryset = queryset.filter(programme=programme)
     return queryset
+
+
+def programme_updates_with_emails(*, user, programme: Programme) -> list[ProgrammeUpdate]:
+    """The programme's updates, each with ``emails``: the outbox rows about it, for those who may read the
+    outbox (two queries in all)."""
+    updates = list(programme_updates(user=user, programme=programme))
+    emails: dict[int, list] = {}
+    for message in messages_about(user=user, records=[programme_updates(user=user, programme=programme)]):
+        emails.setdefault(message.object_id, []).append(message)
+    for update in updates:
+        update.emails = emails.get(update.pk, [])
+    return updates
 
 
 def participation_list(*, user) -> QuerySet[Participation]:

@@ -12,6 +12,7 @@ from cooperation.access import require_perm, sees_everything
 from cooperation.models import assign_fields
 from cooperation.money import check_amount
 from cooperation.roles import Perm
+from programs import emails
 from programs.models import FORM_FIELDS, Participation, Programme, ProgrammeObjective, ProgrammeUpdate
 from programs.selectors import participating_organisation_ids
 
@@ -144,10 +145,8 @@ def programme_update_post(*, programme: Programme, author, reported_on, title: s
     )
     update.full_clean()
     update.save()
-    if organisation_id is not None and programme.responsible_officer_id:
-        from programs.tasks import notify_programme_update
-
-        transaction.on_commit(lambda: notify_programme_update.delay(update.pk))
+    if organisation_id is not None:
+        emails.write_update_posted(update)
     return update
 
 

@@ -108,7 +108,8 @@ def _detail_page(request, programme, update_form=None):
         {
             "programme": programme,
             "participations": programme.participations.all(),
-            "updates": selectors.programme_updates(user=user, programme=programme),
+            "updates": selectors.programme_updates_with_emails(user=user, programme=programme),
+            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
             "update_form": update_form if can_post_update else None,
             "history": history,
             "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),

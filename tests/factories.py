@@ -6,10 +6,12 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 
 from cooperation.reference.codes import ActivityStatus, OrganisationRole, OrganisationType
 from cooperation.reference.models import Country, Currency, Sector
 from cooperation.roles import Role
+from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Contact, Membership, Organisation
 from programs.models import Objective, Participation, Programme, ProgrammeObjective, ProgrammeUpdate
 
@@ -125,3 +127,24 @@ class ProgrammeUpdateFactory(factory.django.DjangoModelFactory):
     reported_on = datetime.date(2026, 6, 1)
     title = "Quarterly progress"
     body = "Work is on track."
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """An outgoing message; ``about=record`` links it to the record whose page lists it."""
+
+    class Meta:
+        model = OutboxMessage
+        exclude = ["about"]
+
+    about = None
+    kind = "programs.update_posted"
+    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+    recipient = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "Kerjasama: a message"
+    body = "Hello."
+    language = "en"
+    status = MessageStatus.PENDING
+    content_type = factory.LazyAttribute(
+        lambda o: ContentType.objects.get_for_model(o.about) if o.about is not None else None
+    )
+    object_id = factory.LazyAttribute(lambda o: o.about.pk if o.about is not None else None)

@@ -9,7 +9,14 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
-from tests.factories import ContactFactory, ParticipationFactory, ProgrammeUpdateFactory, UserFactory
+from core.outbox.models import MessageStatus
+from tests.factories import (
+    ContactFactory,
+    OutboxMessageFactory,
+    ParticipationFactory,
+    ProgrammeUpdateFactory,
+    UserFactory,
+)
 from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
 from tests.programs.scholarships import factories as scholarship
 from tests.programs.shipments.factories import arrived_shipment, confirm, draft_shipment
@@ -38,6 +45,7 @@ EXPECTED = {
     "portal:home": {"partner", "partner2"},
     "portal:programme": {"partner"},
     "portal:post_update": set(),  # POST only
+    "outbox:resend": set(),  # POST only
     "reporting:dashboard": {"manager", "auditor", "admin"},
     "reporting:programmes_csv": {"manager", "auditor", "admin"},
     "finance:loan_list": STAFF,
@@ -282,7 +290,9 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     )
     activity = scholarship.ExchangeActivityFactory(host=partner_org)
     token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
+    failed_email = OutboxMessageFactory(about=update, status=MessageStatus.FAILED, last_error="550 No such user")
     objects = {
+        "outbox:": {"pk": failed_email.pk},
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
         "portal:": {"pk": own_programme.pk},

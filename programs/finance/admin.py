@@ -523,9 +523,10 @@ class AllocationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("installment", "kind", "created_at", "sent_at")
-    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
-    search_fields = ("installment__loan__reference", "recipients")
+    # Its emails, their state and errors, are in the outbox ("outgoing messages").
+    list_display = ("installment", "kind", "created_at", "run_on")
+    list_filter = ("kind",)
+    search_fields = ("installment__loan__reference",)
     list_select_related = ("installment__loan",)
     date_hierarchy = "created_at"
 

@@ -6,3 +6,15 @@ class FinanceConfig(AppConfig):
     name = "programs.finance"
     label = "finance"
     verbose_name = _("Financial cooperation")
+
+    def ready(self) -> None:
+        from core.outbox.kinds import register_kind
+        from programs.finance import reminders
+
+        register_kind(reminders.REMINDER, label=_("Loan reminder"), still_wanted=reminders.reminder_still_wanted)
+        register_kind(
+            reminders.REMINDER_COPY,
+            label=_("Loan reminder (officer's copy)"),
+            still_wanted=reminders.reminder_still_wanted,
+        )
+        register_kind(reminders.DIGEST, label=_("Overdue digest to managers"))

@@ -312,13 +312,17 @@ class ReminderKind(models.TextChoices):
 
 
 class ReminderLog(models.Model):
-    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing."""
+    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing.
+
+    Its emails are outbox rows about this log (their state is there, not here).
+    """
 
     installment = models.ForeignKey(Installment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    recipients = models.TextField(_("recipients"), blank=True)
+    # The run that claimed it (which rows of a set-based insert are this run's) and the day it ran as.
+    run = models.UUIDField(null=True, blank=True, editable=False)
+    run_on = models.DateField(_("reminder day"), null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

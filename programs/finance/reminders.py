@@ -1,4 +1,4 @@
-"""Loan repayment reminders: which are due, claiming them once, and delivering them.
+"""Loan repayment reminders: which are due, and claiming each once with everything it promises.
 
 State-based, not date-equality-based. Each installment moves along one timeline
 of reminder kinds, by days relative to its due date (defaults):
@@ -22,23 +22,23 @@ installment already has a log row of that kind or of any LATER kind. So:
   run's query to a bounded window of due dates.
 
 The unique (installment, kind) key of ReminderLog is the guard against a second
-or concurrent run: the log row is INSERTed first and only the run whose insert
-succeeds posts the portal notification and enqueues the email, after commit.
+or concurrent run: a run inserts the log rows of everything it found due, skipping
+the keys another run holds, and in the same transaction writes for exactly the rows
+it inserted the portal notifications, the emails (outbox rows) and the managers'
+digest. A run killed at any moment leaves either nothing or all of it; the outbox
+delivers the emails (see core.outbox).
 """
 
 import datetime
 import itertools
-import logging
+import uuid
 from dataclasses import dataclass, field
-from functools import partial
-from smtplib import SMTPRecipientsRefused
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMessage, mailers
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -46,15 +46,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from cooperation.roles import Perm, Role
+from core.outbox.models import OutboxMessage
+from core.outbox.services import amend_pending, attach, compose, dedupe_key, enqueue
 from partners.models import Contact, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 
-logger = logging.getLogger(__name__)
+# The kinds of email this module writes to the outbox (registered in apps.py).
+REMINDER = "finance.loan_reminder"
+REMINDER_COPY = "finance.loan_reminder_copy"
+DIGEST = "finance.overdue_digest"
 
 DEFAULT_UPCOMING_DAYS = (14, 3)
 DEFAULT_OVERDUE_DAYS = (1, 7, 30)
 DEFAULT_CATCH_UP_DAYS = 30
-CLAIM_BATCH = 100
+CLAIM_BATCH = 500
 
 UPCOMING, DUE, OVERDUE = "upcoming", "due", "overdue"
 
@@ -133,9 +138,12 @@ def stage_kind(due_date: datetime.date, today: datetime.date, current: list[Stag
     return None
 
 
-def unpaid() -> Q:
+def unpaid(prefix: str = "") -> Q:
+    """Installments with something still owed (``prefix`` reaches them through a relation: "installment__")."""
     # Paid amounts never exceed what is due (database constraints), so "less than" means something is owed.
-    return Q(principal_paid__lt=F("principal_due")) | Q(interest_paid__lt=F("interest_due"))
+    return Q(**{f"{prefix}principal_paid__lt": F(f"{prefix}principal_due")}) | Q(
+        **{f"{prefix}interest_paid__lt": F(f"{prefix}interest_due")}
+    )
 
 
 def due_installments(today: datetime.date, current: list[Stage] | None = None):
@@ -196,77 +204,75 @@ class Reminder:
 
 
 def send_due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
-    """Claim every reminder due on ``today`` that no run claimed yet; notify the portal; email after commit.
+    """Claim every reminder due on ``today`` that no run claimed yet, in ONE transaction with everything it
+    promises: the log rows, the portal notifications, the emails (outbox rows) and the managers' digest.
 
-    Reminders are claimed in transactions of CLAIM_BATCH: a failure halfway keeps the batches done,
-    and a concurrent run waits at most for one batch. Managers get one digest of the overdue reminders
-    this run claimed (a second run the same day claims none, so sends none).
+    A run killed before its commit leaves nothing (the next run claims the same reminders); after its
+    commit everything it claimed is in the outbox, and the outbox delivers it even if the run dies now.
     """
-    from programs.finance import tasks  # tasks call back into this module
-
     today = today or timezone.localdate()
     current = stages(today)
     installments = list(due_installments(today, current))
+    if not installments:
+        return []
+    run = uuid.uuid4()
+    candidates = [
+        ReminderLog(installment=i, kind=stage_kind(i.due_date, today, current), run=run, run_on=today)
+        for i in installments
+    ]
     contacts = reminder_contacts({installment.loan.borrower_id for installment in installments})
-    claimed = []
-    for batch in itertools.batched(installments, CLAIM_BATCH):
-        with transaction.atomic():
-            notifications = []
-            for installment in batch:
-                kind = stage_kind(installment.due_date, today, current)
-                try:
-                    with transaction.atomic():
-                        log = ReminderLog.objects.create(installment=installment, kind=kind)
-                except IntegrityError:
-                    continue  # a concurrent run claimed it: that run sends it
-                notifications.append(
-                    Notification(
-                        organisation_id=installment.loan.borrower_id, **_notification(installment, kind, today)
-                    )
+
+    def borrower_contacts(log):
+        return contacts.get(log.installment.loan.borrower_id, [])
+
+    # Rendering is the slow part: it is done before the transaction, so that the claim holds its locks (on
+    # SQLite, the whole database's) for a moment only. What another run claims meanwhile is rendered in vain.
+    prepared = [
+        (log, _notification(log, today), reminder_messages(log, borrower_contacts(log), today))
+        for log in candidates
+    ]
+    with transaction.atomic():
+        claimed = _claim(candidates, run)
+        mine = [(log, notice, messages) for log, notice, messages in prepared if log.installment_id in claimed]
+        if not mine:
+            return []
+        outgoing, reminders = [], []
+        for log, _notice, messages in mine:
+            log.pk, log._state.adding = claimed[log.installment_id], False
+            for message in messages:
+                attach(message, key=dedupe_key(message.kind, log.pk, message.recipient), about=log)
+            outgoing += messages
+            reminders.append(
+                Reminder(
+                    log_id=log.pk,
+                    loan_reference=log.installment.loan.reference,
+                    installment_number=log.installment.number,
+                    kind=log.kind,
+                    recipients=[message.recipient for message in messages],
                 )
-                transaction.on_commit(partial(tasks.send_loan_reminder.delay, log.pk, today.isoformat()))
-                officer = copied_officer(installment, kind)
-                claimed.append(
-                    Reminder(
-                        log_id=log.pk,
-                        loan_reference=installment.loan.reference,
-                        installment_number=installment.number,
-                        kind=kind,
-                        recipients=[c.email for c in contacts.get(installment.loan.borrower_id, [])]
-                        + ([officer.email] if officer else []),
-                    )
-                )
-            Notification.objects.bulk_create(notifications)
-    overdue_ids = [reminder.log_id for reminder in claimed if kind_family(reminder.kind) == OVERDUE]
-    if overdue_ids:
-        transaction.on_commit(partial(tasks.send_overdue_digest.delay, overdue_ids, today.isoformat()))
+            )
+        Notification.objects.bulk_create(
+            Notification(organisation_id=log.installment.loan.borrower_id, **notice) for log, notice, _m in mine
+        )
+        outgoing += overdue_digest([log for log, _n, _m in mine if kind_family(log.kind) == OVERDUE], today)
+        enqueue(outgoing)
+    return reminders
+
+
+def _claim(candidates: list[ReminderLog], run: uuid.UUID) -> dict[int, int]:
+    """Insert the candidates' log rows, skipping the keys another run holds; return {installment id: log id}
+    of the rows THIS run inserted (its token tells them from the others').
+
+    The unique (installment, kind) key decides between concurrent runs: PostgreSQL makes the second insert
+    of a key wait for the first run's commit and then skips it; SQLite has one writer at a time. Runs insert
+    in the same order (due date, loan, installment), so two of them never wait on each other in a circle.
+    """
+    ReminderLog.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=CLAIM_BATCH)
+    claimed = {}
+    for batch in itertools.batched([log.installment_id for log in candidates], CLAIM_BATCH):
+        inserted = ReminderLog.objects.filter(run=run, installment_id__in=batch)
+        claimed |= dict(inserted.values_list("installment_id", "pk"))
     return claimed
-
-
-# A reminder whose email task never reached the broker (down at the moment of commit) would wait
-# forever. Once the retries of a first attempt are surely over, the daily run hands it to the mail task
-# again; a reminder older than a week is left to the officers rather than sent that late.
-STUCK_AFTER = datetime.timedelta(hours=12)
-STUCK_GIVE_UP = datetime.timedelta(days=7)
-
-
-def requeue_stuck_reminders(*, now: datetime.datetime | None = None) -> list[int]:
-    """Enqueue again every claimed reminder still unsent long after its claim; returns their log ids."""
-    from programs.finance import tasks
-
-    now = now or timezone.now()
-    stuck = list(
-        ReminderLog.objects.filter(
-            sent_at__isnull=True,
-            created_at__lt=now - STUCK_AFTER,
-            created_at__gte=now - STUCK_GIVE_UP,
-            installment__in=Installment.objects.filter(unpaid(), loan__status=LoanStatus.DISBURSED),
-        ).values_list("pk", "created_at")
-    )
-    for log_id, claimed_at in stuck:
-        claimed_on = timezone.localdate(claimed_at).isoformat()
-        transaction.on_commit(partial(tasks.send_loan_reminder.delay, log_id, claimed_on))
-    return [log_id for log_id, _ in stuck]
 
 
 def _context(installment: Installment, kind: str, today: datetime.date) -> dict:
@@ -286,14 +292,14 @@ def _render(template: str, context: dict) -> str:
     return render_to_string(f"finance/email/{template}", context).strip()
 
 
-def _notification(installment: Installment, kind: str, today: datetime.date) -> dict:
+def _notification(log: ReminderLog, today: datetime.date) -> dict:
     # Stored text cannot follow each reader's language: it is written in the site's language.
     with translation.override(settings.LANGUAGE_CODE):
-        context = _context(installment, kind, today)
+        context = _context(log.installment, log.kind, today)
         return {
             "title": _render("reminder_subject.txt", context)[:200],
             "body": _render("reminder_notification.txt", context),
-            "link": _portal_link(installment),
+            "link": _portal_link(log.installment),
         }
 
 
@@ -304,78 +310,44 @@ def _portal_link(installment: Installment) -> str:
         return ""
 
 
-def _recorded(log: ReminderLog) -> list[str]:
-    return [address for address in log.recipients.split(", ") if address]
-
-
-def deliver_reminder(*, log_id: int, today: datetime.date) -> list[str]:
-    """Email one claimed reminder; safe to run again (a retry skips the addresses already sent).
-
-    Each contact gets it in their own language; overdue ones are copied to the responsible officer.
-    Every address is recorded as soon as its email is accepted, and ``sent_at`` when all are: a mail
-    server failing halfway makes the retry send only what is missing. Returns the addresses emailed now.
-    """
-    log = (
-        ReminderLog.objects.select_related(
-            "installment__loan__borrower",
-            "installment__loan__currency",
-            "installment__loan__programme__responsible_officer",
-        )
-        .filter(pk=log_id)
-        .first()
-    )
-    if log is None or log.sent_at is not None:
-        return []
+def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime.date) -> list[OutboxMessage]:
+    """The emails of one reminder: to each contact in their own language and, for an overdue one, a copy to
+    the responsible officer. The borrower's replies go to the officer. Keyed and linked to the log once it
+    is claimed."""
     installment = log.installment
-    if installment.is_paid or installment.loan.status != LoanStatus.DISBURSED:
-        logger.info("Reminder %s not sent: installment paid or loan closed since it was claimed.", log_id)
-        return []
-    contacts = reminder_contacts([installment.loan.borrower_id]).get(installment.loan.borrower_id, [])
-    officer = copied_officer(installment, log.kind)
-    context = _context(installment, log.kind, today) | {"officer": programme_officer(installment)}
-    reply_to = [context["officer"].email] if context["officer"] else []
-    messages = []
-    for contact in contacts:
-        with translation.override(contact.preferred_language):
-            messages.append(
-                _message(
-                    "reminder", context | {"contact": contact}, contact.email, contact.preferred_language, reply_to
-                )
+    officer = programme_officer(installment)
+    context = _context(installment, log.kind, today) | {"officer": officer}
+    messages = [
+        compose(
+            kind=REMINDER,
+            to=contact.email,
+            template="finance/email/reminder",
+            context=context | {"contact": contact},
+            language=contact.preferred_language,
+            reply_to=officer.email if officer else "",
+        )
+        for contact in contacts
+    ]
+    copied = copied_officer(installment, log.kind)
+    if copied:
+        messages.append(
+            compose(
+                kind=REMINDER_COPY,
+                to=copied.email,
+                template="finance/email/reminder_copy",
+                context=context | {"contacts": contacts, "officer": copied},
+                language=settings.LANGUAGE_CODE,
             )
-    if officer:
-        with translation.override(settings.LANGUAGE_CODE):
-            copy_context = context | {"contacts": contacts, "officer": officer}
-            messages.append(_message("reminder_copy", copy_context, officer.email, settings.LANGUAGE_CODE, []))
-
-    done = _recorded(log)
-    sent_now = []
-    pending = [message for message in messages if message.to[0] not in done]
-    if pending:
-        with mailers.default as connection:
-            for message in pending:
-                try:
-                    connection.send_messages([message])
-                except SMTPRecipientsRefused:
-                    # The server refuses this address for good: retrying would only hold back the others.
-                    logger.warning("Reminder %s: the mail server refused %s.", log_id, message.to[0])
-                    continue
-                done.append(message.to[0])
-                sent_now.append(message.to[0])
-                log.recipients = ", ".join(done)
-                log.save(update_fields=["recipients"])
-    log.sent_at = timezone.now()
-    log.save(update_fields=["sent_at"])
-    return sent_now
+        )
+    return messages
 
 
-def _message(template: str, context: dict, to: str, language: str, reply_to: list[str]) -> EmailMessage:
-    return EmailMessage(
-        subject=" ".join(_render(f"{template}_subject.txt", context).split()),
-        body=render_to_string(f"finance/email/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=reply_to,
-        headers={"Content-Language": language},
+def reminder_still_wanted(message: OutboxMessage) -> bool:
+    """A reminder (or its copy) goes out only while its installment is unpaid and its loan disbursed."""
+    return (
+        ReminderLog.objects.filter(pk=message.object_id, installment__loan__status=LoanStatus.DISBURSED)
+        .filter(unpaid("installment__"))
+        .exists()
     )
 
 
@@ -405,35 +377,50 @@ def overdue_totals(today: datetime.date) -> list[dict]:
     ]
 
 
-def deliver_overdue_digest(*, log_ids: list[int], today: datetime.date) -> list[str]:
-    """One email to the managers: the installments that crossed an overdue mark in this run, and the totals."""
-    recipients = manager_emails()
-    logs = list(
-        ReminderLog.objects.filter(pk__in=log_ids)
-        .select_related("installment__loan__borrower", "installment__loan__currency")
-        .order_by("installment__loan__reference", "installment__number")
-    )
-    if not recipients or not logs:
+def overdue_digest(claimed: list[ReminderLog], today: datetime.date) -> list[OutboxMessage]:
+    """The managers' digest of the installments that crossed an overdue mark ``today``: one per manager and day.
+
+    Keyed by the day and the address. A second run of the day that claims more overdue reminders rewrites
+    the day's digest while it still waits to be sent, so one email lists them all; once it has gone, the new
+    ones follow in a digest of their own. No installment is in two digests, none is left out.
+    """
+    recipients = manager_emails() if claimed else []
+    if not recipients:
         return []
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "today": today,
-            "items": [
-                {"log": log, "installment": log.installment, "days_overdue": (today - log.installment.due_date).days}
-                for log in logs
-            ],
-            "totals": overdue_totals(today),
-        }
-        message = EmailMessage(
-            subject=" ".join(_render("overdue_digest_subject.txt", context).split()),
-            body=render_to_string("finance/email/overdue_digest.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=recipients,
-            headers={"Content-Language": settings.LANGUAGE_CODE},
+    overdue_kinds = [kind for kind in ReminderKind.values if kind_family(kind) == OVERDUE]
+    of_the_day = list(
+        ReminderLog.objects.filter(run_on=today, kind__in=overdue_kinds).select_related(
+            "installment__loan__borrower", "installment__loan__currency"
         )
-    with mailers.default as connection:
-        connection.send_messages([message])
-    return recipients
+    )
+    totals = overdue_totals(today)
+    messages = []
+    for address in recipients:
+        key = dedupe_key(DIGEST, today.isoformat(), address)
+        day_digest = _digest(key, address, of_the_day, totals, today)
+        if amend_pending(day_digest):
+            continue
+        if not OutboxMessage.objects.filter(dedupe_key=key).exists():
+            messages.append(day_digest)
+        else:
+            follow_up = dedupe_key(DIGEST, today.isoformat(), address, min(log.pk for log in claimed))
+            messages.append(_digest(follow_up, address, claimed, totals, today))
+    return messages
+
+
+def _digest(key: str, address: str, logs: list[ReminderLog], totals: list[dict], today: datetime.date):
+    items = [
+        {"log": log, "installment": log.installment, "days_overdue": (today - log.installment.due_date).days}
+        for log in sorted(logs, key=lambda log: (log.installment.loan.reference, log.installment.number))
+    ]
+    return compose(
+        kind=DIGEST,
+        key=key,
+        to=address,
+        template="finance/email/overdue_digest",
+        context={"today": today, "items": items, "totals": totals},
+        language=settings.LANGUAGE_CODE,
+    )
 
 
 def describe(reminder: Reminder) -> str:

@@ -41,6 +41,7 @@ from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
+from core.outbox.selectors import messages_about
 from partners.models import Notification
 from partners.selectors import user_organisation_ids
 from programs.finance import schedule
@@ -231,6 +232,17 @@ INSTALLMENT_MONEY = frozenset({"principal_due", "interest_due", "balance_after",
 
 def _repayment_subject(paid_on: datetime.date) -> str:
     return _("Repayment of %(date)s") % {"date": formats.date_format(paid_on, "DATE_FORMAT")}
+
+
+def loan_reminders_with_emails(*, user, loan: Loan) -> list[ReminderLog]:
+    """The loan's reminders, newest first, each with ``emails``: its outbox rows (two queries in all)."""
+    reminders = list(loan_reminders(user=user, loan=loan).order_by("-created_at", "-pk"))
+    emails: dict[int, list] = {}
+    for message in messages_about(user=user, records=[loan_reminders(user=user, loan=loan)]):
+        emails.setdefault(message.object_id, []).append(message)
+    for reminder in reminders:
+        reminder.emails = emails.get(reminder.pk, [])
+    return reminders
 
 
 def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:

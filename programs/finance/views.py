@@ -275,7 +275,7 @@ def _loan_detail_page(request, loan: Loan):
     )
     reminders = None
     if user.has_perm(Perm.VIEW_REMINDER):
-        reminders = selectors.loan_reminders(user=user, loan=loan).order_by("-created_at")
+        reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
     history = None
     if user.has_perm(Perm.VIEW_HISTORY):
         history = selectors.loan_history(user=user, loan=loan)
@@ -296,6 +296,7 @@ def _loan_detail_page(request, loan: Loan):
             "can_review_repayments": can_record,
             "reason_form": ReasonForm(),
             "reminders": reminders,
+            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
             "history": history,
             "can_edit": loan.status == LoanStatus.DRAFT and user.has_perm(Perm.CHANGE_LOAN),
             "RepaymentStatus": RepaymentStatus,

@@ -187,7 +187,8 @@ class ProgressReportAdmin(_Admin, ScopedHistoryAdmin):
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(_Admin, admin.ModelAdmin):
-    list_display = ("kind", "application", "due_on", "created_at", "sent_at")
+    # Its emails, their state and errors, are in the outbox ("outgoing messages").
+    list_display = ("kind", "application", "due_on", "created_at")
     list_filter = ("kind",)
     search_fields = ("application__applicant_name",)
     list_select_related = ("application__call",)
@@ -196,10 +197,7 @@ class ReminderLogAdmin(_Admin, admin.ModelAdmin):
         logs = ReminderLog.objects.filter(application__in=_visible_application_ids(request))
         return ordered(self, request, logs)
 
-    def get_fields(self, request, obj=None):
-        # Recipients are the host's contacts and the officer, not the applicant: still, keep them to staff.
-        fields = ["kind", "application", "tranche", "due_on", "created_at", "sent_at"]
-        return [*fields, "recipients"] if _sees_personal_data(request) else fields
+    fields = ["kind", "application", "tranche", "due_on", "created_at"]
 
 
 # --- exchange activities ------------------------------------------------------------------------------------------

@@ -9,8 +9,20 @@ class ScholarshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from cooperation import personal_data
-        from programs.scholarships import selectors
+        from core.outbox.kinds import register_kind
+        from programs.scholarships import reminders, selectors
         from programs.scholarships.models import Application, Attachment
 
         personal_data.register(Application, selectors.personal_data_condition)
         personal_data.register(Attachment, selectors.attachment_condition)
+
+        register_kind(
+            reminders.REPORT_DUE,
+            label=_("Progress report reminder"),
+            still_wanted=reminders.report_reminder_still_wanted,
+        )
+        register_kind(
+            reminders.STIPEND_DUE,
+            label=_("Stipend tranche reminder"),
+            still_wanted=reminders.stipend_reminder_still_wanted,
+        )

@@ -505,7 +505,10 @@ class ReminderKind(models.TextChoices):
 
 
 class ReminderLog(models.Model):
-    """One reminder per (kind, scholar, due date): the unique key lets only one run claim it."""
+    """One reminder per (kind, scholar, due date): the unique key lets only one run claim it.
+
+    Its emails are outbox rows about this log (their state is there, not here).
+    """
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     application = models.ForeignKey(
@@ -521,8 +524,6 @@ class ReminderLog(models.Model):
         verbose_name=_("tranche"),
     )
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    recipients = models.TextField(_("recipients"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,26 +10,23 @@ State-based, not date-equality-based. Each run sends every reminder that is owed
 
 So a day the job did not run is caught up on the next run, and a second or concurrent run sends nothing
 twice: the ReminderLog row, unique on (kind, scholar, due date), is INSERTed first, and only the run whose
-insert succeeds enqueues the email, after commit. The email task checks again that the reminder is still
-owed (the report may have come in meanwhile) and records each address reached, so a retry after a mail
-failure sends only what is missing.
+insert succeeds writes the emails, as outbox rows in the same transaction (see core.outbox). Right before
+sending, the outbox asks whether the reminder is still owed (the report may have come in, the tranche been
+approved meanwhile) and cancels it if not.
 """
 
 import datetime
-import logging
 from dataclasses import dataclass, field
-from functools import partial
-from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cooperation.roles import Perm, Role
+from core.outbox.models import OutboxMessage
+from core.outbox.services import compose, dedupe_key, enqueue
 from partners.models import Contact
 from programs.scholarships.models import (
     Application,
@@ -42,7 +39,9 @@ from programs.scholarships.models import (
 )
 from programs.scholarships.terms import latest_report_due
 
-logger = logging.getLogger(__name__)
+# The kinds of email this module writes to the outbox (registered in apps.py).
+REPORT_DUE = "scholarships.report_due"
+STIPEND_DUE = "scholarships.stipend_due"
 
 DEFAULT_DAYS_BEFORE = 7
 IN_HAND = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -140,146 +139,106 @@ def officer_recipients(application: Application) -> list:
     return [officer] if officer else managers()
 
 
-# --- claiming -----------------------------------------------------------------------------------------------------
+# --- claiming, with the emails ----------------------------------------------------------------------------------
 
 
-def _claim(kind: str, application: Application, due_on: datetime.date, today: datetime.date, tranche=None):
-    from programs.scholarships import tasks  # tasks call back into this module
-
+def _claim(kind: str, application: Application, due_on: datetime.date, write_emails, tranche=None):
+    """Insert the log row and, in the same transaction, its emails; None when another run holds the key."""
     with transaction.atomic():
         try:
             with transaction.atomic():
                 log = ReminderLog.objects.create(kind=kind, application=application, due_on=due_on, tranche=tranche)
         except IntegrityError:
-            return None  # a concurrent run claimed it: that run sends it
-        transaction.on_commit(partial(tasks.send_scholarship_reminder.delay, log.pk, today.isoformat()))
-    return log
+            return None, []  # a concurrent run claimed it: that run sends it
+        messages = write_emails(log)
+        enqueue(messages)
+    return log, messages
 
 
 def send_scholarship_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
-    """Claim every reminder owed on ``today`` that no run claimed yet; the emails go after commit."""
+    """Claim every reminder owed on ``today`` that no run claimed yet, each with its emails (outbox rows)."""
     today = today or timezone.localdate()
     claimed = []
     for scholar, due in reports_owed(today):
-        log = _claim(ReminderKind.PROGRESS_REPORT_DUE, scholar, due, today)
+        log, messages = _claim(
+            ReminderKind.PROGRESS_REPORT_DUE, scholar, due, lambda log, s=scholar: _report_messages(log, s, today)
+        )
         if log is not None:
-            addresses = [contact.email for contact in host_contacts(scholar)]
-            claimed.append(Reminder(log.pk, log.kind, scholar.applicant_name, due, addresses))
+            claimed.append(Reminder(log.pk, log.kind, scholar.applicant_name, due, [m.recipient for m in messages]))
     for tranche in tranches_owed(today):
-        log = _claim(ReminderKind.STIPEND_DUE, tranche.application, tranche.due_on, today, tranche)
+        log, messages = _claim(
+            ReminderKind.STIPEND_DUE,
+            tranche.application,
+            tranche.due_on,
+            lambda log, t=tranche: _stipend_messages(log, t, today),
+            tranche,
+        )
         if log is not None:
-            addresses = [user.email for user in officer_recipients(tranche.application)]
-            claimed.append(Reminder(log.pk, log.kind, tranche.application.applicant_name, tranche.due_on, addresses))
+            name = tranche.application.applicant_name
+            claimed.append(Reminder(log.pk, log.kind, name, tranche.due_on, [m.recipient for m in messages]))
     return claimed
 
 
-# --- delivering ---------------------------------------------------------------------------------------------------
+# --- the emails ---------------------------------------------------------------------------------------------------
 
 
-def _render(template: str, context: dict) -> str:
-    return render_to_string(f"scholarships/email/{template}", context)
-
-
-def _message(template: str, context: dict, to: str, language: str, reply_to=()) -> EmailMessage:
-    return EmailMessage(
-        subject=" ".join(_render(f"{template}_subject.txt", context).split()),
-        body=_render(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=list(reply_to),
-        headers={"Content-Language": language},
-    )
-
-
-def _send_missing(messages: list[EmailMessage], log: ReminderLog) -> list[str]:
-    """Send the messages whose address the log has not recorded yet, recording each one as it is accepted."""
-    done = [address for address in log.recipients.split(", ") if address]
-    sent_now = []
-    pending = [message for message in messages if message.to[0] not in done]
-    if pending:
-        with mailers.default as connection:
-            for message in pending:
-                try:
-                    connection.send_messages([message])
-                except SMTPRecipientsRefused:
-                    # Refused for good: retrying would only hold back the others.
-                    logger.warning("Scholarship reminder %s: the mail server refused %s.", log.pk, message.to[0])
-                    continue
-                done.append(message.to[0])
-                sent_now.append(message.to[0])
-                log.recipients = ", ".join(done)
-                log.save(update_fields=["recipients"])
-    log.sent_at = timezone.now()
-    log.save(update_fields=["sent_at"])
-    return sent_now
-
-
-def _report_messages(log: ReminderLog, today: datetime.date) -> list[EmailMessage]:
-    scholar = log.application
-    covered = scholar.progress_reports.filter(status__in=IN_HAND, period_end__gte=log.due_on).exists()
-    if scholar.status != ApplicationStatus.ENROLLED or covered:
-        logger.info("Reminder %s not sent: the report came in or the scholarship ended.", log.pk)
-        return []
+def _report_messages(log: ReminderLog, scholar: Application, today: datetime.date) -> list[OutboxMessage]:
+    """To each reminder contact of the host institution, in their language; replies go to the officer."""
     officer = responsible_officer(scholar)
     context = {"scholar": scholar, "call": scholar.call, "due_on": log.due_on, "days_late": (today - log.due_on).days}
-    messages = []
-    for contact in host_contacts(scholar):
-        with translation.override(contact.preferred_language):
-            messages.append(
-                _message(
-                    "report_due",
-                    context | {"contact": contact},
-                    contact.email,
-                    contact.preferred_language,
-                    [officer.email] if officer else [],
-                )
-            )
-    return messages
+    return [
+        compose(
+            kind=REPORT_DUE,
+            key=dedupe_key(REPORT_DUE, log.pk, contact.email),
+            to=contact.email,
+            template="scholarships/email/report_due",
+            context=context | {"contact": contact},
+            language=contact.preferred_language,
+            reply_to=officer.email if officer else "",
+            about=log,
+        )
+        for contact in host_contacts(scholar)
+    ]
 
 
-def _stipend_messages(log: ReminderLog, today: datetime.date) -> list[EmailMessage]:
+def _stipend_messages(log: ReminderLog, tranche: StipendTranche, today: datetime.date) -> list[OutboxMessage]:
+    """To the responsible officer (or, without one, the managers who approve stipends)."""
     from programs.scholarships.services.stipends import report_gate
 
-    tranche = log.tranche
-    if tranche is None or tranche.status != TrancheStatus.SCHEDULED:
-        logger.info("Reminder %s not sent: the tranche was approved or cancelled meanwhile.", log.pk)
-        return []
     report_due, report_in = report_gate(tranche)
     context = {
         "tranche": tranche,
-        "scholar": log.application,
-        "call": log.application.call,
+        "scholar": tranche.application,
+        "call": tranche.application.call,
         "report_due": report_due,
         "report_in": report_in,
         "days_until_due": (tranche.due_on - today).days,
     }
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for recipient in officer_recipients(log.application):
-            messages.append(
-                _message("stipend_due", context | {"recipient": recipient}, recipient.email, settings.LANGUAGE_CODE)
-            )
-    return messages
-
-
-def deliver_reminder(*, log_id: int, today: datetime.date) -> list[str]:
-    """Email one claimed reminder; safe to run again. Returns the addresses emailed now."""
-    log = (
-        ReminderLog.objects.select_related(
-            "tranche__currency", *(f"application__{name}" for name in APPLICATION_RELATIONS)
+    return [
+        compose(
+            kind=STIPEND_DUE,
+            key=dedupe_key(STIPEND_DUE, log.pk, recipient.email),
+            to=recipient.email,
+            template="scholarships/email/stipend_due",
+            context=context | {"recipient": recipient},
+            language=settings.LANGUAGE_CODE,
+            about=log,
         )
-        .filter(pk=log_id)
-        .first()
-    )
-    if log is None or log.sent_at is not None:
-        return []
-    if log.kind == ReminderKind.PROGRESS_REPORT_DUE:
-        messages = _report_messages(log, today)
-    else:
-        messages = _stipend_messages(log, today)
-    if not messages:
-        return []
-    return _send_missing(messages, log)
+        for recipient in officer_recipients(tranche.application)
+    ]
+
+
+def report_reminder_still_wanted(message: OutboxMessage) -> bool:
+    """Still owed: the scholar is enrolled and no report covering the due date is in."""
+    log = ReminderLog.objects.select_related("application").filter(pk=message.object_id).first()
+    if log is None or log.application.status != ApplicationStatus.ENROLLED:
+        return False
+    return not log.application.progress_reports.filter(status__in=IN_HAND, period_end__gte=log.due_on).exists()
+
+
+def stipend_reminder_still_wanted(message: OutboxMessage) -> bool:
+    """Still owed: the tranche is still scheduled (not approved, paid or cancelled meanwhile)."""
+    return ReminderLog.objects.filter(pk=message.object_id, tranche__status=TrancheStatus.SCHEDULED).exists()
 
 
 def describe(reminder: Reminder) -> str:

@@ -14,7 +14,6 @@ from programs.admin import money_display
 from programs.shipments import selectors
 from programs.shipments.models import (
     DelayAlertLog,
-    DispatchNotice,
     Receipt,
     ReceiptLine,
     Shipment,
@@ -172,24 +171,14 @@ class ReceiptLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(DelayAlertLog)
 class DelayAlertLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("shipment", "expected_arrival", "created_at", "sent_at")
-    list_filter = (("sent_at", admin.EmptyFieldListFilter), "expected_arrival")
-    search_fields = ("shipment__waybill", "recipients")
+    # Its emails, their state and errors, are in the outbox ("outgoing messages").
+    list_display = ("shipment", "expected_arrival", "created_at")
+    list_filter = ("expected_arrival",)
+    search_fields = ("shipment__waybill",)
     list_select_related = ("shipment__consignee",)
 
     def get_queryset(self, request):
         return ordered(self, request, DelayAlertLog.objects.filter(shipment__in=_visible_shipment_ids(request)))
-
-
-@admin.register(DispatchNotice)
-class DispatchNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("shipment", "created_at", "sent_at")
-    list_filter = (("sent_at", admin.EmptyFieldListFilter), "created_at")
-    search_fields = ("shipment__waybill", "recipients")
-    list_select_related = ("shipment__consignee",)
-
-    def get_queryset(self, request):
-        return ordered(self, request, DispatchNotice.objects.filter(shipment__in=_visible_shipment_ids(request)))
 
 
 @admin.register(WaybillCounter)

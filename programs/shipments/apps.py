@@ -6,3 +6,10 @@ class ShipmentsConfig(AppConfig):
     name = "programs.shipments"
     label = "shipments"
     verbose_name = _("In-kind cooperation")
+
+    def ready(self) -> None:
+        from core.outbox.kinds import register_kind
+        from programs.shipments import alerts
+
+        register_kind(alerts.DISPATCH_NOTICE, label=_("Dispatch notice to the consignee"))
+        register_kind(alerts.DELAY_ALERT, label=_("Delay alert"), still_wanted=alerts.delay_alert_still_wanted)

@@ -318,15 +318,16 @@ class ReceiptLine(models.Model):
 
 
 class DelayAlertLog(models.Model):
-    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay."""
+    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay.
+
+    Its emails are outbox rows about this log (their state is there, not here).
+    """
 
     shipment = models.ForeignKey(
         Shipment, on_delete=models.CASCADE, related_name="delay_alerts", verbose_name=_("shipment")
     )
     expected_arrival = models.DateField(_("expected arrival"))
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    recipients = models.TextField(_("recipients"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -338,22 +339,3 @@ class DelayAlertLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment.waybill} {self.expected_arrival}"
-
-
-class DispatchNotice(models.Model):
-    """The consignee's contacts told of a dispatch: addresses are recorded as each email goes, so a retry
-    after a mail failure sends only to those not reached yet."""
-
-    shipment = models.OneToOneField(
-        Shipment, on_delete=models.CASCADE, related_name="dispatch_notice", verbose_name=_("shipment")
-    )
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    recipients = models.TextField(_("recipients"), blank=True)
-
-    class Meta:
-        verbose_name = _("dispatch notice")
-        verbose_name_plural = _("dispatch notices")
-
-    def __str__(self) -> str:
-        return f"{self.shipment.waybill} {self.sent_at or ''}".strip()

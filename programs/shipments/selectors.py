@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     CharField,
@@ -38,6 +39,8 @@ from cooperation.dates import days_after
 from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Country, Currency
 from cooperation.roles import Perm
+from core.outbox.models import OutboxMessage
+from core.outbox.selectors import messages_about
 from partners.selectors import user_organisation_ids
 from programs.shipments.models import (
     DELIVERED,
@@ -45,7 +48,6 @@ from programs.shipments.models import (
     ON_THE_WAY,
     QUANTITY_DIGITS,
     DelayAlertLog,
-    DispatchNotice,
     Receipt,
     ReceiptLine,
     Shipment,
@@ -241,24 +243,33 @@ def shipment_receipts(*, user, shipment: Shipment) -> QuerySet[Receipt]:
 
 @dataclass(frozen=True)
 class ShipmentNotifications:
-    """The emails sent about a shipment: the consignee's dispatch notice and the officer's delay alerts."""
+    """The emails about a shipment, from the outbox: the consignee's dispatch notice (one per contact) and the
+    delay alerts (each DelayAlertLog with ``emails``, its outbox rows)."""
 
-    dispatch_notice: DispatchNotice | None
+    dispatched: bool
+    dispatch_notice: list[OutboxMessage]
     delay_alerts: list[DelayAlertLog]
 
     def __bool__(self) -> bool:
-        return self.dispatch_notice is not None or bool(self.delay_alerts)
+        return self.dispatched or bool(self.delay_alerts)
 
 
 def shipment_notifications(*, user, shipment: Shipment) -> ShipmentNotifications:
-    """Who was emailed about ``shipment`` and when; staff only, as the addresses are the staff's and partners'."""
-    if not sees_everything(user) or not user.has_perm(Perm.VIEW_SHIPMENT):
-        return ShipmentNotifications(None, [])
+    """Who was emailed about ``shipment``, and in which state each email is: staff only, as the addresses are
+    the staff's and partners'. Two queries."""
+    if not sees_everything(user) or not user.has_perm(Perm.VIEW_SHIPMENT) or not user.has_perm(Perm.VIEW_MESSAGE):
+        return ShipmentNotifications(False, [], [])
     alerts = list(DelayAlertLog.objects.filter(shipment=shipment).order_by("expected_arrival", "pk"))
+    shipment_type = ContentType.objects.get_for_model(Shipment)
+    notice, by_alert = [], {}
+    for message in messages_about(user=user, records=[shipment, DelayAlertLog.objects.filter(shipment=shipment)]):
+        if message.content_type_id == shipment_type.pk:
+            notice.append(message)
+        else:
+            by_alert.setdefault(message.object_id, []).append(message)
     for alert in alerts:
-        # An alert not sent yet is dropped when the goods arrive or the expected arrival moves first.
-        alert.superseded = shipment.status not in NOT_ARRIVED or shipment.expected_arrival != alert.expected_arrival
-    return ShipmentNotifications(DispatchNotice.objects.filter(shipment=shipment).first(), alerts)
+        alert.emails = by_alert.get(alert.pk, [])
+    return ShipmentNotifications(shipment.dispatched_on is not None, notice, alerts)
 
 
 def _discrepancy_lines(user) -> QuerySet[ReceiptLine]:

@@ -9,7 +9,6 @@ move with a message that names the current status. Every status change writes a 
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -395,8 +394,9 @@ def shipment_dispatch(
     transport_reference: str | None = None,
     note: str = "",
 ) -> Shipment:
-    """The goods left: record the date (and the carrier's reference, often known only now); tell the consignee."""
-    from programs.shipments import tasks
+    """The goods left: record the date (and the carrier's reference, often known only now); tell the consignee
+    (outbox rows written with the dispatch)."""
+    from programs.shipments import alerts
 
     require_perm(dispatched_by, Perm.CHANGE_SHIPMENT)
     _lock_for(shipment, "dispatch")
@@ -433,7 +433,7 @@ def shipment_dispatch(
         place=shipment.origin_place,
         note=note,
     )
-    transaction.on_commit(partial(tasks.notify_consignee_of_dispatch.delay, shipment.pk))
+    alerts.write_dispatch_notice(shipment)
     return shipment
 
 

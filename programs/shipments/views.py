@@ -391,6 +391,7 @@ def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
             "warning_days": selectors.EXPIRY_WARNING_DAYS,
             "receipts": receipts,
             "notifications": selectors.shipment_notifications(user=user, shipment=shipment),
+            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
             "events": selectors.shipment_events(user=user, shipment=shipment),
             "event_form": event_form,
             "event_form_open": bool(refused and refused[0] == "event_add"),

@@ -7,6 +7,7 @@ the same machine cannot take the test's messages), Redis when CELERY_BROKER_URL 
 import datetime
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from celery.signals import task_postrun, task_received
@@ -25,7 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.integration
 
-NOTIFY = "programs.tasks.notify_programme_update"
+DELIVER = "core.outbox.tasks.deliver_message"
 DIGEST = "programs.tasks.send_programme_updates_digest"
 
 
@@ -62,8 +63,10 @@ class TaskLog:
             self.finished.append(sender.name)
 
 
-@pytest.fixture
-def worker(reference_data_db, settings, tmp_path):
+@contextmanager
+def running_worker(settings, tmp_path):
+    """A real Celery worker in this process, on the configured broker (the filesystem broker in a folder of
+    the test's own); yields the TaskLog of what it received and finished."""
     from celery.contrib.testing.worker import start_worker
 
     from cooperation.celery import app
@@ -71,8 +74,8 @@ def worker(reference_data_db, settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     if app.conf.broker_url.startswith("filesystem"):
         queue, processed = tmp_path / "queue", tmp_path / "processed"
-        queue.mkdir()
-        processed.mkdir()
+        queue.mkdir(exist_ok=True)
+        processed.mkdir(exist_ok=True)
         settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
@@ -95,6 +98,12 @@ def worker(reference_data_db, settings, tmp_path):
         _forget_connection_pool(app)
 
 
+@pytest.fixture
+def worker(reference_data_db, settings, tmp_path):
+    with running_worker(settings, tmp_path) as log:
+        yield log
+
+
 def test_partner_update_reaches_the_responsible_officer_through_the_worker(worker, mailoutbox):
     officer = UserFactory(username="officer", role=Role.OFFICER, email="budi@kerjasama.example")
     organisation = OrganisationFactory(name="Yayasan Air Bersih")
@@ -110,8 +119,8 @@ def test_partner_update_reaches_the_responsible_officer_through_the_worker(worke
         body="Four solar pumps run.",
     )
 
-    wait_until(lambda: NOTIFY in worker.finished, message="the worker did not run the notification")
-    assert NOTIFY in worker.received  # it came through the broker, not inline
+    wait_until(lambda: DELIVER in worker.finished, message="the worker did not deliver the email")
+    assert DELIVER in worker.received  # it came through the broker, not inline
     to_officer = [m for m in mailoutbox if officer.email in m.to]
     assert len(to_officer) == 1
     assert "KSM-2026-900" in to_officer[0].subject + to_officer[0].body
@@ -126,7 +135,9 @@ def test_digest_run_twice_through_the_worker_sends_one_email(worker, mailoutbox)
     send_programme_updates_digest.delay()
 
     wait_until(lambda: worker.finished.count(DIGEST) == 2, message="the worker did not run both digests")
+    wait_until(lambda: DELIVER in worker.finished, message="the worker did not deliver the digest")
     assert worker.received.count(DIGEST) == 2
+    assert worker.received.count(DELIVER) == 1  # the second run found nothing to claim: no second email
     digests = [m for m in mailoutbox if manager.email in m.to]
     assert len(digests) == 1
     assert "Wells dug" in digests[0].body and "Roofs repaired" in digests[0].body

@@ -154,7 +154,6 @@ class ReminderLogFactory(factory.django.DjangoModelFactory):
 
     installment = factory.SubFactory(InstallmentFactory)
     kind = ReminderKind.UPCOMING_14
-    recipients = "contact@partner.example.org"
 
 
 class GrantFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import connection
 
 from cooperation.roles import Role
+from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Notification
 from programs.finance import reminders
 from programs.finance.models import Installment, LoanStatus, ReminderLog
@@ -18,6 +19,7 @@ from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.finance.factories import FinancialProgrammeFactory, LoanFactory
 
 TODAY = datetime.date(2026, 9, 1)
+DELIVER = "core.outbox.tasks.deliver_message"
 
 
 def overdue_loans(count: int, *, officer) -> list:
@@ -94,7 +96,8 @@ def test_two_concurrent_runs_send_each_reminder_once(reference_data_db, monkeypa
     assert errors == []
     references = Counter(r.loan_reference for r in claimed[0] + claimed[1])
     assert references == Counter({loan.reference: 1 for loan in loans})
-    assert ReminderLog.objects.filter(sent_at__isnull=False).count() == 12
+    assert ReminderLog.objects.count() == 12
+    assert OutboxMessage.objects.filter(kind="finance.loan_reminder", status=MessageStatus.SENT).count() == 12
     assert Notification.objects.count() == 12
     to_contact = Counter(m.subject for m in mail.outbox if m.to == ["wayan@kns.example"])
     assert len(to_contact) == 12 and set(to_contact.values()) == {1}
@@ -113,12 +116,13 @@ def test_the_daily_job_reaches_the_borrower_through_a_real_worker(worker, mailou
     send_loan_reminders.delay(TODAY.isoformat())  # what Celery beat sends every morning
 
     wait_until(
-        lambda: "programs.finance.tasks.send_loan_reminder" in worker.finished,
+        lambda: worker.finished.count(DELIVER) == 2,  # the borrower's contact and the officer's copy
         message="the worker did not deliver the reminder",
     )
     assert "programs.finance.tasks.send_loan_reminders" in worker.received  # through the broker, not inline
-    assert "programs.finance.tasks.send_loan_reminder" in worker.received
+    assert worker.received.count(DELIVER) == 2
     [email] = [m for m in mailoutbox if m.to == ["wayan@kns.example"]]
     assert loan.reference in email.subject and "7 days overdue" in email.subject
     log = ReminderLog.objects.get()
-    assert log.sent_at is not None and "wayan@kns.example" in log.recipients
+    sent = OutboxMessage.objects.filter(object_id=log.pk, status=MessageStatus.SENT)
+    assert sorted(sent.values_list("recipient", flat=True)) == ["budi@kerjasama.example", "wayan@kns.example"]

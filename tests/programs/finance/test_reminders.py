@@ -6,6 +6,7 @@ from io import StringIO
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.locmem import EmailBackend
@@ -13,8 +14,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperation.roles import Role
+from core.outbox.delivery import sweep
+from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Language, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 from programs.finance.reminders import due_installments, send_due_reminders
@@ -85,7 +89,9 @@ def run(django_capture_on_commit_callbacks):
 
 
 def sent_kinds(installment=None) -> list[str]:
-    logs = ReminderLog.objects.filter(sent_at__isnull=False)
+    """The kinds of the reminders whose email went out, in the order they were claimed."""
+    sent = OutboxMessage.objects.filter(kind="finance.loan_reminder", status=MessageStatus.SENT)
+    logs = ReminderLog.objects.filter(pk__in=sent.values("object_id"))
     if installment is not None:
         logs = logs.filter(installment=installment)
     return list(logs.order_by("created_at", "pk").values_list("kind", flat=True))
@@ -93,6 +99,15 @@ def sent_kinds(installment=None) -> list[str]:
 
 def emails_to(address: str) -> list:
     return [message for message in mail.outbox if address in message.to]
+
+
+def outbox_to(address: str) -> OutboxMessage:
+    return OutboxMessage.objects.get(recipient=address)
+
+
+def sweep_later(minutes: float):
+    """The sweep, as it would run ``minutes`` from now (after a failed attempt's wait)."""
+    return sweep(now=timezone.now() + datetime.timedelta(minutes=minutes))
 
 
 def test_every_kind_goes_out_once_on_its_day_when_the_job_runs_daily(loan, run):
@@ -121,8 +136,10 @@ def test_a_contact_who_receives_reminders_gets_the_email_and_it_is_logged(loan, 
     assert "USD 1,025.50" in email.body
     assert email.reply_to == ["budi@kerjasama.example"]  # the borrower's answer reaches the officer
     log = ReminderLog.objects.get()
-    assert (log.kind, log.recipients) == (ReminderKind.UPCOMING_14, "ayu@ktm.example")
-    assert log.sent_at is not None
+    assert log.kind == ReminderKind.UPCOMING_14
+    [message] = OutboxMessage.objects.all()
+    assert (message.about, message.recipient, message.status) == (log, "ayu@ktm.example", MessageStatus.SENT)
+    assert message.sent_at is not None
 
 
 def test_running_twice_on_the_same_day_sends_nothing_twice(loan, run):
@@ -210,6 +227,22 @@ def test_installment_paid_after_the_reminder_was_claimed_is_not_emailed(loan, ru
         callback()
 
     assert mail.outbox == []
+    cancelled = OutboxMessage.objects.values_list("recipient", "status")
+    assert sorted(cancelled) == [("ayu@ktm.example", "cancelled"), ("budi@kerjasama.example", "cancelled")]
+
+
+def test_a_reminder_whose_loan_was_written_off_meanwhile_is_not_emailed(
+    loan, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        send_due_reminders(today=day(-3))
+    loan.status = LoanStatus.WRITTEN_OFF
+    loan.save(update_fields=["status"])
+    for callback in callbacks:
+        callback()
+
+    assert mail.outbox == []
+    assert outbox_to("ayu@ktm.example").status == MessageStatus.CANCELLED
 
 
 @pytest.mark.parametrize(
@@ -262,59 +295,65 @@ def use_mail_backend(settings, backend) -> None:
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.{backend.__name__}"}}
 
 
-def test_an_email_failure_is_retried_and_the_retry_sends_it(loan, run, settings):
+def test_an_email_failure_is_retried_later_and_the_retry_sends_it(loan, run, settings):
     FailingOnce.failures = 0
     use_mail_backend(settings, FailingOnce)
 
     run(day(1))
 
     assert FailingOnce.failures == 1
+    assert emails_to("ayu@ktm.example") == []  # the first attempt failed: it waits about a minute
+    waiting = outbox_to("ayu@ktm.example")
+    assert (waiting.status, waiting.attempts) == (MessageStatus.PENDING, 1)
+    assert "Connection unexpectedly closed" in waiting.last_error
+    assert emails_to("budi@kerjasama.example") != []  # the officer's copy is a message of its own
+
+    assert sweep_later(minutes=0.5) == {}  # not due yet
+    assert sweep_later(minutes=1.5) == {MessageStatus.SENT: 1}
     assert len(emails_to("ayu@ktm.example")) == 1
-    log = ReminderLog.objects.get()
-    assert log.sent_at is not None
-    assert log.recipients == "ayu@ktm.example, budi@kerjasama.example"
+    assert outbox_to("ayu@ktm.example").status == MessageStatus.SENT
 
 
-def test_a_retry_after_a_failure_halfway_does_not_send_again_to_those_already_reached(loan, run, settings):
+def test_a_failure_halfway_does_not_send_again_to_those_already_reached(loan, run, settings):
     ContactFactory(organisation=loan.borrower, name="Bagus", email="bagus@ktm.example", receives_reminders=True)
     FailingOnSecondMessage.calls = 0
     use_mail_backend(settings, FailingOnSecondMessage)
 
     run(day(1))
+    sweep_later(minutes=2)
 
     for address in ("ayu@ktm.example", "bagus@ktm.example", "budi@kerjasama.example"):
         assert len(emails_to(address)) == 1, address
-    assert ReminderLog.objects.get().sent_at is not None
+        assert outbox_to(address).status == MessageStatus.SENT
 
 
-def test_while_the_mail_server_is_down_the_reminder_stays_unsent(loan, run, settings):
+def test_while_the_mail_server_is_down_the_reminder_waits_then_fails_visibly(loan, run, settings):
     use_mail_backend(settings, AlwaysDown)
+    settings.OUTBOX_MAX_ATTEMPTS = 3
 
     run(day(1))
 
-    log = ReminderLog.objects.get()
-    assert log.sent_at is None
-    assert log.recipients == ""
+    ReminderLog.objects.get()  # claimed: no later run sends it again
+    assert mail.outbox == []
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {MessageStatus.PENDING}
+    sweep_later(minutes=1.5)
+    sweep_later(minutes=5)
+    for message in OutboxMessage.objects.all():
+        assert (message.status, message.attempts) == (MessageStatus.FAILED, 3)
+        assert "mail server down" in message.last_error
     assert mail.outbox == []
 
 
-def test_an_address_the_mail_server_refuses_does_not_hold_back_the_others(loan, run, settings):
+def test_an_address_the_mail_server_refuses_fails_at_once_and_does_not_hold_back_the_others(loan, run, settings):
     use_mail_backend(settings, RefusingAyu)
 
     run(day(1))
 
     assert [m.to for m in mail.outbox] == [["budi@kerjasama.example"]]
-    log = ReminderLog.objects.get()
-    assert log.sent_at is not None
-    assert log.recipients == "budi@kerjasama.example"  # who actually received it
-
-
-def test_retries_back_off_exponentially_on_mail_server_failures():
-    from programs.finance.tasks import send_loan_reminder
-
-    assert issubclass(SMTPServerDisconnected, send_loan_reminder.autoretry_for)
-    assert issubclass(ConnectionRefusedError, send_loan_reminder.autoretry_for)
-    assert send_loan_reminder.retry_backoff and send_loan_reminder.max_retries >= 5
+    refused = outbox_to("ayu@ktm.example")
+    assert (refused.status, refused.attempts) == (MessageStatus.FAILED, 1)
+    assert "No such user" in refused.last_error
+    assert outbox_to("budi@kerjasama.example").status == MessageStatus.SENT
 
 
 def test_each_contact_reads_the_reminder_in_their_own_language(loan, run):
@@ -396,6 +435,53 @@ def test_managers_get_one_digest_a_day_of_what_became_overdue(borrower, run):
     assert "LN-2026-000101" in emails_to(manager.email)[1].body
 
 
+def test_a_second_run_the_same_day_adds_to_the_days_digest_while_it_waits(
+    borrower, django_capture_on_commit_callbacks
+):
+    manager = UserFactory(username="sri", role=Role.MANAGER, email="sri@kerjasama.example")
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000101")
+    with django_capture_on_commit_callbacks(execute=False) as first_run:  # its emails wait (a busy worker)
+        send_due_reminders(today=day(1))
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000102")  # recorded later that day
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [r.loan_reference for r in send_due_reminders(today=day(1))] == ["LN-2026-000102"]
+    for callback in first_run:
+        callback()
+
+    [digest] = emails_to(manager.email)  # one email for the day, listing both
+    assert "2 loan installments newly overdue" in digest.subject
+    assert "LN-2026-000101" in digest.body and "LN-2026-000102" in digest.body
+    assert OutboxMessage.objects.filter(kind="finance.overdue_digest").count() == 1
+
+
+def test_once_the_days_digest_went_a_later_run_sends_only_what_is_new(borrower, run):
+    manager = UserFactory(username="sri", role=Role.MANAGER, email="sri@kerjasama.example")
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000101")
+    run(day(1))
+    loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000102")
+    run(day(1))
+    run(day(1))
+
+    first, second = emails_to(manager.email)
+    assert "LN-2026-000101" in first.body and "LN-2026-000102" not in first.body
+    assert "LN-2026-000102" in second.body and "LN-2026-000101" not in second.body
+    assert "1 loan installment newly overdue" in second.subject
+
+
+def test_officers_see_each_reminder_email_and_can_send_a_failed_one_again(loan, run, client, settings):
+    use_mail_backend(settings, RefusingAyu)
+    run(day(1))
+    client.force_login(UserFactory(role=Role.OFFICER))
+    html = client.get(reverse("finance:loan_detail", args=[loan.pk])).content.decode()
+    section = html[html.index('id="reminders"') :]
+    assert "1 day overdue" in section
+    refused = outbox_to("ayu@ktm.example")
+    ayu = section[section.index("ayu@ktm.example") - 200 :]
+    assert 'data-message-state="failed"' in ayu and "No such user" in ayu
+    assert reverse("outbox:resend", args=[refused.pk]) in section
+    assert 'data-message-state="sent"' in section and "budi@kerjasama.example" in section
+
+
 def test_the_command_prints_one_line_per_reminder_sent(loan, django_capture_on_commit_callbacks):
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -447,17 +533,36 @@ def test_finding_what_is_due_is_one_query_whatever_the_portfolio_size(borrower, 
     assert due_count_and_queries(45) == (50, 1)  # only the installment due today of each loan
 
 
-def test_a_run_does_work_only_for_the_reminders_due(borrower, responsible_officer, run):
+def test_a_run_does_work_only_for_the_reminders_due(
+    borrower, responsible_officer, django_capture_on_commit_callbacks
+):
     programme = FinancialProgrammeFactory(responsible_officer=responsible_officer)
     for _ in range(20):
         loan_with_installments(day(-400), day(-200), day(200), day(400), borrower=borrower, programme=programme)
 
+    def claim_and_deliver(new_loans_due: int) -> tuple[int, int, int]:
+        for _ in range(new_loans_due):
+            loan_with_installments(DUE, borrower=borrower, programme=programme)
+        with (
+            CaptureQueriesContext(connection) as claim,
+            django_capture_on_commit_callbacks(execute=False) as handed_over,
+        ):
+            assert len(send_due_reminders(today=DUE)) == new_loans_due
+        with CaptureQueriesContext(connection) as delivery:
+            for callback in handed_over:
+                callback()
+        return len(claim), len(delivery), len(mail.outbox)
+
     with CaptureQueriesContext(connection) as idle:
-        assert run(DUE) == []
-    loan_with_installments(DUE, borrower=borrower, programme=programme)
-    with CaptureQueriesContext(connection) as one_due:
-        assert len(run(DUE)) == 1
+        assert send_due_reminders(today=DUE) == []
+    ContentType.objects.get_for_model(ReminderLog)  # as in any process that has written a message before
+    claim_one, delivery_one, sent = claim_and_deliver(1)
+    mail.outbox.clear()
+    claim_five, delivery_five, sent_five = claim_and_deliver(5)
 
     assert len(idle) == 1  # nothing due: one query, whatever the number of installments
-    # Find, read contacts, claim (log + portal notification), then the task emails and records it.
-    assert len(one_due) <= 12
+    # Find, then one transaction: claim (insert, read back), contacts, portal notifications, outbox rows.
+    assert claim_one == claim_five <= 10
+    # Each email: claim it, read it, ask whether it is still wanted, record it sent.
+    assert (sent, sent_five) == (1, 5)
+    assert delivery_one == 4 and delivery_five == 5 * 4

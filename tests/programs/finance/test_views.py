@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.outbox.models import MessageStatus
 from programs.finance.models import (
     Frequency,
     Grant,
@@ -21,7 +22,7 @@ from programs.finance.models import (
     Tranche,
     TrancheStatus,
 )
-from tests.factories import OrganisationFactory, currency
+from tests.factories import OrganisationFactory, OutboxMessageFactory, currency
 from tests.programs.finance.factories import (
     LoanFactory,
     ReminderLogFactory,
@@ -379,7 +380,14 @@ def test_partner_users_get_403_on_lists_and_404_on_loans(client, partner_user, o
 def test_loan_page_shows_paid_outstanding_and_days_past_due(client, officer):
     loan = active_loan(officer, principal=Decimal("1200.00"), annual_rate=Decimal("0"))
     recorded_repayment(loan, "150.00", paid_on=loan.first_repayment_date)  # one and a half installments
-    ReminderLogFactory(installment=loan.schedule.get(number=2), kind="overdue_1", recipients="ops@yab.example.org")
+    reminder = ReminderLogFactory(installment=loan.schedule.get(number=2), kind="overdue_1")
+    OutboxMessageFactory(
+        about=reminder,
+        kind="finance.loan_reminder",
+        recipient="ops@yab.example.org",
+        status=MessageStatus.SENT,
+        sent_at=timezone.now(),
+    )
     client.force_login(officer)
 
     response = client.get(reverse("finance:loan_detail", args=[loan.pk]))

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cooperation.roles import Role
+from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Language
 from programs.scholarships import reminders, services, tasks
 from programs.scholarships.models import ReminderKind, ReminderLog, StipendFrequency
@@ -104,6 +105,22 @@ def test_a_report_in_stops_the_reminder(scholar, run):
     assert run(today()) == 0 and mail.outbox == []
 
 
+def test_a_report_that_comes_in_after_the_claim_cancels_the_reminder(scholar, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.send_scholarship_reminders(report_due(scholar).isoformat()) == 1
+    services.progress_report_submit(
+        application=scholar,
+        submitted_by=host_user(scholar.call.host),
+        term_label="Semester 1",
+        period_end=report_due(scholar),
+        result="Pass",
+    )
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {MessageStatus.CANCELLED}
+
+
 def test_the_next_term_is_a_new_reminder(scholar, run):
     assert run(report_due(scholar)) == 1
     assert run(add_months(scholar.enrolled_on, 12)) == 1
@@ -135,6 +152,17 @@ def test_the_responsible_officer_hears_of_each_tranche_a_week_before(monthly_sch
     assert subjects[-1].startswith("Stipend 2 of Joana is due on")
     assert "USD 1,000.00" in to("sari@kerjasama.example")[-1].body
     assert "No progress report is needed" in to("sari@kerjasama.example")[-1].body
+
+
+def test_a_tranche_approved_after_the_claim_is_not_reminded(monthly_scholar, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.send_scholarship_reminders(today().isoformat()) == 1
+    services.tranche_approve(tranche=monthly_scholar.tranches.get(number=1), approved_by=staff())
+    mail.outbox.clear()
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get(kind="scholarships.stipend_due").status == MessageStatus.CANCELLED
 
 
 def test_an_approved_tranche_is_not_reminded(monthly_scholar, run):

@@ -9,12 +9,14 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 
 from cooperation.roles import Role
+from core.outbox.delivery import sweep
+from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Language
 from programs.shipments import alerts, selectors, services, tasks
-from programs.shipments.models import DelayAlertLog, DispatchNotice, ShipmentStatus
+from programs.shipments.models import DelayAlertLog, ShipmentStatus
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
@@ -67,7 +69,8 @@ def test_on_dispatch_the_consignees_contacts_get_the_waybill_and_expected_arriva
     assert shipment.expected_arrival.strftime("%Y") in message.body
     assert message.reply_to == ["sari@kerjasama.example"]
     assert emails_to("budi@caritas.example")[0].extra_headers["Content-Language"] == Language.INDONESIAN
-    assert DispatchNotice.objects.get(shipment=shipment).sent_at is not None
+    notice = OutboxMessage.objects.filter(kind="shipments.dispatch_notice", object_id=shipment.pk)
+    assert set(notice.values_list("status", flat=True)) == {MessageStatus.SENT}
 
 
 def test_a_dispatch_rolled_back_sends_nothing(consignee, django_capture_on_commit_callbacks):
@@ -75,12 +78,11 @@ def test_a_dispatch_rolled_back_sends_nothing(consignee, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(Exception, match="future"):
         services.shipment_dispatch(shipment=shipment, dispatched_by=shipment.created_by, dispatched_on=days_ago(-1))
     assert callbacks == [] and mail.outbox == []
+    assert not OutboxMessage.objects.exists()  # the notice was written in the dispatch's transaction, and went with it
 
 
-def test_a_retry_after_a_mail_failure_reaches_only_those_not_reached(consignee, monkeypatch, db):
-    shipment = dispatched_shipment(draft_shipment(consignee=consignee))
-    DispatchNotice.objects.filter(shipment=shipment).delete()
-    mail.outbox.clear()
+def test_a_mail_failure_delays_only_the_contact_it_hit(consignee, monkeypatch, django_capture_on_commit_callbacks):
+    shipment = approved_shipment(draft_shipment(consignee=consignee))
     original = EmailBackend.send_messages
     calls = {"n": 0}
 
@@ -91,12 +93,15 @@ def test_a_retry_after_a_mail_failure_reaches_only_those_not_reached(consignee, 
         return original(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", fail_second)
-    with pytest.raises(SMTPServerDisconnected):
-        alerts.deliver_dispatch_notice(shipment_id=shipment.pk)
-    assert len(mail.outbox) == 1
-    assert alerts.deliver_dispatch_notice(shipment_id=shipment.pk) == ["budi@caritas.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shipment_dispatch(shipment=shipment, dispatched_by=shipment.created_by, dispatched_on=today())
+    assert [m.to for m in mail.outbox] == [["ana@caritas.example"]]
+    assert OutboxMessage.objects.get(recipient="budi@caritas.example").status == MessageStatus.PENDING
+
+    sweep(now=timezone.now() + datetime.timedelta(minutes=2))
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@caritas.example", "budi@caritas.example"]
+    sweep(now=timezone.now() + datetime.timedelta(hours=2))
     assert len(mail.outbox) == 2
-    assert alerts.deliver_dispatch_notice(shipment_id=shipment.pk) == []
 
 
 # --- delay alerts -------------------------------------------------------------------------------------------------
@@ -175,6 +180,7 @@ def test_an_alert_claimed_before_the_goods_arrived_is_not_emailed(on_the_way, dj
     for callback in callbacks:
         callback()
     assert mail.outbox == []
+    assert OutboxMessage.objects.get(kind="shipments.delay_alert").status == MessageStatus.CANCELLED
 
 
 def test_without_a_responsible_officer_the_managers_are_alerted(consignee, run):
@@ -265,21 +271,30 @@ def test_officers_see_on_the_shipments_page_which_delay_alerts_went_to_whom(
 ):
     detail = reverse("shipments:detail", args=[on_the_way.pk])
     client.force_login(responsible_officer)
-    assert 'id="notifications"' not in client.get(detail).content.decode()
+    html = client.get(detail).content.decode()
+    emails = html[html.index('id="notifications"') :]
+    assert "Dispatch notice to the consignee" in emails and "ana@caritas.example" in emails
+    assert "Delay alert" not in emails
 
     run(day(3))
     html = client.get(detail).content.decode()
-    sent = html[html.index('id="notifications"') :]
-    assert f"Delay alert: not arrived by {formats.date_format(day(2))}" in sent
-    assert "sent" in sent and "sari@kerjasama.example" in sent
+    emails = html[html.index('id="notifications"') :]
+    assert f"Delay alert: not arrived by {formats.date_format(day(2))}" in emails
+    alert = emails[emails.index("Delay alert") :]
+    assert 'data-message-state="sent"' in alert and "sari@kerjasama.example" in alert
 
     # Claimed, then the goods arrived before the email went: the officer is told it was not sent.
     services.shipment_reschedule(shipment=on_the_way, updated_by=on_the_way.created_by, expected_arrival=day(4))
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tasks.send_delay_alerts(day(5).isoformat())
     services.shipment_arrive(shipment=on_the_way, updated_by=on_the_way.created_by, arrived_on=today())
+    second = f"Delay alert: not arrived by {formats.date_format(day(4))}"
     html = client.get(detail).content.decode()
-    assert f"Delay alert: not arrived by {formats.date_format(day(4))}" in html
+    assert 'data-message-state="pending"' in html[html.index(second) :]  # claimed, not delivered yet
+    for callback in callbacks:
+        callback()
+    html = client.get(detail).content.decode()
+    assert 'data-message-state="cancelled"' in html[html.index(second) :]
     assert "not sent: the goods arrived" in html
 
 
