@@ -176,6 +176,7 @@ class OwnApiTokenViewSet(
 
     serializer_class = OwnApiTokenSerializer
     permission_classes = (IsAuthenticated,)
+    lookup_value_converter = "int"
     filter_backends = ()
 
     def get_queryset(self):

@@ -32,6 +32,7 @@ from inflection import camelize
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from cooperation.api.authentication import SessionAuthentication
 from cooperation.api.exceptions import GENERIC_REFUSAL_CODE, LOCKED_OUT_CODE
 from cooperation.middleware import NULL_CHARACTER_CODE
 
@@ -96,6 +97,14 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         status_codes = set(self._get_allowed_error_status_codes())
         examples = _error_examples(translation.get_language())
         return [example for example in examples if status_codes.intersection(example.status_codes)]
+
+    def _should_add_http403_error_response(self) -> bool:
+        # The session authentication refuses (403) a session whose account must first turn on two-factor login,
+        # whatever permission the view asks for.
+        authenticators = getattr(self.view, "authentication_classes", ())
+        if any(issubclass(authenticator, SessionAuthentication) for authenticator in authenticators):
+            return True
+        return super()._should_add_http403_error_response()
 
     def _should_add_parse_error_response(self) -> bool:
         # Only a body is parsed: a read never answers "could not be read", whatever parsers the view has.

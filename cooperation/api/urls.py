@@ -27,7 +27,6 @@ router.registry.extend(shipments_router.registry)
 router.registry.extend(scholarships_router.registry)
 
 
-
 class NoSuchEndpointView(APIView):
     """Any other address under the API (``/loans/abc/``, ``/loans/-1/``): a 404 in the API's error shape.
 

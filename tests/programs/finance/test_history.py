@@ -13,10 +13,10 @@ from django.contrib.admin import helpers
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from simple_history.models import HistoricalRecords
 
+from cooperation.accounts.services import api_token_issue
 from cooperation.roles import Role
 from programs.finance import selectors, services
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment
@@ -51,7 +51,8 @@ def loan(partner_org, programme, officer):
 
 def token_client(user) -> APIClient:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _token, key = api_token_issue(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return api
 
 
