@@ -1,8 +1,8 @@
 """Comparing two answers as a client would: did the server tell them apart?
 
 ``comparable`` keeps what a client can see (status, content type, redirect target, body) and drops what changes
-from one request to the next anyway (CSRF tokens, script nonces) and what the client itself asked for wherever the page repeats
-it (the URL, a search term, a filter value), in every encoding a page may repeat it in.
+from one request to the next anyway (CSRF tokens, script nonces) and what the client itself asked for wherever
+the page repeats it (the URL, a search term, a filter value), in every encoding a page may repeat it in.
 """
 
 import re
