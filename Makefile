@@ -52,12 +52,12 @@ run: demo
 	@echo
 	@echo "Kerjasama: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/   (Ctrl-C stops everything)"
 	@echo
-	@$(VENV)/bin/celery -A cooperation worker -B --loglevel=INFO & worker=$$!; \
+	@$(VENV)/bin/celery -A config worker -B --loglevel=INFO & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' INT TERM EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
-	$(VENV)/bin/celery -A cooperation worker -B --loglevel=INFO
+	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
 
 test: install
 	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) $(PYTEST_ARGS)

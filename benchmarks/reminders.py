@@ -33,7 +33,7 @@ def configure(workdir: Path) -> None:
     os.environ["DATABASE_URL"] = os.environ.get("BENCHMARK_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["KERJASAMA_VAR_DIR"] = str(workdir)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -169,8 +169,8 @@ def measure_find(today: datetime.date) -> tuple[int, int]:
 def measure_run(today: datetime.date) -> dict:
     from django.db import connection
 
-    from core.outbox import services
-    from core.outbox.models import OutboxMessage
+    from cooperation.outbox import services
+    from cooperation.outbox.models import OutboxMessage
     from programs.finance.reminders import send_due_reminders
 
     refresh_statistics()

@@ -1,3 +1,1 @@
-from cooperation.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The kernel: what every module uses and no module owns. It imports no module (see the import contracts)."""

@@ -1,17 +1,23 @@
-"""Pieces every workspace page shares: access, sortable column headers, pagination."""
+"""Pieces every workspace page shares: access, sortable column headers, pagination, moves on a record."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 
+from cooperation.access import require_perm
+from cooperation.forms import add_service_error
 from cooperation.roles import Perm
 
 PAGE_SIZE = 25
-
 
 
 def workspace_page(*, object_page: bool = False):
@@ -74,3 +80,98 @@ def posted(request):
 
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Moves on a record's page -----------------------------------------------------------------------------------
+# A record page offers the moves its module declares (PageMove), each through the module's guard: a move the
+# guard refuses with ``offered=False`` is not shown, one it refuses otherwise is shown disabled with the reason,
+# and a POST runs the service (which asks the same guard) and shows the page again with any error in place.
+
+
+@dataclass(frozen=True)
+class PageMove:
+    """A move as a page offers it: its label, the permission it needs, the service call and its form."""
+
+    label: str
+    perm: str
+    call: Callable  # (record, user, **form.cleaned_data) -> anything; raises ValidationError to refuse
+    done: str  # the success message, formatted with the page's ``done_values(record)``
+    form_class: type[forms.Form] | None = None
+    danger: bool = False
+    form_kwargs: Callable | None = None  # record -> extra keyword arguments of the form (its current values)
+    anchor: str = "#status"  # where the page scrolls to after the move
+    listed: bool = True  # False: a move with its own place on the page (adding a timeline event), not a button
+
+
+@dataclass(frozen=True)
+class Action:
+    """A move offered on the page: a button, or a folded form when the move asks for something."""
+
+    name: str
+    label: str
+    url: str
+    form: forms.Form | None = None
+    danger: bool = False
+    disabled_reason: str = ""
+    is_open: bool = False  # unfolded: its form came back with errors
+    multipart: bool = False
+
+
+def move_form(move: PageMove, name: str, record, data=None, files=None) -> forms.Form | None:
+    if move.form_class is None:
+        return None
+    extra = move.form_kwargs(record) if move.form_kwargs else {}
+    return move.form_class(data, files, prefix=name, **extra)
+
+
+def record_actions(record, user, moves: dict[str, PageMove], *, guard: Callable, url_name: str, refused=None):
+    """The page's actions: ``guard(record, user, name)`` says, for each move, whether and how it is offered;
+    ``url_name`` is a URL name with ``{name}`` for the move, taking the record's pk."""
+    refused_name, refused_form = refused or (None, None)
+    actions = []
+    for name, move in moves.items():
+        if not move.listed:
+            continue
+        refusal = guard(record, user, name)
+        if refusal is not None and not refusal.offered:
+            continue
+        is_refused = name == refused_name
+        form = refused_form if is_refused and refused_form is not None else move_form(move, name, record)
+        url = reverse(url_name.format(name=name), args=[record.pk])
+        multipart = form is not None and form.is_multipart()
+        reason = str(refusal) if refusal is not None else ""
+        actions.append(Action(name, str(move.label), url, form, move.danger, reason, is_refused, multipart))
+    return actions
+
+
+def form_problems(form: forms.Form) -> str:
+    """A form's errors in one line, each after its field's label: the message shown at the top of the page."""
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+def run_move(
+    request, record, moves: dict[str, PageMove], name: str, *, page_url: str, show_page: Callable, done_values
+):
+    """Run one move's service on a POST. Success: a message and back to the record's page at the move's anchor.
+    Bad input or a refusal: ``show_page(refused=(name, form))``, the page again with the error in place."""
+    move = moves[name]
+    require_perm(request.user, move.perm)
+    form = move_form(move, name, record, request.POST, request.FILES)
+    if form is None or form.is_valid():
+        try:
+            move.call(record, request.user, **(form.cleaned_data if form is not None else {}))
+        except ValidationError as error:
+            if form is not None:
+                add_service_error(form, error)
+                messages.error(request, form_problems(form))
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, move.done % done_values)
+            return redirect(page_url + move.anchor)
+    else:
+        messages.error(request, form_problems(form))
+    return show_page(refused=(name, form))

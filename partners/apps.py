@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from cooperation import registry
+
+        registry.urls("partners/", "partners.urls")
+        registry.api_routes("partners.api.urls")

@@ -109,9 +109,7 @@ def contact_create(request, pk):
         else:
             messages.success(request, _("The contact was added."))
             return redirect("partners:detail", pk=organisation.pk)
-    return render(
-        request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": None}
-    )
+    return render(request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": None})
 
 
 @workspace_page(object_page=True)

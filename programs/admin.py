@@ -83,8 +83,7 @@ class ParticipationInline(ProgrammePartsInline):
 
 def may_edit_participants(user) -> bool:
     return all(
-        user.has_perm(perm)
-        for perm in (Perm.ADD_PARTICIPATION, Perm.CHANGE_PARTICIPATION, Perm.DELETE_PARTICIPATION)
+        user.has_perm(perm) for perm in (Perm.ADD_PARTICIPATION, Perm.CHANGE_PARTICIPATION, Perm.DELETE_PARTICIPATION)
     )
 
 

@@ -7,7 +7,13 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from core.outbox.kinds import register_kind
+        from cooperation import registry
+
+        registry.urls("programmes/", "programs.urls")
+        registry.urls("portal/", "programs.portal.urls")
+        registry.api_routes("programs.api.urls")
+
+        from cooperation.outbox.kinds import register_kind
         from programs import emails
 
         register_kind(emails.UPDATE_POSTED, label=_("Progress update to the responsible officer"))

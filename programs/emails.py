@@ -1,4 +1,4 @@
-"""The programmes module's emails, written to the outbox (see core.outbox) with the change that causes them:
+"""The programmes module's emails, written to the outbox (see cooperation.outbox) with the change that causes them:
 the responsible officer told of a partner's progress update, and the managers' daily digest of updates."""
 
 from django.conf import settings
@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cooperation.outbox.services import compose, dedupe_key, enqueue
 from cooperation.roles import Perm, Role
-from core.outbox.services import compose, dedupe_key, enqueue
 from programs.models import ProgrammeUpdate
 
 # The kinds of email this module writes to the outbox (registered in apps.py).

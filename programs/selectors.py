@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_entries
+from cooperation.outbox.selectors import messages_about
 from cooperation.roles import Perm
-from core.outbox.selectors import messages_about
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
@@ -94,8 +94,10 @@ def programme_history(*, user, programme: Programme) -> list[HistoryEntry]:
             HistorySource(Programme.history.filter(id=programme.pk)),
             HistorySource(
                 Participation.history.filter(programme_id=programme.pk),
-                subject=lambda record: _("Partner: %(name)s — %(role)s")
-                % {"name": names.get(record.organisation_id, "—"), "role": record.get_role_display()},
+                subject=lambda record: (
+                    _("Partner: %(name)s — %(role)s")
+                    % {"name": names.get(record.organisation_id, "—"), "role": record.get_role_display()}
+                ),
             ),
         ]
     )

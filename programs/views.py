@@ -89,9 +89,7 @@ def programme_edit(request, pk):
         else:
             messages.success(request, _("Programme %(code)s was saved.") % {"code": programme.code})
             return redirect("programs:detail", pk=programme.pk)
-    return render(
-        request, "programs/programme_form.html", {"form": form, "formset": formset, "programme": programme}
-    )
+    return render(request, "programs/programme_form.html", {"form": form, "formset": formset, "programme": programme})
 
 
 def _detail_page(request, programme, update_form=None):

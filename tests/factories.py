@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
+from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.reference.codes import ActivityStatus, OrganisationRole, OrganisationType
 from cooperation.reference.models import Country, Currency, Sector
 from cooperation.roles import Role
-from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Contact, Membership, Organisation
 from programs.models import Objective, Participation, Programme, ProgrammeObjective, ProgrammeUpdate
 

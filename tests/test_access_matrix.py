@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
-from core.outbox.models import MessageStatus
+from cooperation.outbox.models import MessageStatus
 from tests.factories import (
     ContactFactory,
     OutboxMessageFactory,

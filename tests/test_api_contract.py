@@ -553,4 +553,3 @@ def test_a_response_that_breaks_its_schema_is_caught(contract, monkeypatch):
 
     assert any("GET /api/v1/partners/{id}/" in failure for failure in failures), failures
     assert any("is_active" in failure for failure in failures), failures
-

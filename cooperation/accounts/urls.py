@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from cooperation.accounts import views
-from core.outbox.password_reset import OutboxPasswordResetForm
+from cooperation.outbox.password_reset import OutboxPasswordResetForm
 
 app_name = "account"
 

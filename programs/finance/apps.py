@@ -8,7 +8,13 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Financial cooperation")
 
     def ready(self) -> None:
-        from core.outbox.kinds import register_kind
+        from cooperation import registry
+
+        registry.urls("finance/", "programs.finance.urls")
+        registry.urls("portal/finance/", "programs.finance.portal_urls")
+        registry.api_routes("programs.finance.api.urls")
+
+        from cooperation.outbox.kinds import register_kind
         from programs.finance import reminders
 
         register_kind(reminders.REMINDER, label=_("Loan reminder"), still_wanted=reminders.reminder_still_wanted)

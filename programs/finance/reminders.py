@@ -26,7 +26,7 @@ or concurrent run: a run inserts the log rows of everything it found due, skippi
 the keys another run holds, and in the same transaction writes for exactly the rows
 it inserted the portal notifications, the emails (outbox rows) and the managers'
 digest. A run killed at any moment leaves either nothing or all of it; the outbox
-delivers the emails (see core.outbox).
+delivers the emails (see cooperation.outbox).
 """
 
 import datetime
@@ -45,9 +45,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from cooperation.outbox.models import OutboxMessage
+from cooperation.outbox.services import amend_pending, attach, compose, dedupe_key, enqueue
 from cooperation.roles import Perm, Role
-from core.outbox.models import OutboxMessage
-from core.outbox.services import amend_pending, attach, compose, dedupe_key, enqueue
 from partners.models import Contact, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 
@@ -228,8 +228,7 @@ def send_due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
     # Rendering is the slow part: it is done before the transaction, so that the claim holds its locks (on
     # SQLite, the whole database's) for a moment only. What another run claims meanwhile is rendered in vain.
     prepared = [
-        (log, _notification(log, today), reminder_messages(log, borrower_contacts(log), today))
-        for log in candidates
+        (log, _notification(log, today), reminder_messages(log, borrower_contacts(log), today)) for log in candidates
     ]
     with transaction.atomic():
         claimed = _claim(candidates, run)

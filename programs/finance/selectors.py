@@ -39,9 +39,9 @@ from django.utils.translation import ngettext
 from cooperation.access import require_perm, sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.money import MONEY_DIGITS, quantize
+from cooperation.outbox.selectors import messages_about
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
-from core.outbox.selectors import messages_about
 from partners.models import Notification
 from partners.selectors import user_organisation_ids
 from programs.finance import schedule

@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "programs.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from cooperation import registry
+
+        registry.urls("dashboard/", "programs.reporting.urls")

@@ -8,8 +8,14 @@ class ScholarshipsConfig(AppConfig):
     verbose_name = _("Technical and cultural cooperation")
 
     def ready(self) -> None:
+        from cooperation import registry
+
+        registry.urls("scholarships/", "programs.scholarships.urls")
+        registry.urls("portal/scholarships/", "programs.scholarships.portal_urls")
+        registry.api_routes("programs.scholarships.api.urls")
+
         from cooperation import personal_data
-        from core.outbox.kinds import register_kind
+        from cooperation.outbox.kinds import register_kind
         from programs.scholarships import reminders, selectors
         from programs.scholarships.models import Application, Attachment
 

@@ -10,7 +10,7 @@ State-based, not date-equality-based. Each run sends every reminder that is owed
 
 So a day the job did not run is caught up on the next run, and a second or concurrent run sends nothing
 twice: the ReminderLog row, unique on (kind, scholar, due date), is INSERTed first, and only the run whose
-insert succeeds writes the emails, as outbox rows in the same transaction (see core.outbox). Right before
+insert succeeds writes the emails, as outbox rows in the same transaction (see cooperation.outbox). Right before
 sending, the outbox asks whether the reminder is still owed (the report may have come in, the tranche been
 approved meanwhile) and cancels it if not.
 """
@@ -24,9 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from cooperation.outbox.models import OutboxMessage
+from cooperation.outbox.services import compose, dedupe_key, enqueue
 from cooperation.roles import Perm, Role
-from core.outbox.models import OutboxMessage
-from core.outbox.services import compose, dedupe_key, enqueue
 from partners.models import Contact
 from programs.scholarships.models import (
     Application,

@@ -1,6 +1,6 @@
 """Shipment emails: the consignee told of a dispatch, and the daily delay alert to the responsible officer.
 
-Both are outbox rows (see core.outbox) written in the transaction of what causes them: the dispatch notice
+Both are outbox rows (see cooperation.outbox) written in the transaction of what causes them: the dispatch notice
 with the dispatch itself, a delay alert with its DelayAlertLog row.
 
 The delay alert is state-based, not date-equality-based: each run alerts every shipment that is past its
@@ -20,9 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from cooperation.outbox.models import OutboxMessage
+from cooperation.outbox.services import compose, dedupe_key, enqueue
 from cooperation.roles import Perm, Role
-from core.outbox.models import OutboxMessage
-from core.outbox.services import compose, dedupe_key, enqueue
 from partners.models import Contact
 from programs.shipments.models import NOT_ARRIVED, DelayAlertLog, Shipment
 from programs.shipments.selectors import delayed_condition
@@ -154,7 +154,5 @@ def delay_alert_still_wanted(message: OutboxMessage) -> bool:
     """Nothing goes out once the goods arrived or the expected arrival moved (a new one is a new delay)."""
     log = DelayAlertLog.objects.select_related("shipment").filter(pk=message.object_id).first()
     return (
-        log is not None
-        and log.shipment.status in NOT_ARRIVED
-        and log.shipment.expected_arrival == log.expected_arrival
+        log is not None and log.shipment.status in NOT_ARRIVED and log.shipment.expected_arrival == log.expected_arrival
     )

@@ -8,7 +8,13 @@ class ShipmentsConfig(AppConfig):
     verbose_name = _("In-kind cooperation")
 
     def ready(self) -> None:
-        from core.outbox.kinds import register_kind
+        from cooperation import registry
+
+        registry.urls("shipments/", "programs.shipments.urls")
+        registry.urls("portal/shipments/", "programs.shipments.portal_urls")
+        registry.api_routes("programs.shipments.api.urls")
+
+        from cooperation.outbox.kinds import register_kind
         from programs.shipments import alerts
 
         register_kind(alerts.DISPATCH_NOTICE, label=_("Dispatch notice to the consignee"))

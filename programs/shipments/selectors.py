@@ -37,10 +37,10 @@ from django.utils import timezone
 from cooperation.access import sees_everything
 from cooperation.dates import days_after
 from cooperation.money import MONEY_DIGITS, quantize
+from cooperation.outbox.models import OutboxMessage
+from cooperation.outbox.selectors import messages_about
 from cooperation.reference.models import Country, Currency
 from cooperation.roles import Perm
-from core.outbox.models import OutboxMessage
-from core.outbox.selectors import messages_about
 from partners.selectors import user_organisation_ids
 from programs.shipments.models import (
     DELIVERED,

@@ -26,7 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.integration
 
-DELIVER = "core.outbox.tasks.deliver_message"
+DELIVER = "cooperation.outbox.tasks.deliver_message"
 DIGEST = "programs.tasks.send_programme_updates_digest"
 
 
@@ -69,7 +69,7 @@ def running_worker(settings, tmp_path):
     the test's own); yields the TaskLog of what it received and finished."""
     from celery.contrib.testing.worker import start_worker
 
-    from cooperation.celery import app
+    from config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     if app.conf.broker_url.startswith("filesystem"):

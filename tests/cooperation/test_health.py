@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from cooperation import health
+from config import health
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_needs_no_login(client):
 
 
 def test_unreachable_broker_gives_503(client, settings, monkeypatch):
-    from cooperation.celery import app
+    from config.celery import app
 
     url = f"redis://127.0.0.1:{closed_local_port()}/0"
     # An environment variable outranks the app's configuration in Celery, so point both at the dead port.

@@ -191,7 +191,7 @@ def test_no_api_list_sorts_or_searches_personal_data(auditor):
     from rest_framework.filters import OrderingFilter, SearchFilter
     from rest_framework.request import Request
 
-    from cooperation.api.urls import router
+    from config.api_urls import router
 
     failures = []
     for prefix, viewset, _ in router.registry:

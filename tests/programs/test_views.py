@@ -296,9 +296,7 @@ def test_anonymous_user_is_sent_to_login(client, own_programme):
 
 def test_history_is_hidden_without_the_history_permission(client, own_programme):
     reader = UserFactory()
-    reader.user_permissions.add(
-        *Permission.objects.filter(codename__in=["access_workspace", "view_all_programmes"])
-    )
+    reader.user_permissions.add(*Permission.objects.filter(codename__in=["access_workspace", "view_all_programmes"]))
     client.force_login(reader)
     response = client.get(reverse("programs:detail", args=[own_programme.pk]))
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""Finance routes of the REST API; cooperation/api/urls.py adds them to the /api/v1/ router."""
+"""Finance routes of the REST API, mounted under /api/v1/ through the registry."""
 
 from rest_framework.routers import SimpleRouter
 

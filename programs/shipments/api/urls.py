@@ -1,4 +1,4 @@
-"""Shipment routes of the REST API; cooperation/api/urls.py adds them to the /api/v1/ router."""
+"""Shipment routes of the REST API, mounted under /api/v1/ through the registry."""
 
 from rest_framework.routers import SimpleRouter
 

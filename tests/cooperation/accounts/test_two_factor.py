@@ -360,9 +360,7 @@ def test_a_manager_cannot_turn_it_off_where_it_is_required(enforced, manager, cl
     assert twofactor.has_two_factor(manager)
 
 
-def test_an_administrator_resets_a_lost_authenticator_and_it_is_recorded(
-    client, enforced, admin_user, manager, clock
-):
+def test_an_administrator_resets_a_lost_authenticator_and_it_is_recorded(client, enforced, admin_user, manager, clock):
     device, _codes = enrol(manager)
     clock.shift(30)
     log_in_with_code(client, manager, device)

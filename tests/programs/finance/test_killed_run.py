@@ -24,9 +24,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
+from cooperation.outbox.delivery import sweep
+from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
-from core.outbox.delivery import sweep
-from core.outbox.models import MessageStatus, OutboxMessage
 from programs.finance.models import Installment, LoanStatus, ReminderLog
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.mailserver import smtp_server

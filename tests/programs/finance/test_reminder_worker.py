@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
-from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Notification
 from programs.finance import reminders
 from programs.finance.models import Installment, LoanStatus, ReminderLog
@@ -19,7 +19,7 @@ from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.finance.factories import FinancialProgrammeFactory, LoanFactory
 
 TODAY = datetime.date(2026, 9, 1)
-DELIVER = "core.outbox.tasks.deliver_message"
+DELIVER = "cooperation.outbox.tasks.deliver_message"
 
 
 def overdue_loans(count: int, *, officer) -> list:

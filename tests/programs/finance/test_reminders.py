@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperation.outbox.delivery import sweep
+from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
-from core.outbox.delivery import sweep
-from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Language, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 from programs.finance.reminders import due_installments, send_due_reminders
@@ -231,9 +231,7 @@ def test_installment_paid_after_the_reminder_was_claimed_is_not_emailed(loan, ru
     assert sorted(cancelled) == [("ayu@ktm.example", "cancelled"), ("budi@kerjasama.example", "cancelled")]
 
 
-def test_a_reminder_whose_loan_was_written_off_meanwhile_is_not_emailed(
-    loan, django_capture_on_commit_callbacks
-):
+def test_a_reminder_whose_loan_was_written_off_meanwhile_is_not_emailed(loan, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         send_due_reminders(today=day(-3))
     loan.status = LoanStatus.WRITTEN_OFF
@@ -435,9 +433,7 @@ def test_managers_get_one_digest_a_day_of_what_became_overdue(borrower, run):
     assert "LN-2026-000101" in emails_to(manager.email)[1].body
 
 
-def test_a_second_run_the_same_day_adds_to_the_days_digest_while_it_waits(
-    borrower, django_capture_on_commit_callbacks
-):
+def test_a_second_run_the_same_day_adds_to_the_days_digest_while_it_waits(borrower, django_capture_on_commit_callbacks):
     manager = UserFactory(username="sri", role=Role.MANAGER, email="sri@kerjasama.example")
     loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000101")
     with django_capture_on_commit_callbacks(execute=False) as first_run:  # its emails wait (a busy worker)
@@ -533,9 +529,7 @@ def test_finding_what_is_due_is_one_query_whatever_the_portfolio_size(borrower, 
     assert due_count_and_queries(45) == (50, 1)  # only the installment due today of each loan
 
 
-def test_a_run_does_work_only_for_the_reminders_due(
-    borrower, responsible_officer, django_capture_on_commit_callbacks
-):
+def test_a_run_does_work_only_for_the_reminders_due(borrower, responsible_officer, django_capture_on_commit_callbacks):
     programme = FinancialProgrammeFactory(responsible_officer=responsible_officer)
     for _ in range(20):
         loan_with_installments(day(-400), day(-200), day(200), day(400), borrower=borrower, programme=programme)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.outbox.models import MessageStatus
+from cooperation.outbox.models import MessageStatus
 from programs.finance.models import (
     Frequency,
     Grant,

@@ -131,9 +131,9 @@ def test_an_auditor_cannot_sort_by_personal_data(client, auditor, applicant, nei
         response = client.get(url, {"o": str(index)})
         assert response.status_code == 200
         ordering = response.context["cl"].get_ordering(response.wsgi_request, response.context["cl"].queryset)
-        assert not any(
-            "email" in str(field) or "date_of_birth" in str(field) for field in ordering
-        ), f"o={index} sorts by {ordering}"
+        assert not any("email" in str(field) or "date_of_birth" in str(field) for field in ordering), (
+            f"o={index} sorts by {ordering}"
+        )
     api = client.get(reverse("api:application-list"), {"ordering": "email"})
     assert [row["email"] for row in api.json()["results"]] == [None, None]
 
@@ -191,9 +191,10 @@ def test_the_recused_manager_does_not_see_the_personal_data_in_the_admin(client,
     assert past.status_code == 200 and SECRET_EMAIL not in past.text
     files = client.get(reverse("admin:scholarships_attachment_changelist"))
     assert SECRET_FILE not in files.text and "ana-transcript.pdf" in files.text
-    assert "ana.soares@mail.example" in client.get(
-        reverse("admin:scholarships_application_change", args=[neighbour.pk])
-    ).text
+    assert (
+        "ana.soares@mail.example"
+        in client.get(reverse("admin:scholarships_application_change", args=[neighbour.pk])).text
+    )
 
 
 def test_the_recused_managers_admin_search_and_filters_answer_as_for_nobody(client, recused, applicant, neighbour):

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
+from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
-from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Language
 from programs.scholarships import reminders, services, tasks
 from programs.scholarships.models import ReminderKind, ReminderLog, StipendFrequency
@@ -202,7 +202,7 @@ def test_the_command_prints_each_reminder(scholar, capsys):
 
 
 def test_the_daily_job_is_scheduled():
-    from cooperation.celery import app
+    from config.celery import app
 
     app.finalize()
     entry = app.conf.beat_schedule["scholarship-reminders"]

@@ -159,7 +159,7 @@ def test_auditors_and_partners_change_nothing(client, auditor, scholar):
     first = scholar.tranches.get(number=1)
     client.force_login(auditor)
     page = client.get(reverse(LIST))
-    assert page.status_code == 200 and "<form method=\"post\"" not in row(page, first)
+    assert page.status_code == 200 and '<form method="post"' not in row(page, first)
     assert client.post(reverse("scholarships:tranche_approve", args=[first.pk])).status_code == 403
     host = host_user(scholar.call.host)
     client.force_login(host)

@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from cooperation.outbox.delivery import sweep
+from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
-from core.outbox.delivery import sweep
-from core.outbox.models import MessageStatus, OutboxMessage
 from partners.models import Language
 from programs.shipments import alerts, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, ShipmentStatus
@@ -203,7 +203,7 @@ def test_finding_the_alerts_due_is_one_query_whatever_the_number_of_shipments(on
 
 
 def test_the_daily_job_is_scheduled():
-    from cooperation.celery import app
+    from config.celery import app
 
     app.finalize()
     assert app.conf.beat_schedule["shipment-delay-alerts"]["task"] == "programs.shipments.tasks.send_delay_alerts"

@@ -1,0 +1,1 @@
+"""The outbox: every outgoing message is a row written with the change that causes it, then delivered."""

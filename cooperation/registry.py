@@ -1,0 +1,111 @@
+"""What each module contributes to the whole, declared once in its ``AppConfig.ready()``.
+
+The configuration (URLs, API routes, ``load_demo``) and the pages that aggregate (the portal's home, the
+dashboard, a programme's or a partner's page) read this registry and never import a module by name, so a new
+module is added by writing it and listing it in ``INSTALLED_APPS``::
+
+    class FinanceConfig(AppConfig):
+        def ready(self):
+            registry.urls("finance/", "programs.finance.urls")
+            registry.urls("portal/finance/", "programs.finance.portal_urls")
+            registry.api_routes("programs.finance.api.urls")
+            registry.panel("portal.home", "finance/portal/_home_panel.html", "programs.finance.panels.portal_home")
+            registry.demo("programs.finance.demo.load", order=30)
+
+Callables are named by dotted path and imported when first used, so registering never imports the module's
+views or models while apps are still loading.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class UrlInclude:
+    prefix: str
+    urlconf: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section a module adds to another page: ``place`` names the page ("portal.home", "programme.detail",
+    "partner.detail", "dashboard"); ``context`` is the dotted path of ``(request, record) -> dict | None``
+    (None: nothing to show to this user)."""
+
+    place: str
+    template: str
+    context: str
+    order: int = 50
+
+    @cached_property
+    def context_function(self):
+        return import_string(self.context)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    loader: str
+    order: int
+
+    def __call__(self, **options):
+        return import_string(self.loader)(**options)
+
+
+_urls: list[UrlInclude] = []
+_api_routes: list[str] = []
+_panels: list[Panel] = []
+_demo: list[DemoLoader] = []
+
+
+def urls(prefix: str, urlconf: str) -> None:
+    """Mount a module's URLconf at ``prefix`` (its namespace is the URLconf's ``app_name``)."""
+    include = UrlInclude(prefix, urlconf)
+    if include not in _urls:
+        _urls.append(include)
+
+
+def api_routes(module: str) -> None:
+    """A module's API router: the dotted path of a module with a ``router`` (a DRF router) under /api/v1/."""
+    if module not in _api_routes:
+        _api_routes.append(module)
+
+
+def panel(place: str, template: str, context: str, order: int = 50) -> None:
+    entry = Panel(place, template, context, order)
+    if entry not in _panels:
+        _panels.append(entry)
+
+
+def demo(loader: str, order: int) -> None:
+    """A module's demo data: ``loader(stdout=..., style=...)`` runs after those of lower ``order``."""
+    entry = DemoLoader(loader, order)
+    if entry not in _demo:
+        _demo.append(entry)
+
+
+def url_includes() -> list[UrlInclude]:
+    return list(_urls)
+
+
+def api_route_modules() -> list[str]:
+    return list(_api_routes)
+
+
+def panels(place: str) -> list[Panel]:
+    return sorted((entry for entry in _panels if entry.place == place), key=lambda entry: entry.order)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_demo, key=lambda entry: entry.order)
+
+
+def rendered_panels(place: str, request, record=None) -> list[tuple[str, dict]]:
+    """(template, context) for each panel at ``place`` that has something for this user."""
+    shown = []
+    for entry in panels(place):
+        context = entry.context_function(request, record)
+        if context is not None:
+            shown.append((entry.template, context))
+    return shown

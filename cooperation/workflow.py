@@ -1,0 +1,93 @@
+"""What every module's services do the same way: read numbers, ask for reasons, move a record from status to
+status under a row lock, and save it naming who did it.
+
+A module declares its moves once, in one shape::
+
+    LOAN_MOVES = {
+        "submit": Move({LoanStatus.DRAFT}, gettext_lazy("A loan can be submitted only when it is a draft; ...%s.")),
+        ...
+    }
+
+``move_refusal(loan, LOAN_MOVES, "submit")`` says whether the status allows it (for guards and pages, without a
+lock); ``lock_for(loan, LOAN_MOVES, "submit")`` reloads the row under a lock and refuses unless it does (for
+services, inside their transaction).
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+from django.utils.translation import gettext as _
+
+from cooperation.refusals import Refusal, Refused, refuse
+
+
+class Move(NamedTuple):
+    """From which statuses a move is allowed, and what a refusal says (``%s`` is the current status)."""
+
+    allowed: frozenset
+    message: str
+
+
+def move_refusal(record: models.Model, moves: dict[str, Move], name: str) -> Refusal | None:
+    """Why the record's current status does not allow the move, or None."""
+    move = moves[name]
+    if record.status in move.allowed:
+        return None
+    return Refusal(Refused.WRONG_STATUS, str(move.message) % record.get_status_display(), offered=False)
+
+
+def lock_for(record: models.Model, moves: dict[str, Move], name: str) -> None:
+    """Reload ``record`` under a row lock, then refuse the move unless its current status allows it."""
+    record.refresh_from_db(from_queryset=type(record).objects.select_for_update())
+    refusal = move_refusal(record, moves, name)
+    if refusal is not None:
+        raise refusal.error()
+
+
+def save_by(record: models.Model, user, fields: list[str]) -> models.Model:
+    """Save ``fields`` (and ``updated_at`` where the model keeps one), recording ``user`` in the history."""
+    record._history_user = user
+    touched = [*fields, "updated_at"] if any(f.name == "updated_at" for f in record._meta.concrete_fields) else fields
+    record.save(update_fields=touched)
+    return record
+
+
+def as_decimal(value) -> Decimal | None:
+    """A typed number as a Decimal (spaces around it ignored), or None when it is not a finite number."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            return None
+    return value if value.is_finite() else None
+
+
+def require_reason(reason: str, field: str = "reason") -> str:
+    """The reason a move asks for, stripped; refused when empty."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse(Refused.REASON_REQUIRED, _("Give a reason."), field)
+    return reason
+
+
+def permission_refusal(user, perm: str, message: str = "") -> Refusal | None:
+    """Refuse a user whose role lacks ``perm``; not offered on pages unless a message explains it."""
+    if user.has_perm(perm):
+        return None
+    return Refusal(
+        Refused.NOT_PERMITTED,
+        message or _("You do not have permission to do this."),
+        NON_FIELD_ERRORS,
+        offered=bool(message),
+    )
+
+
+def maker_checker_refusal(maker_id, user, message: str) -> Refusal | None:
+    """Refuse ``user`` when they made what they would now approve."""
+    if maker_id is not None and maker_id == user.pk:
+        return Refusal(Refused.OWN_RECORD, message)
+    return None

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from core.outbox import views
-
-app_name = "outbox"
-
-urlpatterns = [
-    path("<int:pk>/send-again/", views.message_resend, name="resend"),
-]
