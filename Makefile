@@ -64,6 +64,8 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Removes the local database, broker queue and collected files; keeps the virtualenv.
 clean:
