@@ -2,11 +2,13 @@
 
 import datetime
 import threading
+from io import StringIO
 from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -15,7 +17,7 @@ from cooperation.outbox.delivery import sweep
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
 from partners.models import Language
-from programs.shipments import alerts, selectors, services, tasks
+from programs.shipments import reminders, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, ShipmentStatus
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
@@ -198,8 +200,22 @@ def test_finding_the_alerts_due_is_one_query_whatever_the_number_of_shipments(on
             draft_shipment(planned_dispatch=days_ago(10), expected_arrival=days_ago(3)), dispatched_on=days_ago(9)
         )
     with django_assert_num_queries(1):
-        due = [(shipment.waybill, shipment.programme.responsible_officer) for shipment in alerts.due_alerts(day(4))]
+        due = [(shipment.waybill, shipment.programme.responsible_officer) for shipment in reminders.due_alerts(day(4))]
     assert len(due) == 6
+
+
+def test_the_command_prints_each_alert(on_the_way, django_capture_on_commit_callbacks):
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_delay_alerts", "--today", day(3).isoformat(), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == [on_the_way.waybill, day(2).isoformat(), "sari@kerjasama.example"]
+    assert lines[-1] == "1 delay alert(s) sent."
+    assert len(emails_to("sari@kerjasama.example")) == 1
+
+    again = StringIO()
+    call_command("send_delay_alerts", "--today", day(3).isoformat(), stdout=again)
+    assert again.getvalue().splitlines() == ["0 delay alert(s) sent."]
 
 
 def test_the_daily_job_is_scheduled():

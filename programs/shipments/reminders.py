@@ -6,23 +6,21 @@ with the dispatch itself, a delay alert with its DelayAlertLog row.
 The delay alert is state-based, not date-equality-based: each run alerts every shipment that is past its
 expected arrival and not arrived, unless a DelayAlertLog row exists for (shipment, expected arrival). So a
 day the job did not run is caught up on the next run, a second or concurrent run sends nothing twice (the
-unique key lets only one run claim a delay), and a new expected arrival that passes in turn is a new delay,
-alerted once more. An alert claimed but not yet delivered when the goods arrive (or the expected arrival
-moves) is cancelled by the outbox instead of sent.
+unique key lets only one run claim a delay: see cooperation.reminders), and a new expected arrival that passes
+in turn is a new delay, alerted once more. An alert claimed but not yet delivered when the goods arrive (or the
+expected arrival moves) is cancelled by the outbox instead of sent.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.services import compose, dedupe_key, enqueue
-from cooperation.roles import Perm, Role
+from cooperation.reminders import ReminderRun, Sent, managers, writable
+from cooperation.roles import Perm
 from partners.models import Contact
 from programs.shipments.models import NOT_ARRIVED, DelayAlertLog, Shipment
 from programs.shipments.selectors import delayed_condition
@@ -41,8 +39,7 @@ SHIPMENT_RELATIONS = (
 
 
 def responsible_officer(shipment: Shipment):
-    officer = shipment.programme.responsible_officer
-    return officer if officer is not None and officer.is_active and officer.email else None
+    return writable(shipment.programme.responsible_officer)
 
 
 # --- dispatch notice ----------------------------------------------------------------------------------------------
@@ -94,60 +91,51 @@ def due_alerts(today: datetime.date):
     )
 
 
-def managers() -> list:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER.value).exclude(email="")
-    return [user for user in users.distinct().order_by("email") if user.has_perm(Perm.APPROVE_DISPATCH)]
+class DelayAlerts(ReminderRun):
+    """The day's delay alerts, each to the programme's responsible officer (or, without one, the managers who
+    approve dispatches), claimed against DelayAlertLog with their emails (outbox rows)."""
 
+    log_model = DelayAlertLog
+    log_key = ("shipment_id", "expected_arrival")
 
-@dataclass
-class DelayAlert:
-    """A delay alert this run claimed: what a command or the task returns."""
-
-    log_id: int
-    waybill: str
-    expected_arrival: datetime.date
-    recipients: list[str] = field(default_factory=list)
-
-
-def send_delay_alerts(*, today: datetime.date | None = None) -> list[DelayAlert]:
-    """Claim every delay not alerted yet, each in one small transaction with its emails (outbox rows)."""
-    today = today or timezone.localdate()
-    claimed = []
-    fallback = None  # the managers, read once and only if a programme has no officer to write to
-    for shipment in due_alerts(today):
-        officer = responsible_officer(shipment)
-        if officer is None and fallback is None:
-            fallback = managers()
-        recipients = [officer] if officer else fallback
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    log = DelayAlertLog.objects.create(shipment=shipment, expected_arrival=shipment.expected_arrival)
-            except IntegrityError:
-                continue  # a concurrent run claimed this delay: that run alerts it
-            enqueue(_alert_messages(log, shipment, recipients, today))
-        claimed.append(DelayAlert(log.pk, shipment.waybill, shipment.expected_arrival, [r.email for r in recipients]))
-    return claimed
-
-
-def _alert_messages(log: DelayAlertLog, shipment: Shipment, recipients: list, today: datetime.date):
-    return [
-        compose(
-            kind=DELAY_ALERT,
-            key=dedupe_key(DELAY_ALERT, log.pk, recipient.email),
-            to=recipient.email,
-            template="shipments/email/delay_alert",
-            context={
-                "shipment": shipment,
-                "recipient": recipient,
-                "expected_arrival": log.expected_arrival,
-                "days_late": (today - log.expected_arrival).days,
-            },
-            language=settings.LANGUAGE_CODE,
-            about=log,
+    def due(self):
+        return (
+            DelayAlertLog(shipment=shipment, expected_arrival=shipment.expected_arrival)
+            for shipment in due_alerts(self.today)
         )
-        for recipient in recipients
-    ]
+
+    @cached_property
+    def fallback(self) -> list:
+        """Read once, and only if a programme has no officer to write to."""
+        return managers(Perm.APPROVE_DISPATCH)
+
+    def messages(self, log):
+        officer = responsible_officer(log.shipment)
+        return [
+            compose(
+                kind=DELAY_ALERT,
+                to=recipient.email,
+                template="shipments/email/delay_alert",
+                context={
+                    "shipment": log.shipment,
+                    "recipient": recipient,
+                    "expected_arrival": log.expected_arrival,
+                    "days_late": (self.today - log.expected_arrival).days,
+                },
+                language=settings.LANGUAGE_CODE,
+            )
+            for recipient in ([officer] if officer else self.fallback)
+        ]
+
+    @classmethod
+    def describe(cls, sent: Sent) -> str:
+        recipients = ", ".join(sent.recipients) or "-"
+        return f"{sent.log.shipment.waybill}  {sent.log.expected_arrival.isoformat()}  {recipients}"
+
+
+def send_delay_alerts(*, today: datetime.date | None = None) -> list[Sent]:
+    """Claim every delay not alerted yet, with its emails (see DelayAlerts)."""
+    return DelayAlerts(today).send()
 
 
 def delay_alert_still_wanted(message: OutboxMessage) -> bool:
