@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, models, transaction
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from cooperation.dates import command_date
 from cooperation.outbox.models import OutboxMessage
-from cooperation.outbox.services import attach, dedupe_key, enqueue
+from cooperation.outbox.services import attach, compose, dedupe_key, enqueue
 from cooperation.roles import Role
 
 CLAIM_BATCH = 500
@@ -41,6 +42,32 @@ def managers(perm: str) -> list:
     """The active managers with an email address who hold ``perm``, by address: whom a module falls back on."""
     users = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER.value).exclude(email="")
     return [user for user in users.distinct().order_by("email") if user.has_perm(perm)]
+
+
+def to_contacts(contacts, *, kind: str, template: str, context: dict, reply_to=None) -> list[OutboxMessage]:
+    """An email to each of a partner's contacts, in the contact's own language (``contact`` in the context);
+    replies go to ``reply_to`` (a user, usually the responsible officer) when there is one. Not keyed yet."""
+    return [
+        compose(
+            kind=kind,
+            to=contact.email,
+            template=template,
+            context=context | {"contact": contact},
+            language=contact.preferred_language,
+            reply_to=reply_to.email if reply_to else "",
+        )
+        for contact in contacts
+    ]
+
+
+def to_staff(users, *, kind: str, template: str, context: dict, name: str = "recipient") -> list[OutboxMessage]:
+    """An email to each of these users, in the site's language (the user as ``name`` in the context). Not keyed."""
+    return [
+        compose(
+            kind=kind, to=user.email, template=template, context=context | {name: user}, language=settings.LANGUAGE_CODE
+        )
+        for user in users
+    ]
 
 
 @dataclass

@@ -43,7 +43,7 @@ from django.utils.translation import gettext
 
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.services import amend_pending, compose, dedupe_key
-from cooperation.reminders import ReminderRun, Sent, managers, writable
+from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
 from cooperation.roles import Perm
 from partners.models import Contact, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
@@ -273,27 +273,14 @@ def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime
     installment = log.installment
     officer = programme_officer(installment)
     context = _context(installment, log.kind, today) | {"officer": officer}
-    messages = [
-        compose(
-            kind=REMINDER,
-            to=contact.email,
-            template="finance/email/reminder",
-            context=context | {"contact": contact},
-            language=contact.preferred_language,
-            reply_to=officer.email if officer else "",
-        )
-        for contact in contacts
-    ]
+    messages = to_contacts(
+        contacts, kind=REMINDER, template="finance/email/reminder", context=context, reply_to=officer
+    )
     copied = copied_officer(installment, log.kind)
     if copied:
-        messages.append(
-            compose(
-                kind=REMINDER_COPY,
-                to=copied.email,
-                template="finance/email/reminder_copy",
-                context=context | {"contacts": contacts, "officer": copied},
-                language=settings.LANGUAGE_CODE,
-            )
+        context |= {"contacts": contacts}
+        messages += to_staff(
+            [copied], kind=REMINDER_COPY, template="finance/email/reminder_copy", context=context, name="officer"
         )
     return messages
 

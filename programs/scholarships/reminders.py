@@ -22,8 +22,7 @@ from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q
 
 from cooperation.outbox.models import OutboxMessage
-from cooperation.outbox.services import compose
-from cooperation.reminders import ReminderRun, Sent, managers, writable
+from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
 from cooperation.roles import Perm
 from partners.models import Contact
 from programs.scholarships.models import (
@@ -161,17 +160,8 @@ def _report_messages(log: ReminderLog, today: datetime.date) -> list[OutboxMessa
     scholar = log.application
     officer = responsible_officer(scholar)
     context = {"scholar": scholar, "call": scholar.call, "due_on": log.due_on, "days_late": (today - log.due_on).days}
-    return [
-        compose(
-            kind=REPORT_DUE,
-            to=contact.email,
-            template="scholarships/email/report_due",
-            context=context | {"contact": contact},
-            language=contact.preferred_language,
-            reply_to=officer.email if officer else "",
-        )
-        for contact in host_contacts(scholar)
-    ]
+    template = "scholarships/email/report_due"
+    return to_contacts(host_contacts(scholar), kind=REPORT_DUE, template=template, context=context, reply_to=officer)
 
 
 def _stipend_messages(tranche: StipendTranche, today: datetime.date) -> list[OutboxMessage]:
@@ -187,16 +177,8 @@ def _stipend_messages(tranche: StipendTranche, today: datetime.date) -> list[Out
         "report_in": report_in,
         "days_until_due": (tranche.due_on - today).days,
     }
-    return [
-        compose(
-            kind=STIPEND_DUE,
-            to=recipient.email,
-            template="scholarships/email/stipend_due",
-            context=context | {"recipient": recipient},
-            language=settings.LANGUAGE_CODE,
-        )
-        for recipient in officer_recipients(tranche.application)
-    ]
+    recipients = officer_recipients(tranche.application)
+    return to_staff(recipients, kind=STIPEND_DUE, template="scholarships/email/stipend_due", context=context)
 
 
 def report_reminder_still_wanted(message: OutboxMessage) -> bool:

@@ -14,12 +14,11 @@ expected arrival moves) is cancelled by the outbox instead of sent.
 import datetime
 from functools import cached_property
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from cooperation.outbox.models import OutboxMessage
-from cooperation.outbox.services import compose, dedupe_key, enqueue
-from cooperation.reminders import ReminderRun, Sent, managers, writable
+from cooperation.outbox.services import attach, dedupe_key, enqueue
+from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
 from cooperation.roles import Perm
 from partners.models import Contact
 from programs.shipments.models import NOT_ARRIVED, DelayAlertLog, Shipment
@@ -60,19 +59,11 @@ def write_dispatch_notice(shipment: Shipment) -> list[OutboxMessage]:
     """
     officer = responsible_officer(shipment)
     context = {"shipment": shipment, "officer": officer}
-    messages = [
-        compose(
-            kind=DISPATCH_NOTICE,
-            key=dedupe_key(DISPATCH_NOTICE, shipment.pk, contact.email),
-            to=contact.email,
-            template="shipments/email/dispatched",
-            context=context | {"contact": contact},
-            language=contact.preferred_language,
-            reply_to=officer.email if officer else "",
-            about=shipment,
-        )
-        for contact in consignee_contacts(shipment)
-    ]
+    template = "shipments/email/dispatched"
+    contacts = consignee_contacts(shipment)
+    messages = to_contacts(contacts, kind=DISPATCH_NOTICE, template=template, context=context, reply_to=officer)
+    for message in messages:
+        attach(message, key=dedupe_key(DISPATCH_NOTICE, shipment.pk, message.recipient), about=shipment)
     enqueue(messages)
     return messages
 
@@ -111,21 +102,13 @@ class DelayAlerts(ReminderRun):
 
     def messages(self, log):
         officer = responsible_officer(log.shipment)
-        return [
-            compose(
-                kind=DELAY_ALERT,
-                to=recipient.email,
-                template="shipments/email/delay_alert",
-                context={
-                    "shipment": log.shipment,
-                    "recipient": recipient,
-                    "expected_arrival": log.expected_arrival,
-                    "days_late": (self.today - log.expected_arrival).days,
-                },
-                language=settings.LANGUAGE_CODE,
-            )
-            for recipient in ([officer] if officer else self.fallback)
-        ]
+        context = {
+            "shipment": log.shipment,
+            "expected_arrival": log.expected_arrival,
+            "days_late": (self.today - log.expected_arrival).days,
+        }
+        recipients = [officer] if officer else self.fallback
+        return to_staff(recipients, kind=DELAY_ALERT, template="shipments/email/delay_alert", context=context)
 
     @classmethod
     def describe(cls, sent: Sent) -> str:

@@ -1,7 +1,6 @@
 """The consignee told of a dispatch, and the daily delay alert: once per delay, caught up, never twice."""
 
 import datetime
-import threading
 from io import StringIO
 from smtplib import SMTPServerDisconnected
 
@@ -9,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -19,6 +17,7 @@ from cooperation.roles import Role
 from partners.models import Language
 from programs.shipments import reminders, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, ShipmentStatus
+from tests.concurrency import run_together
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
@@ -226,33 +225,6 @@ def test_the_daily_job_is_scheduled():
 
 
 # --- two runs at once ---------------------------------------------------------------------------------------------
-
-
-def run_together(*workers) -> list:
-    """Each worker in its own thread and connection, released together on PostgreSQL (one after the other on
-    SQLite, which has a single writer); return what each returned or raised."""
-    results: list = [None] * len(workers)
-    concurrent = connection.vendor == "postgresql"
-    barrier = threading.Barrier(len(workers)) if concurrent else None
-
-    def run(index, work):
-        try:
-            if barrier:
-                barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # the test inspects what each worker hit
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, work)) for index, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_runs_at_the_same_time_send_each_alert_once(reference_data_db, settings):
