@@ -1,4 +1,4 @@
-"""Running work at the same time, the way two processes would."""
+"""Running work the way the workers would: at the same time, or as the daily job."""
 
 import threading
 
@@ -30,3 +30,13 @@ def run_together(*workers) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def daily_job(capture_on_commit_callbacks, task):
+    """``task`` run for a day as Celery beat runs it: what it hands over after commit runs then (eagerly here)."""
+
+    def run_on(day):
+        with capture_on_commit_callbacks(execute=True):
+            return task(day.isoformat())
+
+    return run_on

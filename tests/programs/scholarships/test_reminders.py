@@ -13,7 +13,7 @@ from partners.models import Language
 from programs.scholarships import reminders, services, tasks
 from programs.scholarships.models import ReminderKind, ReminderLog, StipendFrequency
 from programs.scholarships.terms import add_months
-from tests.concurrency import run_together
+from tests.concurrency import daily_job, run_together
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.scholarships.factories import CallFactory, days_ago, enrolled, host_user, staff, submit, today
 
@@ -50,13 +50,7 @@ def scholar(host, officer_sari):
 
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
-    """Run the daily job as Celery beat does: the emails are enqueued after commit (and run eagerly here)."""
-
-    def run_on(day: datetime.date):
-        with django_capture_on_commit_callbacks(execute=True):
-            return tasks.send_scholarship_reminders(day.isoformat())
-
-    return run_on
+    return daily_job(django_capture_on_commit_callbacks, tasks.send_scholarship_reminders)
 
 
 def to(address: str) -> list:

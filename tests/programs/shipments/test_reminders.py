@@ -17,7 +17,7 @@ from cooperation.roles import Role
 from partners.models import Language
 from programs.shipments import reminders, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, ShipmentStatus
-from tests.concurrency import run_together
+from tests.concurrency import daily_job, run_together
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
@@ -110,13 +110,7 @@ def test_a_mail_failure_delays_only_the_contact_it_hit(consignee, monkeypatch, d
 
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
-    """Run the daily job as Celery beat does: the emails are enqueued after commit (and run eagerly here)."""
-
-    def run_on(day: datetime.date):
-        with django_capture_on_commit_callbacks(execute=True):
-            return tasks.send_delay_alerts(day.isoformat())
-
-    return run_on
+    return daily_job(django_capture_on_commit_callbacks, tasks.send_delay_alerts)
 
 
 @pytest.fixture
