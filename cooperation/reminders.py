@@ -93,8 +93,8 @@ class ReminderRun:
       what the claiming transaction writes besides the emails (returns more outbox messages).
 
     A log model with a ``run`` field (a UUID) is claimed set-based: one insert skipping the keys another run
-    holds, then the rows carrying this run's token read back. Without one, each row is inserted in a savepoint
-    of the same transaction, and a key another run holds is skipped.
+    holds, then the rows carrying this run's token read back. Without one (a token column is a migration away),
+    each row is inserted in a savepoint of the same transaction, and a key another run holds is skipped.
     """
 
     log_model: type[models.Model]
