@@ -184,7 +184,7 @@ def measure_run(today: datetime.date) -> dict:
         sent = send_due_reminders(today=today)
         seconds = time.perf_counter() - started
     return {
-        "sent": Counter(reminder.kind for reminder in sent),
+        "sent": Counter(reminder.log.kind for reminder in sent),
         "queries": counter.total,
         "statements": dict(counter.statements.most_common()),
         "outbox_rows": OutboxMessage.objects.count() - written_before,

@@ -2,12 +2,12 @@
 the responsible officer told of a partner's progress update, and the managers' daily digest of updates."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from cooperation.outbox.services import compose, dedupe_key, enqueue
-from cooperation.roles import Perm, Role
+from cooperation.reminders import managers, writable
+from cooperation.roles import Perm
 from programs.models import ProgrammeUpdate
 
 # The kinds of email this module writes to the outbox (registered in apps.py).
@@ -18,8 +18,8 @@ UPDATES_DIGEST = "programs.updates_digest"
 def write_update_posted(update: ProgrammeUpdate) -> None:
     """Tell the responsible officer that a partner posted an update on their programme (in the posting's
     transaction: no update, no email)."""
-    officer = update.programme.responsible_officer
-    if officer is None or not officer.is_active or not officer.email:
+    officer = writable(update.programme.responsible_officer)
+    if officer is None:
         return
     enqueue(
         [
@@ -37,8 +37,7 @@ def write_update_posted(update: ProgrammeUpdate) -> None:
 
 
 def manager_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER.value).exclude(email="")
-    return sorted({user.email for user in users if user.has_perm(Perm.VIEW_DASHBOARD)})
+    return sorted({user.email for user in managers(Perm.VIEW_DASHBOARD)})
 
 
 def send_programme_updates_digest() -> int:

@@ -22,32 +22,29 @@ installment already has a log row of that kind or of any LATER kind. So:
   run's query to a bounded window of due dates.
 
 The unique (installment, kind) key of ReminderLog is the guard against a second
-or concurrent run: a run inserts the log rows of everything it found due, skipping
-the keys another run holds, and in the same transaction writes for exactly the rows
-it inserted the portal notifications, the emails (outbox rows) and the managers'
-digest. A run killed at any moment leaves either nothing or all of it; the outbox
-delivers the emails (see cooperation.outbox).
+or concurrent run: a run (cooperation.reminders) inserts the log rows of everything
+it found due, skipping the keys another run holds, and in the same transaction writes
+for exactly the rows it inserted the portal notifications, the emails (outbox rows)
+and the managers' digest. A run killed at any moment leaves either nothing or all of
+it; the outbox delivers the emails (see cooperation.outbox).
 """
 
 import datetime
-import itertools
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from cooperation.outbox.models import OutboxMessage
-from cooperation.outbox.services import amend_pending, attach, compose, dedupe_key, enqueue
-from cooperation.roles import Perm, Role
+from cooperation.outbox.services import amend_pending, compose, dedupe_key
+from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
+from cooperation.roles import Perm
 from partners.models import Contact, Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 
@@ -59,7 +56,6 @@ DIGEST = "finance.overdue_digest"
 DEFAULT_UPCOMING_DAYS = (14, 3)
 DEFAULT_OVERDUE_DAYS = (1, 7, 30)
 DEFAULT_CATCH_UP_DAYS = 30
-CLAIM_BATCH = 500
 
 UPCOMING, DUE, OVERDUE = "upcoming", "due", "overdue"
 
@@ -183,8 +179,7 @@ def reminder_contacts(organisation_ids) -> dict[int, list[Contact]]:
 
 def programme_officer(installment: Installment):
     """The programme's responsible officer, when they can be written to: borrowers' replies go there."""
-    officer = installment.loan.programme.responsible_officer
-    return officer if officer is not None and officer.is_active and officer.email else None
+    return writable(installment.loan.programme.responsible_officer)
 
 
 def copied_officer(installment: Installment, kind: str):
@@ -192,86 +187,48 @@ def copied_officer(installment: Installment, kind: str):
     return programme_officer(installment) if kind_family(kind) == OVERDUE else None
 
 
-@dataclass
-class Reminder:
-    """A reminder this run claimed: what the command prints."""
+class LoanReminders(ReminderRun):
+    """The day's loan reminders, claimed with everything they promise: the log rows, the portal notifications,
+    the emails (outbox rows) and the managers' digest.
 
-    log_id: int
-    loan_reference: str
-    installment_number: int
-    kind: str
-    recipients: list[str] = field(default_factory=list)
-
-
-def send_due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
-    """Claim every reminder due on ``today`` that no run claimed yet, in ONE transaction with everything it
-    promises: the log rows, the portal notifications, the emails (outbox rows) and the managers' digest.
-
-    A run killed before its commit leaves nothing (the next run claims the same reminders); after its
-    commit everything it claimed is in the outbox, and the outbox delivers it even if the run dies now.
+    A run killed before its commit leaves nothing (the next run claims the same reminders); after its commit
+    everything it claimed is in the outbox, and the outbox delivers it even if the run dies now.
     """
-    today = today or timezone.localdate()
-    current = stages(today)
-    installments = list(due_installments(today, current))
-    if not installments:
-        return []
-    run = uuid.uuid4()
-    candidates = [
-        ReminderLog(installment=i, kind=stage_kind(i.due_date, today, current), run=run, run_on=today)
-        for i in installments
-    ]
-    contacts = reminder_contacts({installment.loan.borrower_id for installment in installments})
 
-    def borrower_contacts(log):
-        return contacts.get(log.installment.loan.borrower_id, [])
+    log_model = ReminderLog
+    log_key = ("installment_id", "kind")
 
-    # Rendering is the slow part: it is done before the transaction, so that the claim holds its locks (on
-    # SQLite, the whole database's) for a moment only. What another run claims meanwhile is rendered in vain.
-    prepared = [
-        (log, _notification(log, today), reminder_messages(log, borrower_contacts(log), today)) for log in candidates
-    ]
-    with transaction.atomic():
-        claimed = _claim(candidates, run)
-        mine = [(log, notice, messages) for log, notice, messages in prepared if log.installment_id in claimed]
-        if not mine:
-            return []
-        outgoing, reminders = [], []
-        for log, _notice, messages in mine:
-            log.pk, log._state.adding = claimed[log.installment_id], False
-            for message in messages:
-                attach(message, key=dedupe_key(message.kind, log.pk, message.recipient), about=log)
-            outgoing += messages
-            reminders.append(
-                Reminder(
-                    log_id=log.pk,
-                    loan_reference=log.installment.loan.reference,
-                    installment_number=log.installment.number,
-                    kind=log.kind,
-                    recipients=[message.recipient for message in messages],
-                )
-            )
-        Notification.objects.bulk_create(
-            Notification(organisation_id=log.installment.loan.borrower_id, **notice) for log, notice, _m in mine
+    def due(self):
+        current = stages(self.today)
+        return (
+            ReminderLog(installment=i, kind=stage_kind(i.due_date, self.today, current), run_on=self.today)
+            for i in due_installments(self.today, current)
         )
-        outgoing += overdue_digest([log for log, _n, _m in mine if kind_family(log.kind) == OVERDUE], today)
-        enqueue(outgoing)
-    return reminders
+
+    def prepare(self, logs):
+        self.contacts = reminder_contacts({log.installment.loan.borrower_id for log in logs})
+        self.notices = {log.installment_id: _notification(log, self.today) for log in logs}
+
+    def messages(self, log):
+        return reminder_messages(log, self.contacts.get(log.installment.loan.borrower_id, []), self.today)
+
+    def also(self, claimed):
+        Notification.objects.bulk_create(
+            Notification(organisation_id=log.installment.loan.borrower_id, **self.notices[log.installment_id])
+            for log in claimed
+        )
+        return overdue_digest([log for log in claimed if kind_family(log.kind) == OVERDUE], self.today)
+
+    @classmethod
+    def describe(cls, sent: Sent) -> str:
+        installment = sent.log.installment
+        recipients = ", ".join(sent.recipients) or gettext("no email recipient (portal notification only)")
+        return f"{installment.loan.reference}  #{installment.number}  {sent.log.kind}  {recipients}"
 
 
-def _claim(candidates: list[ReminderLog], run: uuid.UUID) -> dict[int, int]:
-    """Insert the candidates' log rows, skipping the keys another run holds; return {installment id: log id}
-    of the rows THIS run inserted (its token tells them from the others').
-
-    The unique (installment, kind) key decides between concurrent runs: PostgreSQL makes the second insert
-    of a key wait for the first run's commit and then skips it; SQLite has one writer at a time. Runs insert
-    in the same order (due date, loan, installment), so two of them never wait on each other in a circle.
-    """
-    ReminderLog.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=CLAIM_BATCH)
-    claimed = {}
-    for batch in itertools.batched([log.installment_id for log in candidates], CLAIM_BATCH):
-        inserted = ReminderLog.objects.filter(run=run, installment_id__in=batch)
-        claimed |= dict(inserted.values_list("installment_id", "pk"))
-    return claimed
+def send_due_reminders(*, today: datetime.date | None = None) -> list[Sent]:
+    """Claim every reminder due on ``today`` that no run claimed yet (see LoanReminders)."""
+    return LoanReminders(today).send()
 
 
 def _context(installment: Installment, kind: str, today: datetime.date) -> dict:
@@ -316,27 +273,14 @@ def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime
     installment = log.installment
     officer = programme_officer(installment)
     context = _context(installment, log.kind, today) | {"officer": officer}
-    messages = [
-        compose(
-            kind=REMINDER,
-            to=contact.email,
-            template="finance/email/reminder",
-            context=context | {"contact": contact},
-            language=contact.preferred_language,
-            reply_to=officer.email if officer else "",
-        )
-        for contact in contacts
-    ]
+    messages = to_contacts(
+        contacts, kind=REMINDER, template="finance/email/reminder", context=context, reply_to=officer
+    )
     copied = copied_officer(installment, log.kind)
     if copied:
-        messages.append(
-            compose(
-                kind=REMINDER_COPY,
-                to=copied.email,
-                template="finance/email/reminder_copy",
-                context=context | {"contacts": contacts, "officer": copied},
-                language=settings.LANGUAGE_CODE,
-            )
+        context |= {"contacts": contacts}
+        messages += to_staff(
+            [copied], kind=REMINDER_COPY, template="finance/email/reminder_copy", context=context, name="officer"
         )
     return messages
 
@@ -351,8 +295,7 @@ def reminder_still_wanted(message: OutboxMessage) -> bool:
 
 
 def manager_emails() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER.value).exclude(email="")
-    return sorted({user.email for user in users.distinct() if user.has_perm(Perm.VIEW_DASHBOARD)})
+    return sorted({user.email for user in managers(Perm.VIEW_DASHBOARD)})
 
 
 def overdue_totals(today: datetime.date) -> list[dict]:
@@ -420,9 +363,3 @@ def _digest(key: str, address: str, logs: list[ReminderLog], totals: list[dict],
         context={"today": today, "items": items, "totals": totals},
         language=settings.LANGUAGE_CODE,
     )
-
-
-def describe(reminder: Reminder) -> str:
-    """One line of the command's output."""
-    recipients = ", ".join(reminder.recipients) or gettext("no email recipient (portal notification only)")
-    return f"{reminder.loan_reference}  #{reminder.installment_number}  {reminder.kind}  {recipients}"

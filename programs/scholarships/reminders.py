@@ -10,23 +10,20 @@ State-based, not date-equality-based. Each run sends every reminder that is owed
 
 So a day the job did not run is caught up on the next run, and a second or concurrent run sends nothing
 twice: the ReminderLog row, unique on (kind, scholar, due date), is INSERTed first, and only the run whose
-insert succeeds writes the emails, as outbox rows in the same transaction (see cooperation.outbox). Right before
+insert succeeds writes the emails, as outbox rows in the same transaction (see cooperation.reminders and
+cooperation.outbox). Right before
 sending, the outbox asks whether the reminder is still owed (the report may have come in, the tranche been
 approved meanwhile) and cancels it if not.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
-from django.utils import timezone
 
 from cooperation.outbox.models import OutboxMessage
-from cooperation.outbox.services import compose, dedupe_key, enqueue
-from cooperation.roles import Perm, Role
+from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
+from cooperation.roles import Perm
 from partners.models import Contact
 from programs.scholarships.models import (
     Application,
@@ -55,17 +52,6 @@ APPLICATION_RELATIONS = (
 
 def days_before() -> int:
     return int(getattr(settings, "STIPEND_REMINDER_DAYS_BEFORE", DEFAULT_DAYS_BEFORE))
-
-
-@dataclass
-class Reminder:
-    """A reminder this run claimed: what the command prints."""
-
-    log_id: int
-    kind: str
-    scholar: str
-    due_on: datetime.date
-    recipients: list[str] = field(default_factory=list)
 
 
 # --- what is owed -------------------------------------------------------------------------------------------------
@@ -123,85 +109,62 @@ def host_contacts(application: Application) -> list[Contact]:
 
 def responsible_officer(application: Application):
     """The call's responsible officer, else the programme's, when they can be written to."""
-    for officer in (application.call.responsible_officer, application.call.programme.responsible_officer):
-        if officer is not None and officer.is_active and officer.email:
-            return officer
-    return None
-
-
-def managers() -> list:
-    users = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER.value).exclude(email="")
-    return [user for user in users.distinct().order_by("email") if user.has_perm(Perm.APPROVE_STIPEND)]
+    call = application.call
+    return writable(call.responsible_officer) or writable(call.programme.responsible_officer)
 
 
 def officer_recipients(application: Application) -> list:
     officer = responsible_officer(application)
-    return [officer] if officer else managers()
+    return [officer] if officer else managers(Perm.APPROVE_STIPEND)
 
 
-# --- claiming, with the emails ----------------------------------------------------------------------------------
+# --- the run ------------------------------------------------------------------------------------------------------
 
 
-def _claim(kind: str, application: Application, due_on: datetime.date, write_emails, tranche=None):
-    """Insert the log row and, in the same transaction, its emails; None when another run holds the key."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(kind=kind, application=application, due_on=due_on, tranche=tranche)
-        except IntegrityError:
-            return None, []  # a concurrent run claimed it: that run sends it
-        messages = write_emails(log)
-        enqueue(messages)
-    return log, messages
+class ScholarshipReminders(ReminderRun):
+    """The day's scholarship reminders, each claimed against ReminderLog with its emails (outbox rows)."""
+
+    log_model = ReminderLog
+    log_key = ("application_id", "kind", "due_on")
+
+    def due(self):
+        for scholar, due in reports_owed(self.today):
+            yield ReminderLog(kind=ReminderKind.PROGRESS_REPORT_DUE, application=scholar, due_on=due)
+        for tranche in tranches_owed(self.today):
+            yield ReminderLog(
+                kind=ReminderKind.STIPEND_DUE, application=tranche.application, due_on=tranche.due_on, tranche=tranche
+            )
+
+    def messages(self, log):
+        if log.kind == ReminderKind.STIPEND_DUE:
+            return _stipend_messages(log.tranche, self.today)
+        return _report_messages(log, self.today)
+
+    @classmethod
+    def describe(cls, sent: Sent) -> str:
+        recipients = ", ".join(sent.recipients) or "-"
+        log = sent.log
+        return f"{log.kind}  {log.application.applicant_name}  {log.due_on.isoformat()}  {recipients}"
 
 
-def send_scholarship_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
-    """Claim every reminder owed on ``today`` that no run claimed yet, each with its emails (outbox rows)."""
-    today = today or timezone.localdate()
-    claimed = []
-    for scholar, due in reports_owed(today):
-        log, messages = _claim(
-            ReminderKind.PROGRESS_REPORT_DUE, scholar, due, lambda log, s=scholar: _report_messages(log, s, today)
-        )
-        if log is not None:
-            claimed.append(Reminder(log.pk, log.kind, scholar.applicant_name, due, [m.recipient for m in messages]))
-    for tranche in tranches_owed(today):
-        log, messages = _claim(
-            ReminderKind.STIPEND_DUE,
-            tranche.application,
-            tranche.due_on,
-            lambda log, t=tranche: _stipend_messages(log, t, today),
-            tranche,
-        )
-        if log is not None:
-            name = tranche.application.applicant_name
-            claimed.append(Reminder(log.pk, log.kind, name, tranche.due_on, [m.recipient for m in messages]))
-    return claimed
+def send_scholarship_reminders(*, today: datetime.date | None = None) -> list[Sent]:
+    """Claim every reminder owed on ``today`` that no run claimed yet, with its emails (see ScholarshipReminders)."""
+    return ScholarshipReminders(today).send()
 
 
 # --- the emails ---------------------------------------------------------------------------------------------------
 
 
-def _report_messages(log: ReminderLog, scholar: Application, today: datetime.date) -> list[OutboxMessage]:
+def _report_messages(log: ReminderLog, today: datetime.date) -> list[OutboxMessage]:
     """To each reminder contact of the host institution, in their language; replies go to the officer."""
+    scholar = log.application
     officer = responsible_officer(scholar)
     context = {"scholar": scholar, "call": scholar.call, "due_on": log.due_on, "days_late": (today - log.due_on).days}
-    return [
-        compose(
-            kind=REPORT_DUE,
-            key=dedupe_key(REPORT_DUE, log.pk, contact.email),
-            to=contact.email,
-            template="scholarships/email/report_due",
-            context=context | {"contact": contact},
-            language=contact.preferred_language,
-            reply_to=officer.email if officer else "",
-            about=log,
-        )
-        for contact in host_contacts(scholar)
-    ]
+    template = "scholarships/email/report_due"
+    return to_contacts(host_contacts(scholar), kind=REPORT_DUE, template=template, context=context, reply_to=officer)
 
 
-def _stipend_messages(log: ReminderLog, tranche: StipendTranche, today: datetime.date) -> list[OutboxMessage]:
+def _stipend_messages(tranche: StipendTranche, today: datetime.date) -> list[OutboxMessage]:
     """To the responsible officer (or, without one, the managers who approve stipends)."""
     from programs.scholarships.services.stipends import report_gate
 
@@ -214,18 +177,8 @@ def _stipend_messages(log: ReminderLog, tranche: StipendTranche, today: datetime
         "report_in": report_in,
         "days_until_due": (tranche.due_on - today).days,
     }
-    return [
-        compose(
-            kind=STIPEND_DUE,
-            key=dedupe_key(STIPEND_DUE, log.pk, recipient.email),
-            to=recipient.email,
-            template="scholarships/email/stipend_due",
-            context=context | {"recipient": recipient},
-            language=settings.LANGUAGE_CODE,
-            about=log,
-        )
-        for recipient in officer_recipients(tranche.application)
-    ]
+    recipients = officer_recipients(tranche.application)
+    return to_staff(recipients, kind=STIPEND_DUE, template="scholarships/email/stipend_due", context=context)
 
 
 def report_reminder_still_wanted(message: OutboxMessage) -> bool:
@@ -239,9 +192,3 @@ def report_reminder_still_wanted(message: OutboxMessage) -> bool:
 def stipend_reminder_still_wanted(message: OutboxMessage) -> bool:
     """Still owed: the tranche is still scheduled (not approved, paid or cancelled meanwhile)."""
     return ReminderLog.objects.filter(pk=message.object_id, tranche__status=TrancheStatus.SCHEDULED).exists()
-
-
-def describe(reminder: Reminder) -> str:
-    """One line of the command's output."""
-    recipients = ", ".join(reminder.recipients) or "-"
-    return f"{reminder.kind}  {reminder.scholar}  {reminder.due_on.isoformat()}  {recipients}"

@@ -15,7 +15,7 @@ class ShipmentsConfig(AppConfig):
         registry.api_routes("programs.shipments.api.urls")
 
         from cooperation.outbox.kinds import register_kind
-        from programs.shipments import alerts
+        from programs.shipments import reminders
 
-        register_kind(alerts.DISPATCH_NOTICE, label=_("Dispatch notice to the consignee"))
-        register_kind(alerts.DELAY_ALERT, label=_("Delay alert"), still_wanted=alerts.delay_alert_still_wanted)
+        register_kind(reminders.DISPATCH_NOTICE, label=_("Dispatch notice to the consignee"))
+        register_kind(reminders.DELAY_ALERT, label=_("Delay alert"), still_wanted=reminders.delay_alert_still_wanted)

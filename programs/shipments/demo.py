@@ -18,8 +18,8 @@ from cooperation.reference.models import Country, Currency
 from partners.selectors import user_organisation_ids
 from programs.models import Programme
 from programs.shipments import services
-from programs.shipments.alerts import send_delay_alerts
 from programs.shipments.models import EventKind, ItemCategory, Shipment, ShipmentStatus, TrackingEvent, TransportMode
+from programs.shipments.reminders import send_delay_alerts
 from programs.shipments.selectors import shipment_list
 
 S = ShipmentStatus

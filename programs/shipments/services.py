@@ -396,7 +396,7 @@ def shipment_dispatch(
 ) -> Shipment:
     """The goods left: record the date (and the carrier's reference, often known only now); tell the consignee
     (outbox rows written with the dispatch)."""
-    from programs.shipments import alerts
+    from programs.shipments import reminders
 
     require_perm(dispatched_by, Perm.CHANGE_SHIPMENT)
     _lock_for(shipment, "dispatch")
@@ -433,7 +433,7 @@ def shipment_dispatch(
         place=shipment.origin_place,
         note=note,
     )
-    alerts.write_dispatch_notice(shipment)
+    reminders.write_dispatch_notice(shipment)
     return shipment
 
 

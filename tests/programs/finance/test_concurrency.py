@@ -8,48 +8,21 @@ invariants are asserted.
 """
 
 import datetime
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cooperation.roles import Role
 from programs.finance import services
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.programs.finance.factories import LoanFactory, disbursed_loan, submitted_loan
 
 D = Decimal
 PAUSE = 0.3  # seconds spent inside the critical section, long enough for the other worker to arrive
-
-
-def run_together(*workers) -> list:
-    """Run each worker in its own thread and connection; return what each returned or raised."""
-    results: list = [None] * len(workers)
-    concurrent = connection.vendor == "postgresql"
-    barrier = threading.Barrier(len(workers)) if concurrent else None
-
-    def run(index, work):
-        try:
-            if barrier:
-                barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # the test inspects what each worker hit
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, work)) for index, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_two_concurrent_runs_send_each_reminder_once(reference_data_db, monkeypa
         thread.join(timeout=60)
 
     assert errors == []
-    references = Counter(r.loan_reference for r in claimed[0] + claimed[1])
+    references = Counter(r.log.installment.loan.reference for r in claimed[0] + claimed[1])
     assert references == Counter({loan.reference: 1 for loan in loans})
     assert ReminderLog.objects.count() == 12
     assert OutboxMessage.objects.filter(kind="finance.loan_reminder", status=MessageStatus.SENT).count() == 12

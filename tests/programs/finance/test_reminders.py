@@ -114,7 +114,7 @@ def test_every_kind_goes_out_once_on_its_day_when_the_job_runs_daily(loan, run):
     sent_on = {}
     for offset in range(-20, 45):
         for reminder in run(day(offset)):
-            sent_on[reminder.kind] = offset
+            sent_on[reminder.log.kind] = offset
 
     assert sent_on == {
         "upcoming_14": -14,
@@ -146,7 +146,7 @@ def test_running_twice_on_the_same_day_sends_nothing_twice(loan, run):
     first = run(day(1))
     second = run(day(1))
 
-    assert [r.kind for r in first] == ["overdue_1"]
+    assert [r.log.kind for r in first] == ["overdue_1"]
     assert second == []
     assert len(emails_to("ayu@ktm.example")) == 1
     assert ReminderLog.objects.count() == 1
@@ -157,7 +157,7 @@ def test_a_day_the_job_did_not_run_is_caught_up_the_next_day(loan, run):
     # The job did not run on day -3 (the "due in 3 days" day).
     caught_up = run(day(-2))
 
-    assert [r.kind for r in caught_up] == ["upcoming_3"]
+    assert [r.log.kind for r in caught_up] == ["upcoming_3"]
     assert "in 2 days" in emails_to("ayu@ktm.example")[-1].body  # told as of the day it is sent
 
 
@@ -168,27 +168,27 @@ def test_after_a_long_outage_only_the_latest_kind_is_sent_and_the_superseded_one
     # Even a run told an earlier date cannot send a superseded kind any more.
     late = run(day(1)) + run(day(-3)) + run(day(0))
 
-    assert [r.kind for r in caught_up] == ["overdue_7"]
+    assert [r.log.kind for r in caught_up] == ["overdue_7"]
     assert late == []
     assert sent_kinds() == ["upcoming_14", "overdue_7"]
     assert "8 days overdue" in emails_to("ayu@ktm.example")[-1].subject
 
 
 def test_upcoming_reminders_are_not_sent_once_the_due_date_has_come(loan, run):
-    assert [r.kind for r in run(day(0))] == ["due_today"]
+    assert [r.log.kind for r in run(day(0))] == ["due_today"]
     assert "upcoming" not in " ".join(sent_kinds())
 
 
 def test_due_today_is_not_sent_once_the_installment_is_overdue(loan, run):
-    assert [r.kind for r in run(day(3))] == ["overdue_1"]
+    assert [r.log.kind for r in run(day(3))] == ["overdue_1"]
     assert run(day(0)) == []
 
 
 def test_old_arrears_beyond_the_catch_up_window_are_left_to_the_officers(loan, run, settings):
     settings.LOAN_REMINDER_CATCH_UP_DAYS = 30
 
-    assert [r.kind for r in run(day(61))] == []  # 31 days after the 30-days-overdue moment
-    assert [r.kind for r in run(day(60))] == ["overdue_30"]
+    assert [r.log.kind for r in run(day(61))] == []  # 31 days after the 30-days-overdue moment
+    assert [r.log.kind for r in run(day(60))] == ["overdue_30"]
 
 
 def test_a_paid_installment_gets_nothing(borrower, run):
@@ -440,7 +440,7 @@ def test_a_second_run_the_same_day_adds_to_the_days_digest_while_it_waits(borrow
         send_due_reminders(today=day(1))
     loan_with_installments(DUE, borrower=borrower, reference="LN-2026-000102")  # recorded later that day
     with django_capture_on_commit_callbacks(execute=True):
-        assert [r.loan_reference for r in send_due_reminders(today=day(1))] == ["LN-2026-000102"]
+        assert [r.log.installment.loan.reference for r in send_due_reminders(today=day(1))] == ["LN-2026-000102"]
     for callback in first_run:
         callback()
 
@@ -502,7 +502,7 @@ def test_the_days_before_and_after_are_settings(loan, run, settings):
     settings.LOAN_REMINDER_UPCOMING_DAYS = (3,)
     settings.LOAN_REMINDER_OVERDUE_DAYS = (7,)
 
-    kinds = [reminder.kind for offset in range(-20, 20) for reminder in run(day(offset))]
+    kinds = [reminder.log.kind for offset in range(-20, 20) for reminder in run(day(offset))]
 
     assert kinds == ["upcoming_3", "due_today", "overdue_7"]
 

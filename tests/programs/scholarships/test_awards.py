@@ -1,18 +1,17 @@
 """Awards follow the ranking, need a manager who did not propose them, and never exceed the call's number
 of awards — not even when two managers approve the last place at the same moment."""
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from cooperation.roles import Role
 from programs.scholarships import services
 from programs.scholarships.models import HOLDS_AN_AWARD, Application, ApplicationStatus
 from programs.scholarships.services import awards as award_services
+from tests.concurrency import run_together
 from tests.programs.scholarships.factories import CallFactory, awarded, eligible, shortlisted, staff, submit
 
 pytestmark = pytest.mark.django_db
@@ -118,33 +117,6 @@ def test_shortlisting_out_of_ranking_order_needs_a_reason():
 # --- two managers at once -----------------------------------------------------------------------------------------
 
 PAUSE = 0.3
-
-
-def run_together(*workers) -> list:
-    """Each worker in its own thread and connection, released together on PostgreSQL (one after the other on
-    SQLite, which has a single writer); return what each returned or raised."""
-    results: list = [None] * len(workers)
-    concurrent = connection.vendor == "postgresql"
-    barrier = threading.Barrier(len(workers)) if concurrent else None
-
-    def run(index, work):
-        try:
-            if barrier:
-                barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # the test inspects what each worker hit
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, work)) for index, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture

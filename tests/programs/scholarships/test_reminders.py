@@ -2,12 +2,10 @@
 responsible officer: once per due date, caught up after a missed day, never twice, not even concurrently."""
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
@@ -15,6 +13,7 @@ from partners.models import Language
 from programs.scholarships import reminders, services, tasks
 from programs.scholarships.models import ReminderKind, ReminderLog, StipendFrequency
 from programs.scholarships.terms import add_months
+from tests.concurrency import daily_job, run_together
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.scholarships.factories import CallFactory, days_ago, enrolled, host_user, staff, submit, today
 
@@ -51,13 +50,7 @@ def scholar(host, officer_sari):
 
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
-    """Run the daily job as Celery beat does: the emails are enqueued after commit (and run eagerly here)."""
-
-    def run_on(day: datetime.date):
-        with django_capture_on_commit_callbacks(execute=True):
-            return tasks.send_scholarship_reminders(day.isoformat())
-
-    return run_on
+    return daily_job(django_capture_on_commit_callbacks, tasks.send_scholarship_reminders)
 
 
 def to(address: str) -> list:
@@ -210,33 +203,6 @@ def test_the_daily_job_is_scheduled():
 
 
 # --- two runs at once ---------------------------------------------------------------------------------------------
-
-
-def run_together(*workers) -> list:
-    """Each worker in its own thread and connection, released together on PostgreSQL (one after the other on
-    SQLite, which has a single writer); return what each returned or raised."""
-    results: list = [None] * len(workers)
-    concurrent = connection.vendor == "postgresql"
-    barrier = threading.Barrier(len(workers)) if concurrent else None
-
-    def work_in_thread(index, work):
-        try:
-            if barrier:
-                barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # the test inspects what each worker hit
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work_in_thread, args=(index, work)) for index, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_runs_at_the_same_time_send_each_reminder_once(reference_data_db):

@@ -1,13 +1,13 @@
 """The consignee told of a dispatch, and the daily delay alert: once per delay, caught up, never twice."""
 
 import datetime
-import threading
+from io import StringIO
 from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -15,8 +15,9 @@ from cooperation.outbox.delivery import sweep
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
 from partners.models import Language
-from programs.shipments import alerts, selectors, services, tasks
+from programs.shipments import reminders, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, ShipmentStatus
+from tests.concurrency import daily_job, run_together
 from tests.factories import ContactFactory, OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
@@ -109,13 +110,7 @@ def test_a_mail_failure_delays_only_the_contact_it_hit(consignee, monkeypatch, d
 
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
-    """Run the daily job as Celery beat does: the emails are enqueued after commit (and run eagerly here)."""
-
-    def run_on(day: datetime.date):
-        with django_capture_on_commit_callbacks(execute=True):
-            return tasks.send_delay_alerts(day.isoformat())
-
-    return run_on
+    return daily_job(django_capture_on_commit_callbacks, tasks.send_delay_alerts)
 
 
 @pytest.fixture
@@ -198,8 +193,22 @@ def test_finding_the_alerts_due_is_one_query_whatever_the_number_of_shipments(on
             draft_shipment(planned_dispatch=days_ago(10), expected_arrival=days_ago(3)), dispatched_on=days_ago(9)
         )
     with django_assert_num_queries(1):
-        due = [(shipment.waybill, shipment.programme.responsible_officer) for shipment in alerts.due_alerts(day(4))]
+        due = [(shipment.waybill, shipment.programme.responsible_officer) for shipment in reminders.due_alerts(day(4))]
     assert len(due) == 6
+
+
+def test_the_command_prints_each_alert(on_the_way, django_capture_on_commit_callbacks):
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_delay_alerts", "--today", day(3).isoformat(), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == [on_the_way.waybill, day(2).isoformat(), "sari@kerjasama.example"]
+    assert lines[-1] == "1 delay alert(s) sent."
+    assert len(emails_to("sari@kerjasama.example")) == 1
+
+    again = StringIO()
+    call_command("send_delay_alerts", "--today", day(3).isoformat(), stdout=again)
+    assert again.getvalue().splitlines() == ["0 delay alert(s) sent."]
 
 
 def test_the_daily_job_is_scheduled():
@@ -210,33 +219,6 @@ def test_the_daily_job_is_scheduled():
 
 
 # --- two runs at once ---------------------------------------------------------------------------------------------
-
-
-def run_together(*workers) -> list:
-    """Each worker in its own thread and connection, released together on PostgreSQL (one after the other on
-    SQLite, which has a single writer); return what each returned or raised."""
-    results: list = [None] * len(workers)
-    concurrent = connection.vendor == "postgresql"
-    barrier = threading.Barrier(len(workers)) if concurrent else None
-
-    def run(index, work):
-        try:
-            if barrier:
-                barrier.wait(timeout=10)
-            results[index] = work()
-        except Exception as error:  # the test inspects what each worker hit
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, work)) for index, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-        if not concurrent:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_runs_at_the_same_time_send_each_alert_once(reference_data_db, settings):
