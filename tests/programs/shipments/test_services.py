@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cooperation.refusals import Refused, refusal_codes
 from cooperation.roles import Role
 from programs.shipments import selectors, services, waybills
 from programs.shipments.models import Receipt, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus, WaybillCounter
+from programs.shipments.services import ShipmentRefusal
 from tests.factories import ContactFactory, OrganisationFactory, ProgrammeFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
@@ -296,6 +298,7 @@ def test_counting_more_than_was_sent_is_refused_and_nothing_is_saved(arrived, re
     with pytest.raises(services.ReceiptLinesInvalid) as refused:
         confirm(arrived, receiver, {first: (8, 2, 1), second: (10, 0, 0)})
     assert set(refused.value.line_errors) == {0}
+    assert refusal_codes(refused.value) == {ShipmentRefusal.RECEIVED_MORE_THAN_SENT}
     assert "only 10 bag are still to be accounted for" in refused.value.message_dict["lines"][0]
     assert ReceiptLine.objects.count() == 1
     assert Shipment.objects.get(pk=arrived.pk).status == S.PARTIALLY_RECEIVED
@@ -305,7 +308,7 @@ def test_damaged_or_lost_units_need_a_reason(arrived, receiver):
     first = arrived.items.order_by("pk").first()
     with pytest.raises(services.ReceiptLinesInvalid) as refused:
         confirm(arrived, receiver, {first: (99, 1, 0)}, reason="")
-    assert refused.value.line_errors == {0: {"reason": "Give a reason for anything damaged or lost."}}
+    assert refused.value.line_codes == {0: {"reason": Refused.REASON_REQUIRED}}
     assert not Receipt.objects.exists()
 
 
