@@ -14,6 +14,7 @@ from cooperation.dates import BoundedDateFormField, validate_date_in_range, vali
 from cooperation.forms import ServiceModelForm
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
+from cooperation.workflow import move_refusal
 from partners.models import Contact, Organisation
 from programs.selectors import programme_list
 from programs.shipments.models import QUANTITY_DIGITS, WEIGHT_DIGITS, EventKind, ItemCategory, Shipment, ShipmentItem
@@ -90,15 +91,7 @@ class ShipmentForm(ServiceModelForm):
         }
 
     field_order = ["waybill", *SHIPMENT_FIELDS]
-    RELATIONS = (
-        "programme",
-        "donor",
-        "consignor",
-        "consignee",
-        "consignee_contact",
-        "origin_country",
-        "destination_country",
-    )
+    RELATIONS = tuple(name for name in SHIPMENT_FIELDS if Shipment._meta.get_field(name).is_relation)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,13 +278,13 @@ ItemFormSet = forms.formset_factory(
 # --- Moves on the shipment's page ---------------------------------------------------------------------------
 
 
+def _reason_field(label, required: str) -> forms.CharField:
+    """Why a shipment is reopened, cancelled or lost: kept on its timeline."""
+    return forms.CharField(label=label, max_length=2000, widget=SHORT_TEXT, error_messages={"required": required})
+
+
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=SHORT_TEXT,
-        error_messages={"required": _("Give the reason; it is kept on the shipment's timeline.")},
-    )
+    reason = _reason_field(_("Reason"), _("Give the reason; it is kept on the shipment's timeline."))
 
 
 class DispatchForm(forms.Form):
@@ -344,12 +337,7 @@ class RescheduleForm(forms.Form):
 
 
 class LostForm(forms.Form):
-    reason = forms.CharField(
-        label=_("What happened"),
-        max_length=2000,
-        widget=SHORT_TEXT,
-        error_messages={"required": _("Say what happened; it is kept on the shipment's timeline.")},
-    )
+    reason = _reason_field(_("What happened"), _("Say what happened; it is kept on the shipment's timeline."))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
 
@@ -370,7 +358,6 @@ class EventForm(forms.Form):
     def __init__(self, *args, shipment: Shipment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = [kind for kind in EventKind if kind != EventKind.STATUS_CHANGE]
-        customs_allowed, _refusal = SHIPMENT_MOVES["customs"]
-        if shipment is not None and shipment.status not in customs_allowed:
+        if shipment is not None and move_refusal(shipment, SHIPMENT_MOVES, "customs") is not None:
             kinds = [kind for kind in kinds if kind not in CUSTOMS_KINDS]
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]

@@ -24,7 +24,6 @@ from programs.shipments.portal_forms import ReceiptForm, ReceiptLineFormSet, add
 from programs.shipments.templatetags.shipments_portal import quantity
 
 SHIPMENTS_PER_PAGE = 25
-RECEIVABLE = services.SHIPMENT_MOVES["receive"][0]
 
 
 @require_GET
@@ -44,12 +43,6 @@ def _items(user, shipment) -> list:
     return list(selectors.shipment_items(user=user, shipment=shipment))
 
 
-def _can_receive(user, shipment, items) -> bool:
-    return (
-        shipment.status in RECEIVABLE and user.has_perm(Perm.ADD_RECEIPT) and any(item.remaining > 0 for item in items)
-    )
-
-
 @require_GET
 @login_required
 def shipment_detail(request, pk):
@@ -63,7 +56,7 @@ def shipment_detail(request, pk):
         "items": items,
         "events": selectors.shipment_events(user=request.user, shipment=shipment),
         "receipts": selectors.shipment_receipts(user=request.user, shipment=shipment),
-        "can_receive": _can_receive(request.user, shipment, items),
+        "can_receive": services.receipt_refusal(shipment, request.user) is None,
     }
     return render(request, "shipments/portal/shipment_detail.html", context)
 
@@ -77,7 +70,7 @@ def receive(request, pk):
     require_perm(request.user, Perm.ADD_RECEIPT)
     items = _items(request.user, shipment)
     to_count = [item for item in items if item.remaining > 0]
-    if not _can_receive(request.user, shipment, items):
+    if services.receipt_refusal(shipment, request.user) is not None:
         return render(request, "shipments/portal/receive.html", {"shipment": shipment, "items": items})
 
     data = request.POST if request.method == "POST" else None

@@ -6,15 +6,14 @@ change is one shipment service call, whose refusals answer 400 with the message 
 """
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import WriteSerializersMixin, record_action, validated_input
-from cooperation.roles import Perm
+from cooperation.api.permissions import perm_on_visible_record
+from cooperation.api.viewsets import RecordViewSet, record_action, validated_input
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -41,9 +40,10 @@ from programs.shipments.filters import ShipmentFilter
 from programs.shipments.models import Receipt, Shipment, ShipmentItem, TrackingEvent
 
 
-def _transition(*, perm: Perm, **documented):
-    """A POST action on one shipment that calls one service and answers with the shipment."""
-    return record_action(permission=perm_on_visible_record(perm), output=ShipmentDetailSerializer, **documented)
+def _transition(move: str, **documented):
+    """A POST action on one shipment that makes one move and answers with the shipment."""
+    permission = perm_on_visible_record(services.MOVE_PERMS[move])
+    return record_action(permission=permission, output=ShipmentDetailSerializer, **documented)
 
 
 # --- Shipments ----------------------------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _transition(*, perm: Perm, **documented):
     ),
 )
 @extend_schema(tags=["shipments"])
-class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ShipmentViewSet(RecordViewSet):
     # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
     serializer_class = ShipmentSerializer
     write_serializer_classes = {
@@ -84,30 +84,17 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
         "PUT": ShipmentUpdateSerializer,
         "PATCH": ShipmentUpdateSerializer,
     }
-    permission_classes = [RecordFirstPermission]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ShipmentFilter
-    lookup_value_converter = "int"
+    model = Shipment
+    selectors = (selectors.shipment_list, selectors.shipment_get)
+    ordering = ("-created_at", "-pk")
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return ShipmentDetailSerializer
         return super().get_serializer_class()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
-            return Shipment.objects.none()
-        return selectors.shipment_list(user=self.request.user).order_by("-created_at", "-pk")
-
-    def get_object(self):
-        shipment = selectors.shipment_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, shipment)
-        return shipment
-
-    def _detail(self, shipment: Shipment, *, reload: bool = True, status_code=status.HTTP_200_OK) -> Response:
-        # Read back through the selector: the answer shows what is stored, with today's delay.
-        if reload:
-            shipment = selectors.shipment_get(user=self.request.user, pk=shipment.pk)
+    def _detail(self, shipment: Shipment, status_code=status.HTTP_200_OK) -> Response:
         context = {
             **self.get_serializer_context(),
             "totals": selectors.shipment_totals(shipment=shipment),
@@ -115,15 +102,19 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
         }
         return Response(ShipmentDetailSerializer(shipment, context=context).data, status=status_code)
 
+    def detail_response(self, record, status_code=status.HTTP_200_OK) -> Response:
+        # Read back through the selector: the answer shows what is stored, with today's delay.
+        return self._detail(self.get_record(record.pk), status_code)
+
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object(), reload=False)
+        return self._detail(self.get_object())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
             shipment = services.shipment_create(created_by=request.user, **serializer.validated_data)
-        return self._detail(shipment, status_code=status.HTTP_201_CREATED)
+        return self.detail_response(shipment, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         shipment = self.get_object()
@@ -131,109 +122,78 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
         serializer.is_valid(raise_exception=True)
         with service_errors():
             services.shipment_update(shipment=shipment, updated_by=request.user, **serializer.validated_data)
-        return self._detail(shipment)
+        return self.detail_response(shipment)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
-    @_transition(perm=Perm.CHANGE_SHIPMENT, summary=_("Lock the packing list: the shipment is ready"))
-    def mark_ready(self, request, *args, **kwargs):
+    def _move(self, move: str, body=None) -> Response:
         shipment = self.get_object()
+        data = validated_input(self, body) if body else {}
         with service_errors():
-            services.shipment_mark_ready(shipment=shipment, prepared_by=request.user)
-        return self._detail(shipment)
+            services.shipment_move(move, shipment=shipment, user=self.request.user, **data)
+        return self.detail_response(shipment)
+
+    @_transition("mark_ready", summary=_("Lock the packing list: the shipment is ready"))
+    def mark_ready(self, request, *args, **kwargs):
+        return self._move("mark_ready")
 
     @_transition(
-        perm=Perm.CHANGE_SHIPMENT,
+        "reopen",
         body=ShipmentReasonSerializer,
         summary=_("Unlock a ready packing list for corrections"),
         description=_("Any approval of the dispatch is withdrawn."),
     )
     def reopen(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, ShipmentReasonSerializer)
-        with service_errors():
-            services.shipment_reopen(shipment=shipment, reopened_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("reopen", ShipmentReasonSerializer)
 
     @_transition(
-        perm=Perm.APPROVE_DISPATCH,
+        "approve_dispatch",
         summary=_("Approve the dispatch of a ready shipment"),
         description=_("By a manager who did not prepare the packing list. Expired items block the approval."),
     )
     def approve_dispatch(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        with service_errors():
-            services.shipment_approve_dispatch(shipment=shipment, approved_by=request.user)
-        return self._detail(shipment)
+        return self._move("approve_dispatch")
 
     @_transition(
-        perm=Perm.CHANGE_SHIPMENT,
+        "dispatch",
         body=DispatchSerializer,
         summary=_("Record that an approved shipment left"),
         description=_("The consignee's contacts are told by email."),
         name="dispatch",
     )
     def dispatch_shipment(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, DispatchSerializer)
-        with service_errors():
-            services.shipment_dispatch(shipment=shipment, dispatched_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("dispatch", DispatchSerializer)
 
-    @_transition(
-        perm=Perm.CHANGE_SHIPMENT, body=InTransitSerializer, summary=_("Mark a dispatched shipment in transit")
-    )
+    @_transition("mark_in_transit", body=InTransitSerializer, summary=_("Mark a dispatched shipment in transit"))
     def mark_in_transit(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, InTransitSerializer)
-        with service_errors():
-            services.shipment_mark_in_transit(shipment=shipment, updated_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("mark_in_transit", InTransitSerializer)
 
-    @_transition(perm=Perm.CHANGE_SHIPMENT, body=ArriveSerializer, summary=_("Record that a shipment arrived"))
+    @_transition("arrive", body=ArriveSerializer, summary=_("Record that a shipment arrived"))
     def arrive(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, ArriveSerializer)
-        with service_errors():
-            services.shipment_arrive(shipment=shipment, updated_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("arrive", ArriveSerializer)
 
     @_transition(
-        perm=Perm.CHANGE_SHIPMENT,
+        "reschedule",
         body=RescheduleSerializer,
         summary=_("Move the expected arrival"),
         description=_("If the new date passes too, that is a new delay, alerted again."),
     )
     def reschedule(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, RescheduleSerializer)
-        with service_errors():
-            services.shipment_reschedule(shipment=shipment, updated_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("reschedule", RescheduleSerializer)
 
-    @_transition(
-        perm=Perm.CHANGE_SHIPMENT, body=ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch")
-    )
+    @_transition("cancel", body=ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch"))
     def cancel(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, ShipmentReasonSerializer)
-        with service_errors():
-            services.shipment_cancel(shipment=shipment, cancelled_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("cancel", ShipmentReasonSerializer)
 
     @_transition(
-        perm=Perm.CHANGE_SHIPMENT,
+        "mark_lost",
         body=ShipmentLostSerializer,
         summary=_("Declare a shipment on its way lost"),
         description=_("For the whole consignment; losses found on arrival go on a receipt."),
     )
     def mark_lost(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        data = validated_input(self, ShipmentLostSerializer)
-        with service_errors():
-            services.shipment_mark_lost(shipment=shipment, updated_by=request.user, **data)
-        return self._detail(shipment)
+        return self._move("mark_lost", ShipmentLostSerializer)
 
 
 # --- Packing-list items -------------------------------------------------------------------------------------------
@@ -260,13 +220,7 @@ class ShipmentViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retri
     destroy=extend_schema(summary=_("Remove an item from a draft's packing list")),
 )
 @extend_schema(tags=["shipments"])
-class ShipmentItemViewSet(
-    WriteSerializersMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ShipmentItemViewSet(mixins.DestroyModelMixin, RecordViewSet):
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
     serializer_class = ShipmentItemSerializer
@@ -276,23 +230,9 @@ class ShipmentItemViewSet(
         "PATCH": ItemUpdateSerializer,
     }
     permission_classes = [ItemPermission]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ItemFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return ShipmentItem.objects.none()
-        return selectors.item_list(user=self.request.user)
-
-    def get_object(self):
-        item = selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, item)
-        return item
-
-    def _detail(self, item: ShipmentItem, status_code=status.HTTP_200_OK) -> Response:
-        item = selectors.item_get(user=self.request.user, pk=item.pk)
-        return Response(self.get_output_serializer(item).data, status=status_code)
+    model = ShipmentItem
+    selectors = (selectors.item_list, selectors.item_get)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -301,7 +241,7 @@ class ShipmentItemViewSet(
         shipment = data.pop("shipment")
         with service_errors():
             item = services.item_add(shipment=shipment, added_by=request.user, **data)
-        return self._detail(item, status_code=status.HTTP_201_CREATED)
+        return self.detail_response(item, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         item = self.get_object()
@@ -309,7 +249,7 @@ class ShipmentItemViewSet(
         serializer.is_valid(raise_exception=True)
         with service_errors():
             services.item_update(item=item, updated_by=request.user, **serializer.validated_data)
-        return self._detail(item)
+        return self.detail_response(item)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -333,26 +273,13 @@ class ShipmentItemViewSet(
     ),
 )
 @extend_schema(tags=["shipments"])
-class TrackingEventViewSet(
-    WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class TrackingEventViewSet(RecordViewSet):
     # No edit or delete: the journey is a record of what happened.
     serializer_class = TrackingEventSerializer
     write_serializer_classes = {"POST": TrackingEventWriteSerializer}
-    permission_classes = [RecordFirstPermission]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = EventFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return TrackingEvent.objects.none()
-        return selectors.event_list(user=self.request.user)
-
-    def get_object(self):
-        event = selectors.event_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, event)
-        return event
+    model = TrackingEvent
+    selectors = (selectors.event_list, selectors.event_get)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -361,16 +288,21 @@ class TrackingEventViewSet(
         shipment = data.pop("shipment")
         with service_errors():
             event = services.tracking_event_add(shipment=shipment, added_by=request.user, **data)
-        event = selectors.event_get(user=request.user, pk=event.pk)
-        return Response(self.get_output_serializer(event).data, status=status.HTTP_201_CREATED)
+        return self.detail_response(event, status_code=status.HTTP_201_CREATED)
 
 
 # --- Receipts -----------------------------------------------------------------------------------------------------
 
 
-def _aligned_line_errors(line_errors: dict[int, dict[str, str]], count: int) -> list[dict[str, list[str]]]:
+def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> list[dict[str, list[ErrorDetail]]]:
     """The service's errors by line position, as DRF lists them for a nested list: one entry per line sent."""
-    return [{field: [str(message)] for field, message in line_errors.get(index, {}).items()} for index in range(count)]
+    return [
+        {
+            field: [ErrorDetail(str(message), code=error.line_codes[index][field])]
+            for field, message in error.line_errors.get(index, {}).items()
+        }
+        for index in range(count)
+    ]
 
 
 @extend_schema_view(
@@ -389,24 +321,13 @@ def _aligned_line_errors(line_errors: dict[int, dict[str, str]], count: int) -> 
     ),
 )
 @extend_schema(tags=["shipments"])
-class ReceiptViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReceiptViewSet(RecordViewSet):
     # No edit or delete: a receipt is what the consignee signed for; a later count is a new receipt.
     serializer_class = ReceiptSerializer
     write_serializer_classes = {"POST": ReceiptWriteSerializer}
-    permission_classes = [RecordFirstPermission]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ReceiptFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Receipt.objects.none()
-        return selectors.receipt_list(user=self.request.user)
-
-    def get_object(self):
-        receipt = selectors.receipt_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, receipt)
-        return receipt
+    model = Receipt
+    selectors = (selectors.receipt_list, selectors.receipt_get)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -419,8 +340,5 @@ class ReceiptViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retrie
             try:
                 receipt = services.receipt_confirm(shipment=shipment, received_by=request.user, lines=lines, **data)
             except services.ReceiptLinesInvalid as error:
-                raise exceptions.ValidationError(
-                    {"lines": _aligned_line_errors(error.line_errors, len(lines))}
-                ) from error
-        receipt = selectors.receipt_get(user=request.user, pk=receipt.pk)
-        return Response(self.get_output_serializer(receipt).data, status=status.HTTP_201_CREATED)
+                raise exceptions.ValidationError({"lines": _aligned_line_errors(error, len(lines))}) from error
+        return self.detail_response(receipt, status_code=status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from cooperation.refusals import Refused
 from programs.shipments.models import (
     EventKind,
     ItemCategory,
@@ -21,7 +22,8 @@ from programs.shipments.models import (
     TrackingEvent,
     TransportMode,
 )
-from tests.api_errors import error_fields
+from programs.shipments.services import ShipmentRefusal
+from tests.api_errors import error_codes, error_fields
 from tests.factories import OrganisationFactory, ProgrammeFactory, currency
 from tests.programs.shipments.factories import (
     ReceiptLineFactory,
@@ -294,7 +296,7 @@ def test_the_manager_who_prepared_the_list_cannot_approve_its_dispatch(manager, 
     shipment = ready_shipment(draft_shipment(created_by=manager, consignee=partner_org, programme=programme))
     response = as_user(manager).post(f"{SHIPMENTS}{shipment.pk}/approve-dispatch/")
     assert response.status_code == 400
-    assert "another manager must approve" in messages(response)
+    assert error_codes(response) == {"non_field_errors": [Refused.OWN_RECORD]}
     shipment.refresh_from_db()
     assert shipment.dispatch_approved_by is None
 
@@ -323,6 +325,7 @@ def test_moves_out_of_order_are_refused_with_the_current_status(officer, own_dra
     response = as_user(officer).post(f"{SHIPMENTS}{own_draft.pk}/{path}/", body, format="json")
 
     assert response.status_code == 400
+    assert error_codes(response) == {"non_field_errors": [Refused.WRONG_STATUS]}
     assert messages(response) == message
     own_draft.refresh_from_db()
     assert own_draft.status == S.DRAFT
@@ -343,7 +346,7 @@ def test_approval_and_dispatch_out_of_order(officer, manager, partner_org, progr
     response = as_user(officer).post(
         f"{SHIPMENTS}{unapproved.pk}/dispatch/", {"dispatched_on": str(today())}, format="json"
     )
-    assert messages(response) == "A manager must approve the dispatch first."
+    assert error_codes(response) == {"non_field_errors": [ShipmentRefusal.DISPATCH_NOT_APPROVED]}
     shipment.refresh_from_db()
     unapproved.refresh_from_db()
     assert (shipment.status, unapproved.status) == (S.DISPATCHED, S.READY)
@@ -509,13 +512,13 @@ def test_items_change_on_a_draft_and_are_locked_once_ready(officer, own_draft):
     assert not ShipmentItem.objects.filter(pk=extra.pk).exists()
 
     ready_shipment(own_draft)
-    locked = "The packing list is locked once the shipment is ready"
+    locked = {"non_field_errors": [Refused.WRONG_STATUS]}
     response = api.patch(f"{ITEMS}{item.pk}/", {"quantity": "5"}, format="json")
-    assert response.status_code == 400 and locked in messages(response)
+    assert response.status_code == 400 and error_codes(response) == locked
     response = api.delete(f"{ITEMS}{item.pk}/")
-    assert response.status_code == 400 and locked in messages(response)
+    assert response.status_code == 400 and error_codes(response) == locked
     response = api.post(ITEMS, item_payload(own_draft), format="json")
-    assert response.status_code == 400 and locked in messages(response)
+    assert response.status_code == 400 and error_codes(response) == locked
     item.refresh_from_db()
     assert item.quantity == Decimal("120") and own_draft.items.count() == 1
 

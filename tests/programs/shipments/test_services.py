@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cooperation.refusals import Refused, refusal_codes
 from cooperation.roles import Role
 from programs.shipments import selectors, services, waybills
 from programs.shipments.models import Receipt, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus, WaybillCounter
+from programs.shipments.services import ShipmentRefusal
 from tests.factories import ContactFactory, OrganisationFactory, ProgrammeFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
@@ -53,7 +55,8 @@ def test_a_typed_in_waybill_already_used_is_refused_and_nothing_is_saved(officer
     before = Shipment.objects.count()
     with pytest.raises(ValidationError) as refused:
         draft_shipment(created_by=officer, waybill=used.lower())
-    assert "never reused" in refused.value.message_dict["waybill"][0]
+    assert refusal_codes(refused.value) == {ShipmentRefusal.WAYBILL_USED}
+    assert "waybill" in refused.value.message_dict
     assert Shipment.objects.count() == before
 
 
@@ -184,16 +187,18 @@ def test_editing_items_after_ready_is_refused(officer):
         lambda: services.item_update(item=item, updated_by=officer, quantity=1),
         lambda: services.item_remove(item=item, removed_by=officer),
     ):
-        with pytest.raises(ValidationError, match="packing list is locked"):
+        with pytest.raises(ValidationError) as refused:
             attempt()
+        assert refusal_codes(refused.value) == {Refused.WRONG_STATUS}
     item.refresh_from_db()
     assert (shipment.items.count(), item.quantity) == (1, Decimal("100"))
 
 
 def test_a_packing_list_without_items_cannot_be_marked_ready_so_nothing_ships_empty(officer):
     shipment = draft_shipment(created_by=officer, items=0)
-    with pytest.raises(ValidationError, match="at least one item"):
+    with pytest.raises(ValidationError) as refused:
         services.shipment_mark_ready(shipment=shipment, prepared_by=officer)
+    assert refusal_codes(refused.value) == {ShipmentRefusal.NO_ITEMS}
     assert Shipment.objects.get(pk=shipment.pk).status == S.DRAFT
 
 
@@ -232,8 +237,9 @@ def test_an_item_that_expired_before_the_actual_dispatch_date_blocks_it(officer,
     # Approved when it was still good (the approval looks at the planned date or today, whichever is later).
     ready_shipment(shipment)
     Shipment.objects.filter(pk=shipment.pk).update(dispatch_approved_by=manager)
-    with pytest.raises(ValidationError, match="Expired items"):
+    with pytest.raises(ValidationError) as refused:
         services.shipment_dispatch(shipment=shipment, dispatched_by=officer, dispatched_on=today())
+    assert refusal_codes(refused.value) == {ShipmentRefusal.EXPIRED_ITEMS}
     assert Shipment.objects.get(pk=shipment.pk).status == S.READY
 
 
@@ -296,6 +302,7 @@ def test_counting_more_than_was_sent_is_refused_and_nothing_is_saved(arrived, re
     with pytest.raises(services.ReceiptLinesInvalid) as refused:
         confirm(arrived, receiver, {first: (8, 2, 1), second: (10, 0, 0)})
     assert set(refused.value.line_errors) == {0}
+    assert refusal_codes(refused.value) == {ShipmentRefusal.RECEIVED_MORE_THAN_SENT}
     assert "only 10 bag are still to be accounted for" in refused.value.message_dict["lines"][0]
     assert ReceiptLine.objects.count() == 1
     assert Shipment.objects.get(pk=arrived.pk).status == S.PARTIALLY_RECEIVED
@@ -305,7 +312,7 @@ def test_damaged_or_lost_units_need_a_reason(arrived, receiver):
     first = arrived.items.order_by("pk").first()
     with pytest.raises(services.ReceiptLinesInvalid) as refused:
         confirm(arrived, receiver, {first: (99, 1, 0)}, reason="")
-    assert refused.value.line_errors == {0: {"reason": "Give a reason for anything damaged or lost."}}
+    assert refused.value.line_codes == {0: {"reason": Refused.REASON_REQUIRED}}
     assert not Receipt.objects.exists()
 
 
@@ -335,8 +342,9 @@ def test_an_item_of_another_shipment_is_refused(arrived, receiver, officer):
 
 def test_receipt_before_dispatch_is_refused(officer, consignee, receiver):
     shipment = approved_shipment(draft_shipment(created_by=officer, consignee=consignee))
-    with pytest.raises(ValidationError, match="once the shipment is dispatched"):
+    with pytest.raises(ValidationError) as refused:
         confirm(shipment, receiver, {shipment.items.get(): (100, 0, 0)})
+    assert refusal_codes(refused.value) == {Refused.WRONG_STATUS}
     assert not Receipt.objects.exists()
 
 

@@ -1,0 +1,83 @@
+"""Reads of shipments, their items, journeys, receipts and discrepancies, scoped to who asks.
+
+Staff who see everything read every shipment; a partner user reads only the shipments addressed to their
+organisation (the consignee), and gets 404 for any other. Totals are derived from the items and receipt
+lines in SQL, never stored, and never summed across currencies; a list or the dashboard costs the same
+number of queries for five shipments as for five thousand.
+
+The names below are the package's public ones: ``from programs.shipments import selectors;
+selectors.shipment_list(user=...)``.
+"""
+
+from programs.shipments.selectors._common import DISCREPANCY, EXPIRY_WARNING_DAYS
+from programs.shipments.selectors.dashboard import (
+    CountryAmount,
+    DiscrepancyRate,
+    ShipmentDashboard,
+    shipment_dashboard,
+)
+from programs.shipments.selectors.journeys import (
+    DiscrepancyTotal,
+    ShipmentNotifications,
+    discrepancy_list,
+    discrepancy_totals,
+    shipment_events,
+    shipment_notifications,
+    shipment_receipts,
+)
+from programs.shipments.selectors.lists import (
+    ExpiryFlag,
+    event_get,
+    event_list,
+    item_get,
+    item_list,
+    receipt_get,
+    receipt_list,
+)
+from programs.shipments.selectors.shipments import (
+    CurrencyAmount,
+    ShipmentTotals,
+    days_late,
+    delayed_condition,
+    delayed_shipments,
+    expired_items,
+    expiry_warnings,
+    shipment_get,
+    shipment_items,
+    shipment_list,
+    shipment_totals,
+)
+
+__all__ = [
+    "DISCREPANCY",
+    "EXPIRY_WARNING_DAYS",
+    "CountryAmount",
+    "CurrencyAmount",
+    "DiscrepancyRate",
+    "DiscrepancyTotal",
+    "ExpiryFlag",
+    "ShipmentDashboard",
+    "ShipmentNotifications",
+    "ShipmentTotals",
+    "days_late",
+    "delayed_condition",
+    "delayed_shipments",
+    "discrepancy_list",
+    "discrepancy_totals",
+    "event_get",
+    "event_list",
+    "expired_items",
+    "expiry_warnings",
+    "item_get",
+    "item_list",
+    "receipt_get",
+    "receipt_list",
+    "shipment_dashboard",
+    "shipment_events",
+    "shipment_get",
+    "shipment_items",
+    "shipment_list",
+    "shipment_notifications",
+    "shipment_receipts",
+    "shipment_totals",
+]

@@ -1,0 +1,92 @@
+"""Items, tracking events and receipts across every shipment the user may see (the API's lists)."""
+
+import datetime
+
+from django.db.models import Case, CharField, DateField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+from django.shortcuts import get_object_or_404
+
+from cooperation.roles import Perm
+from programs.shipments.models import Receipt, ReceiptLine, ShipmentItem, ShipmentStatus, TrackingEvent
+from programs.shipments.selectors._common import EXPIRY_WARNING_DAYS, LINE_VALUE, LINE_WEIGHT, QUANTITY, _today
+from programs.shipments.selectors.shipments import _per_shipment, _visible_shipments
+
+# --- across every visible shipment (the API's lists) --------------------------------------------------------------
+
+
+class ExpiryFlag:
+    EXPIRED = "expired"
+    EXPIRING = "expiring"
+
+
+def _expiry_flag(today: datetime.date) -> Case:
+    """``expired`` or ``expiring`` while the goods have not left (as the shipment's page flags them), else None."""
+    before_dispatch = Q(shipment__status__in=(ShipmentStatus.DRAFT, ShipmentStatus.READY))
+    checked_on = Greatest(F("shipment__planned_dispatch"), Value(today))
+    # Counted back from the expiry date (typed, so within the bounds) rather than forward from the planned
+    # dispatch: no date computed here can run past the end of the calendar.
+    warned_from = ExpressionWrapper(
+        F("expiry_date") - datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        output_field=DateField(),
+    )
+    return Case(
+        When(before_dispatch & Q(expiry_date__lt=checked_on), then=Value(ExpiryFlag.EXPIRED)),
+        When(before_dispatch & Q(shipment__planned_dispatch__gte=warned_from), then=Value(ExpiryFlag.EXPIRING)),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def item_list(*, user, today: datetime.date | None = None) -> QuerySet[ShipmentItem]:
+    """Items of every shipment ``user`` may see, with the totals and counts of ``shipment_items`` and
+    ``expiry_flag``: ``expired`` (it blocks the dispatch) or ``expiring`` within 90 days of the planned dispatch."""
+    if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM):
+        return ShipmentItem.objects.none()
+    counted = {
+        name: _per_shipment(ReceiptLine, name, output_field=QUANTITY, link="item")
+        for name in ("good", "damaged", "lost")
+    }
+    return (
+        ShipmentItem.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        .select_related("shipment", "currency", "donor")
+        .order_by("shipment_id", "pk")
+        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, expiry_flag=_expiry_flag(_today(today)))
+        .annotate(**counted)
+        .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
+        .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
+    )
+
+
+def item_get(*, user, pk) -> ShipmentItem:
+    return get_object_or_404(item_list(user=user), pk=pk)
+
+
+def event_list(*, user) -> QuerySet[TrackingEvent]:
+    """Tracking events of every shipment ``user`` may see, each shipment's oldest first."""
+    if not user.has_perm(Perm.VIEW_TRACKING_EVENT):
+        return TrackingEvent.objects.none()
+    return (
+        TrackingEvent.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        .select_related("shipment", "user")
+        .order_by("shipment_id", "occurred_at", "pk")
+    )
+
+
+def event_get(*, user, pk) -> TrackingEvent:
+    return get_object_or_404(event_list(user=user), pk=pk)
+
+
+def receipt_list(*, user) -> QuerySet[Receipt]:
+    """Receipts of every shipment ``user`` may see, with their lines."""
+    if not user.has_perm(Perm.VIEW_RECEIPT):
+        return Receipt.objects.none()
+    return (
+        Receipt.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        .select_related("shipment", "received_by")
+        .prefetch_related(Prefetch("lines", queryset=ReceiptLine.objects.select_related("item").order_by("item_id")))
+        .order_by("shipment_id", "received_on", "pk")
+    )
+
+
+def receipt_get(*, user, pk) -> Receipt:
+    return get_object_or_404(receipt_list(user=user), pk=pk)

@@ -1,0 +1,177 @@
+"""Shipments as the user may see them, their items and totals."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from cooperation.access import sees_everything
+from cooperation.dates import days_after
+from cooperation.reference.models import Currency
+from cooperation.roles import Perm
+from partners.selectors import user_organisation_ids
+from programs.shipments.models import NOT_ARRIVED, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
+from programs.shipments.selectors._common import (
+    DISCREPANCY,
+    EXPIRY_WARNING_DAYS,
+    LINE_VALUE,
+    LINE_WEIGHT,
+    MONEY,
+    QUANTITY,
+    WEIGHT,
+    ZERO,
+    _money,
+    _today,
+)
+
+# --- shipments ----------------------------------------------------------------------------------------------------
+
+
+def _visible_shipments(user) -> QuerySet[Shipment]:
+    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_SHIPMENT)):
+        return Shipment.objects.none()
+    if sees_everything(user):
+        return Shipment.objects.all()
+    # A draft is the officer's working copy: the consignee sees a shipment once its packing list is ready.
+    return Shipment.objects.filter(consignee_id__in=user_organisation_ids(user)).exclude(status=ShipmentStatus.DRAFT)
+
+
+def _per_shipment(model, expression, *conditions: Q, output_field=MONEY, link="shipment") -> Coalesce:
+    rows = (
+        model.objects.filter(*conditions, **{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=output_field), Value(ZERO), output_field=output_field)
+
+
+def delayed_condition(today: datetime.date) -> Q:
+    """Past the expected arrival and not arrived: what the delay alert and the 'delayed' filter mean."""
+    return Q(status__in=NOT_ARRIVED, expected_arrival__lt=today)
+
+
+def shipment_list(*, user, today: datetime.date | None = None) -> QuerySet[Shipment]:
+    """Shipments ``user`` may see, annotated in SQL with ``item_count``, ``total_weight_kg``, ``has_discrepancy``
+    (anything damaged or lost on a receipt) and ``is_delayed`` (past the expected arrival and not arrived)."""
+    today = _today(today)
+    discrepancies = ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment=OuterRef("pk"))
+    item_count = (
+        ShipmentItem.objects.filter(shipment=OuterRef("pk")).order_by().values("shipment").annotate(n=Count("pk"))
+    )
+    return (
+        _visible_shipments(user)
+        .select_related("programme", "donor", "consignor", "consignee", "origin_country", "destination_country")
+        .annotate(
+            item_count=Coalesce(Subquery(item_count.values("n"), output_field=IntegerField()), Value(0)),
+            total_weight_kg=_per_shipment(ShipmentItem, LINE_WEIGHT, output_field=WEIGHT),
+            has_discrepancy=Exists(discrepancies),
+            is_delayed=Case(When(delayed_condition(today), then=Value(True)), default=Value(False)),
+        )
+    )
+
+
+def shipment_get(*, user, pk, today: datetime.date | None = None) -> Shipment:
+    """One shipment ``user`` may see (404 otherwise), with the same annotations as ``shipment_list``."""
+    queryset = shipment_list(user=user, today=today).select_related(
+        "consignee_contact", "created_by", "prepared_by", "dispatch_approved_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def days_late(shipment: Shipment, today: datetime.date | None = None) -> int:
+    today = _today(today)
+    if shipment.status in NOT_ARRIVED and shipment.expected_arrival < today:
+        return (today - shipment.expected_arrival).days
+    return 0
+
+
+def delayed_shipments(*, user, today: datetime.date | None = None) -> QuerySet[Shipment]:
+    """Shipments past their expected arrival that have not arrived, the longest overdue first."""
+    today = _today(today)
+    return shipment_list(user=user, today=today).filter(delayed_condition(today)).order_by("expected_arrival", "pk")
+
+
+# --- items and totals ---------------------------------------------------------------------------------------------
+
+
+def shipment_items(*, user, shipment: Shipment) -> QuerySet[ShipmentItem]:
+    """The packing list, each item annotated with ``total_weight_kg``, ``total_value`` and what the consignee
+    counted so far: ``good``, ``damaged``, ``lost``, ``accounted`` and ``remaining`` (units still to count)."""
+    if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM) or not _visible_shipments(user).filter(pk=shipment.pk).exists():
+        return ShipmentItem.objects.none()
+    counted = {
+        name: _per_shipment(ReceiptLine, name, output_field=QUANTITY, link="item")
+        for name in ("good", "damaged", "lost")
+    }
+    return (
+        ShipmentItem.objects.filter(shipment=shipment)
+        .select_related("currency", "donor")
+        .order_by("pk")
+        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, **counted)
+        .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
+        .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
+    )
+
+
+@dataclass(frozen=True)
+class CurrencyAmount:
+    currency: Currency
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ShipmentTotals:
+    weight_kg: Decimal = ZERO
+    values: list[CurrencyAmount] = field(default_factory=list)  # one per currency, never summed across them
+    item_count: int = 0
+
+
+def shipment_totals(*, shipment: Shipment) -> ShipmentTotals:
+    """The weight and the value per currency of a packing list, in one query."""
+    rows = list(
+        ShipmentItem.objects.filter(shipment=shipment)
+        .order_by()
+        .values("currency_id")
+        .annotate(value=Sum(LINE_VALUE), weight=Sum(LINE_WEIGHT), count=Count("pk"))
+    )
+    currencies = Currency.objects.in_bulk([row["currency_id"] for row in rows]) if rows else {}
+    return ShipmentTotals(
+        weight_kg=sum((Decimal(row["weight"] or 0) for row in rows), ZERO).quantize(Decimal("0.001")),
+        values=[
+            CurrencyAmount(currencies[row["currency_id"]], _money(row["value"], currencies[row["currency_id"]]))
+            for row in sorted(rows, key=lambda row: row["currency_id"])
+        ],
+        item_count=sum(row["count"] for row in rows),
+    )
+
+
+def expired_items(*, shipment: Shipment, on: datetime.date) -> QuerySet[ShipmentItem]:
+    """Items whose expiry date is before ``on``: they block the dispatch."""
+    return ShipmentItem.objects.filter(shipment=shipment, expiry_date__lt=on).order_by("expiry_date", "pk")
+
+
+def expiry_warnings(*, shipment: Shipment, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[ShipmentItem]:
+    """Items expiring within ``days`` of the planned dispatch (not already expired): flagged before dispatch."""
+    start = shipment.planned_dispatch
+    return ShipmentItem.objects.filter(
+        shipment=shipment, expiry_date__gte=start, expiry_date__lte=days_after(start, days)
+    ).order_by("expiry_date", "pk")

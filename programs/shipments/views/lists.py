@@ -1,0 +1,116 @@
+"""The shipment list, the printable waybill and the discrepancies found on receipt."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cooperation.access import require_perm
+from cooperation.pages import (
+    Column,
+    header_cells,
+    paginate,
+    workspace_page,
+)
+from cooperation.roles import Perm
+from programs.shipments import selectors
+from programs.shipments.filters import ShipmentFilter
+
+SHIPMENT_COLUMNS = [
+    Column(gettext_lazy("Waybill"), "waybill"),
+    Column(gettext_lazy("Consignee")),
+    Column(gettext_lazy("Destination")),
+    Column(gettext_lazy("Status"), "status"),
+    Column(gettext_lazy("Mode")),
+    Column(gettext_lazy("Items"), numeric=True),
+    Column(gettext_lazy("Weight (kg)"), numeric=True),
+    Column(gettext_lazy("Expected arrival"), "expected_arrival"),
+    Column(gettext_lazy("Flags")),
+]
+
+# Filters shown without opening "More filters"; the rest stay folded so a phone reaches the table.
+MAIN_FILTERS = ("q", "status", "delayed", "has_discrepancy")
+
+# --- The list ---------------------------------------------------------------------------------------------------
+
+
+def _list_filters(request) -> ShipmentFilter:
+    filters = ShipmentFilter(request.GET or None, queryset=selectors.shipment_list(user=request.user), request=request)
+    fields = filters.form.fields
+    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+    fields["q"].help_text = _("Waybill, consignee, place, carrier or transport reference.")
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    for name, yes, no in (
+        ("delayed", _("Delayed only"), _("Not delayed")),
+        ("has_discrepancy", _("With discrepancies"), _("Without discrepancies")),
+    ):
+        fields[name].widget = forms.Select(choices=[("", _("Any")), ("true", yes), ("false", no)])
+    for name in ("consignee", "destination_country", "programme", "mode"):
+        fields[name].empty_label = _("Any")
+    fields["mode"].choices = [("", _("Any")), *fields["mode"].choices[1:]]
+    return filters
+
+
+@workspace_page()
+def shipment_list(request):
+    require_perm(request.user, Perm.VIEW_SHIPMENT)
+    filters = _list_filters(request)
+    page_obj = paginate(request, filters.qs)
+    today = timezone.localdate()
+    for shipment in page_obj.object_list:
+        shipment.days_late = selectors.days_late(shipment, today)
+    fields = [field for field in filters.form if field.name != "ordering"]
+    more = [field for field in fields if field.name not in MAIN_FILTERS]
+    return render(
+        request,
+        "shipments/shipment_list.html",
+        {
+            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
+            "more_filters": more,
+            "more_filters_used": any(request.GET.get(field.name) for field in more),
+            "ordering": request.GET.get("ordering", ""),
+            "page_obj": page_obj,
+            "shipments": page_obj.object_list,
+            "columns": header_cells(SHIPMENT_COLUMNS, request.GET.get("ordering", "")),
+            "can_add": request.user.has_perm(Perm.ADD_SHIPMENT),
+        },
+    )
+
+
+# --- The printable waybill --------------------------------------------------------------------------------------
+
+
+@workspace_page(object_page=True)
+def shipment_waybill(request, pk):
+    require_perm(request.user, Perm.VIEW_SHIPMENT)
+    shipment = selectors.shipment_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "shipments/waybill.html",
+        {
+            "shipment": shipment,
+            "items": selectors.shipment_items(user=request.user, shipment=shipment),
+            "totals": selectors.shipment_totals(shipment=shipment),
+            "printed_on": timezone.localdate(),
+            "signature_parties": [_("Consignor"), _("Carrier"), _("Consignee")],
+        },
+    )
+
+
+# --- Discrepancies ----------------------------------------------------------------------------------------------
+
+
+@workspace_page()
+def discrepancy_list(request):
+    require_perm(request.user, Perm.VIEW_RECEIPT)
+    page_obj = paginate(request, selectors.discrepancy_list(user=request.user))
+    return render(
+        request,
+        "shipments/discrepancy_list.html",
+        {
+            "page_obj": page_obj,
+            "lines": page_obj.object_list,
+            "totals": selectors.discrepancy_totals(user=request.user),
+        },
+    )
