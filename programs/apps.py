@@ -9,6 +9,8 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("programs.demo.load", order=20)
+
         registry.urls("programmes/", "programs.urls")
         registry.urls("portal/", "programs.portal.urls")
         registry.api_routes("programs.api.urls")

@@ -10,6 +10,7 @@ class ScholarshipsConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("programs.scholarships.demo.load", order=50)
         registry.urls("scholarships/", "programs.scholarships.urls")
         registry.urls("portal/scholarships/", "programs.scholarships.portal_urls")
         registry.api_routes("programs.scholarships.api.urls")
