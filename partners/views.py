@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
 from cooperation.roles import Perm
 from partners import selectors, services
+from partners.contributions import organisation_counts
 from partners.filters import OrganisationFilter
 from partners.forms import ContactForm, OrganisationForm
 
@@ -18,14 +20,27 @@ ORGANISATION_COLUMNS = [
     Column(gettext_lazy("Acronym"), "acronym"),
     Column(gettext_lazy("Kind")),
     Column(gettext_lazy("Country"), "country"),
-    Column(gettext_lazy("Programmes"), numeric=True),
     Column(gettext_lazy("Active")),
 ]
 
 
+def _organisation_columns() -> list[Column]:
+    """The list's columns, with a numeric one before "Active" for each count another app registered."""
+    counts = [Column(count.label, numeric=True) for count in organisation_counts()]
+    return [*ORGANISATION_COLUMNS[:-1], *counts, ORGANISATION_COLUMNS[-1]]
+
+
+def _with_counts(organisations) -> list:
+    """The page's organisations, each with ``counts``: (label, value) for the registered count columns."""
+    organisations = list(organisations)
+    for organisation in organisations:
+        organisation.counts = [(count.label, getattr(organisation, count.name)) for count in organisation_counts()]
+    return organisations
+
+
 @workspace_page()
 def organisation_list(request):
-    # The programme count groups the query, which drops the model's default ordering: name it again.
+    # A registered count groups the query, which drops the model's default ordering: name it again.
     organisations = selectors.organisation_list(user=request.user).order_by("name")
     filterset = OrganisationFilter(request.GET or None, queryset=organisations)
     page_obj = paginate(request, filterset.qs)
@@ -35,8 +50,8 @@ def organisation_list(request):
         {
             "filterset": filterset,
             "page_obj": page_obj,
-            "organisations": page_obj.object_list,
-            "columns": header_cells(ORGANISATION_COLUMNS, request.GET.get("ordering", "")),
+            "organisations": _with_counts(page_obj.object_list),
+            "columns": header_cells(_organisation_columns(), request.GET.get("ordering", "")),
             "can_add": request.user.has_perm(Perm.ADD_ORGANISATION),
         },
     )
@@ -70,7 +85,7 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "contacts": selectors.contact_list(user=user, organisation=organisation),
-            "participations": selectors.organisation_participations(user=user, organisation=organisation),
+            "panels": registry.rendered_panels("partner.detail", request, organisation),
             "history": history,
             "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
             "can_add_contact": user.has_perm(Perm.ADD_CONTACT),

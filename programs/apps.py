@@ -10,6 +10,11 @@ class ProgramsConfig(AppConfig):
         from cooperation import registry
 
         registry.demo("programs.demo.load", order=20)
+        registry.panel("partner.detail", "programs/_partner_programmes.html", "programs.panels.partner_detail")
+
+        from partners import contributions
+
+        contributions.organisation_count("programme_count", _("Programmes"), "participations")
 
         registry.urls("programmes/", "programs.urls")
         registry.urls("portal/", "programs.portal.urls")

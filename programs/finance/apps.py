@@ -11,6 +11,7 @@ class FinanceConfig(AppConfig):
         from cooperation import registry
 
         registry.demo("programs.finance.demo.load", order=30)
+        registry.panel("portal.home", "finance/portal/_home_link.html", "programs.finance.panels.portal_home", order=30)
         registry.urls("finance/", "programs.finance.urls")
         registry.urls("portal/finance/", "programs.finance.portal_urls")
         registry.api_routes("programs.finance.api.urls")
