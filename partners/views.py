@@ -38,6 +38,20 @@ def _with_counts(organisations) -> list:
     return organisations
 
 
+def _saved(request, form, service, *, refused=None, **arguments):
+    """What ``service`` saved from the posted form's valid data, or None: a refusal goes onto the form, and
+    ``refused()`` runs then (an edited record takes back its stored values, which the service had overwritten)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**arguments, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_error(error)
+        if refused is not None:
+            refused()
+        return None
+
+
 @workspace_page()
 def organisation_list(request):
     # A registered count groups the query, which drops the model's default ordering: name it again.
@@ -61,14 +75,10 @@ def organisation_list(request):
 def organisation_create(request):
     require_perm(request.user, Perm.ADD_ORGANISATION)
     form = OrganisationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Partner %(name)s was added.") % {"name": organisation})
-            return redirect("partners:detail", pk=organisation.pk)
+    organisation = _saved(request, form, services.organisation_create, created_by=request.user)
+    if organisation is not None:
+        messages.success(request, _("Partner %(name)s was added.") % {"name": organisation})
+        return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -99,15 +109,17 @@ def organisation_edit(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_ORGANISATION)
     form = OrganisationForm(posted(request), instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(organisation=organisation, updated_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-            organisation.refresh_from_db()  # the service set the refused values on it
-        else:
-            messages.success(request, _("Partner %(name)s was saved.") % {"name": organisation})
-            return redirect("partners:detail", pk=organisation.pk)
+    saved = _saved(
+        request,
+        form,
+        services.organisation_update,
+        organisation=organisation,
+        updated_by=request.user,
+        refused=organisation.refresh_from_db,
+    )
+    if saved is not None:
+        messages.success(request, _("Partner %(name)s was saved.") % {"name": organisation})
+        return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form, "organisation": organisation})
 
 
@@ -116,14 +128,9 @@ def contact_create(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.ADD_CONTACT)
     form = ContactForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(organisation=organisation, created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The contact was added."))
-            return redirect("partners:detail", pk=organisation.pk)
+    if _saved(request, form, services.contact_create, organisation=organisation, created_by=request.user) is not None:
+        messages.success(request, _("The contact was added."))
+        return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": None})
 
 
@@ -133,15 +140,16 @@ def contact_edit(request, pk, contact_pk):
     contact = get_object_or_404(selectors.contact_list(user=request.user, organisation=organisation), pk=contact_pk)
     require_perm(request.user, Perm.CHANGE_CONTACT)
     form = ContactForm(posted(request), instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact=contact, updated_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-            contact.refresh_from_db()
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect("partners:detail", pk=organisation.pk)
+    if _saved(
+        request,
+        form,
+        services.contact_update,
+        contact=contact,
+        updated_by=request.user,
+        refused=contact.refresh_from_db,
+    ):
+        messages.success(request, _("The contact was saved."))
+        return redirect("partners:detail", pk=organisation.pk)
     return render(
         request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": contact}
     )

@@ -33,6 +33,10 @@ def personal_data_errors(model_admin) -> list[checks.CheckMessage]:
         return None if own_row and personal_data.is_wholly_personal(model) else path
 
     errors = []
+
+    def error(code: str, message: str, hint: str) -> None:
+        errors.append(checks.Error(message, hint=hint, obj=type(model_admin), id=f"kerjasama.{code}"))
+
     listed = {
         "list_display": model_admin.list_display,
         "list_display_links": model_admin.list_display_links or (),
@@ -46,45 +50,33 @@ def personal_data_errors(model_admin) -> list[checks.CheckMessage]:
         for entry in entries:
             for name in _entry_names(model_admin, entry):
                 if reaches(name):
-                    errors.append(
-                        checks.Error(
-                            f"{label}.{option} uses {name!r}, which is personal data.",
-                            hint="A list cannot tell, row by row, whose personal data may be shown: leave it to "
-                            "the record's page.",
-                            obj=type(model_admin),
-                            id="kerjasama.E104",
-                        )
+                    error(
+                        "E104",
+                        f"{label}.{option} uses {name!r}, which is personal data.",
+                        "A list cannot tell, row by row, whose personal data may be shown: leave it to the record's "
+                        "page.",
                     )
     searched = [(field, reaches(field)) for field in model_admin.search_fields or ()]
     for field, path in searched:
         if path is not None and not path.narrowable:
-            errors.append(
-                checks.Error(
-                    f"{label}.search_fields searches {field!r}, personal data behind a to-many relation.",
-                    hint="Such a search cannot be narrowed to the rows whose data the user may see.",
-                    obj=type(model_admin),
-                    id="kerjasama.E105",
-                )
+            error(
+                "E105",
+                f"{label}.search_fields searches {field!r}, personal data behind a to-many relation.",
+                "Such a search cannot be narrowed to the rows whose data the user may see.",
             )
     needs_guard = bool(personal_data.personal_fields(model)) or any(path for _, path in searched)
     if needs_guard and not guarded:
-        errors.append(
-            checks.Error(
-                f"{label} shows or searches personal data without PersonalDataAdminMixin.",
-                hint="Put cooperation.admin.PersonalDataAdminMixin first in its bases.",
-                obj=type(model_admin),
-                id="kerjasama.E103",
-            )
+        error(
+            "E103",
+            f"{label} shows or searches personal data without PersonalDataAdminMixin.",
+            "Put cooperation.admin.PersonalDataAdminMixin first in its bases.",
         )
     for inline in model_admin.inlines:
         if personal_data.personal_fields(inline.model):
-            errors.append(
-                checks.Error(
-                    f"{label} has an inline of {inline.model.__name__}, which holds personal data.",
-                    hint="Inlines are not guarded: link to the records' own admin instead.",
-                    obj=type(model_admin),
-                    id="kerjasama.E106",
-                )
+            error(
+                "E106",
+                f"{label} has an inline of {inline.model.__name__}, which holds personal data.",
+                "Inlines are not guarded: link to the records' own admin instead.",
             )
     return errors
 

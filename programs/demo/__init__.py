@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from cooperation.reference.models import Country, Currency, Sector
 from programs import services
-from programs.demo import programmes_2025, programmes_2026
-from programs.demo.shapes import DemoProgramme
+from programs.demo import programmes_2026
+from programs.demo.programmes import PROGRAMMES_2025, DemoProgramme
 from programs.models import Programme, ProgrammeUpdate
 
-PROGRAMMES = programmes_2025.PROGRAMMES + programmes_2026.PROGRAMMES
+PROGRAMMES = PROGRAMMES_2025 + programmes_2026.PROGRAMMES
 
 
 def load(*, run) -> None:

@@ -1,7 +1,7 @@
 """Demonstration programmes of 2026."""
 
 from cooperation.reference.codes import ActivityStatus
-from programs.demo.shapes import (
+from programs.demo.programmes import (
     ACCOUNTABLE,
     CULT,
     EXTENDING,
