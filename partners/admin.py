@@ -15,6 +15,7 @@ from cooperation.admin import (
 )
 from cooperation.roles import Perm
 from partners import services
+from partners.contributions import OrganisationCount, organisation_counts
 from partners.models import Contact, Membership, Organisation
 from partners.selectors import organisation_list, user_organisation_ids
 
@@ -24,6 +25,17 @@ def _visible_to(user, queryset):
     if sees_everything(user):
         return queryset
     return queryset.filter(organisation_id__in=user_organisation_ids(user))
+
+
+def _count_column(count: OrganisationCount):
+    """A sortable admin column for a count another app registered (``partners.contributions``)."""
+
+    @admin.display(description=count.label, ordering=count.name)
+    def column(organisation):
+        return getattr(organisation, count.name)
+
+    column.__name__ = count.name
+    return column
 
 
 def _field_values(form, fields) -> dict:
@@ -41,7 +53,7 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
-    list_display = ("name", "acronym", "kind", "country", "programme_count", "is_active")
+    list_display = ("name", "acronym", "kind", "country", "is_active")
     list_filter = ("kind", "is_active", ("country", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "acronym", "iati_identifier")
     list_select_related = ("country",)
@@ -56,9 +68,9 @@ class OrganisationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     def get_queryset(self, request):
         return ordered(self, request, organisation_list(user=request.user))
 
-    @admin.display(description=_("programmes"), ordering="programme_count")
-    def programme_count(self, organisation):
-        return organisation.programme_count
+    def get_list_display(self, request):
+        *facts, active = super().get_list_display(request)
+        return (*facts, *(_count_column(count) for count in organisation_counts()), active)
 
     def save_model(self, request, obj, form, change):
         data = _field_values(form, services.ORGANISATION_FIELDS)

@@ -9,5 +9,6 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("partners.demo.load", order=10)
         registry.urls("partners/", "partners.urls")
         registry.api_routes("partners.api.urls")

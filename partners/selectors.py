@@ -1,12 +1,13 @@
 """Reads of partner organisations, scoped to who asks."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.roles import Perm
+from partners.contributions import organisation_counts
 from partners.models import Contact, Membership, Organisation
 
 
@@ -26,14 +27,13 @@ def user_organisation_ids(user) -> list[int]:
 
 
 def organisation_list(*, user) -> QuerySet[Organisation]:
-    """Every organisation for internal staff; a partner user sees only their own."""
-    # The Count annotation drops the model's default ordering; keep lists alphabetical.
+    """Every organisation for internal staff; a partner user sees only their own. Each carries the counts other
+    apps registered (``partners.contributions``)."""
+    # A Count annotation drops the model's default ordering; keep lists alphabetical.
     queryset = Organisation.objects.select_related("country").order_by("name")
-    if sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION):
-        return queryset.annotate(programme_count=Count("participations", distinct=True))
-    return queryset.filter(pk__in=user_organisation_ids(user)).annotate(
-        programme_count=Count("participations", distinct=True)
-    )
+    if not (sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION)):
+        queryset = queryset.filter(pk__in=user_organisation_ids(user))
+    return queryset.annotate(**{count.name: count.expression() for count in organisation_counts()})
 
 
 def organisation_get(*, user, pk) -> Organisation:
@@ -49,14 +49,6 @@ def contact_list(*, user, organisation: Organisation) -> QuerySet[Contact]:
 
 def active_organisation_choices() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_active=True).only("id", "name", "acronym")
-
-
-def organisation_participations(*, user, organisation: Organisation) -> QuerySet:
-    """The programmes ``organisation`` takes part in, with its role, for staff who see every programme."""
-    participations = organisation.participations.select_related("programme__budget_currency")
-    if not sees_everything(user):
-        return participations.none()
-    return participations.order_by("programme__code")
 
 
 def _member(user) -> str:

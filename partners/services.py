@@ -6,6 +6,7 @@ from cooperation.access import require_perm
 from cooperation.accounts.user_access import role_given_with_membership
 from cooperation.models import assign_fields
 from cooperation.roles import Perm, Role
+from cooperation.workflow import save_by
 from partners.models import Contact, Membership, Organisation
 
 ORGANISATION_FIELDS = ("name", "acronym", "kind", "country", "iati_identifier", "website", "address", "is_active")
@@ -13,58 +14,51 @@ MEMBERSHIP_FIELDS = ("is_active",)
 CONTACT_FIELDS = ("name", "email", "phone", "position", "receives_reminders", "preferred_language", "is_active")
 
 
+def _create(record, fields, data: dict, created_by):
+    assign_fields(record, fields, data)
+    record.full_clean()
+    record._history_user = created_by
+    record.save()
+    return record
+
+
+def _update(record, fields, data: dict, updated_by):
+    changed = assign_fields(record, fields, data)
+    if changed:
+        record.full_clean()
+        save_by(record, updated_by, changed)
+    return record
+
+
 @transaction.atomic
 def organisation_create(*, created_by, **data) -> Organisation:
     require_perm(created_by, Perm.ADD_ORGANISATION)
-    organisation = Organisation()
-    assign_fields(organisation, ORGANISATION_FIELDS, data)
-    organisation._history_user = created_by
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+    return _create(Organisation(), ORGANISATION_FIELDS, data, created_by)
 
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, updated_by, **data) -> Organisation:
     require_perm(updated_by, Perm.CHANGE_ORGANISATION)
-    changed = assign_fields(organisation, ORGANISATION_FIELDS, data)
-    if changed:
-        organisation._history_user = updated_by
-        organisation.full_clean()
-        organisation.save(update_fields=[*changed, "updated_at"])
-    return organisation
+    return _update(organisation, ORGANISATION_FIELDS, data, updated_by)
 
 
 @transaction.atomic
 def contact_create(*, organisation: Organisation, created_by, **data) -> Contact:
     require_perm(created_by, Perm.ADD_CONTACT)
-    contact = Contact(organisation=organisation)
-    assign_fields(contact, CONTACT_FIELDS, data)
-    contact._history_user = created_by
-    contact.full_clean()
-    contact.save()
-    return contact
+    return _create(Contact(organisation=organisation), CONTACT_FIELDS, data, created_by)
 
 
 @transaction.atomic
 def contact_update(*, contact: Contact, updated_by, **data) -> Contact:
     require_perm(updated_by, Perm.CHANGE_CONTACT)
-    changed = assign_fields(contact, CONTACT_FIELDS, data)
-    if changed:
-        contact._history_user = updated_by
-        contact.full_clean()
-        contact.save(update_fields=[*changed, "updated_at"])
-    return contact
+    return _update(contact, CONTACT_FIELDS, data, updated_by)
 
 
 @transaction.atomic
 def membership_create(*, user, organisation: Organisation, created_by) -> Membership:
     """Give a user access to the partner portal as staff of ``organisation`` (and so the partner role)."""
     require_perm(created_by, Perm.ADD_MEMBERSHIP)
-    membership = Membership(user=user, organisation=organisation)
-    membership.full_clean()
-    membership._history_user = created_by
-    membership.save()
+    membership = _create(Membership(user=user, organisation=organisation), (), {}, created_by)
     role_given_with_membership(user=user, role=Role.PARTNER, given_by=created_by)
     return membership
 
@@ -77,12 +71,7 @@ def membership_update(*, membership: Membership, updated_by, **data) -> Membersh
     if unknown:
         raise TypeError(f"membership_update() got unexpected fields: {', '.join(sorted(unknown))}")
     membership.refresh_from_db(from_queryset=Membership.objects.select_for_update())
-    changed = assign_fields(membership, MEMBERSHIP_FIELDS, data)
-    if changed:
-        membership._history_user = updated_by
-        membership.full_clean()
-        membership.save(update_fields=[*changed, "updated_at"])
-    return membership
+    return _update(membership, MEMBERSHIP_FIELDS, data, updated_by)
 
 
 def membership_deactivate(*, membership: Membership, deactivated_by) -> Membership:

@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
 from cooperation.roles import Perm
 from partners import selectors, services
+from partners.contributions import organisation_counts
 from partners.filters import OrganisationFilter
 from partners.forms import ContactForm, OrganisationForm
 
@@ -18,14 +20,41 @@ ORGANISATION_COLUMNS = [
     Column(gettext_lazy("Acronym"), "acronym"),
     Column(gettext_lazy("Kind")),
     Column(gettext_lazy("Country"), "country"),
-    Column(gettext_lazy("Programmes"), numeric=True),
     Column(gettext_lazy("Active")),
 ]
 
 
+def _organisation_columns() -> list[Column]:
+    """The list's columns, with a numeric one before "Active" for each count another app registered."""
+    counts = [Column(count.label, numeric=True) for count in organisation_counts()]
+    return [*ORGANISATION_COLUMNS[:-1], *counts, ORGANISATION_COLUMNS[-1]]
+
+
+def _with_counts(organisations) -> list:
+    """The page's organisations, each with ``counts``: (label, value) for the registered count columns."""
+    organisations = list(organisations)
+    for organisation in organisations:
+        organisation.counts = [(count.label, getattr(organisation, count.name)) for count in organisation_counts()]
+    return organisations
+
+
+def _saved(request, form, service, *, refused=None, **arguments):
+    """What ``service`` saved from the posted form's valid data, or None: a refusal goes onto the form, and
+    ``refused()`` runs then (an edited record takes back its stored values, which the service had overwritten)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**arguments, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_error(error)
+        if refused is not None:
+            refused()
+        return None
+
+
 @workspace_page()
 def organisation_list(request):
-    # The programme count groups the query, which drops the model's default ordering: name it again.
+    # A registered count groups the query, which drops the model's default ordering: name it again.
     organisations = selectors.organisation_list(user=request.user).order_by("name")
     filterset = OrganisationFilter(request.GET or None, queryset=organisations)
     page_obj = paginate(request, filterset.qs)
@@ -35,8 +64,8 @@ def organisation_list(request):
         {
             "filterset": filterset,
             "page_obj": page_obj,
-            "organisations": page_obj.object_list,
-            "columns": header_cells(ORGANISATION_COLUMNS, request.GET.get("ordering", "")),
+            "organisations": _with_counts(page_obj.object_list),
+            "columns": header_cells(_organisation_columns(), request.GET.get("ordering", "")),
             "can_add": request.user.has_perm(Perm.ADD_ORGANISATION),
         },
     )
@@ -46,14 +75,10 @@ def organisation_list(request):
 def organisation_create(request):
     require_perm(request.user, Perm.ADD_ORGANISATION)
     form = OrganisationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Partner %(name)s was added.") % {"name": organisation})
-            return redirect("partners:detail", pk=organisation.pk)
+    organisation = _saved(request, form, services.organisation_create, created_by=request.user)
+    if organisation is not None:
+        messages.success(request, _("Partner %(name)s was added.") % {"name": organisation})
+        return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -70,7 +95,7 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "contacts": selectors.contact_list(user=user, organisation=organisation),
-            "participations": selectors.organisation_participations(user=user, organisation=organisation),
+            "panels": registry.rendered_panels("partner.detail", request, organisation),
             "history": history,
             "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
             "can_add_contact": user.has_perm(Perm.ADD_CONTACT),
@@ -84,15 +109,17 @@ def organisation_edit(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_ORGANISATION)
     form = OrganisationForm(posted(request), instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(organisation=organisation, updated_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-            organisation.refresh_from_db()  # the service set the refused values on it
-        else:
-            messages.success(request, _("Partner %(name)s was saved.") % {"name": organisation})
-            return redirect("partners:detail", pk=organisation.pk)
+    saved = _saved(
+        request,
+        form,
+        services.organisation_update,
+        organisation=organisation,
+        updated_by=request.user,
+        refused=organisation.refresh_from_db,
+    )
+    if saved is not None:
+        messages.success(request, _("Partner %(name)s was saved.") % {"name": organisation})
+        return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form, "organisation": organisation})
 
 
@@ -101,14 +128,9 @@ def contact_create(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.ADD_CONTACT)
     form = ContactForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(organisation=organisation, created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The contact was added."))
-            return redirect("partners:detail", pk=organisation.pk)
+    if _saved(request, form, services.contact_create, organisation=organisation, created_by=request.user) is not None:
+        messages.success(request, _("The contact was added."))
+        return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": None})
 
 
@@ -118,15 +140,16 @@ def contact_edit(request, pk, contact_pk):
     contact = get_object_or_404(selectors.contact_list(user=request.user, organisation=organisation), pk=contact_pk)
     require_perm(request.user, Perm.CHANGE_CONTACT)
     form = ContactForm(posted(request), instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(contact=contact, updated_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-            contact.refresh_from_db()
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect("partners:detail", pk=organisation.pk)
+    if _saved(
+        request,
+        form,
+        services.contact_update,
+        contact=contact,
+        updated_by=request.user,
+        refused=contact.refresh_from_db,
+    ):
+        messages.success(request, _("The contact was saved."))
+        return redirect("partners:detail", pk=organisation.pk)
     return render(
         request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": contact}
     )

@@ -9,6 +9,13 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("programs.demo.load", order=20)
+        registry.panel("partner.detail", "programs/_partner_programmes.html", "programs.panels.partner_detail")
+
+        from partners import contributions
+
+        contributions.organisation_count("programme_count", _("Programmes"), "participations")
+
         registry.urls("programmes/", "programs.urls")
         registry.urls("portal/", "programs.portal.urls")
         registry.api_routes("programs.api.urls")

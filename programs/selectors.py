@@ -75,6 +75,14 @@ def participation_list(*, user) -> QuerySet[Participation]:
     )
 
 
+def organisation_participations(*, user, organisation: Organisation) -> QuerySet[Participation]:
+    """The programmes ``organisation`` takes part in, with its role, for staff who see every programme."""
+    participations = organisation.participations.select_related("programme__budget_currency")
+    if not sees_everything(user):
+        return participations.none()
+    return participations.order_by("programme__code")
+
+
 def participating_organisation_ids(*, user, programme: Programme) -> list[int]:
     """The organisations of ``user`` that take part in ``programme``."""
     own = user_organisation_ids(user)

@@ -37,7 +37,7 @@ from partners.services import organisation_create, organisation_update
 class OrganisationViewSet(
     WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    # No delete: a partner is made inactive, so its programmes and history stay readable.
+    # No delete: a partner is made inactive, so what refers to it and its history stay readable.
     serializer_class = OrganisationSerializer
     write_serializer_classes = {
         "POST": OrganisationWriteSerializer,

@@ -10,6 +10,8 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("programs.finance.demo.load", order=30)
+        registry.panel("portal.home", "finance/portal/_home_link.html", "programs.finance.panels.portal_home", order=30)
         registry.urls("finance/", "programs.finance.urls")
         registry.urls("portal/finance/", "programs.finance.portal_urls")
         registry.api_routes("programs.finance.api.urls")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.roles import Perm
 from programs.forms import ProgrammeUpdateForm
@@ -29,6 +30,7 @@ def home(request):
         "organisations": portal_organisations(user=request.user),
         "programmes": attach_own_participations(page.object_list, user=request.user),
         "page_obj": page,
+        "panels": registry.rendered_panels("portal.home", request),
     }
     return render(request, "portal/home.html", context)
 

@@ -10,6 +10,10 @@ class ScholarshipsConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("programs.scholarships.demo.load", order=50)
+        registry.panel(
+            "portal.home", "scholarships/portal/_home_block.html", "programs.scholarships.panels.portal_home", order=50
+        )
         registry.urls("scholarships/", "programs.scholarships.urls")
         registry.urls("portal/scholarships/", "programs.scholarships.portal_urls")
         registry.api_routes("programs.scholarships.api.urls")

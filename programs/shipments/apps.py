@@ -10,6 +10,10 @@ class ShipmentsConfig(AppConfig):
     def ready(self) -> None:
         from cooperation import registry
 
+        registry.demo("programs.shipments.demo.load", order=40)
+        registry.panel(
+            "portal.home", "shipments/portal/_home_block.html", "programs.shipments.panels.portal_home", order=40
+        )
         registry.urls("shipments/", "programs.shipments.urls")
         registry.urls("portal/shipments/", "programs.shipments.portal_urls")
         registry.api_routes("programs.shipments.api.urls")

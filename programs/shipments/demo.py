@@ -219,3 +219,8 @@ def load_demo_shipments(users: dict, organisations: dict, today: datetime.date, 
         f"{shipments.filter(has_discrepancy=True).count()} with discrepancies; "
         f"{len(alerts)} delay alert(s) sent today."
     )
+
+
+def load(*, run) -> str:
+    """``manage.py load_demo``'s loader (registered in ``apps.py``)."""
+    return load_demo_shipments(run.users, run.organisations, run.today, log=run.log)

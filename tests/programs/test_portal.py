@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperation import registry
 from cooperation.reference.codes import OrganisationRole
 from programs.models import ProgrammeUpdate
 from tests.factories import ParticipationFactory, ProgrammeFactory, ProgrammeUpdateFactory
@@ -171,3 +172,19 @@ def test_today_is_a_valid_update_date(client, partner_user, own_programme):
 def test_post_update_refuses_get(client, partner_user, own_programme):
     client.force_login(partner_user)
     assert client.get(reverse("portal:post_update", args=[own_programme.pk])).status_code == 405
+
+
+def test_the_home_shows_the_panels_the_modules_registered_in_their_order(client, partner_user, own_programme):
+    templates = [panel.template for panel in registry.panels("portal.home")]
+    assert templates == [
+        "finance/portal/_home_link.html",
+        "shipments/portal/_home_block.html",
+        "scholarships/portal/_home_block.html",
+    ]
+    client.force_login(partner_user)
+
+    html = client.get(reverse("portal:home")).content.decode()
+
+    anchors = ("portal-finance-links", "portal-shipments-link", "portal-scholars-link")
+    places = [html.index(anchor) for anchor in anchors]
+    assert places == sorted(places)

@@ -1,0 +1,73 @@
+"""Demonstration scholarships and exchange activities for ``manage.py load_demo``.
+
+Calls upcoming, open and closed on the technical programmes that `partner`'s and `partner2`'s organisations
+take part in; applications in every status, reviewed (one reviewer recused), awards proposed by the officer and
+approved by the manager, scholars enrolled by their host's partner user, progress reports accepted, returned and
+waiting, stipend tranches paid, approved and scheduled; exchange activities of every kind. Everything goes
+through the services with the roles the pages use. Dates count back from today.
+
+Natural keys make a second run change nothing: a call's title, an applicant's email within a call, an
+activity's title.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+
+from django.db.models import Count
+
+from programs.scholarships.demo.activities import ACTIVITIES, create_activity
+from programs.scholarships.demo.applicants import APPLICANTS
+from programs.scholarships.demo.calls import CALLS, S, create_call
+from programs.scholarships.demo.stories import create_application
+from programs.scholarships.models import Application, Call, CallStatus, ExchangeActivity
+from programs.scholarships.reminders import send_scholarship_reminders
+from programs.scholarships.selectors import call_list
+from programs.scholarships.services.applications import email_key
+
+
+def load_demo_scholarships(
+    users: dict, organisations: dict, today: datetime.date, *, log: Callable[[str], None]
+) -> str:
+    """Create the demo calls, applications and activities that are missing, send the reminders owed today,
+    and return the summary line."""
+    calls = {}
+    for demo in CALLS:
+        call = Call.objects.filter(title=demo.title).first()
+        if call is None:
+            call = create_call(demo, users, organisations, today)
+            log(f"  scholarship call {call} created")
+        calls[demo.title] = call
+    for demo in APPLICANTS:
+        call = calls[demo.call]
+        if Application.objects.filter(call=call, email_key=email_key(demo.email)).exists():
+            continue
+        application = create_application(demo, call, users, today)
+        log(f"  application of {application.applicant_name} created ({application.get_status_display()})")
+    for demo in ACTIVITIES:
+        if ExchangeActivity.objects.filter(title=demo.title).exists():
+            continue
+        activity = create_activity(demo, users, organisations, today)
+        log(f"  exchange activity {activity} created")
+    # The same service as the daily job: each reminder is logged and sent once.
+    reminders = send_scholarship_reminders(today=today)
+    return _summary(users["manager"], today, len(reminders))
+
+
+def _summary(manager, today: datetime.date, reminders_sent: int) -> str:
+    call_states = Counter(call_list(user=manager, today=today).values_list("status", flat=True))
+    by_status = dict(Application.objects.order_by().values_list("status").annotate(count=Count("pk")))
+    states = ", ".join(f"{call_states[state]} {state.label.lower()}" for state in CallStatus if state in call_states)
+    statuses = ", ".join(f"{by_status[status]} {status.label.lower()}" for status in S if status in by_status)
+    activities = ExchangeActivity.objects.order_by().values("kind").distinct().count()
+    return (
+        f"Scholarships: {sum(call_states.values())} calls ({states or 'none'}); "
+        f"{sum(by_status.values())} applications ({statuses or 'none'}); "
+        f"{ExchangeActivity.objects.count()} exchange activities of {activities} kinds; "
+        f"{reminders_sent} reminder(s) sent today."
+    )
+
+
+def load(*, run) -> str:
+    """``manage.py load_demo``'s loader (registered in ``apps.py``)."""
+    return load_demo_scholarships(run.users, run.organisations, run.today, log=run.log)

@@ -1,0 +1,108 @@
+"""Exchange activities (trainings, internships, research, culture) and their participants."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.dates import BoundedDateField
+from cooperation.models import TimeStampedModel
+from programs.scholarships.models.applications import Gender
+
+
+class ActivityKind(models.TextChoices):
+    TRAINING = "training", _("Training")
+    INTERNSHIP = "internship", _("Internship")
+    JOINT_RESEARCH = "joint_research", _("Joint research")
+    CULTURAL_EXCHANGE = "cultural_exchange", _("Cultural exchange")
+    CULTURAL_EVENT = "cultural_event", _("Cultural event")
+
+
+class ExchangeStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ExchangeActivity(TimeStampedModel):
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="exchange_activities", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    starts_on = BoundedDateField(_("starts on"))
+    ends_on = BoundedDateField(_("ends on"))
+    country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    city = models.CharField(_("city"), max_length=120)
+    host = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        related_name="hosted_activities",
+        verbose_name=_("host partner"),
+    )
+    partners = models.ManyToManyField(
+        "partners.Organisation", related_name="exchange_activities", blank=True, verbose_name=_("partners involved")
+    )
+    women = models.PositiveIntegerField(_("women"), default=0)
+    men = models.PositiveIntegerField(_("men"), default=0)
+    other_gender = models.PositiveIntegerField(_("other / not stated"), default=0)
+    outcome_notes = models.TextField(_("outcomes"), max_length=10000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExchangeStatus.choices, default=ExchangeStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[partners])
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("exchange activity")
+        verbose_name_plural = _("exchange activities")
+        permissions = [("report_exchangeactivity", _("Can report participants and outcomes of an activity"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="activity_ends_after_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="activity_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=ExchangeStatus.values), name="activity_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def participants_total(self) -> int:
+        return self.women + self.men + self.other_gender
+
+
+class Participant(models.Model):
+    activity = models.ForeignKey(
+        ExchangeActivity, on_delete=models.CASCADE, related_name="participants", verbose_name=_("activity")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = models.ForeignKey(
+        "reference.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country"),
+    )
+
+    class Meta:
+        ordering = ["activity", "name", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return self.name

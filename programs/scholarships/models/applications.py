@@ -1,0 +1,259 @@
+"""Applications, their files, and the reviews and scores that rank them."""
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation import personal_data
+from cooperation.dates import BoundedDateField
+from cooperation.models import TimeStampedModel
+from programs.scholarships.models.calls import MAX_SCORE, MIN_SCORE, SCORE_DIGITS, Call, Criterion
+
+
+class PrivateStorage(FileSystemStorage):
+    """Applicants' files live in PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT and static: no URL serves them; a view
+    streams them to those allowed to see them. The folder is read from the settings at each use."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Applicants' files have no public URL.")
+
+
+def private_storage() -> FileSystemStorage:
+    return PrivateStorage()
+
+
+def attachment_path(instance, filename: str) -> str:
+    # The stored name tells nothing about the applicant; the name they gave is kept in ``original_name``.
+    return f"scholarships/applications/{uuid.uuid4().hex}.pdf"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / prefer not to say")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    AWARDED = "awarded", _("Awarded")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    ENROLLED = "enrolled", _("Enrolled")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TERMINATED = "terminated", _("Terminated")
+
+
+A = ApplicationStatus
+FINAL_STATUSES = frozenset({A.INELIGIBLE, A.DECLINED, A.COMPLETED, A.WITHDRAWN, A.TERMINATED})
+# An award holds one of the call's places while the scholar is in one of these statuses.
+HOLDS_AN_AWARD = frozenset({A.AWARDED, A.ACCEPTED, A.ENROLLED, A.COMPLETED})
+UNDER_REVIEW = frozenset({A.SUBMITTED, A.ELIGIBLE, A.SHORTLISTED})
+
+
+class Application(TimeStampedModel):
+    # Shown, filtered, searched and sorted on only where the privacy rule admits the user
+    # (``selectors.personal_data_condition``, registered with ``cooperation.personal_data``).
+    PERSONAL_FIELDS = ("email", "email_key", "date_of_birth")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    applicant_name = models.CharField(_("applicant's name"), max_length=200)
+    email = models.EmailField(_("email"))
+    # The email as compared for duplicates: trimmed and lower-cased, unique per call in the database.
+    email_key = models.CharField(max_length=254, editable=False)
+    nationality = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality")
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    date_of_birth = BoundedDateField(_("date of birth"), past=True)
+    current_institution = models.CharField(_("current institution"), max_length=200)
+    degree = models.CharField(_("current degree"), max_length=200)
+    field_of_study = models.CharField(_("field of study"), max_length=200)
+    motivation = models.TextField(_("motivation"), max_length=10000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    submitted_on = models.DateField(_("submitted on"))
+    award_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("award proposed by"),
+    )
+    award_proposed_at = models.DateTimeField(_("award proposed"), null=True, blank=True)
+    award_proposal_note = models.TextField(_("reason for the proposal"), max_length=2000, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("award approved by"),
+    )
+    awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
+    enrolled_on = BoundedDateField(_("enrolled on"), null=True, blank=True, past=True)
+    enrolment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolment confirmed by"),
+    )
+    completed_on = BoundedDateField(_("completed on"), null=True, blank=True, past=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "email_key"])
+
+    class Meta:
+        ordering = ["-submitted_on", "-pk"]
+        verbose_name = _("scholarship application")
+        verbose_name_plural = _("scholarship applications")
+        permissions = [
+            ("see_personal_data", _("Can see applicants' email, date of birth and attachments")),
+            ("approve_award", _("Can approve scholarship awards")),
+            ("confirm_enrolment", _("Can confirm a scholar's enrolment")),
+            ("record_award_response", _("Can record a scholar accepting or declining an award")),
+        ]
+        indexes = [models.Index(fields=["call", "status"], name="application_call_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "email_key"],
+                name="application_once_per_email_and_call",
+                violation_error_message=_("Someone with this email has already applied to this call."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=ApplicationStatus.values), name="application_status_known"),
+            models.CheckConstraint(
+                condition=Q(awarded_at__isnull=True) | Q(award_proposed_by__isnull=False),
+                name="application_award_was_proposed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} — {self.call}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def award_pending(self) -> bool:
+        return self.status == ApplicationStatus.SHORTLISTED and self.award_proposed_by_id is not None
+
+
+class Attachment(models.Model):
+    # The whole file is the applicant's: it follows the application's privacy rule.
+    PERSONAL_FIELDS = personal_data.ALL
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Review(TimeStampedModel):
+    """A reviewer assigned to an application: pending, recused (conflict of interest) or completed (scored)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="scholarship_reviews",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
+    conflict_declared_at = models.DateTimeField(_("conflict of interest declared"), null=True, blank=True)
+    conflict_note = models.TextField(_("conflict of interest"), max_length=2000, blank=True)
+    completed_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    comments = models.TextField(_("comments"), max_length=5000, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        permissions = [("review_application", _("Can review scholarship applications assigned to them"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                name="review_once_per_reviewer",
+                violation_error_message=_("This reviewer is already assigned to this application."),
+            ),
+            models.CheckConstraint(
+                condition=Q(conflict_declared_at__isnull=True) | Q(completed_at__isnull=True),
+                name="review_recused_or_scored",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.application}"
+
+    @property
+    def is_recused(self) -> bool:
+        return self.conflict_declared_at is not None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    score = models.DecimalField(
+        _("score"), **SCORE_DIGITS, validators=[MinValueValidator(MIN_SCORE), MaxValueValidator(MAX_SCORE)]
+    )
+
+    class Meta:
+        ordering = ["review", "criterion__position", "criterion"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=10), name="score_between_0_and_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.name}: {self.score}"

@@ -1,0 +1,151 @@
+"""What follows an award: progress reports, stipend tranches and the reminders sent about them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.dates import BoundedDateField
+from cooperation.models import TimeStampedModel
+from cooperation.money import AmountField
+from programs.scholarships.models.applications import Application
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class ProgressReport(TimeStampedModel):
+    """The host institution's report on a scholar's term; officers accept it or return it with a reason."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("scholar")
+    )
+    term_label = models.CharField(_("term"), max_length=100)
+    period_end = BoundedDateField(_("end of the period"), past=True)
+    result = models.CharField(_("result"), max_length=200, help_text=_("e.g. pass, fail, GPA 3.4"))
+    remarks = models.TextField(_("remarks"), max_length=5000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), max_length=2000, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["application", "period_end", "pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="progressreport_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.RETURNED) | ~Q(return_reason=""),
+                name="progressreport_returned_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.applicant_name} — {self.term_label}"
+
+
+class TrancheStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class StipendTranche(TimeStampedModel):
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("scholar")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    due_on = models.DateField(_("due on"))
+    amount = AmountField(_("amount"))
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    paid_on = BoundedDateField(_("paid on"), null=True, blank=True, past=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["application", "number"]
+        verbose_name = _("stipend tranche")
+        verbose_name_plural = _("stipend tranches")
+        permissions = [("approve_stipendtranche", _("Can approve stipend tranches for payment"))]
+        indexes = [models.Index(fields=["status", "due_on"], name="stipend_status_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="stipend_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="stipend_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=TrancheStatus.values), name="stipend_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=TrancheStatus.PAID) | Q(paid_on__isnull=False), name="stipend_paid_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.applicant_name} #{self.number}"
+
+
+class ReminderKind(models.TextChoices):
+    PROGRESS_REPORT_DUE = "progress_report", _("Progress report due")
+    STIPEND_DUE = "stipend", _("Stipend tranche due")
+
+
+class ReminderLog(models.Model):
+    """One reminder per (kind, scholar, due date): the unique key lets only one run claim it.
+
+    Its emails are outbox rows about this log (their state is there, not here).
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("scholar")
+    )
+    due_on = models.DateField(_("due on"))
+    tranche = models.ForeignKey(
+        StipendTranche,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("tranche"),
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("scholarship reminder")
+        verbose_name_plural = _("scholarship reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "application", "due_on"], name="scholarship_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_on}"
