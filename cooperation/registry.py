@@ -79,7 +79,8 @@ def panel(place: str, template: str, context: str, order: int = 50) -> None:
 
 
 def demo(loader: str, order: int) -> None:
-    """A module's demo data: ``loader(stdout=..., style=...)`` runs after those of lower ``order``."""
+    """A module's demo data: ``loader(run=...)`` runs after those of lower ``order``; ``run`` carries the date,
+    the demo users and the organisations the loaders before it made, and a log function."""
     entry = DemoLoader(loader, order)
     if entry not in _demo:
         _demo.append(entry)
