@@ -15,22 +15,6 @@ from programs.finance import schedule
 from programs.finance.models import Loan
 from programs.models import Participation
 
-LOAN_FIELDS = (
-    "programme",
-    "borrower",
-    "lender",
-    "principal",
-    "currency",
-    "annual_rate",
-    "frequency",
-    "installments",
-    "amortization",
-    "grace_periods",
-    "disbursement_date",
-    "first_repayment_date",
-    "discount_rate",
-    "purpose",
-)
 TERM_FIELDS = (
     "principal",
     "currency",
@@ -42,6 +26,7 @@ TERM_FIELDS = (
     "disbursement_date",
     "first_repayment_date",
 )
+LOAN_FIELDS = ("programme", "borrower", "lender", *TERM_FIELDS, "discount_rate", "purpose")
 MAX_TRANCHES = 120
 REFERENCE_ATTEMPTS = 5
 

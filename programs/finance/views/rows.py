@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
@@ -60,54 +61,39 @@ def repayment_create(request, pk):
     return render(request, "finance/repayment_form.html", {"form": form, "loan": loan})
 
 
-def _repayment_move(request, pk, repayment_pk, *, call, done, form_class=None):
-    loan = selectors.loan_get(user=request.user, pk=pk)
-    require_perm(request.user, Perm.RECORD_REPAYMENT)
-    repayment = get_object_or_404(selectors.repayment_list(user=request.user, loan=loan), pk=repayment_pk)
-    page_url = reverse("finance:loan_detail", args=[loan.pk]) + "#repayments"
-    return _row_move(request, repayment, page_url, call=call, done=done, form_class=form_class)
+def _repayment_move_view(name: str, call, done: str, form_class=None):
+    """The POST view of one move on a repayment of a loan's page."""
+
+    @require_POST
+    @workspace_page(object_page=True)
+    def view(request, pk, repayment_pk):
+        loan = selectors.loan_get(user=request.user, pk=pk)
+        require_perm(request.user, Perm.RECORD_REPAYMENT)
+        repayment = get_object_or_404(selectors.repayment_list(user=request.user, loan=loan), pk=repayment_pk)
+        page_url = reverse("finance:loan_detail", args=[loan.pk]) + "#repayments"
+        return _row_move(request, repayment, page_url, call=call, done=str(done), form_class=form_class)
+
+    view.__name__ = view.__qualname__ = f"repayment_{name}"
+    return view
 
 
-@require_POST
-@workspace_page(object_page=True)
-def repayment_confirm(request, pk, repayment_pk):
-    return _repayment_move(
-        request,
-        pk,
-        repayment_pk,
-        call=lambda repayment, user: services.repayment_confirm(repayment=repayment, confirmed_by=user),
-        done=_("The notified payment was confirmed and applied to the schedule."),
-    )
-
-
-@require_POST
-@workspace_page(object_page=True)
-def repayment_reject(request, pk, repayment_pk):
-    return _repayment_move(
-        request,
-        pk,
-        repayment_pk,
-        form_class=ReasonForm,
-        call=lambda repayment, user, reason: services.repayment_reject(
-            repayment=repayment, rejected_by=user, reason=reason
-        ),
-        done=_("The notified payment was marked as not received."),
-    )
-
-
-@require_POST
-@workspace_page(object_page=True)
-def repayment_reverse(request, pk, repayment_pk):
-    return _repayment_move(
-        request,
-        pk,
-        repayment_pk,
-        form_class=ReasonForm,
-        call=lambda repayment, user, reason: services.repayment_reverse(
-            repayment=repayment, reversed_by=user, reason=reason
-        ),
-        done=_("The repayment was reversed; the remaining payments were applied again."),
-    )
+repayment_confirm = _repayment_move_view(
+    "confirm",
+    lambda repayment, user: services.repayment_confirm(repayment=repayment, confirmed_by=user),
+    gettext_lazy("The notified payment was confirmed and applied to the schedule."),
+)
+repayment_reject = _repayment_move_view(
+    "reject",
+    lambda repayment, user, reason: services.repayment_reject(repayment=repayment, rejected_by=user, reason=reason),
+    gettext_lazy("The notified payment was marked as not received."),
+    ReasonForm,
+)
+repayment_reverse = _repayment_move_view(
+    "reverse",
+    lambda repayment, user, reason: services.repayment_reverse(repayment=repayment, reversed_by=user, reason=reason),
+    gettext_lazy("The repayment was reversed; the remaining payments were applied again."),
+    ReasonForm,
+)
 
 
 # --- Grants and tranches ----------------------------------------------------------------------------------
@@ -174,53 +160,41 @@ def _grant_history(grant: Grant) -> list:
     )
 
 
-def _tranche_move(request, pk, tranche_pk, *, perm, call, done, form_class=None):
-    grant = selectors.grant_get(user=request.user, pk=pk)
-    require_perm(request.user, perm)
-    tranche = get_object_or_404(grant.tranches.all(), pk=tranche_pk)
-    page_url = reverse("finance:grant_detail", args=[grant.pk]) + "#tranches"
-    return _row_move(
-        request, tranche, page_url, call=call, done=done % {"number": tranche.number}, form_class=form_class
-    )
+def _tranche_move_view(name: str, perm: Perm, call, done: str, form_class=None):
+    """The POST view of one move on a tranche of a grant's page."""
+
+    @require_POST
+    @workspace_page(object_page=True)
+    def view(request, pk, tranche_pk):
+        grant = selectors.grant_get(user=request.user, pk=pk)
+        require_perm(request.user, perm)
+        tranche = get_object_or_404(grant.tranches.all(), pk=tranche_pk)
+        page_url = reverse("finance:grant_detail", args=[grant.pk]) + "#tranches"
+        message = done % {"number": tranche.number}
+        return _row_move(request, tranche, page_url, call=call, done=message, form_class=form_class)
+
+    view.__name__ = view.__qualname__ = f"tranche_{name}"
+    return view
 
 
-@require_POST
-@workspace_page(object_page=True)
-def tranche_approve(request, pk, tranche_pk):
-    return _tranche_move(
-        request,
-        pk,
-        tranche_pk,
-        perm=Perm.APPROVE_TRANCHE,
-        call=lambda tranche, user: services.tranche_approve(tranche=tranche, approved_by=user),
-        done=_("Tranche %(number)s was approved for payment."),
-    )
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_pay(request, pk, tranche_pk):
-    return _tranche_move(
-        request,
-        pk,
-        tranche_pk,
-        perm=Perm.CHANGE_TRANCHE,
-        form_class=TranchePayForm,
-        call=lambda tranche, user, paid_on, payment_reference: services.tranche_pay(
-            tranche=tranche, paid_by=user, paid_on=paid_on, payment_reference=payment_reference
-        ),
-        done=_("Tranche %(number)s was recorded as paid."),
-    )
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_cancel(request, pk, tranche_pk):
-    return _tranche_move(
-        request,
-        pk,
-        tranche_pk,
-        perm=Perm.CHANGE_TRANCHE,
-        call=lambda tranche, user: services.tranche_cancel(tranche=tranche, cancelled_by=user),
-        done=_("Tranche %(number)s was cancelled."),
-    )
+tranche_approve = _tranche_move_view(
+    "approve",
+    Perm.APPROVE_TRANCHE,
+    lambda tranche, user: services.tranche_approve(tranche=tranche, approved_by=user),
+    gettext_lazy("Tranche %(number)s was approved for payment."),
+)
+tranche_pay = _tranche_move_view(
+    "pay",
+    Perm.CHANGE_TRANCHE,
+    lambda tranche, user, paid_on, payment_reference: services.tranche_pay(
+        tranche=tranche, paid_by=user, paid_on=paid_on, payment_reference=payment_reference
+    ),
+    gettext_lazy("Tranche %(number)s was recorded as paid."),
+    TranchePayForm,
+)
+tranche_cancel = _tranche_move_view(
+    "cancel",
+    Perm.CHANGE_TRANCHE,
+    lambda tranche, user: services.tranche_cancel(tranche=tranche, cancelled_by=user),
+    gettext_lazy("Tranche %(number)s was cancelled."),
+)
