@@ -1,9 +1,14 @@
-"""Admin actions that run one finance service on each selected record, asking for input first if needed."""
+"""What the finance admins share: actions that run one service on each selected record (asking for input first
+when the move needs it), and list columns that show an amount in its currency."""
+
+from operator import attrgetter
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+
+from programs.admin import money_display
 
 # --- running a service on each selected record ----------------------------------------------------------------------
 
@@ -66,3 +71,16 @@ def service_action(description, permission: str, call, done, *, form_class=None,
         )
 
     return action
+
+
+def money_column(attribute: str, description, *, currency: str = "currency", ordering=None, dash_when_zero=False):
+    """A list column showing ``record.<attribute>`` in the currency at ``record.<currency>`` (a dotted path)."""
+
+    @admin.display(description=description, ordering=ordering)
+    def column(model_admin, record):
+        amount = getattr(record, attribute)
+        if dash_when_zero and not amount:
+            return "—"
+        return money_display(amount, attrgetter(currency)(record))
+
+    return column

@@ -16,9 +16,8 @@ from cooperation.admin import (
 from cooperation.dates import BoundedDateFormField
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
-from programs.admin import money_display
 from programs.finance import selectors, services
-from programs.finance.admin.actions import service_action
+from programs.finance.admin.actions import money_column, service_action
 from programs.finance.forms import TranchePayForm
 from programs.finance.models import (
     Grant,
@@ -131,17 +130,11 @@ class GrantAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         data = {name: form.cleaned_data.get(name) for name in GRANT_ADD_FIELDS}
         adopt_saved(obj, call_service(services.grant_create, created_by=request.user, **data))
 
-    @admin.display(description=gettext_lazy("amount"), ordering="amount")
-    def amount_display(self, grant):
-        return money_display(grant.amount, grant.currency)
+    amount_display = money_column("amount", gettext_lazy("amount"), ordering="amount")
 
-    @admin.display(description=gettext_lazy("paid"), ordering="paid_total")
-    def paid_display(self, grant):
-        return money_display(grant.paid_total, grant.currency)
+    paid_display = money_column("paid_total", gettext_lazy("paid"), ordering="paid_total")
 
-    @admin.display(description=gettext_lazy("remaining"), ordering="remaining_total")
-    def remaining_display(self, grant):
-        return money_display(grant.remaining_total, grant.currency)
+    remaining_display = money_column("remaining_total", gettext_lazy("remaining"), ordering="remaining_total")
 
 
 @admin.register(Tranche)
@@ -164,9 +157,7 @@ class TrancheAdmin(ReadOnlyAdminMixin, ServiceAdminMixin, ScopedHistoryAdmin):
     def has_move_permission(self, request):
         return request.user.has_perm(Perm.CHANGE_TRANCHE)
 
-    @admin.display(description=gettext_lazy("amount"), ordering="amount")
-    def amount_display(self, tranche):
-        return money_display(tranche.amount, tranche.grant.currency)
+    amount_display = money_column("amount", gettext_lazy("amount"), currency="grant.currency", ordering="amount")
 
     approve_tranches = service_action(
         gettext_lazy("Approve for payment"),

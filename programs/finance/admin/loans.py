@@ -17,9 +17,8 @@ from cooperation.admin import (
 from cooperation.roles import Perm
 from cooperation.workflow import move_refusal
 from partners.selectors import organisation_list
-from programs.admin import money_display
 from programs.finance import selectors, services
-from programs.finance.admin.actions import service_action
+from programs.finance.admin.actions import money_column, service_action
 from programs.finance.forms import DisburseForm, ReasonForm
 from programs.finance.models import (
     Installment,
@@ -139,17 +138,15 @@ class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
             saved = call_service(services.loan_create, created_by=request.user, **data)
         adopt_saved(obj, saved)
 
-    @admin.display(description=gettext_lazy("principal"), ordering="principal")
-    def principal_display(self, loan):
-        return money_display(loan.principal, loan.currency)
+    principal_display = money_column("principal", gettext_lazy("principal"), ordering="principal")
 
-    @admin.display(description=gettext_lazy("outstanding principal"), ordering="outstanding_principal")
-    def outstanding_display(self, loan):
-        return money_display(loan.outstanding_principal, loan.currency)
+    outstanding_display = money_column(
+        "outstanding_principal", gettext_lazy("outstanding principal"), ordering="outstanding_principal"
+    )
 
-    @admin.display(description=gettext_lazy("overdue"), ordering="overdue_amount")
-    def overdue_display(self, loan):
-        return money_display(loan.overdue_amount, loan.currency) if loan.overdue_amount else "—"
+    overdue_display = money_column(
+        "overdue_amount", gettext_lazy("overdue"), ordering="overdue_amount", dash_when_zero=True
+    )
 
     # Who may run each action; the services check again.
     def has_approve_permission(self, request):
@@ -222,17 +219,11 @@ class InstallmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     def history_currency(self, installment):
         return installment.loan.currency
 
-    @admin.display(description=gettext_lazy("due"))
-    def due_display(self, installment):
-        return money_display(installment.total_due, installment.loan.currency)
+    due_display = money_column("total_due", gettext_lazy("due"), currency="loan.currency")
 
-    @admin.display(description=gettext_lazy("paid"))
-    def paid_display(self, installment):
-        return money_display(installment.total_paid, installment.loan.currency)
+    paid_display = money_column("total_paid", gettext_lazy("paid"), currency="loan.currency")
 
-    @admin.display(description=gettext_lazy("outstanding"))
-    def outstanding_display(self, installment):
-        return money_display(installment.outstanding, installment.loan.currency)
+    outstanding_display = money_column("outstanding", gettext_lazy("outstanding"), currency="loan.currency")
 
 
 @admin.register(ReminderLog)

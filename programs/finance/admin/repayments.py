@@ -15,9 +15,8 @@ from cooperation.admin import (
     ordered,
 )
 from cooperation.roles import Perm
-from programs.admin import money_display
 from programs.finance import selectors, services
-from programs.finance.admin.actions import service_action
+from programs.finance.admin.actions import money_column, service_action
 from programs.finance.forms import ReasonForm
 from programs.finance.models import (
     Allocation,
@@ -111,9 +110,7 @@ class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         )
         adopt_saved(obj, saved)
 
-    @admin.display(description=gettext_lazy("amount"), ordering="amount")
-    def amount_display(self, repayment):
-        return money_display(repayment.amount, repayment.currency)
+    amount_display = money_column("amount", gettext_lazy("amount"), ordering="amount")
 
     confirm_repayments = service_action(
         gettext_lazy("Confirm (the money arrived)"),
@@ -197,10 +194,10 @@ class AllocationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     def installment_number(self, allocation):
         return allocation.installment.number
 
-    @admin.display(description=gettext_lazy("interest"), ordering="interest")
-    def interest_display(self, allocation):
-        return money_display(allocation.interest, allocation.repayment.currency)
+    interest_display = money_column(
+        "interest", gettext_lazy("interest"), currency="repayment.currency", ordering="interest"
+    )
 
-    @admin.display(description=gettext_lazy("principal"), ordering="principal")
-    def principal_display(self, allocation):
-        return money_display(allocation.principal, allocation.repayment.currency)
+    principal_display = money_column(
+        "principal", gettext_lazy("principal"), currency="repayment.currency", ordering="principal"
+    )
