@@ -14,6 +14,7 @@ from cooperation.reference.models import Currency
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
 from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, LoanStatus, Repayment
+from programs.finance.services.terms import TERM_FIELDS
 from programs.models import Programme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,23 +43,14 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
 
 # --- Loans ------------------------------------------------------------------------------------------
 
+# The fields the repayment schedule depends on: enough of them, valid, and the preview can be drawn.
+PREVIEW_FIELDS = (*TERM_FIELDS, "discount_rate")
+
 
 class LoanForm(ServiceModelForm):
     """A loan's terms, for ``loan_create`` / ``loan_update`` and for the schedule preview."""
 
-    # The fields the repayment schedule depends on: enough of them, valid, and the preview can be drawn.
-    PREVIEW_FIELDS = (
-        "principal",
-        "currency",
-        "annual_rate",
-        "frequency",
-        "installments",
-        "amortization",
-        "grace_periods",
-        "disbursement_date",
-        "first_repayment_date",
-        "discount_rate",
-    )
+    PREVIEW_FIELDS = PREVIEW_FIELDS
 
     constraint_fields = {
         "loan_principal_positive": "principal",
@@ -73,22 +65,7 @@ class LoanForm(ServiceModelForm):
 
     class Meta:
         model = Loan
-        fields = [
-            "programme",
-            "borrower",
-            "lender",
-            "purpose",
-            "principal",
-            "currency",
-            "annual_rate",
-            "frequency",
-            "installments",
-            "amortization",
-            "grace_periods",
-            "disbursement_date",
-            "first_repayment_date",
-            "discount_rate",
-        ]
+        fields = ["programme", "borrower", "lender", "purpose", *PREVIEW_FIELDS]
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "principal": MONEY_WIDGET,

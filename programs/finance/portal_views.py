@@ -26,7 +26,7 @@ from cooperation.templatetags.kerjasama import money
 from partners.notifications import notifications_mark_read
 from programs.finance import selectors, services
 from programs.finance.forms import RepaymentForm
-from programs.finance.models import Installment, LoanStatus, Tranche
+from programs.finance.models import Installment, Tranche
 from programs.portal.access import require_portal_user
 
 LOANS_PER_PAGE = 25
@@ -63,7 +63,7 @@ def loan_list(request):
 
 
 def _can_notify(user, loan) -> bool:
-    return loan.status == LoanStatus.DISBURSED and user.has_perm(Perm.ADD_REPAYMENT)
+    return services.payment_refusal(loan, user, Perm.ADD_REPAYMENT) is None
 
 
 def _render_loan(request, loan, form, *, status=200):

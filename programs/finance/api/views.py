@@ -1,21 +1,20 @@
 """Loans, repayments, grants and tranches over the API.
 
-Querysets come from the finance selectors, so a partner user reaches only
-their organisation's loans and grants (anything else is 404); every write and
-every status change is one finance service call, whose refusals answer 400
-with the message next to the field it is about.
+Records come from the finance selectors, found before any permission is checked, so a partner user reaches only
+their organisation's loans and grants (anything else is 404, whatever they ask of it); every write and every
+status change is one finance service call, whose refusals answer 400 with their code next to the field they are
+about, and every write answers with the record read back through the selector.
 """
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.permissions import perm_required
-from cooperation.api.viewsets import WriteSerializersMixin, record_action, validated_input
+from cooperation.api.permissions import perm_on_visible_record
+from cooperation.api.viewsets import RecordViewSet, record_action, validated_input
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
@@ -37,7 +36,25 @@ from programs.finance.models import Grant, Loan, Repayment, Tranche
 
 
 def _transition(*, perm: Perm, url_path=None, **documented):
-    return record_action(permission=perm_required(perm), name=url_path, **documented)
+    return record_action(permission=perm_on_visible_record(perm), name=url_path, **documented)
+
+
+class _FinanceViewSet(RecordViewSet):
+    """One answer for every move: find the record, check the body, call one service, read the record back."""
+
+    def run_move(self, call, body=None) -> Response:
+        record = self.get_object()
+        data = validated_input(self, body) if body is not None else {}
+        with service_errors():
+            call(record, self.request.user, **data)
+        return self.detail_response(record)
+
+    def create_with(self, call) -> Response:
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            record = call(self.request.user, dict(serializer.validated_data))
+        return self.detail_response(record, status.HTTP_201_CREATED)
 
 
 # --- Loans ------------------------------------------------------------------------------------------------
@@ -57,48 +74,29 @@ def _transition(*, perm: Perm, url_path=None, **documented):
     ),
 )
 @extend_schema(tags=["loans"])
-class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LoanViewSet(_FinanceViewSet):
     # No delete: a loan ends as rejected, cancelled, repaid or written off and keeps its history.
+    model = Loan
+    selectors = (selectors.loan_list, selectors.loan_get)
+    ordering = ("-created_at", "-pk")
     serializer_class = LoanSerializer
     write_serializer_classes = {"POST": LoanWriteSerializer, "PUT": LoanWriteSerializer, "PATCH": LoanWriteSerializer}
-    filter_backends = [DjangoFilterBackend]
     filterset_class = LoanFilter
-    lookup_value_converter = "int"
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return LoanDetailSerializer
         return super().get_serializer_class()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
-            return Loan.objects.none()
-        return selectors.loan_list(user=self.request.user).order_by("-created_at", "-pk")
-
-    def get_object(self):
-        loan = selectors.loan_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, loan)
-        return loan
-
-    def _detail(self, loan: Loan, *, reload: bool = True, status_code=status.HTTP_200_OK) -> Response:
-        # Read back through the selector: the answer shows what is stored, with today's arrears.
-        if reload:
-            loan = selectors.loan_get(user=self.request.user, pk=loan.pk)
+    def get_output_serializer(self, loan, **kwargs):
+        # The schedule with today's arrears; each installment knows the loan's currency without a query per row.
         schedule = list(selectors.loan_schedule(loan=loan))
         for installment in schedule:
-            installment.loan = loan  # the currency of every amount, without a query per row
-        context = {**self.get_serializer_context(), "schedule": schedule}
-        return Response(LoanDetailSerializer(loan, context=context).data, status=status_code)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object(), reload=False)
+            installment.loan = loan
+        return LoanDetailSerializer(loan, context={**self.get_serializer_context(), "schedule": schedule}, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            loan = services.loan_create(created_by=request.user, **serializer.validated_data)
-        return self._detail(loan, status_code=status.HTTP_201_CREATED)
+        return self.create_with(lambda user, data: services.loan_create(created_by=user, **data))
 
     def update(self, request, *args, **kwargs):
         loan = self.get_object()
@@ -106,17 +104,14 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
         serializer.is_valid(raise_exception=True)
         with service_errors():
             services.loan_update(loan=loan, updated_by=request.user, **serializer.validated_data)
-        return self._detail(loan)
+        return self.detail_response(loan)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
     @_transition(perm=Perm.CHANGE_LOAN, output=LoanDetailSerializer, summary=_("Submit a draft loan for approval"))
     def submit(self, request, *args, **kwargs):
-        loan = self.get_object()
-        with service_errors():
-            services.loan_submit(loan=loan, submitted_by=request.user)
-        return self._detail(loan)
+        return self.run_move(lambda loan, user: services.loan_submit(loan=loan, submitted_by=user))
 
     @_transition(
         perm=Perm.APPROVE_LOAN,
@@ -125,20 +120,15 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
         description=_("By a manager who did not create it. The repayment schedule is generated now."),
     )
     def approve(self, request, *args, **kwargs):
-        loan = self.get_object()
-        with service_errors():
-            services.loan_approve(loan=loan, approved_by=request.user)
-        return self._detail(loan)
+        return self.run_move(lambda loan, user: services.loan_approve(loan=loan, approved_by=user))
 
     @_transition(
         perm=Perm.APPROVE_LOAN, output=LoanDetailSerializer, body=ReasonSerializer, summary=_("Reject a submitted loan")
     )
     def reject(self, request, *args, **kwargs):
-        loan = self.get_object()
-        data = validated_input(self, ReasonSerializer)
-        with service_errors():
-            services.loan_reject(loan=loan, rejected_by=request.user, **data)
-        return self._detail(loan)
+        return self.run_move(
+            lambda loan, user, **data: services.loan_reject(loan=loan, rejected_by=user, **data), ReasonSerializer
+        )
 
     @_transition(
         perm=Perm.CHANGE_LOAN,
@@ -147,11 +137,9 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
         summary=_("Record that an approved loan was disbursed"),
     )
     def disburse(self, request, *args, **kwargs):
-        loan = self.get_object()
-        data = validated_input(self, DisburseSerializer)
-        with service_errors():
-            services.loan_disburse(loan=loan, disbursed_by=request.user, **data)
-        return self._detail(loan)
+        return self.run_move(
+            lambda loan, user, **data: services.loan_disburse(loan=loan, disbursed_by=user, **data), DisburseSerializer
+        )
 
     @_transition(
         perm=Perm.CHANGE_LOAN,
@@ -160,11 +148,9 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
         summary=_("Cancel a loan before it is disbursed"),
     )
     def cancel(self, request, *args, **kwargs):
-        loan = self.get_object()
-        data = validated_input(self, ReasonSerializer)
-        with service_errors():
-            services.loan_cancel(loan=loan, cancelled_by=request.user, **data)
-        return self._detail(loan)
+        return self.run_move(
+            lambda loan, user, **data: services.loan_cancel(loan=loan, cancelled_by=user, **data), ReasonSerializer
+        )
 
     @_transition(
         perm=Perm.APPROVE_LOAN,
@@ -174,11 +160,9 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
         url_path="write-off",
     )
     def write_off(self, request, *args, **kwargs):
-        loan = self.get_object()
-        data = validated_input(self, ReasonSerializer)
-        with service_errors():
-            services.loan_write_off(loan=loan, written_off_by=request.user, **data)
-        return self._detail(loan)
+        return self.run_move(
+            lambda loan, user, **data: services.loan_write_off(loan=loan, written_off_by=user, **data), ReasonSerializer
+        )
 
 
 # --- Repayments -------------------------------------------------------------------------------------------
@@ -199,48 +183,30 @@ class LoanViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveM
     ),
 )
 @extend_schema(tags=["repayments"])
-class RepaymentViewSet(
-    WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class RepaymentViewSet(_FinanceViewSet):
     # No delete: a wrong repayment is reversed with a reason and stays on record.
+    model = Repayment
+    selectors = (selectors.repayment_list, selectors.repayment_get)
     serializer_class = RepaymentSerializer
     write_serializer_classes = {"POST": RepaymentWriteSerializer}
-    filter_backends = [DjangoFilterBackend]
     filterset_class = RepaymentFilter
-    lookup_value_converter = "int"
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return RepaymentDetailSerializer
         return super().get_serializer_class()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Repayment.objects.none()
-        return selectors.repayment_list(user=self.request.user)
-
-    def get_object(self):
-        repayment = selectors.repayment_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, repayment)
-        return repayment
-
-    def _detail(self, repayment: Repayment, status_code=status.HTTP_200_OK) -> Response:
-        repayment = selectors.repayment_get(user=self.request.user, pk=repayment.pk)
-        return Response(
-            RepaymentDetailSerializer(repayment, context=self.get_serializer_context()).data, status=status_code
-        )
+    def get_output_serializer(self, *args, **kwargs):
+        return RepaymentDetailSerializer(*args, context=self.get_serializer_context(), **kwargs)
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        loan = data.pop("loan")
-        with service_errors():
-            if request.user.has_perm(Perm.RECORD_REPAYMENT):
-                repayment = services.repayment_record(loan=loan, recorded_by=request.user, **data)
-            else:
-                repayment = services.repayment_notify(loan=loan, notified_by=request.user, **data)
-        return self._detail(repayment, status_code=status.HTTP_201_CREATED)
+        def record_or_notify(user, data):
+            loan = data.pop("loan")
+            if user.has_perm(Perm.RECORD_REPAYMENT):
+                return services.repayment_record(loan=loan, recorded_by=user, **data)
+            return services.repayment_notify(loan=loan, notified_by=user, **data)
+
+        return self.create_with(record_or_notify)
 
     @_transition(
         perm=Perm.RECORD_REPAYMENT,
@@ -249,10 +215,7 @@ class RepaymentViewSet(
         description=_("The money arrived: the payment is allocated to the schedule."),
     )
     def confirm(self, request, *args, **kwargs):
-        repayment = self.get_object()
-        with service_errors():
-            services.repayment_confirm(repayment=repayment, confirmed_by=request.user)
-        return self._detail(repayment)
+        return self.run_move(lambda repayment, user: services.repayment_confirm(repayment=repayment, confirmed_by=user))
 
     @_transition(
         perm=Perm.RECORD_REPAYMENT,
@@ -261,11 +224,10 @@ class RepaymentViewSet(
         summary=_("Reject a notified payment that never arrived"),
     )
     def reject(self, request, *args, **kwargs):
-        repayment = self.get_object()
-        data = validated_input(self, ReasonSerializer)
-        with service_errors():
-            services.repayment_reject(repayment=repayment, rejected_by=request.user, **data)
-        return self._detail(repayment)
+        return self.run_move(
+            lambda repayment, user, **data: services.repayment_reject(repayment=repayment, rejected_by=user, **data),
+            ReasonSerializer,
+        )
 
     @_transition(
         perm=Perm.RECORD_REPAYMENT,
@@ -275,11 +237,10 @@ class RepaymentViewSet(
         description=_("It stays on record; the loan's other repayments are allocated again from scratch."),
     )
     def reverse(self, request, *args, **kwargs):
-        repayment = self.get_object()
-        data = validated_input(self, ReasonSerializer)
-        with service_errors():
-            services.repayment_reverse(repayment=repayment, reversed_by=request.user, **data)
-        return self._detail(repayment)
+        return self.run_move(
+            lambda repayment, user, **data: services.repayment_reverse(repayment=repayment, reversed_by=user, **data),
+            ReasonSerializer,
+        )
 
 
 # --- Grants and tranches ----------------------------------------------------------------------------------
@@ -295,31 +256,21 @@ class RepaymentViewSet(
     ),
 )
 @extend_schema(tags=["grants"])
-class GrantViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class GrantViewSet(_FinanceViewSet):
+    model = Grant
+    selectors = (selectors.grant_list, selectors.grant_get)
+    ordering = ("-created_at", "-pk")
     serializer_class = GrantSerializer
     write_serializer_classes = {"POST": GrantWriteSerializer}
-    filter_backends = [DjangoFilterBackend]
     filterset_class = GrantFilter
-    lookup_value_converter = "int"
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Grant.objects.none()
-        tranches = Prefetch("tranches", queryset=Tranche.objects.order_by("number"))
-        return selectors.grant_list(user=self.request.user).prefetch_related(tranches).order_by("-created_at", "-pk")
-
-    def get_object(self):
-        grant = selectors.grant_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, grant)
-        return grant
+    def list_queryset(self):
+        return (
+            super().list_queryset().prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
+        )
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            grant = services.grant_create(created_by=request.user, **serializer.validated_data)
-        grant = selectors.grant_get(user=request.user, pk=grant.pk)
-        return Response(self.get_output_serializer(grant).data, status=status.HTTP_201_CREATED)
+        return self.create_with(lambda user, data: services.grant_create(created_by=user, **data))
 
 
 @extend_schema_view(
@@ -327,27 +278,14 @@ class GrantViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retrieve
     retrieve=extend_schema(summary=_("Show a grant tranche")),
 )
 @extend_schema(tags=["grants"])
-class TrancheViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TrancheViewSet(_FinanceViewSet):
     """Tranches are created with their grant; each then moves scheduled → approved → paid (or cancelled)."""
 
+    model = Tranche
+    selectors = (selectors.tranche_list, selectors.tranche_get)
+    ordering = ("grant_id", "number")
     serializer_class = TrancheSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = TrancheFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Tranche.objects.none()
-        return selectors.tranche_list(user=self.request.user).order_by("grant_id", "number")
-
-    def get_object(self):
-        tranche = selectors.tranche_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, tranche)
-        return tranche
-
-    def _detail(self, tranche: Tranche) -> Response:
-        tranche = selectors.tranche_get(user=self.request.user, pk=tranche.pk)
-        return Response(TrancheSerializer(tranche, context=self.get_serializer_context()).data)
 
     @_transition(
         perm=Perm.APPROVE_TRANCHE,
@@ -356,10 +294,7 @@ class TrancheViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retrie
         description=_("By a manager who did not create the grant."),
     )
     def approve(self, request, *args, **kwargs):
-        tranche = self.get_object()
-        with service_errors():
-            services.tranche_approve(tranche=tranche, approved_by=request.user)
-        return self._detail(tranche)
+        return self.run_move(lambda tranche, user: services.tranche_approve(tranche=tranche, approved_by=user))
 
     @_transition(
         perm=Perm.CHANGE_TRANCHE,
@@ -368,15 +303,11 @@ class TrancheViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retrie
         summary=_("Pay an approved tranche"),
     )
     def pay(self, request, *args, **kwargs):
-        tranche = self.get_object()
-        data = validated_input(self, TranchePaySerializer)
-        with service_errors():
-            services.tranche_pay(tranche=tranche, paid_by=request.user, **data)
-        return self._detail(tranche)
+        return self.run_move(
+            lambda tranche, user, **data: services.tranche_pay(tranche=tranche, paid_by=user, **data),
+            TranchePaySerializer,
+        )
 
     @_transition(perm=Perm.CHANGE_TRANCHE, output=TrancheSerializer, summary=_("Cancel a tranche not yet paid"))
     def cancel(self, request, *args, **kwargs):
-        tranche = self.get_object()
-        with service_errors():
-            services.tranche_cancel(tranche=tranche, cancelled_by=request.user)
-        return self._detail(tranche)
+        return self.run_move(lambda tranche, user: services.tranche_cancel(tranche=tranche, cancelled_by=user))

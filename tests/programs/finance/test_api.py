@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from cooperation.refusals import Refused
 from cooperation.roles import Role
 from programs.finance import services
 from programs.finance.models import Grant, Loan, LoanStatus, Repayment, TrancheStatus
-from tests.api_errors import error_fields
+from tests.api_errors import error_codes, error_fields
 from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, currency
 from tests.programs.finance.factories import (
     FinancialProgrammeFactory,
@@ -203,7 +204,7 @@ def test_maker_cannot_approve_their_own_loan(manager, partner_org, programme):
     loan = submitted_loan(LoanFactory(borrower=partner_org, programme=programme, created_by=manager))
     response = as_user(manager).post(f"{LOANS}{loan.pk}/approve/")
     assert response.status_code == 400
-    assert "another manager must approve" in str(error_fields(response)["non_field_errors"])
+    assert error_codes(response) == {"non_field_errors": [Refused.OWN_RECORD]}
     loan.refresh_from_db()
     assert loan.status == LoanStatus.SUBMITTED
     assert not loan.schedule.exists()
@@ -213,6 +214,7 @@ def test_transitions_out_of_order_are_refused_with_the_current_status(manager, o
     loan = LoanFactory(borrower=partner_org, programme=programme, created_by=officer)
     response = as_user(manager).post(f"{LOANS}{loan.pk}/approve/")
     assert response.status_code == 400
+    assert error_codes(response) == {"non_field_errors": [Refused.WRONG_STATUS]}
     assert str(error_fields(response)["non_field_errors"][0]) == (
         "A loan can be approved only when it is submitted; this one is Draft."
     )
@@ -496,7 +498,7 @@ def test_tranche_approval_payment_and_cancellation(officer, manager, partner_use
     assert officer_api.post(f"{TRANCHES}{first.pk}/approve/").status_code == 403
     not_yet = officer_api.post(f"{TRANCHES}{first.pk}/pay/", {"paid_on": "2026-03-02"}, format="json")
     assert not_yet.status_code == 400
-    assert "only when it is approved" in str(error_fields(not_yet)["non_field_errors"])
+    assert error_codes(not_yet) == {"non_field_errors": [Refused.WRONG_STATUS]}
 
     assert manager_api.post(f"{TRANCHES}{first.pk}/approve/").json()["status"] == "approved"
     paid = officer_api.post(f"{TRANCHES}{first.pk}/pay/", {"paid_on": "2026-03-02", "payment_reference": "SWIFT-1"})

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from cooperation.roles import Role
 from programs.finance import services
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
+from programs.finance.services import repayments
 from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.programs.finance.factories import LoanFactory, disbursed_loan, submitted_loan
@@ -28,13 +29,13 @@ PAUSE = 0.3  # seconds spent inside the critical section, long enough for the ot
 @pytest.fixture
 def slow_checks(monkeypatch):
     """Pause after a payment passed its checks, before it is written: a lost update would happen right here."""
-    original = services._payment_errors
+    original = repayments._payment_errors
 
     def checked_then_paused(**kwargs):
         original(**kwargs)
         time.sleep(PAUSE)
 
-    monkeypatch.setattr(services, "_payment_errors", checked_then_paused)
+    monkeypatch.setattr(repayments, "_payment_errors", checked_then_paused)
 
 
 def assert_books_balance(loan: Loan) -> None:

@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
+from cooperation.refusals import Refused, refusal_codes
 from cooperation.roles import Role
 from programs.finance import services
 from programs.finance.models import Grant, Installment, Loan, LoanStatus, Repayment, RepaymentStatus, TrancheStatus
 from programs.finance.schedule import build
+from programs.finance.services import FinanceRefusal
 from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, currency
 from tests.programs.finance.factories import (
     FinancialProgrammeFactory,
@@ -216,7 +218,7 @@ def test_creator_cannot_approve_their_own_loan(manager, programme, borrower):
     services.loan_submit(loan=loan, submitted_by=manager)
     with pytest.raises(ValidationError) as error:
         services.loan_approve(loan=loan, approved_by=manager)
-    assert "another manager must approve" in messages(error.value)
+    assert refusal_codes(error.value) == {Refused.OWN_RECORD}
     loan.refresh_from_db()
     assert loan.status == LoanStatus.SUBMITTED
     assert not Installment.objects.exists()
@@ -254,6 +256,7 @@ def test_transitions_out_of_order_are_refused_with_the_current_status(manager, p
     }
     with pytest.raises(ValidationError) as error:
         calls[action]()
+    assert refusal_codes(error.value) == {Refused.WRONG_STATUS}
     assert message in messages(error.value)
     assert Loan.objects.get(pk=loan.pk).status == status
 
@@ -308,7 +311,7 @@ def test_repayment_on_a_loan_that_is_not_active_is_refused(officer):
     loan = approved_loan()
     with pytest.raises(ValidationError) as error:
         record(loan, officer, "100.00")
-    assert "only on a disbursed (active) loan; this one is Approved" in messages(error.value)
+    assert refusal_codes(error.value) == {FinanceRefusal.LOAN_NOT_DISBURSED}
     assert not Repayment.objects.exists()
 
 
@@ -350,6 +353,7 @@ def test_overpayment_is_refused_with_the_exact_amount_still_owed(officer):
     with pytest.raises(ValidationError) as error:
         record(loan, officer, "950.01")
     assert error.value.message_dict["amount"] == ["This is more than is owed: 950.00 USD is still owed on this loan."]
+    assert refusal_codes(error.value) == {FinanceRefusal.OVERPAYMENT}
     assert Repayment.objects.count() == 1
     record(loan, officer, "950.00")
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.REPAID
@@ -384,7 +388,7 @@ def test_partner_notifies_and_an_officer_confirms(partner_user, partner_org, off
     assert loan.schedule.get(number=1).principal_paid == D("100.00")
     with pytest.raises(ValidationError) as error:
         services.repayment_confirm(repayment=pending, confirmed_by=officer)
-    assert "Only a payment awaiting confirmation can be confirmed" in messages(error.value)
+    assert refusal_codes(error.value) == {Refused.WRONG_STATUS}
     assert pending.allocations.count() == 1
 
 
@@ -446,7 +450,7 @@ def test_reversing_twice_is_refused(officer):
     services.repayment_reverse(repayment=repayment, reversed_by=officer, reason="Bounced cheque.")
     with pytest.raises(ValidationError) as error:
         services.repayment_reverse(repayment=repayment, reversed_by=officer, reason="Again.")
-    assert "Only a confirmed repayment can be reversed; this one is Reversed." in messages(error.value)
+    assert refusal_codes(error.value) == {Refused.WRONG_STATUS}
     repayment.refresh_from_db()
     assert (repayment.reversed_by, repayment.reversal_reason) == (officer, "Bounced cheque.")
 
@@ -556,7 +560,7 @@ def test_tranche_is_approved_by_another_manager_then_paid(officer, manager):
     tranche = grant.tranches.get(number=1)
     with pytest.raises(ValidationError) as error:
         services.tranche_pay(tranche=tranche, paid_by=officer, paid_on=date(2026, 3, 2))
-    assert "only when it is approved; this one is Scheduled" in messages(error.value)
+    assert refusal_codes(error.value) == {Refused.WRONG_STATUS}
     with pytest.raises(PermissionDenied):
         services.tranche_approve(tranche=tranche, approved_by=officer)
 
@@ -578,7 +582,7 @@ def test_manager_cannot_approve_tranches_of_their_own_grant(manager):
     grant = grant_with_tranches(created_by=manager)
     with pytest.raises(ValidationError) as error:
         services.tranche_approve(tranche=grant.tranches.first(), approved_by=manager)
-    assert "another manager must approve" in messages(error.value)
+    assert refusal_codes(error.value) == {Refused.OWN_RECORD}
 
 
 def test_tranche_pay_needs_a_date_and_cancel_works_before_payment(officer, manager):

@@ -1,0 +1,240 @@
+"""Loans with their schedules, and the reminders sent about them: drafts are saved with the loan services, every
+status change is an action."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy
+
+from cooperation.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedHistoryAdmin,
+    ServiceAdminMixin,
+    adopt_saved,
+    call_service,
+    fresh_copy,
+    ordered,
+)
+from cooperation.roles import Perm
+from cooperation.workflow import move_refusal
+from partners.selectors import organisation_list
+from programs.finance import selectors, services
+from programs.finance.admin.actions import money_column, service_action
+from programs.finance.forms import DisburseForm, ReasonForm
+from programs.finance.models import (
+    Installment,
+    Loan,
+    ReminderLog,
+)
+from programs.selectors import programme_list
+
+# --- loans ----------------------------------------------------------------------------------------------------------
+
+
+class InstallmentInline(ReadOnlyInline):
+    model = Installment
+    fields = ("number", "due_date", "principal_due", "interest_due", "principal_paid", "interest_paid", "balance_after")
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("repayment schedule")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(Perm.VIEW_INSTALLMENT)
+
+
+LOAN_TERM_FIELDS = services.LOAN_FIELDS
+
+
+@admin.register(Loan)
+class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+    list_display = (
+        "reference",
+        "borrower",
+        "programme",
+        "principal_display",
+        "outstanding_display",
+        "overdue_display",
+        "status",
+        "disbursed_on",
+    )
+    list_filter = (
+        "status",
+        ("currency", admin.RelatedOnlyFieldListFilter),
+        "amortization",
+        "frequency",
+        ("programme", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("reference", "borrower__name", "borrower__acronym", "programme__code", "purpose")
+    list_select_related = ("programme", "borrower", "lender", "currency")
+    date_hierarchy = "disbursement_date"
+    fieldsets = (
+        (None, {"fields": ("reference", "programme", "borrower", "lender", "purpose")}),
+        (
+            gettext_lazy("Terms"),
+            {
+                "fields": (
+                    ("principal", "currency"),
+                    ("annual_rate", "discount_rate"),
+                    ("frequency", "installments", "grace_periods"),
+                    "amortization",
+                    ("disbursement_date", "first_repayment_date"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Status"),
+            {"fields": ("status", "status_note", ("approved_by", "approved_at"), ("disbursed_on", "closed_on"))},
+        ),
+        (gettext_lazy("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+    RECORD_FIELDS = (
+        "reference",
+        "status",
+        "status_note",
+        "approved_by",
+        "approved_at",
+        "disbursed_on",
+        "closed_on",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (InstallmentInline,)
+    actions = ("submit_loans", "approve_loans", "reject_loans", "disburse_loans", "cancel_loans", "write_off_loans")
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.loan_list(user=request.user))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # a new draft: only its terms; the rest is set by the services
+            return ((None, {"fields": LOAN_TERM_FIELDS}),)
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Terms change only while the loan is a draft; status fields only through the actions.
+        if obj is not None and move_refusal(obj, services.LOAN_MOVES, "update") is not None:
+            return self.RECORD_FIELDS + LOAN_TERM_FIELDS
+        return self.RECORD_FIELDS
+
+    def has_change_permission(self, request, obj=None):
+        # A loan past its draft is changed only by the status actions, never through the form.
+        if obj is not None and move_refusal(obj, services.LOAN_MOVES, "update") is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a loan ends as cancelled or rejected and keeps its history
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme":
+            kwargs["queryset"] = programme_list(user=request.user).filter(is_financial=True).order_by("code")
+        elif db_field.name in ("borrower", "lender"):
+            kwargs["queryset"] = organisation_list(user=request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in LOAN_TERM_FIELDS if name in form.cleaned_data}
+        if change:
+            saved = call_service(services.loan_update, loan=fresh_copy(obj), updated_by=request.user, **data)
+        else:
+            saved = call_service(services.loan_create, created_by=request.user, **data)
+        adopt_saved(obj, saved)
+
+    principal_display = money_column("principal", gettext_lazy("principal"), ordering="principal")
+
+    outstanding_display = money_column(
+        "outstanding_principal", gettext_lazy("outstanding principal"), ordering="outstanding_principal"
+    )
+
+    overdue_display = money_column(
+        "overdue_amount", gettext_lazy("overdue"), ordering="overdue_amount", dash_when_zero=True
+    )
+
+    # Who may run each action; the services check again.
+    def has_approve_permission(self, request):
+        return request.user.has_perm(Perm.APPROVE_LOAN)
+
+    submit_loans = service_action(
+        gettext_lazy("Submit for approval"),
+        "change",
+        lambda request, loan: services.loan_submit(loan=loan, submitted_by=request.user),
+        gettext_lazy("%(count)d loan(s) submitted for approval."),
+    )
+    approve_loans = service_action(
+        gettext_lazy("Approve (and generate the schedule)"),
+        "approve",
+        lambda request, loan: services.loan_approve(loan=loan, approved_by=request.user),
+        gettext_lazy("%(count)d loan(s) approved."),
+    )
+    reject_loans = service_action(
+        gettext_lazy("Reject"),
+        "approve",
+        lambda request, loan, reason: services.loan_reject(loan=loan, rejected_by=request.user, reason=reason),
+        gettext_lazy("%(count)d loan(s) rejected."),
+        form_class=ReasonForm,
+        title=gettext_lazy("Reject loans"),
+    )
+    disburse_loans = service_action(
+        gettext_lazy("Record the disbursement"),
+        "change",
+        lambda request, loan, disbursed_on: services.loan_disburse(
+            loan=loan, disbursed_by=request.user, disbursed_on=disbursed_on
+        ),
+        gettext_lazy("%(count)d loan(s) disbursed."),
+        form_class=DisburseForm,
+        title=gettext_lazy("Record the disbursement"),
+    )
+    cancel_loans = service_action(
+        gettext_lazy("Cancel"),
+        "change",
+        lambda request, loan, reason: services.loan_cancel(loan=loan, cancelled_by=request.user, reason=reason),
+        gettext_lazy("%(count)d loan(s) cancelled."),
+        form_class=ReasonForm,
+        title=gettext_lazy("Cancel loans"),
+    )
+    write_off_loans = service_action(
+        gettext_lazy("Write off"),
+        "approve",
+        lambda request, loan, reason: services.loan_write_off(loan=loan, written_off_by=request.user, reason=reason),
+        gettext_lazy("%(count)d loan(s) written off."),
+        form_class=ReasonForm,
+        title=gettext_lazy("Write off loans"),
+    )
+
+
+def _visible_loan_ids(request):
+    return selectors.loan_list(user=request.user).values("pk")
+
+
+@admin.register(Installment)
+class InstallmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("loan", "number", "due_date", "due_display", "paid_display", "outstanding_display")
+    list_filter = ("due_date", "loan__status")
+    search_fields = ("loan__reference", "loan__borrower__name")
+    list_select_related = ("loan__borrower", "loan__currency")
+    date_hierarchy = "due_date"
+    history_money_fields = ("principal_due", "interest_due", "balance_after", "principal_paid", "interest_paid")
+
+    def get_queryset(self, request):
+        return ordered(self, request, Installment.objects.filter(loan__in=_visible_loan_ids(request)))
+
+    def history_currency(self, installment):
+        return installment.loan.currency
+
+    due_display = money_column("total_due", gettext_lazy("due"), currency="loan.currency")
+
+    paid_display = money_column("total_paid", gettext_lazy("paid"), currency="loan.currency")
+
+    outstanding_display = money_column("outstanding", gettext_lazy("outstanding"), currency="loan.currency")
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Its emails, their state and errors, are in the outbox ("outgoing messages").
+    list_display = ("installment", "kind", "created_at", "run_on")
+    list_filter = ("kind",)
+    search_fields = ("installment__loan__reference",)
+    list_select_related = ("installment__loan",)
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        logs = ReminderLog.objects.filter(installment__loan__in=_visible_loan_ids(request))
+        return ordered(self, request, logs)

@@ -1,0 +1,203 @@
+"""Repayments (recorded here, confirmed, rejected or reversed by actions) and how they were allocated."""
+
+from django.contrib import admin
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cooperation.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedHistoryAdmin,
+    ServiceAdminMixin,
+    adopt_saved,
+    call_service,
+    ordered,
+)
+from cooperation.roles import Perm
+from programs.finance import selectors, services
+from programs.finance.admin.actions import money_column, service_action
+from programs.finance.forms import ReasonForm
+from programs.finance.models import (
+    Allocation,
+    LoanStatus,
+    Repayment,
+)
+
+# --- repayments -----------------------------------------------------------------------------------------------------
+
+
+class AllocationInline(ReadOnlyInline):
+    """How the repayment was applied, including what a reversal took off the schedule (marked reversed)."""
+
+    model = Allocation
+    fields = ("installment", "interest", "principal", "reversed_at", "reversed_by", "reversal_reason")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(Perm.VIEW_REPAYMENT)
+
+    def get_queryset(self, request):
+        # Live first, then what reversals took off the schedule.
+        ordering = (F("reversed_at").asc(nulls_first=True), "installment__number", "pk")
+        return Allocation.with_reversed.select_related("installment__loan", "reversed_by").order_by(*ordering)
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+    """Officers record repayments here (confirmed at once); confirming, rejecting and reversing are actions."""
+
+    list_display = ("paid_on", "loan", "amount_display", "status", "reference", "recorded_by", "confirmed_by")
+    list_filter = ("status", ("currency", admin.RelatedOnlyFieldListFilter), "paid_on")
+    search_fields = ("loan__reference", "reference", "loan__borrower__name")
+    list_select_related = ("loan__borrower", "currency", "recorded_by", "confirmed_by")
+    date_hierarchy = "paid_on"
+    fields = (
+        "loan",
+        "paid_on",
+        "amount",
+        "currency",
+        "reference",
+        "status",
+        "recorded_by",
+        "confirmed_by",
+        "reversed_by",
+        "reversed_at",
+        "reversal_reason",
+        "created_at",
+    )
+    readonly_fields = (
+        "status",
+        "recorded_by",
+        "confirmed_by",
+        "reversed_by",
+        "reversed_at",
+        "reversal_reason",
+        "created_at",
+    )
+    inlines = (AllocationInline,)
+    actions = ("confirm_repayments", "reject_repayments", "reverse_repayments")
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.repayment_list(user=request.user))
+
+    def get_fields(self, request, obj=None):
+        return ("loan", "paid_on", "amount", "currency", "reference") if obj is None else self.fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(Perm.RECORD_REPAYMENT)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a recorded payment is never edited: it is reversed and recorded again
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_record_permission(self, request):
+        return request.user.has_perm(Perm.RECORD_REPAYMENT)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "loan":
+            kwargs["queryset"] = selectors.loan_list(user=request.user).filter(status=LoanStatus.DISBURSED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        saved = call_service(
+            services.repayment_record,
+            recorded_by=request.user,
+            **{name: form.cleaned_data.get(name) for name in ("loan", "paid_on", "amount", "currency", "reference")},
+        )
+        adopt_saved(obj, saved)
+
+    amount_display = money_column("amount", gettext_lazy("amount"), ordering="amount")
+
+    confirm_repayments = service_action(
+        gettext_lazy("Confirm (the money arrived)"),
+        "record",
+        lambda request, repayment: services.repayment_confirm(repayment=repayment, confirmed_by=request.user),
+        gettext_lazy("%(count)d repayment(s) confirmed."),
+        records=lambda queryset: queryset.filter(status__in=services.REPAYMENT_MOVES["confirm"].allowed).order_by(
+            "paid_on", "created_at"
+        ),
+    )
+    reject_repayments = service_action(
+        gettext_lazy("Reject (the money never arrived)"),
+        "record",
+        lambda request, repayment, reason: services.repayment_reject(
+            repayment=repayment, rejected_by=request.user, reason=reason
+        ),
+        gettext_lazy("%(count)d repayment(s) rejected."),
+        form_class=ReasonForm,
+        title=gettext_lazy("Reject notified payments"),
+    )
+    reverse_repayments = service_action(
+        gettext_lazy("Reverse"),
+        "record",
+        lambda request, repayment, reason: services.repayment_reverse(
+            repayment=repayment, reversed_by=request.user, reason=reason
+        ),
+        gettext_lazy("%(count)d repayment(s) reversed."),
+        form_class=ReasonForm,
+        title=gettext_lazy("Reverse repayments"),
+    )
+
+
+class AllocationStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("live", _("Applied")), ("reversed", _("Reversed")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.filter(reversed_at__isnull=True)
+        if self.value() == "reversed":
+            return queryset.filter(reversed_at__isnull=False)
+        return queryset
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    """How confirmed repayments were applied to schedules: part of the repayment, readable with it.
+
+    Lists every allocation ever made; those a reversal took off the schedule are marked reversed.
+    """
+
+    list_display = (
+        "repayment",
+        "installment_number",
+        "interest_display",
+        "principal_display",
+        "reversed_at",
+        "reversed_by",
+    )
+    list_filter = (AllocationStateFilter,)
+    search_fields = ("repayment__loan__reference", "repayment__reference")
+    list_select_related = ("repayment__loan", "repayment__currency", "installment", "reversed_by")
+    fields = ("repayment", "installment", "interest", "principal", "reversed_at", "reversed_by", "reversal_reason")
+    history_money_fields = ("interest", "principal")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(Perm.VIEW_REPAYMENT)
+
+    def get_queryset(self, request):
+        visible = selectors.repayment_list(user=request.user).values("pk")
+        allocations = Allocation.with_reversed.filter(repayment__in=visible)
+        return ordered(self, request, allocations.order_by("-repayment_id", "pk"))
+
+    def history_currency(self, allocation):
+        return allocation.repayment.currency
+
+    @admin.display(description=gettext_lazy("installment"), ordering="installment__number")
+    def installment_number(self, allocation):
+        return allocation.installment.number
+
+    interest_display = money_column(
+        "interest", gettext_lazy("interest"), currency="repayment.currency", ordering="interest"
+    )
+
+    principal_display = money_column(
+        "principal", gettext_lazy("principal"), currency="repayment.currency", ordering="principal"
+    )

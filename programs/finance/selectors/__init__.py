@@ -1,0 +1,53 @@
+"""Reads of loans, repayments, grants and notifications, scoped to who asks.
+
+Staff who see everything read every record; a partner user reads only the
+loans their organisation borrows, the grants it receives and its own
+notifications. Money figures are aggregated in SQL, so a page costs the same
+number of queries for five loans as for five thousand.
+"""
+
+from programs.finance.selectors.common import UNPAID
+from programs.finance.selectors.grants import grant_get, grant_list, notification_list, tranche_get, tranche_list
+from programs.finance.selectors.loans import (
+    loan_get,
+    loan_grant_element,
+    loan_history,
+    loan_list,
+    loan_reminders,
+    loan_reminders_with_emails,
+    loan_schedule,
+    pending_repayments,
+    repayment_get,
+    repayment_list,
+)
+from programs.finance.selectors.portfolio import (
+    CurrencyMonths,
+    CurrencyPortfolio,
+    MonthAmounts,
+    portfolio_summary,
+    repayments_by_month,
+)
+
+__all__ = [
+    "UNPAID",
+    "CurrencyMonths",
+    "CurrencyPortfolio",
+    "MonthAmounts",
+    "grant_get",
+    "grant_list",
+    "loan_get",
+    "loan_grant_element",
+    "loan_history",
+    "loan_list",
+    "loan_reminders",
+    "loan_reminders_with_emails",
+    "loan_schedule",
+    "notification_list",
+    "pending_repayments",
+    "portfolio_summary",
+    "repayment_get",
+    "repayment_list",
+    "repayments_by_month",
+    "tranche_get",
+    "tranche_list",
+]

@@ -1,0 +1,106 @@
+"""Grants and their tranches as the user may see them, and the partner portal's messages."""
+
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from cooperation.access import sees_everything
+from cooperation.roles import Perm
+from partners.models import Notification
+from partners.selectors import user_organisation_ids
+from programs.finance.models import (
+    Grant,
+    Tranche,
+    TrancheStatus,
+)
+from programs.finance.selectors.common import (
+    MONEY,
+    ZERO,
+)
+
+# --- grants -------------------------------------------------------------------------------------------------------
+
+
+def _per_grant(*statuses: str) -> Coalesce:
+    rows = (
+        Tranche.objects.filter(grant=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("grant")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=MONEY), ZERO, output_field=MONEY)
+
+
+def _visible_grants(user) -> QuerySet[Grant]:
+    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_GRANT)):
+        return Grant.objects.none()
+    if sees_everything(user):
+        return Grant.objects.all()
+    return Grant.objects.filter(recipient_id__in=user_organisation_ids(user))
+
+
+def grant_list(*, user) -> QuerySet[Grant]:
+    """Grants ``user`` may see, annotated with ``paid_total`` (paid tranches), ``unpaid_total`` (approved, awaiting
+    payment), ``scheduled_total`` (not yet approved), ``cancelled_total`` and ``remaining_total`` (still to pay:
+    the amount less what was paid or cancelled)."""
+    return (
+        _visible_grants(user)
+        .select_related("programme", "recipient", "currency")
+        .annotate(
+            paid_total=_per_grant(TrancheStatus.PAID),
+            unpaid_total=_per_grant(TrancheStatus.APPROVED),
+            scheduled_total=_per_grant(TrancheStatus.SCHEDULED),
+            cancelled_total=_per_grant(TrancheStatus.CANCELLED),
+        )
+        .annotate(
+            remaining_total=ExpressionWrapper(F("amount") - F("paid_total") - F("cancelled_total"), output_field=MONEY)
+        )
+    )
+
+
+def grant_get(*, user, pk) -> Grant:
+    queryset = (
+        grant_list(user=user)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("tranches", queryset=Tranche.objects.select_related("approved_by").order_by("number"))
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def tranche_get(*, user, pk) -> Tranche:
+    if not user.has_perm(Perm.VIEW_TRANCHE):
+        return get_object_or_404(Tranche.objects.none(), pk=pk)
+    queryset = Tranche.objects.filter(grant__in=_visible_grants(user).values("pk")).select_related(
+        "grant__currency", "grant__recipient", "approved_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def tranche_list(*, user, grant: Grant | None = None) -> QuerySet[Tranche]:
+    if not user.has_perm(Perm.VIEW_TRANCHE):
+        return Tranche.objects.none()
+    queryset = Tranche.objects.filter(grant__in=_visible_grants(user).values("pk")).select_related(
+        "grant__currency", "grant__recipient", "approved_by"
+    )
+    return queryset.filter(grant=grant) if grant is not None else queryset
+
+
+# --- the partner portal's messages --------------------------------------------------------------------------------
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    """Messages for the organisations ``user`` works for, newest first."""
+    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_NOTIFICATION)):
+        return Notification.objects.none()
+    return Notification.objects.filter(organisation_id__in=user_organisation_ids(user)).select_related("organisation")

@@ -1,0 +1,159 @@
+"""Grants (and remittances) paid in tranches: created with their schedule, each tranche approved (maker–checker),
+paid or cancelled."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cooperation.access import require_perm
+from cooperation.dates import DateOutOfRange, add_months, check_date, computed_date_message, date_error
+from cooperation.money import amount_error
+from cooperation.refusals import raise_refusal, refuse
+from cooperation.roles import Perm
+from cooperation.workflow import as_decimal, lock_for, save_by
+from programs.finance import allocation
+from programs.finance.models import Grant, Tranche, TrancheStatus
+from programs.finance.services.guards import TRANCHE_MOVE_PERMS, TRANCHE_MOVES, FinanceRefusal, tranche_move_refusal
+from programs.finance.services.terms import MAX_TRANCHES, save_with_reference
+from programs.models import Participation
+
+
+def _grant_errors(*, programme, recipient, amount, currency, tranche_count, first_tranche_on, months_between) -> dict:
+    errors = {}
+    amount = as_decimal(amount)
+    if programme is None:
+        errors["programme"] = _("Choose a programme.")
+    elif not programme.is_financial:
+        errors["programme"] = _("This programme does not include financial cooperation; grants need one that does.")
+    if recipient is None:
+        errors["recipient"] = _("Choose the recipient.")
+    elif (
+        programme is not None and not Participation.objects.filter(programme=programme, organisation=recipient).exists()
+    ):
+        errors["recipient"] = _("%(partner)s does not take part in this programme.") % {"partner": recipient}
+    if currency is None:
+        errors["currency"] = _("Choose a currency.")
+    elif not currency.is_active:
+        errors["currency"] = _("This currency is no longer in use.")
+    if amount is None:
+        errors["amount"] = _("Give the amount.")
+    elif amount <= 0:
+        errors["amount"] = _("The amount must be more than zero.")
+    elif currency is not None and (problem := amount_error(amount, currency)) is not None:
+        errors["amount"] = problem
+    if tranche_count is None or not 1 <= tranche_count <= MAX_TRANCHES:
+        errors["tranche_count"] = _("Pay the grant in 1 to %(max)d tranches.") % {"max": MAX_TRANCHES}
+    elif (
+        "amount" not in errors
+        and currency is not None
+        and amount < tranche_count * Decimal(1).scaleb(-currency.minor_unit)
+    ):
+        errors["tranche_count"] = _("The amount is too small to split into this many tranches.")
+    if first_tranche_on is None:
+        errors["first_tranche_on"] = _("Give the date of the first tranche.")
+    elif (problem := date_error(first_tranche_on)) is not None:
+        errors["first_tranche_on"] = problem.messages[0]
+    if months_between is None or not 0 <= months_between <= 60:
+        errors["months_between"] = _("Give 0 to 60 months between tranches.")
+    elif not ({"tranche_count", "first_tranche_on"} & set(errors)):
+        try:
+            add_months(first_tranche_on, months_between * (tranche_count - 1))
+        except DateOutOfRange:
+            errors["first_tranche_on"] = computed_date_message()
+    return errors
+
+
+@transaction.atomic
+def grant_create(
+    *,
+    created_by,
+    programme,
+    recipient,
+    kind=Grant.Kind.GRANT,
+    amount,
+    currency,
+    purpose="",
+    tranche_count=1,
+    first_tranche_on,
+    months_between=3,
+) -> Grant:
+    """Create a grant (or remittance) and its scheduled tranches; leftover minor units go to the first tranches."""
+    require_perm(created_by, Perm.ADD_GRANT)
+    errors = _grant_errors(
+        programme=programme,
+        recipient=recipient,
+        amount=amount,
+        currency=currency,
+        tranche_count=tranche_count,
+        first_tranche_on=first_tranche_on,
+        months_between=months_between,
+    )
+    grant = Grant(
+        kind=kind,
+        programme=programme,
+        recipient=recipient,
+        amount=as_decimal(amount),
+        currency=currency,
+        purpose=purpose or "",
+        created_by=created_by,
+    )
+    try:
+        grant.full_clean(exclude=["reference", *errors])
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    grant._history_user = created_by
+    save_with_reference(grant, "GR")
+    shares = allocation.split_evenly(grant.amount, tranche_count, currency.minor_unit)
+    for index, share in enumerate(shares):
+        tranche = Tranche(
+            grant=grant,
+            number=index + 1,
+            amount=share,
+            planned_on=add_months(first_tranche_on, months_between * index),
+            status=TrancheStatus.SCHEDULED,
+        )
+        tranche._history_user = created_by
+        tranche.save()
+    return grant
+
+
+def _lock_for_move(tranche: Tranche, user, move: str) -> None:
+    """Lock the tranche, then refuse the move unless its guard allows it to ``user`` on the tranche as it now is."""
+    require_perm(user, TRANCHE_MOVE_PERMS[move])
+    lock_for(tranche, TRANCHE_MOVES, move)
+    raise_refusal(tranche_move_refusal(tranche, user, move))
+
+
+@transaction.atomic
+def tranche_approve(*, tranche: Tranche, approved_by) -> Tranche:
+    """Release a tranche for payment (maker–checker: not by whoever created the grant)."""
+    _lock_for_move(tranche, approved_by, "approve")
+    tranche.status = TrancheStatus.APPROVED
+    tranche.approved_by = approved_by
+    return save_by(tranche, approved_by, ["status", "approved_by"])
+
+
+@transaction.atomic
+def tranche_pay(*, tranche: Tranche, paid_by, paid_on: datetime.date, payment_reference="") -> Tranche:
+    require_perm(paid_by, Perm.CHANGE_TRANCHE)
+    if paid_on is None:
+        raise refuse(FinanceRefusal.DATE_REQUIRED, _("Give the date the tranche was paid."), "paid_on")
+    check_date(paid_on, "paid_on", past=True)
+    _lock_for_move(tranche, paid_by, "pay")
+    tranche.status = TrancheStatus.PAID
+    tranche.paid_on = paid_on
+    tranche.payment_reference = payment_reference or ""
+    tranche.full_clean()
+    return save_by(tranche, paid_by, ["status", "paid_on", "payment_reference"])
+
+
+@transaction.atomic
+def tranche_cancel(*, tranche: Tranche, cancelled_by) -> Tranche:
+    _lock_for_move(tranche, cancelled_by, "cancel")
+    tranche.status = TrancheStatus.CANCELLED
+    return save_by(tranche, cancelled_by, ["status"])

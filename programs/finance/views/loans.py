@@ -1,0 +1,211 @@
+"""The loan list and a loan's page with its moves: each move is a POST to its own URL that asks the loan's guard
+and calls one finance service; a refusal shows the page again with the reason."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cooperation.access import require_perm
+from cooperation.pages import Column, PageMove, header_cells, paginate, record_actions, run_move, workspace_page
+from cooperation.roles import Perm
+from programs.finance import selectors, services
+from programs.finance.forms import DisburseForm, LoanFilterForm, ReasonForm
+from programs.finance.models import Allocation, Loan
+from programs.finance.views.drafting import ScheduleTable, loan_schedule_table
+
+LOAN_COLUMNS = [
+    Column(gettext_lazy("Reference"), "reference"),
+    Column(gettext_lazy("Borrower"), "borrower"),
+    Column(gettext_lazy("Programme"), "programme"),
+    Column(gettext_lazy("Principal"), "principal", numeric=True),
+    Column(gettext_lazy("Outstanding principal"), "outstanding", numeric=True),
+    Column(gettext_lazy("Overdue"), "overdue", numeric=True),
+    Column(gettext_lazy("Status"), "status"),
+]
+
+# Filters shown without opening "More filters"; the rest stay folded so a phone reaches the table.
+MAIN_FILTERS = ("q", "status", "overdue")
+
+LOAN_PAGE_MOVES = {
+    "submit": PageMove(
+        gettext_lazy("Submit for approval"),
+        Perm.CHANGE_LOAN,
+        lambda loan, user: services.loan_submit(loan=loan, submitted_by=user),
+        gettext_lazy("Loan %(reference)s was submitted for approval."),
+    ),
+    "approve": PageMove(
+        gettext_lazy("Approve"),
+        Perm.APPROVE_LOAN,
+        lambda loan, user: services.loan_approve(loan=loan, approved_by=user),
+        gettext_lazy("Loan %(reference)s was approved; its repayment schedule is fixed."),
+    ),
+    "reject": PageMove(
+        gettext_lazy("Reject"),
+        Perm.APPROVE_LOAN,
+        lambda loan, user, reason: services.loan_reject(loan=loan, rejected_by=user, reason=reason),
+        gettext_lazy("Loan %(reference)s was rejected."),
+        form_class=ReasonForm,
+        danger=True,
+    ),
+    "disburse": PageMove(
+        gettext_lazy("Record disbursement"),
+        Perm.CHANGE_LOAN,
+        lambda loan, user, disbursed_on: services.loan_disburse(
+            loan=loan, disbursed_by=user, disbursed_on=disbursed_on
+        ),
+        gettext_lazy("Disbursement of loan %(reference)s was recorded."),
+        form_class=DisburseForm,
+    ),
+    "cancel": PageMove(
+        gettext_lazy("Cancel loan"),
+        Perm.CHANGE_LOAN,
+        lambda loan, user, reason: services.loan_cancel(loan=loan, cancelled_by=user, reason=reason),
+        gettext_lazy("Loan %(reference)s was cancelled."),
+        form_class=ReasonForm,
+        danger=True,
+    ),
+    "write_off": PageMove(
+        gettext_lazy("Write off"),
+        Perm.APPROVE_LOAN,
+        lambda loan, user, reason: services.loan_write_off(loan=loan, written_off_by=user, reason=reason),
+        gettext_lazy("Loan %(reference)s was written off."),
+        form_class=ReasonForm,
+        danger=True,
+    ),
+}
+
+
+@workspace_page()
+def loan_list(request):
+    require_perm(request.user, Perm.VIEW_LOAN)
+    filters = LoanFilterForm(request.GET or None)
+    page_obj = paginate(request, filters.filter(selectors.loan_list(user=request.user)))
+    fields = list(filters)
+    more = [field for field in fields if field.name not in MAIN_FILTERS]
+    return render(
+        request,
+        "finance/loan_list.html",
+        {
+            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
+            "more_filters": more,
+            "more_filters_used": any(request.GET.get(field.name) for field in more),
+            "page_obj": page_obj,
+            "loans": page_obj.object_list,
+            "columns": header_cells(LOAN_COLUMNS, request.GET.get("ordering", "")),
+            "can_add": request.user.has_perm(Perm.ADD_LOAN),
+        },
+    )
+
+
+def _repayments_with_moves(user, loan: Loan) -> list:
+    """The loan's repayments, each with the moves its row offers (``repayment.moves``)."""
+    repayments = list(
+        selectors.repayment_list(user=user, loan=loan).prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("installment").order_by("installment__number"),
+            )
+        )
+    )
+    for repayment in repayments:
+        repayment.moves = services.open_moves(
+            repayment, user, services.REPAYMENT_MOVES, services.repayment_move_refusal
+        )
+    return repayments
+
+
+def _installment_totals(installments) -> dict:
+    def total(attribute):
+        return sum((getattr(item, attribute) for item in installments), Decimal(0))
+
+    return {
+        "principal_due": total("principal_due"),
+        "interest_due": total("interest_due"),
+        "total_due": total("total_due"),
+        "paid": total("total_paid"),
+        "outstanding": total("outstanding"),
+    }
+
+
+def _loan_detail_page(request, loan: Loan, refused=None):
+    user = request.user
+    today = timezone.localdate()
+    installments = list(selectors.loan_schedule(loan=loan, today=today))
+    reminders = None
+    if user.has_perm(Perm.VIEW_REMINDER):
+        reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
+    history = None
+    if user.has_perm(Perm.VIEW_HISTORY):
+        history = selectors.loan_history(user=user, loan=loan)
+    planned = loan_schedule_table(loan, installments)
+    actions = record_actions(
+        loan,
+        user,
+        LOAN_PAGE_MOVES,
+        guard=services.loan_move_refusal,
+        url_name="finance:loan_{name}",
+        refused=refused,
+    )
+    return render(
+        request,
+        "finance/loan_detail.html",
+        {
+            "loan": loan,
+            "today": today,
+            "installments": installments,
+            "planned": planned if isinstance(planned, ScheduleTable) else None,
+            "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
+            "totals": _installment_totals(installments),
+            "actions": actions,
+            "repayments": _repayments_with_moves(user, loan),
+            "can_record": services.payment_refusal(loan, user) is None,
+            "can_review_repayments": user.has_perm(Perm.RECORD_REPAYMENT),
+            "reminders": reminders,
+            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
+            "history": history,
+            "can_edit": services.loan_move_refusal(loan, user, "update") is None,
+        },
+    )
+
+
+@workspace_page(object_page=True)
+def loan_detail(request, pk):
+    require_perm(request.user, Perm.VIEW_LOAN)
+    return _loan_detail_page(request, selectors.loan_get(user=request.user, pk=pk))
+
+
+def _loan_move(request, pk, name):
+    """Run one loan move on a POST; a refusal shows the loan's page again with the reason."""
+    loan = selectors.loan_get(user=request.user, pk=pk)
+    return run_move(
+        request,
+        loan,
+        LOAN_PAGE_MOVES,
+        name,
+        page_url=reverse("finance:loan_detail", args=[loan.pk]),
+        show_page=lambda refused: _loan_detail_page(request, loan, refused),
+        done_values={"reference": loan.reference},
+    )
+
+
+def _loan_move_view(name: str):
+    @require_POST
+    @workspace_page(object_page=True)
+    def view(request, pk):
+        return _loan_move(request, pk, name)
+
+    view.__name__ = view.__qualname__ = f"loan_{name}"
+    return view
+
+
+loan_submit = _loan_move_view("submit")
+loan_approve = _loan_move_view("approve")
+loan_reject = _loan_move_view("reject")
+loan_disburse = _loan_move_view("disburse")
+loan_cancel = _loan_move_view("cancel")
+loan_write_off = _loan_move_view("write_off")
