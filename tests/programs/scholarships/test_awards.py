@@ -12,7 +12,7 @@ from django.db import connection
 from cooperation.roles import Role
 from programs.scholarships import services
 from programs.scholarships.models import HOLDS_AN_AWARD, Application, ApplicationStatus
-from programs.scholarships.services import awards as award_services
+from programs.scholarships.services import guards as award_guards
 from tests.programs.scholarships.factories import CallFactory, awarded, eligible, shortlisted, staff, submit
 
 pytestmark = pytest.mark.django_db
@@ -150,14 +150,14 @@ def run_together(*workers) -> list:
 @pytest.fixture
 def slow_quota(monkeypatch):
     """Pause after counting the awards held, before the award is written: a lost update would happen here."""
-    original = award_services._awards_held
+    original = award_guards.awards_held
 
     def counted_then_paused(call):
         held = original(call)
         time.sleep(PAUSE)
         return held
 
-    monkeypatch.setattr(award_services, "_awards_held", counted_then_paused)
+    monkeypatch.setattr(award_guards, "awards_held", counted_then_paused)
 
 
 def test_two_managers_approving_the_last_place_at_once_award_it_once(reference_data_db, slow_quota):
