@@ -73,8 +73,8 @@ def scholar_detail(request, pk):
         "attachments": selectors.application_attachments(user=request.user, application=scholar) if personal else [],
         "tranches": selectors.tranche_list(user=request.user, application=scholar),
         "reports": selectors.progress_report_list(user=request.user, application=scholar),
-        "can_enrol": scholar.status == S.ACCEPTED and request.user.has_perm(Perm.CONFIRM_ENROLMENT),
-        "can_report": scholar.status == S.ENROLLED and request.user.has_perm(Perm.ADD_PROGRESS_REPORT),
+        "can_enrol": services.application_move_refusal(scholar, request.user, "confirm_enrolment") is None,
+        "can_report": services.report_submit_refusal(scholar, request.user) is None,
     }
     return render(request, "scholarships/portal/scholar_detail.html", context)
 

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from cooperation.access import require_perm
 from cooperation.dates import in_range, range_message
-from cooperation.refusals import Refusal, refuse
+from cooperation.refusals import Refusal
 from cooperation.roles import Perm
 from cooperation.workflow import Move, lock_for, move_refusal, permission_refusal, require_reason, save_by
 from programs.scholarships.models import (
@@ -191,23 +190,30 @@ def tranche_cancel(*, tranche: StipendTranche, cancelled_by, reason: str) -> Sti
 # --- progress reports ---------------------------------------------------------------------------------------------
 
 
+def report_submit_refusal(application: Application, user) -> Refusal | None:
+    """Only the host institution reports, and only on an enrolled scholar."""
+    refusal = permission_refusal(user, Perm.ADD_PROGRESS_REPORT) or member_refusal(
+        user, application.call.host_id, _("Only the host institution can report on this scholar.")
+    )
+    if refusal is None and application.status != ApplicationStatus.ENROLLED:
+        message = _("Progress is reported for an enrolled scholar; this one is %s.") % application.get_status_display()
+        return Refusal(ScholarshipRefusal.SCHOLAR_NOT_ENROLLED, message, offered=False)
+    return refusal
+
+
+def report_decide_refusal(report: ProgressReport, user) -> Refusal | None:
+    """Officers accept or return a report the host submitted (neither is offered otherwise)."""
+    return permission_refusal(user, Perm.CHANGE_PROGRESS_REPORT) or move_refusal(report, REPORT_MOVES, "decide")
+
+
 @transaction.atomic
 def progress_report_submit(
     *, application: Application, submitted_by, term_label, period_end: datetime.date, result, remarks=""
 ) -> ProgressReport:
     """The host institution reports an enrolled scholar's term: its label, when it ended, the result."""
-    require_perm(submitted_by, Perm.ADD_PROGRESS_REPORT)
-    enforce(
-        member_refusal(
-            submitted_by, application.call.host_id, _("Only the host institution can report on this scholar.")
-        )
-    )
+    enforce(report_submit_refusal(application, submitted_by))
     application.refresh_from_db(from_queryset=Application.objects.select_for_update())
-    if application.status != ApplicationStatus.ENROLLED:
-        raise refuse(
-            ScholarshipRefusal.SCHOLAR_NOT_ENROLLED,
-            _("Progress is reported for an enrolled scholar; this one is %s.") % application.get_status_display(),
-        )
+    enforce(report_submit_refusal(application, submitted_by))
     errors = {}
     if period_end is None:
         errors["period_end"] = _("Give the date.")
@@ -238,7 +244,7 @@ def progress_report_submit(
 
 @transaction.atomic
 def progress_report_accept(*, report: ProgressReport, accepted_by) -> ProgressReport:
-    require_perm(accepted_by, Perm.CHANGE_PROGRESS_REPORT)
+    enforce(report_decide_refusal(report, accepted_by))
     lock_for(report, REPORT_MOVES, "decide")
     report.status = R.ACCEPTED
     report.reviewed_by = accepted_by
@@ -249,7 +255,7 @@ def progress_report_accept(*, report: ProgressReport, accepted_by) -> ProgressRe
 @transaction.atomic
 def progress_report_return(*, report: ProgressReport, returned_by, reason: str) -> ProgressReport:
     """Send a report back to the host with the reason; they submit a corrected one."""
-    require_perm(returned_by, Perm.CHANGE_PROGRESS_REPORT)
+    enforce(report_decide_refusal(report, returned_by))
     reason = require_reason(reason)
     lock_for(report, REPORT_MOVES, "decide")
     report.status = R.RETURNED

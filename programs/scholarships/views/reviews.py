@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.pages import paginate, posted, workspace_page
+from cooperation.refusals import Refused
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.forms.reviews import (
@@ -30,7 +31,6 @@ from programs.scholarships.forms.reviews import (
     RubricForm,
 )
 from programs.scholarships.models import UNDER_REVIEW, ApplicationStatus, Review
-from programs.scholarships.services.awards import quota_message
 
 
 def url_exists(name: str) -> bool:
@@ -295,22 +295,21 @@ def call_ranking(request, pk):
 def award_list(request):
     require_perm(request.user, Perm.VIEW_APPLICATION)
     user = request.user
-    proposals = list(selectors.award_proposals(user=user))
-    # Every call with a proposal waiting is in the quota table: it tells which approvals the quota would refuse.
-    quotas = list(selectors.call_quotas(user=user))
-    full = {call.pk: call for call in quotas if call.awards_made >= call.awards_available}
+    proposals = list(selectors.award_proposals(user=user).select_related("call"))
     for proposal in proposals:
         # The application's move reads the reason under its own prefix; the ids stay unique per row.
         proposal.reject_form = AwardRejectForm(prefix="reject_award", auto_id=f"id_%s_{proposal.pk}")
-        proposal.own_proposal = proposal.award_proposed_by_id == user.pk
-        proposal.quota_full = quota_message(full[proposal.call_id]) if proposal.call_id in full else ""
+        refusal = services.application_move_refusal(proposal, user, "approve_award")
+        code = refusal.code if refusal is not None else ""
+        proposal.own_proposal = code == Refused.OWN_RECORD
+        proposal.quota_full = refusal.message if code == services.ScholarshipRefusal.AWARD_QUOTA_REACHED else ""
     return render(
         request,
         "scholarships/award_list.html",
         {
             "proposals": proposals,
             "recent": selectors.recent_awards(user=user),
-            "quotas": quotas,
+            "quotas": selectors.call_quotas(user=user),
             "can_decide": user.has_perm(Perm.APPROVE_AWARD),
             "links": application_links(),
         },
