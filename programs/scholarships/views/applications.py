@@ -318,7 +318,11 @@ def application_move(request, pk, move: str):
 def attachment_download(request, pk):
     """Stream one private file to those the privacy rule admits (the host institution too, after award); 404 for
     anyone else, so nobody learns whether the file exists."""
-    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    return attachment_response(selectors.attachment_get(user=request.user, pk=pk))
+
+
+def attachment_response(attachment) -> FileResponse:
+    """One applicant's file, never cached nor sniffed (the page and the API both answer with it)."""
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
