@@ -103,19 +103,24 @@ def application_list(request):
 
 
 S = services
+
+
+def _by(service, actor: str):
+    """A page move's call: the service, naming the user as its ``actor`` argument, with the form's values."""
+    return lambda application, user, **values: service(application=application, **{actor: user}, **values)
+
+
 MOVES = {
     "mark_eligible": PageMove(
         gettext_lazy("Mark eligible"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user: S.application_mark_eligible(application=application, decided_by=user),
+        _by(S.application_mark_eligible, "decided_by"),
         gettext_lazy("%(name)s's application is eligible; it can now be reviewed and ranked."),
     ),
     "mark_ineligible": PageMove(
         gettext_lazy("Mark ineligible"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_mark_ineligible(
-            application=application, decided_by=user, reason=reason
-        ),
+        _by(S.application_mark_ineligible, "decided_by"),
         gettext_lazy("%(name)s's application was found ineligible."),
         ReasonForm,
         danger=True,
@@ -123,33 +128,27 @@ MOVES = {
     "shortlist": PageMove(
         gettext_lazy("Shortlist"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_shortlist(
-            application=application, decided_by=user, reason=reason
-        ),
+        _by(S.application_shortlist, "decided_by"),
         gettext_lazy("%(name)s was shortlisted."),
         OptionalReasonForm,
     ),
     "propose_award": PageMove(
         gettext_lazy("Propose an award"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_propose_award(
-            application=application, proposed_by=user, reason=reason
-        ),
+        _by(S.application_propose_award, "proposed_by"),
         gettext_lazy("An award to %(name)s was proposed; another manager approves or rejects it."),
         OptionalReasonForm,
     ),
     "approve_award": PageMove(
         gettext_lazy("Approve the award"),
         Perm.APPROVE_AWARD,
-        lambda application, user: S.application_approve_award(application=application, approved_by=user),
+        _by(S.application_approve_award, "approved_by"),
         gettext_lazy("The award to %(name)s was approved."),
     ),
     "reject_award": PageMove(
         gettext_lazy("Reject the proposal"),
         Perm.APPROVE_AWARD,
-        lambda application, user, reason: S.application_reject_award(
-            application=application, rejected_by=user, reason=reason
-        ),
+        _by(S.application_reject_award, "rejected_by"),
         gettext_lazy("The proposed award to %(name)s was rejected; the application stays shortlisted."),
         ReasonForm,
         danger=True,
@@ -157,15 +156,13 @@ MOVES = {
     "accept_award": PageMove(
         gettext_lazy("Scholar accepted"),
         Perm.RECORD_AWARD_RESPONSE,
-        lambda application, user: S.application_accept_award(application=application, recorded_by=user),
+        _by(S.application_accept_award, "recorded_by"),
         gettext_lazy("%(name)s accepted the award; the host institution confirms the enrolment."),
     ),
     "decline_award": PageMove(
         gettext_lazy("Scholar declined"),
         Perm.RECORD_AWARD_RESPONSE,
-        lambda application, user, reason: S.application_decline_award(
-            application=application, recorded_by=user, reason=reason
-        ),
+        _by(S.application_decline_award, "recorded_by"),
         gettext_lazy("%(name)s declined the award; the place goes back to the call."),
         DeclineForm,
         danger=True,
@@ -173,18 +170,14 @@ MOVES = {
     "complete": PageMove(
         gettext_lazy("Record completion"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, completed_on: S.application_complete(
-            application=application, completed_by=user, completed_on=completed_on
-        ),
+        _by(S.application_complete, "completed_by"),
         gettext_lazy("%(name)s completed the scholarship."),
         CompleteForm,
     ),
     "withdraw": PageMove(
         gettext_lazy("Withdraw"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_withdraw(
-            application=application, withdrawn_by=user, reason=reason
-        ),
+        _by(S.application_withdraw, "withdrawn_by"),
         gettext_lazy("%(name)s's application was withdrawn."),
         ReasonForm,
         danger=True,
@@ -192,9 +185,7 @@ MOVES = {
     "terminate": PageMove(
         gettext_lazy("Terminate"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_terminate(
-            application=application, terminated_by=user, reason=reason
-        ),
+        _by(S.application_terminate, "terminated_by"),
         gettext_lazy("%(name)s's application was terminated."),
         ReasonForm,
         danger=True,
@@ -202,7 +193,7 @@ MOVES = {
     "attachment_add": PageMove(
         gettext_lazy("Add a PDF file"),
         Perm.ADD_APPLICATION,
-        lambda application, user, file: S.attachment_add(application=application, uploaded_by=user, file=file),
+        _by(S.attachment_add, "uploaded_by"),
         gettext_lazy("The file was added to %(name)s's application."),
         AttachmentForm,
         anchor="#attachments",
