@@ -191,7 +191,7 @@ def first_tranche():
     return scholar.tranches.order_by("number").first()
 
 
-def test_a_manager_approves_a_scheduled_tranche_an_officer_may_not(first_tranche):
+def test_staff_with_the_permission_approve_a_scheduled_tranche_an_auditor_may_not(first_tranche):
     assert services.tranche_move_refusal(first_tranche, staff(Role.MANAGER), "approve") is None
     refusal = services.tranche_move_refusal(first_tranche, staff(Role.AUDITOR), "approve")
     assert (refusal.code, refusal.offered) == (Refused.NOT_PERMITTED, False)
