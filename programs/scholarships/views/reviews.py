@@ -74,9 +74,11 @@ def _review_page(request, review: Review, *, rubric_form=None, conflict_form=Non
     show_personal_data = selectors.can_see_personal_data(request.user, application)
     criteria = list(application.call.criteria.all())
     scores = {score.criterion_id: score.score for score in review.scores.all()}
-    open_for_review = application.status in UNDER_REVIEW
+    # The review's guard: only its reviewer scores, while the application is under review, unless recused.
+    refusal = services.review_move_refusal(review, request.user, "score")
+    open_for_review = refusal is None or refusal.code != Refused.WRONG_STATUS
     refusals = []
-    if open_for_review and not review.is_recused:
+    if refusal is None:
         rubric_form = rubric_form or RubricForm(criteria=criteria, scores=scores, initial={"comments": review.comments})
         conflict_form = conflict_form or ConflictForm()
     else:
@@ -222,10 +224,14 @@ def call_reviewers(request, pk):
                     % {"count": assigned},
                 )
             return redirect("scholarships:call_reviewers", pk=call.pk)
+    rows = form.rows()
+    for application, _field in rows:
+        for review in application.assigned_reviews:
+            review.can_take_off = services.unassign_refusal(review, request.user) is None
     return render(
         request,
         "scholarships/review_assign.html",
-        {"call": call, "form": form, "rows": form.rows(), "links": application_links()},
+        {"call": call, "form": form, "rows": rows, "links": application_links()},
     )
 
 
