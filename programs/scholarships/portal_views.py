@@ -18,17 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
+from cooperation.pages import posted
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.portal.access import require_portal_user
 from programs.scholarships import selectors, services
-from programs.scholarships.models import ApplicationStatus, ExchangeActivity, ExchangeStatus
+from programs.scholarships.models import ExchangeActivity, ExchangeStatus
 from programs.scholarships.portal_forms import EnrolmentForm, ProgressReportForm
 from programs.scholarships.views.activities import report_forms
 
 PER_PAGE = 25
 ACTIVITIES_ON_SCHOLAR_LIST = 5
-S = ApplicationStatus
 
 
 def _with_due(scholars, today) -> list:
@@ -73,62 +73,73 @@ def scholar_detail(request, pk):
         "attachments": selectors.application_attachments(user=request.user, application=scholar) if personal else [],
         "tranches": selectors.tranche_list(user=request.user, application=scholar),
         "reports": selectors.progress_report_list(user=request.user, application=scholar),
-        "can_enrol": scholar.status == S.ACCEPTED and request.user.has_perm(Perm.CONFIRM_ENROLMENT),
-        "can_report": scholar.status == S.ENROLLED and request.user.has_perm(Perm.ADD_PROGRESS_REPORT),
+        "can_enrol": services.application_move_refusal(scholar, request.user, "confirm_enrolment") is None,
+        "can_report": services.report_submit_refusal(scholar, request.user) is None,
     }
     return render(request, "scholarships/portal/scholar_detail.html", context)
+
+
+def _scholar_form_page(request, pk, *, perm, form_class, run, template, offered):
+    """A portal form about one scholar: through the selector first (another organisation's scholar is a 404 before
+    any input is read), then the permission, then one service (``run(scholar, values)`` answers the redirect);
+    a refusal comes back next to the field. ``offered(scholar)`` is the move's guard saying the form is shown."""
+    require_portal_user(request.user)
+    scholar = selectors.scholar_get(user=request.user, pk=pk)
+    require_perm(request.user, perm)
+    form = form_class(posted(request))
+    if form.is_bound and form.is_valid():
+        try:
+            return run(scholar, form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            scholar = selectors.scholar_get(user=request.user, pk=pk)
+    scholar = _with_due([scholar], timezone.localdate())[0]
+    context = {"scholar": scholar, "form": form, "can_act": offered(scholar) or form.is_bound}
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def scholar_enrol(request, pk):
-    require_portal_user(request.user)
-    # Through the selector first: another organisation's scholar is a 404 before any input is read.
-    scholar = selectors.scholar_get(user=request.user, pk=pk)
-    require_perm(request.user, Perm.CONFIRM_ENROLMENT)
-    form = EnrolmentForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.application_confirm_enrolment(
-                application=scholar, confirmed_by=request.user, enrolled_on=form.cleaned_data["enrolled_on"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            scholar = selectors.scholar_get(user=request.user, pk=pk)
-        else:
-            messages.success(
-                request,
-                _("Thank you: %(name)s's enrolment is confirmed and the stipend is scheduled.")
-                % {"name": scholar.applicant_name},
-            )
-            return redirect("scholarships_portal:scholar_detail", pk=scholar.pk)
-    context = {"scholar": scholar, "form": form, "can_enrol": scholar.status == S.ACCEPTED or form.is_bound}
-    return render(request, "scholarships/portal/scholar_enrol.html", context)
+    def run(scholar, values):
+        services.application_confirm_enrolment(
+            application=scholar, confirmed_by=request.user, enrolled_on=values["enrolled_on"]
+        )
+        messages.success(
+            request,
+            _("Thank you: %(name)s's enrolment is confirmed and the stipend is scheduled.")
+            % {"name": scholar.applicant_name},
+        )
+        return redirect("scholarships_portal:scholar_detail", pk=scholar.pk)
+
+    return _scholar_form_page(
+        request,
+        pk,
+        perm=Perm.CONFIRM_ENROLMENT,
+        form_class=EnrolmentForm,
+        run=run,
+        template="scholarships/portal/scholar_enrol.html",
+        offered=lambda scholar: services.application_move_refusal(scholar, request.user, "confirm_enrolment") is None,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def scholar_report(request, pk):
-    require_portal_user(request.user)
-    scholar = selectors.scholar_get(user=request.user, pk=pk)
-    require_perm(request.user, Perm.ADD_PROGRESS_REPORT)
-    form = ProgressReportForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            report = services.progress_report_submit(
-                application=scholar, submitted_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Thank you: the progress report is submitted for the agency to review."))
-            return redirect("scholarships_portal:report_detail", pk=report.pk)
-    context = {
-        "scholar": _with_due([scholar], timezone.localdate())[0],
-        "form": form,
-        "can_report": scholar.status == S.ENROLLED or form.is_bound,
-    }
-    return render(request, "scholarships/portal/scholar_report.html", context)
+    def run(scholar, values):
+        report = services.progress_report_submit(application=scholar, submitted_by=request.user, **values)
+        messages.success(request, _("Thank you: the progress report is submitted for the agency to review."))
+        return redirect("scholarships_portal:report_detail", pk=report.pk)
+
+    return _scholar_form_page(
+        request,
+        pk,
+        perm=Perm.ADD_PROGRESS_REPORT,
+        form_class=ProgressReportForm,
+        run=run,
+        template="scholarships/portal/scholar_report.html",
+        offered=lambda scholar: services.report_submit_refusal(scholar, request.user) is None,
+    )
 
 
 @require_GET

@@ -4,7 +4,6 @@ validation before anything is saved, one transaction."""
 
 from programs.scholarships.services.activities import activity_create, activity_report, activity_update
 from programs.scholarships.services.applications import (
-    APPLICATION_MOVES,
     application_complete,
     application_mark_eligible,
     application_mark_ineligible,
@@ -23,12 +22,21 @@ from programs.scholarships.services.awards import (
     application_reject_award,
 )
 from programs.scholarships.services.calls import call_create, call_set_criteria, call_update
+from programs.scholarships.services.guards import (
+    APPLICATION_MOVE_RULES,
+    APPLICATION_MOVES,
+    application_move_refusal,
+    quota_message,
+)
+from programs.scholarships.services.refusals import ScholarshipRefusal
 from programs.scholarships.services.reviews import (
     criterion_field,
     review_assign,
     review_declare_conflict,
+    review_move_refusal,
     review_submit_scores,
     review_unassign,
+    unassign_refusal,
 )
 from programs.scholarships.services.stipends import (
     REPORT_GATE_MESSAGES,
@@ -36,15 +44,27 @@ from programs.scholarships.services.stipends import (
     progress_report_accept,
     progress_report_return,
     progress_report_submit,
+    report_decide_refusal,
     report_gate,
     report_gate_message,
+    report_submit_refusal,
     tranche_approve,
     tranche_cancel,
+    tranche_move_refusal,
     tranche_pay,
 )
 
 __all__ = [
     "APPLICATION_MOVES",
+    "APPLICATION_MOVE_RULES",
+    "ScholarshipRefusal",
+    "application_move_refusal",
+    "quota_message",
+    "report_decide_refusal",
+    "report_submit_refusal",
+    "review_move_refusal",
+    "tranche_move_refusal",
+    "unassign_refusal",
     "REPORT_GATE_MESSAGES",
     "TRANCHE_MOVES",
     "activity_create",

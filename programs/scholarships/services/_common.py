@@ -1,7 +1,7 @@
-"""Helpers every scholarship service shares: refusals with field keys, reasons, row locks, saving with history."""
+"""Helpers every scholarship service shares beyond the kernel's (``cooperation.refusals``,
+``cooperation.workflow``): dates, membership, creating a record with its history, every field error at once."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
@@ -10,28 +10,23 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
 from cooperation.dates import check_date
+from cooperation.refusals import Refusal, Refused, refuse
 from partners.selectors import user_organisation_ids
+from programs.scholarships.services.refusals import ScholarshipRefusal
 
 
-def refuse(message, field: str = NON_FIELD_ERRORS) -> ValidationError:
-    return ValidationError({field: message})
+def refuse_each(code: str, messages: list, field: str = NON_FIELD_ERRORS) -> ValidationError:
+    """Several problems with one field, each its own message under the same code."""
+    return ValidationError({field: [ValidationError(message, code=str(code)) for message in messages]})
 
 
-def require_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise refuse(_("Give a reason."), field)
-    return reason
-
-
-def as_decimal(value) -> Decimal | None:
-    if value is None or isinstance(value, Decimal):
-        return value
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+def enforce(refusal: Refusal | None) -> None:
+    """A service's guard, obeyed: a role or organisation that may not act is a 403, any other refusal a 400."""
+    if refusal is None:
+        return
+    if refusal.code == Refused.NOT_PERMITTED:
+        raise PermissionDenied(refusal.message)
+    raise refusal.error()
 
 
 def date_text(value: datetime.date) -> str:
@@ -41,36 +36,28 @@ def date_text(value: datetime.date) -> str:
 def check_not_future(value, field: str) -> None:
     """The date of something that happened: given, within the bounds, and not after today."""
     if value is None:
-        raise refuse(_("Give the date."), field)
+        raise refuse(ScholarshipRefusal.DATE_REQUIRED, _("Give the date."), field)
     check_date(value, field, past=True)
 
 
-def lock(record: models.Model, moves: dict, move: str) -> None:
-    """Reload ``record`` under a row lock and refuse ``move`` unless its current status allows it."""
-    record.refresh_from_db(from_queryset=type(record).objects.select_for_update())
-    allowed, message = moves[move]
-    if record.status not in allowed:
-        raise refuse(str(message) % record.get_status_display())
-
-
-def save(record: models.Model, user, fields: list[str] | None = None) -> models.Model:
+def create_by(record: models.Model, user) -> models.Model:
+    """Save a new record, recording ``user`` in its history."""
     record._history_user = user
-    if fields is None:
-        record.save()
-    else:
-        record.save(update_fields=[*fields, "updated_at"])
+    record.save()
     return record
 
 
-def require_member_or_staff(user, organisation_id: int, message) -> None:
+def member_or_staff_refusal(user, organisation_id: int, message) -> Refusal | None:
     """Staff who see everything act on any record; a partner user only on their own organisation's."""
-    if not sees_everything(user) and organisation_id not in user_organisation_ids(user):
-        raise PermissionDenied(message)
+    if sees_everything(user) or organisation_id in user_organisation_ids(user):
+        return None
+    return Refusal(Refused.NOT_PERMITTED, message, offered=False)
 
 
-def require_member(user, organisation_id: int, message) -> None:
-    if organisation_id not in user_organisation_ids(user):
-        raise PermissionDenied(message)
+def member_refusal(user, organisation_id: int, message) -> Refusal | None:
+    if organisation_id in user_organisation_ids(user):
+        return None
+    return Refusal(Refused.NOT_PERMITTED, message, offered=False)
 
 
 def errors_or_clean(instance: models.Model, errors: dict, exclude=()) -> None:

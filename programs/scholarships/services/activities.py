@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.models import assign_fields
+from cooperation.refusals import refuse
 from cooperation.roles import Perm
+from cooperation.workflow import save_by
 from programs.models import Participation
 from programs.scholarships.models import ExchangeActivity, ExchangeStatus, Gender, Participant
-from programs.scholarships.services._common import errors_or_clean, refuse, require_member_or_staff, save
+from programs.scholarships.services._common import create_by, enforce, errors_or_clean, member_or_staff_refusal
+from programs.scholarships.services.refusals import ScholarshipRefusal
 
 ACTIVITY_FIELDS = (
     "programme",
@@ -97,7 +100,7 @@ def activity_create(
     )
     partners = list(partners or ())
     _validate_activity(activity, partners)
-    save(activity, created_by)
+    create_by(activity, created_by)
     activity.partners.set(partners)
     return activity
 
@@ -114,7 +117,7 @@ def activity_update(*, activity: ExchangeActivity, updated_by, partners=None, **
     partners = list(partners) if partners is not None else list(activity.partners.all())
     _validate_activity(activity, partners)
     if changed:
-        save(activity, updated_by, changed)
+        save_by(activity, updated_by, changed)
     activity.partners.set(partners)
     return activity
 
@@ -175,10 +178,14 @@ def activity_report(
     The list may be partial, but never names more people of a gender than the count says.
     """
     require_perm(reported_by, Perm.REPORT_EXCHANGE_ACTIVITY)
-    require_member_or_staff(reported_by, activity.host_id, _("Only the host partner can report on this activity."))
+    enforce(
+        member_or_staff_refusal(reported_by, activity.host_id, _("Only the host partner can report on this activity."))
+    )
     activity.refresh_from_db(from_queryset=ExchangeActivity.objects.select_for_update())
     if activity.status == ExchangeStatus.CANCELLED:
-        raise refuse(_("This activity is cancelled: there is nothing to report."))
+        raise refuse(
+            ScholarshipRefusal.ACTIVITY_CANCELLED, _("This activity is cancelled: there is nothing to report.")
+        )
     errors: dict = {}
     counts = {
         field: _count(value, field, errors)
@@ -200,7 +207,7 @@ def activity_report(
     for field, number in counts.items():
         setattr(activity, field, number)
     activity.outcome_notes = (outcome_notes or "").strip()
-    save(activity, reported_by, [*COUNT_FIELDS, "outcome_notes"])
+    save_by(activity, reported_by, [*COUNT_FIELDS, "outcome_notes"])
     if participants is not None:
         activity.participants.all().delete()
         Participant.objects.bulk_create(rows)

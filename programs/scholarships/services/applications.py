@@ -1,8 +1,9 @@
 """Applications: recording them, their attachments, and every move of their lifecycle.
 
-The moves an application may make from each status are declared once, in ``APPLICATION_MOVES``; each move is
-one service that reloads the application under a row lock and refuses any other move with a message naming
-the current status. django-simple-history keeps every change with the user who made it.
+The moves an application may make from each status are declared once, in ``guards.APPLICATION_MOVES``; each
+move is one service that asks its guard (``guards.application_move_refusal``) first, then reloads the
+application under a row lock and refuses any other move with a message naming the current status.
+django-simple-history keeps every change with the user who made it.
 
 Shortlisting and awarding follow the ranking (``selectors.ranking``): an application needs at least one
 completed review to be shortlisted or proposed, and passing over a better-ranked one needs a reason —
@@ -19,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
+from cooperation.refusals import Refused, refuse
 from cooperation.roles import Perm
+from cooperation.workflow import lock_for, require_reason, save_by
 from programs.scholarships.models import (
-    HOLDS_AN_AWARD,
-    UNDER_REVIEW,
     Application,
     ApplicationStatus,
     Attachment,
@@ -33,45 +34,17 @@ from programs.scholarships.models import (
 )
 from programs.scholarships.services._common import (
     check_not_future,
+    create_by,
     date_text,
+    enforce,
     errors_or_clean,
-    lock,
-    refuse,
-    require_reason,
-    save,
+    refuse_each,
 )
+from programs.scholarships.services.guards import APPLICATION_MOVES, application_move_refusal
+from programs.scholarships.services.refusals import ScholarshipRefusal
 from programs.scholarships.validators import MAX_ATTACHMENTS, validate_pdf
 
 S = ApplicationStatus
-NOT_FINAL = {S.SUBMITTED, S.ELIGIBLE, S.SHORTLISTED, S.AWARDED, S.ACCEPTED, S.ENROLLED}
-APPLICATION_MOVES = {
-    "mark_eligible": (
-        {S.SUBMITTED},
-        gettext_lazy("Only a submitted application can be found eligible; this one is %s."),
-    ),
-    "mark_ineligible": (
-        {S.SUBMITTED},
-        gettext_lazy("Only a submitted application can be found ineligible; this one is %s."),
-    ),
-    "shortlist": ({S.ELIGIBLE}, gettext_lazy("Only an eligible application can be shortlisted; this one is %s.")),
-    "propose_award": (
-        {S.SHORTLISTED},
-        gettext_lazy("An award can be proposed only for a shortlisted application; this one is %s."),
-    ),
-    "decide_award": (
-        {S.SHORTLISTED},
-        gettext_lazy("Only a proposed award on a shortlisted application can be decided; this one is %s."),
-    ),
-    "respond": (
-        {S.AWARDED},
-        gettext_lazy("Only an awarded scholar can accept or decline the award; this application is %s."),
-    ),
-    "enrol": ({S.ACCEPTED}, gettext_lazy("Only a scholar who accepted the award can enrol; this application is %s.")),
-    "complete": ({S.ENROLLED}, gettext_lazy("Only an enrolled scholar can complete; this application is %s.")),
-    "withdraw": (NOT_FINAL, gettext_lazy("This application is %s: it can no longer be withdrawn.")),
-    "terminate": (NOT_FINAL, gettext_lazy("This application is %s: it can no longer be terminated.")),
-    "attach": (UNDER_REVIEW, gettext_lazy("Files can be added only while the application is reviewed; it is %s.")),
-}
 APPLICANT_FIELDS = (
     "applicant_name",
     "email",
@@ -94,7 +67,7 @@ def _move(application: Application, user, status: str, fields=(), note: str | No
     if note is not None:
         application.status_note = note
         fields = [*fields, "status_note"]
-    return save(application, user, ["status", *fields])
+    return save_by(application, user, ["status", *fields])
 
 
 # --- submission ---------------------------------------------------------------------------------------------------
@@ -196,9 +169,11 @@ def application_submit(
     errors_or_clean(application, errors, exclude=["email_key", "call"])
     try:
         with transaction.atomic():
-            save(application, submitted_by)
+            create_by(application, submitted_by)
     except IntegrityError:
-        raise refuse(_("Someone with this email has already applied to this call."), "email") from None
+        raise refuse(
+            Refused.DUPLICATE, _("Someone with this email has already applied to this call."), "email"
+        ) from None
     for upload in files:
         _attach(application, upload, submitted_by)
     return application
@@ -222,11 +197,11 @@ def _attach(application: Application, upload, user) -> Attachment:
 def attachment_add(*, application: Application, uploaded_by, file) -> Attachment:
     """Add one PDF to an application under review, never beyond ``MAX_ATTACHMENTS`` files: the application
     row is locked first, so two uploads at once cannot both take the last place."""
-    require_perm(uploaded_by, Perm.ADD_APPLICATION)
-    lock(application, APPLICATION_MOVES, "attach")
+    enforce(application_move_refusal(application, uploaded_by, "attachment_add"))
+    lock_for(application, APPLICATION_MOVES, "attach")
     problems = _attachment_errors([file], already=application.attachments.count())
     if problems:
-        raise refuse(problems, "file")
+        raise refuse_each(ScholarshipRefusal.INVALID_FILE, problems, "file")
     return _attach(application, file, uploaded_by)
 
 
@@ -235,22 +210,25 @@ def attachment_add(*, application: Application, uploaded_by, file) -> Attachment
 
 @transaction.atomic
 def application_mark_eligible(*, application: Application, decided_by) -> Application:
-    require_perm(decided_by, Perm.CHANGE_APPLICATION)
-    lock(application, APPLICATION_MOVES, "mark_eligible")
+    enforce(application_move_refusal(application, decided_by, "mark_eligible"))
+    lock_for(application, APPLICATION_MOVES, "mark_eligible")
     return _move(application, decided_by, S.ELIGIBLE, note="")
 
 
 @transaction.atomic
 def application_mark_ineligible(*, application: Application, decided_by, reason: str) -> Application:
-    require_perm(decided_by, Perm.CHANGE_APPLICATION)
+    enforce(application_move_refusal(application, decided_by, "mark_ineligible"))
     reason = require_reason(reason)
-    lock(application, APPLICATION_MOVES, "mark_ineligible")
+    lock_for(application, APPLICATION_MOVES, "mark_ineligible")
     return _move(application, decided_by, S.INELIGIBLE, note=reason)
 
 
 def require_completed_review(application: Application) -> None:
     if not Review.objects.filter(application=application, completed_at__isnull=False).exists():
-        raise refuse(_("No reviewer has scored this application yet: it cannot be ranked, so it cannot move on."))
+        raise refuse(
+            ScholarshipRefusal.NOT_REVIEWED,
+            _("No reviewer has scored this application yet: it cannot be ranked, so it cannot move on."),
+        )
 
 
 def passed_over(application: Application, *, statuses) -> list[Application]:
@@ -277,15 +255,15 @@ def _require_reason_if_passing_over(better: list[Application], reason: str, mess
         names = ", ".join(
             f"{row.applicant_name} ({formats.number_format(row.weighted_score, decimal_pos=2)})" for row in better[:5]
         )
-        raise refuse(str(message) % {"names": names}, "reason")
+        raise refuse(ScholarshipRefusal.PASSES_OVER_BETTER_RANKED, str(message) % {"names": names}, "reason")
     return reason
 
 
 @transaction.atomic
 def application_shortlist(*, application: Application, decided_by, reason: str = "") -> Application:
     """Shortlist an eligible, reviewed application; passing over a better-ranked eligible one needs a reason."""
-    require_perm(decided_by, Perm.CHANGE_APPLICATION)
-    lock(application, APPLICATION_MOVES, "shortlist")
+    enforce(application_move_refusal(application, decided_by, "shortlist"))
+    lock_for(application, APPLICATION_MOVES, "shortlist")
     require_completed_review(application)
     better = passed_over(application, statuses=[S.ELIGIBLE])
     reason = _require_reason_if_passing_over(
@@ -308,16 +286,16 @@ def cancel_open_tranches(application: Application, user, reason: str) -> int:
     for tranche in tranches:
         tranche.status = TrancheStatus.CANCELLED
         tranche.status_note = reason
-        save(tranche, user, ["status", "status_note"])
+        save_by(tranche, user, ["status", "status_note"])
     return len(tranches)
 
 
 @transaction.atomic
 def application_withdraw(*, application: Application, withdrawn_by, reason: str) -> Application:
     """The applicant or scholar steps back, at any point before a final status."""
-    require_perm(withdrawn_by, Perm.CHANGE_APPLICATION)
+    enforce(application_move_refusal(application, withdrawn_by, "withdraw"))
     reason = require_reason(reason)
-    lock(application, APPLICATION_MOVES, "withdraw")
+    lock_for(application, APPLICATION_MOVES, "withdraw")
     cancel_open_tranches(application, withdrawn_by, reason)
     return _move(application, withdrawn_by, S.WITHDRAWN, note=reason)
 
@@ -325,9 +303,9 @@ def application_withdraw(*, application: Application, withdrawn_by, reason: str)
 @transaction.atomic
 def application_terminate(*, application: Application, terminated_by, reason: str) -> Application:
     """The agency ends the application or scholarship, at any point before a final status."""
-    require_perm(terminated_by, Perm.CHANGE_APPLICATION)
+    enforce(application_move_refusal(application, terminated_by, "terminate"))
     reason = require_reason(reason)
-    lock(application, APPLICATION_MOVES, "terminate")
+    lock_for(application, APPLICATION_MOVES, "terminate")
     cancel_open_tranches(application, terminated_by, reason)
     return _move(application, terminated_by, S.TERMINATED, note=reason)
 
@@ -335,11 +313,12 @@ def application_terminate(*, application: Application, terminated_by, reason: st
 @transaction.atomic
 def application_complete(*, application: Application, completed_by, completed_on: datetime.date) -> Application:
     """The scholar finished the programme of study; stipends still scheduled are no longer owed."""
-    require_perm(completed_by, Perm.CHANGE_APPLICATION)
-    lock(application, APPLICATION_MOVES, "complete")
+    enforce(application_move_refusal(application, completed_by, "complete"))
+    lock_for(application, APPLICATION_MOVES, "complete")
     check_not_future(completed_on, "completed_on")
     if application.enrolled_on and completed_on < application.enrolled_on:
         raise refuse(
+            ScholarshipRefusal.DATE_BEFORE_PREVIOUS_STEP,
             _("The scholar enrolled on %(date)s: completion cannot come before.")
             % {"date": date_text(application.enrolled_on)},
             "completed_on",
@@ -347,7 +326,3 @@ def application_complete(*, application: Application, completed_by, completed_on
     cancel_open_tranches(application, completed_by, _("The scholarship is completed."))
     application.completed_on = completed_on
     return _move(application, completed_by, S.COMPLETED, ["completed_on"], note="")
-
-
-def quota_left(call: Call) -> int:
-    return call.awards_available - Application.objects.filter(call=call, status__in=HOLDS_AN_AWARD).count()

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 from cooperation.access import require_perm
 from cooperation.models import assign_fields
 from cooperation.money import check_amount
+from cooperation.refusals import refuse
 from cooperation.roles import Perm
+from cooperation.workflow import as_decimal, save_by
 from programs.models import Participation
 from programs.scholarships.models import Call, Criterion, Review
-from programs.scholarships.services._common import as_decimal, errors_or_clean, refuse, save
+from programs.scholarships.services._common import create_by, errors_or_clean, refuse_each
+from programs.scholarships.services.refusals import ScholarshipRefusal
 
 CALL_FIELDS = (
     "programme",
@@ -104,9 +107,9 @@ def _criteria_rows(criteria: Iterable) -> list[Criterion]:
         names.add(name.lower())
         rows.append(Criterion(name=name, weight=weight, position=position))
     if problems:
-        raise refuse(problems, "criteria")
+        raise refuse_each(ScholarshipRefusal.RUBRIC_INVALID, problems, "criteria")
     if not rows:
-        raise refuse(_("The rubric needs at least one criterion."), "criteria")
+        raise refuse(ScholarshipRefusal.RUBRIC_EMPTY, _("The rubric needs at least one criterion."), "criteria")
     return rows
 
 
@@ -153,7 +156,7 @@ def call_create(
     eligible_countries = list(eligible_countries or ())
     _validate_call(call, eligible_countries)
     rows = _criteria_rows(criteria)
-    save(call, created_by)
+    create_by(call, created_by)
     call.eligible_countries.set(eligible_countries)
     for row in rows:
         row.call = call
@@ -181,11 +184,12 @@ def call_update(*, call: Call, updated_by, eligible_countries=None, **data) -> C
         made = awards_made(call)
         if call.awards_available < made:
             raise refuse(
+                ScholarshipRefusal.FEWER_AWARDS_THAN_MADE,
                 _("%(made)d awards are already made: the call cannot offer fewer.") % {"made": made},
                 "awards_available",
             )
     if changed:
-        save(call, updated_by, changed)
+        save_by(call, updated_by, changed)
     if eligible_countries is not None:
         call.eligible_countries.set(list(eligible_countries))
     return call
@@ -198,7 +202,10 @@ def call_set_criteria(*, call: Call, updated_by, criteria) -> list[Criterion]:
     require_perm(updated_by, Perm.CHANGE_CALL)
     call.refresh_from_db(from_queryset=Call.objects.select_for_update())
     if Review.objects.filter(application__call=call, completed_at__isnull=False).exists():
-        raise refuse(_("Reviewers have already scored applications against this rubric: it can no longer change."))
+        raise refuse(
+            ScholarshipRefusal.RUBRIC_LOCKED,
+            _("Reviewers have already scored applications against this rubric: it can no longer change."),
+        )
     rows = _criteria_rows(criteria)
     call.criteria.all().delete()
     for row in rows:

@@ -5,18 +5,23 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
+from cooperation.refusals import Refusal, Refused, refuse
 from cooperation.roles import Perm
+from cooperation.workflow import Move, as_decimal, move_refusal, permission_refusal, require_reason, save_by
 from programs.scholarships.models import MAX_SCORE, MIN_SCORE, UNDER_REVIEW, Application, Review, Score
-from programs.scholarships.services._common import as_decimal, refuse, require_reason, save
+from programs.scholarships.services._common import create_by, enforce
+from programs.scholarships.services.refusals import ScholarshipRefusal
 
-REVIEWABLE = (UNDER_REVIEW, gettext_lazy("Reviews are done while an application is under review; this one is %s."))
+REVIEW_MOVES = {
+    "review": Move(UNDER_REVIEW, gettext_lazy("Reviews are done while an application is under review; this one is %s."))
+}
 
 
 def criterion_field(criterion) -> str:
@@ -24,18 +29,39 @@ def criterion_field(criterion) -> str:
     return f"criterion_{criterion.pk}"
 
 
-def _require_under_review(application: Application) -> None:
-    allowed, message = REVIEWABLE
-    if application.status not in allowed:
-        raise refuse(str(message) % application.get_status_display())
+def review_move_refusal(review: Review, user, move: str) -> Refusal | None:
+    """Why ``user`` may not ``score`` or ``declare_conflict`` on this review now (None when they may): only the
+    reviewer assigned, while the application is under review, and not once they declared a conflict."""
+    refusal = permission_refusal(user, Perm.REVIEW_APPLICATION)
+    if refusal is None and review.reviewer_id != user.pk:
+        refusal = Refusal(Refused.NOT_PERMITTED, _("Only the reviewer assigned can do this."), offered=False)
+    refusal = refusal or move_refusal(review.application, REVIEW_MOVES, "review")
+    if refusal is None and review.conflict_declared_at is not None:
+        if move == "declare_conflict":
+            message = _("You have already declared a conflict of interest on this application.")
+            return Refusal(ScholarshipRefusal.CONFLICT_DECLARED, message, offered=False)
+        message = _("You declared a conflict of interest on this application, so you cannot score it.")
+        return Refusal(ScholarshipRefusal.RECUSED, message)
+    return refusal
 
 
-def _lock_review(review: Review, reviewer) -> Review:
-    require_perm(reviewer, Perm.REVIEW_APPLICATION)
+def unassign_refusal(review: Review, user) -> Refusal | None:
+    """A reviewer is taken off an application unless they scored it or declared a conflict of interest (the
+    declaration is what keeps them out of the applicant's personal data)."""
+    refusal = permission_refusal(user, Perm.ADD_REVIEW)
+    if refusal is None and review.completed_at is not None:
+        message = _("This reviewer has already scored the application: the review stays.")
+        return Refusal(ScholarshipRefusal.REVIEW_SCORED, message)
+    if refusal is None and review.conflict_declared_at is not None:
+        message = _("This reviewer declared a conflict of interest: the declaration stays on record.")
+        return Refusal(ScholarshipRefusal.CONFLICT_DECLARED, message)
+    return refusal
+
+
+def _lock_review(review: Review, reviewer, move: str) -> Review:
+    enforce(review_move_refusal(review, reviewer, move))
     review.refresh_from_db(from_queryset=Review.objects.select_for_update().select_related("application__call"))
-    if review.reviewer_id != reviewer.pk:
-        raise PermissionDenied(_("Only the reviewer assigned can do this."))
-    _require_under_review(review.application)
+    enforce(review_move_refusal(review, reviewer, move))
     return review
 
 
@@ -43,31 +69,31 @@ def _lock_review(review: Review, reviewer) -> Review:
 def review_assign(*, application: Application, reviewer, assigned_by) -> Review:
     require_perm(assigned_by, Perm.ADD_REVIEW)
     application.refresh_from_db(from_queryset=Application.objects.select_for_update())
-    _require_under_review(application)
+    enforce(move_refusal(application, REVIEW_MOVES, "review"))
     reviewer = get_user_model().objects.filter(pk=getattr(reviewer, "pk", reviewer)).first()
     if reviewer is None or not (
         reviewer.is_active and reviewer.is_staff and reviewer.has_perm(Perm.REVIEW_APPLICATION)
     ):
-        raise refuse(_("Choose an active officer or manager as reviewer."), "reviewer")
+        raise refuse(
+            ScholarshipRefusal.INVALID_REVIEWER, _("Choose an active officer or manager as reviewer."), "reviewer"
+        )
     review = Review(application=application, reviewer=reviewer, assigned_by=assigned_by)
     try:
         with transaction.atomic():
-            save(review, assigned_by)
+            create_by(review, assigned_by)
     except IntegrityError:
-        raise refuse(_("This reviewer is already assigned to this application."), "reviewer") from None
+        raise refuse(
+            Refused.DUPLICATE, _("This reviewer is already assigned to this application."), "reviewer"
+        ) from None
     return review
 
 
 @transaction.atomic
 def review_unassign(*, review: Review, removed_by) -> None:
-    """Take a reviewer off an application, as long as they have not scored it nor declared a conflict of interest
-    (the declaration is what keeps them out of the applicant's personal data)."""
+    """Take a reviewer off an application, as long as ``unassign_refusal`` allows it."""
     require_perm(removed_by, Perm.ADD_REVIEW)
     review.refresh_from_db(from_queryset=Review.objects.select_for_update())
-    if review.completed_at is not None:
-        raise refuse(_("This reviewer has already scored the application: the review stays."))
-    if review.conflict_declared_at is not None:
-        raise refuse(_("This reviewer declared a conflict of interest: the declaration stays on record."))
+    enforce(unassign_refusal(review, removed_by))
     review._history_user = removed_by
     review.delete()
 
@@ -75,15 +101,14 @@ def review_unassign(*, review: Review, removed_by) -> None:
 @transaction.atomic
 def review_declare_conflict(*, review: Review, reviewer, note: str) -> Review:
     """The reviewer has a conflict of interest: they are recused, and any scores they gave no longer count."""
+    enforce(review_move_refusal(review, reviewer, "declare_conflict"))
     note = require_reason(note, "conflict_note")
-    _lock_review(review, reviewer)
-    if review.conflict_declared_at is not None:
-        raise refuse(_("You have already declared a conflict of interest on this application."))
+    _lock_review(review, reviewer, "declare_conflict")
     review.scores.all().delete()
     review.conflict_declared_at = timezone.now()
     review.conflict_note = note
     review.completed_at = None
-    return save(review, reviewer, ["conflict_declared_at", "conflict_note", "completed_at"])
+    return save_by(review, reviewer, ["conflict_declared_at", "conflict_note", "completed_at"])
 
 
 def _checked_scores(review: Review, scores: Mapping) -> list[Score]:
@@ -112,12 +137,10 @@ def _checked_scores(review: Review, scores: Mapping) -> list[Score]:
 def review_submit_scores(*, review: Review, reviewer, scores: Mapping, comments: str = "") -> Review:
     """Score every criterion of the rubric (``scores`` maps a criterion or its id to 0–10). Scoring again while
     the application is still under review replaces the scores. Refused once a conflict is declared."""
-    _lock_review(review, reviewer)
-    if review.conflict_declared_at is not None:
-        raise refuse(_("You declared a conflict of interest on this application, so you cannot score it."))
+    _lock_review(review, reviewer, "score")
     rows = _checked_scores(review, scores)
     review.scores.all().delete()
     Score.objects.bulk_create(rows)
     review.completed_at = timezone.now()
     review.comments = (comments or "").strip()
-    return save(review, reviewer, ["completed_at", "comments"])
+    return save_by(review, reviewer, ["completed_at", "comments"])

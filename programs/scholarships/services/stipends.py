@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from cooperation.access import require_perm
 from cooperation.dates import in_range, range_message
+from cooperation.refusals import Refusal
 from cooperation.roles import Perm
+from cooperation.workflow import Move, lock_for, move_refusal, permission_refusal, require_reason, save_by
 from programs.scholarships.models import (
     Application,
     ApplicationStatus,
@@ -27,28 +28,28 @@ from programs.scholarships.models import (
 )
 from programs.scholarships.services._common import (
     check_not_future,
+    create_by,
     date_text,
+    enforce,
     errors_or_clean,
-    lock,
-    refuse,
-    require_member,
-    require_reason,
-    save,
+    member_refusal,
 )
+from programs.scholarships.services.refusals import ScholarshipRefusal
 from programs.scholarships.terms import latest_report_due, stipend_plan
 
 T = TrancheStatus
 TRANCHE_MOVES = {
-    "approve": ({T.SCHEDULED}, gettext_lazy("Only a scheduled tranche can be approved; this one is %s.")),
-    "pay": ({T.APPROVED}, gettext_lazy("Only an approved tranche can be paid; this one is %s.")),
-    "cancel": ({T.SCHEDULED, T.APPROVED}, gettext_lazy("A tranche that is %s can no longer be cancelled.")),
+    "approve": Move({T.SCHEDULED}, gettext_lazy("Only a scheduled tranche can be approved; this one is %s.")),
+    "pay": Move({T.APPROVED}, gettext_lazy("Only an approved tranche can be paid; this one is %s.")),
+    "cancel": Move({T.SCHEDULED, T.APPROVED}, gettext_lazy("A tranche that is %s can no longer be cancelled.")),
 }
 R = ReportStatus
 REPORT_MOVES = {
-    "decide": ({R.SUBMITTED}, gettext_lazy("Only a submitted report can be accepted or returned; this one is %s.")),
+    "decide": Move({R.SUBMITTED}, gettext_lazy("Only a submitted report can be accepted or returned; this one is %s.")),
 }
 # Scholars whose stipends may still be approved: enrolled, or completed with tranches approved before.
 PAYABLE_SCHOLARS = {ApplicationStatus.ENROLLED}
+TRANCHE_PERMS = {"approve": Perm.APPROVE_STIPEND, "pay": Perm.CHANGE_STIPEND, "cancel": Perm.CHANGE_STIPEND}
 
 
 def schedule_tranches(application: Application, user) -> list[StipendTranche]:
@@ -124,47 +125,85 @@ def _uncovered_report_state(application: Application, due: datetime.date) -> str
     return "missing"
 
 
+def _approval_refusal(tranche: StipendTranche, *, known_gate: tuple | None = None) -> Refusal | None:
+    """A tranche is approved only for an enrolled scholar, once the progress report due before it is accepted.
+    ``known_gate`` is (that report's due date, its state) when the caller already read it (a list page does)."""
+    application = tranche.application
+    if application.status not in PAYABLE_SCHOLARS:
+        return Refusal(
+            ScholarshipRefusal.SCHOLAR_NOT_ENROLLED,
+            _("Stipends are approved only for an enrolled scholar; this one is %s.") % application.get_status_display(),
+        )
+    if known_gate is None:
+        due, covered = report_gate(tranche)
+        report_state = None if covered else _uncovered_report_state(application, due)
+    else:
+        due, report_state = known_gate
+    if report_state in REPORT_GATE_MESSAGES:
+        return Refusal(ScholarshipRefusal.REPORT_NOT_ACCEPTED, report_gate_message(report_state, due))
+    return None
+
+
+def tranche_move_refusal(tranche: StipendTranche, user, move: str, *, known_gate: tuple | None = None):
+    """Why ``user`` may not ``approve``, ``pay`` or ``cancel`` this tranche now (None when they may): the role,
+    the tranche's status (neither offered), then for approval the scholar's status and the report gate (shown)."""
+    return (
+        permission_refusal(user, TRANCHE_PERMS[move])
+        or move_refusal(tranche, TRANCHE_MOVES, move)
+        or (_approval_refusal(tranche, known_gate=known_gate) if move == "approve" else None)
+    )
+
+
 @transaction.atomic
 def tranche_approve(*, tranche: StipendTranche, approved_by) -> StipendTranche:
     """Release a tranche for payment, once the progress report due before it is in and accepted."""
-    require_perm(approved_by, Perm.APPROVE_STIPEND)
-    lock(tranche, TRANCHE_MOVES, "approve")
-    application = tranche.application
-    if application.status not in PAYABLE_SCHOLARS:
-        raise refuse(
-            _("Stipends are approved only for an enrolled scholar; this one is %s.") % application.get_status_display()
-        )
-    due, covered = report_gate(tranche)
-    if not covered:
-        raise refuse(report_gate_message(_uncovered_report_state(application, due), due))
+    enforce(tranche_move_refusal(tranche, approved_by, "approve"))
+    lock_for(tranche, TRANCHE_MOVES, "approve")
+    enforce(_approval_refusal(tranche))
     tranche.status = T.APPROVED
     tranche.approved_by = approved_by
     tranche.approved_at = timezone.now()
-    return save(tranche, approved_by, ["status", "approved_by", "approved_at"])
+    return save_by(tranche, approved_by, ["status", "approved_by", "approved_at"])
 
 
 @transaction.atomic
 def tranche_pay(*, tranche: StipendTranche, paid_by, paid_on: datetime.date, payment_reference="") -> StipendTranche:
-    require_perm(paid_by, Perm.CHANGE_STIPEND)
-    lock(tranche, TRANCHE_MOVES, "pay")
+    enforce(tranche_move_refusal(tranche, paid_by, "pay"))
+    lock_for(tranche, TRANCHE_MOVES, "pay")
     check_not_future(paid_on, "paid_on")
     tranche.status = T.PAID
     tranche.paid_on = paid_on
     tranche.payment_reference = (payment_reference or "").strip()[:100]
-    return save(tranche, paid_by, ["status", "paid_on", "payment_reference"])
+    return save_by(tranche, paid_by, ["status", "paid_on", "payment_reference"])
 
 
 @transaction.atomic
 def tranche_cancel(*, tranche: StipendTranche, cancelled_by, reason: str) -> StipendTranche:
-    require_perm(cancelled_by, Perm.CHANGE_STIPEND)
+    enforce(tranche_move_refusal(tranche, cancelled_by, "cancel"))
     reason = require_reason(reason)
-    lock(tranche, TRANCHE_MOVES, "cancel")
+    lock_for(tranche, TRANCHE_MOVES, "cancel")
     tranche.status = T.CANCELLED
     tranche.status_note = reason
-    return save(tranche, cancelled_by, ["status", "status_note"])
+    return save_by(tranche, cancelled_by, ["status", "status_note"])
 
 
 # --- progress reports ---------------------------------------------------------------------------------------------
+
+
+def report_submit_refusal(application: Application, user) -> Refusal | None:
+    """Only the host institution reports, and only on an enrolled scholar."""
+    refusal = permission_refusal(user, Perm.ADD_PROGRESS_REPORT) or member_refusal(
+        user, application.call.host_id, _("Only the host institution can report on this scholar.")
+    )
+    if refusal is None and application.status != ApplicationStatus.ENROLLED:
+        message = _("Progress is reported for an enrolled scholar; this one is %s.") % application.get_status_display()
+        return Refusal(ScholarshipRefusal.SCHOLAR_NOT_ENROLLED, message, offered=False)
+    return refusal
+
+
+def report_decide_refusal(report: ProgressReport, user) -> Refusal | None:
+    """Officers accept or return a report the host submitted (neither is offered otherwise)."""
+    return permission_refusal(user, Perm.CHANGE_PROGRESS_REPORT) or move_refusal(report, REPORT_MOVES, "decide")
 
 
 @transaction.atomic
@@ -172,13 +211,9 @@ def progress_report_submit(
     *, application: Application, submitted_by, term_label, period_end: datetime.date, result, remarks=""
 ) -> ProgressReport:
     """The host institution reports an enrolled scholar's term: its label, when it ended, the result."""
-    require_perm(submitted_by, Perm.ADD_PROGRESS_REPORT)
-    require_member(submitted_by, application.call.host_id, _("Only the host institution can report on this scholar."))
+    enforce(report_submit_refusal(application, submitted_by))
     application.refresh_from_db(from_queryset=Application.objects.select_for_update())
-    if application.status != ApplicationStatus.ENROLLED:
-        raise refuse(
-            _("Progress is reported for an enrolled scholar; this one is %s.") % application.get_status_display()
-        )
+    enforce(report_submit_refusal(application, submitted_by))
     errors = {}
     if period_end is None:
         errors["period_end"] = _("Give the date.")
@@ -204,27 +239,27 @@ def progress_report_submit(
         submitted_by=submitted_by,
     )
     errors_or_clean(report, errors)
-    return save(report, submitted_by)
+    return create_by(report, submitted_by)
 
 
 @transaction.atomic
 def progress_report_accept(*, report: ProgressReport, accepted_by) -> ProgressReport:
-    require_perm(accepted_by, Perm.CHANGE_PROGRESS_REPORT)
-    lock(report, REPORT_MOVES, "decide")
+    enforce(report_decide_refusal(report, accepted_by))
+    lock_for(report, REPORT_MOVES, "decide")
     report.status = R.ACCEPTED
     report.reviewed_by = accepted_by
     report.reviewed_at = timezone.now()
-    return save(report, accepted_by, ["status", "reviewed_by", "reviewed_at"])
+    return save_by(report, accepted_by, ["status", "reviewed_by", "reviewed_at"])
 
 
 @transaction.atomic
 def progress_report_return(*, report: ProgressReport, returned_by, reason: str) -> ProgressReport:
     """Send a report back to the host with the reason; they submit a corrected one."""
-    require_perm(returned_by, Perm.CHANGE_PROGRESS_REPORT)
+    enforce(report_decide_refusal(report, returned_by))
     reason = require_reason(reason)
-    lock(report, REPORT_MOVES, "decide")
+    lock_for(report, REPORT_MOVES, "decide")
     report.status = R.RETURNED
     report.reviewed_by = returned_by
     report.reviewed_at = timezone.now()
     report.return_reason = reason
-    return save(report, returned_by, ["status", "reviewed_by", "reviewed_at", "return_reason"])
+    return save_by(report, returned_by, ["status", "reviewed_by", "reviewed_at", "return_reason"])

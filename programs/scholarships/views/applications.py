@@ -5,15 +5,12 @@ Applicants' email, date of birth and files are shown only to those the privacy r
 exactly one service; a refusal shows the page again with the error next to the field and nothing changed.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -22,9 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cooperation import personal_data
 from cooperation.access import require_perm
-from cooperation.forms import add_service_error
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import Column, header_cells, paginate, workspace_page
+from cooperation.pages import Column, PageMove, header_cells, paginate, record_actions, run_move, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import ApplicationFilter
@@ -36,7 +32,6 @@ from programs.scholarships.forms.applications import (
     ReasonForm,
 )
 from programs.scholarships.models import Application
-from programs.scholarships.services.awards import quota_message
 from programs.scholarships.views.calls import sorted_rows, url_if_exists
 
 APPLICATION_COLUMNS = [
@@ -107,189 +102,114 @@ def application_list(request):
 # --- The moves --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Move:
-    """A move on the application's page: its service, the permission it needs, the form of what it asks, and the
-    key of ``services.APPLICATION_MOVES`` that says from which statuses it is allowed."""
-
-    label: str
-    perm: Perm
-    call: Callable
-    done: str
-    allowed_by: str
-    form_class: type[forms.Form] | None = None
-    danger: bool = False
-
-
 S = services
+
+
+def _by(service, actor: str):
+    """A page move's call: the service, naming the user as its ``actor`` argument, with the form's values."""
+    return lambda application, user, **values: service(application=application, **{actor: user}, **values)
+
+
 MOVES = {
-    "mark_eligible": Move(
+    "mark_eligible": PageMove(
         gettext_lazy("Mark eligible"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user: S.application_mark_eligible(application=application, decided_by=user),
+        _by(S.application_mark_eligible, "decided_by"),
         gettext_lazy("%(name)s's application is eligible; it can now be reviewed and ranked."),
-        "mark_eligible",
     ),
-    "mark_ineligible": Move(
+    "mark_ineligible": PageMove(
         gettext_lazy("Mark ineligible"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_mark_ineligible(
-            application=application, decided_by=user, reason=reason
-        ),
+        _by(S.application_mark_ineligible, "decided_by"),
         gettext_lazy("%(name)s's application was found ineligible."),
-        "mark_ineligible",
         ReasonForm,
         danger=True,
     ),
-    "shortlist": Move(
+    "shortlist": PageMove(
         gettext_lazy("Shortlist"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_shortlist(
-            application=application, decided_by=user, reason=reason
-        ),
+        _by(S.application_shortlist, "decided_by"),
         gettext_lazy("%(name)s was shortlisted."),
-        "shortlist",
         OptionalReasonForm,
     ),
-    "propose_award": Move(
+    "propose_award": PageMove(
         gettext_lazy("Propose an award"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_propose_award(
-            application=application, proposed_by=user, reason=reason
-        ),
+        _by(S.application_propose_award, "proposed_by"),
         gettext_lazy("An award to %(name)s was proposed; another manager approves or rejects it."),
-        "propose_award",
         OptionalReasonForm,
     ),
-    "approve_award": Move(
+    "approve_award": PageMove(
         gettext_lazy("Approve the award"),
         Perm.APPROVE_AWARD,
-        lambda application, user: S.application_approve_award(application=application, approved_by=user),
+        _by(S.application_approve_award, "approved_by"),
         gettext_lazy("The award to %(name)s was approved."),
-        "decide_award",
     ),
-    "reject_award": Move(
+    "reject_award": PageMove(
         gettext_lazy("Reject the proposal"),
         Perm.APPROVE_AWARD,
-        lambda application, user, reason: S.application_reject_award(
-            application=application, rejected_by=user, reason=reason
-        ),
+        _by(S.application_reject_award, "rejected_by"),
         gettext_lazy("The proposed award to %(name)s was rejected; the application stays shortlisted."),
-        "decide_award",
         ReasonForm,
         danger=True,
     ),
-    "accept_award": Move(
+    "accept_award": PageMove(
         gettext_lazy("Scholar accepted"),
         Perm.RECORD_AWARD_RESPONSE,
-        lambda application, user: S.application_accept_award(application=application, recorded_by=user),
+        _by(S.application_accept_award, "recorded_by"),
         gettext_lazy("%(name)s accepted the award; the host institution confirms the enrolment."),
-        "respond",
     ),
-    "decline_award": Move(
+    "decline_award": PageMove(
         gettext_lazy("Scholar declined"),
         Perm.RECORD_AWARD_RESPONSE,
-        lambda application, user, reason: S.application_decline_award(
-            application=application, recorded_by=user, reason=reason
-        ),
+        _by(S.application_decline_award, "recorded_by"),
         gettext_lazy("%(name)s declined the award; the place goes back to the call."),
-        "respond",
         DeclineForm,
         danger=True,
     ),
-    "complete": Move(
+    "complete": PageMove(
         gettext_lazy("Record completion"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, completed_on: S.application_complete(
-            application=application, completed_by=user, completed_on=completed_on
-        ),
+        _by(S.application_complete, "completed_by"),
         gettext_lazy("%(name)s completed the scholarship."),
-        "complete",
         CompleteForm,
     ),
-    "withdraw": Move(
+    "withdraw": PageMove(
         gettext_lazy("Withdraw"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_withdraw(
-            application=application, withdrawn_by=user, reason=reason
-        ),
+        _by(S.application_withdraw, "withdrawn_by"),
         gettext_lazy("%(name)s's application was withdrawn."),
-        "withdraw",
         ReasonForm,
         danger=True,
     ),
-    "terminate": Move(
+    "terminate": PageMove(
         gettext_lazy("Terminate"),
         Perm.CHANGE_APPLICATION,
-        lambda application, user, reason: S.application_terminate(
-            application=application, terminated_by=user, reason=reason
-        ),
+        _by(S.application_terminate, "terminated_by"),
         gettext_lazy("%(name)s's application was terminated."),
-        "terminate",
         ReasonForm,
         danger=True,
     ),
-    "attachment_add": Move(
+    "attachment_add": PageMove(
         gettext_lazy("Add a PDF file"),
         Perm.ADD_APPLICATION,
-        lambda application, user, file: S.attachment_add(application=application, uploaded_by=user, file=file),
+        _by(S.attachment_add, "uploaded_by"),
         gettext_lazy("The file was added to %(name)s's application."),
-        "attach",
         AttachmentForm,
+        anchor="#attachments",
     ),
 }
 
 
-@dataclass(frozen=True)
-class Action:
-    """A move offered on the page: a button, or a folded form when the move asks for something."""
-
-    name: str
-    label: str
-    url: str
-    form: forms.Form | None = None
-    danger: bool = False
-    disabled_reason: str = ""
-    is_open: bool = False  # unfolded: its form came back with errors
-    multipart: bool = False
-
-
-def _disabled_reason(name: str, user, application: Application) -> str | None:
-    """Why ``user`` cannot make this move now ("" when they can), or None when it is not offered at all."""
-    proposed = application.award_proposed_by_id is not None
-    if name == "propose_award" and proposed:
-        return None
-    if name in ("approve_award", "reject_award") and not proposed:
-        return None
-    if name == "approve_award" and application.award_proposed_by_id == user.pk:
-        return _("You proposed this award, so another manager must approve it.")
-    if name in ("propose_award", "approve_award"):
-        call = application.call
-        if selectors.awards_made(call) >= call.awards_available:
-            return quota_message(call)
-    return ""
-
-
-def _actions(user, application: Application, refused: tuple[str, forms.Form | None] | None) -> list[Action]:
-    refused_name, refused_form = refused or (None, None)
-    actions = []
-    for name, move in MOVES.items():
-        if not user.has_perm(move.perm) or application.status not in S.APPLICATION_MOVES[move.allowed_by][0]:
-            continue
-        reason = _disabled_reason(name, user, application)
-        if reason is None:
-            continue
-        is_refused = name == refused_name
-        form = refused_form if is_refused and refused_form is not None else _move_form(name)
-        url = reverse(f"scholarships:application_{name}", args=[application.pk])
-        multipart = move.form_class is AttachmentForm
-        actions.append(Action(name, str(move.label), url, form, move.danger, reason, is_refused, multipart))
-    return actions
-
-
-def _move_form(name: str, data=None, files=None) -> forms.Form | None:
-    form_class = MOVES[name].form_class
-    return None if form_class is None else form_class(data, files, prefix=name)
+def _actions(user, application: Application, refused=None) -> list:
+    return record_actions(
+        application,
+        user,
+        MOVES,
+        guard=services.application_move_refusal,
+        url_name="scholarships:application_{name}",
+        refused=refused,
+    )
 
 
 # --- The application's page -------------------------------------------------------------------------------------
@@ -360,39 +280,25 @@ def application_detail(request, pk):
     return _detail_page(request, selectors.application_get(user=request.user, pk=pk))
 
 
-def _problems(form: forms.Form) -> str:
-    return " ".join(
-        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-        for name, errors in form.errors.items()
-    )
-
-
 @require_POST
 @workspace_page(object_page=True)
 def application_move(request, pk, move: str):
     """Run one move's service on a POST; bad input or a refusal shows the page again with the error in place."""
     application = selectors.application_get(user=request.user, pk=pk)
-    spec = MOVES[move]
-    require_perm(request.user, spec.perm)
-    form = _move_form(move, request.POST, request.FILES)
-    if form is None or form.is_valid():
-        try:
-            spec.call(application, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            if form is not None:
-                add_service_error(form, error)
-                messages.error(request, _problems(form))
-            else:
-                messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, spec.done % {"name": application.applicant_name})
-            anchor = "#attachments" if move == "attachment_add" else "#status"
-            return redirect(reverse("scholarships:application_detail", args=[application.pk]) + anchor)
-    else:
-        messages.error(request, _problems(form))
-    # Reload: a refused service may have set values on the instance before it said no.
-    application = selectors.application_get(user=request.user, pk=pk)
-    return _detail_page(request, application, refused=(move, form))
+
+    def show_page(refused):
+        # Reload: a refused service may have set values on the instance before it said no.
+        return _detail_page(request, selectors.application_get(user=request.user, pk=pk), refused=refused)
+
+    return run_move(
+        request,
+        application,
+        MOVES,
+        move,
+        page_url=reverse("scholarships:application_detail", args=[application.pk]),
+        show_page=show_page,
+        done_values={"name": application.applicant_name},
+    )
 
 
 # --- The applicant's files --------------------------------------------------------------------------------------
@@ -403,7 +309,11 @@ def application_move(request, pk, move: str):
 def attachment_download(request, pk):
     """Stream one private file to those the privacy rule admits (the host institution too, after award); 404 for
     anyone else, so nobody learns whether the file exists."""
-    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    return attachment_response(selectors.attachment_get(user=request.user, pk=pk))
+
+
+def attachment_response(attachment) -> FileResponse:
+    """One applicant's file, never cached nor sniffed (the page and the API both answer with it)."""
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.pages import paginate, posted, workspace_page
+from cooperation.refusals import Refused
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.forms.reviews import (
@@ -30,7 +31,6 @@ from programs.scholarships.forms.reviews import (
     RubricForm,
 )
 from programs.scholarships.models import UNDER_REVIEW, ApplicationStatus, Review
-from programs.scholarships.services.awards import quota_message
 
 
 def url_exists(name: str) -> bool:
@@ -74,9 +74,11 @@ def _review_page(request, review: Review, *, rubric_form=None, conflict_form=Non
     show_personal_data = selectors.can_see_personal_data(request.user, application)
     criteria = list(application.call.criteria.all())
     scores = {score.criterion_id: score.score for score in review.scores.all()}
-    open_for_review = application.status in UNDER_REVIEW
+    # The review's guard: only its reviewer scores, while the application is under review, unless recused.
+    refusal = services.review_move_refusal(review, request.user, "score")
+    open_for_review = refusal is None or refusal.code != Refused.WRONG_STATUS
     refusals = []
-    if open_for_review and not review.is_recused:
+    if refusal is None:
         rubric_form = rubric_form or RubricForm(criteria=criteria, scores=scores, initial={"comments": review.comments})
         conflict_form = conflict_form or ConflictForm()
     else:
@@ -222,10 +224,14 @@ def call_reviewers(request, pk):
                     % {"count": assigned},
                 )
             return redirect("scholarships:call_reviewers", pk=call.pk)
+    rows = form.rows()
+    for application, _field in rows:
+        for review in application.assigned_reviews:
+            review.can_take_off = services.unassign_refusal(review, request.user) is None
     return render(
         request,
         "scholarships/review_assign.html",
-        {"call": call, "form": form, "rows": form.rows(), "links": application_links()},
+        {"call": call, "form": form, "rows": rows, "links": application_links()},
     )
 
 
@@ -295,22 +301,21 @@ def call_ranking(request, pk):
 def award_list(request):
     require_perm(request.user, Perm.VIEW_APPLICATION)
     user = request.user
-    proposals = list(selectors.award_proposals(user=user))
-    # Every call with a proposal waiting is in the quota table: it tells which approvals the quota would refuse.
-    quotas = list(selectors.call_quotas(user=user))
-    full = {call.pk: call for call in quotas if call.awards_made >= call.awards_available}
+    proposals = list(selectors.award_proposals(user=user).select_related("call"))
     for proposal in proposals:
         # The application's move reads the reason under its own prefix; the ids stay unique per row.
         proposal.reject_form = AwardRejectForm(prefix="reject_award", auto_id=f"id_%s_{proposal.pk}")
-        proposal.own_proposal = proposal.award_proposed_by_id == user.pk
-        proposal.quota_full = quota_message(full[proposal.call_id]) if proposal.call_id in full else ""
+        refusal = services.application_move_refusal(proposal, user, "approve_award")
+        code = refusal.code if refusal is not None else ""
+        proposal.own_proposal = code == Refused.OWN_RECORD
+        proposal.quota_full = refusal.message if code == services.ScholarshipRefusal.AWARD_QUOTA_REACHED else ""
     return render(
         request,
         "scholarships/award_list.html",
         {
             "proposals": proposals,
             "recent": selectors.recent_awards(user=user),
-            "quotas": quotas,
+            "quotas": selectors.call_quotas(user=user),
             "can_decide": user.has_perm(Perm.APPROVE_AWARD),
             "links": application_links(),
         },

@@ -24,7 +24,7 @@ from cooperation.pages import paginate, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.forms.stipends import ReasonForm, TrancheFilterForm, TranchePayForm
-from programs.scholarships.models import ApplicationStatus, ReportStatus, TrancheStatus
+from programs.scholarships.models import ReportStatus, TrancheStatus
 from programs.scholarships.views.reviews import url_exists
 
 
@@ -72,30 +72,21 @@ def _move_form(move: str, tranche_pk: int, data=None):
     return form_class(data, prefix=f"{move}-{tranche_pk}") if form_class else None
 
 
-def _approval_blocker(tranche) -> str:
-    """Why the approval would be refused, to show it before anyone clicks; "" when it may go ahead."""
-    if tranche.application.status != ApplicationStatus.ENROLLED:
-        return _("Stipends are approved only for an enrolled scholar; this one is %s.") % (
-            tranche.application.get_status_display()
-        )
-    if tranche.report_state in services.REPORT_GATE_MESSAGES:
-        return services.report_gate_message(tranche.report_state, tranche.report_due)
-    return ""
-
-
 def _decorate(tranche, user, refused: Refused | None) -> None:
-    """Attach the report gate and the forms of the moves ``user`` may make on this row."""
+    """Attach the report gate and the forms of the moves ``user`` may make on this row (``services.
+    tranche_move_refusal`` says which: an approval it refuses for the scholar or the report shows the reason)."""
     tranche.report_due, tranche.report_state = selectors.tranche_report_gate(tranche)
     mine = refused if refused and refused.tranche_pk == tranche.pk else None
     tranche.errors = mine.errors if mine else []
     tranche.open_move = mine.move if mine else ""
-    tranche.can_approve = tranche.status == TrancheStatus.SCHEDULED and user.has_perm(Perm.APPROVE_STIPEND)
-    tranche.approval_blocker = _approval_blocker(tranche) if tranche.can_approve else ""
-    can_change = user.has_perm(Perm.CHANGE_STIPEND)
+    gate = (tranche.report_due, tranche.report_state)
+    approval = services.tranche_move_refusal(tranche, user, "approve", known_gate=gate)
+    tranche.can_approve = approval is None or approval.offered
+    tranche.approval_blocker = str(approval) if approval is not None else ""
     tranche.pay_form = tranche.cancel_form = None
-    if can_change and tranche.status == TrancheStatus.APPROVED:
+    if services.tranche_move_refusal(tranche, user, "pay") is None:
         tranche.pay_form = mine.form if mine and mine.move == "pay" else _move_form("pay", tranche.pk)
-    if can_change and tranche.status in (TrancheStatus.SCHEDULED, TrancheStatus.APPROVED):
+    if services.tranche_move_refusal(tranche, user, "cancel") is None:
         tranche.cancel_form = mine.form if mine and mine.move == "cancel" else _move_form("cancel", tranche.pk)
     if mine and mine.form is not None and mine.form not in (tranche.pay_form, tranche.cancel_form):
         # The move is no longer offered in this status: its refusal still shows, at the top of the row.
@@ -190,7 +181,7 @@ def report_list(request):
 
 def _report_page(request, report, *, return_form=None, errors=()):
     user = request.user
-    can_decide = report.status == ReportStatus.SUBMITTED and user.has_perm(Perm.CHANGE_PROGRESS_REPORT)
+    can_decide = services.report_decide_refusal(report, user) is None
     return render(
         request,
         "scholarships/report_detail.html",

@@ -21,9 +21,11 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 from rest_framework.test import APIClient
 
 from cooperation.pdf import inspect_pdf
+from cooperation.refusals import refusal_codes
 from cooperation.roles import Role
 from programs.scholarships import services
 from programs.scholarships.models import Application, Attachment
+from programs.scholarships.services import ScholarshipRefusal as Code
 from tests.api_errors import error_fields
 from tests.factories import OrganisationFactory, UserFactory
 from tests.programs.scholarships.factories import PDF_BYTES, ApplicationFactory, AttachmentFactory, CallFactory, pdf
@@ -237,8 +239,9 @@ def test_the_page_and_the_service_share_the_limit(client, officer, applicant):
     url = reverse("scholarships:application_attachment_add", args=[applicant.pk])
     response = client.post(url, {"attachment_add-file": pdf("fourth.pdf")})
     assert "An application carries at most 3 files." in response.content.decode()
-    with pytest.raises(ValidationError, match="at most 3 files"):
+    with pytest.raises(ValidationError) as refused:
         services.attachment_add(application=applicant, uploaded_by=officer, file=pdf("fourth.pdf"))
+    assert Code.INVALID_FILE in refusal_codes(refused.value)
     assert applicant.attachments.count() == 3
 
 

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cooperation.refusals import Refused, refusal_codes
 from cooperation.roles import Role
 from programs.scholarships import services
 from programs.scholarships.models import HOLDS_AN_AWARD, Application, ApplicationStatus
-from programs.scholarships.services import awards as award_services
+from programs.scholarships.services import ScholarshipRefusal as Code
+from programs.scholarships.services import guards as award_guards
 from tests.concurrency import run_together
 from tests.programs.scholarships.factories import CallFactory, awarded, eligible, shortlisted, staff, submit
 
@@ -27,8 +29,9 @@ def test_a_manager_who_did_not_propose_approves():
     application = shortlisted(submit(CallFactory()))
     manager = staff(Role.MANAGER)
     propose(application, officer=manager)
-    with pytest.raises(ValidationError, match="You proposed this award, so another manager must approve it"):
+    with pytest.raises(ValidationError) as refused:
         services.application_approve_award(application=application, approved_by=manager)
+    assert Refused.OWN_RECORD in refusal_codes(refused.value)
     services.application_approve_award(application=application, approved_by=staff(Role.MANAGER))
     application.refresh_from_db()
     assert application.status == S.AWARDED and application.awarded_by != manager
@@ -43,8 +46,9 @@ def test_officers_cannot_approve_awards():
 
 def test_approval_needs_a_proposal():
     application = shortlisted(submit(CallFactory()))
-    with pytest.raises(ValidationError, match="No award is proposed"):
+    with pytest.raises(ValidationError) as refused:
         services.application_approve_award(application=application, approved_by=staff(Role.MANAGER))
+    assert Code.NO_AWARD_PROPOSED in refusal_codes(refused.value)
 
 
 def test_a_rejected_proposal_leaves_the_application_shortlisted_with_the_reason():
@@ -62,8 +66,9 @@ def test_a_rejected_proposal_leaves_the_application_shortlisted_with_the_reason(
 def test_no_proposal_without_a_completed_review():
     application = submit(CallFactory())
     services.application_mark_eligible(application=application, decided_by=staff())
-    with pytest.raises(ValidationError, match="No reviewer has scored this application"):
+    with pytest.raises(ValidationError) as refused:
         services.application_shortlist(application=application, decided_by=staff())
+    assert Code.NOT_REVIEWED in refusal_codes(refused.value)
 
 
 def test_the_quota_is_never_exceeded_one_after_the_other():
@@ -83,8 +88,9 @@ def test_a_declined_award_gives_the_place_back():
     call = CallFactory(awards_available=1)
     first, second = shortlisted(submit(call), D(9), D(9)), shortlisted(submit(call), D(8), D(8))
     awarded(first)
-    with pytest.raises(ValidationError, match="The only award of this call is taken"):
+    with pytest.raises(ValidationError) as refused:
         propose(second)
+    assert Code.AWARD_QUOTA_REACHED in refusal_codes(refused.value)
     services.application_decline_award(application=first, recorded_by=staff())
     awarded(second)
     assert Application.objects.get(pk=second.pk).status == S.AWARDED
@@ -122,14 +128,14 @@ PAUSE = 0.3
 @pytest.fixture
 def slow_quota(monkeypatch):
     """Pause after counting the awards held, before the award is written: a lost update would happen here."""
-    original = award_services._awards_held
+    original = award_guards.awards_held
 
     def counted_then_paused(call):
         held = original(call)
         time.sleep(PAUSE)
         return held
 
-    monkeypatch.setattr(award_services, "_awards_held", counted_then_paused)
+    monkeypatch.setattr(award_guards, "awards_held", counted_then_paused)
 
 
 def test_two_managers_approving_the_last_place_at_once_award_it_once(reference_data_db, slow_quota):

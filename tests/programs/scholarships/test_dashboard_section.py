@@ -221,7 +221,7 @@ def test_the_selector_gives_the_same_figures_in_six_queries(manager, scenario, d
 
 
 def test_nationalities_beyond_the_top_are_grouped(manager, scenario, monkeypatch):
-    monkeypatch.setattr(selectors, "TOP_NATIONALITIES", 2)
+    monkeypatch.setattr(selectors.dashboard, "TOP_NATIONALITIES", 2)
     rows = selectors.scholarship_dashboard(user=manager).scholars_by_nationality
     assert [(row.key, str(row.label), row.count) for row in rows] == [
         ("ID", "Indonesia", 4),

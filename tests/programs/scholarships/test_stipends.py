@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cooperation.refusals import Refused, refusal_codes
 from cooperation.roles import Role
 from programs.scholarships import services
 from programs.scholarships.models import ReportStatus, StipendFrequency, TrancheStatus
+from programs.scholarships.services import ScholarshipRefusal as Code
 from programs.scholarships.terms import add_months, report_due_dates, stipend_plan
 from tests.factories import currency
 from tests.programs.scholarships.factories import CallFactory, days_ago, enrolled, host_user, staff, submit, today
@@ -87,11 +89,17 @@ def test_a_tranche_after_a_report_fell_due_waits_for_the_report_to_be_accepted(s
     report = services.progress_report_submit(
         application=scholar, submitted_by=host, term_label="Semester 1", period_end=report_due, result="GPA 3.5"
     )
-    with pytest.raises(ValidationError, match="is in but not accepted yet: accept it, then approve this tranche"):
+    with pytest.raises(
+        ValidationError, match="is in but not accepted yet: accept it, then approve this tranche"
+    ) as refused:
         services.tranche_approve(tranche=seventh, approved_by=staff())
+    assert Code.REPORT_NOT_ACCEPTED in refusal_codes(refused.value)
     services.progress_report_return(report=report, returned_by=staff(), reason="Transcript missing.")
-    with pytest.raises(ValidationError, match="was returned to the host institution: .* once a corrected report"):
+    with pytest.raises(
+        ValidationError, match="was returned to the host institution: .* once a corrected report"
+    ) as refused:
         services.tranche_approve(tranche=seventh, approved_by=staff())
+    assert Code.REPORT_NOT_ACCEPTED in refusal_codes(refused.value)
 
     again = services.progress_report_submit(
         application=scholar, submitted_by=host, term_label="Semester 1", period_end=report_due, result="GPA 3.5"
@@ -103,16 +111,18 @@ def test_a_tranche_after_a_report_fell_due_waits_for_the_report_to_be_accepted(s
 
 def test_paying_needs_an_approval_and_a_date_not_in_the_future(scholar):
     first = scholar.tranches.get(number=1)
-    with pytest.raises(ValidationError, match="Only an approved tranche can be paid; this one is Scheduled"):
+    with pytest.raises(ValidationError) as refused:
         services.tranche_pay(tranche=first, paid_by=staff(), paid_on=today())
+    assert Refused.WRONG_STATUS in refusal_codes(refused.value)
     services.tranche_approve(tranche=first, approved_by=staff())
     with pytest.raises(ValidationError) as refused:
         services.tranche_pay(tranche=first, paid_by=staff(), paid_on=days_ago(-1))
     assert refused.value.message_dict == {"paid_on": ["This date is in the future."]}
     paid = services.tranche_pay(tranche=first, paid_by=staff(), paid_on=today(), payment_reference="TRX-1")
     assert (paid.status, paid.payment_reference) == (TrancheStatus.PAID, "TRX-1")
-    with pytest.raises(ValidationError, match="can no longer be cancelled"):
+    with pytest.raises(ValidationError) as refused:
         services.tranche_cancel(tranche=first, cancelled_by=staff(), reason="Mistake.")
+    assert Refused.WRONG_STATUS in refusal_codes(refused.value)
 
 
 def test_partners_and_auditors_cannot_approve_tranches(scholar, auditor):
@@ -162,10 +172,12 @@ def test_a_returned_report_needs_a_reason_and_cannot_be_accepted_after(scholar):
         period_end=days_ago(1),
         result="P",
     )
-    with pytest.raises(ValidationError, match="Give a reason"):
+    with pytest.raises(ValidationError) as refused:
         services.progress_report_return(report=report, returned_by=staff(), reason="")
+    assert Refused.REASON_REQUIRED in refusal_codes(refused.value)
     services.progress_report_return(report=report, returned_by=staff(), reason="Unsigned.")
-    with pytest.raises(ValidationError, match="this one is Returned"):
+    with pytest.raises(ValidationError) as refused:
         services.progress_report_accept(report=report, accepted_by=staff())
+    assert Refused.WRONG_STATUS in refusal_codes(refused.value)
     report.refresh_from_db()
     assert (report.status, report.return_reason) == (ReportStatus.RETURNED, "Unsigned.")

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
+from cooperation.refusals import Refused, refusal_codes
 from programs.scholarships.models import Application, Attachment
 from programs.scholarships.validators import validate_pdf
 from tests.programs.scholarships.factories import (
@@ -130,5 +131,6 @@ def test_files_can_be_added_while_the_application_is_reviewed_only():
     services.attachment_add(application=application, uploaded_by=staff(), file=pdf("letter.pdf"))
     assert application.attachments.count() == 1
     services.application_withdraw(application=application, withdrawn_by=staff(), reason="Withdrew.")
-    with pytest.raises(ValidationError, match="is Withdrawn"):
+    with pytest.raises(ValidationError) as refused:
         services.attachment_add(application=application, uploaded_by=staff(), file=pdf("late.pdf"))
+    assert Refused.WRONG_STATUS in refusal_codes(refused.value)

@@ -1,0 +1,111 @@
+"""Exchange activities over the API."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.response import Response
+
+from cooperation.api.exceptions import service_errors
+from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.roles import Perm
+from programs.scholarships import selectors, services
+from programs.scholarships.api.filters import ActivityFilter
+from programs.scholarships.api.serializers import (
+    ActivityCreateSerializer,
+    ActivityDetailSerializer,
+    ActivityReportSerializer,
+    ActivitySerializer,
+    ActivityUpdateSerializer,
+)
+from programs.scholarships.api.views._moves import move_action
+from programs.scholarships.models import (
+    ExchangeActivity,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List exchange activities"),
+        description=_("Partner users see the activities their organisation hosts or takes part in."),
+    ),
+    retrieve=extend_schema(summary=_("Show an exchange activity with its participants")),
+    create=extend_schema(
+        summary=_("Plan an exchange activity"), request=ActivityCreateSerializer, responses={201: ActivitySerializer}
+    ),
+    update=extend_schema(
+        summary=_("Replace an activity's details"),
+        request=ActivityUpdateSerializer,
+        responses={200: ActivitySerializer},
+    ),
+    partial_update=extend_schema(
+        summary=_("Change some details of an activity"),
+        request=ActivityUpdateSerializer,
+        responses={200: ActivitySerializer},
+    ),
+)
+@extend_schema(tags=["scholarships"])
+class ActivityViewSet(RecordViewSet):
+    model = ExchangeActivity
+    serializer_class = ActivitySerializer
+    write_serializer_classes = {
+        "POST": ActivityCreateSerializer,
+        "PUT": ActivityUpdateSerializer,
+        "PATCH": ActivityUpdateSerializer,
+    }
+    filterset_class = ActivityFilter
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ActivityDetailSerializer
+        return super().get_serializer_class()
+
+    selectors = (selectors.activity_list, selectors.activity_get)
+    ordering = ("-starts_on", "pk")
+
+    def list_queryset(self):
+        return super().list_queryset().prefetch_related("partners")
+
+    def retrieve(self, request, *args, **kwargs):
+        activity = self.get_object()
+        context = {
+            **self.get_serializer_context(),
+            "participants": selectors.activity_participants(user=request.user, activity=activity),
+        }
+        return Response(ActivityDetailSerializer(activity, context=context).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            activity = services.activity_create(created_by=request.user, **serializer.validated_data)
+        return self.detail_response(activity, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.activity_update(activity=activity, updated_by=request.user, **serializer.validated_data)
+        return self.detail_response(activity)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @move_action(
+        perm=Perm.REPORT_EXCHANGE_ACTIVITY,
+        output=ActivitySerializer,
+        body=ActivityReportSerializer,
+        summary=_("Report participants by gender and the outcomes"),
+        description=_(
+            "The host partner or an officer. `participants`, when given, replaces the list of names; the list may "
+            "be partial but never names more people of a gender than its count."
+        ),
+    )
+    def report(self, request, *args, **kwargs):
+        activity = self.get_object()
+        data = validated_input(self, ActivityReportSerializer)
+        if "participants" in data:
+            data["participants"] = [dict(line) for line in data["participants"]]
+        with service_errors():
+            services.activity_report(activity=activity, reported_by=request.user, **data)
+        return self.detail_response(activity)

@@ -1,0 +1,93 @@
+"""Review assignments, scores and conflicts of interest over the API."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, status
+
+from cooperation.api.exceptions import service_errors
+from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.roles import Perm
+from programs.scholarships import selectors, services
+from programs.scholarships.api.filters import ReviewFilter
+from programs.scholarships.api.serializers import (
+    ConflictSerializer,
+    ReviewAssignSerializer,
+    ReviewSerializer,
+    ScoresSerializer,
+)
+from programs.scholarships.api.views._moves import move_action
+from programs.scholarships.models import (
+    Review,
+)
+
+
+def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationError:
+    """The service names a criterion's error ``criterion_<id>``; the client sent it as ``scores[<id>]``."""
+    detail = dict(error.detail)
+    scores = {key.removeprefix("criterion_"): detail.pop(key) for key in list(detail) if key.startswith("criterion_")}
+    if scores:
+        detail["scores"] = scores
+    return exceptions.ValidationError(detail)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List review assignments"),
+        description=_("Officers, managers and auditors see every assignment; a reviewer sees their own."),
+    ),
+    retrieve=extend_schema(summary=_("Show a review with its scores")),
+    create=extend_schema(
+        summary=_("Assign a reviewer to an application under review"),
+        request=ReviewAssignSerializer,
+        responses={201: ReviewSerializer},
+    ),
+)
+@extend_schema(tags=["scholarships"])
+class ReviewViewSet(RecordViewSet):
+    model = Review
+    serializer_class = ReviewSerializer
+    write_serializer_classes = {"POST": ReviewAssignSerializer}
+    filterset_class = ReviewFilter
+
+    selectors = (selectors.review_list, selectors.visible_review_get)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            review = services.review_assign(assigned_by=request.user, **serializer.validated_data)
+        return self.detail_response(review, status_code=status.HTTP_201_CREATED)
+
+    @move_action(
+        perm=Perm.REVIEW_APPLICATION,
+        output=ReviewSerializer,
+        body=ScoresSerializer,
+        summary=_("Score every criterion of the rubric"),
+        description=_(
+            "Only the reviewer assigned. Scoring again while the application is under review replaces the scores; "
+            "refused once a conflict of interest is declared."
+        ),
+    )
+    def score(self, request, *args, **kwargs):
+        review = self.get_object()
+        data = validated_input(self, ScoresSerializer)
+        try:
+            with service_errors():
+                services.review_submit_scores(review=review, reviewer=request.user, **data)
+        except exceptions.ValidationError as error:
+            raise _score_errors(error) from error
+        return self.detail_response(review)
+
+    @move_action(
+        perm=Perm.REVIEW_APPLICATION,
+        output=ReviewSerializer,
+        body=ConflictSerializer,
+        summary=_("Declare a conflict of interest"),
+        description=_("The reviewer is recused; any scores they gave no longer count."),
+    )
+    def declare_conflict(self, request, *args, **kwargs):
+        review = self.get_object()
+        data = validated_input(self, ConflictSerializer)
+        with service_errors():
+            services.review_declare_conflict(review=review, reviewer=request.user, note=data["conflict_note"])
+        return self.detail_response(review)
