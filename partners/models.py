@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation.fields import reference_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.reference.codes import OrganisationType
 
@@ -22,9 +22,7 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=2, choices=OrganisationType.choices)
-    country = models.ForeignKey(
-        "reference.Country", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
-    )
+    country = reference_link("reference.Country", _("country"), related_name="organisations")
     iati_identifier = models.CharField(
         _("IATI organisation identifier"),
         max_length=100,
@@ -87,9 +85,7 @@ class Contact(TimeStampedModel):
 class Membership(TimeStampedModel):
     """Links a user account to the partner organisation they work for."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
+    user = user_link(_("user"), related_name="memberships", on_delete=models.CASCADE)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )

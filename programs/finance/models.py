@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
+from cooperation.fields import currency_link, happened_on, positive_amount, reason_field, status_field, user_link
 from cooperation.models import TimeStampedModel
-from cooperation.money import MONEY_DIGITS, AmountField, amount_fits
+from cooperation.money import MONEY_DIGITS, AmountField
 from programs.finance.schedule import Amortization
 
 RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
@@ -61,9 +61,7 @@ class Loan(TimeStampedModel):
         help_text=_("Leave empty when our organisation lends."),
     )
     principal = AmountField(_("principal"), validators=[MinValueValidator(Decimal("0.0001"))])
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     annual_rate = models.DecimalField(
         _("annual interest rate (%)"),
         **RATE_DIGITS,
@@ -88,22 +86,13 @@ class Loan(TimeStampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     purpose = models.TextField(_("purpose"), max_length=5000, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    status = status_field(LoanStatus, LoanStatus.DRAFT)
+    created_by = user_link(_("created by"))
+    approved_by = user_link(_("approved by"), optional=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    disbursed_on = BoundedDateField(_("disbursed on"), null=True, blank=True, past=True)
+    disbursed_on = happened_on(_("disbursed on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    status_note = reason_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -112,8 +101,7 @@ class Loan(TimeStampedModel):
         verbose_name_plural = _("loans")
         permissions = [("approve_loan", _("Can approve or reject loans"))]
         constraints = [
-            models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
-            amount_fits("principal", name="loan_principal_fits"),
+            *positive_amount("principal", prefix="loan_principal"),
             models.CheckConstraint(
                 condition=Q(annual_rate__gte=0) & Q(annual_rate__lte=100), name="loan_rate_is_a_percentage"
             ),
@@ -194,36 +182,26 @@ class RepaymentStatus(models.TextChoices):
     REVERSED = "reversed", _("Reversed")
 
 
-class Repayment(TimeStampedModel):
+class Reversible(models.Model):
+    """A money record a reversal undoes without deleting it: who reversed it, when, and why."""
+
+    reversed_by = user_link(_("reversed by"), optional=True)
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversal_reason = reason_field(_("reason for reversal"))
+
+    class Meta:
+        abstract = True
+
+
+class Repayment(Reversible, TimeStampedModel):
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan"))
     paid_on = BoundedDateField(_("payment date"), past=True)
     amount = AmountField(_("amount"))
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=RepaymentStatus.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
-    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
-    reversal_reason = models.TextField(_("reason for reversal"), max_length=2000, blank=True)
+    status = status_field(RepaymentStatus)
+    recorded_by = user_link(_("recorded by"))
+    confirmed_by = user_link(_("confirmed by"), optional=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -232,8 +210,7 @@ class Repayment(TimeStampedModel):
         verbose_name_plural = _("repayments")
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
-            amount_fits("amount", name="repayment_amount_fits"),
+            *positive_amount("amount", prefix="repayment_amount"),
         ]
 
     def __str__(self) -> str:
@@ -247,7 +224,7 @@ class LiveAllocationManager(models.Manager):
         return super().get_queryset().filter(reversed_at__isnull=True)
 
 
-class Allocation(models.Model):
+class Allocation(Reversible):
     """The part of a confirmed repayment applied to one installment.
 
     Never deleted: when a reversal takes it off the schedule it stays, marked reversed (who, when and
@@ -259,16 +236,6 @@ class Allocation(models.Model):
     installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="allocations")
     interest = models.DecimalField(_("interest"), **MONEY_DIGITS, default=0)
     principal = models.DecimalField(_("principal"), **MONEY_DIGITS, default=0)
-    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
-    reversal_reason = models.TextField(_("reason for reversal"), max_length=2000, blank=True)
     history = HistoricalRecords()
     with_reversed = models.Manager()
     objects = LiveAllocationManager()
@@ -350,13 +317,9 @@ class Grant(TimeStampedModel):
         "partners.Organisation", on_delete=models.PROTECT, related_name="grants_received", verbose_name=_("recipient")
     )
     amount = AmountField(_("amount"))
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     purpose = models.TextField(_("purpose"), max_length=5000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
+    created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -364,8 +327,7 @@ class Grant(TimeStampedModel):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
-            amount_fits("amount", name="grant_amount_fits"),
+            *positive_amount("amount", prefix="grant_amount"),
         ]
 
     def __str__(self) -> str:
@@ -384,18 +346,9 @@ class Tranche(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("number"))
     amount = AmountField(_("amount"))
     planned_on = models.DateField(_("planned date"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    paid_on = BoundedDateField(_("paid on"), null=True, blank=True, past=True)
+    status = status_field(TrancheStatus, TrancheStatus.SCHEDULED)
+    approved_by = user_link(_("approved by"), optional=True)
+    paid_on = happened_on(_("paid on"))
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -406,8 +359,7 @@ class Tranche(TimeStampedModel):
         permissions = [("approve_tranche", _("Can approve grant tranches"))]
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
-            amount_fits("amount", name="tranche_amount_fits"),
+            *positive_amount("amount", prefix="tranche_amount"),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_on__isnull=False), name="tranche_paid_has_date"
             ),

@@ -2,16 +2,16 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
+from cooperation.fields import currency_link, ends_after, known_choice, positive_amount, user_link
 from cooperation.models import TimeStampedModel
-from cooperation.money import AmountField, amount_fits
+from cooperation.money import AmountField
 
 SCORE_DIGITS = {"max_digits": 3, "decimal_places": 1}
 WEIGHT_DIGITS = {"max_digits": 5, "decimal_places": 2}
@@ -72,24 +72,13 @@ class Call(TimeStampedModel):
         _("number of awards"), validators=[MinValueValidator(1)], default=1
     )
     stipend_amount = AmountField(_("stipend per period"), validators=[MinValueValidator(Decimal("0.01"))])
-    stipend_currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("stipend currency")
-    )
+    stipend_currency = currency_link(_("stipend currency"))
     stipend_frequency = models.CharField(_("stipend frequency"), max_length=20, choices=StipendFrequency.choices)
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
-    responsible_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="scholarship_calls",
-        verbose_name=_("responsible officer"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
+    responsible_officer = user_link(_("responsible officer"), optional=True, related_name="scholarship_calls")
+    created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[eligible_countries])
 
     class Meta:
@@ -97,18 +86,16 @@ class Call(TimeStampedModel):
         verbose_name = _("scholarship call")
         verbose_name_plural = _("scholarship calls")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_on__gte=F("opens_on")),
+            ends_after(
+                "closes_on",
+                "opens_on",
                 name="call_closes_after_opening",
-                violation_error_message=_("The closing date cannot be before the opening date."),
+                message=_("The closing date cannot be before the opening date."),
             ),
             models.CheckConstraint(condition=Q(awards_available__gte=1), name="call_at_least_one_award"),
-            models.CheckConstraint(condition=Q(stipend_amount__gt=0), name="call_stipend_positive"),
-            amount_fits("stipend_amount", name="call_stipend_fits"),
+            *positive_amount("stipend_amount", prefix="call_stipend"),
             models.CheckConstraint(condition=Q(duration_months__gte=1), name="call_duration_positive"),
-            models.CheckConstraint(
-                condition=Q(stipend_frequency__in=StipendFrequency.values), name="call_frequency_known"
-            ),
+            known_choice("stipend_frequency", StipendFrequency, name="call_frequency_known"),
         ]
 
     def __str__(self) -> str:
