@@ -28,16 +28,21 @@ def user_link(verbose_name, *, optional=False, related_name="+", on_delete=model
     )
 
 
-def reference_link(to: str, verbose_name, *, optional=False, related_name="+") -> models.ForeignKey:
-    """A code from the reference data (a country, a currency): never deleted while a record uses it."""
+def protected_link(to: str, verbose_name, *, optional=False, related_name="+", **options) -> models.ForeignKey:
+    """A link to a record (a programme, a partner, a country) that cannot be deleted while this one points to it."""
     return models.ForeignKey(
-        to, on_delete=models.PROTECT, related_name=related_name, verbose_name=verbose_name, **_optional(optional)
+        to,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **_optional(optional),
+        **options,
     )
 
 
 def currency_link(verbose_name=None) -> models.ForeignKey:
     """The currency of a record's amount (``AmountField``)."""
-    return reference_link("reference.Currency", verbose_name or _("currency"))
+    return protected_link("reference.Currency", verbose_name or _("currency"))
 
 
 def status_field(choices, default=None, *, max_length=20) -> models.CharField:

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.fields import reference_link, user_link
+from cooperation.fields import protected_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.reference.codes import OrganisationType
 
@@ -22,7 +22,7 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=2, choices=OrganisationType.choices)
-    country = reference_link("reference.Country", _("country"), related_name="organisations")
+    country = protected_link("reference.Country", _("country"), related_name="organisations")
     iati_identifier = models.CharField(
         _("IATI organisation identifier"),
         max_length=100,

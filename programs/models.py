@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, ends_after, happened_on, user_link
+from cooperation.fields import currency_link, ends_after, happened_on, protected_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField, amount_fits
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
@@ -137,9 +137,7 @@ class Participation(TimeStampedModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="participations", verbose_name=_("programme")
     )
-    organisation = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="participations", verbose_name=_("partner")
-    )
+    organisation = protected_link("partners.Organisation", _("partner"), related_name="participations")
     role = models.PositiveSmallIntegerField(_("role"), choices=OrganisationRole.choices)
     committed_amount = AmountField(_("committed amount"), null=True, blank=True, validators=[MinValueValidator(0)])
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -172,13 +170,8 @@ class ProgrammeUpdate(models.Model):
         Programme, on_delete=models.CASCADE, related_name="updates", verbose_name=_("programme")
     )
     author = user_link(_("author"), related_name="programme_updates")
-    organisation = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="programme_updates",
-        verbose_name=_("on behalf of"),
+    organisation = protected_link(
+        "partners.Organisation", _("on behalf of"), optional=True, related_name="programme_updates"
     )
     reported_on = BoundedDateField(_("date"), past=True)
     title = models.CharField(_("title"), max_length=200)

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, happened_on, positive_amount, reason_field, status_field, user_link
+from cooperation.fields import (
+    currency_link,
+    happened_on,
+    positive_amount,
+    protected_link,
+    reason_field,
+    status_field,
+    user_link,
+)
 from cooperation.models import TimeStampedModel
 from cooperation.money import MONEY_DIGITS, AmountField
 from programs.finance.schedule import Amortization
@@ -45,19 +53,13 @@ class LoanStatus(models.TextChoices):
 
 class Loan(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=30, unique=True)
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="loans", verbose_name=_("programme")
-    )
-    borrower = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="loans_borrowed", verbose_name=_("borrower")
-    )
-    lender = models.ForeignKey(
+    programme = protected_link("programs.Programme", _("programme"), related_name="loans")
+    borrower = protected_link("partners.Organisation", _("borrower"), related_name="loans_borrowed")
+    lender = protected_link(
         "partners.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("lender"),
+        optional=True,
         related_name="loans_lent",
-        verbose_name=_("lender"),
         help_text=_("Leave empty when our organisation lends."),
     )
     principal = AmountField(_("principal"), validators=[MinValueValidator(Decimal("0.0001"))])
@@ -310,12 +312,8 @@ class Grant(TimeStampedModel):
 
     reference = models.CharField(_("reference"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GRANT)
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="grants", verbose_name=_("programme")
-    )
-    recipient = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="grants_received", verbose_name=_("recipient")
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="grants")
+    recipient = protected_link("partners.Organisation", _("recipient"), related_name="grants_received")
     amount = AmountField(_("amount"))
     currency = currency_link()
     purpose = models.TextField(_("purpose"), max_length=5000, blank=True)

@@ -18,8 +18,8 @@ from cooperation.fields import (
     ends_after,
     happened_on,
     known_choice,
+    protected_link,
     reason_field,
-    reference_link,
     status_field,
     user_link,
 )
@@ -82,21 +82,10 @@ class WaybillCounter(models.Model):
 
 class Shipment(TimeStampedModel):
     waybill = models.CharField(_("waybill"), max_length=20, unique=True)
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("programme")
-    )
-    donor = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="shipments_donated", verbose_name=_("donor")
-    )
-    consignor = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="shipments_sent", verbose_name=_("consignor")
-    )
-    consignee = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        related_name="shipments_received",
-        verbose_name=_("consignee"),
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="shipments")
+    donor = protected_link("partners.Organisation", _("donor"), related_name="shipments_donated")
+    consignor = protected_link("partners.Organisation", _("consignor"), related_name="shipments_sent")
+    consignee = protected_link("partners.Organisation", _("consignee"), related_name="shipments_received")
     consignee_contact = models.ForeignKey(
         "partners.Contact",
         on_delete=models.SET_NULL,
@@ -105,9 +94,9 @@ class Shipment(TimeStampedModel):
         related_name="+",
         verbose_name=_("consignee contact"),
     )
-    origin_country = reference_link("reference.Country", _("origin country"))
+    origin_country = protected_link("reference.Country", _("origin country"))
     origin_place = models.CharField(_("origin place"), max_length=200)
-    destination_country = reference_link("reference.Country", _("destination country"))
+    destination_country = protected_link("reference.Country", _("destination country"))
     destination_place = models.CharField(_("destination place"), max_length=200)
     mode = models.CharField(_("transport mode"), max_length=10, choices=TransportMode.choices)
     carrier = models.CharField(_("carrier"), max_length=200, blank=True)
@@ -178,14 +167,7 @@ class ShipmentItem(TimeStampedModel):
     unit_value = AmountField(_("value per unit"), default=0, validators=[MinValueValidator(0)])
     currency = currency_link()
     expiry_date = BoundedDateField(_("expiry date"), null=True, blank=True)
-    donor = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("donor (if not the shipment's)"),
-    )
+    donor = protected_link("partners.Organisation", _("donor (if not the shipment's)"), optional=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import ends_after, known_choice, reference_link, status_field, user_link
+from cooperation.fields import ends_after, known_choice, protected_link, status_field, user_link
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.applications import Gender
 
@@ -26,22 +26,15 @@ class ExchangeStatus(models.TextChoices):
 
 
 class ExchangeActivity(TimeStampedModel):
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="exchange_activities", verbose_name=_("programme")
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="exchange_activities")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     description = models.TextField(_("description"), max_length=10000, blank=True)
     starts_on = BoundedDateField(_("starts on"))
     ends_on = BoundedDateField(_("ends on"))
-    country = reference_link("reference.Country", _("country"))
+    country = protected_link("reference.Country", _("country"))
     city = models.CharField(_("city"), max_length=120)
-    host = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        related_name="hosted_activities",
-        verbose_name=_("host partner"),
-    )
+    host = protected_link("partners.Organisation", _("host partner"), related_name="hosted_activities")
     partners = models.ManyToManyField(
         "partners.Organisation", related_name="exchange_activities", blank=True, verbose_name=_("partners involved")
     )
@@ -84,7 +77,7 @@ class Participant(models.Model):
     name = models.CharField(_("name"), max_length=200)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    country = reference_link("reference.Country", _("country"), optional=True)
+    country = protected_link("reference.Country", _("country"), optional=True)
 
     class Meta:
         ordering = ["activity", "name", "pk"]

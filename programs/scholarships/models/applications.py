@@ -13,7 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from cooperation import personal_data
 from cooperation.dates import BoundedDateField
-from cooperation.fields import happened_on, known_choice, reason_field, reference_link, status_field, user_link
+from cooperation.fields import (
+    happened_on,
+    known_choice,
+    protected_link,
+    reason_field,
+    status_field,
+    user_link,
+)
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.calls import MAX_SCORE, MIN_SCORE, SCORE_DIGITS, Call, Criterion
 
@@ -80,7 +87,7 @@ class Application(TimeStampedModel):
     email = models.EmailField(_("email"))
     # The email as compared for duplicates: trimmed and lower-cased, unique per call in the database.
     email_key = models.CharField(max_length=254, editable=False)
-    nationality = reference_link("reference.Country", _("nationality"))
+    nationality = protected_link("reference.Country", _("nationality"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     date_of_birth = BoundedDateField(_("date of birth"), past=True)
     current_institution = models.CharField(_("current institution"), max_length=200)

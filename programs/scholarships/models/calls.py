@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, ends_after, known_choice, positive_amount, user_link
+from cooperation.fields import currency_link, ends_after, known_choice, positive_amount, protected_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField
 
@@ -50,17 +50,10 @@ class CallStatus(models.TextChoices):
 
 
 class Call(TimeStampedModel):
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="scholarship_calls", verbose_name=_("programme")
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="scholarship_calls")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=10000, blank=True)
-    host = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        related_name="hosted_calls",
-        verbose_name=_("host institution"),
-    )
+    host = protected_link("partners.Organisation", _("host institution"), related_name="hosted_calls")
     fields_of_study = models.JSONField(_("fields of study"), default=list, blank=True)
     eligible_countries = models.ManyToManyField(
         "reference.Country", related_name="+", verbose_name=_("eligible nationalities")
