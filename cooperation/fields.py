@@ -80,3 +80,14 @@ def positive_amount(field: str, *, prefix: str) -> list[models.CheckConstraint]:
         models.CheckConstraint(condition=Q(**{f"{field}__gt": 0}), name=f"{prefix}_positive"),
         amount_fits(field, name=f"{prefix}_fits"),
     ]
+
+
+def part_of(parent, verbose_name, *, related_name: str, optional=False) -> models.ForeignKey:
+    """The record this one is a part of (a loan's installment, a shipment's item), deleted with it."""
+    return models.ForeignKey(
+        parent,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **_optional(optional),
+    )

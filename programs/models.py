@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, ends_after, happened_on, protected_link, user_link
+from cooperation.fields import currency_link, ends_after, happened_on, part_of, protected_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField, amount_fits
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
@@ -134,9 +134,7 @@ class ProgrammeObjective(models.Model):
 class Participation(TimeStampedModel):
     """A partner organisation taking part in a programme, in one IATI organisation role."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="participations", verbose_name=_("programme")
-    )
+    programme = part_of(Programme, _("programme"), related_name="participations")
     organisation = protected_link("partners.Organisation", _("partner"), related_name="participations")
     role = models.PositiveSmallIntegerField(_("role"), choices=OrganisationRole.choices)
     committed_amount = AmountField(_("committed amount"), null=True, blank=True, validators=[MinValueValidator(0)])
@@ -166,9 +164,7 @@ class Participation(TimeStampedModel):
 class ProgrammeUpdate(models.Model):
     """A dated progress note on a programme, by an officer or a partner's user."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="updates", verbose_name=_("programme")
-    )
+    programme = part_of(Programme, _("programme"), related_name="updates")
     author = user_link(_("author"), related_name="programme_updates")
     organisation = protected_link(
         "partners.Organisation", _("on behalf of"), optional=True, related_name="programme_updates"

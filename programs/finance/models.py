@@ -12,14 +12,16 @@ from cooperation.dates import BoundedDateField
 from cooperation.fields import (
     currency_link,
     happened_on,
+    part_of,
     positive_amount,
     protected_link,
     reason_field,
     status_field,
     user_link,
 )
-from cooperation.models import TimeStampedModel
+from cooperation.models import SentLog, TimeStampedModel
 from cooperation.money import MONEY_DIGITS, AmountField
+from cooperation.tranches import BaseTranche, TrancheStatus  # noqa: F401  (the statuses of a grant's tranches)
 from programs.finance.schedule import Amortization
 
 RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
@@ -126,7 +128,7 @@ class Loan(TimeStampedModel):
 
 
 class Installment(models.Model):
-    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("loan"))
+    loan = part_of(Loan, _("loan"), related_name="schedule")
     number = models.PositiveSmallIntegerField(_("number"))
     due_date = models.DateField(_("due date"))
     principal_due = models.DecimalField(_("principal"), **MONEY_DIGITS)
@@ -211,9 +213,7 @@ class Repayment(Reversible, TimeStampedModel):
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
-        constraints = [
-            *positive_amount("amount", prefix="repayment_amount"),
-        ]
+        constraints = positive_amount("amount", prefix="repayment_amount")
 
     def __str__(self) -> str:
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
@@ -280,21 +280,16 @@ class ReminderKind(models.TextChoices):
     OVERDUE_30 = "overdue_30", _("30 days overdue")
 
 
-class ReminderLog(models.Model):
-    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing.
-
-    Its emails are outbox rows about this log (their state is there, not here).
-    """
+class ReminderLog(SentLog):
+    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing."""
 
     installment = models.ForeignKey(Installment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
     # The run that claimed it (which rows of a set-based insert are this run's) and the day it ran as.
     run = models.UUIDField(null=True, blank=True, editable=False)
     run_on = models.DateField(_("reminder day"), null=True, blank=True, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SentLog.Meta):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["installment", "kind"], name="reminder_once_per_kind")]
@@ -324,30 +319,15 @@ class Grant(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
-        constraints = [
-            *positive_amount("amount", prefix="grant_amount"),
-        ]
+        constraints = positive_amount("amount", prefix="grant_amount")
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.recipient}"
 
 
-class TrancheStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class Tranche(TimeStampedModel):
-    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("grant"))
-    number = models.PositiveSmallIntegerField(_("number"))
-    amount = AmountField(_("amount"))
+class Tranche(BaseTranche):
+    grant = part_of(Grant, _("grant"), related_name="tranches")
     planned_on = models.DateField(_("planned date"))
-    status = status_field(TrancheStatus, TrancheStatus.SCHEDULED)
-    approved_by = user_link(_("approved by"), optional=True)
-    paid_on = happened_on(_("paid on"))
-    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -358,9 +338,7 @@ class Tranche(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
             *positive_amount("amount", prefix="tranche_amount"),
-            models.CheckConstraint(
-                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="tranche_paid_has_date"
-            ),
+            BaseTranche.paid_has_date(name="tranche_paid_has_date"),
         ]
 
     def __str__(self) -> str:

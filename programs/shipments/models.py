@@ -18,12 +18,13 @@ from cooperation.fields import (
     ends_after,
     happened_on,
     known_choice,
+    part_of,
     protected_link,
     reason_field,
     status_field,
     user_link,
 )
-from cooperation.models import TimeStampedModel
+from cooperation.models import SentLog, TimeStampedModel
 from cooperation.money import AmountField, amount_fits
 
 # Goods are counted in units of measure that may be fractional (kg, litres, m³).
@@ -156,7 +157,7 @@ class Shipment(TimeStampedModel):
 
 
 class ShipmentItem(TimeStampedModel):
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items", verbose_name=_("shipment"))
+    shipment = part_of(Shipment, _("shipment"), related_name="items")
     category = models.CharField(_("category"), max_length=20, choices=ItemCategory.choices)
     description = models.CharField(_("description"), max_length=300)
     unit = models.CharField(_("unit of measure"), max_length=30, help_text=_("e.g. carton, kg, litre, piece"))
@@ -200,7 +201,7 @@ class EventKind(models.TextChoices):
 class TrackingEvent(models.Model):
     """One moment of a shipment's journey: a status change (written by its service) or an officer's event."""
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment"))
+    shipment = part_of(Shipment, _("shipment"), related_name="events")
     occurred_at = models.DateTimeField(_("time"), validators=[validate_date_in_range])
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     status_after = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, blank=True)
@@ -245,7 +246,7 @@ class Receipt(models.Model):
 
 
 class ReceiptLine(models.Model):
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt"))
+    receipt = part_of(Receipt, _("receipt"), related_name="lines")
     item = models.ForeignKey(
         ShipmentItem, on_delete=models.PROTECT, related_name="receipt_lines", verbose_name=_("item")
     )
@@ -278,20 +279,13 @@ class ReceiptLine(models.Model):
         return f"{self.item}: {self.good} / {self.damaged} / {self.lost}"
 
 
-class DelayAlertLog(models.Model):
-    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay.
+class DelayAlertLog(SentLog):
+    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay."""
 
-    Its emails are outbox rows about this log (their state is there, not here).
-    """
-
-    shipment = models.ForeignKey(
-        Shipment, on_delete=models.CASCADE, related_name="delay_alerts", verbose_name=_("shipment")
-    )
+    shipment = part_of(Shipment, _("shipment"), related_name="delay_alerts")
     expected_arrival = models.DateField(_("expected arrival"))
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SentLog.Meta):
         verbose_name = _("delay alert")
         verbose_name_plural = _("delay alerts")
         constraints = [

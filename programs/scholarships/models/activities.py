@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import ends_after, known_choice, protected_link, status_field, user_link
+from cooperation.fields import ends_after, known_choice, part_of, protected_link, status_field, user_link
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.applications import Gender
 
@@ -71,9 +71,7 @@ class ExchangeActivity(TimeStampedModel):
 
 
 class Participant(models.Model):
-    activity = models.ForeignKey(
-        ExchangeActivity, on_delete=models.CASCADE, related_name="participants", verbose_name=_("activity")
-    )
+    activity = part_of(ExchangeActivity, _("activity"), related_name="participants")
     name = models.CharField(_("name"), max_length=200)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)

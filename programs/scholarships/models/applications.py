@@ -13,14 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation import personal_data
 from cooperation.dates import BoundedDateField
-from cooperation.fields import (
-    happened_on,
-    known_choice,
-    protected_link,
-    reason_field,
-    status_field,
-    user_link,
-)
+from cooperation.fields import happened_on, known_choice, part_of, protected_link, reason_field, status_field, user_link
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.calls import MAX_SCORE, MIN_SCORE, SCORE_DIGITS, Call, Criterion
 
@@ -148,9 +141,7 @@ class Attachment(models.Model):
     # The whole file is the applicant's: it follows the application's privacy rule.
     PERSONAL_FIELDS = personal_data.ALL
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
-    )
+    application = part_of(Application, _("application"), related_name="attachments")
     file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -169,9 +160,7 @@ class Attachment(models.Model):
 class Review(TimeStampedModel):
     """A reviewer assigned to an application: pending, recused (conflict of interest) or completed (scored)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
-    )
+    application = part_of(Application, _("application"), related_name="reviews")
     reviewer = user_link(_("reviewer"), related_name="scholarship_reviews")
     assigned_by = user_link(_("assigned by"))
     conflict_declared_at = models.DateTimeField(_("conflict of interest declared"), null=True, blank=True)
@@ -210,7 +199,7 @@ class Review(TimeStampedModel):
 
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    review = part_of(Review, _("review"), related_name="scores")
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
     )

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, ends_after, known_choice, positive_amount, protected_link, user_link
+from cooperation.fields import (
+    currency_link,
+    ends_after,
+    known_choice,
+    part_of,
+    positive_amount,
+    protected_link,
+    user_link,
+)
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField
 
@@ -105,7 +113,7 @@ class Call(TimeStampedModel):
 class Criterion(models.Model):
     """One line of a call's rubric; reviewers score it 0–10 and the weights make the weighted average."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    call = part_of(Call, _("call"), related_name="criteria")
     name = models.CharField(_("criterion"), max_length=200)
     weight = models.DecimalField(_("weight"), **WEIGHT_DIGITS, validators=[MinValueValidator(Decimal("0.01"))])
     position = models.PositiveSmallIntegerField(_("position"), default=0)

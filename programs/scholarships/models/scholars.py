@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, happened_on, known_choice, reason_field, status_field, user_link
-from cooperation.models import TimeStampedModel
-from cooperation.money import AmountField
+from cooperation.fields import currency_link, known_choice, part_of, reason_field, status_field, user_link
+from cooperation.models import SentLog, TimeStampedModel
+from cooperation.tranches import BaseTranche, TrancheStatus
 from programs.scholarships.models.applications import Application
 
 
@@ -51,26 +51,13 @@ class ProgressReport(TimeStampedModel):
         return f"{self.application.applicant_name} — {self.term_label}"
 
 
-class TrancheStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class StipendTranche(TimeStampedModel):
+class StipendTranche(BaseTranche):
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("scholar")
     )
-    number = models.PositiveSmallIntegerField(_("number"))
     due_on = models.DateField(_("due on"))
-    amount = AmountField(_("amount"))
     currency = currency_link()
-    status = status_field(TrancheStatus, TrancheStatus.SCHEDULED)
-    approved_by = user_link(_("approved by"), optional=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    paid_on = happened_on(_("paid on"))
-    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     status_note = reason_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -84,9 +71,7 @@ class StipendTranche(TimeStampedModel):
             models.UniqueConstraint(fields=["application", "number"], name="stipend_number_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="stipend_amount_positive"),
             known_choice("status", TrancheStatus, name="stipend_status_known"),
-            models.CheckConstraint(
-                condition=~Q(status=TrancheStatus.PAID) | Q(paid_on__isnull=False), name="stipend_paid_has_date"
-            ),
+            BaseTranche.paid_has_date(name="stipend_paid_has_date"),
         ]
 
     def __str__(self) -> str:
@@ -98,29 +83,15 @@ class ReminderKind(models.TextChoices):
     STIPEND_DUE = "stipend", _("Stipend tranche due")
 
 
-class ReminderLog(models.Model):
-    """One reminder per (kind, scholar, due date): the unique key lets only one run claim it.
-
-    Its emails are outbox rows about this log (their state is there, not here).
-    """
+class ReminderLog(SentLog):
+    """One reminder per (kind, scholar, due date)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("scholar")
-    )
+    application = part_of(Application, _("scholar"), related_name="reminders")
     due_on = models.DateField(_("due on"))
-    tranche = models.ForeignKey(
-        StipendTranche,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reminders",
-        verbose_name=_("tranche"),
-    )
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    tranche = part_of(StipendTranche, _("tranche"), related_name="reminders", optional=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SentLog.Meta):
         verbose_name = _("scholarship reminder")
         verbose_name_plural = _("scholarship reminders")
         constraints = [
