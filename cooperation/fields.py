@@ -13,31 +13,22 @@ from cooperation.dates import BoundedDateField
 from cooperation.money import amount_fits
 
 
-def _optional(optional: bool) -> dict:
-    return {"null": True, "blank": True} if optional else {}
+def _link(to, verbose_name, *, on_delete, related_name, optional, **options) -> models.ForeignKey:
+    if optional:
+        options |= {"null": True, "blank": True}
+    return models.ForeignKey(to, on_delete=on_delete, related_name=related_name, verbose_name=verbose_name, **options)
 
 
 def user_link(verbose_name, *, optional=False, related_name="+", on_delete=models.PROTECT) -> models.ForeignKey:
     """The user who did something to a record (created, approved, recorded it); ``optional`` until it is done."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=on_delete,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        **_optional(optional),
+    return _link(
+        settings.AUTH_USER_MODEL, verbose_name, on_delete=on_delete, related_name=related_name, optional=optional
     )
 
 
 def protected_link(to: str, verbose_name, *, optional=False, related_name="+", **options) -> models.ForeignKey:
     """A link to a record (a programme, a partner, a country) that cannot be deleted while this one points to it."""
-    return models.ForeignKey(
-        to,
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        **_optional(optional),
-        **options,
-    )
+    return _link(to, verbose_name, on_delete=models.PROTECT, related_name=related_name, optional=optional, **options)
 
 
 def currency_link(verbose_name=None) -> models.ForeignKey:
@@ -84,10 +75,4 @@ def positive_amount(field: str, *, prefix: str) -> list[models.CheckConstraint]:
 
 def part_of(parent, verbose_name, *, related_name: str, optional=False) -> models.ForeignKey:
     """The record this one is a part of (a loan's installment, a shipment's item), deleted with it."""
-    return models.ForeignKey(
-        parent,
-        on_delete=models.CASCADE,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        **_optional(optional),
-    )
+    return _link(parent, verbose_name, on_delete=models.CASCADE, related_name=related_name, optional=optional)
