@@ -12,6 +12,19 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class SentLog(models.Model):
+    """The record that something was sent once (a reminder, an alert): its unique key lets only one run claim it.
+
+    Its emails are outbox rows about the log row (their state is there, not here).
+    """
+
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
 class Access(models.Model):
     """No table: carries the permissions that belong to a role rather than to one model."""
 

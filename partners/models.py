@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cooperation.fields import part_of, protected_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.reference.codes import OrganisationType
 
@@ -22,9 +22,7 @@ class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=2, choices=OrganisationType.choices)
-    country = models.ForeignKey(
-        "reference.Country", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
-    )
+    country = protected_link("reference.Country", _("country"), related_name="organisations")
     iati_identifier = models.CharField(
         _("IATI organisation identifier"),
         max_length=100,
@@ -54,9 +52,7 @@ class Organisation(TimeStampedModel):
 
 
 class Contact(TimeStampedModel):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
-    )
+    organisation = part_of(Organisation, _("organisation"), related_name="contacts")
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -87,12 +83,8 @@ class Contact(TimeStampedModel):
 class Membership(TimeStampedModel):
     """Links a user account to the partner organisation they work for."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
-    )
+    user = user_link(_("user"), related_name="memberships", on_delete=models.CASCADE)
+    organisation = part_of(Organisation, _("organisation"), related_name="memberships")
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -115,9 +107,7 @@ class Membership(TimeStampedModel):
 class Notification(models.Model):
     """A message for a partner organisation, shown in its portal (reminders, alerts)."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("organisation")
-    )
+    organisation = part_of(Organisation, _("organisation"), related_name="notifications")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), max_length=5000, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)

@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
+from cooperation.fields import currency_link, ends_after, happened_on, part_of, protected_link, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField, amount_fits
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
@@ -57,8 +57,8 @@ class Programme(TimeStampedModel):
     planned_start = BoundedDateField(_("planned start"), null=True, blank=True)
     planned_end = BoundedDateField(_("planned end"), null=True, blank=True)
     # What already happened: never after today.
-    actual_start = BoundedDateField(_("actual start"), null=True, blank=True, past=True)
-    actual_end = BoundedDateField(_("actual end"), null=True, blank=True, past=True)
+    actual_start = happened_on(_("actual start"))
+    actual_end = happened_on(_("actual end"))
     recipient_countries = models.ManyToManyField(
         "reference.Country", related_name="programmes", blank=True, verbose_name=_("recipient countries")
     )
@@ -66,25 +66,9 @@ class Programme(TimeStampedModel):
         "reference.Sector", related_name="programmes", blank=True, verbose_name=_("DAC sectors")
     )
     budget_amount = AmountField(_("budget"), default=0, validators=[MinValueValidator(0)])
-    budget_currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("budget currency")
-    )
-    responsible_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="responsible_programmes",
-        verbose_name=_("responsible officer"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    budget_currency = currency_link(_("budget currency"))
+    responsible_officer = user_link(_("responsible officer"), optional=True, related_name="responsible_programmes")
+    created_by = user_link(_("created by"), optional=True)
     partners = models.ManyToManyField(
         "partners.Organisation", through="Participation", related_name="programmes", verbose_name=_("partners")
     )
@@ -103,19 +87,19 @@ class Programme(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(budget_amount__gte=0), name="programme_budget_not_negative"),
             amount_fits("budget_amount", name="programme_budget_fits"),
-            models.CheckConstraint(
-                condition=Q(planned_end__isnull=True)
-                | Q(planned_start__isnull=True)
-                | Q(planned_end__gte=F("planned_start")),
+            ends_after(
+                "planned_end",
+                "planned_start",
                 name="programme_planned_end_after_start",
-                violation_error_message=_("The planned end cannot be before the planned start."),
+                message=_("The planned end cannot be before the planned start."),
+                optional=True,
             ),
-            models.CheckConstraint(
-                condition=Q(actual_end__isnull=True)
-                | Q(actual_start__isnull=True)
-                | Q(actual_end__gte=F("actual_start")),
+            ends_after(
+                "actual_end",
+                "actual_start",
                 name="programme_actual_end_after_start",
-                violation_error_message=_("The actual end cannot be before the actual start."),
+                message=_("The actual end cannot be before the actual start."),
+                optional=True,
             ),
         ]
 
@@ -150,12 +134,8 @@ class ProgrammeObjective(models.Model):
 class Participation(TimeStampedModel):
     """A partner organisation taking part in a programme, in one IATI organisation role."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="participations", verbose_name=_("programme")
-    )
-    organisation = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="participations", verbose_name=_("partner")
-    )
+    programme = part_of(Programme, _("programme"), related_name="participations")
+    organisation = protected_link("partners.Organisation", _("partner"), related_name="participations")
     role = models.PositiveSmallIntegerField(_("role"), choices=OrganisationRole.choices)
     committed_amount = AmountField(_("committed amount"), null=True, blank=True, validators=[MinValueValidator(0)])
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -184,19 +164,10 @@ class Participation(TimeStampedModel):
 class ProgrammeUpdate(models.Model):
     """A dated progress note on a programme, by an officer or a partner's user."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="updates", verbose_name=_("programme")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="programme_updates", verbose_name=_("author")
-    )
-    organisation = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="programme_updates",
-        verbose_name=_("on behalf of"),
+    programme = part_of(Programme, _("programme"), related_name="updates")
+    author = user_link(_("author"), related_name="programme_updates")
+    organisation = protected_link(
+        "partners.Organisation", _("on behalf of"), optional=True, related_name="programme_updates"
     )
     reported_on = BoundedDateField(_("date"), past=True)
     title = models.CharField(_("title"), max_length=200)

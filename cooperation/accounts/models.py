@@ -2,10 +2,11 @@
 
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cooperation.fields import user_link
 
 
 def key_digest(key: str) -> str:
@@ -29,9 +30,7 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """One API credential of a user; only the key's digest is kept, the key itself is shown once."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
-    )
+    user = user_link(_("user"), related_name="api_tokens", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=100)
     key_digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
     key_prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
@@ -67,21 +66,9 @@ class SecurityEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_code_used", _("a recovery code was used to log in")
         TOKENS_REVOKED = "tokens_revoked", _("API tokens revoked")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="security_events",
-        verbose_name=_("account"),
-    )
+    user = user_link(_("account"), related_name="security_events", on_delete=models.CASCADE)
     kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = user_link(_("by"), optional=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -10,13 +10,14 @@ for good fails at once; a row its module no longer wants is cancelled. A deliver
 the row in "sending": once the lease is over the sweep takes it again.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cooperation.fields import user_link
 
 
 class MessageStatus(models.TextChoices):
@@ -47,14 +48,7 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    resent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("sent again by"),
-    )
+    resent_by = user_link(_("sent again by"), optional=True)
     resent_at = models.DateTimeField(_("sent again"), null=True, blank=True)
 
     # The record the message is about, so that record's page can list its messages.

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,8 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.models import TimeStampedModel
-from cooperation.money import MONEY_DIGITS, AmountField, amount_fits
+from cooperation.fields import (
+    currency_link,
+    happened_on,
+    part_of,
+    positive_amount,
+    protected_link,
+    reason_field,
+    status_field,
+    user_link,
+)
+from cooperation.models import SentLog, TimeStampedModel
+from cooperation.money import MONEY_DIGITS, AmountField
+from cooperation.tranches import BaseTranche, TrancheStatus  # noqa: F401  (the statuses of a grant's tranches)
 from programs.finance.schedule import Amortization
 
 RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
@@ -45,25 +55,17 @@ class LoanStatus(models.TextChoices):
 
 class Loan(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=30, unique=True)
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="loans", verbose_name=_("programme")
-    )
-    borrower = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="loans_borrowed", verbose_name=_("borrower")
-    )
-    lender = models.ForeignKey(
+    programme = protected_link("programs.Programme", _("programme"), related_name="loans")
+    borrower = protected_link("partners.Organisation", _("borrower"), related_name="loans_borrowed")
+    lender = protected_link(
         "partners.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("lender"),
+        optional=True,
         related_name="loans_lent",
-        verbose_name=_("lender"),
         help_text=_("Leave empty when our organisation lends."),
     )
     principal = AmountField(_("principal"), validators=[MinValueValidator(Decimal("0.0001"))])
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     annual_rate = models.DecimalField(
         _("annual interest rate (%)"),
         **RATE_DIGITS,
@@ -88,22 +90,13 @@ class Loan(TimeStampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     purpose = models.TextField(_("purpose"), max_length=5000, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    status = status_field(LoanStatus, LoanStatus.DRAFT)
+    created_by = user_link(_("created by"))
+    approved_by = user_link(_("approved by"), optional=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    disbursed_on = BoundedDateField(_("disbursed on"), null=True, blank=True, past=True)
+    disbursed_on = happened_on(_("disbursed on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    status_note = reason_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -112,8 +105,7 @@ class Loan(TimeStampedModel):
         verbose_name_plural = _("loans")
         permissions = [("approve_loan", _("Can approve or reject loans"))]
         constraints = [
-            models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
-            amount_fits("principal", name="loan_principal_fits"),
+            *positive_amount("principal", prefix="loan_principal"),
             models.CheckConstraint(
                 condition=Q(annual_rate__gte=0) & Q(annual_rate__lte=100), name="loan_rate_is_a_percentage"
             ),
@@ -136,7 +128,7 @@ class Loan(TimeStampedModel):
 
 
 class Installment(models.Model):
-    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("loan"))
+    loan = part_of(Loan, _("loan"), related_name="schedule")
     number = models.PositiveSmallIntegerField(_("number"))
     due_date = models.DateField(_("due date"))
     principal_due = models.DecimalField(_("principal"), **MONEY_DIGITS)
@@ -194,36 +186,26 @@ class RepaymentStatus(models.TextChoices):
     REVERSED = "reversed", _("Reversed")
 
 
-class Repayment(TimeStampedModel):
+class Reversible(models.Model):
+    """A money record a reversal undoes without deleting it: who reversed it, when, and why."""
+
+    reversed_by = user_link(_("reversed by"), optional=True)
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversal_reason = reason_field(_("reason for reversal"))
+
+    class Meta:
+        abstract = True
+
+
+class Repayment(Reversible, TimeStampedModel):
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan"))
     paid_on = BoundedDateField(_("payment date"), past=True)
     amount = AmountField(_("amount"))
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=RepaymentStatus.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
-    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
-    reversal_reason = models.TextField(_("reason for reversal"), max_length=2000, blank=True)
+    status = status_field(RepaymentStatus)
+    recorded_by = user_link(_("recorded by"))
+    confirmed_by = user_link(_("confirmed by"), optional=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -231,10 +213,7 @@ class Repayment(TimeStampedModel):
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
-            amount_fits("amount", name="repayment_amount_fits"),
-        ]
+        constraints = positive_amount("amount", prefix="repayment_amount")
 
     def __str__(self) -> str:
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
@@ -247,7 +226,7 @@ class LiveAllocationManager(models.Manager):
         return super().get_queryset().filter(reversed_at__isnull=True)
 
 
-class Allocation(models.Model):
+class Allocation(Reversible):
     """The part of a confirmed repayment applied to one installment.
 
     Never deleted: when a reversal takes it off the schedule it stays, marked reversed (who, when and
@@ -259,16 +238,6 @@ class Allocation(models.Model):
     installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="allocations")
     interest = models.DecimalField(_("interest"), **MONEY_DIGITS, default=0)
     principal = models.DecimalField(_("principal"), **MONEY_DIGITS, default=0)
-    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
-    reversal_reason = models.TextField(_("reason for reversal"), max_length=2000, blank=True)
     history = HistoricalRecords()
     with_reversed = models.Manager()
     objects = LiveAllocationManager()
@@ -311,21 +280,16 @@ class ReminderKind(models.TextChoices):
     OVERDUE_30 = "overdue_30", _("30 days overdue")
 
 
-class ReminderLog(models.Model):
-    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing.
-
-    Its emails are outbox rows about this log (their state is there, not here).
-    """
+class ReminderLog(SentLog):
+    """One reminder of one kind per installment, ever: the unique key makes a second run send nothing."""
 
     installment = models.ForeignKey(Installment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
     # The run that claimed it (which rows of a set-based insert are this run's) and the day it ran as.
     run = models.UUIDField(null=True, blank=True, editable=False)
     run_on = models.DateField(_("reminder day"), null=True, blank=True, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SentLog.Meta):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["installment", "kind"], name="reminder_once_per_kind")]
@@ -343,60 +307,27 @@ class Grant(TimeStampedModel):
 
     reference = models.CharField(_("reference"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GRANT)
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="grants", verbose_name=_("programme")
-    )
-    recipient = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="grants_received", verbose_name=_("recipient")
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="grants")
+    recipient = protected_link("partners.Organisation", _("recipient"), related_name="grants_received")
     amount = AmountField(_("amount"))
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     purpose = models.TextField(_("purpose"), max_length=5000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
+    created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
-            amount_fits("amount", name="grant_amount_fits"),
-        ]
+        constraints = positive_amount("amount", prefix="grant_amount")
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.recipient}"
 
 
-class TrancheStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class Tranche(TimeStampedModel):
-    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("grant"))
-    number = models.PositiveSmallIntegerField(_("number"))
-    amount = AmountField(_("amount"))
+class Tranche(BaseTranche):
+    grant = part_of(Grant, _("grant"), related_name="tranches")
     planned_on = models.DateField(_("planned date"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    paid_on = BoundedDateField(_("paid on"), null=True, blank=True, past=True)
-    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -406,11 +337,8 @@ class Tranche(TimeStampedModel):
         permissions = [("approve_tranche", _("Can approve grant tranches"))]
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
-            amount_fits("amount", name="tranche_amount_fits"),
-            models.CheckConstraint(
-                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="tranche_paid_has_date"
-            ),
+            *positive_amount("amount", prefix="tranche_amount"),
+            BaseTranche.paid_has_date(name="tranche_paid_has_date"),
         ]
 
     def __str__(self) -> str:

@@ -165,6 +165,19 @@ class StipendTrancheAdmin(_Admin, ScopedHistoryAdmin):
     list_filter = ("status", ("currency", admin.RelatedOnlyFieldListFilter))
     search_fields = ("application__applicant_name", "payment_reference")
     date_hierarchy = "due_on"
+    fields = (
+        "application",
+        "number",
+        "due_on",
+        "amount",
+        "currency",
+        "status",
+        "approved_by",
+        "approved_at",
+        "paid_on",
+        "payment_reference",
+        "status_note",
+    )
 
     def get_queryset(self, request):
         return ordered(self, request, selectors.tranche_list(user=request.user))

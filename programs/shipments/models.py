@@ -6,15 +6,25 @@ from the items and receipt lines, so they cannot drift from what was sent and co
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField, validate_date_in_range
-from cooperation.models import TimeStampedModel
+from cooperation.fields import (
+    currency_link,
+    ends_after,
+    happened_on,
+    known_choice,
+    part_of,
+    protected_link,
+    reason_field,
+    status_field,
+    user_link,
+)
+from cooperation.models import SentLog, TimeStampedModel
 from cooperation.money import AmountField, amount_fits
 
 # Goods are counted in units of measure that may be fractional (kg, litres, m³).
@@ -73,21 +83,10 @@ class WaybillCounter(models.Model):
 
 class Shipment(TimeStampedModel):
     waybill = models.CharField(_("waybill"), max_length=20, unique=True)
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("programme")
-    )
-    donor = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="shipments_donated", verbose_name=_("donor")
-    )
-    consignor = models.ForeignKey(
-        "partners.Organisation", on_delete=models.PROTECT, related_name="shipments_sent", verbose_name=_("consignor")
-    )
-    consignee = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        related_name="shipments_received",
-        verbose_name=_("consignee"),
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="shipments")
+    donor = protected_link("partners.Organisation", _("donor"), related_name="shipments_donated")
+    consignor = protected_link("partners.Organisation", _("consignor"), related_name="shipments_sent")
+    consignee = protected_link("partners.Organisation", _("consignee"), related_name="shipments_received")
     consignee_contact = models.ForeignKey(
         "partners.Contact",
         on_delete=models.SET_NULL,
@@ -96,13 +95,9 @@ class Shipment(TimeStampedModel):
         related_name="+",
         verbose_name=_("consignee contact"),
     )
-    origin_country = models.ForeignKey(
-        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("origin country")
-    )
+    origin_country = protected_link("reference.Country", _("origin country"))
     origin_place = models.CharField(_("origin place"), max_length=200)
-    destination_country = models.ForeignKey(
-        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("destination country")
-    )
+    destination_country = protected_link("reference.Country", _("destination country"))
     destination_place = models.CharField(_("destination place"), max_length=200)
     mode = models.CharField(_("transport mode"), max_length=10, choices=TransportMode.choices)
     carrier = models.CharField(_("carrier"), max_length=200, blank=True)
@@ -111,32 +106,16 @@ class Shipment(TimeStampedModel):
     )
     planned_dispatch = BoundedDateField(_("planned dispatch"))
     expected_arrival = BoundedDateField(_("expected arrival"))
-    dispatched_on = BoundedDateField(_("dispatched on"), null=True, blank=True, past=True)
-    arrived_on = BoundedDateField(_("arrived on"), null=True, blank=True, past=True)
-    received_on = BoundedDateField(_("received on"), null=True, blank=True, past=True)
+    dispatched_on = happened_on(_("dispatched on"))
+    arrived_on = happened_on(_("arrived on"))
+    received_on = happened_on(_("received on"))
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.DRAFT)
-    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("packing list prepared by"),
-    )
-    dispatch_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dispatch approved by"),
-    )
+    status = status_field(ShipmentStatus, ShipmentStatus.DRAFT)
+    status_note = reason_field()
+    prepared_by = user_link(_("packing list prepared by"), optional=True)
+    dispatch_approved_by = user_link(_("dispatch approved by"), optional=True)
     dispatch_approved_at = models.DateTimeField(_("dispatch approved"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
+    created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -146,26 +125,27 @@ class Shipment(TimeStampedModel):
         permissions = [("approve_dispatch", _("Can approve the dispatch of shipments"))]
         indexes = [models.Index(fields=["status", "expected_arrival"], name="shipment_status_expected")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(expected_arrival__gte=F("planned_dispatch")),
+            ends_after(
+                "expected_arrival",
+                "planned_dispatch",
                 name="shipment_expected_after_planned",
-                violation_error_message=_("The expected arrival cannot be before the planned dispatch."),
+                message=_("The expected arrival cannot be before the planned dispatch."),
             ),
-            models.CheckConstraint(
-                condition=Q(arrived_on__isnull=True)
-                | Q(dispatched_on__isnull=True)
-                | Q(arrived_on__gte=F("dispatched_on")),
+            ends_after(
+                "arrived_on",
+                "dispatched_on",
                 name="shipment_arrival_after_dispatch",
-                violation_error_message=_("The arrival cannot be before the dispatch."),
+                message=_("The arrival cannot be before the dispatch."),
+                optional=True,
             ),
-            models.CheckConstraint(
-                condition=Q(received_on__isnull=True)
-                | Q(dispatched_on__isnull=True)
-                | Q(received_on__gte=F("dispatched_on")),
+            ends_after(
+                "received_on",
+                "dispatched_on",
                 name="shipment_receipt_after_dispatch",
-                violation_error_message=_("The receipt cannot be before the dispatch."),
+                message=_("The receipt cannot be before the dispatch."),
+                optional=True,
             ),
-            models.CheckConstraint(condition=Q(status__in=ShipmentStatus.values), name="shipment_status_known"),
+            known_choice("status", ShipmentStatus, name="shipment_status_known"),
         ]
 
     def __str__(self) -> str:
@@ -177,7 +157,7 @@ class Shipment(TimeStampedModel):
 
 
 class ShipmentItem(TimeStampedModel):
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items", verbose_name=_("shipment"))
+    shipment = part_of(Shipment, _("shipment"), related_name="items")
     category = models.CharField(_("category"), max_length=20, choices=ItemCategory.choices)
     description = models.CharField(_("description"), max_length=300)
     unit = models.CharField(_("unit of measure"), max_length=30, help_text=_("e.g. carton, kg, litre, piece"))
@@ -186,18 +166,9 @@ class ShipmentItem(TimeStampedModel):
         _("weight per unit (kg)"), **WEIGHT_DIGITS, default=0, validators=[MinValueValidator(0)]
     )
     unit_value = AmountField(_("value per unit"), default=0, validators=[MinValueValidator(0)])
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
+    currency = currency_link()
     expiry_date = BoundedDateField(_("expiry date"), null=True, blank=True)
-    donor = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("donor (if not the shipment's)"),
-    )
+    donor = protected_link("partners.Organisation", _("donor (if not the shipment's)"), optional=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -230,20 +201,13 @@ class EventKind(models.TextChoices):
 class TrackingEvent(models.Model):
     """One moment of a shipment's journey: a status change (written by its service) or an officer's event."""
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment"))
+    shipment = part_of(Shipment, _("shipment"), related_name="events")
     occurred_at = models.DateTimeField(_("time"), validators=[validate_date_in_range])
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     status_after = models.CharField(_("status"), max_length=20, choices=ShipmentStatus.choices, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    user = user_link(_("recorded by"), optional=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -267,9 +231,7 @@ class Receipt(models.Model):
     shipment = models.ForeignKey(
         Shipment, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("shipment")
     )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
-    )
+    received_by = user_link(_("received by"))
     received_on = BoundedDateField(_("received on"), past=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
@@ -284,7 +246,7 @@ class Receipt(models.Model):
 
 
 class ReceiptLine(models.Model):
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt"))
+    receipt = part_of(Receipt, _("receipt"), related_name="lines")
     item = models.ForeignKey(
         ShipmentItem, on_delete=models.PROTECT, related_name="receipt_lines", verbose_name=_("item")
     )
@@ -317,20 +279,13 @@ class ReceiptLine(models.Model):
         return f"{self.item}: {self.good} / {self.damaged} / {self.lost}"
 
 
-class DelayAlertLog(models.Model):
-    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay.
+class DelayAlertLog(SentLog):
+    """One delay alert per shipment per expected arrival: a new expected arrival that passes is a new delay."""
 
-    Its emails are outbox rows about this log (their state is there, not here).
-    """
-
-    shipment = models.ForeignKey(
-        Shipment, on_delete=models.CASCADE, related_name="delay_alerts", verbose_name=_("shipment")
-    )
+    shipment = part_of(Shipment, _("shipment"), related_name="delay_alerts")
     expected_arrival = models.DateField(_("expected arrival"))
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SentLog.Meta):
         verbose_name = _("delay alert")
         verbose_name_plural = _("delay alerts")
         constraints = [

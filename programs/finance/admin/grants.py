@@ -146,6 +146,7 @@ class TrancheAdmin(ReadOnlyAdminMixin, ServiceAdminMixin, ScopedHistoryAdmin):
     search_fields = ("grant__reference", "grant__recipient__name", "payment_reference")
     list_select_related = ("grant__currency", "grant__recipient", "approved_by")
     date_hierarchy = "planned_on"
+    fields = ("grant", "number", "amount", "planned_on", "status", "approved_by", "paid_on", "payment_reference")
     actions = ("approve_tranches", "pay_tranches", "cancel_tranches")
 
     def get_queryset(self, request):

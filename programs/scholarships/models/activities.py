@@ -1,12 +1,11 @@
 """Exchange activities (trainings, internships, research, culture) and their participants."""
 
-from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
+from cooperation.fields import ends_after, known_choice, part_of, protected_link, status_field, user_link
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.applications import Gender
 
@@ -27,24 +26,15 @@ class ExchangeStatus(models.TextChoices):
 
 
 class ExchangeActivity(TimeStampedModel):
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="exchange_activities", verbose_name=_("programme")
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="exchange_activities")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     description = models.TextField(_("description"), max_length=10000, blank=True)
     starts_on = BoundedDateField(_("starts on"))
     ends_on = BoundedDateField(_("ends on"))
-    country = models.ForeignKey(
-        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
-    )
+    country = protected_link("reference.Country", _("country"))
     city = models.CharField(_("city"), max_length=120)
-    host = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        related_name="hosted_activities",
-        verbose_name=_("host partner"),
-    )
+    host = protected_link("partners.Organisation", _("host partner"), related_name="hosted_activities")
     partners = models.ManyToManyField(
         "partners.Organisation", related_name="exchange_activities", blank=True, verbose_name=_("partners involved")
     )
@@ -52,12 +42,8 @@ class ExchangeActivity(TimeStampedModel):
     men = models.PositiveIntegerField(_("men"), default=0)
     other_gender = models.PositiveIntegerField(_("other / not stated"), default=0)
     outcome_notes = models.TextField(_("outcomes"), max_length=10000, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ExchangeStatus.choices, default=ExchangeStatus.PLANNED
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
+    status = status_field(ExchangeStatus, ExchangeStatus.PLANNED)
+    created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[partners])
 
     class Meta:
@@ -66,13 +52,14 @@ class ExchangeActivity(TimeStampedModel):
         verbose_name_plural = _("exchange activities")
         permissions = [("report_exchangeactivity", _("Can report participants and outcomes of an activity"))]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")),
+            ends_after(
+                "ends_on",
+                "starts_on",
                 name="activity_ends_after_start",
-                violation_error_message=_("The end cannot be before the start."),
+                message=_("The end cannot be before the start."),
             ),
-            models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="activity_kind_known"),
-            models.CheckConstraint(condition=Q(status__in=ExchangeStatus.values), name="activity_status_known"),
+            known_choice("kind", ActivityKind, name="activity_kind_known"),
+            known_choice("status", ExchangeStatus, name="activity_status_known"),
         ]
 
     def __str__(self) -> str:
@@ -84,20 +71,11 @@ class ExchangeActivity(TimeStampedModel):
 
 
 class Participant(models.Model):
-    activity = models.ForeignKey(
-        ExchangeActivity, on_delete=models.CASCADE, related_name="participants", verbose_name=_("activity")
-    )
+    activity = part_of(ExchangeActivity, _("activity"), related_name="participants")
     name = models.CharField(_("name"), max_length=200)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    country = models.ForeignKey(
-        "reference.Country",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("country"),
-    )
+    country = protected_link("reference.Country", _("country"), optional=True)
 
     class Meta:
         ordering = ["activity", "name", "pk"]

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation import personal_data
 from cooperation.dates import BoundedDateField
+from cooperation.fields import happened_on, known_choice, part_of, protected_link, reason_field, status_field, user_link
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.calls import MAX_SCORE, MIN_SCORE, SCORE_DIGITS, Call, Criterion
 
@@ -79,52 +80,25 @@ class Application(TimeStampedModel):
     email = models.EmailField(_("email"))
     # The email as compared for duplicates: trimmed and lower-cased, unique per call in the database.
     email_key = models.CharField(max_length=254, editable=False)
-    nationality = models.ForeignKey(
-        "reference.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("nationality")
-    )
+    nationality = protected_link("reference.Country", _("nationality"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     date_of_birth = BoundedDateField(_("date of birth"), past=True)
     current_institution = models.CharField(_("current institution"), max_length=200)
     degree = models.CharField(_("current degree"), max_length=200)
     field_of_study = models.CharField(_("field of study"), max_length=200)
     motivation = models.TextField(_("motivation"), max_length=10000)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
-    )
-    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
+    status = status_field(ApplicationStatus, ApplicationStatus.SUBMITTED)
+    status_note = reason_field()
+    submitted_by = user_link(_("recorded by"))
     submitted_on = models.DateField(_("submitted on"))
-    award_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("award proposed by"),
-    )
+    award_proposed_by = user_link(_("award proposed by"), optional=True)
     award_proposed_at = models.DateTimeField(_("award proposed"), null=True, blank=True)
-    award_proposal_note = models.TextField(_("reason for the proposal"), max_length=2000, blank=True)
-    awarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("award approved by"),
-    )
+    award_proposal_note = reason_field(_("reason for the proposal"))
+    awarded_by = user_link(_("award approved by"), optional=True)
     awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
-    enrolled_on = BoundedDateField(_("enrolled on"), null=True, blank=True, past=True)
-    enrolment_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("enrolment confirmed by"),
-    )
-    completed_on = BoundedDateField(_("completed on"), null=True, blank=True, past=True)
+    enrolled_on = happened_on(_("enrolled on"))
+    enrolment_confirmed_by = user_link(_("enrolment confirmed by"), optional=True)
+    completed_on = happened_on(_("completed on"))
     history = HistoricalRecords(excluded_fields=["updated_at", "email_key"])
 
     class Meta:
@@ -144,7 +118,7 @@ class Application(TimeStampedModel):
                 name="application_once_per_email_and_call",
                 violation_error_message=_("Someone with this email has already applied to this call."),
             ),
-            models.CheckConstraint(condition=Q(status__in=ApplicationStatus.values), name="application_status_known"),
+            known_choice("status", ApplicationStatus, name="application_status_known"),
             models.CheckConstraint(
                 condition=Q(awarded_at__isnull=True) | Q(award_proposed_by__isnull=False),
                 name="application_award_was_proposed",
@@ -167,15 +141,11 @@ class Attachment(models.Model):
     # The whole file is the applicant's: it follows the application's privacy rule.
     PERSONAL_FIELDS = personal_data.ALL
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
-    )
+    application = part_of(Application, _("application"), related_name="attachments")
     file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
+    uploaded_by = user_link(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -190,20 +160,11 @@ class Attachment(models.Model):
 class Review(TimeStampedModel):
     """A reviewer assigned to an application: pending, recused (conflict of interest) or completed (scored)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="scholarship_reviews",
-        verbose_name=_("reviewer"),
-    )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
-    )
+    application = part_of(Application, _("application"), related_name="reviews")
+    reviewer = user_link(_("reviewer"), related_name="scholarship_reviews")
+    assigned_by = user_link(_("assigned by"))
     conflict_declared_at = models.DateTimeField(_("conflict of interest declared"), null=True, blank=True)
-    conflict_note = models.TextField(_("conflict of interest"), max_length=2000, blank=True)
+    conflict_note = reason_field(_("conflict of interest"))
     completed_at = models.DateTimeField(_("scored"), null=True, blank=True)
     comments = models.TextField(_("comments"), max_length=5000, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -238,7 +199,7 @@ class Review(TimeStampedModel):
 
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    review = part_of(Review, _("review"), related_name="scores")
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
     )

@@ -2,16 +2,24 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
+from cooperation.fields import (
+    currency_link,
+    ends_after,
+    known_choice,
+    part_of,
+    positive_amount,
+    protected_link,
+    user_link,
+)
 from cooperation.models import TimeStampedModel
-from cooperation.money import AmountField, amount_fits
+from cooperation.money import AmountField
 
 SCORE_DIGITS = {"max_digits": 3, "decimal_places": 1}
 WEIGHT_DIGITS = {"max_digits": 5, "decimal_places": 2}
@@ -50,17 +58,10 @@ class CallStatus(models.TextChoices):
 
 
 class Call(TimeStampedModel):
-    programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="scholarship_calls", verbose_name=_("programme")
-    )
+    programme = protected_link("programs.Programme", _("programme"), related_name="scholarship_calls")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=10000, blank=True)
-    host = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.PROTECT,
-        related_name="hosted_calls",
-        verbose_name=_("host institution"),
-    )
+    host = protected_link("partners.Organisation", _("host institution"), related_name="hosted_calls")
     fields_of_study = models.JSONField(_("fields of study"), default=list, blank=True)
     eligible_countries = models.ManyToManyField(
         "reference.Country", related_name="+", verbose_name=_("eligible nationalities")
@@ -72,24 +73,13 @@ class Call(TimeStampedModel):
         _("number of awards"), validators=[MinValueValidator(1)], default=1
     )
     stipend_amount = AmountField(_("stipend per period"), validators=[MinValueValidator(Decimal("0.01"))])
-    stipend_currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("stipend currency")
-    )
+    stipend_currency = currency_link(_("stipend currency"))
     stipend_frequency = models.CharField(_("stipend frequency"), max_length=20, choices=StipendFrequency.choices)
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
-    responsible_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="scholarship_calls",
-        verbose_name=_("responsible officer"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
+    responsible_officer = user_link(_("responsible officer"), optional=True, related_name="scholarship_calls")
+    created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[eligible_countries])
 
     class Meta:
@@ -97,18 +87,16 @@ class Call(TimeStampedModel):
         verbose_name = _("scholarship call")
         verbose_name_plural = _("scholarship calls")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_on__gte=F("opens_on")),
+            ends_after(
+                "closes_on",
+                "opens_on",
                 name="call_closes_after_opening",
-                violation_error_message=_("The closing date cannot be before the opening date."),
+                message=_("The closing date cannot be before the opening date."),
             ),
             models.CheckConstraint(condition=Q(awards_available__gte=1), name="call_at_least_one_award"),
-            models.CheckConstraint(condition=Q(stipend_amount__gt=0), name="call_stipend_positive"),
-            amount_fits("stipend_amount", name="call_stipend_fits"),
+            *positive_amount("stipend_amount", prefix="call_stipend"),
             models.CheckConstraint(condition=Q(duration_months__gte=1), name="call_duration_positive"),
-            models.CheckConstraint(
-                condition=Q(stipend_frequency__in=StipendFrequency.values), name="call_frequency_known"
-            ),
+            known_choice("stipend_frequency", StipendFrequency, name="call_frequency_known"),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +113,7 @@ class Call(TimeStampedModel):
 class Criterion(models.Model):
     """One line of a call's rubric; reviewers score it 0–10 and the weights make the weighted average."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call"))
+    call = part_of(Call, _("call"), related_name="criteria")
     name = models.CharField(_("criterion"), max_length=200)
     weight = models.DecimalField(_("weight"), **WEIGHT_DIGITS, validators=[MinValueValidator(Decimal("0.01"))])
     position = models.PositiveSmallIntegerField(_("position"), default=0)

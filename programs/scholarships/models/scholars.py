@@ -1,14 +1,14 @@
 """What follows an award: progress reports, stipend tranches and the reminders sent about them."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.models import TimeStampedModel
-from cooperation.money import AmountField
+from cooperation.fields import currency_link, known_choice, part_of, reason_field, status_field, user_link
+from cooperation.models import SentLog, TimeStampedModel
+from cooperation.tranches import BaseTranche, TrancheStatus
 from programs.scholarships.models.applications import Application
 
 
@@ -28,20 +28,11 @@ class ProgressReport(TimeStampedModel):
     period_end = BoundedDateField(_("end of the period"), past=True)
     result = models.CharField(_("result"), max_length=200, help_text=_("e.g. pass, fail, GPA 3.4"))
     remarks = models.TextField(_("remarks"), max_length=5000, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    status = status_field(ReportStatus, ReportStatus.SUBMITTED)
+    submitted_by = user_link(_("submitted by"))
+    reviewed_by = user_link(_("reviewed by"), optional=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for returning"), max_length=2000, blank=True)
+    return_reason = reason_field(_("reason for returning"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -49,7 +40,7 @@ class ProgressReport(TimeStampedModel):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="progressreport_status_known"),
+            known_choice("status", ReportStatus, name="progressreport_status_known"),
             models.CheckConstraint(
                 condition=~Q(status=ReportStatus.RETURNED) | ~Q(return_reason=""),
                 name="progressreport_returned_with_reason",
@@ -60,38 +51,14 @@ class ProgressReport(TimeStampedModel):
         return f"{self.application.applicant_name} — {self.term_label}"
 
 
-class TrancheStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class StipendTranche(TimeStampedModel):
+class StipendTranche(BaseTranche):
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("scholar")
     )
-    number = models.PositiveSmallIntegerField(_("number"))
     due_on = models.DateField(_("due on"))
-    amount = AmountField(_("amount"))
-    currency = models.ForeignKey(
-        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    currency = currency_link()
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    paid_on = BoundedDateField(_("paid on"), null=True, blank=True, past=True)
-    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    status_note = models.TextField(_("reason"), max_length=2000, blank=True)
+    status_note = reason_field()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -103,10 +70,8 @@ class StipendTranche(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["application", "number"], name="stipend_number_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="stipend_amount_positive"),
-            models.CheckConstraint(condition=Q(status__in=TrancheStatus.values), name="stipend_status_known"),
-            models.CheckConstraint(
-                condition=~Q(status=TrancheStatus.PAID) | Q(paid_on__isnull=False), name="stipend_paid_has_date"
-            ),
+            known_choice("status", TrancheStatus, name="stipend_status_known"),
+            BaseTranche.paid_has_date(name="stipend_paid_has_date"),
         ]
 
     def __str__(self) -> str:
@@ -118,29 +83,15 @@ class ReminderKind(models.TextChoices):
     STIPEND_DUE = "stipend", _("Stipend tranche due")
 
 
-class ReminderLog(models.Model):
-    """One reminder per (kind, scholar, due date): the unique key lets only one run claim it.
-
-    Its emails are outbox rows about this log (their state is there, not here).
-    """
+class ReminderLog(SentLog):
+    """One reminder per (kind, scholar, due date)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("scholar")
-    )
+    application = part_of(Application, _("scholar"), related_name="reminders")
     due_on = models.DateField(_("due on"))
-    tranche = models.ForeignKey(
-        StipendTranche,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reminders",
-        verbose_name=_("tranche"),
-    )
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    tranche = part_of(StipendTranche, _("tranche"), related_name="reminders", optional=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SentLog.Meta):
         verbose_name = _("scholarship reminder")
         verbose_name_plural = _("scholarship reminders")
         constraints = [
