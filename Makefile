@@ -10,7 +10,8 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# Test processes: one per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process.
+# Test processes: one per core (pytest-xdist, an idle one takes queued tests from a busy one); PYTEST_WORKERS=0 runs
+# everything in this process.
 PYTEST_WORKERS ?= auto
 
 .PHONY: help run test install migrate demo worker lint clean
@@ -60,7 +61,7 @@ worker: migrate
 	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
 
 test: install
-	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
