@@ -16,7 +16,7 @@ services, inside their transaction).
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,32 @@ def save_by(record: models.Model, user, fields: list[str]) -> models.Model:
     touched = [*fields, "updated_at"] if any(f.name == "updated_at" for f in record._meta.concrete_fields) else fields
     record.save(update_fields=touched)
     return record
+
+
+def current_value(record: models.Model, field: str):
+    """What ``record`` holds in ``field``; None for a required relation not set yet (full_clean reports it)."""
+    try:
+        return getattr(record, field)
+    except ObjectDoesNotExist:
+        return None
+
+
+def only_fields(service: str, data: dict, fields) -> None:
+    """A programming error, not a refusal: a caller passed a field the service does not change."""
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"{service}() got unexpected fields: {', '.join(sorted(unknown))}")
+
+
+def clean_with(record: models.Model, errors: dict, *, exclude=(), validate_constraints: bool = True) -> None:
+    """Run the model's own field validation beside the service's ``errors``, then raise them all at once
+    (a field the service already refused is not validated again)."""
+    try:
+        record.full_clean(exclude=[*exclude, *errors], validate_constraints=validate_constraints)
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def as_decimal(value) -> Decimal | None:

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +12,8 @@ from cooperation.dates import DateOutOfRange, add_days, check_date, computed_dat
 from cooperation.models import assign_fields
 from cooperation.refusals import refuse
 from cooperation.roles import Perm
-from cooperation.workflow import require_reason, save_by
-from programs.models import Participation
+from cooperation.workflow import clean_with, current_value, only_fields, require_reason, save_by
+from programs.services import participation_problem
 from programs.shipments import waybills
 from programs.shipments.models import EventKind, Shipment, ShipmentStatus
 from programs.shipments.services._common import (
@@ -25,7 +24,6 @@ from programs.shipments.services._common import (
     _date_text,
     _event,
     _moment,
-    _only_fields,
 )
 from programs.shipments.services.guards import _lock_checked
 
@@ -33,24 +31,15 @@ from programs.shipments.services.guards import _lock_checked
 
 
 def _validate_shipment(shipment: Shipment) -> None:
-    values = {}
-    for field in SHIPMENT_FIELDS:
-        try:
-            values[field] = getattr(shipment, field)
-        except ObjectDoesNotExist:  # a required relation not set yet: full_clean reports it
-            values[field] = None
+    values = {field: current_value(shipment, field) for field in SHIPMENT_FIELDS}
     errors: dict[str, str] = {}
     programme, consignee, contact = values["programme"], values["consignee"], values["consignee_contact"]
     if programme is not None and not programme.is_in_kind:
         errors["programme"] = _("This programme does not include in-kind cooperation; shipments need one that does.")
     if consignee is not None and not consignee.is_active:
         errors["consignee"] = _("This partner is no longer active.")
-    elif (
-        programme is not None
-        and consignee is not None
-        and not Participation.objects.filter(programme=programme, organisation=consignee).exists()
-    ):
-        errors["consignee"] = _("%(partner)s does not take part in this programme.") % {"partner": consignee}
+    elif (problem := participation_problem(programme, consignee)) is not None:
+        errors["consignee"] = problem
     if values["consignor"] is not None and consignee is not None and values["consignor"].pk == consignee.pk:
         errors["consignor"] = _("The consignor cannot be the consignee.")
     if contact is not None and consignee is not None and contact.organisation_id != consignee.pk:
@@ -58,12 +47,7 @@ def _validate_shipment(shipment: Shipment) -> None:
     planned, expected = values["planned_dispatch"], values["expected_arrival"]
     if planned is not None and expected is not None and expected < planned:
         errors["expected_arrival"] = _("The expected arrival cannot be before the planned dispatch.")
-    try:
-        shipment.full_clean(exclude=["waybill", *errors], validate_constraints=False)
-    except ValidationError as error:
-        error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    clean_with(shipment, errors, exclude=["waybill"], validate_constraints=False)
 
 
 def _take_waybill(shipment: Shipment, waybill: str | None) -> None:
@@ -146,7 +130,7 @@ def shipment_create(
 @transaction.atomic
 def shipment_update(*, shipment: Shipment, updated_by, **data) -> Shipment:
     """Change a draft's parties, route or dates; only the fields given change (the waybill never does)."""
-    _only_fields("shipment_update", data, SHIPMENT_FIELDS)
+    only_fields("shipment_update", data, SHIPMENT_FIELDS)
     _lock_checked(shipment, updated_by, "update")
     changed = assign_fields(shipment, SHIPMENT_FIELDS, data)
     if not changed:
