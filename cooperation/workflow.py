@@ -20,6 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Validat
 from django.db import models
 from django.utils.translation import gettext as _
 
+from cooperation.models import assign_fields
 from cooperation.refusals import Refusal, Refused, refuse
 
 
@@ -51,6 +52,16 @@ def save_by(record: models.Model, user, fields: list[str]) -> models.Model:
     record._history_user = user
     touched = [*fields, "updated_at"] if any(f.name == "updated_at" for f in record._meta.concrete_fields) else fields
     record.save(update_fields=touched)
+    return record
+
+
+def update_by(record: models.Model, user, fields, data: dict, *, validate=None) -> models.Model:
+    """An update service's last step: set the ``fields`` that ``data`` gives; if any changed, ``validate(record)``
+    (the model's ``full_clean`` by default) and save just those, naming ``user``. Nothing changed: nothing saved."""
+    changed = assign_fields(record, fields, data)
+    if changed:
+        (validate or type(record).full_clean)(record)
+        save_by(record, user, changed)
     return record
 
 

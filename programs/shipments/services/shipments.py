@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_days, check_date, computed_date_message, date_error
-from cooperation.models import assign_fields
 from cooperation.refusals import refuse
 from cooperation.roles import Perm
-from cooperation.workflow import clean_with, current_value, only_fields, require_reason, save_by
+from cooperation.workflow import clean_with, current_value, only_fields, require_reason, save_by, update_by
 from programs.services import participation_problem
 from programs.shipments import waybills
 from programs.shipments.models import EventKind, Shipment, ShipmentStatus
@@ -132,11 +131,7 @@ def shipment_update(*, shipment: Shipment, updated_by, **data) -> Shipment:
     """Change a draft's parties, route or dates; only the fields given change (the waybill never does)."""
     only_fields("shipment_update", data, SHIPMENT_FIELDS)
     _lock_checked(shipment, updated_by, "update")
-    changed = assign_fields(shipment, SHIPMENT_FIELDS, data)
-    if not changed:
-        return shipment
-    _validate_shipment(shipment)
-    return save_by(shipment, updated_by, changed)
+    return update_by(shipment, updated_by, SHIPMENT_FIELDS, data, validate=_validate_shipment)
 
 
 @transaction.atomic
