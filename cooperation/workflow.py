@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from cooperation.models import assign_fields
@@ -45,6 +45,18 @@ def lock_for(record: models.Model, moves: dict[str, Move], name: str) -> None:
     refusal = move_refusal(record, moves, name)
     if refusal is not None:
         raise refusal.error()
+
+
+def create_unique(record: models.Model, user, taken: Refusal) -> models.Model:
+    """Save a new record naming ``user``; when a unique constraint stops it (someone saved the same thing a moment
+    before), refuse with ``taken`` instead of failing."""
+    record._history_user = user
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise taken.error() from None
+    return record
 
 
 def save_by(record: models.Model, user, fields: list[str]) -> models.Model:

@@ -12,6 +12,7 @@ from cooperation.workflow import (
     Move,
     as_decimal,
     clean_with,
+    create_unique,
     current_value,
     lock_for,
     maker_checker_refusal,
@@ -165,3 +166,15 @@ def test_clean_with_raises_the_services_errors_with_the_models_own():
         clean_with(programme, {"code": "Taken."}, exclude=["responsible_officer", "budget_currency"])
     assert refused.value.message_dict["code"] == ["Taken."]
     assert "title" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_create_unique_refuses_what_a_unique_constraint_stops(officer):
+    taken = Refusal("duplicate", "This code is taken.", "code")
+    first = ProgrammeFactory.build(code="DUP-1", budget_currency=ProgrammeFactory().budget_currency)
+    assert create_unique(first, officer, taken).history.latest().history_user == officer
+    second = ProgrammeFactory.build(code="DUP-1", budget_currency=first.budget_currency)
+    with pytest.raises(ValidationError) as refused:
+        create_unique(second, officer, taken)
+    assert refusal_codes(refused.value) == {"duplicate"}
+    assert refused.value.message_dict == {"code": ["This code is taken."]}

@@ -2,16 +2,24 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_days, check_date, computed_date_message, date_error
-from cooperation.refusals import refuse
+from cooperation.refusals import Refusal, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import clean_with, current_value, only_fields, require_reason, save_by, update_by
+from cooperation.workflow import (
+    clean_with,
+    create_unique,
+    current_value,
+    only_fields,
+    require_reason,
+    save_by,
+    update_by,
+)
 from programs.services import participation_problem
 from programs.shipments import waybills
 from programs.shipments.models import EventKind, Shipment, ShipmentStatus
@@ -58,12 +66,13 @@ def _take_waybill(shipment: Shipment, waybill: str | None) -> None:
     if len(waybill) > Shipment._meta.get_field("waybill").max_length:
         raise refuse(ShipmentRefusal.WAYBILL_TOO_LONG, _("A waybill number has at most 20 characters."), "waybill")
     if waybills.waybill_ever_used(waybill):
-        raise refuse(
-            ShipmentRefusal.WAYBILL_USED,
-            _("Waybill %(waybill)s has already been used; a waybill number is never reused.") % {"waybill": waybill},
-            "waybill",
-        )
+        raise _waybill_used(waybill).error()
     shipment.waybill = waybill
+
+
+def _waybill_used(waybill: str) -> Refusal:
+    message = _("Waybill %(waybill)s has already been used; a waybill number is never reused.")
+    return Refusal(ShipmentRefusal.WAYBILL_USED, message % {"waybill": waybill}, "waybill")
 
 
 @transaction.atomic
@@ -110,18 +119,8 @@ def shipment_create(
     )
     _validate_shipment(shipment)
     _take_waybill(shipment, waybill)
-    shipment._history_user = created_by
-    try:
-        with transaction.atomic():
-            shipment.save()
-    except IntegrityError:
-        # Only a waybill typed in at the same moment by someone else can collide here.
-        raise refuse(
-            ShipmentRefusal.WAYBILL_USED,
-            _("Waybill %(waybill)s has already been used; a waybill number is never reused.")
-            % {"waybill": shipment.waybill},
-            "waybill",
-        ) from None
+    # Only a waybill typed in at the same moment by someone else can collide here.
+    create_unique(shipment, created_by, _waybill_used(shipment.waybill))
     _event(shipment, created_by, EventKind.STATUS_CHANGE, place=shipment.origin_place)
     return shipment
 
