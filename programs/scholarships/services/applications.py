@@ -284,24 +284,25 @@ def cancel_open_tranches(application: Application, user, reason: str) -> int:
     return len(tranches)
 
 
+def _end_early(application: Application, user, reason: str, move: str, status) -> Application:
+    """Withdrawing and terminating: a reason is required, and stipends still scheduled are cancelled with it."""
+    enforce(application_move_refusal(application, user, move))
+    reason = require_reason(reason)
+    lock_for(application, APPLICATION_MOVES, move)
+    cancel_open_tranches(application, user, reason)
+    return _move(application, user, status, note=reason)
+
+
 @transaction.atomic
 def application_withdraw(*, application: Application, withdrawn_by, reason: str) -> Application:
     """The applicant or scholar steps back, at any point before a final status."""
-    enforce(application_move_refusal(application, withdrawn_by, "withdraw"))
-    reason = require_reason(reason)
-    lock_for(application, APPLICATION_MOVES, "withdraw")
-    cancel_open_tranches(application, withdrawn_by, reason)
-    return _move(application, withdrawn_by, S.WITHDRAWN, note=reason)
+    return _end_early(application, withdrawn_by, reason, "withdraw", S.WITHDRAWN)
 
 
 @transaction.atomic
 def application_terminate(*, application: Application, terminated_by, reason: str) -> Application:
     """The agency ends the application or scholarship, at any point before a final status."""
-    enforce(application_move_refusal(application, terminated_by, "terminate"))
-    reason = require_reason(reason)
-    lock_for(application, APPLICATION_MOVES, "terminate")
-    cancel_open_tranches(application, terminated_by, reason)
-    return _move(application, terminated_by, S.TERMINATED, note=reason)
+    return _end_early(application, terminated_by, reason, "terminate", S.TERMINATED)
 
 
 @transaction.atomic
