@@ -12,6 +12,9 @@ module is added by writing it and listing it in ``INSTALLED_APPS``::
             registry.panel("portal.home", "finance/portal/_home_panel.html", "programs.finance.panels.portal_home")
             registry.demo("programs.finance.demo.load", order=30)
 
+A cooperation module laid out the usual way says all of that, and the kinds of message it sends, in one call:
+``registry.cooperation_module("programs.finance", "finance/", order=30, portal_home=..., outbox_kinds=...)``.
+
 Callables are named by dotted path and imported when first used, so registering never imports the module's
 views or models while apps are still loading.
 """
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils.module_loading import import_string
+
+from cooperation.outbox.kinds import Kind, register_kind
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,22 @@ def demo(loader: str, order: int) -> None:
     entry = DemoLoader(loader, order)
     if entry not in _demo:
         _demo.append(entry)
+
+
+def cooperation_module(
+    package: str, prefix: str, *, order: int, portal_home: str, outbox_kinds: tuple[Kind, ...] = ()
+) -> None:
+    """Everything a cooperation module laid out the usual way contributes: its pages (``<package>.urls``) at
+    ``prefix`` and its portal pages (``<package>.portal_urls``) at ``portal/<prefix>``, its API routes
+    (``<package>.api.urls``), its demo loader (``<package>.demo.load``) and its block on the portal's home page
+    (``portal_home``, filled by ``<package>.panels.portal_home``), both at ``order``, and its kinds of message."""
+    demo(f"{package}.demo.load", order)
+    panel("portal.home", portal_home, f"{package}.panels.portal_home", order)
+    urls(prefix, f"{package}.urls")
+    urls(f"portal/{prefix}", f"{package}.portal_urls")
+    api_routes(f"{package}.api.urls")
+    for kind in outbox_kinds:
+        register_kind(kind.name, label=kind.label, still_wanted=kind.still_wanted)
 
 
 def url_includes() -> list[UrlInclude]:

@@ -16,10 +16,11 @@ services, inside their transaction).
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from cooperation.models import assign_fields
 from cooperation.refusals import Refusal, Refused, refuse
 
 
@@ -46,12 +47,60 @@ def lock_for(record: models.Model, moves: dict[str, Move], name: str) -> None:
         raise refusal.error()
 
 
+def create_unique(record: models.Model, user, taken: Refusal) -> models.Model:
+    """Save a new record naming ``user``; when a unique constraint stops it (someone saved the same thing a moment
+    before), refuse with ``taken`` instead of failing."""
+    record._history_user = user
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise taken.error() from None
+    return record
+
+
 def save_by(record: models.Model, user, fields: list[str]) -> models.Model:
     """Save ``fields`` (and ``updated_at`` where the model keeps one), recording ``user`` in the history."""
     record._history_user = user
     touched = [*fields, "updated_at"] if any(f.name == "updated_at" for f in record._meta.concrete_fields) else fields
     record.save(update_fields=touched)
     return record
+
+
+def update_by(record: models.Model, user, fields, data: dict, *, validate=None) -> models.Model:
+    """An update service's last step: set the ``fields`` that ``data`` gives; if any changed, ``validate(record)``
+    (the model's ``full_clean`` by default) and save just those, naming ``user``. Nothing changed: nothing saved."""
+    changed = assign_fields(record, fields, data)
+    if changed:
+        (validate or type(record).full_clean)(record)
+        save_by(record, user, changed)
+    return record
+
+
+def current_value(record: models.Model, field: str):
+    """What ``record`` holds in ``field``; None for a required relation not set yet (full_clean reports it)."""
+    try:
+        return getattr(record, field)
+    except ObjectDoesNotExist:
+        return None
+
+
+def only_fields(service: str, data: dict, fields) -> None:
+    """A programming error, not a refusal: a caller passed a field the service does not change."""
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"{service}() got unexpected fields: {', '.join(sorted(unknown))}")
+
+
+def clean_with(record: models.Model, errors: dict, *, exclude=(), validate_constraints: bool = True) -> None:
+    """Run the model's own field validation beside the service's ``errors``, then raise them all at once
+    (a field the service already refused is not validated again)."""
+    try:
+        record.full_clean(exclude=[*exclude, *errors], validate_constraints=validate_constraints)
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def as_decimal(value) -> Decimal | None:

@@ -4,7 +4,7 @@ organisations the partner users work for.
 Natural keys make a second run change nothing: an organisation's name, a contact's email within it.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from cooperation.reference.codes import OrganisationType
 from cooperation.reference.models import Country
@@ -13,7 +13,7 @@ from partners.models import Contact, Membership, Organisation
 
 
 @dataclass(frozen=True)
-class DemoContact:
+class DemoContact:  # contact_create's arguments
     name: str
     email: str
     position: str
@@ -219,16 +219,7 @@ def load(*, run) -> None:
             run.log(f"  partner {organisation} created")
         for contact in demo.contacts:
             if not Contact.objects.filter(organisation=organisation, email=contact.email).exists():
-                services.contact_create(
-                    organisation=organisation,
-                    created_by=officer,
-                    name=contact.name,
-                    email=contact.email,
-                    phone=contact.phone,
-                    position=contact.position,
-                    receives_reminders=contact.receives_reminders,
-                    preferred_language=contact.preferred_language,
-                )
+                services.contact_create(organisation=organisation, created_by=officer, **asdict(contact))
         run.organisations[demo.acronym] = organisation
         run.organisations[demo.name] = organisation
     for username, name in run.workplaces.items():

@@ -6,7 +6,7 @@ from cooperation.access import require_perm
 from cooperation.accounts.user_access import role_given_with_membership
 from cooperation.models import assign_fields
 from cooperation.roles import Perm, Role
-from cooperation.workflow import save_by
+from cooperation.workflow import only_fields, update_by
 from partners.models import Contact, Membership, Organisation
 
 ORGANISATION_FIELDS = ("name", "acronym", "kind", "country", "iati_identifier", "website", "address", "is_active")
@@ -22,14 +22,6 @@ def _create(record, fields, data: dict, created_by):
     return record
 
 
-def _update(record, fields, data: dict, updated_by):
-    changed = assign_fields(record, fields, data)
-    if changed:
-        record.full_clean()
-        save_by(record, updated_by, changed)
-    return record
-
-
 @transaction.atomic
 def organisation_create(*, created_by, **data) -> Organisation:
     require_perm(created_by, Perm.ADD_ORGANISATION)
@@ -39,7 +31,7 @@ def organisation_create(*, created_by, **data) -> Organisation:
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, updated_by, **data) -> Organisation:
     require_perm(updated_by, Perm.CHANGE_ORGANISATION)
-    return _update(organisation, ORGANISATION_FIELDS, data, updated_by)
+    return update_by(organisation, updated_by, ORGANISATION_FIELDS, data)
 
 
 @transaction.atomic
@@ -51,7 +43,7 @@ def contact_create(*, organisation: Organisation, created_by, **data) -> Contact
 @transaction.atomic
 def contact_update(*, contact: Contact, updated_by, **data) -> Contact:
     require_perm(updated_by, Perm.CHANGE_CONTACT)
-    return _update(contact, CONTACT_FIELDS, data, updated_by)
+    return update_by(contact, updated_by, CONTACT_FIELDS, data)
 
 
 @transaction.atomic
@@ -67,11 +59,9 @@ def membership_create(*, user, organisation: Organisation, created_by) -> Member
 def membership_update(*, membership: Membership, updated_by, **data) -> Membership:
     """Change what may change on a membership: whether it is active (its user and organisation stay)."""
     require_perm(updated_by, Perm.CHANGE_MEMBERSHIP)
-    unknown = set(data) - set(MEMBERSHIP_FIELDS)
-    if unknown:
-        raise TypeError(f"membership_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    only_fields("membership_update", data, MEMBERSHIP_FIELDS)
     membership.refresh_from_db(from_queryset=Membership.objects.select_for_update())
-    return _update(membership, MEMBERSHIP_FIELDS, data, updated_by)
+    return update_by(membership, updated_by, MEMBERSHIP_FIELDS, data)
 
 
 def membership_deactivate(*, membership: Membership, deactivated_by) -> Membership:

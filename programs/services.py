@@ -31,6 +31,16 @@ PROGRAMME_FIELDS = (
 )
 
 
+def participation_problem(programme, organisation) -> str | None:
+    """Why ``organisation`` cannot be a party to a record under ``programme`` (a loan's borrower, a shipment's
+    consignee, a call's host): it does not take part in the programme. None when either is not chosen yet."""
+    if programme is None or organisation is None:
+        return None
+    if Participation.objects.filter(programme=programme, organisation=organisation).exists():
+        return None
+    return _("%(partner)s does not take part in this programme.") % {"partner": organisation}
+
+
 @dataclass(frozen=True)
 class ParticipantInput:
     organisation: object

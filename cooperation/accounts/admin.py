@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cooperation.accounts import services, user_access
 from cooperation.accounts.models import ApiToken, RevokeReason, SecurityEvent
-from cooperation.admin import ScopedHistoryAdmin
+from cooperation.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
 from cooperation.roles import Perm
 
 for _model in (TOTPDevice, StaticDevice):
@@ -30,15 +30,8 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(ApiToken)

@@ -33,14 +33,10 @@ class Bar:
     value_y: int
 
 
-@dataclass(frozen=True)
-class BarChart:
+class ChartAnchors:
+    """The ids a chart's SVG gives its title and description (``aria-labelledby``), from its ``slug``."""
+
     slug: str
-    title: str
-    bars: list[Bar]
-    width: int
-    height: int
-    bar_height: int
 
     @property
     def title_id(self) -> str:
@@ -49,6 +45,16 @@ class BarChart:
     @property
     def desc_id(self) -> str:
         return f"chart-{self.slug}-desc"
+
+
+@dataclass(frozen=True)
+class BarChart(ChartAnchors):
+    slug: str
+    title: str
+    bars: list[Bar]
+    width: int
+    height: int
+    bar_height: int
 
 
 def _shorten(label: str) -> str:

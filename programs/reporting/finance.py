@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance.selectors import CurrencyMonths, portfolio_summary, repayments_by_month
+from programs.reporting.charts import ChartAnchors
 
 CHART_MONTHS = 12
 
@@ -40,7 +41,7 @@ class MonthColumn:
 
 
 @dataclass(frozen=True)
-class RepaymentChart:
+class RepaymentChart(ChartAnchors):
     slug: str
     title: str
     currency: object
@@ -50,14 +51,6 @@ class RepaymentChart:
     bar_width: float
     baseline_y: int
     scale_display: str  # the largest amount, which the top of the plot stands for
-
-    @property
-    def title_id(self) -> str:
-        return f"chart-{self.slug}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"chart-{self.slug}-desc"
 
     @property
     def has_amounts(self) -> bool:

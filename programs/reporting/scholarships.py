@@ -29,35 +29,26 @@ def scholarships_dashboard(*, user, today: datetime.date) -> dict | None:
         return None
     figures = scholarship_dashboard(user=user, today=today)
     has_scholars = figures.scholar_count > 0
-    no_scholars = _("No scholars yet.")
+    scholar_charts = {  # status_chart, gender_chart, nationality_chart: scholars counted one way each
+        f"{name}_chart": _count_chart(
+            rows,
+            slug=f"scholar-{name}",
+            title=title,
+            category=category,
+            value_heading=_("Scholars"),
+            empty=_("No scholars yet."),
+        )
+        for name, rows, title, category in (
+            ("status", figures.scholars_by_status if has_scholars else [], _("Scholars by status"), _("Status")),
+            ("gender", figures.scholars_by_gender if has_scholars else [], _("Scholars by gender"), _("Gender")),
+            ("nationality", figures.scholars_by_nationality, _("Scholars by nationality"), _("Nationality")),
+        )
+    }
     return {
         "figures": figures,
         "calls_shown": CALLS_SHOWN,
         "activity_count": sum(row.activities for row in figures.participants_by_kind),
-        "status_chart": _count_chart(
-            figures.scholars_by_status if has_scholars else [],
-            slug="scholar-status",
-            title=_("Scholars by status"),
-            category=_("Status"),
-            value_heading=_("Scholars"),
-            empty=no_scholars,
-        ),
-        "gender_chart": _count_chart(
-            figures.scholars_by_gender if has_scholars else [],
-            slug="scholar-gender",
-            title=_("Scholars by gender"),
-            category=_("Gender"),
-            value_heading=_("Scholars"),
-            empty=no_scholars,
-        ),
-        "nationality_chart": _count_chart(
-            figures.scholars_by_nationality,
-            slug="scholar-nationality",
-            title=_("Scholars by nationality"),
-            category=_("Nationality"),
-            value_heading=_("Scholars"),
-            empty=no_scholars,
-        ),
+        **scholar_charts,
         "participants_chart": _count_chart(
             [LabelCount(row.kind, row.label, row.total) for row in figures.participants_by_kind]
             if figures.participants_total

@@ -9,17 +9,16 @@ class ShipmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from cooperation import registry
-
-        registry.demo("programs.shipments.demo.load", order=40)
-        registry.panel(
-            "portal.home", "shipments/portal/_home_block.html", "programs.shipments.panels.portal_home", order=40
-        )
-        registry.urls("shipments/", "programs.shipments.urls")
-        registry.urls("portal/shipments/", "programs.shipments.portal_urls")
-        registry.api_routes("programs.shipments.api.urls")
-
-        from cooperation.outbox.kinds import register_kind
+        from cooperation.outbox.kinds import Kind
         from programs.shipments import reminders
 
-        register_kind(reminders.DISPATCH_NOTICE, label=_("Dispatch notice to the consignee"))
-        register_kind(reminders.DELAY_ALERT, label=_("Delay alert"), still_wanted=reminders.delay_alert_still_wanted)
+        registry.cooperation_module(
+            self.name,
+            "shipments/",
+            order=40,
+            portal_home="shipments/portal/_home_block.html",
+            outbox_kinds=(
+                Kind(reminders.DISPATCH_NOTICE, _("Dispatch notice to the consignee")),
+                Kind(reminders.DELAY_ALERT, _("Delay alert"), reminders.delay_alert_still_wanted),
+            ),
+        )

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils import timezone
 
+from cooperation.demo import counted, status_counts
 from cooperation.reference.models import Country, Currency
 from partners.selectors import user_organisation_ids
 from programs.models import Programme
@@ -210,11 +210,10 @@ def load_demo_shipments(users: dict, organisations: dict, today: datetime.date, 
         log(f"  shipment {shipment.waybill} created ({shipment.get_status_display()})")
     # The same service as the daily job: each delay is logged and alerted once.
     alerts = send_delay_alerts(today=today)
-    by_status = dict(Shipment.objects.order_by().values_list("status").annotate(count=Count("pk")))
-    statuses = ", ".join(f"{by_status[status]} {status.label.lower()}" for status in S if status in by_status)
+    by_status = status_counts(Shipment.objects)
     shipments = shipment_list(user=users["manager"], today=today)
     return (
-        f"Shipments: {sum(by_status.values())} ({statuses or 'none'}); "
+        f"Shipments: {sum(by_status.values())} ({counted(by_status, S)}); "
         f"{shipments.filter(is_delayed=True).count()} delayed, "
         f"{shipments.filter(has_discrepancy=True).count()} with discrepancies; "
         f"{len(alerts)} delay alert(s) sent today."

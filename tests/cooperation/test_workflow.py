@@ -11,12 +11,17 @@ from cooperation.roles import Perm
 from cooperation.workflow import (
     Move,
     as_decimal,
+    clean_with,
+    create_unique,
+    current_value,
     lock_for,
     maker_checker_refusal,
     move_refusal,
+    only_fields,
     permission_refusal,
     require_reason,
     save_by,
+    update_by,
 )
 from programs.models import Programme
 from tests.factories import ProgrammeFactory
@@ -119,3 +124,57 @@ def test_permission_and_maker_checker_refusals(officer, manager):
     assert (own.code, own.message, own.offered) == ("own_record", "You created it.", True)
     assert maker_checker_refusal(officer.pk, manager, "You created it.") is None
     assert maker_checker_refusal(None, manager, "You created it.") is None
+
+
+@pytest.mark.django_db
+def test_update_by_validates_and_saves_only_what_changed(officer):
+    programme = ProgrammeFactory(title="Old title")
+    checked = []
+
+    update_by(programme, officer, ("title", "description"), {"title": "Old title"}, validate=checked.append)
+    assert checked == []  # nothing changed: neither validated nor saved
+
+    update_by(programme, officer, ("title", "description"), {"title": "New title"}, validate=checked.append)
+    programme.refresh_from_db()
+    assert (checked, programme.title) == ([programme], "New title")
+    assert programme.history.latest().history_user == officer
+
+
+@pytest.mark.django_db
+def test_update_by_runs_the_models_own_validation_by_default(officer):
+    programme = ProgrammeFactory()
+    with pytest.raises(ValidationError) as refused:
+        update_by(programme, officer, ("title",), {"title": ""})
+    assert "title" in refused.value.error_dict
+
+
+def test_only_the_fields_a_service_changes_may_be_passed():
+    only_fields("thing_update", {"title": "x"}, ("title",))
+    with pytest.raises(TypeError, match=r"thing_update\(\) got unexpected fields: colour, size"):
+        only_fields("thing_update", {"size": 1, "colour": 2, "title": "x"}, ("title",))
+
+
+def test_a_relation_not_set_yet_reads_as_none():
+    assert current_value(Programme(), "budget_currency") is None
+    assert current_value(Programme(title="T"), "title") == "T"
+
+
+@pytest.mark.django_db
+def test_clean_with_raises_the_services_errors_with_the_models_own():
+    programme = ProgrammeFactory.build(title="", code="X-1")
+    with pytest.raises(ValidationError) as refused:
+        clean_with(programme, {"code": "Taken."}, exclude=["responsible_officer", "budget_currency"])
+    assert refused.value.message_dict["code"] == ["Taken."]
+    assert "title" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_create_unique_refuses_what_a_unique_constraint_stops(officer):
+    taken = Refusal("duplicate", "This code is taken.", "code")
+    first = ProgrammeFactory.build(code="DUP-1", budget_currency=ProgrammeFactory().budget_currency)
+    assert create_unique(first, officer, taken).history.latest().history_user == officer
+    second = ProgrammeFactory.build(code="DUP-1", budget_currency=first.budget_currency)
+    with pytest.raises(ValidationError) as refused:
+        create_unique(second, officer, taken)
+    assert refusal_codes(refused.value) == {"duplicate"}
+    assert refused.value.message_dict == {"code": ["This code is taken."]}

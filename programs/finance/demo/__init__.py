@@ -8,8 +8,8 @@ import datetime
 from decimal import Decimal
 
 from django.core.management.base import CommandError
-from django.db.models import Count
 
+from cooperation.demo import counted, status_counts
 from cooperation.reference.models import Currency
 from programs.finance import services
 from programs.finance.demo.portfolio import (
@@ -120,10 +120,9 @@ def _create_grant(demo: DemoGrant, programme, recipient, users, today: datetime.
 
 
 def _summary(reminders_sent: int) -> str:
-    by_status = dict(Loan.objects.order_by().values_list("status").annotate(count=Count("pk")))
-    loans = ", ".join(f"{by_status[status]} {status.label.lower()}" for status in LoanStatus if status in by_status)
+    by_status = status_counts(Loan.objects)
     return (
-        f"Finance: {sum(by_status.values())} loans ({loans or 'none'}); "
+        f"Finance: {sum(by_status.values())} loans ({counted(by_status, LoanStatus)}); "
         f"{Grant.objects.count()} grants and remittances in {Tranche.objects.count()} tranches; "
         f"{reminders_sent} reminder(s) sent today."
     )

@@ -4,7 +4,6 @@ paid or cancelled."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,12 +12,12 @@ from cooperation.dates import DateOutOfRange, add_months, check_date, computed_d
 from cooperation.money import amount_error
 from cooperation.refusals import raise_refusal, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, lock_for, save_by
+from cooperation.workflow import as_decimal, clean_with, lock_for, save_by
 from programs.finance import allocation
 from programs.finance.models import Grant, Tranche, TrancheStatus
 from programs.finance.services.guards import TRANCHE_MOVE_PERMS, TRANCHE_MOVES, FinanceRefusal, tranche_move_refusal
 from programs.finance.services.terms import MAX_TRANCHES, save_with_reference
-from programs.models import Participation
+from programs.services import participation_problem
 
 
 def _grant_errors(*, programme, recipient, amount, currency, tranche_count, first_tranche_on, months_between) -> dict:
@@ -30,10 +29,8 @@ def _grant_errors(*, programme, recipient, amount, currency, tranche_count, firs
         errors["programme"] = _("This programme does not include financial cooperation; grants need one that does.")
     if recipient is None:
         errors["recipient"] = _("Choose the recipient.")
-    elif (
-        programme is not None and not Participation.objects.filter(programme=programme, organisation=recipient).exists()
-    ):
-        errors["recipient"] = _("%(partner)s does not take part in this programme.") % {"partner": recipient}
+    elif (problem := participation_problem(programme, recipient)) is not None:
+        errors["recipient"] = problem
     if currency is None:
         errors["currency"] = _("Choose a currency.")
     elif not currency.is_active:
@@ -100,12 +97,7 @@ def grant_create(
         purpose=purpose or "",
         created_by=created_by,
     )
-    try:
-        grant.full_clean(exclude=["reference", *errors])
-    except ValidationError as error:
-        error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    clean_with(grant, errors, exclude=["reference"])
     grant._history_user = created_by
     save_with_reference(grant, "GR")
     shares = allocation.split_evenly(grant.amount, tranche_count, currency.minor_unit)

@@ -12,7 +12,7 @@ from cooperation.access import require_perm
 from cooperation.dates import check_date
 from cooperation.refusals import raise_refusal, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import lock_for, require_reason, save_by
+from cooperation.workflow import lock_for, only_fields, require_reason, save_by, update_by
 from programs.finance.models import Installment, Loan, LoanStatus
 from programs.finance.services.guards import LOAN_MOVE_PERMS, LOAN_MOVES, FinanceRefusal, loan_move_refusal
 from programs.finance.services.terms import LOAN_FIELDS, loan_schedule_rows, save_with_reference, validate_loan
@@ -73,17 +73,9 @@ def loan_create(
 def loan_update(*, loan: Loan, updated_by, **data) -> Loan:
     """Change a draft's terms or parties; only the fields given change."""
     require_perm(updated_by, Perm.CHANGE_LOAN)
-    unknown = set(data) - set(LOAN_FIELDS)
-    if unknown:
-        raise TypeError(f"loan_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    only_fields("loan_update", data, LOAN_FIELDS)
     _lock_for_move(loan, updated_by, "update")
-    changed = [field for field in LOAN_FIELDS if field in data and getattr(loan, field) != data[field]]
-    for field in changed:
-        setattr(loan, field, data[field])
-    if not changed:
-        return loan
-    validate_loan(loan)
-    return save_by(loan, updated_by, changed)
+    return update_by(loan, updated_by, LOAN_FIELDS, data, validate=validate_loan)
 
 
 @transaction.atomic

@@ -3,17 +3,17 @@
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cooperation.dates import DateOutOfRange, computed_date_message, date_error
 from cooperation.money import amount_error, quantize
-from cooperation.workflow import as_decimal
+from cooperation.workflow import as_decimal, clean_with, current_value
 from programs.finance import schedule
 from programs.finance.models import Loan
-from programs.models import Participation
+from programs.services import participation_problem
 
 TERM_FIELDS = (
     "principal",
@@ -174,27 +174,13 @@ def schedule_preview(**fields) -> list[schedule.Row]:
 
 
 def validate_loan(loan: Loan) -> None:
-    values = {}
-    for field in LOAN_FIELDS:
-        try:
-            values[field] = getattr(loan, field)
-        except ObjectDoesNotExist:  # a required relation not set yet: full_clean reports it
-            values[field] = None
+    values = {field: current_value(loan, field) for field in LOAN_FIELDS}
     errors = _term_errors(values)
     programme, borrower, lender = values["programme"], values["borrower"], values["lender"]
     if programme is not None and not programme.is_financial:
         errors["programme"] = _("This programme does not include financial cooperation; loans need one that does.")
-    if (
-        programme is not None
-        and borrower is not None
-        and not Participation.objects.filter(programme=programme, organisation=borrower).exists()
-    ):
-        errors["borrower"] = _("%(partner)s does not take part in this programme.") % {"partner": borrower}
+    if (problem := participation_problem(programme, borrower)) is not None:
+        errors["borrower"] = problem
     if lender is not None and borrower is not None and lender.pk == borrower.pk:
         errors["lender"] = _("The lender cannot be the borrower.")
-    try:
-        loan.full_clean(exclude=["reference", *errors])
-    except ValidationError as error:
-        error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    clean_with(loan, errors, exclude=["reference"])

@@ -14,8 +14,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 
-from django.db.models import Count
-
+from cooperation.demo import counted, status_counts
 from programs.scholarships.demo.activities import ACTIVITIES, create_activity
 from programs.scholarships.demo.applicants import APPLICANTS
 from programs.scholarships.demo.calls import CALLS, S, create_call
@@ -56,13 +55,11 @@ def load_demo_scholarships(
 
 def _summary(manager, today: datetime.date, reminders_sent: int) -> str:
     call_states = Counter(call_list(user=manager, today=today).values_list("status", flat=True))
-    by_status = dict(Application.objects.order_by().values_list("status").annotate(count=Count("pk")))
-    states = ", ".join(f"{call_states[state]} {state.label.lower()}" for state in CallStatus if state in call_states)
-    statuses = ", ".join(f"{by_status[status]} {status.label.lower()}" for status in S if status in by_status)
+    by_status = status_counts(Application.objects)
     activities = ExchangeActivity.objects.order_by().values("kind").distinct().count()
     return (
-        f"Scholarships: {sum(call_states.values())} calls ({states or 'none'}); "
-        f"{sum(by_status.values())} applications ({statuses or 'none'}); "
+        f"Scholarships: {sum(call_states.values())} calls ({counted(call_states, CallStatus)}); "
+        f"{sum(by_status.values())} applications ({counted(by_status, S)}); "
         f"{ExchangeActivity.objects.count()} exchange activities of {activities} kinds; "
         f"{reminders_sent} reminder(s) sent today."
     )

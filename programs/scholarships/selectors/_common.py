@@ -29,6 +29,6 @@ def may(user, perm: Perm) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(perm))
 
 
-def count_of(model, link: str, *conditions: Q) -> Coalesce:
-    rows = model.objects.filter(*conditions, **{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
+def count_of(model, link: str, *conditions: Q, outer: str = "pk") -> Coalesce:
+    rows = model.objects.filter(*conditions, **{link: OuterRef(outer)}).order_by().values(link).annotate(n=Count("pk"))
     return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), Value(0))

@@ -188,10 +188,12 @@ def attachment_get(*, user, pk, application_id=None) -> Attachment:
 
 
 def award_proposals(*, user) -> QuerySet[Application]:
-    """Proposed awards waiting for a manager's decision, oldest proposal first."""
+    """Proposed awards waiting for a manager's decision, oldest proposal first, with ``call_awards_held`` (the
+    awards their call already holds, for the quota)."""
     return (
         application_list(user=user)
         .filter(status=ApplicationStatus.SHORTLISTED, award_proposed_by__isnull=False)
+        .annotate(call_awards_held=count_of(Application, "call", Q(status__in=HOLDS_AN_AWARD), outer="call_id"))
         .select_related("award_proposed_by")
         .order_by("award_proposed_at", "pk")
     )

@@ -38,16 +38,24 @@ def scholar_scope(user, link: str) -> Q | None:
     return Q(**{f"{link}__awarded_at__isnull": False, f"{link}__call__host_id__in": user_organisation_ids(user)})
 
 
-def tranche_list(*, user, application: Application | None = None) -> QuerySet[StipendTranche]:
-    if not may(user, Perm.VIEW_STIPEND):
-        return StipendTranche.objects.none()
-    queryset = StipendTranche.objects.select_related("application__call", "currency", "approved_by")
+def _about_scholars(rows: QuerySet, *, user, perm: str, application: Application | None) -> QuerySet:
+    """The ``rows`` about scholars that ``user`` may see with ``perm`` (a partner: their organisation's scholars),
+    narrowed to one scholar's ``application`` when given."""
+    if not may(user, perm):
+        return rows.none()
     scope = scholar_scope(user, "application")
     if scope is not None:
-        queryset = queryset.filter(scope)
+        rows = rows.filter(scope)
     if application is not None:
-        queryset = queryset.filter(application=application)
-    return queryset.order_by("due_on", "application_id", "number")
+        rows = rows.filter(application=application)
+    return rows
+
+
+def tranche_list(*, user, application: Application | None = None) -> QuerySet[StipendTranche]:
+    tranches = StipendTranche.objects.select_related("application__call", "currency", "approved_by")
+    return _about_scholars(tranches, user=user, perm=Perm.VIEW_STIPEND, application=application).order_by(
+        "due_on", "application_id", "number"
+    )
 
 
 def tranches_due(*, user, on: datetime.date | None = None) -> QuerySet[StipendTranche]:
@@ -56,15 +64,10 @@ def tranches_due(*, user, on: datetime.date | None = None) -> QuerySet[StipendTr
 
 
 def progress_report_list(*, user, application: Application | None = None) -> QuerySet[ProgressReport]:
-    if not may(user, Perm.VIEW_PROGRESS_REPORT):
-        return ProgressReport.objects.none()
-    queryset = ProgressReport.objects.select_related("application__call", "submitted_by", "reviewed_by")
-    scope = scholar_scope(user, "application")
-    if scope is not None:
-        queryset = queryset.filter(scope)
-    if application is not None:
-        queryset = queryset.filter(application=application)
-    return queryset.order_by("-period_end", "-pk")
+    reports = ProgressReport.objects.select_related("application__call", "submitted_by", "reviewed_by")
+    return _about_scholars(reports, user=user, perm=Perm.VIEW_PROGRESS_REPORT, application=application).order_by(
+        "-period_end", "-pk"
+    )
 
 
 def progress_report_get(*, user, pk) -> ProgressReport:

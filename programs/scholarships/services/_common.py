@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cooperation.access import sees_everything
 from cooperation.dates import check_date
 from cooperation.refusals import Refusal, Refused, refuse
+from cooperation.workflow import clean_with
 from partners.selectors import user_organisation_ids
 from programs.scholarships.services.refusals import ScholarshipRefusal
 
@@ -62,9 +63,4 @@ def member_refusal(user, organisation_id: int, message) -> Refusal | None:
 
 def errors_or_clean(instance: models.Model, errors: dict, exclude=()) -> None:
     """Run the model's field validation too, then raise every error at once."""
-    try:
-        instance.full_clean(exclude=[*exclude, *errors], validate_constraints=False)
-    except ValidationError as error:
-        error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    clean_with(instance, errors, exclude=exclude, validate_constraints=False)

@@ -6,7 +6,7 @@ gender and, if they wish, a list of names — and the outcomes.
 
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from cooperation.access import require_perm
 from cooperation.models import assign_fields
 from cooperation.refusals import refuse
 from cooperation.roles import Perm
-from cooperation.workflow import save_by
+from cooperation.workflow import current_value, only_fields, save_by
 from programs.models import Participation
 from programs.scholarships.models import ExchangeActivity, ExchangeStatus, Gender, Participant
 from programs.scholarships.services._common import create_by, enforce, errors_or_clean, member_or_staff_refusal
@@ -39,16 +39,9 @@ COUNT_OF_GENDER = {Gender.FEMALE: "women", Gender.MALE: "men", Gender.OTHER: "ot
 MAX_PARTICIPANTS = 10_000_000
 
 
-def _value(activity: ExchangeActivity, field: str):
-    try:
-        return getattr(activity, field)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _validate_activity(activity: ExchangeActivity, partners) -> None:
     errors: dict = {}
-    programme, host = _value(activity, "programme"), _value(activity, "host")
+    programme, host = current_value(activity, "programme"), current_value(activity, "host")
     if programme is not None and not (programme.is_technical or programme.is_cultural):
         errors["programme"] = _("Exchange activities belong to a programme of technical or cultural cooperation.")
     taking_part = (
@@ -109,9 +102,7 @@ def activity_create(
 def activity_update(*, activity: ExchangeActivity, updated_by, partners=None, **data) -> ExchangeActivity:
     """Change an activity's details, partners or status; only what is given changes."""
     require_perm(updated_by, Perm.CHANGE_EXCHANGE_ACTIVITY)
-    unknown = set(data) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise TypeError(f"activity_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    only_fields("activity_update", data, ACTIVITY_FIELDS)
     activity.refresh_from_db(from_queryset=ExchangeActivity.objects.select_for_update())
     changed = assign_fields(activity, ACTIVITY_FIELDS, data)
     partners = list(partners) if partners is not None else list(activity.partners.all())

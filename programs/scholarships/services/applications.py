@@ -14,15 +14,15 @@ better-ranked *shortlisted* application has neither an award nor a proposal. The
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.refusals import Refused, refuse
+from cooperation.refusals import Refusal, Refused, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import lock_for, require_reason, save_by
+from cooperation.workflow import create_unique, lock_for, require_reason, save_by
 from programs.scholarships.models import (
     Application,
     ApplicationStatus,
@@ -34,7 +34,6 @@ from programs.scholarships.models import (
 )
 from programs.scholarships.services._common import (
     check_not_future,
-    create_by,
     date_text,
     enforce,
     errors_or_clean,
@@ -167,13 +166,8 @@ def application_submit(
     if problems:
         errors["attachments"] = problems
     errors_or_clean(application, errors, exclude=["email_key", "call"])
-    try:
-        with transaction.atomic():
-            create_by(application, submitted_by)
-    except IntegrityError:
-        raise refuse(
-            Refused.DUPLICATE, _("Someone with this email has already applied to this call."), "email"
-        ) from None
+    already_applied = _("Someone with this email has already applied to this call.")
+    create_unique(application, submitted_by, Refusal(Refused.DUPLICATE, already_applied, "email"))
     for upload in files:
         _attach(application, upload, submitted_by)
     return application
@@ -290,24 +284,25 @@ def cancel_open_tranches(application: Application, user, reason: str) -> int:
     return len(tranches)
 
 
+def _end_early(application: Application, user, reason: str, move: str, status) -> Application:
+    """Withdrawing and terminating: a reason is required, and stipends still scheduled are cancelled with it."""
+    enforce(application_move_refusal(application, user, move))
+    reason = require_reason(reason)
+    lock_for(application, APPLICATION_MOVES, move)
+    cancel_open_tranches(application, user, reason)
+    return _move(application, user, status, note=reason)
+
+
 @transaction.atomic
 def application_withdraw(*, application: Application, withdrawn_by, reason: str) -> Application:
     """The applicant or scholar steps back, at any point before a final status."""
-    enforce(application_move_refusal(application, withdrawn_by, "withdraw"))
-    reason = require_reason(reason)
-    lock_for(application, APPLICATION_MOVES, "withdraw")
-    cancel_open_tranches(application, withdrawn_by, reason)
-    return _move(application, withdrawn_by, S.WITHDRAWN, note=reason)
+    return _end_early(application, withdrawn_by, reason, "withdraw", S.WITHDRAWN)
 
 
 @transaction.atomic
 def application_terminate(*, application: Application, terminated_by, reason: str) -> Application:
     """The agency ends the application or scholarship, at any point before a final status."""
-    enforce(application_move_refusal(application, terminated_by, "terminate"))
-    reason = require_reason(reason)
-    lock_for(application, APPLICATION_MOVES, "terminate")
-    cancel_open_tranches(application, terminated_by, reason)
-    return _move(application, terminated_by, S.TERMINATED, note=reason)
+    return _end_early(application, terminated_by, reason, "terminate", S.TERMINATED)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,11 +12,11 @@ from cooperation.models import assign_fields
 from cooperation.money import check_amount
 from cooperation.refusals import refuse
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, save_by
-from programs.models import Participation
+from cooperation.workflow import as_decimal, current_value, only_fields, save_by
 from programs.scholarships.models import Call, Criterion, Review
 from programs.scholarships.services._common import create_by, errors_or_clean, refuse_each
 from programs.scholarships.services.refusals import ScholarshipRefusal
+from programs.services import participation_problem
 
 CALL_FIELDS = (
     "programme",
@@ -48,29 +48,18 @@ def _clean_fields_of_study(fields) -> list[str]:
     return cleaned
 
 
-def _value(call: Call, field: str):
-    try:
-        return getattr(call, field)
-    except ObjectDoesNotExist:
-        return None
-
-
 def _validate_call(call: Call, eligible_countries) -> None:
     errors: dict = {}
-    programme, host = _value(call, "programme"), _value(call, "host")
+    programme, host = current_value(call, "programme"), current_value(call, "host")
     if programme is not None and not programme.is_technical:
         errors["programme"] = _("Scholarships belong to a programme of technical cooperation; this one is not.")
     if host is not None and not host.is_active:
         errors["host"] = _("This partner is no longer active.")
-    elif (
-        programme is not None
-        and host is not None
-        and not Participation.objects.filter(programme=programme, organisation=host).exists()
-    ):
-        errors["host"] = _("%(partner)s does not take part in this programme.") % {"partner": host}
+    elif (problem := participation_problem(programme, host)) is not None:
+        errors["host"] = problem
     if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
         errors["closes_on"] = _("The closing date cannot be before the opening date.")
-    currency = _value(call, "stipend_currency")
+    currency = current_value(call, "stipend_currency")
     if currency is not None and not currency.is_active:
         errors["stipend_currency"] = _("This currency is no longer in use.")
     if call.stipend_amount is not None and call.stipend_amount <= 0:
@@ -80,7 +69,7 @@ def _validate_call(call: Call, eligible_countries) -> None:
             check_amount(call.stipend_amount, currency, "stipend_amount")
         except ValidationError as error:
             error.update_error_dict(errors)
-    officer = _value(call, "responsible_officer")
+    officer = current_value(call, "responsible_officer")
     if officer is not None and not (officer.is_active and officer.has_perm(Perm.CHANGE_APPLICATION)):
         errors["responsible_officer"] = _("Choose an active programme officer.")
     if eligible_countries is not None and not list(eligible_countries):
@@ -168,9 +157,7 @@ def call_create(
 def call_update(*, call: Call, updated_by, eligible_countries=None, **data) -> Call:
     """Change a call; only the fields given change. Fewer awards than already made are refused."""
     require_perm(updated_by, Perm.CHANGE_CALL)
-    unknown = set(data) - set(CALL_FIELDS)
-    if unknown:
-        raise TypeError(f"call_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    only_fields("call_update", data, CALL_FIELDS)
     call.refresh_from_db(from_queryset=Call.objects.select_for_update())
     if "fields_of_study" in data:
         data["fields_of_study"] = _clean_fields_of_study(data["fields_of_study"])

@@ -62,6 +62,9 @@ APPLICATION_MOVE_RULES = {
 }
 
 
+QUOTA_MOVES = ("propose_award", "approve_award")
+
+
 def awards_held(call: Call) -> int:
     return Application.objects.filter(call=call, status__in=HOLDS_AN_AWARD).count()
 
@@ -74,9 +77,10 @@ def quota_message(call: Call) -> str:
     ) % {"count": call.awards_available}
 
 
-def quota_refusal(call: Call) -> Refusal | None:
-    """Every award of the call is made (pending proposals do not count)."""
-    if awards_held(call) >= call.awards_available:
+def quota_refusal(call: Call, *, held: int | None = None) -> Refusal | None:
+    """Every award of the call is made (pending proposals do not count). ``held``, when given, is the call's
+    awards already counted (a page asking about many proposals counts them in one query)."""
+    if (awards_held(call) if held is None else held) >= call.awards_available:
         return Refusal(ScholarshipRefusal.AWARD_QUOTA_REACHED, quota_message(call))
     return None
 
@@ -117,11 +121,14 @@ def _proposal_refusal(application: Application, user, move: str) -> Refusal | No
     return None
 
 
-def application_move_refusal(application: Application, user, move: str) -> Refusal | None:
+def application_move_refusal(
+    application: Application, user, move: str, *, call_awards_held: int | None = None
+) -> Refusal | None:
     """Why ``user`` may not make ``move`` (a key of ``APPLICATION_MOVE_RULES``) on ``application`` now, or None.
 
     In order: the role's permission, the host organisation (answering for a scholar, confirming enrolment), the
-    status, whether an award is proposed, maker–checker, and the call's award quota when proposing or approving.
+    status, whether an award is proposed, maker–checker, and the call's award quota when proposing or approving
+    (``call_awards_held``: the awards the call already holds, when the caller has counted them).
     """
     perm, status_move = APPLICATION_MOVE_RULES[move]
     return (
@@ -129,5 +136,5 @@ def application_move_refusal(application: Application, user, move: str) -> Refus
         or _organisation_refusal(application, user, move)
         or move_refusal(application, APPLICATION_MOVES, status_move)
         or _proposal_refusal(application, user, move)
-        or (quota_refusal(application.call) if move in ("propose_award", "approve_award") else None)
+        or (quota_refusal(application.call, held=call_awards_held) if move in QUOTA_MOVES else None)
     )

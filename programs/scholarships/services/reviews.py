@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,9 +14,17 @@ from django.utils.translation import gettext_lazy
 from cooperation.access import require_perm
 from cooperation.refusals import Refusal, Refused, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import Move, as_decimal, move_refusal, permission_refusal, require_reason, save_by
+from cooperation.workflow import (
+    Move,
+    as_decimal,
+    create_unique,
+    move_refusal,
+    permission_refusal,
+    require_reason,
+    save_by,
+)
 from programs.scholarships.models import MAX_SCORE, MIN_SCORE, UNDER_REVIEW, Application, Review, Score
-from programs.scholarships.services._common import create_by, enforce
+from programs.scholarships.services._common import enforce
 from programs.scholarships.services.refusals import ScholarshipRefusal
 
 REVIEW_MOVES = {
@@ -78,14 +86,8 @@ def review_assign(*, application: Application, reviewer, assigned_by) -> Review:
             ScholarshipRefusal.INVALID_REVIEWER, _("Choose an active officer or manager as reviewer."), "reviewer"
         )
     review = Review(application=application, reviewer=reviewer, assigned_by=assigned_by)
-    try:
-        with transaction.atomic():
-            create_by(review, assigned_by)
-    except IntegrityError:
-        raise refuse(
-            Refused.DUPLICATE, _("This reviewer is already assigned to this application."), "reviewer"
-        ) from None
-    return review
+    already_assigned = _("This reviewer is already assigned to this application.")
+    return create_unique(review, assigned_by, Refusal(Refused.DUPLICATE, already_assigned, "reviewer"))
 
 
 @transaction.atomic

@@ -305,7 +305,9 @@ def award_list(request):
     for proposal in proposals:
         # The application's move reads the reason under its own prefix; the ids stay unique per row.
         proposal.reject_form = AwardRejectForm(prefix="reject_award", auto_id=f"id_%s_{proposal.pk}")
-        refusal = services.application_move_refusal(proposal, user, "approve_award")
+        refusal = services.application_move_refusal(
+            proposal, user, "approve_award", call_awards_held=proposal.call_awards_held
+        )
         code = refusal.code if refusal is not None else ""
         proposal.own_proposal = code == Refused.OWN_RECORD
         proposal.quota_full = refusal.message if code == services.ScholarshipRefusal.AWARD_QUOTA_REACHED else ""

@@ -162,10 +162,3 @@ def _change_status(shipment: Shipment, user, status: str, fields=(), *, occurred
     save_by(shipment, user, ["status", *fields])
     _event(shipment, user, EventKind.STATUS_CHANGE, occurred_at=occurred_at, place=place, note=note)
     return shipment
-
-
-def _only_fields(service: str, data: dict, fields: tuple) -> None:
-    """A programming error, not a refusal: a caller passed a field the service does not change."""
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise TypeError(f"{service}() got unexpected fields: {', '.join(sorted(unknown))}")

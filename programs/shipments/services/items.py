@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.dates import check_date, date_error
-from cooperation.models import assign_fields
 from cooperation.money import amount_error
 from cooperation.refusals import Refused, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, lock_for
+from cooperation.workflow import as_decimal, clean_with, lock_for, only_fields, update_by
 from programs.shipments.models import EventKind, Shipment, ShipmentItem, TrackingEvent
 from programs.shipments.services._common import (
     CUSTOMS_KINDS,
@@ -23,7 +22,6 @@ from programs.shipments.services._common import (
     ITEM_FIELDS,
     SHIPMENT_MOVES,
     ShipmentRefusal,
-    _only_fields,
 )
 from programs.shipments.services.shipments import shipment_create, shipment_update
 
@@ -82,12 +80,7 @@ def _validate_item(item: ShipmentItem) -> None:
         errors["unit_value"] = value_problem
     if (problem := date_error(item.expiry_date)) is not None:
         errors["expiry_date"] = problem.messages[0]
-    try:
-        item.full_clean(exclude=list(errors), validate_constraints=False)
-    except ValidationError as error:
-        error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    clean_with(item, errors, validate_constraints=False)
 
 
 def _item_values(data: dict) -> dict:
@@ -148,13 +141,9 @@ def item_add(
 @transaction.atomic
 def item_update(*, item: ShipmentItem, updated_by, **data) -> ShipmentItem:
     require_perm(updated_by, Perm.CHANGE_SHIPMENT_ITEM)
-    _only_fields("item_update", data, ITEM_FIELDS)
+    only_fields("item_update", data, ITEM_FIELDS)
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
-    changed = assign_fields(item, ITEM_FIELDS, _item_values(data))
-    if not changed:
-        return item
-    _validate_item(item)
-    return _save_item(item, updated_by, changed)
+    return update_by(item, updated_by, ITEM_FIELDS, _item_values(data), validate=_validate_item)
 
 
 @transaction.atomic

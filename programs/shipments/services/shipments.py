@@ -2,19 +2,25 @@
 
 import datetime
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_days, check_date, computed_date_message, date_error
-from cooperation.models import assign_fields
-from cooperation.refusals import refuse
+from cooperation.refusals import Refusal, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import require_reason, save_by
-from programs.models import Participation
+from cooperation.workflow import (
+    clean_with,
+    create_unique,
+    current_value,
+    only_fields,
+    require_reason,
+    save_by,
+    update_by,
+)
+from programs.services import participation_problem
 from programs.shipments import waybills
 from programs.shipments.models import EventKind, Shipment, ShipmentStatus
 from programs.shipments.services._common import (
@@ -25,7 +31,6 @@ from programs.shipments.services._common import (
     _date_text,
     _event,
     _moment,
-    _only_fields,
 )
 from programs.shipments.services.guards import _lock_checked
 
@@ -33,24 +38,15 @@ from programs.shipments.services.guards import _lock_checked
 
 
 def _validate_shipment(shipment: Shipment) -> None:
-    values = {}
-    for field in SHIPMENT_FIELDS:
-        try:
-            values[field] = getattr(shipment, field)
-        except ObjectDoesNotExist:  # a required relation not set yet: full_clean reports it
-            values[field] = None
+    values = {field: current_value(shipment, field) for field in SHIPMENT_FIELDS}
     errors: dict[str, str] = {}
     programme, consignee, contact = values["programme"], values["consignee"], values["consignee_contact"]
     if programme is not None and not programme.is_in_kind:
         errors["programme"] = _("This programme does not include in-kind cooperation; shipments need one that does.")
     if consignee is not None and not consignee.is_active:
         errors["consignee"] = _("This partner is no longer active.")
-    elif (
-        programme is not None
-        and consignee is not None
-        and not Participation.objects.filter(programme=programme, organisation=consignee).exists()
-    ):
-        errors["consignee"] = _("%(partner)s does not take part in this programme.") % {"partner": consignee}
+    elif (problem := participation_problem(programme, consignee)) is not None:
+        errors["consignee"] = problem
     if values["consignor"] is not None and consignee is not None and values["consignor"].pk == consignee.pk:
         errors["consignor"] = _("The consignor cannot be the consignee.")
     if contact is not None and consignee is not None and contact.organisation_id != consignee.pk:
@@ -58,12 +54,7 @@ def _validate_shipment(shipment: Shipment) -> None:
     planned, expected = values["planned_dispatch"], values["expected_arrival"]
     if planned is not None and expected is not None and expected < planned:
         errors["expected_arrival"] = _("The expected arrival cannot be before the planned dispatch.")
-    try:
-        shipment.full_clean(exclude=["waybill", *errors], validate_constraints=False)
-    except ValidationError as error:
-        error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    clean_with(shipment, errors, exclude=["waybill"], validate_constraints=False)
 
 
 def _take_waybill(shipment: Shipment, waybill: str | None) -> None:
@@ -75,12 +66,13 @@ def _take_waybill(shipment: Shipment, waybill: str | None) -> None:
     if len(waybill) > Shipment._meta.get_field("waybill").max_length:
         raise refuse(ShipmentRefusal.WAYBILL_TOO_LONG, _("A waybill number has at most 20 characters."), "waybill")
     if waybills.waybill_ever_used(waybill):
-        raise refuse(
-            ShipmentRefusal.WAYBILL_USED,
-            _("Waybill %(waybill)s has already been used; a waybill number is never reused.") % {"waybill": waybill},
-            "waybill",
-        )
+        raise _waybill_used(waybill).error()
     shipment.waybill = waybill
+
+
+def _waybill_used(waybill: str) -> Refusal:
+    message = _("Waybill %(waybill)s has already been used; a waybill number is never reused.")
+    return Refusal(ShipmentRefusal.WAYBILL_USED, message % {"waybill": waybill}, "waybill")
 
 
 @transaction.atomic
@@ -127,18 +119,8 @@ def shipment_create(
     )
     _validate_shipment(shipment)
     _take_waybill(shipment, waybill)
-    shipment._history_user = created_by
-    try:
-        with transaction.atomic():
-            shipment.save()
-    except IntegrityError:
-        # Only a waybill typed in at the same moment by someone else can collide here.
-        raise refuse(
-            ShipmentRefusal.WAYBILL_USED,
-            _("Waybill %(waybill)s has already been used; a waybill number is never reused.")
-            % {"waybill": shipment.waybill},
-            "waybill",
-        ) from None
+    # Only a waybill typed in at the same moment by someone else can collide here.
+    create_unique(shipment, created_by, _waybill_used(shipment.waybill))
     _event(shipment, created_by, EventKind.STATUS_CHANGE, place=shipment.origin_place)
     return shipment
 
@@ -146,13 +128,9 @@ def shipment_create(
 @transaction.atomic
 def shipment_update(*, shipment: Shipment, updated_by, **data) -> Shipment:
     """Change a draft's parties, route or dates; only the fields given change (the waybill never does)."""
-    _only_fields("shipment_update", data, SHIPMENT_FIELDS)
+    only_fields("shipment_update", data, SHIPMENT_FIELDS)
     _lock_checked(shipment, updated_by, "update")
-    changed = assign_fields(shipment, SHIPMENT_FIELDS, data)
-    if not changed:
-        return shipment
-    _validate_shipment(shipment)
-    return save_by(shipment, updated_by, changed)
+    return update_by(shipment, updated_by, SHIPMENT_FIELDS, data, validate=_validate_shipment)
 
 
 @transaction.atomic

@@ -159,6 +159,24 @@ def test_a_full_quota_disables_proposing_and_approving_with_its_message():
     assert refusal_codes(refused.value) == {Code.AWARD_QUOTA_REACHED}
 
 
+def test_a_counted_quota_gives_the_same_answers_as_the_guard_counting_itself():
+    from programs.scholarships import selectors
+
+    call = CallFactory(awards_available=2)
+    waiting = proposed(call)
+    manager = staff(Role.MANAGER)
+    listed = selectors.award_proposals(user=manager).get(pk=waiting.pk)
+    assert listed.call_awards_held == 0
+    assert services.application_move_refusal(listed, manager, "approve_award", call_awards_held=0) is None
+    awarded(shortlisted(submit(call)))
+    awarded(shortlisted(submit(call)))
+    listed = selectors.award_proposals(user=manager).get(pk=waiting.pk)
+    assert listed.call_awards_held == 2
+    counted = services.application_move_refusal(listed, manager, "approve_award", call_awards_held=2)
+    assert counted == guard(waiting, manager, "approve_award")
+    assert counted.code == Code.AWARD_QUOTA_REACHED
+
+
 # --- the scholar's answer and enrolment -----------------------------------------------------------------------
 
 
