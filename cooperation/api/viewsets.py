@@ -6,7 +6,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cooperation.api.permissions import RecordFirstPermission
+from cooperation.api.exceptions import service_errors
+from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
+from cooperation.roles import Perm
 
 
 class WriteSerializersMixin:
@@ -52,6 +54,41 @@ def record_action(*, permission, output, body=None, summary, description="", nam
     return decorate
 
 
+class move_action:  # noqa: N801 - used like the decorators it replaces
+    """A status move of one record declared as data: the method that finds the record, checks the body with
+    ``input``, calls ``service`` and answers with the record read back, routed and documented like
+    ``record_action``.
+
+    The service is called with the record under the viewset's ``record_keyword``, the user under ``actor`` and
+    the checked body as keywords: ``submit = move_action(services.loan_submit, actor="submitted_by", ...)``.
+    ``permission`` is the role's permission, checked once the selector has found the record.
+    """
+
+    def __init__(self, service, *, actor, permission: Perm, output, input=None, summary, description="", name=None):
+        self.service = service
+        self.actor = actor
+        self.input = input
+        self.documented = dict(
+            permission=perm_on_visible_record(permission),
+            output=output,
+            body=input,
+            summary=summary,
+            description=description,
+            name=name,
+        )
+
+    def __set_name__(self, owner, name):
+        def move(view, request, *args, **kwargs):
+            record = view.get_object()
+            data = validated_input(view, self.input) if self.input else {}
+            with service_errors():
+                self.service(**{view.record_keyword: record, self.actor: request.user}, **data)
+            return view.detail_response(record)
+
+        move.__name__ = move.__qualname__ = name
+        setattr(owner, name, record_action(**self.documented)(move))
+
+
 def validated_input(view, serializer_class) -> dict:
     """The request's body checked by ``serializer_class`` (a 400 with field errors otherwise)."""
     serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
@@ -75,6 +112,8 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
     model = None
     selectors: tuple = ()
     ordering: tuple = ()  # the list's default order, when its filter sets none
+    record_keyword = ""  # the keyword the module's services take this record by (``loan=``)
+    service_error_fields: dict | None = None  # a service's field names -> where the API input carries them
 
     def list_queryset(self):
         records = self.selectors[0](user=self.request.user)
@@ -100,3 +139,52 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_output_serializer(self.get_object()).data)
+
+    def write_input(self, record=None, *, partial=False) -> dict:
+        """The request's body checked by the method's input serializer (a 400 with field errors otherwise)."""
+        serializer = self.get_serializer(record, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class CreateByService:
+    """POST on the list: the body checked by the input serializer, one service creates the record (201).
+
+    ``create_service = (service, actor)`` calls ``service(<actor>=user, **body)``; a viewset whose body needs
+    more than that overrides ``create_record``.
+    """
+
+    create_service: tuple = ()
+
+    def create(self, request, *args, **kwargs):
+        data = self.write_input()
+        with service_errors(self.service_error_fields):
+            record = self.create_record(data)
+        return self.detail_response(record, status.HTTP_201_CREATED)
+
+    def create_record(self, data: dict):
+        service, actor = self.create_service
+        return service(**{actor: self.request.user}, **data)
+
+
+class UpdateByService:
+    """PUT and PATCH on one record: the body checked by the input serializer, one service changes the record.
+
+    ``update_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user, **body)``.
+    """
+
+    update_service: tuple = ()
+
+    def update(self, request, *args, partial=False, **kwargs):
+        record = self.get_object()
+        data = self.write_input(record, partial=partial)
+        with service_errors(self.service_error_fields):
+            self.update_record(record, data)
+        return self.detail_response(record)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def update_record(self, record, data: dict) -> None:
+        service, actor = self.update_service
+        service(**{self.record_keyword: record, actor: self.request.user}, **data)

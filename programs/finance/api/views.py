@@ -9,12 +9,8 @@ about, and every write answers with the record read back through the selector.
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
-from rest_framework.response import Response
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import RecordViewSet, record_action, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, move_action
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
@@ -34,29 +30,6 @@ from programs.finance.api.serializers import (
 )
 from programs.finance.models import Grant, Loan, Repayment, Tranche
 
-
-def _transition(*, perm: Perm, url_path=None, **documented):
-    return record_action(permission=perm_on_visible_record(perm), name=url_path, **documented)
-
-
-class _FinanceViewSet(RecordViewSet):
-    """One answer for every move: find the record, check the body, call one service, read the record back."""
-
-    def run_move(self, call, body=None) -> Response:
-        record = self.get_object()
-        data = validated_input(self, body) if body is not None else {}
-        with service_errors():
-            call(record, self.request.user, **data)
-        return self.detail_response(record)
-
-    def create_with(self, call) -> Response:
-        serializer = self.get_serializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            record = call(self.request.user, dict(serializer.validated_data))
-        return self.detail_response(record, status.HTTP_201_CREATED)
-
-
 # --- Loans ------------------------------------------------------------------------------------------------
 
 
@@ -74,11 +47,14 @@ class _FinanceViewSet(RecordViewSet):
     ),
 )
 @extend_schema(tags=["loans"])
-class LoanViewSet(_FinanceViewSet):
+class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a loan ends as rejected, cancelled, repaid or written off and keeps its history.
     model = Loan
     selectors = (selectors.loan_list, selectors.loan_get)
     ordering = ("-created_at", "-pk")
+    record_keyword = "loan"
+    create_service = (services.loan_create, "created_by")
+    update_service = (services.loan_update, "updated_by")
     serializer_class = LoanSerializer
     write_serializer_classes = {"POST": LoanWriteSerializer, "PUT": LoanWriteSerializer, "PATCH": LoanWriteSerializer}
     filterset_class = LoanFilter
@@ -95,74 +71,53 @@ class LoanViewSet(_FinanceViewSet):
             installment.loan = loan
         return LoanDetailSerializer(loan, context={**self.get_serializer_context(), "schedule": schedule}, **kwargs)
 
-    def create(self, request, *args, **kwargs):
-        return self.create_with(lambda user, data: services.loan_create(created_by=user, **data))
-
-    def update(self, request, *args, **kwargs):
-        loan = self.get_object()
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.loan_update(loan=loan, updated_by=request.user, **serializer.validated_data)
-        return self.detail_response(loan)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
-
-    @_transition(perm=Perm.CHANGE_LOAN, output=LoanDetailSerializer, summary=_("Submit a draft loan for approval"))
-    def submit(self, request, *args, **kwargs):
-        return self.run_move(lambda loan, user: services.loan_submit(loan=loan, submitted_by=user))
-
-    @_transition(
-        perm=Perm.APPROVE_LOAN,
+    submit = move_action(
+        services.loan_submit,
+        actor="submitted_by",
+        permission=Perm.CHANGE_LOAN,
+        output=LoanDetailSerializer,
+        summary=_("Submit a draft loan for approval"),
+    )
+    approve = move_action(
+        services.loan_approve,
+        actor="approved_by",
+        permission=Perm.APPROVE_LOAN,
         output=LoanDetailSerializer,
         summary=_("Approve a submitted loan"),
         description=_("By a manager who did not create it. The repayment schedule is generated now."),
     )
-    def approve(self, request, *args, **kwargs):
-        return self.run_move(lambda loan, user: services.loan_approve(loan=loan, approved_by=user))
-
-    @_transition(
-        perm=Perm.APPROVE_LOAN, output=LoanDetailSerializer, body=ReasonSerializer, summary=_("Reject a submitted loan")
-    )
-    def reject(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda loan, user, **data: services.loan_reject(loan=loan, rejected_by=user, **data), ReasonSerializer
-        )
-
-    @_transition(
-        perm=Perm.CHANGE_LOAN,
+    reject = move_action(
+        services.loan_reject,
+        actor="rejected_by",
+        permission=Perm.APPROVE_LOAN,
+        input=ReasonSerializer,
         output=LoanDetailSerializer,
-        body=DisburseSerializer,
+        summary=_("Reject a submitted loan"),
+    )
+    disburse = move_action(
+        services.loan_disburse,
+        actor="disbursed_by",
+        permission=Perm.CHANGE_LOAN,
+        input=DisburseSerializer,
+        output=LoanDetailSerializer,
         summary=_("Record that an approved loan was disbursed"),
     )
-    def disburse(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda loan, user, **data: services.loan_disburse(loan=loan, disbursed_by=user, **data), DisburseSerializer
-        )
-
-    @_transition(
-        perm=Perm.CHANGE_LOAN,
+    cancel = move_action(
+        services.loan_cancel,
+        actor="cancelled_by",
+        permission=Perm.CHANGE_LOAN,
+        input=ReasonSerializer,
         output=LoanDetailSerializer,
-        body=ReasonSerializer,
         summary=_("Cancel a loan before it is disbursed"),
     )
-    def cancel(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda loan, user, **data: services.loan_cancel(loan=loan, cancelled_by=user, **data), ReasonSerializer
-        )
-
-    @_transition(
-        perm=Perm.APPROVE_LOAN,
+    write_off = move_action(
+        services.loan_write_off,
+        actor="written_off_by",
+        permission=Perm.APPROVE_LOAN,
+        input=ReasonSerializer,
         output=LoanDetailSerializer,
-        body=ReasonSerializer,
         summary=_("Write off an active loan"),
-        url_path="write-off",
     )
-    def write_off(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda loan, user, **data: services.loan_write_off(loan=loan, written_off_by=user, **data), ReasonSerializer
-        )
 
 
 # --- Repayments -------------------------------------------------------------------------------------------
@@ -183,10 +138,11 @@ class LoanViewSet(_FinanceViewSet):
     ),
 )
 @extend_schema(tags=["repayments"])
-class RepaymentViewSet(_FinanceViewSet):
+class RepaymentViewSet(CreateByService, RecordViewSet):
     # No delete: a wrong repayment is reversed with a reason and stays on record.
     model = Repayment
     selectors = (selectors.repayment_list, selectors.repayment_get)
+    record_keyword = "repayment"
     serializer_class = RepaymentSerializer
     write_serializer_classes = {"POST": RepaymentWriteSerializer}
     filterset_class = RepaymentFilter
@@ -199,48 +155,37 @@ class RepaymentViewSet(_FinanceViewSet):
     def get_output_serializer(self, *args, **kwargs):
         return RepaymentDetailSerializer(*args, context=self.get_serializer_context(), **kwargs)
 
-    def create(self, request, *args, **kwargs):
-        def record_or_notify(user, data):
-            loan = data.pop("loan")
-            if user.has_perm(Perm.RECORD_REPAYMENT):
-                return services.repayment_record(loan=loan, recorded_by=user, **data)
-            return services.repayment_notify(loan=loan, notified_by=user, **data)
+    def create_record(self, data):
+        user, loan = self.request.user, data.pop("loan")
+        if user.has_perm(Perm.RECORD_REPAYMENT):
+            return services.repayment_record(loan=loan, recorded_by=user, **data)
+        return services.repayment_notify(loan=loan, notified_by=user, **data)
 
-        return self.create_with(record_or_notify)
-
-    @_transition(
-        perm=Perm.RECORD_REPAYMENT,
+    confirm = move_action(
+        services.repayment_confirm,
+        actor="confirmed_by",
+        permission=Perm.RECORD_REPAYMENT,
         output=RepaymentDetailSerializer,
         summary=_("Confirm a notified payment"),
         description=_("The money arrived: the payment is allocated to the schedule."),
     )
-    def confirm(self, request, *args, **kwargs):
-        return self.run_move(lambda repayment, user: services.repayment_confirm(repayment=repayment, confirmed_by=user))
-
-    @_transition(
-        perm=Perm.RECORD_REPAYMENT,
+    reject = move_action(
+        services.repayment_reject,
+        actor="rejected_by",
+        permission=Perm.RECORD_REPAYMENT,
+        input=ReasonSerializer,
         output=RepaymentDetailSerializer,
-        body=ReasonSerializer,
         summary=_("Reject a notified payment that never arrived"),
     )
-    def reject(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda repayment, user, **data: services.repayment_reject(repayment=repayment, rejected_by=user, **data),
-            ReasonSerializer,
-        )
-
-    @_transition(
-        perm=Perm.RECORD_REPAYMENT,
+    reverse = move_action(
+        services.repayment_reverse,
+        actor="reversed_by",
+        permission=Perm.RECORD_REPAYMENT,
+        input=ReasonSerializer,
         output=RepaymentDetailSerializer,
-        body=ReasonSerializer,
         summary=_("Reverse a confirmed repayment"),
         description=_("It stays on record; the loan's other repayments are allocated again from scratch."),
     )
-    def reverse(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda repayment, user, **data: services.repayment_reverse(repayment=repayment, reversed_by=user, **data),
-            ReasonSerializer,
-        )
 
 
 # --- Grants and tranches ----------------------------------------------------------------------------------
@@ -256,10 +201,11 @@ class RepaymentViewSet(_FinanceViewSet):
     ),
 )
 @extend_schema(tags=["grants"])
-class GrantViewSet(_FinanceViewSet):
+class GrantViewSet(CreateByService, RecordViewSet):
     model = Grant
     selectors = (selectors.grant_list, selectors.grant_get)
     ordering = ("-created_at", "-pk")
+    create_service = (services.grant_create, "created_by")
     serializer_class = GrantSerializer
     write_serializer_classes = {"POST": GrantWriteSerializer}
     filterset_class = GrantFilter
@@ -269,45 +215,42 @@ class GrantViewSet(_FinanceViewSet):
             super().list_queryset().prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
         )
 
-    def create(self, request, *args, **kwargs):
-        return self.create_with(lambda user, data: services.grant_create(created_by=user, **data))
-
 
 @extend_schema_view(
     list=extend_schema(summary=_("List grant tranches")),
     retrieve=extend_schema(summary=_("Show a grant tranche")),
 )
 @extend_schema(tags=["grants"])
-class TrancheViewSet(_FinanceViewSet):
+class TrancheViewSet(RecordViewSet):
     """Tranches are created with their grant; each then moves scheduled → approved → paid (or cancelled)."""
 
     model = Tranche
     selectors = (selectors.tranche_list, selectors.tranche_get)
     ordering = ("grant_id", "number")
+    record_keyword = "tranche"
     serializer_class = TrancheSerializer
     filterset_class = TrancheFilter
 
-    @_transition(
-        perm=Perm.APPROVE_TRANCHE,
+    approve = move_action(
+        services.tranche_approve,
+        actor="approved_by",
+        permission=Perm.APPROVE_TRANCHE,
         output=TrancheSerializer,
         summary=_("Approve a scheduled tranche for payment"),
         description=_("By a manager who did not create the grant."),
     )
-    def approve(self, request, *args, **kwargs):
-        return self.run_move(lambda tranche, user: services.tranche_approve(tranche=tranche, approved_by=user))
-
-    @_transition(
-        perm=Perm.CHANGE_TRANCHE,
+    pay = move_action(
+        services.tranche_pay,
+        actor="paid_by",
+        permission=Perm.CHANGE_TRANCHE,
+        input=TranchePaySerializer,
         output=TrancheSerializer,
-        body=TranchePaySerializer,
         summary=_("Pay an approved tranche"),
     )
-    def pay(self, request, *args, **kwargs):
-        return self.run_move(
-            lambda tranche, user, **data: services.tranche_pay(tranche=tranche, paid_by=user, **data),
-            TranchePaySerializer,
-        )
-
-    @_transition(perm=Perm.CHANGE_TRANCHE, output=TrancheSerializer, summary=_("Cancel a tranche not yet paid"))
-    def cancel(self, request, *args, **kwargs):
-        return self.run_move(lambda tranche, user: services.tranche_cancel(tranche=tranche, cancelled_by=user))
+    cancel = move_action(
+        services.tranche_cancel,
+        actor="cancelled_by",
+        permission=Perm.CHANGE_TRANCHE,
+        output=TrancheSerializer,
+        summary=_("Cancel a tranche not yet paid"),
+    )
