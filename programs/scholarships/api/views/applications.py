@@ -7,11 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, move_action, validated_input
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
@@ -23,7 +22,6 @@ from programs.scholarships.api.serializers import (
     MoveReasonSerializer,
     PassOverReasonSerializer,
 )
-from programs.scholarships.api.views._moves import move_action
 from programs.scholarships.filters import ApplicationFilter
 from programs.scholarships.models import (
     Application,
@@ -53,7 +51,7 @@ from programs.scholarships.views.applications import attachment_response
     ),
 )
 @extend_schema(tags=["scholarships"])
-class ApplicationViewSet(RecordViewSet):
+class ApplicationViewSet(CreateByService, RecordViewSet):
     # No edit or delete: an application is what the applicant sent; its status moves through the actions.
     model = Application
     serializer_class = ApplicationSerializer
@@ -62,125 +60,110 @@ class ApplicationViewSet(RecordViewSet):
 
     selectors = (selectors.application_list, selectors.application_get)
     ordering = ("-submitted_on", "-pk")
+    record_keyword = "application"
+    create_service = (services.application_submit, "submitted_by")
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("attachments")
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            application = services.application_submit(submitted_by=request.user, **serializer.validated_data)
-        return self.detail_response(application, status_code=status.HTTP_201_CREATED)
-
-    def _run(self, service, actor: str, body=None, **kwargs) -> Response:
-        application = self.get_object()
-        data = validated_input(self, body) if body else {}
-        with service_errors():
-            service(application=application, **{actor: self.request.user}, **data, **kwargs)
-        return self.detail_response(application)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION, output=ApplicationSerializer, summary=_("Find a submitted application eligible")
-    )
-    def mark_eligible(self, request, *args, **kwargs):
-        return self._run(services.application_mark_eligible, "decided_by")
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
+    mark_eligible = move_action(
+        services.application_mark_eligible,
+        actor="decided_by",
+        permission=Perm.CHANGE_APPLICATION,
         output=ApplicationSerializer,
-        body=MoveReasonSerializer,
+        summary=_("Find a submitted application eligible"),
+    )
+    mark_ineligible = move_action(
+        services.application_mark_ineligible,
+        actor="decided_by",
+        permission=Perm.CHANGE_APPLICATION,
+        input=MoveReasonSerializer,
+        output=ApplicationSerializer,
         summary=_("Find a submitted application ineligible, with the reason"),
     )
-    def mark_ineligible(self, request, *args, **kwargs):
-        return self._run(services.application_mark_ineligible, "decided_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
+    shortlist = move_action(
+        services.application_shortlist,
+        actor="decided_by",
+        permission=Perm.CHANGE_APPLICATION,
+        input=PassOverReasonSerializer,
         output=ApplicationSerializer,
-        body=PassOverReasonSerializer,
         summary=_("Shortlist an eligible, reviewed application"),
         description=_("Passing over a better-ranked eligible application needs a reason."),
     )
-    def shortlist(self, request, *args, **kwargs):
-        return self._run(services.application_shortlist, "decided_by", PassOverReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
+    propose_award = move_action(
+        services.application_propose_award,
+        actor="proposed_by",
+        permission=Perm.CHANGE_APPLICATION,
+        input=PassOverReasonSerializer,
         output=ApplicationSerializer,
-        body=PassOverReasonSerializer,
         summary=_("Propose a shortlisted application for an award"),
         description=_("A manager who did not propose it approves or rejects the proposal, within the quota."),
     )
-    def propose_award(self, request, *args, **kwargs):
-        return self._run(services.application_propose_award, "proposed_by", PassOverReasonSerializer)
-
-    @move_action(perm=Perm.APPROVE_AWARD, output=ApplicationSerializer, summary=_("Approve a proposed award"))
-    def approve_award(self, request, *args, **kwargs):
-        return self._run(services.application_approve_award, "approved_by")
-
-    @move_action(
-        perm=Perm.APPROVE_AWARD,
+    approve_award = move_action(
+        services.application_approve_award,
+        actor="approved_by",
+        permission=Perm.APPROVE_AWARD,
         output=ApplicationSerializer,
-        body=MoveReasonSerializer,
+        summary=_("Approve a proposed award"),
+    )
+    reject_award = move_action(
+        services.application_reject_award,
+        actor="rejected_by",
+        permission=Perm.APPROVE_AWARD,
+        input=MoveReasonSerializer,
+        output=ApplicationSerializer,
         summary=_("Reject a proposed award"),
         description=_("The application stays shortlisted and may be proposed again."),
     )
-    def reject_award(self, request, *args, **kwargs):
-        return self._run(services.application_reject_award, "rejected_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.RECORD_AWARD_RESPONSE, output=ApplicationSerializer, summary=_("Record that the scholar accepted")
-    )
-    def accept_award(self, request, *args, **kwargs):
-        return self._run(services.application_accept_award, "recorded_by")
-
-    @move_action(
-        perm=Perm.RECORD_AWARD_RESPONSE,
+    accept_award = move_action(
+        services.application_accept_award,
+        actor="recorded_by",
+        permission=Perm.RECORD_AWARD_RESPONSE,
         output=ApplicationSerializer,
-        body=PassOverReasonSerializer,
+        summary=_("Record that the scholar accepted"),
+    )
+    decline_award = move_action(
+        services.application_decline_award,
+        actor="recorded_by",
+        permission=Perm.RECORD_AWARD_RESPONSE,
+        input=PassOverReasonSerializer,
+        output=ApplicationSerializer,
         summary=_("Record that the scholar declined"),
         description=_("The place goes back to the call."),
     )
-    def decline_award(self, request, *args, **kwargs):
-        return self._run(services.application_decline_award, "recorded_by", PassOverReasonSerializer)
-
-    @move_action(
-        perm=Perm.CONFIRM_ENROLMENT,
+    confirm_enrolment = move_action(
+        services.application_confirm_enrolment,
+        actor="confirmed_by",
+        permission=Perm.CONFIRM_ENROLMENT,
+        input=EnrolmentSerializer,
         output=ApplicationSerializer,
-        body=EnrolmentSerializer,
         summary=_("Confirm the scholar's enrolment"),
         description=_("Only the host institution's users; the stipend tranches are scheduled from that date."),
     )
-    def confirm_enrolment(self, request, *args, **kwargs):
-        return self._run(services.application_confirm_enrolment, "confirmed_by", EnrolmentSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
+    withdraw = move_action(
+        services.application_withdraw,
+        actor="withdrawn_by",
+        permission=Perm.CHANGE_APPLICATION,
+        input=MoveReasonSerializer,
         output=ApplicationSerializer,
-        body=MoveReasonSerializer,
         summary=_("Withdraw an application or scholarship"),
     )
-    def withdraw(self, request, *args, **kwargs):
-        return self._run(services.application_withdraw, "withdrawn_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
+    terminate = move_action(
+        services.application_terminate,
+        actor="terminated_by",
+        permission=Perm.CHANGE_APPLICATION,
+        input=MoveReasonSerializer,
         output=ApplicationSerializer,
-        body=MoveReasonSerializer,
         summary=_("End an application or scholarship"),
     )
-    def terminate(self, request, *args, **kwargs):
-        return self._run(services.application_terminate, "terminated_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
+    complete = move_action(
+        services.application_complete,
+        actor="completed_by",
+        permission=Perm.CHANGE_APPLICATION,
+        input=CompletionSerializer,
         output=ApplicationSerializer,
-        body=CompletionSerializer,
         summary=_("Record that an enrolled scholar completed"),
     )
-    def complete(self, request, *args, **kwargs):
-        return self._run(services.application_complete, "completed_by", CompletionSerializer)
 
     @extend_schema(
         summary=_("Add a PDF file to an application under review"),

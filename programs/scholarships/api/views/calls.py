@@ -3,10 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import RecordViewSet
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
     CallCreateSerializer,
@@ -61,7 +59,7 @@ def _call_data(validated: dict) -> dict:
     ),
 )
 @extend_schema(tags=["scholarships"])
-class CallViewSet(RecordViewSet):
+class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a call keeps its applications and history.
     model = Call
     serializer_class = CallSerializer
@@ -74,28 +72,18 @@ class CallViewSet(RecordViewSet):
 
     selectors = (selectors.call_list, selectors.call_get)
     ordering = ("-opens_on", "title", "pk")
+    service_error_fields = STIPEND_FIELDS
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("criteria", "eligible_countries")
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors(STIPEND_FIELDS):
-            call = services.call_create(created_by=request.user, **_call_data(serializer.validated_data))
-        return self.detail_response(call, status_code=status.HTTP_201_CREATED)
+    def create_record(self, data):
+        return services.call_create(created_by=self.request.user, **_call_data(data))
 
-    def update(self, request, *args, **kwargs):
-        call = self.get_object()
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = _call_data(serializer.validated_data)
+    def update_record(self, call, data):
+        data = _call_data(data)
         criteria = data.pop("criteria", None)
-        with service_errors(STIPEND_FIELDS), transaction.atomic():
-            services.call_update(call=call, updated_by=request.user, **data)
+        with transaction.atomic():
+            services.call_update(call=call, updated_by=self.request.user, **data)
             if criteria is not None:
-                services.call_set_criteria(call=call, updated_by=request.user, criteria=criteria)
-        return self.detail_response(call)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+                services.call_set_criteria(call=call, updated_by=self.request.user, criteria=criteria)

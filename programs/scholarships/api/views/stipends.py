@@ -2,10 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, move_action
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ProgressReportFilter, TrancheFilter
@@ -16,7 +14,6 @@ from programs.scholarships.api.serializers import (
     ProgressReportWriteSerializer,
     StipendTrancheSerializer,
 )
-from programs.scholarships.api.views._moves import move_action
 from programs.scholarships.models import (
     ProgressReport,
     StipendTranche,
@@ -35,44 +32,32 @@ class StipendTrancheViewSet(RecordViewSet):
     filterset_class = TrancheFilter
 
     selectors = (selectors.tranche_list, selectors.tranche_get)
+    record_keyword = "tranche"
 
-    @move_action(
-        perm=Perm.APPROVE_STIPEND,
+    approve = move_action(
+        services.tranche_approve,
+        actor="approved_by",
+        permission=Perm.APPROVE_STIPEND,
         output=StipendTrancheSerializer,
         summary=_("Approve a scheduled tranche for payment"),
         description=_("Refused until the progress report due before the tranche is in and accepted."),
     )
-    def approve(self, request, *args, **kwargs):
-        tranche = self.get_object()
-        with service_errors():
-            services.tranche_approve(tranche=tranche, approved_by=request.user)
-        return self.detail_response(tranche)
-
-    @move_action(
-        perm=Perm.CHANGE_STIPEND,
+    pay = move_action(
+        services.tranche_pay,
+        actor="paid_by",
+        permission=Perm.CHANGE_STIPEND,
+        input=PaymentSerializer,
         output=StipendTrancheSerializer,
-        body=PaymentSerializer,
         summary=_("Record the payment of an approved tranche"),
     )
-    def pay(self, request, *args, **kwargs):
-        tranche = self.get_object()
-        data = validated_input(self, PaymentSerializer)
-        with service_errors():
-            services.tranche_pay(tranche=tranche, paid_by=request.user, **data)
-        return self.detail_response(tranche)
-
-    @move_action(
-        perm=Perm.CHANGE_STIPEND,
+    cancel = move_action(
+        services.tranche_cancel,
+        actor="cancelled_by",
+        permission=Perm.CHANGE_STIPEND,
+        input=MoveReasonSerializer,
         output=StipendTrancheSerializer,
-        body=MoveReasonSerializer,
         summary=_("Cancel a tranche not paid yet"),
     )
-    def cancel(self, request, *args, **kwargs):
-        tranche = self.get_object()
-        data = validated_input(self, MoveReasonSerializer)
-        with service_errors():
-            services.tranche_cancel(tranche=tranche, cancelled_by=request.user, **data)
-        return self.detail_response(tranche)
 
 
 # --- Progress reports ---------------------------------------------------------------------------------------------
@@ -89,7 +74,7 @@ class StipendTrancheViewSet(RecordViewSet):
     ),
 )
 @extend_schema(tags=["scholarships"])
-class ProgressReportViewSet(RecordViewSet):
+class ProgressReportViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a returned report is replaced by a new one.
     model = ProgressReport
     serializer_class = ProgressReportSerializer
@@ -98,35 +83,27 @@ class ProgressReportViewSet(RecordViewSet):
 
     selectors = (selectors.progress_report_list, selectors.progress_report_get)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    record_keyword = "report"
+
+    def create_record(self, data):
+        user = self.request.user
         # Another institution's scholar is never admitted to exist.
-        application = selectors.application_get(user=request.user, pk=data.pop("application"))
-        with service_errors():
-            report = services.progress_report_submit(application=application, submitted_by=request.user, **data)
-        return self.detail_response(report, status_code=status.HTTP_201_CREATED)
+        application = selectors.application_get(user=user, pk=data.pop("application"))
+        return services.progress_report_submit(application=application, submitted_by=user, **data)
 
-    @move_action(
-        perm=Perm.CHANGE_PROGRESS_REPORT, output=ProgressReportSerializer, summary=_("Accept a progress report")
-    )
-    def accept(self, request, *args, **kwargs):
-        report = self.get_object()
-        with service_errors():
-            services.progress_report_accept(report=report, accepted_by=request.user)
-        return self.detail_response(report)
-
-    @move_action(
-        perm=Perm.CHANGE_PROGRESS_REPORT,
+    accept = move_action(
+        services.progress_report_accept,
+        actor="accepted_by",
+        permission=Perm.CHANGE_PROGRESS_REPORT,
         output=ProgressReportSerializer,
-        body=MoveReasonSerializer,
+        summary=_("Accept a progress report"),
+    )
+    return_report = move_action(
+        services.progress_report_return,
+        actor="returned_by",
+        permission=Perm.CHANGE_PROGRESS_REPORT,
+        input=MoveReasonSerializer,
+        output=ProgressReportSerializer,
         summary=_("Return a progress report to the host with the reason"),
         name="return",
     )
-    def return_report(self, request, *args, **kwargs):
-        report = self.get_object()
-        data = validated_input(self, MoveReasonSerializer)
-        with service_errors():
-            services.progress_report_return(report=report, returned_by=request.user, **data)
-        return self.detail_response(report)
