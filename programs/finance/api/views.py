@@ -29,6 +29,7 @@ from programs.finance.api.serializers import (
     TrancheSerializer,
 )
 from programs.finance.models import Grant, Loan, Repayment, Tranche
+from programs.finance.services.guards import LOAN_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
 # --- Loans ------------------------------------------------------------------------------------------------
 
@@ -52,17 +53,14 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     model = Loan
     selectors = (selectors.loan_list, selectors.loan_get)
     ordering = ("-created_at", "-pk")
+    detail_serializer_class = LoanDetailSerializer
     record_keyword = "loan"
+    move_perms = LOAN_MOVE_PERMS
     create_service = (services.loan_create, "created_by")
     update_service = (services.loan_update, "updated_by")
     serializer_class = LoanSerializer
     write_serializer_classes = {"POST": LoanWriteSerializer, "PUT": LoanWriteSerializer, "PATCH": LoanWriteSerializer}
     filterset_class = LoanFilter
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return LoanDetailSerializer
-        return super().get_serializer_class()
 
     def get_output_serializer(self, loan, **kwargs):
         # The schedule with today's arrears; each installment knows the loan's currency without a query per row.
@@ -71,52 +69,25 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
             installment.loan = loan
         return LoanDetailSerializer(loan, context={**self.get_serializer_context(), "schedule": schedule}, **kwargs)
 
-    submit = move_action(
-        services.loan_submit,
-        actor="submitted_by",
-        permission=Perm.CHANGE_LOAN,
-        output=LoanDetailSerializer,
-        summary=_("Submit a draft loan for approval"),
-    )
+    submit = move_action(services.loan_submit, "submitted_by", summary=_("Submit a draft loan for approval"))
     approve = move_action(
         services.loan_approve,
-        actor="approved_by",
-        permission=Perm.APPROVE_LOAN,
-        output=LoanDetailSerializer,
+        "approved_by",
         summary=_("Approve a submitted loan"),
         description=_("By a manager who did not create it. The repayment schedule is generated now."),
     )
-    reject = move_action(
-        services.loan_reject,
-        actor="rejected_by",
-        permission=Perm.APPROVE_LOAN,
-        input=ReasonSerializer,
-        output=LoanDetailSerializer,
-        summary=_("Reject a submitted loan"),
-    )
+    reject = move_action(services.loan_reject, "rejected_by", ReasonSerializer, summary=_("Reject a submitted loan"))
     disburse = move_action(
         services.loan_disburse,
-        actor="disbursed_by",
-        permission=Perm.CHANGE_LOAN,
-        input=DisburseSerializer,
-        output=LoanDetailSerializer,
+        "disbursed_by",
+        DisburseSerializer,
         summary=_("Record that an approved loan was disbursed"),
     )
     cancel = move_action(
-        services.loan_cancel,
-        actor="cancelled_by",
-        permission=Perm.CHANGE_LOAN,
-        input=ReasonSerializer,
-        output=LoanDetailSerializer,
-        summary=_("Cancel a loan before it is disbursed"),
+        services.loan_cancel, "cancelled_by", ReasonSerializer, summary=_("Cancel a loan before it is disbursed")
     )
     write_off = move_action(
-        services.loan_write_off,
-        actor="written_off_by",
-        permission=Perm.APPROVE_LOAN,
-        input=ReasonSerializer,
-        output=LoanDetailSerializer,
-        summary=_("Write off an active loan"),
+        services.loan_write_off, "written_off_by", ReasonSerializer, summary=_("Write off an active loan")
     )
 
 
@@ -142,18 +113,12 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
     # No delete: a wrong repayment is reversed with a reason and stays on record.
     model = Repayment
     selectors = (selectors.repayment_list, selectors.repayment_get)
+    detail_serializer_class = RepaymentDetailSerializer
     record_keyword = "repayment"
+    move_perms = dict.fromkeys(("confirm", "reject", "reverse"), Perm.RECORD_REPAYMENT)
     serializer_class = RepaymentSerializer
     write_serializer_classes = {"POST": RepaymentWriteSerializer}
     filterset_class = RepaymentFilter
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return RepaymentDetailSerializer
-        return super().get_serializer_class()
-
-    def get_output_serializer(self, *args, **kwargs):
-        return RepaymentDetailSerializer(*args, context=self.get_serializer_context(), **kwargs)
 
     def create_record(self, data):
         user, loan = self.request.user, data.pop("loan")
@@ -163,26 +128,20 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
 
     confirm = move_action(
         services.repayment_confirm,
-        actor="confirmed_by",
-        permission=Perm.RECORD_REPAYMENT,
-        output=RepaymentDetailSerializer,
+        "confirmed_by",
         summary=_("Confirm a notified payment"),
         description=_("The money arrived: the payment is allocated to the schedule."),
     )
     reject = move_action(
         services.repayment_reject,
-        actor="rejected_by",
-        permission=Perm.RECORD_REPAYMENT,
-        input=ReasonSerializer,
-        output=RepaymentDetailSerializer,
+        "rejected_by",
+        ReasonSerializer,
         summary=_("Reject a notified payment that never arrived"),
     )
     reverse = move_action(
         services.repayment_reverse,
-        actor="reversed_by",
-        permission=Perm.RECORD_REPAYMENT,
-        input=ReasonSerializer,
-        output=RepaymentDetailSerializer,
+        "reversed_by",
+        ReasonSerializer,
         summary=_("Reverse a confirmed repayment"),
         description=_("It stays on record; the loan's other repayments are allocated again from scratch."),
     )
@@ -228,29 +187,15 @@ class TrancheViewSet(RecordViewSet):
     selectors = (selectors.tranche_list, selectors.tranche_get)
     ordering = ("grant_id", "number")
     record_keyword = "tranche"
+    move_perms = TRANCHE_MOVE_PERMS
     serializer_class = TrancheSerializer
     filterset_class = TrancheFilter
 
     approve = move_action(
         services.tranche_approve,
-        actor="approved_by",
-        permission=Perm.APPROVE_TRANCHE,
-        output=TrancheSerializer,
+        "approved_by",
         summary=_("Approve a scheduled tranche for payment"),
         description=_("By a manager who did not create the grant."),
     )
-    pay = move_action(
-        services.tranche_pay,
-        actor="paid_by",
-        permission=Perm.CHANGE_TRANCHE,
-        input=TranchePaySerializer,
-        output=TrancheSerializer,
-        summary=_("Pay an approved tranche"),
-    )
-    cancel = move_action(
-        services.tranche_cancel,
-        actor="cancelled_by",
-        permission=Perm.CHANGE_TRANCHE,
-        output=TrancheSerializer,
-        summary=_("Cancel a tranche not yet paid"),
-    )
+    pay = move_action(services.tranche_pay, "paid_by", TranchePaySerializer, summary=_("Pay an approved tranche"))
+    cancel = move_action(services.tranche_cancel, "cancelled_by", summary=_("Cancel a tranche not yet paid"))

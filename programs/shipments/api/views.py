@@ -9,9 +9,8 @@ from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, mixins
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, move_action
@@ -41,15 +40,9 @@ from programs.shipments.filters import ShipmentFilter
 from programs.shipments.models import Receipt, Shipment, ShipmentItem, TrackingEvent
 
 
-def _shipment_move(move: str, **documented) -> move_action:
+def _shipment_move(move: str, input=None, **documented) -> move_action:
     """A POST action on one shipment that makes one move (``services.shipment_move``) and answers with it."""
-    return move_action(
-        partial(services.shipment_move, move),
-        actor="user",
-        permission=services.MOVE_PERMS[move],
-        output=ShipmentDetailSerializer,
-        **documented,
-    )
+    return move_action(partial(services.shipment_move, move), "user", input, **documented)
 
 
 # --- Shipments ----------------------------------------------------------------------------------------------------
@@ -94,34 +87,25 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     model = Shipment
     selectors = (selectors.shipment_list, selectors.shipment_get)
     ordering = ("-created_at", "-pk")
+    detail_serializer_class = ShipmentDetailSerializer
     record_keyword = "shipment"
+    move_perms = services.MOVE_PERMS
     create_service = (services.shipment_create, "created_by")
     update_service = (services.shipment_update, "updated_by")
 
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return ShipmentDetailSerializer
-        return super().get_serializer_class()
-
-    def _detail(self, shipment: Shipment, status_code=status.HTTP_200_OK) -> Response:
+    def get_output_serializer(self, shipment, **kwargs):
+        # With its totals per currency and today's delay.
         context = {
             **self.get_serializer_context(),
             "totals": selectors.shipment_totals(shipment=shipment),
             "days_late": selectors.days_late(shipment),
         }
-        return Response(ShipmentDetailSerializer(shipment, context=context).data, status=status_code)
-
-    def detail_response(self, record, status_code=status.HTTP_200_OK) -> Response:
-        # Read back through the selector: the answer shows what is stored, with today's delay.
-        return self._detail(self.get_record(record.pk), status_code)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        return ShipmentDetailSerializer(shipment, context=context, **kwargs)
 
     mark_ready = _shipment_move("mark_ready", summary=_("Lock the packing list: the shipment is ready"))
     reopen = _shipment_move(
         "reopen",
-        input=ShipmentReasonSerializer,
+        ShipmentReasonSerializer,
         summary=_("Unlock a ready packing list for corrections"),
         description=_("Any approval of the dispatch is withdrawn."),
     )
@@ -132,25 +116,25 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     )
     dispatch_shipment = _shipment_move(
         "dispatch",
-        input=DispatchSerializer,
+        DispatchSerializer,
         summary=_("Record that an approved shipment left"),
         description=_("The consignee's contacts are told by email."),
         name="dispatch",
     )
     mark_in_transit = _shipment_move(
-        "mark_in_transit", input=InTransitSerializer, summary=_("Mark a dispatched shipment in transit")
+        "mark_in_transit", InTransitSerializer, summary=_("Mark a dispatched shipment in transit")
     )
-    arrive = _shipment_move("arrive", input=ArriveSerializer, summary=_("Record that a shipment arrived"))
+    arrive = _shipment_move("arrive", ArriveSerializer, summary=_("Record that a shipment arrived"))
     reschedule = _shipment_move(
         "reschedule",
-        input=RescheduleSerializer,
+        RescheduleSerializer,
         summary=_("Move the expected arrival"),
         description=_("If the new date passes too, that is a new delay, alerted again."),
     )
-    cancel = _shipment_move("cancel", input=ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch"))
+    cancel = _shipment_move("cancel", ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch"))
     mark_lost = _shipment_move(
         "mark_lost",
-        input=ShipmentLostSerializer,
+        ShipmentLostSerializer,
         summary=_("Declare a shipment on its way lost"),
         description=_("For the whole consignment; losses found on arrival go on a receipt."),
     )

@@ -26,6 +26,7 @@ from programs.scholarships.filters import ApplicationFilter
 from programs.scholarships.models import (
     Application,
 )
+from programs.scholarships.services.guards import APPLICATION_MOVE_RULES
 from programs.scholarships.views.applications import attachment_response
 
 
@@ -61,107 +62,78 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
     selectors = (selectors.application_list, selectors.application_get)
     ordering = ("-submitted_on", "-pk")
     record_keyword = "application"
+    move_perms = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
     create_service = (services.application_submit, "submitted_by")
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("attachments")
 
     mark_eligible = move_action(
-        services.application_mark_eligible,
-        actor="decided_by",
-        permission=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        summary=_("Find a submitted application eligible"),
+        services.application_mark_eligible, "decided_by", summary=_("Find a submitted application eligible")
     )
     mark_ineligible = move_action(
         services.application_mark_ineligible,
-        actor="decided_by",
-        permission=Perm.CHANGE_APPLICATION,
-        input=MoveReasonSerializer,
-        output=ApplicationSerializer,
+        "decided_by",
+        MoveReasonSerializer,
         summary=_("Find a submitted application ineligible, with the reason"),
     )
     shortlist = move_action(
         services.application_shortlist,
-        actor="decided_by",
-        permission=Perm.CHANGE_APPLICATION,
-        input=PassOverReasonSerializer,
-        output=ApplicationSerializer,
+        "decided_by",
+        PassOverReasonSerializer,
         summary=_("Shortlist an eligible, reviewed application"),
         description=_("Passing over a better-ranked eligible application needs a reason."),
     )
     propose_award = move_action(
         services.application_propose_award,
-        actor="proposed_by",
-        permission=Perm.CHANGE_APPLICATION,
-        input=PassOverReasonSerializer,
-        output=ApplicationSerializer,
+        "proposed_by",
+        PassOverReasonSerializer,
         summary=_("Propose a shortlisted application for an award"),
         description=_("A manager who did not propose it approves or rejects the proposal, within the quota."),
     )
     approve_award = move_action(
-        services.application_approve_award,
-        actor="approved_by",
-        permission=Perm.APPROVE_AWARD,
-        output=ApplicationSerializer,
-        summary=_("Approve a proposed award"),
+        services.application_approve_award, "approved_by", summary=_("Approve a proposed award")
     )
     reject_award = move_action(
         services.application_reject_award,
-        actor="rejected_by",
-        permission=Perm.APPROVE_AWARD,
-        input=MoveReasonSerializer,
-        output=ApplicationSerializer,
+        "rejected_by",
+        MoveReasonSerializer,
         summary=_("Reject a proposed award"),
         description=_("The application stays shortlisted and may be proposed again."),
     )
     accept_award = move_action(
-        services.application_accept_award,
-        actor="recorded_by",
-        permission=Perm.RECORD_AWARD_RESPONSE,
-        output=ApplicationSerializer,
-        summary=_("Record that the scholar accepted"),
+        services.application_accept_award, "recorded_by", summary=_("Record that the scholar accepted")
     )
     decline_award = move_action(
         services.application_decline_award,
-        actor="recorded_by",
-        permission=Perm.RECORD_AWARD_RESPONSE,
-        input=PassOverReasonSerializer,
-        output=ApplicationSerializer,
+        "recorded_by",
+        PassOverReasonSerializer,
         summary=_("Record that the scholar declined"),
         description=_("The place goes back to the call."),
     )
     confirm_enrolment = move_action(
         services.application_confirm_enrolment,
-        actor="confirmed_by",
-        permission=Perm.CONFIRM_ENROLMENT,
-        input=EnrolmentSerializer,
-        output=ApplicationSerializer,
+        "confirmed_by",
+        EnrolmentSerializer,
         summary=_("Confirm the scholar's enrolment"),
         description=_("Only the host institution's users; the stipend tranches are scheduled from that date."),
     )
     withdraw = move_action(
         services.application_withdraw,
-        actor="withdrawn_by",
-        permission=Perm.CHANGE_APPLICATION,
-        input=MoveReasonSerializer,
-        output=ApplicationSerializer,
+        "withdrawn_by",
+        MoveReasonSerializer,
         summary=_("Withdraw an application or scholarship"),
     )
     terminate = move_action(
         services.application_terminate,
-        actor="terminated_by",
-        permission=Perm.CHANGE_APPLICATION,
-        input=MoveReasonSerializer,
-        output=ApplicationSerializer,
+        "terminated_by",
+        MoveReasonSerializer,
         summary=_("End an application or scholarship"),
     )
     complete = move_action(
         services.application_complete,
-        actor="completed_by",
-        permission=Perm.CHANGE_APPLICATION,
-        input=CompletionSerializer,
-        output=ApplicationSerializer,
+        "completed_by",
+        CompletionSerializer,
         summary=_("Record that an enrolled scholar completed"),
     )
 

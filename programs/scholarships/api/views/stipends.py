@@ -18,6 +18,7 @@ from programs.scholarships.models import (
     ProgressReport,
     StipendTranche,
 )
+from programs.scholarships.services.stipends import TRANCHE_PERMS
 
 
 @extend_schema_view(
@@ -33,30 +34,19 @@ class StipendTrancheViewSet(RecordViewSet):
 
     selectors = (selectors.tranche_list, selectors.tranche_get)
     record_keyword = "tranche"
+    move_perms = TRANCHE_PERMS
 
     approve = move_action(
         services.tranche_approve,
-        actor="approved_by",
-        permission=Perm.APPROVE_STIPEND,
-        output=StipendTrancheSerializer,
+        "approved_by",
         summary=_("Approve a scheduled tranche for payment"),
         description=_("Refused until the progress report due before the tranche is in and accepted."),
     )
     pay = move_action(
-        services.tranche_pay,
-        actor="paid_by",
-        permission=Perm.CHANGE_STIPEND,
-        input=PaymentSerializer,
-        output=StipendTrancheSerializer,
-        summary=_("Record the payment of an approved tranche"),
+        services.tranche_pay, "paid_by", PaymentSerializer, summary=_("Record the payment of an approved tranche")
     )
     cancel = move_action(
-        services.tranche_cancel,
-        actor="cancelled_by",
-        permission=Perm.CHANGE_STIPEND,
-        input=MoveReasonSerializer,
-        output=StipendTrancheSerializer,
-        summary=_("Cancel a tranche not paid yet"),
+        services.tranche_cancel, "cancelled_by", MoveReasonSerializer, summary=_("Cancel a tranche not paid yet")
     )
 
 
@@ -84,6 +74,7 @@ class ProgressReportViewSet(CreateByService, RecordViewSet):
     selectors = (selectors.progress_report_list, selectors.progress_report_get)
 
     record_keyword = "report"
+    move_perms = dict.fromkeys(("accept", "return"), Perm.CHANGE_PROGRESS_REPORT)
 
     def create_record(self, data):
         user = self.request.user
@@ -91,19 +82,11 @@ class ProgressReportViewSet(CreateByService, RecordViewSet):
         application = selectors.application_get(user=user, pk=data.pop("application"))
         return services.progress_report_submit(application=application, submitted_by=user, **data)
 
-    accept = move_action(
-        services.progress_report_accept,
-        actor="accepted_by",
-        permission=Perm.CHANGE_PROGRESS_REPORT,
-        output=ProgressReportSerializer,
-        summary=_("Accept a progress report"),
-    )
+    accept = move_action(services.progress_report_accept, "accepted_by", summary=_("Accept a progress report"))
     return_report = move_action(
         services.progress_report_return,
-        actor="returned_by",
-        permission=Perm.CHANGE_PROGRESS_REPORT,
-        input=MoveReasonSerializer,
-        output=ProgressReportSerializer,
+        "returned_by",
+        MoveReasonSerializer,
         summary=_("Return a progress report to the host with the reason"),
         name="return",
     )
