@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -194,3 +194,28 @@ class UpdateByService:
     def update_record(self, record, data: dict) -> None:
         service, actor = self.update_service
         service(**{self.record_keyword: record, actor: self.request.user}, **data)
+
+
+WRITE_OPERATIONS = {"create": ("POST", 201), "update": ("PUT", 200), "partial_update": ("PATCH", 200)}
+
+
+def documented(*, tag: str, **operations):
+    """The viewset's operations in the schema under ``tag``: each operation's summary, or ``(summary, description)``.
+
+    A write's request is the viewset's input serializer for its method and its answer the record's detail shape,
+    as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``.
+    """
+
+    def decorate(viewset):
+        answer = viewset.detail_serializer_class or viewset.serializer_class
+        schemas = {}
+        for operation, text in operations.items():
+            summary, *description = text if isinstance(text, tuple) else (text,)
+            documented = {"summary": summary, **({"description": description[0]} if description else {})}
+            if operation in WRITE_OPERATIONS:
+                method, status_code = WRITE_OPERATIONS[operation]
+                documented.update(request=viewset.write_serializer_classes[method], responses={status_code: answer})
+            schemas[operation] = extend_schema(**documented)
+        return extend_schema_view(**schemas)(extend_schema(tags=[tag])(viewset))
+
+    return decorate

@@ -1,35 +1,22 @@
 """Partner organisations over the API, with the same permissions and scoping as the pages."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
 from partners import selectors, services
 from partners.api.serializers import OrganisationSerializer, OrganisationWriteSerializer
 from partners.filters import OrganisationFilter
 from partners.models import Organisation
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List partner organisations")),
-    retrieve=extend_schema(summary=_("Show a partner organisation")),
-    create=extend_schema(
-        summary=_("Create a partner organisation"),
-        request=OrganisationWriteSerializer,
-        responses={201: OrganisationSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace a partner organisation"),
-        request=OrganisationWriteSerializer,
-        responses={200: OrganisationSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a partner organisation"),
-        request=OrganisationWriteSerializer,
-        responses={200: OrganisationSerializer},
-    ),
+@documented(
+    tag="partners",
+    list=_("List partner organisations"),
+    retrieve=_("Show a partner organisation"),
+    create=_("Create a partner organisation"),
+    update=_("Replace a partner organisation"),
+    partial_update=_("Change some fields of a partner organisation"),
 )
-@extend_schema(tags=["partners"])
 class OrganisationViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a partner is made inactive, so what refers to it and its history stay readable.
     model = Organisation

@@ -5,14 +5,14 @@ organisation's records (anything else is 404); every write is a service call.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cooperation.api.permissions import RolePermission, perm_required
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.api.filters import ParticipationFilter, ProgrammeUpdateFilter
@@ -29,26 +29,14 @@ from programs.filters import ProgrammeFilter
 from programs.models import Participation, Programme, ProgrammeUpdate
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List programmes")),
-    retrieve=extend_schema(summary=_("Show a programme")),
-    create=extend_schema(
-        summary=_("Create a programme with its participants"),
-        request=ProgrammeWriteSerializer,
-        responses={201: ProgrammeSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace a programme"),
-        request=ProgrammeWriteSerializer,
-        responses={200: ProgrammeSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a programme"),
-        request=ProgrammeWriteSerializer,
-        responses={200: ProgrammeSerializer},
-    ),
+@documented(
+    tag="programmes",
+    list=_("List programmes"),
+    retrieve=_("Show a programme"),
+    create=_("Create a programme with its participants"),
+    update=_("Replace a programme"),
+    partial_update=_("Change some fields of a programme"),
 )
-@extend_schema(tags=["programmes"])
 class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a programme ends as closed or cancelled and keeps its history.
     model = Programme
@@ -94,27 +82,15 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
         return Response(self.get_output_serializer(update).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List participations of partners in programmes")),
-    retrieve=extend_schema(summary=_("Show a participation")),
-    create=extend_schema(
-        summary=_("Add a partner to a programme"),
-        request=ParticipationCreateSerializer,
-        responses={201: ParticipationSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Change a partner's role or commitment"),
-        request=ParticipationWriteSerializer,
-        responses={200: ParticipationSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change a partner's role or commitment"),
-        request=ParticipationWriteSerializer,
-        responses={200: ParticipationSerializer},
-    ),
-    destroy=extend_schema(summary=_("Remove a partner from a programme")),
+@documented(
+    tag="participations",
+    list=_("List participations of partners in programmes"),
+    retrieve=_("Show a participation"),
+    create=_("Add a partner to a programme"),
+    update=_("Change a partner's role or commitment"),
+    partial_update=_("Change a partner's role or commitment"),
+    destroy=_("Remove a partner from a programme"),
 )
-@extend_schema(tags=["participations"])
 class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
     model = Participation
     selectors = (selectors.participation_list,)
@@ -136,11 +112,7 @@ class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModel
         services.participation_delete(participation=instance, deleted_by=self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List progress notes on programmes")),
-    retrieve=extend_schema(summary=_("Show a progress note")),
-)
-@extend_schema(tags=["programme updates"])
+@documented(tag="programme updates", list=_("List progress notes on programmes"), retrieve=_("Show a progress note"))
 class ProgrammeUpdateViewSet(RecordViewSet):
     """Progress notes are posted on their programme: `POST /api/v1/programmes/{id}/updates/`."""
 

@@ -8,9 +8,8 @@ about, and every write answers with the record read back through the selector.
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, move_action
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
@@ -34,20 +33,14 @@ from programs.finance.services.guards import LOAN_MOVE_PERMS, TRANCHE_MOVE_PERMS
 # --- Loans ------------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List loans"), description=_("Amounts are decimal strings in the loan's currency.")),
-    retrieve=extend_schema(summary=_("Show a loan with its repayment schedule")),
-    create=extend_schema(summary=_("Draft a loan"), request=LoanWriteSerializer, responses={201: LoanDetailSerializer}),
-    update=extend_schema(
-        summary=_("Replace a draft loan's terms"), request=LoanWriteSerializer, responses={200: LoanDetailSerializer}
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some terms of a draft loan"),
-        request=LoanWriteSerializer,
-        responses={200: LoanDetailSerializer},
-    ),
+@documented(
+    tag="loans",
+    list=(_("List loans"), _("Amounts are decimal strings in the loan's currency.")),
+    retrieve=_("Show a loan with its repayment schedule"),
+    create=_("Draft a loan"),
+    update=_("Replace a draft loan's terms"),
+    partial_update=_("Change some terms of a draft loan"),
 )
-@extend_schema(tags=["loans"])
 class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a loan ends as rejected, cancelled, repaid or written off and keeps its history.
     model = Loan
@@ -94,21 +87,19 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
 # --- Repayments -------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List repayments")),
-    retrieve=extend_schema(summary=_("Show a repayment and how it was allocated")),
-    create=extend_schema(
-        summary=_("Record or notify a repayment"),
-        description=_(
+@documented(
+    tag="repayments",
+    list=_("List repayments"),
+    retrieve=_("Show a repayment and how it was allocated"),
+    create=(
+        _("Record or notify a repayment"),
+        _(
             "A finance officer records money received: it is confirmed and allocated to the schedule at once, "
             "oldest installment first, interest before principal. A partner user notifies a payment of their "
             "organisation: it waits as pending until an officer confirms it."
         ),
-        request=RepaymentWriteSerializer,
-        responses={201: RepaymentDetailSerializer},
     ),
 )
-@extend_schema(tags=["repayments"])
 class RepaymentViewSet(CreateByService, RecordViewSet):
     # No delete: a wrong repayment is reversed with a reason and stays on record.
     model = Repayment
@@ -150,16 +141,12 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
 # --- Grants and tranches ----------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List grants and transfers with their tranches")),
-    retrieve=extend_schema(summary=_("Show a grant with its tranches")),
-    create=extend_schema(
-        summary=_("Create a grant and its scheduled tranches"),
-        request=GrantWriteSerializer,
-        responses={201: GrantSerializer},
-    ),
+@documented(
+    tag="grants",
+    list=_("List grants and transfers with their tranches"),
+    retrieve=_("Show a grant with its tranches"),
+    create=_("Create a grant and its scheduled tranches"),
 )
-@extend_schema(tags=["grants"])
 class GrantViewSet(CreateByService, RecordViewSet):
     model = Grant
     selectors = (selectors.grant_list, selectors.grant_get)
@@ -175,11 +162,7 @@ class GrantViewSet(CreateByService, RecordViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List grant tranches")),
-    retrieve=extend_schema(summary=_("Show a grant tranche")),
-)
-@extend_schema(tags=["grants"])
+@documented(tag="grants", list=_("List grant tranches"), retrieve=_("Show a grant tranche"))
 class TrancheViewSet(RecordViewSet):
     """Tranches are created with their grant; each then moves scheduled → approved → paid (or cancelled)."""
 

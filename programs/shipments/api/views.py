@@ -8,12 +8,11 @@ change is one shipment service call, whose refusals answer 400 with the message 
 from functools import partial
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins
 from rest_framework.exceptions import ErrorDetail
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, move_action
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -48,33 +47,23 @@ def _shipment_move(move: str, input=None, **documented) -> move_action:
 # --- Shipments ----------------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List shipments"),
-        description=_("Partner users see the shipments addressed to their organisation once they are ready."),
+@documented(
+    tag="shipments",
+    list=(
+        _("List shipments"),
+        _("Partner users see the shipments addressed to their organisation once they are ready."),
     ),
-    retrieve=extend_schema(summary=_("Show a shipment with its totals per currency")),
-    create=extend_schema(
-        summary=_("Draft a shipment"),
-        description=_(
+    retrieve=_("Show a shipment with its totals per currency"),
+    create=(
+        _("Draft a shipment"),
+        _(
             "The shipment is created as a draft under the next waybill number; its items are then added one by "
             "one at /api/v1/shipment-items/ until the packing list is marked ready."
         ),
-        request=ShipmentCreateSerializer,
-        responses={201: ShipmentDetailSerializer},
     ),
-    update=extend_schema(
-        summary=_("Replace a draft shipment's parties, route and dates"),
-        request=ShipmentUpdateSerializer,
-        responses={200: ShipmentDetailSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some details of a draft shipment"),
-        request=ShipmentUpdateSerializer,
-        responses={200: ShipmentDetailSerializer},
-    ),
+    update=_("Replace a draft shipment's parties, route and dates"),
+    partial_update=_("Change some details of a draft shipment"),
 )
-@extend_schema(tags=["shipments"])
 class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
     serializer_class = ShipmentSerializer
@@ -143,27 +132,15 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
 # --- Packing-list items -------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List shipment items with what the consignee counted")),
-    retrieve=extend_schema(summary=_("Show a shipment item")),
-    create=extend_schema(
-        summary=_("Add an item to a draft's packing list"),
-        request=ItemCreateSerializer,
-        responses={201: ShipmentItemSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace an item of a draft's packing list"),
-        request=ItemUpdateSerializer,
-        responses={200: ShipmentItemSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change an item of a draft's packing list"),
-        request=ItemUpdateSerializer,
-        responses={200: ShipmentItemSerializer},
-    ),
-    destroy=extend_schema(summary=_("Remove an item from a draft's packing list")),
+@documented(
+    tag="shipments",
+    list=_("List shipment items with what the consignee counted"),
+    retrieve=_("Show a shipment item"),
+    create=_("Add an item to a draft's packing list"),
+    update=_("Replace an item of a draft's packing list"),
+    partial_update=_("Change an item of a draft's packing list"),
+    destroy=_("Remove an item from a draft's packing list"),
 )
-@extend_schema(tags=["shipments"])
 class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
@@ -189,17 +166,15 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelM
 # --- Tracking events ----------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List tracking events")),
-    retrieve=extend_schema(summary=_("Show a tracking event")),
-    create=extend_schema(
-        summary=_("Record a customs event or a note on a shipment's journey"),
-        description=_("Status changes are written by the shipment's actions, not here."),
-        request=TrackingEventWriteSerializer,
-        responses={201: TrackingEventSerializer},
+@documented(
+    tag="shipments",
+    list=_("List tracking events"),
+    retrieve=_("Show a tracking event"),
+    create=(
+        _("Record a customs event or a note on a shipment's journey"),
+        _("Status changes are written by the shipment's actions, not here."),
     ),
 )
-@extend_schema(tags=["shipments"])
 class TrackingEventViewSet(CreateByService, RecordViewSet):
     # No edit or delete: the journey is a record of what happened.
     serializer_class = TrackingEventSerializer
@@ -224,22 +199,20 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
     ]
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List receipts with their lines")),
-    retrieve=extend_schema(summary=_("Show a receipt with its lines")),
-    create=extend_schema(
-        summary=_("Confirm what arrived of a shipment"),
-        description=_(
+@documented(
+    tag="shipments",
+    list=_("List receipts with their lines"),
+    retrieve=_("Show a receipt with its lines"),
+    create=(
+        _("Confirm what arrived of a shipment"),
+        _(
             "Only staff of the consignee. Per item: units in good condition, damaged and lost, with a reason for "
             "anything not good; earlier receipts count too, so nothing is counted twice. Errors on the lines "
             "come back as a list aligned with the lines sent, an empty object for a line without errors. "
             "The shipment becomes received once every unit is accounted for, partially received until then."
         ),
-        request=ReceiptWriteSerializer,
-        responses={201: ReceiptSerializer},
     ),
 )
-@extend_schema(tags=["shipments"])
 class ReceiptViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a receipt is what the consignee signed for; a later count is a new receipt.
     serializer_class = ReceiptSerializer

@@ -1,12 +1,18 @@
 """Exchange activities over the API."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, record_action, validated_input
+from cooperation.api.viewsets import (
+    CreateByService,
+    RecordViewSet,
+    UpdateByService,
+    documented,
+    record_action,
+    validated_input,
+)
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ActivityFilter
@@ -22,27 +28,17 @@ from programs.scholarships.models import (
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List exchange activities"),
-        description=_("Partner users see the activities their organisation hosts or takes part in."),
+@documented(
+    tag="scholarships",
+    list=(
+        _("List exchange activities"),
+        _("Partner users see the activities their organisation hosts or takes part in."),
     ),
-    retrieve=extend_schema(summary=_("Show an exchange activity with its participants")),
-    create=extend_schema(
-        summary=_("Plan an exchange activity"), request=ActivityCreateSerializer, responses={201: ActivitySerializer}
-    ),
-    update=extend_schema(
-        summary=_("Replace an activity's details"),
-        request=ActivityUpdateSerializer,
-        responses={200: ActivitySerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some details of an activity"),
-        request=ActivityUpdateSerializer,
-        responses={200: ActivitySerializer},
-    ),
+    retrieve=_("Show an exchange activity with its participants"),
+    create=_("Plan an exchange activity"),
+    update=_("Replace an activity's details"),
+    partial_update=_("Change some details of an activity"),
 )
-@extend_schema(tags=["scholarships"])
 class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
     model = ExchangeActivity
     serializer_class = ActivitySerializer

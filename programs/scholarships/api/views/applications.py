@@ -3,14 +3,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, move_action, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, validated_input
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
@@ -30,28 +30,26 @@ from programs.scholarships.services.guards import APPLICATION_MOVE_RULES
 from programs.scholarships.views.applications import attachment_response
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List scholarship applications"),
-        description=_(
+@documented(
+    tag="scholarships",
+    list=(
+        _("List scholarship applications"),
+        _(
             "Partner users see their institution's scholars (applications awarded at some point); reviewers the "
             "applications assigned to them. `email`, `date_of_birth` and `attachments` are null unless "
             "`personal_data_visible`: officers and managers, the application's reviewers who are not recused, and "
             "the host institution after the award."
         ),
     ),
-    retrieve=extend_schema(summary=_("Show a scholarship application")),
-    create=extend_schema(
-        summary=_("Record an application received"),
-        description=_(
+    retrieve=_("Show a scholarship application"),
+    create=(
+        _("Record an application received"),
+        _(
             "Refused after the call closes, for a nationality the call does not accept, and for a second "
             "application with the same email. Attachments are added at /applications/{id}/attachments/."
         ),
-        request=ApplicationCreateSerializer,
-        responses={201: ApplicationSerializer},
     ),
 )
-@extend_schema(tags=["scholarships"])
 class ApplicationViewSet(CreateByService, RecordViewSet):
     # No edit or delete: an application is what the applicant sent; its status moves through the actions.
     model = Application

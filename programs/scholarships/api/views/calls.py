@@ -2,9 +2,8 @@
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
     CallCreateSerializer,
@@ -37,28 +36,20 @@ def _call_data(validated: dict) -> dict:
     return data
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List scholarship calls"),
-        description=_("Partner users see the calls their institution hosts. `state` is upcoming, open or closed."),
+@documented(
+    tag="scholarships",
+    list=(
+        _("List scholarship calls"),
+        _("Partner users see the calls their institution hosts. `state` is upcoming, open or closed."),
     ),
-    retrieve=extend_schema(summary=_("Show a scholarship call with its rubric")),
-    create=extend_schema(
-        summary=_("Open a scholarship call with its rubric"),
-        request=CallCreateSerializer,
-        responses={201: CallSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace a call's details"), request=CallUpdateSerializer, responses={200: CallSerializer}
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some details of a call"),
-        description=_("`criteria`, when given, replaces the rubric; refused once a reviewer has scored against it."),
-        request=CallUpdateSerializer,
-        responses={200: CallSerializer},
+    retrieve=_("Show a scholarship call with its rubric"),
+    create=_("Open a scholarship call with its rubric"),
+    update=_("Replace a call's details"),
+    partial_update=(
+        _("Change some details of a call"),
+        _("`criteria`, when given, replaces the rubric; refused once a reviewer has scored against it."),
     ),
 )
-@extend_schema(tags=["scholarships"])
 class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a call keeps its applications and history.
     model = Call

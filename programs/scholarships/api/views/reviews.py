@@ -1,12 +1,11 @@
 """Review assignments, scores and conflicts of interest over the API."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, record_action, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ReviewFilter
@@ -30,19 +29,15 @@ def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationErr
     return exceptions.ValidationError(detail)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List review assignments"),
-        description=_("Officers, managers and auditors see every assignment; a reviewer sees their own."),
+@documented(
+    tag="scholarships",
+    list=(
+        _("List review assignments"),
+        _("Officers, managers and auditors see every assignment; a reviewer sees their own."),
     ),
-    retrieve=extend_schema(summary=_("Show a review with its scores")),
-    create=extend_schema(
-        summary=_("Assign a reviewer to an application under review"),
-        request=ReviewAssignSerializer,
-        responses={201: ReviewSerializer},
-    ),
+    retrieve=_("Show a review with its scores"),
+    create=_("Assign a reviewer to an application under review"),
 )
-@extend_schema(tags=["scholarships"])
 class ReviewViewSet(CreateByService, RecordViewSet):
     model = Review
     serializer_class = ReviewSerializer

@@ -1,9 +1,8 @@
 """Stipend tranches and the progress reports that gate them, over the API."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, move_action
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ProgressReportFilter, TrancheFilter
@@ -21,11 +20,7 @@ from programs.scholarships.models import (
 from programs.scholarships.services.stipends import TRANCHE_PERMS
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List stipend tranches")),
-    retrieve=extend_schema(summary=_("Show a stipend tranche")),
-)
-@extend_schema(tags=["scholarships"])
+@documented(tag="scholarships", list=_("List stipend tranches"), retrieve=_("Show a stipend tranche"))
 class StipendTrancheViewSet(RecordViewSet):
     # Tranches are scheduled by the enrolment; they only move through the actions.
     model = StipendTranche
@@ -53,17 +48,15 @@ class StipendTrancheViewSet(RecordViewSet):
 # --- Progress reports ---------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List progress reports")),
-    retrieve=extend_schema(summary=_("Show a progress report")),
-    create=extend_schema(
-        summary=_("Report an enrolled scholar's term"),
-        description=_("Only the host institution's users, on their own scholars (another institution's is a 404)."),
-        request=ProgressReportWriteSerializer,
-        responses={201: ProgressReportSerializer},
+@documented(
+    tag="scholarships",
+    list=_("List progress reports"),
+    retrieve=_("Show a progress report"),
+    create=(
+        _("Report an enrolled scholar's term"),
+        _("Only the host institution's users, on their own scholars (another institution's is a 404)."),
     ),
 )
-@extend_schema(tags=["scholarships"])
 class ProgressReportViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a returned report is replaced by a new one.
     model = ProgressReport
