@@ -65,10 +65,12 @@ class move_action:  # noqa: N801 - used like the decorators it replaces
     ``permission`` names it; the answer is documented as the viewset's detail serializer unless ``output`` says.
     """
 
-    def __init__(self, service, actor: str, input=None, *, summary, description="", name=None, **overrides):
+    def __init__(
+        self, service, actor: str, input=None, *, summary, description="", name=None, permission=None, output=None
+    ):
         self.service, self.actor, self.input, self.name = service, actor, input, name
+        self.permission, self.output = permission, output
         self.documented = dict(body=input, summary=summary, description=description, name=name)
-        self.overrides = overrides  # permission=, output=
 
     def __set_name__(self, owner, attribute):
         def move(view, request, *args, **kwargs):
@@ -79,8 +81,8 @@ class move_action:  # noqa: N801 - used like the decorators it replaces
             return view.detail_response(record)
 
         move.__name__ = move.__qualname__ = attribute
-        permission = self.overrides.get("permission") or owner.move_perms[self.name or attribute]
-        output = self.overrides.get("output") or owner.detail_serializer_class or owner.serializer_class
+        permission = self.permission or owner.move_perms[self.name or attribute]
+        output = self.output or owner.detail_serializer_class or owner.serializer_class
         routed = record_action(permission=perm_on_visible_record(permission), output=output, **self.documented)
         setattr(owner, attribute, routed(move))
 
