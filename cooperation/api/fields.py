@@ -1,4 +1,5 @@
-"""Serializer pieces shared by every API module: amounts as strings in their currency, and named enums."""
+"""Serializer pieces shared by every API module: amounts as strings in their currency, named enums, and relations
+scoped to what the requesting user may see."""
 
 from decimal import Decimal
 
@@ -121,3 +122,21 @@ class EnumChoiceFieldExtension(OpenApiSerializerFieldExtension):
             "enum": values,
             "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.choices),
         }
+
+
+class UserScopedRelations:
+    """Relations the client may name only among records the requesting user can see."""
+
+    # A relation field (one record or many) -> a selector taking the user; any other id reads as "does not exist".
+    scoped_fields: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:  # no request (schema generation): the placeholder querysets stay empty
+            return
+        for name, selector in self.scoped_fields.items():
+            field = self.fields[name]
+            target = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            target.queryset = selector(user=user)

@@ -1,12 +1,14 @@
 """Building blocks shared by the API's viewsets."""
 
+from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cooperation.api.permissions import RecordFirstPermission
+from cooperation.api.exceptions import service_errors
+from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
 
 
 class WriteSerializersMixin:
@@ -52,6 +54,39 @@ def record_action(*, permission, output, body=None, summary, description="", nam
     return decorate
 
 
+class move_action:  # noqa: N801 - used like the decorators it replaces
+    """A status move of one record declared as data: the method that finds the record, checks the body with
+    ``input``, calls ``service`` and answers with the record read back, routed and documented like
+    ``record_action``: ``reject = move_action(services.loan_reject, "rejected_by", ReasonSerializer, summary=...)``.
+
+    The service gets the record under the viewset's ``record_keyword``, the user under ``actor`` and the checked
+    body as keywords. The permission, checked once the selector has found the record, is the one the module's
+    services give the move in the viewset's ``move_perms`` (by ``name``, else the attribute's name) unless
+    ``permission`` names it; the answer is documented as the viewset's detail serializer unless ``output`` says.
+    """
+
+    def __init__(
+        self, service, actor: str, input=None, *, summary, description="", name=None, permission=None, output=None
+    ):
+        self.service, self.actor, self.input, self.name = service, actor, input, name
+        self.permission, self.output = permission, output
+        self.documented = dict(body=input, summary=summary, description=description, name=name)
+
+    def __set_name__(self, owner, attribute):
+        def move(view, request, *args, **kwargs):
+            record = view.get_object()
+            data = validated_input(view, self.input) if self.input else {}
+            with service_errors():
+                self.service(**{view.record_keyword: record, self.actor: request.user}, **data)
+            return view.detail_response(record)
+
+        move.__name__ = move.__qualname__ = attribute
+        permission = self.permission or owner.move_perms[self.name or attribute]
+        output = self.output or owner.detail_serializer_class or owner.serializer_class
+        routed = record_action(permission=perm_on_visible_record(permission), output=output, **self.documented)
+        setattr(owner, attribute, routed(move))
+
+
 def validated_input(view, serializer_class) -> dict:
     """The request's body checked by ``serializer_class`` (a 400 with field errors otherwise)."""
     serializer = serializer_class(data=view.request.data, context=view.get_serializer_context())
@@ -75,12 +110,27 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
     model = None
     selectors: tuple = ()
     ordering: tuple = ()  # the list's default order, when its filter sets none
+    detail_serializer_class = None  # one record's fuller shape, for retrieve and every write's answer
+    record_keyword = ""  # the keyword the module's services take this record by (``loan=``)
+    move_perms: dict = {}  # each move's permission, as the module's services declare it
+    service_error_fields: dict | None = None  # a service's field names -> where the API input carries them
+
+    def get_serializer_class(self):
+        if self.detail_serializer_class and getattr(self, "action", None) == "retrieve":
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def get_output_serializer(self, *args, **kwargs):
+        serializer_class = self.detail_serializer_class or self.serializer_class
+        return serializer_class(*args, context=self.get_serializer_context(), **kwargs)
 
     def list_queryset(self):
         records = self.selectors[0](user=self.request.user)
         return records.order_by(*self.ordering) if self.ordering else records
 
     def get_record(self, pk):
+        if len(self.selectors) == 1:  # no selector of one record: it is one of the list's
+            return get_object_or_404(self.list_queryset(), pk=pk)
         return self.selectors[1](user=self.request.user, pk=pk)
 
     def get_queryset(self):
@@ -100,3 +150,74 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_output_serializer(self.get_object()).data)
+
+    def write_input(self, record=None, *, partial=False) -> dict:
+        """The request's body checked by the method's input serializer (a 400 with field errors otherwise), as the
+        service's keyword arguments: the serializer's ``service_arguments()`` when it shapes them itself."""
+        serializer = self.get_serializer(record, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        if hasattr(serializer, "service_arguments"):
+            return serializer.service_arguments()
+        return dict(serializer.validated_data)
+
+
+# POST on the list: the body checked by the input serializer, one service creates the record (201).
+# ``create_service = (service, actor)`` calls ``service(<actor>=user, **body)``; a viewset whose body needs more
+# than that overrides ``create_record``. (No docstring: the schema takes a viewset's first one as its description.)
+class CreateByService:
+    create_service: tuple = ()
+
+    def create(self, request, *args, **kwargs):
+        data = self.write_input()
+        with service_errors(self.service_error_fields):
+            record = self.create_record(data)
+        return self.detail_response(record, status.HTTP_201_CREATED)
+
+    def create_record(self, data: dict):
+        service, actor = self.create_service
+        return service(**{actor: self.request.user}, **data)
+
+
+# PUT and PATCH on one record: the body checked by the input serializer, one service changes the record.
+# ``update_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user, **body)``.
+class UpdateByService:
+    update_service: tuple = ()
+
+    def update(self, request, *args, partial=False, **kwargs):
+        record = self.get_object()
+        data = self.write_input(record, partial=partial)
+        with service_errors(self.service_error_fields):
+            self.update_record(record, data)
+        return self.detail_response(record)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def update_record(self, record, data: dict) -> None:
+        service, actor = self.update_service
+        service(**{self.record_keyword: record, actor: self.request.user}, **data)
+
+
+WRITE_OPERATIONS = {"create": ("POST", 201), "update": ("PUT", 200), "partial_update": ("PATCH", 200)}
+
+
+def documented(*, tag: str, **operations):
+    """The viewset's operations in the schema under ``tag``: each operation's summary, or ``(summary, description)``.
+
+    A write's request is the viewset's input serializer for its method and its answer the record's detail shape,
+    as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``.
+    """
+
+    def decorate(viewset):
+        answer = viewset.detail_serializer_class or viewset.serializer_class
+        schemas = {}
+        for operation, text in operations.items():
+            summary, *description = text if isinstance(text, tuple) else (text,)
+            documented = {"summary": summary, **({"description": description[0]} if description else {})}
+            if operation in WRITE_OPERATIONS:
+                method, status_code = WRITE_OPERATIONS[operation]
+                documented.update(request=viewset.write_serializer_classes[method], responses={status_code: answer})
+            schemas[operation] = extend_schema(**documented)
+        return extend_schema_view(**schemas)(extend_schema(tags=[tag])(viewset))
+
+    return decorate

@@ -5,17 +5,16 @@ organisation's records (anything else is 404); every write is a service call.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.permissions import perm_required
-from cooperation.api.viewsets import WriteSerializersMixin
+from cooperation.api.permissions import RolePermission, perm_required
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
 from cooperation.roles import Perm
+from programs import selectors, services
 from programs.api.filters import ParticipationFilter, ProgrammeUpdateFilter
 from programs.api.serializers import (
     ParticipationCreateSerializer,
@@ -28,41 +27,24 @@ from programs.api.serializers import (
 )
 from programs.filters import ProgrammeFilter
 from programs.models import Participation, Programme, ProgrammeUpdate
-from programs.selectors import participation_list, programme_get, programme_list, programme_updates
-from programs.services import (
-    participation_create,
-    participation_delete,
-    participation_update,
-    programme_create,
-    programme_update,
-    programme_update_post,
-)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List programmes")),
-    retrieve=extend_schema(summary=_("Show a programme")),
-    create=extend_schema(
-        summary=_("Create a programme with its participants"),
-        request=ProgrammeWriteSerializer,
-        responses={201: ProgrammeSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace a programme"),
-        request=ProgrammeWriteSerializer,
-        responses={200: ProgrammeSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some fields of a programme"),
-        request=ProgrammeWriteSerializer,
-        responses={200: ProgrammeSerializer},
-    ),
+@documented(
+    tag="programmes",
+    list=_("List programmes"),
+    retrieve=_("Show a programme"),
+    create=_("Create a programme with its participants"),
+    update=_("Replace a programme"),
+    partial_update=_("Change some fields of a programme"),
 )
-@extend_schema(tags=["programmes"])
-class ProgrammeViewSet(
-    WriteSerializersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a programme ends as closed or cancelled and keeps its history.
+    model = Programme
+    selectors = (selectors.programme_list, selectors.programme_get)
+    record_keyword = "programme"
+    create_service = (services.programme_create, "created_by")
+    update_service = (services.programme_update, "updated_by")
+    service_error_fields = ProgrammeWriteSerializer.SERVICE_ERROR_FIELDS
     serializer_class = ProgrammeSerializer
     write_serializer_classes = {
         "POST": ProgrammeWriteSerializer,
@@ -72,42 +54,11 @@ class ProgrammeViewSet(
     # Participants, objectives and codes are nested lists: only JSON carries them.
     parser_classes = [JSONParser]
     # The filterset carries the search (`q`) and the `ordering` of the list page.
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ProgrammeFilter
-    lookup_value_converter = "int"
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user to scope by
-            return Programme.objects.none()
+    def list_queryset(self):
         # The list shows sectors and objectives too: fetch them in one query each, not one per row.
-        return programme_list(user=self.request.user).prefetch_related("sectors", "objectives")
-
-    def get_object(self):
-        programme = programme_get(user=self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, programme)
-        return programme
-
-    def _read_back(self, programme: Programme) -> dict:
-        # Read the saved programme through the selector: the response shows what is stored.
-        return self.get_output_serializer(programme_get(user=self.request.user, pk=programme.pk)).data
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors(ProgrammeWriteSerializer.SERVICE_ERROR_FIELDS):
-            programme = programme_create(created_by=request.user, **serializer.service_arguments())
-        return Response(self._read_back(programme), status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        programme = self.get_object()
-        serializer = self.get_serializer(programme, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        with service_errors(ProgrammeWriteSerializer.SERVICE_ERROR_FIELDS):
-            programme_update(programme=programme, updated_by=request.user, **serializer.service_arguments())
-        return Response(self._read_back(programme))
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+        return super().list_queryset().prefetch_related("sectors", "objectives")
 
     @extend_schema(
         summary=_("Post a progress note on a programme"),
@@ -127,40 +78,27 @@ class ProgrammeViewSet(
     )
     def post_update(self, request, *args, **kwargs):
         programme = self.get_object()  # 404 before anything is read or saved for a programme out of reach
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        update = programme_update_post(programme=programme, author=request.user, **serializer.validated_data)
+        update = services.programme_update_post(programme=programme, author=request.user, **self.write_input())
         return Response(self.get_output_serializer(update).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List participations of partners in programmes")),
-    retrieve=extend_schema(summary=_("Show a participation")),
-    create=extend_schema(
-        summary=_("Add a partner to a programme"),
-        request=ParticipationCreateSerializer,
-        responses={201: ParticipationSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Change a partner's role or commitment"),
-        request=ParticipationWriteSerializer,
-        responses={200: ParticipationSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change a partner's role or commitment"),
-        request=ParticipationWriteSerializer,
-        responses={200: ParticipationSerializer},
-    ),
-    destroy=extend_schema(summary=_("Remove a partner from a programme")),
+@documented(
+    tag="participations",
+    list=_("List participations of partners in programmes"),
+    retrieve=_("Show a participation"),
+    create=_("Add a partner to a programme"),
+    update=_("Change a partner's role or commitment"),
+    partial_update=_("Change a partner's role or commitment"),
+    destroy=_("Remove a partner from a programme"),
 )
-@extend_schema(tags=["participations"])
-class ParticipationViewSet(
-    WriteSerializersMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
+    model = Participation
+    selectors = (selectors.participation_list,)
+    # The role's permissions before the lookup, as this endpoint always answered: no record-first 404.
+    permission_classes = [RolePermission]
+    record_keyword = "participation"
+    create_service = (services.participation_create, "created_by")
+    update_service = (services.participation_update, "updated_by")
     serializer_class = ParticipationSerializer
     # The programme and partner of a participation are fixed; a change of either is a new participation.
     write_serializer_classes = {
@@ -168,51 +106,18 @@ class ParticipationViewSet(
         "PUT": ParticipationWriteSerializer,
         "PATCH": ParticipationWriteSerializer,
     }
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ParticipationFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Participation.objects.none()
-        return participation_list(user=self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        participation = participation_create(created_by=request.user, **serializer.validated_data)
-        return Response(self.get_output_serializer(participation).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        participation = self.get_object()
-        serializer = self.get_serializer(participation, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        participation = participation_update(
-            participation=participation, updated_by=request.user, **serializer.validated_data
-        )
-        return Response(self.get_output_serializer(participation).data)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
 
     def perform_destroy(self, instance):
-        participation_delete(participation=instance, deleted_by=self.request.user)
+        services.participation_delete(participation=instance, deleted_by=self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List progress notes on programmes")),
-    retrieve=extend_schema(summary=_("Show a progress note")),
-)
-@extend_schema(tags=["programme updates"])
-class ProgrammeUpdateViewSet(viewsets.ReadOnlyModelViewSet):
+@documented(tag="programme updates", list=_("List progress notes on programmes"), retrieve=_("Show a progress note"))
+class ProgrammeUpdateViewSet(RecordViewSet):
     """Progress notes are posted on their programme: `POST /api/v1/programmes/{id}/updates/`."""
 
+    model = ProgrammeUpdate
+    selectors = (selectors.programme_updates,)
+    permission_classes = [RolePermission]
     serializer_class = ProgrammeUpdateSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ProgrammeUpdateFilter
-    lookup_value_converter = "int"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return ProgrammeUpdate.objects.none()
-        return programme_updates(user=self.request.user)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, AmountInputField, BoundedDateField, EnumChoiceField
+from cooperation.api.fields import AmountField, AmountInputField, BoundedDateField, EnumChoiceField, UserScopedRelations
 from cooperation.reference.models import Currency
 from partners.models import Organisation
 from programs.finance.models import (
@@ -176,22 +176,7 @@ def _currency_field(**kwargs):
     )
 
 
-class _UserScopedMixin:
-    """Relations the client may name only among records the requesting user can see."""
-
-    scoped_fields: dict = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None:  # no request (schema generation): the placeholder querysets stay empty
-            return
-        for name, selector in self.scoped_fields.items():
-            self.fields[name].queryset = selector(user=user)
-
-
-class LoanWriteSerializer(_UserScopedMixin, serializers.Serializer):
+class LoanWriteSerializer(UserScopedRelations, serializers.Serializer):
     """A draft loan's terms and parties; omitted fields stay as they are on update."""
 
     scoped_fields = {"programme": programme_list}
@@ -227,7 +212,7 @@ class DisburseSerializer(serializers.Serializer):
     disbursed_on = BoundedDateField(past=True)
 
 
-class RepaymentWriteSerializer(_UserScopedMixin, serializers.Serializer):
+class RepaymentWriteSerializer(UserScopedRelations, serializers.Serializer):
     """Money paid on a loan. Officers record it (confirmed at once); partner users notify it (pending)."""
 
     scoped_fields = {"loan": loan_list}
@@ -239,7 +224,7 @@ class RepaymentWriteSerializer(_UserScopedMixin, serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-class GrantWriteSerializer(_UserScopedMixin, serializers.Serializer):
+class GrantWriteSerializer(UserScopedRelations, serializers.Serializer):
     scoped_fields = {"programme": programme_list}
 
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())

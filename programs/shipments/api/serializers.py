@@ -16,6 +16,7 @@ from cooperation.api.fields import (
     BoundedDateField,
     BoundedDateTimeField,
     EnumChoiceField,
+    UserScopedRelations,
     amount_text,
 )
 from cooperation.money import MONEY_DIGITS
@@ -200,21 +201,6 @@ class ReceiptSerializer(serializers.Serializer):
 # --- Input ----------------------------------------------------------------------------------------
 
 
-class _UserScopedMixin:
-    """Relations the client may name only among records the requesting user can see."""
-
-    scoped_fields: dict = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None:  # no request (schema generation): the placeholder querysets stay empty
-            return
-        for name, selector in self.scoped_fields.items():
-            self.fields[name].queryset = selector(user=user)
-
-
 def _organisation_field(**kwargs):
     return serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none(), **kwargs)
 
@@ -232,7 +218,7 @@ def _in_kind_programmes(*, user):
     return programme_list(user=user).filter(is_in_kind=True)
 
 
-class ShipmentUpdateSerializer(_UserScopedMixin, serializers.Serializer):
+class ShipmentUpdateSerializer(UserScopedRelations, serializers.Serializer):
     """A draft's parties, route and dates; omitted fields stay as they are on a partial update."""
 
     scoped_fields = {
@@ -304,7 +290,7 @@ class RescheduleSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ItemUpdateSerializer(_UserScopedMixin, serializers.Serializer):
+class ItemUpdateSerializer(UserScopedRelations, serializers.Serializer):
     """One line of a draft's packing list; omitted fields stay as they are on a partial update."""
 
     scoped_fields = {"donor": organisation_list}
@@ -326,7 +312,7 @@ class ItemCreateSerializer(ItemUpdateSerializer):
     shipment = serializers.PrimaryKeyRelatedField(queryset=Shipment.objects.none())
 
 
-class TrackingEventWriteSerializer(_UserScopedMixin, serializers.Serializer):
+class TrackingEventWriteSerializer(UserScopedRelations, serializers.Serializer):
     scoped_fields = {"shipment": shipment_list}
 
     shipment = serializers.PrimaryKeyRelatedField(queryset=Shipment.objects.none())

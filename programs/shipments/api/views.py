@@ -5,15 +5,14 @@ organisation (anything else is 404, even for a write they could never make); eve
 change is one shipment service call, whose refusals answer 400 with the message next to the field it is about.
 """
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, mixins
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import RecordViewSet, record_action, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -40,43 +39,32 @@ from programs.shipments.filters import ShipmentFilter
 from programs.shipments.models import Receipt, Shipment, ShipmentItem, TrackingEvent
 
 
-def _transition(move: str, **documented):
-    """A POST action on one shipment that makes one move and answers with the shipment."""
-    permission = perm_on_visible_record(services.MOVE_PERMS[move])
-    return record_action(permission=permission, output=ShipmentDetailSerializer, **documented)
+def _shipment_move(move: str, input=None, **documented) -> move_action:
+    """A POST action on one shipment that makes one move (``services.shipment_move``) and answers with it."""
+    return move_action(partial(services.shipment_move, move), "user", input, **documented)
 
 
 # --- Shipments ----------------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List shipments"),
-        description=_("Partner users see the shipments addressed to their organisation once they are ready."),
+@documented(
+    tag="shipments",
+    list=(
+        _("List shipments"),
+        _("Partner users see the shipments addressed to their organisation once they are ready."),
     ),
-    retrieve=extend_schema(summary=_("Show a shipment with its totals per currency")),
-    create=extend_schema(
-        summary=_("Draft a shipment"),
-        description=_(
+    retrieve=_("Show a shipment with its totals per currency"),
+    create=(
+        _("Draft a shipment"),
+        _(
             "The shipment is created as a draft under the next waybill number; its items are then added one by "
             "one at /api/v1/shipment-items/ until the packing list is marked ready."
         ),
-        request=ShipmentCreateSerializer,
-        responses={201: ShipmentDetailSerializer},
     ),
-    update=extend_schema(
-        summary=_("Replace a draft shipment's parties, route and dates"),
-        request=ShipmentUpdateSerializer,
-        responses={200: ShipmentDetailSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some details of a draft shipment"),
-        request=ShipmentUpdateSerializer,
-        responses={200: ShipmentDetailSerializer},
-    ),
+    update=_("Replace a draft shipment's parties, route and dates"),
+    partial_update=_("Change some details of a draft shipment"),
 )
-@extend_schema(tags=["shipments"])
-class ShipmentViewSet(RecordViewSet):
+class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
     serializer_class = ShipmentSerializer
     write_serializer_classes = {
@@ -88,139 +76,72 @@ class ShipmentViewSet(RecordViewSet):
     model = Shipment
     selectors = (selectors.shipment_list, selectors.shipment_get)
     ordering = ("-created_at", "-pk")
+    detail_serializer_class = ShipmentDetailSerializer
+    record_keyword = "shipment"
+    move_perms = services.MOVE_PERMS
+    create_service = (services.shipment_create, "created_by")
+    update_service = (services.shipment_update, "updated_by")
 
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return ShipmentDetailSerializer
-        return super().get_serializer_class()
-
-    def _detail(self, shipment: Shipment, status_code=status.HTTP_200_OK) -> Response:
+    def get_output_serializer(self, shipment, **kwargs):
+        # With its totals per currency and today's delay.
         context = {
             **self.get_serializer_context(),
             "totals": selectors.shipment_totals(shipment=shipment),
             "days_late": selectors.days_late(shipment),
         }
-        return Response(ShipmentDetailSerializer(shipment, context=context).data, status=status_code)
+        return ShipmentDetailSerializer(shipment, context=context, **kwargs)
 
-    def detail_response(self, record, status_code=status.HTTP_200_OK) -> Response:
-        # Read back through the selector: the answer shows what is stored, with today's delay.
-        return self._detail(self.get_record(record.pk), status_code)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            shipment = services.shipment_create(created_by=request.user, **serializer.validated_data)
-        return self.detail_response(shipment, status_code=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        shipment = self.get_object()
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.shipment_update(shipment=shipment, updated_by=request.user, **serializer.validated_data)
-        return self.detail_response(shipment)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
-
-    def _move(self, move: str, body=None) -> Response:
-        shipment = self.get_object()
-        data = validated_input(self, body) if body else {}
-        with service_errors():
-            services.shipment_move(move, shipment=shipment, user=self.request.user, **data)
-        return self.detail_response(shipment)
-
-    @_transition("mark_ready", summary=_("Lock the packing list: the shipment is ready"))
-    def mark_ready(self, request, *args, **kwargs):
-        return self._move("mark_ready")
-
-    @_transition(
+    mark_ready = _shipment_move("mark_ready", summary=_("Lock the packing list: the shipment is ready"))
+    reopen = _shipment_move(
         "reopen",
-        body=ShipmentReasonSerializer,
+        ShipmentReasonSerializer,
         summary=_("Unlock a ready packing list for corrections"),
         description=_("Any approval of the dispatch is withdrawn."),
     )
-    def reopen(self, request, *args, **kwargs):
-        return self._move("reopen", ShipmentReasonSerializer)
-
-    @_transition(
+    approve_dispatch = _shipment_move(
         "approve_dispatch",
         summary=_("Approve the dispatch of a ready shipment"),
         description=_("By a manager who did not prepare the packing list. Expired items block the approval."),
     )
-    def approve_dispatch(self, request, *args, **kwargs):
-        return self._move("approve_dispatch")
-
-    @_transition(
+    dispatch_shipment = _shipment_move(
         "dispatch",
-        body=DispatchSerializer,
+        DispatchSerializer,
         summary=_("Record that an approved shipment left"),
         description=_("The consignee's contacts are told by email."),
         name="dispatch",
     )
-    def dispatch_shipment(self, request, *args, **kwargs):
-        return self._move("dispatch", DispatchSerializer)
-
-    @_transition("mark_in_transit", body=InTransitSerializer, summary=_("Mark a dispatched shipment in transit"))
-    def mark_in_transit(self, request, *args, **kwargs):
-        return self._move("mark_in_transit", InTransitSerializer)
-
-    @_transition("arrive", body=ArriveSerializer, summary=_("Record that a shipment arrived"))
-    def arrive(self, request, *args, **kwargs):
-        return self._move("arrive", ArriveSerializer)
-
-    @_transition(
+    mark_in_transit = _shipment_move(
+        "mark_in_transit", InTransitSerializer, summary=_("Mark a dispatched shipment in transit")
+    )
+    arrive = _shipment_move("arrive", ArriveSerializer, summary=_("Record that a shipment arrived"))
+    reschedule = _shipment_move(
         "reschedule",
-        body=RescheduleSerializer,
+        RescheduleSerializer,
         summary=_("Move the expected arrival"),
         description=_("If the new date passes too, that is a new delay, alerted again."),
     )
-    def reschedule(self, request, *args, **kwargs):
-        return self._move("reschedule", RescheduleSerializer)
-
-    @_transition("cancel", body=ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch"))
-    def cancel(self, request, *args, **kwargs):
-        return self._move("cancel", ShipmentReasonSerializer)
-
-    @_transition(
+    cancel = _shipment_move("cancel", ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch"))
+    mark_lost = _shipment_move(
         "mark_lost",
-        body=ShipmentLostSerializer,
+        ShipmentLostSerializer,
         summary=_("Declare a shipment on its way lost"),
         description=_("For the whole consignment; losses found on arrival go on a receipt."),
     )
-    def mark_lost(self, request, *args, **kwargs):
-        return self._move("mark_lost", ShipmentLostSerializer)
 
 
 # --- Packing-list items -------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List shipment items with what the consignee counted")),
-    retrieve=extend_schema(summary=_("Show a shipment item")),
-    create=extend_schema(
-        summary=_("Add an item to a draft's packing list"),
-        request=ItemCreateSerializer,
-        responses={201: ShipmentItemSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace an item of a draft's packing list"),
-        request=ItemUpdateSerializer,
-        responses={200: ShipmentItemSerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change an item of a draft's packing list"),
-        request=ItemUpdateSerializer,
-        responses={200: ShipmentItemSerializer},
-    ),
-    destroy=extend_schema(summary=_("Remove an item from a draft's packing list")),
+@documented(
+    tag="shipments",
+    list=_("List shipment items with what the consignee counted"),
+    retrieve=_("Show a shipment item"),
+    create=_("Add an item to a draft's packing list"),
+    update=_("Replace an item of a draft's packing list"),
+    partial_update=_("Change an item of a draft's packing list"),
+    destroy=_("Remove an item from a draft's packing list"),
 )
-@extend_schema(tags=["shipments"])
-class ShipmentItemViewSet(mixins.DestroyModelMixin, RecordViewSet):
+class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
     serializer_class = ShipmentItemSerializer
@@ -233,26 +154,9 @@ class ShipmentItemViewSet(mixins.DestroyModelMixin, RecordViewSet):
     filterset_class = ItemFilter
     model = ShipmentItem
     selectors = (selectors.item_list, selectors.item_get)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        shipment = data.pop("shipment")
-        with service_errors():
-            item = services.item_add(shipment=shipment, added_by=request.user, **data)
-        return self.detail_response(item, status_code=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        item = self.get_object()
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.item_update(item=item, updated_by=request.user, **serializer.validated_data)
-        return self.detail_response(item)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+    record_keyword = "item"
+    create_service = (services.item_add, "added_by")  # the body names the shipment the item goes on
+    update_service = (services.item_update, "updated_by")
 
     def perform_destroy(self, instance):
         with service_errors():
@@ -262,33 +166,23 @@ class ShipmentItemViewSet(mixins.DestroyModelMixin, RecordViewSet):
 # --- Tracking events ----------------------------------------------------------------------------------------------
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List tracking events")),
-    retrieve=extend_schema(summary=_("Show a tracking event")),
-    create=extend_schema(
-        summary=_("Record a customs event or a note on a shipment's journey"),
-        description=_("Status changes are written by the shipment's actions, not here."),
-        request=TrackingEventWriteSerializer,
-        responses={201: TrackingEventSerializer},
+@documented(
+    tag="shipments",
+    list=_("List tracking events"),
+    retrieve=_("Show a tracking event"),
+    create=(
+        _("Record a customs event or a note on a shipment's journey"),
+        _("Status changes are written by the shipment's actions, not here."),
     ),
 )
-@extend_schema(tags=["shipments"])
-class TrackingEventViewSet(RecordViewSet):
+class TrackingEventViewSet(CreateByService, RecordViewSet):
     # No edit or delete: the journey is a record of what happened.
     serializer_class = TrackingEventSerializer
     write_serializer_classes = {"POST": TrackingEventWriteSerializer}
     filterset_class = EventFilter
     model = TrackingEvent
     selectors = (selectors.event_list, selectors.event_get)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        shipment = data.pop("shipment")
-        with service_errors():
-            event = services.tracking_event_add(shipment=shipment, added_by=request.user, **data)
-        return self.detail_response(event, status_code=status.HTTP_201_CREATED)
+    create_service = (services.tracking_event_add, "added_by")  # the body names the shipment
 
 
 # --- Receipts -----------------------------------------------------------------------------------------------------
@@ -305,23 +199,21 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
     ]
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("List receipts with their lines")),
-    retrieve=extend_schema(summary=_("Show a receipt with its lines")),
-    create=extend_schema(
-        summary=_("Confirm what arrived of a shipment"),
-        description=_(
+@documented(
+    tag="shipments",
+    list=_("List receipts with their lines"),
+    retrieve=_("Show a receipt with its lines"),
+    create=(
+        _("Confirm what arrived of a shipment"),
+        _(
             "Only staff of the consignee. Per item: units in good condition, damaged and lost, with a reason for "
             "anything not good; earlier receipts count too, so nothing is counted twice. Errors on the lines "
             "come back as a list aligned with the lines sent, an empty object for a line without errors. "
             "The shipment becomes received once every unit is accounted for, partially received until then."
         ),
-        request=ReceiptWriteSerializer,
-        responses={201: ReceiptSerializer},
     ),
 )
-@extend_schema(tags=["shipments"])
-class ReceiptViewSet(RecordViewSet):
+class ReceiptViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a receipt is what the consignee signed for; a later count is a new receipt.
     serializer_class = ReceiptSerializer
     write_serializer_classes = {"POST": ReceiptWriteSerializer}
@@ -329,16 +221,12 @@ class ReceiptViewSet(RecordViewSet):
     model = Receipt
     selectors = (selectors.receipt_list, selectors.receipt_get)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def create_record(self, data):
+        user = self.request.user
         # Another organisation's shipment is never admitted to exist.
-        shipment = selectors.shipment_get(user=request.user, pk=data.pop("shipment"))
+        shipment = selectors.shipment_get(user=user, pk=data.pop("shipment"))
         lines = [dict(line) for line in data.pop("lines")]
-        with service_errors():
-            try:
-                receipt = services.receipt_confirm(shipment=shipment, received_by=request.user, lines=lines, **data)
-            except services.ReceiptLinesInvalid as error:
-                raise exceptions.ValidationError({"lines": _aligned_line_errors(error, len(lines))}) from error
-        return self.detail_response(receipt, status_code=status.HTTP_201_CREATED)
+        try:
+            return services.receipt_confirm(shipment=shipment, received_by=user, lines=lines, **data)
+        except services.ReceiptLinesInvalid as error:
+            raise exceptions.ValidationError({"lines": _aligned_line_errors(error, len(lines))}) from error

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountInputField, BoundedDateField, EnumChoiceField
+from cooperation.api.fields import AmountInputField, BoundedDateField, EnumChoiceField, UserScopedRelations
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
 from partners.selectors import organisation_list
@@ -30,23 +30,6 @@ from programs.scholarships.services.activities import MAX_PARTICIPANTS
 from programs.selectors import programme_list
 
 # --- Input --------------------------------------------------------------------------------------------------------
-
-
-class _UserScopedMixin:
-    """Relations the client may name only among records the requesting user can see."""
-
-    scoped_fields: dict = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None:  # no request (schema generation): the placeholder querysets stay empty
-            return
-        for name, selector in self.scoped_fields.items():
-            field = self.fields[name]
-            target = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
-            target.queryset = selector(user=user)
 
 
 def _code_field(model, **kwargs):
@@ -81,7 +64,7 @@ class StipendWriteSerializer(serializers.Serializer):
     frequency = EnumChoiceField(StipendFrequency)
 
 
-class CallUpdateSerializer(_UserScopedMixin, serializers.Serializer):
+class CallUpdateSerializer(UserScopedRelations, serializers.Serializer):
     """A call's details; omitted fields stay as they are on a partial update. ``criteria`` replaces the rubric,
     which is refused once a reviewer has scored against it."""
 
@@ -120,7 +103,7 @@ class CallCreateSerializer(CallUpdateSerializer):
     pass
 
 
-class ApplicationCreateSerializer(_UserScopedMixin, serializers.Serializer):
+class ApplicationCreateSerializer(UserScopedRelations, serializers.Serializer):
     """An application received, recorded by an officer; attachments follow at /applications/{id}/attachments/."""
 
     scoped_fields = {"call": call_list}
@@ -162,7 +145,7 @@ class CompletionSerializer(serializers.Serializer):
     completed_on = BoundedDateField(past=True)
 
 
-class ReviewAssignSerializer(_UserScopedMixin, serializers.Serializer):
+class ReviewAssignSerializer(UserScopedRelations, serializers.Serializer):
     scoped_fields = {"application": application_list, "reviewer": _officers}
 
     application = serializers.PrimaryKeyRelatedField(queryset=Application.objects.none())
@@ -196,7 +179,7 @@ class ProgressReportWriteSerializer(serializers.Serializer):
     remarks = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class ActivityUpdateSerializer(_UserScopedMixin, serializers.Serializer):
+class ActivityUpdateSerializer(UserScopedRelations, serializers.Serializer):
     """An activity's details; omitted fields stay as they are on a partial update."""
 
     scoped_fields = {"programme": _exchange_programmes, "host": organisation_list, "partners": organisation_list}

@@ -1,12 +1,18 @@
 """Exchange activities over the API."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.api.permissions import perm_on_visible_record
+from cooperation.api.viewsets import (
+    CreateByService,
+    RecordViewSet,
+    UpdateByService,
+    documented,
+    record_action,
+    validated_input,
+)
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ActivityFilter
@@ -17,34 +23,23 @@ from programs.scholarships.api.serializers import (
     ActivitySerializer,
     ActivityUpdateSerializer,
 )
-from programs.scholarships.api.views._moves import move_action
 from programs.scholarships.models import (
     ExchangeActivity,
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List exchange activities"),
-        description=_("Partner users see the activities their organisation hosts or takes part in."),
+@documented(
+    tag="scholarships",
+    list=(
+        _("List exchange activities"),
+        _("Partner users see the activities their organisation hosts or takes part in."),
     ),
-    retrieve=extend_schema(summary=_("Show an exchange activity with its participants")),
-    create=extend_schema(
-        summary=_("Plan an exchange activity"), request=ActivityCreateSerializer, responses={201: ActivitySerializer}
-    ),
-    update=extend_schema(
-        summary=_("Replace an activity's details"),
-        request=ActivityUpdateSerializer,
-        responses={200: ActivitySerializer},
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some details of an activity"),
-        request=ActivityUpdateSerializer,
-        responses={200: ActivitySerializer},
-    ),
+    retrieve=_("Show an exchange activity with its participants"),
+    create=_("Plan an exchange activity"),
+    update=_("Replace an activity's details"),
+    partial_update=_("Change some details of an activity"),
 )
-@extend_schema(tags=["scholarships"])
-class ActivityViewSet(RecordViewSet):
+class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
     model = ExchangeActivity
     serializer_class = ActivitySerializer
     write_serializer_classes = {
@@ -61,6 +56,9 @@ class ActivityViewSet(RecordViewSet):
 
     selectors = (selectors.activity_list, selectors.activity_get)
     ordering = ("-starts_on", "pk")
+    record_keyword = "activity"
+    create_service = (services.activity_create, "created_by")
+    update_service = (services.activity_update, "updated_by")
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("partners")
@@ -73,26 +71,8 @@ class ActivityViewSet(RecordViewSet):
         }
         return Response(ActivityDetailSerializer(activity, context=context).data)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            activity = services.activity_create(created_by=request.user, **serializer.validated_data)
-        return self.detail_response(activity, status_code=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        activity = self.get_object()
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.activity_update(activity=activity, updated_by=request.user, **serializer.validated_data)
-        return self.detail_response(activity)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
-
-    @move_action(
-        perm=Perm.REPORT_EXCHANGE_ACTIVITY,
+    @record_action(
+        permission=perm_on_visible_record(Perm.REPORT_EXCHANGE_ACTIVITY),
         output=ActivitySerializer,
         body=ActivityReportSerializer,
         summary=_("Report participants by gender and the outcomes"),

@@ -3,15 +3,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, validated_input
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
@@ -23,37 +22,35 @@ from programs.scholarships.api.serializers import (
     MoveReasonSerializer,
     PassOverReasonSerializer,
 )
-from programs.scholarships.api.views._moves import move_action
 from programs.scholarships.filters import ApplicationFilter
 from programs.scholarships.models import (
     Application,
 )
+from programs.scholarships.services.guards import APPLICATION_MOVE_RULES
 from programs.scholarships.views.applications import attachment_response
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List scholarship applications"),
-        description=_(
+@documented(
+    tag="scholarships",
+    list=(
+        _("List scholarship applications"),
+        _(
             "Partner users see their institution's scholars (applications awarded at some point); reviewers the "
             "applications assigned to them. `email`, `date_of_birth` and `attachments` are null unless "
             "`personal_data_visible`: officers and managers, the application's reviewers who are not recused, and "
             "the host institution after the award."
         ),
     ),
-    retrieve=extend_schema(summary=_("Show a scholarship application")),
-    create=extend_schema(
-        summary=_("Record an application received"),
-        description=_(
+    retrieve=_("Show a scholarship application"),
+    create=(
+        _("Record an application received"),
+        _(
             "Refused after the call closes, for a nationality the call does not accept, and for a second "
             "application with the same email. Attachments are added at /applications/{id}/attachments/."
         ),
-        request=ApplicationCreateSerializer,
-        responses={201: ApplicationSerializer},
     ),
 )
-@extend_schema(tags=["scholarships"])
-class ApplicationViewSet(RecordViewSet):
+class ApplicationViewSet(CreateByService, RecordViewSet):
     # No edit or delete: an application is what the applicant sent; its status moves through the actions.
     model = Application
     serializer_class = ApplicationSerializer
@@ -62,125 +59,81 @@ class ApplicationViewSet(RecordViewSet):
 
     selectors = (selectors.application_list, selectors.application_get)
     ordering = ("-submitted_on", "-pk")
+    record_keyword = "application"
+    move_perms = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
+    create_service = (services.application_submit, "submitted_by")
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("attachments")
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            application = services.application_submit(submitted_by=request.user, **serializer.validated_data)
-        return self.detail_response(application, status_code=status.HTTP_201_CREATED)
-
-    def _run(self, service, actor: str, body=None, **kwargs) -> Response:
-        application = self.get_object()
-        data = validated_input(self, body) if body else {}
-        with service_errors():
-            service(application=application, **{actor: self.request.user}, **data, **kwargs)
-        return self.detail_response(application)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION, output=ApplicationSerializer, summary=_("Find a submitted application eligible")
+    mark_eligible = move_action(
+        services.application_mark_eligible, "decided_by", summary=_("Find a submitted application eligible")
     )
-    def mark_eligible(self, request, *args, **kwargs):
-        return self._run(services.application_mark_eligible, "decided_by")
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        body=MoveReasonSerializer,
+    mark_ineligible = move_action(
+        services.application_mark_ineligible,
+        "decided_by",
+        MoveReasonSerializer,
         summary=_("Find a submitted application ineligible, with the reason"),
     )
-    def mark_ineligible(self, request, *args, **kwargs):
-        return self._run(services.application_mark_ineligible, "decided_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        body=PassOverReasonSerializer,
+    shortlist = move_action(
+        services.application_shortlist,
+        "decided_by",
+        PassOverReasonSerializer,
         summary=_("Shortlist an eligible, reviewed application"),
         description=_("Passing over a better-ranked eligible application needs a reason."),
     )
-    def shortlist(self, request, *args, **kwargs):
-        return self._run(services.application_shortlist, "decided_by", PassOverReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        body=PassOverReasonSerializer,
+    propose_award = move_action(
+        services.application_propose_award,
+        "proposed_by",
+        PassOverReasonSerializer,
         summary=_("Propose a shortlisted application for an award"),
         description=_("A manager who did not propose it approves or rejects the proposal, within the quota."),
     )
-    def propose_award(self, request, *args, **kwargs):
-        return self._run(services.application_propose_award, "proposed_by", PassOverReasonSerializer)
-
-    @move_action(perm=Perm.APPROVE_AWARD, output=ApplicationSerializer, summary=_("Approve a proposed award"))
-    def approve_award(self, request, *args, **kwargs):
-        return self._run(services.application_approve_award, "approved_by")
-
-    @move_action(
-        perm=Perm.APPROVE_AWARD,
-        output=ApplicationSerializer,
-        body=MoveReasonSerializer,
+    approve_award = move_action(
+        services.application_approve_award, "approved_by", summary=_("Approve a proposed award")
+    )
+    reject_award = move_action(
+        services.application_reject_award,
+        "rejected_by",
+        MoveReasonSerializer,
         summary=_("Reject a proposed award"),
         description=_("The application stays shortlisted and may be proposed again."),
     )
-    def reject_award(self, request, *args, **kwargs):
-        return self._run(services.application_reject_award, "rejected_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.RECORD_AWARD_RESPONSE, output=ApplicationSerializer, summary=_("Record that the scholar accepted")
+    accept_award = move_action(
+        services.application_accept_award, "recorded_by", summary=_("Record that the scholar accepted")
     )
-    def accept_award(self, request, *args, **kwargs):
-        return self._run(services.application_accept_award, "recorded_by")
-
-    @move_action(
-        perm=Perm.RECORD_AWARD_RESPONSE,
-        output=ApplicationSerializer,
-        body=PassOverReasonSerializer,
+    decline_award = move_action(
+        services.application_decline_award,
+        "recorded_by",
+        PassOverReasonSerializer,
         summary=_("Record that the scholar declined"),
         description=_("The place goes back to the call."),
     )
-    def decline_award(self, request, *args, **kwargs):
-        return self._run(services.application_decline_award, "recorded_by", PassOverReasonSerializer)
-
-    @move_action(
-        perm=Perm.CONFIRM_ENROLMENT,
-        output=ApplicationSerializer,
-        body=EnrolmentSerializer,
+    confirm_enrolment = move_action(
+        services.application_confirm_enrolment,
+        "confirmed_by",
+        EnrolmentSerializer,
         summary=_("Confirm the scholar's enrolment"),
         description=_("Only the host institution's users; the stipend tranches are scheduled from that date."),
     )
-    def confirm_enrolment(self, request, *args, **kwargs):
-        return self._run(services.application_confirm_enrolment, "confirmed_by", EnrolmentSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        body=MoveReasonSerializer,
+    withdraw = move_action(
+        services.application_withdraw,
+        "withdrawn_by",
+        MoveReasonSerializer,
         summary=_("Withdraw an application or scholarship"),
     )
-    def withdraw(self, request, *args, **kwargs):
-        return self._run(services.application_withdraw, "withdrawn_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        body=MoveReasonSerializer,
+    terminate = move_action(
+        services.application_terminate,
+        "terminated_by",
+        MoveReasonSerializer,
         summary=_("End an application or scholarship"),
     )
-    def terminate(self, request, *args, **kwargs):
-        return self._run(services.application_terminate, "terminated_by", MoveReasonSerializer)
-
-    @move_action(
-        perm=Perm.CHANGE_APPLICATION,
-        output=ApplicationSerializer,
-        body=CompletionSerializer,
+    complete = move_action(
+        services.application_complete,
+        "completed_by",
+        CompletionSerializer,
         summary=_("Record that an enrolled scholar completed"),
     )
-    def complete(self, request, *args, **kwargs):
-        return self._run(services.application_complete, "completed_by", CompletionSerializer)
 
     @extend_schema(
         summary=_("Add a PDF file to an application under review"),

@@ -2,11 +2,8 @@
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import RecordViewSet
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
     CallCreateSerializer,
@@ -39,29 +36,21 @@ def _call_data(validated: dict) -> dict:
     return data
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List scholarship calls"),
-        description=_("Partner users see the calls their institution hosts. `state` is upcoming, open or closed."),
+@documented(
+    tag="scholarships",
+    list=(
+        _("List scholarship calls"),
+        _("Partner users see the calls their institution hosts. `state` is upcoming, open or closed."),
     ),
-    retrieve=extend_schema(summary=_("Show a scholarship call with its rubric")),
-    create=extend_schema(
-        summary=_("Open a scholarship call with its rubric"),
-        request=CallCreateSerializer,
-        responses={201: CallSerializer},
-    ),
-    update=extend_schema(
-        summary=_("Replace a call's details"), request=CallUpdateSerializer, responses={200: CallSerializer}
-    ),
-    partial_update=extend_schema(
-        summary=_("Change some details of a call"),
-        description=_("`criteria`, when given, replaces the rubric; refused once a reviewer has scored against it."),
-        request=CallUpdateSerializer,
-        responses={200: CallSerializer},
+    retrieve=_("Show a scholarship call with its rubric"),
+    create=_("Open a scholarship call with its rubric"),
+    update=_("Replace a call's details"),
+    partial_update=(
+        _("Change some details of a call"),
+        _("`criteria`, when given, replaces the rubric; refused once a reviewer has scored against it."),
     ),
 )
-@extend_schema(tags=["scholarships"])
-class CallViewSet(RecordViewSet):
+class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a call keeps its applications and history.
     model = Call
     serializer_class = CallSerializer
@@ -74,28 +63,18 @@ class CallViewSet(RecordViewSet):
 
     selectors = (selectors.call_list, selectors.call_get)
     ordering = ("-opens_on", "title", "pk")
+    service_error_fields = STIPEND_FIELDS
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("criteria", "eligible_countries")
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors(STIPEND_FIELDS):
-            call = services.call_create(created_by=request.user, **_call_data(serializer.validated_data))
-        return self.detail_response(call, status_code=status.HTTP_201_CREATED)
+    def create_record(self, data):
+        return services.call_create(created_by=self.request.user, **_call_data(data))
 
-    def update(self, request, *args, **kwargs):
-        call = self.get_object()
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = _call_data(serializer.validated_data)
+    def update_record(self, call, data):
+        data = _call_data(data)
         criteria = data.pop("criteria", None)
-        with service_errors(STIPEND_FIELDS), transaction.atomic():
-            services.call_update(call=call, updated_by=request.user, **data)
+        with transaction.atomic():
+            services.call_update(call=call, updated_by=self.request.user, **data)
             if criteria is not None:
-                services.call_set_criteria(call=call, updated_by=request.user, criteria=criteria)
-        return self.detail_response(call)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+                services.call_set_criteria(call=call, updated_by=self.request.user, criteria=criteria)

@@ -1,11 +1,11 @@
 """Review assignments, scores and conflicts of interest over the API."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import RecordViewSet, validated_input
+from cooperation.api.permissions import perm_on_visible_record
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ReviewFilter
@@ -15,7 +15,6 @@ from programs.scholarships.api.serializers import (
     ReviewSerializer,
     ScoresSerializer,
 )
-from programs.scholarships.api.views._moves import move_action
 from programs.scholarships.models import (
     Review,
 )
@@ -30,36 +29,27 @@ def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationErr
     return exceptions.ValidationError(detail)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("List review assignments"),
-        description=_("Officers, managers and auditors see every assignment; a reviewer sees their own."),
+@documented(
+    tag="scholarships",
+    list=(
+        _("List review assignments"),
+        _("Officers, managers and auditors see every assignment; a reviewer sees their own."),
     ),
-    retrieve=extend_schema(summary=_("Show a review with its scores")),
-    create=extend_schema(
-        summary=_("Assign a reviewer to an application under review"),
-        request=ReviewAssignSerializer,
-        responses={201: ReviewSerializer},
-    ),
+    retrieve=_("Show a review with its scores"),
+    create=_("Assign a reviewer to an application under review"),
 )
-@extend_schema(tags=["scholarships"])
-class ReviewViewSet(RecordViewSet):
+class ReviewViewSet(CreateByService, RecordViewSet):
     model = Review
     serializer_class = ReviewSerializer
     write_serializer_classes = {"POST": ReviewAssignSerializer}
     filterset_class = ReviewFilter
 
     selectors = (selectors.review_list, selectors.visible_review_get)
+    record_keyword = "review"
+    create_service = (services.review_assign, "assigned_by")
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            review = services.review_assign(assigned_by=request.user, **serializer.validated_data)
-        return self.detail_response(review, status_code=status.HTTP_201_CREATED)
-
-    @move_action(
-        perm=Perm.REVIEW_APPLICATION,
+    @record_action(
+        permission=perm_on_visible_record(Perm.REVIEW_APPLICATION),
         output=ReviewSerializer,
         body=ScoresSerializer,
         summary=_("Score every criterion of the rubric"),
@@ -78,8 +68,8 @@ class ReviewViewSet(RecordViewSet):
             raise _score_errors(error) from error
         return self.detail_response(review)
 
-    @move_action(
-        perm=Perm.REVIEW_APPLICATION,
+    @record_action(
+        permission=perm_on_visible_record(Perm.REVIEW_APPLICATION),
         output=ReviewSerializer,
         body=ConflictSerializer,
         summary=_("Declare a conflict of interest"),
