@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cooperation.access import require_perm
@@ -80,6 +81,41 @@ def posted(request):
 
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def sorted_rows(queryset, ordering: str, orderings: dict):
+    """``queryset`` in the order a column header asks for ("-" first: descending); unknown values keep the
+    default order. Rows without a value (no score yet) come last either way."""
+    fields = orderings.get(ordering.lstrip("-"))
+    if not fields:
+        return queryset
+    descending = ordering.startswith("-")
+    return queryset.order_by(
+        *(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True) for field in fields)
+    )
+
+
+def filter_fields(request, form, main: tuple[str, ...], *, hidden: tuple[str, ...] = ()) -> dict:
+    """A filter form's fields: ``main_filters`` shown at once, the rest folded under "More filters" (open when
+    one of them is in use) so a phone reaches the table; ``hidden`` ones are left out (sorted by the headers)."""
+    fields = [field for field in form if field.name not in hidden]
+    more = [field for field in fields if field.name not in main]
+    return {
+        "main_filters": [field for field in fields if field.name in main],
+        "more_filters": more,
+        "more_filters_used": any(request.GET.get(field.name) for field in more),
+    }
+
+
+def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
+    """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
+    ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``."""
+    page_obj = paginate(request, rows)
+    shown = page_obj.object_list if prepare is None else prepare(page_obj.object_list)
+    base = {"page_obj": page_obj, name: shown}
+    if columns:
+        base["columns"] = header_cells(columns, request.GET.get("ordering", ""))
+    return render(request, template, base | context)
 
 
 # --- Moves on a record's page -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation import registry
 from cooperation.access import require_perm
-from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
+from cooperation.pages import Column, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from partners import selectors, services
 from partners.contributions import organisation_counts
@@ -57,17 +57,15 @@ def organisation_list(request):
     # A registered count groups the query, which drops the model's default ordering: name it again.
     organisations = selectors.organisation_list(user=request.user).order_by("name")
     filterset = OrganisationFilter(request.GET or None, queryset=organisations)
-    page_obj = paginate(request, filterset.qs)
-    return render(
+    return list_page(
         request,
         "partners/organisation_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page_obj,
-            "organisations": _with_counts(page_obj.object_list),
-            "columns": header_cells(_organisation_columns(), request.GET.get("ordering", "")),
-            "can_add": request.user.has_perm(Perm.ADD_ORGANISATION),
-        },
+        filterset.qs,
+        name="organisations",
+        prepare=_with_counts,
+        columns=_organisation_columns(),
+        filterset=filterset,
+        can_add=request.user.has_perm(Perm.ADD_ORGANISATION),
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
-from cooperation.pages import Column, PageMove, header_cells, paginate, record_actions, run_move, workspace_page
+from cooperation.pages import Column, PageMove, filter_fields, list_page, record_actions, run_move, workspace_page
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.forms import DisburseForm, LoanFilterForm, ReasonForm
@@ -84,21 +84,14 @@ LOAN_PAGE_MOVES = {
 def loan_list(request):
     require_perm(request.user, Perm.VIEW_LOAN)
     filters = LoanFilterForm(request.GET or None)
-    page_obj = paginate(request, filters.filter(selectors.loan_list(user=request.user)))
-    fields = list(filters)
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
-    return render(
+    return list_page(
         request,
         "finance/loan_list.html",
-        {
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "page_obj": page_obj,
-            "loans": page_obj.object_list,
-            "columns": header_cells(LOAN_COLUMNS, request.GET.get("ordering", "")),
-            "can_add": request.user.has_perm(Perm.ADD_LOAN),
-        },
+        filters.filter(selectors.loan_list(user=request.user)),
+        name="loans",
+        columns=LOAN_COLUMNS,
+        **filter_fields(request, filters, MAIN_FILTERS),
+        can_add=request.user.has_perm(Perm.ADD_LOAN),
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import paginate, posted, workspace_page
+from cooperation.pages import filter_fields, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.forms.activities import (
@@ -30,20 +30,13 @@ MAIN_FILTERS = ("q", "kind", "status", "year")
 def activity_list(request):
     require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
     filters = ActivityFilterForm(request.GET or None)
-    page_obj = paginate(request, filters.filter(selectors.activity_list(user=request.user)))
-    fields = list(filters)
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
-    return render(
+    return list_page(
         request,
         "scholarships/activity_list.html",
-        {
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "page_obj": page_obj,
-            "activities": page_obj.object_list,
-            "can_add": request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
-        },
+        filters.filter(selectors.activity_list(user=request.user)),
+        name="activities",
+        **filter_fields(request, filters, MAIN_FILTERS),
+        can_add=request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
     )
 
 
