@@ -60,3 +60,40 @@ def active_or_current(queryset, current_pk):
     if current_pk is None:
         return queryset.filter(is_active=True)
     return queryset.filter(Q(is_active=True) | Q(pk=current_pk))
+
+
+# --- Filters as a list page shows them ------------------------------------------------------------------------
+# A list page and its API share one FilterSet; the page shows some of its filters as simpler controls.
+
+
+class OneOfSelect(forms.Select):
+    """One choice of a select for a filter that takes several (``status=a&status=b`` in the API): the page sends
+    a list of at most one value."""
+
+    def format_value(self, value):
+        return super().format_value(value) or [""]
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return [value] if value else []
+
+
+class YesNoSelect(forms.Select):
+    """A yes/no filter (true/false in the API) as a select whose values read ``yes`` and ``no`` in the page's
+    address; ``choices`` are (yes label, no label)."""
+
+    VALUES = {"yes": True, "no": False}
+
+    def __init__(self, yes: str, no: str, any_label: str):
+        super().__init__(choices=[("", any_label), ("yes", yes), ("no", no)])
+
+    def format_value(self, value):
+        return [key for key, meaning in self.VALUES.items() if meaning is value] or [""]
+
+    def value_from_datadict(self, data, files, name):
+        return self.VALUES.get(data.get(name))
+
+
+def any_choices(choices, any_label: str) -> list:
+    """A select's choices with "any" first, for an optional filter."""
+    return [("", any_label), *choices]

@@ -14,7 +14,8 @@ from cooperation.access import require_perm
 from cooperation.pages import Column, PageMove, filter_fields, list_page, record_actions, run_move, workspace_page
 from cooperation.roles import Perm
 from programs.finance import selectors, services
-from programs.finance.forms import DisburseForm, LoanFilterForm, ReasonForm
+from programs.finance.filters import LoanListFilter
+from programs.finance.forms import DisburseForm, ReasonForm
 from programs.finance.models import Allocation, Loan
 from programs.finance.views.drafting import ScheduleTable, loan_schedule_table
 
@@ -83,14 +84,14 @@ LOAN_PAGE_MOVES = {
 @workspace_page()
 def loan_list(request):
     require_perm(request.user, Perm.VIEW_LOAN)
-    filters = LoanFilterForm(request.GET or None)
+    filters = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
     return list_page(
         request,
         "finance/loan_list.html",
-        filters.filter(selectors.loan_list(user=request.user)),
+        filters.qs,
         name="loans",
         columns=LOAN_COLUMNS,
-        **filter_fields(request, filters, MAIN_FILTERS),
+        **filter_fields(request, filters.form, MAIN_FILTERS),
         can_add=request.user.has_perm(Perm.ADD_LOAN),
     )
 
