@@ -1,8 +1,11 @@
 """The pieces every service-backed form shares."""
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -80,12 +83,12 @@ class OneOfSelect(forms.Select):
 
 class YesNoSelect(forms.Select):
     """A yes/no filter (true/false in the API) as a select whose values read ``yes`` and ``no`` in the page's
-    address; ``choices`` are (yes label, no label)."""
+    address."""
 
     VALUES = {"yes": True, "no": False}
 
-    def __init__(self, yes: str, no: str, any_label: str):
-        super().__init__(choices=[("", any_label), ("yes", yes), ("no", no)])
+    def __init__(self, yes: str, no: str):
+        super().__init__(choices=any_choices([("yes", yes), ("no", no)]))
 
     def format_value(self, value):
         return [key for key, meaning in self.VALUES.items() if meaning is value] or [""]
@@ -94,6 +97,12 @@ class YesNoSelect(forms.Select):
         return self.VALUES.get(data.get(name))
 
 
-def any_choices(choices, any_label: str) -> list:
-    """A select's choices with "any" first, for an optional filter."""
-    return [("", any_label), *choices]
+def any_choices(choices) -> list:
+    """A select's choices with "Any" first, for an optional filter."""
+    return [("", _("Any")), *choices]
+
+
+def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.Select:
+    """A select of records for a filter that takes a record's id (``programme=12`` in the API), "Any" first;
+    ``records()`` is read each time the page is drawn."""
+    return forms.Select(choices=lambda: any_choices((record.pk, label(record)) for record in records()))

@@ -9,12 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
-from cooperation.forms import OneOfSelect, YesNoSelect, any_choices
+from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
 from cooperation.pages import sorted_rows
 from cooperation.reference.models import Currency
 from partners.models import Organisation
 from programs.finance.forms import financial_programmes
 from programs.finance.models import Loan, LoanStatus
+from programs.forms import programme_label
 
 
 def currency_filter(field_name: str):
@@ -70,15 +71,8 @@ def _sort_choices():
     return choices
 
 
-def _borrower_choices():
-    borrowers = Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
-    return any_choices(((borrower.pk, str(borrower)) for borrower in borrowers), _("Any"))
-
-
-def _programme_choices():
-    return any_choices(
-        ((programme.pk, f"{programme.code} — {programme.title}") for programme in financial_programmes()), _("Any")
-    )
+def _borrowers():
+    return Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
 
 
 class LoanListFilter(LoanFilter):
@@ -94,16 +88,16 @@ class LoanListFilter(LoanFilter):
         fields = self.form.fields
         fields["q"].label = _("Reference")
         fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-        fields["status"].widget = OneOfSelect(choices=any_choices(LoanStatus.choices, _("Any")))
+        fields["status"].widget = OneOfSelect(choices=any_choices(LoanStatus.choices))
         fields["borrower"].label = _("Borrower")
-        fields["borrower"].widget = forms.Select(choices=_borrower_choices)
+        fields["borrower"].widget = id_select(_borrowers)
         fields["currency"].label = _("Currency")
         fields["currency"].queryset = Currency.objects.filter(is_active=True)
         fields["currency"].empty_label = _("Any")
         fields["programme"].label = _("Programme")
-        fields["programme"].widget = forms.Select(choices=_programme_choices)
+        fields["programme"].widget = id_select(financial_programmes, programme_label)
         fields["overdue"].label = _("Overdue")
-        fields["overdue"].widget = YesNoSelect(_("Overdue"), _("Not overdue"), _("Any"))
+        fields["overdue"].widget = YesNoSelect(_("Overdue"), _("Not overdue"))
 
     def sort(self, queryset, name, value):
         return sorted_rows(queryset, value, LOAN_ORDERINGS)

@@ -15,6 +15,7 @@ from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
 from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, Repayment
 from programs.finance.services.terms import TERM_FIELDS
+from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,11 +35,6 @@ def financial_programmes(current_pk=None):
 def _organisations(*current_pks):
     wanted = [pk for pk in current_pks if pk is not None]
     return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.title}"
 
 
 # --- Loans ------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Filters of the scholarship API's reviews, stipend tranches, progress reports and activities; calls and
-applications use ``programs.scholarships.filters``, shared with the pages.
+"""Filters of the scholarship API's reviews, stipend tranches and progress reports; calls, applications and
+activities use ``programs.scholarships.filters``, shared with the pages.
 
 Rows are already scoped to the user by the selectors; the filters only narrow them.
 """
@@ -8,11 +8,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
-from cooperation.reference.models import Country
+from programs.scholarships.filters import ActivityFilter
 from programs.scholarships.models import (
-    ActivityKind,
-    ExchangeActivity,
-    ExchangeStatus,
     ProgressReport,
     ReportStatus,
     Review,
@@ -64,13 +61,4 @@ class ProgressReportFilter(django_filters.FilterSet):
         fields = ["application", "call", "status"]
 
 
-class ActivityFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
-    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
-    country = django_filters.ModelChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
-    status = django_filters.MultipleChoiceFilter(choices=ExchangeStatus.choices, label=_("Status"))
-    host = IdFilter(field_name="host_id", label=_("Host partner id"))
-
-    class Meta:
-        model = ExchangeActivity
-        fields = ["kind", "programme", "country", "status", "host"]
+__all__ = ["ActivityFilter", "ProgressReportFilter", "ReviewFilter", "TrancheFilter"]

@@ -14,8 +14,8 @@ from cooperation.history import HistorySource, history_entries
 from cooperation.pages import filter_fields, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
+from programs.scholarships.filters import ActivityListFilter
 from programs.scholarships.forms.activities import (
-    ActivityFilterForm,
     ActivityForm,
     ActivityReportForm,
     ParticipantFormSet,
@@ -29,13 +29,13 @@ MAIN_FILTERS = ("q", "kind", "status", "year")
 @workspace_page()
 def activity_list(request):
     require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
-    filters = ActivityFilterForm(request.GET or None)
+    filters = ActivityListFilter(request.GET or None, queryset=selectors.activity_list(user=request.user))
     return list_page(
         request,
         "scholarships/activity_list.html",
-        filters.filter(selectors.activity_list(user=request.user)),
+        filters.qs,
         name="activities",
-        **filter_fields(request, filters, MAIN_FILTERS),
+        **filter_fields(request, filters.form, MAIN_FILTERS),
         can_add=request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
     )
 
