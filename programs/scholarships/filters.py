@@ -29,6 +29,8 @@ from programs.scholarships.models import (
     ExchangeStatus,
     Gender,
     Level,
+    StipendTranche,
+    TrancheStatus,
 )
 from programs.scholarships.selectors import call_list
 from programs.selectors import programme_list
@@ -136,3 +138,41 @@ class ActivityListFilter(ActivityFilter):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(starts_on__lte=datetime.date(value, 12, 31), ends_on__gte=datetime.date(value, 1, 1))
+
+
+def application_filter():
+    return IdFilter(field_name="application_id", label=_("Application id"))
+
+
+def call_filter():
+    return IdFilter(field_name="application__call_id", label=_("Call id"))
+
+
+class TrancheFilter(django_filters.FilterSet):
+    application = application_filter()
+    call = call_filter()
+    status = django_filters.MultipleChoiceFilter(choices=TrancheStatus.choices, label=_("Status"))
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due on or before"))
+
+    class Meta:
+        model = StipendTranche
+        fields = ["application", "call", "status", "due_before"]
+
+
+class TrancheListFilter(TrancheFilter):
+    """The stipend tranche list page: the API's filters as the page shows them, calls by their title."""
+
+    application = None  # not offered on the page
+
+    class Meta(TrancheFilter.Meta):
+        fields = ["status", "due_before", "call"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["status"].widget = OneOfSelect(choices=any_choices(TrancheStatus.choices))
+        fields["due_before"].widget = forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d"
+        )
+        fields["call"].label = _("Call")
+        fields["call"].widget = id_select(lambda: _visible_calls(self.request).order_by("title"))

@@ -23,7 +23,8 @@ from cooperation.forms import add_service_error
 from cooperation.pages import list_page, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
-from programs.scholarships.forms.stipends import ReasonForm, TrancheFilterForm, TranchePayForm
+from programs.scholarships.filters import TrancheListFilter
+from programs.scholarships.forms.stipends import ReasonForm, TranchePayForm
 from programs.scholarships.models import ReportStatus, TrancheStatus
 from programs.scholarships.views.reviews import url_exists
 
@@ -96,19 +97,18 @@ def _decorate(tranche, user, refused: Refused | None):
 
 def _tranche_page(request, refused: Refused | None = None):
     user = request.user
-    filters = TrancheFilterForm(request.GET or None, calls=selectors.call_list(user=user).order_by("title"))
+    filters = TrancheListFilter(request.GET or None, queryset=selectors.tranche_queue(user=user), request=request)
     # Tranches still to approve or pay come first, by due date; paid and cancelled ones follow.
     open_ones = (TrancheStatus.SCHEDULED, TrancheStatus.APPROVED)
     to_act_on = Case(When(status__in=open_ones, then=Value(0)), default=Value(1))
-    tranches = filters.filter(selectors.tranche_queue(user=user))
-    tranches = tranches.order_by(to_act_on, "due_on", "application_id", "number")
+    tranches = filters.qs.order_by(to_act_on, "due_on", "application_id", "number")
     return list_page(
         request,
         "scholarships/tranche_list.html",
         tranches,
         name="tranches",
         prepare=lambda rows: [_decorate(tranche, user, refused) for tranche in rows],
-        filters=filters,
+        filters=filters.form,
         query=request.GET.urlencode(),
         refused=refused,
         application_page=url_exists("scholarships:application_detail"),
