@@ -12,7 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
@@ -211,3 +212,39 @@ def run_move(
     else:
         messages.error(request, form_problems(form))
     return show_page(refused=(name, form))
+
+
+def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable, page_url: str, done_values: Callable):
+    """The POST view running one of a record page's ``moves`` (the URL names it ``move``): ``get(user=, pk=)``
+    finds the record the user may see, ``show_page(request, record, refused=)`` draws its page again after bad
+    input or a refusal, ``page_url`` is that page's URL name and ``done_values(record)`` fills the message."""
+
+    @require_POST
+    @workspace_page(object_page=True)
+    def view(request, pk, move: str):
+        record = get(user=request.user, pk=pk)
+
+        def show_again(refused):
+            # Reload: a refused service may have set values on the instance before it said no.
+            return show_page(request, get(user=request.user, pk=pk), refused=refused)
+
+        return run_move(
+            request,
+            record,
+            moves,
+            move,
+            page_url=reverse(page_url, args=[record.pk]),
+            show_page=show_again,
+            done_values=done_values(record),
+        )
+
+    return view
+
+
+def move_paths(route: str, view, segments: dict[str, str], name: str = "{move}") -> list:
+    """One URL per move of a record page for ``view``: ``route`` with the move's ``{segment}`` (URL segment →
+    key of the module's moves), named by ``name`` with ``{move}``."""
+    return [
+        path(route.format(segment=segment), view, {"move": move}, name=name.format(move=move))
+        for segment, move in segments.items()
+    ]

@@ -5,13 +5,11 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
-from cooperation.pages import Column, PageMove, filter_fields, list_page, record_actions, run_move, workspace_page
+from cooperation.pages import Column, PageMove, filter_fields, list_page, move_view, record_actions, workspace_page
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.filters import LoanListFilter
@@ -173,33 +171,10 @@ def loan_detail(request, pk):
     return _loan_detail_page(request, selectors.loan_get(user=request.user, pk=pk))
 
 
-def _loan_move(request, pk, name):
-    """Run one loan move on a POST; a refusal shows the loan's page again with the reason."""
-    loan = selectors.loan_get(user=request.user, pk=pk)
-    return run_move(
-        request,
-        loan,
-        LOAN_PAGE_MOVES,
-        name,
-        page_url=reverse("finance:loan_detail", args=[loan.pk]),
-        show_page=lambda refused: _loan_detail_page(request, loan, refused),
-        done_values={"reference": loan.reference},
-    )
-
-
-def _loan_move_view(name: str):
-    @require_POST
-    @workspace_page(object_page=True)
-    def view(request, pk):
-        return _loan_move(request, pk, name)
-
-    view.__name__ = view.__qualname__ = f"loan_{name}"
-    return view
-
-
-loan_submit = _loan_move_view("submit")
-loan_approve = _loan_move_view("approve")
-loan_reject = _loan_move_view("reject")
-loan_disburse = _loan_move_view("disburse")
-loan_cancel = _loan_move_view("cancel")
-loan_write_off = _loan_move_view("write_off")
+loan_move = move_view(
+    get=selectors.loan_get,
+    moves=LOAN_PAGE_MOVES,
+    show_page=_loan_detail_page,
+    page_url="finance:loan_detail",
+    done_values=lambda loan: {"reference": loan.reference},
+)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from cooperation import personal_data
 from cooperation.access import require_perm
@@ -25,8 +25,8 @@ from cooperation.pages import (
     PageMove,
     filter_fields,
     list_page,
+    move_view,
     record_actions,
-    run_move,
     sorted_rows,
     workspace_page,
 )
@@ -281,25 +281,13 @@ def application_detail(request, pk):
     return _detail_page(request, selectors.application_get(user=request.user, pk=pk))
 
 
-@require_POST
-@workspace_page(object_page=True)
-def application_move(request, pk, move: str):
-    """Run one move's service on a POST; bad input or a refusal shows the page again with the error in place."""
-    application = selectors.application_get(user=request.user, pk=pk)
-
-    def show_page(refused):
-        # Reload: a refused service may have set values on the instance before it said no.
-        return _detail_page(request, selectors.application_get(user=request.user, pk=pk), refused=refused)
-
-    return run_move(
-        request,
-        application,
-        MOVES,
-        move,
-        page_url=reverse("scholarships:application_detail", args=[application.pk]),
-        show_page=show_page,
-        done_values={"name": application.applicant_name},
-    )
+application_move = move_view(
+    get=selectors.application_get,
+    moves=MOVES,
+    show_page=_detail_page,
+    page_url="scholarships:application_detail",
+    done_values=lambda application: {"name": application.applicant_name},
+)
 
 
 # --- The applicant's files --------------------------------------------------------------------------------------
