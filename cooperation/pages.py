@@ -80,6 +80,21 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def saved_from(request, form, service: Callable, *, refused: Callable | None = None, **arguments):
+    """What ``service`` saved from the posted form's valid data, or None: a refusal goes onto the form next to
+    its field, and ``refused()`` runs then (an edited record takes back its stored values, which the service had
+    overwritten)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**arguments, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_error(form, error)
+        if refused is not None:
+            refused()
+        return None
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
