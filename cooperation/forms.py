@@ -1,8 +1,11 @@
 """The pieces every service-backed form shares."""
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -60,3 +63,46 @@ def active_or_current(queryset, current_pk):
     if current_pk is None:
         return queryset.filter(is_active=True)
     return queryset.filter(Q(is_active=True) | Q(pk=current_pk))
+
+
+# --- Filters as a list page shows them ------------------------------------------------------------------------
+# A list page and its API share one FilterSet; the page shows some of its filters as simpler controls.
+
+
+class OneOfSelect(forms.Select):
+    """One choice of a select for a filter that takes several (``status=a&status=b`` in the API): the page sends
+    a list of at most one value."""
+
+    def format_value(self, value):
+        return super().format_value(value) or [""]
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return [value] if value else []
+
+
+class YesNoSelect(forms.Select):
+    """A yes/no filter (true/false in the API) as a select whose values read ``yes`` and ``no`` in the page's
+    address."""
+
+    VALUES = {"yes": True, "no": False}
+
+    def __init__(self, yes: str, no: str):
+        super().__init__(choices=any_choices([("yes", yes), ("no", no)]))
+
+    def format_value(self, value):
+        return [key for key, meaning in self.VALUES.items() if meaning is value] or [""]
+
+    def value_from_datadict(self, data, files, name):
+        return self.VALUES.get(data.get(name))
+
+
+def any_choices(choices) -> list:
+    """A select's choices with "Any" first, for an optional filter."""
+    return [("", _("Any")), *choices]
+
+
+def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.Select:
+    """A select of records for a filter that takes a record's id (``programme=12`` in the API), "Any" first;
+    ``records()`` is read each time the page is drawn."""
+    return forms.Select(choices=lambda: any_choices((record.pk, label(record)) for record in records()))

@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
@@ -78,8 +80,58 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def saved_from(request, form, service: Callable, *, refused: Callable | None = None, **arguments):
+    """What ``service`` saved from the posted form's valid data, or None: a refusal goes onto the form next to
+    its field, and ``refused()`` runs then (an edited record takes back its stored values, which the service had
+    overwritten)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**arguments, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_error(form, error)
+        if refused is not None:
+            refused()
+        return None
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def sorted_rows(queryset, ordering: str, orderings: dict):
+    """``queryset`` in the order a column header asks for ("-" first: descending); unknown values keep the
+    default order. Rows without a value (no score yet) come last either way."""
+    fields = orderings.get(ordering.lstrip("-"))
+    if not fields:
+        return queryset
+    descending = ordering.startswith("-")
+    return queryset.order_by(
+        *(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True) for field in fields)
+    )
+
+
+def filter_fields(request, form, main: tuple[str, ...], *, hidden: tuple[str, ...] = ()) -> dict:
+    """A filter form's fields: ``main_filters`` shown at once, the rest folded under "More filters" (open when
+    one of them is in use) so a phone reaches the table; ``hidden`` ones are left out (sorted by the headers)."""
+    fields = [field for field in form if field.name not in hidden]
+    more = [field for field in fields if field.name not in main]
+    return {
+        "main_filters": [field for field in fields if field.name in main],
+        "more_filters": more,
+        "more_filters_used": any(request.GET.get(field.name) for field in more),
+    }
+
+
+def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
+    """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
+    ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``."""
+    page_obj = paginate(request, rows)
+    shown = page_obj.object_list if prepare is None else prepare(page_obj.object_list)
+    base = {"page_obj": page_obj, name: shown}
+    if columns:
+        base["columns"] = header_cells(columns, request.GET.get("ordering", ""))
+    return render(request, template, base | context)
 
 
 # --- Moves on a record's page -----------------------------------------------------------------------------------
@@ -175,3 +227,39 @@ def run_move(
     else:
         messages.error(request, form_problems(form))
     return show_page(refused=(name, form))
+
+
+def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable, page_url: str, done_values: Callable):
+    """The POST view running one of a record page's ``moves`` (the URL names it ``move``): ``get(user=, pk=)``
+    finds the record the user may see, ``show_page(request, record, refused=)`` draws its page again after bad
+    input or a refusal, ``page_url`` is that page's URL name and ``done_values(record)`` fills the message."""
+
+    @require_POST
+    @workspace_page(object_page=True)
+    def view(request, pk, move: str):
+        record = get(user=request.user, pk=pk)
+
+        def show_again(refused):
+            # Reload: a refused service may have set values on the instance before it said no.
+            return show_page(request, get(user=request.user, pk=pk), refused=refused)
+
+        return run_move(
+            request,
+            record,
+            moves,
+            move,
+            page_url=reverse(page_url, args=[record.pk]),
+            show_page=show_again,
+            done_values=done_values(record),
+        )
+
+    return view
+
+
+def move_paths(route: str, view, segments: dict[str, str], name: str = "{move}") -> list:
+    """One URL per move of a record page for ``view``: ``route`` with the move's ``{segment}`` (URL segment →
+    key of the module's moves), named by ``name`` with ``{move}``."""
+    return [
+        path(route.format(segment=segment), view, {"move": move}, name=name.format(move=move))
+        for segment, move in segments.items()
+    ]

@@ -1,14 +1,13 @@
 """Officer workspace pages for partner organisations and their contacts."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation import registry
 from cooperation.access import require_perm
-from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
+from cooperation.pages import Column, list_page, posted, saved_from, workspace_page
 from cooperation.roles import Perm
 from partners import selectors, services
 from partners.contributions import organisation_counts
@@ -38,36 +37,20 @@ def _with_counts(organisations) -> list:
     return organisations
 
 
-def _saved(request, form, service, *, refused=None, **arguments):
-    """What ``service`` saved from the posted form's valid data, or None: a refusal goes onto the form, and
-    ``refused()`` runs then (an edited record takes back its stored values, which the service had overwritten)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return service(**arguments, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_service_error(error)
-        if refused is not None:
-            refused()
-        return None
-
-
 @workspace_page()
 def organisation_list(request):
     # A registered count groups the query, which drops the model's default ordering: name it again.
     organisations = selectors.organisation_list(user=request.user).order_by("name")
     filterset = OrganisationFilter(request.GET or None, queryset=organisations)
-    page_obj = paginate(request, filterset.qs)
-    return render(
+    return list_page(
         request,
         "partners/organisation_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page_obj,
-            "organisations": _with_counts(page_obj.object_list),
-            "columns": header_cells(_organisation_columns(), request.GET.get("ordering", "")),
-            "can_add": request.user.has_perm(Perm.ADD_ORGANISATION),
-        },
+        filterset.qs,
+        name="organisations",
+        prepare=_with_counts,
+        columns=_organisation_columns(),
+        filterset=filterset,
+        can_add=request.user.has_perm(Perm.ADD_ORGANISATION),
     )
 
 
@@ -75,7 +58,7 @@ def organisation_list(request):
 def organisation_create(request):
     require_perm(request.user, Perm.ADD_ORGANISATION)
     form = OrganisationForm(posted(request))
-    organisation = _saved(request, form, services.organisation_create, created_by=request.user)
+    organisation = saved_from(request, form, services.organisation_create, created_by=request.user)
     if organisation is not None:
         messages.success(request, _("Partner %(name)s was added.") % {"name": organisation})
         return redirect("partners:detail", pk=organisation.pk)
@@ -109,7 +92,7 @@ def organisation_edit(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_ORGANISATION)
     form = OrganisationForm(posted(request), instance=organisation)
-    saved = _saved(
+    saved = saved_from(
         request,
         form,
         services.organisation_update,
@@ -128,7 +111,10 @@ def contact_create(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.ADD_CONTACT)
     form = ContactForm(posted(request))
-    if _saved(request, form, services.contact_create, organisation=organisation, created_by=request.user) is not None:
+    if (
+        saved_from(request, form, services.contact_create, organisation=organisation, created_by=request.user)
+        is not None
+    ):
         messages.success(request, _("The contact was added."))
         return redirect("partners:detail", pk=organisation.pk)
     return render(request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": None})
@@ -140,7 +126,7 @@ def contact_edit(request, pk, contact_pk):
     contact = get_object_or_404(selectors.contact_list(user=request.user, organisation=organisation), pk=contact_pk)
     require_perm(request.user, Perm.CHANGE_CONTACT)
     form = ContactForm(posted(request), instance=contact)
-    if _saved(
+    if saved_from(
         request,
         form,
         services.contact_update,

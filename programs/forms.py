@@ -57,6 +57,15 @@ class OfficerChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+def programme_label(programme) -> str:
+    return f"{programme.code} — {programme.title}"
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return programme_label(obj)
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
 

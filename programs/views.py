@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
+from cooperation.pages import Column, filter_fields, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.filters import ProgrammeFilter
@@ -35,22 +35,15 @@ def programme_list(request):
     filterset = ProgrammeFilter(
         request.GET or None, queryset=selectors.programme_list(user=request.user), request=request
     )
-    page_obj = paginate(request, filterset.qs)
-    fields = list(filterset.form)
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
-    return render(
+    return list_page(
         request,
         "programs/programme_list.html",
-        {
-            "filterset": filterset,
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "page_obj": page_obj,
-            "programmes": page_obj.object_list,
-            "columns": header_cells(PROGRAMME_COLUMNS, request.GET.get("ordering", "")),
-            "can_add": request.user.has_perm(Perm.ADD_PROGRAMME),
-        },
+        filterset.qs,
+        name="programmes",
+        columns=PROGRAMME_COLUMNS,
+        filterset=filterset,
+        **filter_fields(request, filterset.form, MAIN_FILTERS),
+        can_add=request.user.has_perm(Perm.ADD_PROGRAMME),
     )
 
 

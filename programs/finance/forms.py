@@ -13,8 +13,9 @@ from cooperation.money import quantize
 from cooperation.reference.models import Currency
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
-from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, LoanStatus, Repayment
+from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, Repayment
 from programs.finance.services.terms import TERM_FIELDS
+from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,7 +24,7 @@ RATE_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "max": "100", 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
 
 
-def _financial_programmes(current_pk=None):
+def financial_programmes(current_pk=None):
     """Programmes that have the financial form of cooperation, plus the one already chosen."""
     condition = Q(is_financial=True)
     if current_pk is not None:
@@ -34,11 +35,6 @@ def _financial_programmes(current_pk=None):
 def _organisations(*current_pks):
     wanted = [pk for pk in current_pks if pk is not None]
     return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.title}"
 
 
 # --- Loans ------------------------------------------------------------------------------------------
@@ -87,7 +83,7 @@ class LoanForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         loan = self.instance
         editing = loan.pk is not None
-        self.fields["programme"].queryset = _financial_programmes(loan.programme_id if editing else None)
+        self.fields["programme"].queryset = financial_programmes(loan.programme_id if editing else None)
         self.fields["programme"].empty_label = _("Choose a programme")
         self.fields["programme"].help_text = self._meta.help_texts["programme"]
         self.fields["borrower"].queryset = _organisations(loan.borrower_id if editing else None)
@@ -210,7 +206,7 @@ class GrantForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = _financial_programmes()
+        self.fields["programme"].queryset = financial_programmes()
         self.fields["programme"].empty_label = _("Choose a programme")
         self.fields["recipient"].queryset = _organisations()
         self.fields["recipient"].empty_label = _("Choose the recipient")
@@ -225,81 +221,3 @@ class TranchePayForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paid_on"].initial = timezone.localdate
-
-
-# --- The loan list's filters ---------------------------------------------------------------------------
-
-
-class LoanFilterForm(forms.Form):
-    """Filters and sorting of the loan list; every field is optional and a bad value is simply ignored."""
-
-    ORDERINGS = {
-        "reference": ("reference",),
-        "borrower": ("borrower__name", "reference"),
-        "programme": ("programme__code", "reference"),
-        "principal": ("principal", "reference"),
-        "outstanding": ("outstanding_principal", "reference"),
-        "overdue": ("overdue_amount", "reference"),
-        "status": ("status", "reference"),
-        "disbursement": ("disbursement_date", "reference"),
-    }
-
-    q = forms.CharField(label=_("Reference"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    borrower = forms.ModelChoiceField(label=_("Borrower"), queryset=Organisation.objects.none(), required=False)
-    currency = forms.ModelChoiceField(label=_("Currency"), queryset=Currency.objects.none(), required=False)
-    programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none(), required=False)
-    overdue = forms.ChoiceField(
-        label=_("Overdue"),
-        required=False,
-        choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
-    )
-    ordering = forms.ChoiceField(label=_("Sort by"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any")), *LoanStatus.choices]
-        self.fields["borrower"].queryset = (
-            Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
-        )
-        self.fields["borrower"].empty_label = _("Any")
-        self.fields["currency"].queryset = Currency.objects.filter(is_active=True)
-        self.fields["currency"].empty_label = _("Any")
-        self.fields["programme"].queryset = _financial_programmes()
-        self.fields["programme"].empty_label = _("Any")
-        labels = {
-            "reference": _("Reference"),
-            "borrower": _("Borrower"),
-            "programme": _("Programme"),
-            "principal": _("Principal"),
-            "outstanding": _("Outstanding principal"),
-            "overdue": _("Overdue amount"),
-            "status": _("Status"),
-            "disbursement": _("Disbursement date"),
-        }
-        choices = [("", _("Newest first"))]
-        for key, label in labels.items():
-            choices += [(key, label), (f"-{key}", _("%(label)s (descending)") % {"label": label})]
-        self.fields["ordering"].choices = choices
-
-    def filter(self, queryset):
-        """``queryset`` narrowed by every valid filter; an invalid one is left out rather than refused."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        search = (data.get("q") or "").strip()
-        if search:
-            queryset = queryset.filter(reference__icontains=search)
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        for name in ("borrower", "currency", "programme"):
-            if data.get(name) is not None:
-                queryset = queryset.filter(**{name: data[name]})
-        if data.get("overdue") == "yes":
-            queryset = queryset.filter(overdue_amount__gt=0)
-        elif data.get("overdue") == "no":
-            queryset = queryset.exclude(overdue_amount__gt=0)
-        if data.get("ordering"):
-            descending = data["ordering"].startswith("-")
-            fields = self.ORDERINGS[data["ordering"].lstrip("-")]
-            queryset = queryset.order_by(*(f"-{field}" if descending else field for field in fields))
-        return queryset

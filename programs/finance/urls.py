@@ -1,20 +1,26 @@
 from django.urls import path
 
+from cooperation.pages import move_paths
 from programs.finance import views
 
 app_name = "finance"
+
+# Each move on a loan: URL segment → key of ``views.LOAN_PAGE_MOVES`` (the URL name is "loan_<key>").
+LOAN_MOVE_PATHS = {
+    "submit": "submit",
+    "approve": "approve",
+    "reject": "reject",
+    "disburse": "disburse",
+    "cancel": "cancel",
+    "write-off": "write_off",
+}
 urlpatterns = [
     path("loans/", views.loan_list, name="loan_list"),
     path("loans/new/", views.loan_create, name="loan_create"),
     path("loans/preview/", views.loan_preview, name="loan_preview"),
     path("loans/<int:pk>/", views.loan_detail, name="loan_detail"),
     path("loans/<int:pk>/edit/", views.loan_edit, name="loan_edit"),
-    path("loans/<int:pk>/submit/", views.loan_submit, name="loan_submit"),
-    path("loans/<int:pk>/approve/", views.loan_approve, name="loan_approve"),
-    path("loans/<int:pk>/reject/", views.loan_reject, name="loan_reject"),
-    path("loans/<int:pk>/disburse/", views.loan_disburse, name="loan_disburse"),
-    path("loans/<int:pk>/cancel/", views.loan_cancel, name="loan_cancel"),
-    path("loans/<int:pk>/write-off/", views.loan_write_off, name="loan_write_off"),
+    *move_paths("loans/<int:pk>/{segment}/", views.loan_move, LOAN_MOVE_PATHS, name="loan_{move}"),
     path("loans/<int:pk>/repayments/new/", views.repayment_create, name="loan_repayment_create"),
     path(
         "loans/<int:pk>/repayments/<int:repayment_pk>/confirm/",

@@ -5,13 +5,33 @@ Rows come from ``selectors.call_list`` (annotated with ``status``: upcoming, ope
 narrow them. Choices offered (calls, programmes, partners) are those the user may see.
 """
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.api.filters import IdFilter
+from cooperation.dates import EARLIEST_DATE, LATEST_DATE
+from cooperation.forms import OneOfSelect, any_choices, id_select
 from cooperation.reference.models import Country
 from partners.selectors import organisation_list
-from programs.scholarships.models import Application, ApplicationStatus, Call, CallStatus, Gender, Level
+from programs.forms import programme_label
+from programs.scholarships.forms.activities import exchange_programmes
+from programs.scholarships.models import (
+    ActivityKind,
+    Application,
+    ApplicationStatus,
+    Call,
+    CallStatus,
+    ExchangeActivity,
+    ExchangeStatus,
+    Gender,
+    Level,
+    StipendTranche,
+    TrancheStatus,
+)
 from programs.scholarships.selectors import call_list
 from programs.selectors import programme_list
 
@@ -66,3 +86,93 @@ class ApplicationFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = ["q", "call", "status", "nationality", "gender", "field"]
+
+
+class ActivityFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
+    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
+    country = django_filters.ModelChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+    status = django_filters.MultipleChoiceFilter(choices=ExchangeStatus.choices, label=_("Status"))
+    host = IdFilter(field_name="host_id", label=_("Host partner id"))
+
+    class Meta:
+        model = ExchangeActivity
+        fields = ["kind", "programme", "country", "status", "host"]
+
+
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ActivityListFilter(ActivityFilter):
+    """The activity list page: the API's filters as the page shows them, a search and the year held."""
+
+    q = django_filters.CharFilter(method="filter_search", label=_("Title or city"))
+    year = YearFilter(
+        method="filter_year",
+        label=_("Year"),
+        min_value=EARLIEST_DATE.year,
+        max_value=LATEST_DATE.year,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Activities held at some point of that year."),
+    )
+    host = None  # not offered on the page
+
+    class Meta(ActivityFilter.Meta):
+        fields = ["q", "kind", "status", "programme", "country", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        fields["kind"].widget = OneOfSelect(choices=any_choices(ActivityKind.choices))
+        fields["status"].widget = OneOfSelect(choices=any_choices(ExchangeStatus.choices))
+        fields["programme"].label = _("Programme")
+        fields["programme"].widget = id_select(exchange_programmes, programme_label)
+        fields["country"].queryset = Country.objects.filter(is_active=True)
+        fields["country"].empty_label = _("Any")
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(city__icontains=value)) if value else queryset
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(starts_on__lte=datetime.date(value, 12, 31), ends_on__gte=datetime.date(value, 1, 1))
+
+
+def application_filter():
+    return IdFilter(field_name="application_id", label=_("Application id"))
+
+
+def call_filter():
+    return IdFilter(field_name="application__call_id", label=_("Call id"))
+
+
+class TrancheFilter(django_filters.FilterSet):
+    application = application_filter()
+    call = call_filter()
+    status = django_filters.MultipleChoiceFilter(choices=TrancheStatus.choices, label=_("Status"))
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due on or before"))
+
+    class Meta:
+        model = StipendTranche
+        fields = ["application", "call", "status", "due_before"]
+
+
+class TrancheListFilter(TrancheFilter):
+    """The stipend tranche list page: the API's filters as the page shows them, calls by their title."""
+
+    application = None  # not offered on the page
+
+    class Meta(TrancheFilter.Meta):
+        fields = ["status", "due_before", "call"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["status"].widget = OneOfSelect(choices=any_choices(TrancheStatus.choices))
+        fields["due_before"].widget = forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d"
+        )
+        fields["call"].label = _("Call")
+        fields["call"].widget = id_select(lambda: _visible_calls(self.request).order_by("title"))

@@ -16,6 +16,7 @@ from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from cooperation.workflow import move_refusal
 from partners.models import Contact, Organisation
+from programs.forms import ProgrammeChoiceField
 from programs.selectors import programme_list
 from programs.shipments.models import QUANTITY_DIGITS, WEIGHT_DIGITS, EventKind, ItemCategory, Shipment, ShipmentItem
 from programs.shipments.services import CUSTOMS_KINDS, ITEM_FIELDS, SHIPMENT_FIELDS, SHIPMENT_MOVES
@@ -36,11 +37,6 @@ def plain_number(value: Decimal | None) -> Decimal | None:
 def _organisations(*current_pks):
     wanted = [pk for pk in current_pks if pk is not None]
     return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.title}"
 
 
 class ContactChoiceField(forms.ModelChoiceField):

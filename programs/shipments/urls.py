@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cooperation.pages import move_paths
 from programs.shipments import views
 
 app_name = "shipments"
@@ -25,8 +26,5 @@ urlpatterns = [
     path("<int:pk>/", views.shipment_detail, name="detail"),
     path("<int:pk>/edit/", views.shipment_edit, name="edit"),
     path("<int:pk>/waybill/", views.shipment_waybill, name="waybill"),
-    *(
-        path(f"<int:pk>/{segment}/", views.shipment_move, {"move": name}, name=name)
-        for segment, name in MOVE_PATHS.items()
-    ),
+    *move_paths("<int:pk>/{segment}/", views.shipment_move, MOVE_PATHS),
 ]

@@ -5,16 +5,15 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
-from cooperation.pages import Column, PageMove, header_cells, paginate, record_actions, run_move, workspace_page
+from cooperation.pages import Column, PageMove, filter_fields, list_page, move_view, record_actions, workspace_page
 from cooperation.roles import Perm
 from programs.finance import selectors, services
-from programs.finance.forms import DisburseForm, LoanFilterForm, ReasonForm
+from programs.finance.filters import LoanListFilter
+from programs.finance.forms import DisburseForm, ReasonForm
 from programs.finance.models import Allocation, Loan
 from programs.finance.views.drafting import ScheduleTable, loan_schedule_table
 
@@ -83,22 +82,15 @@ LOAN_PAGE_MOVES = {
 @workspace_page()
 def loan_list(request):
     require_perm(request.user, Perm.VIEW_LOAN)
-    filters = LoanFilterForm(request.GET or None)
-    page_obj = paginate(request, filters.filter(selectors.loan_list(user=request.user)))
-    fields = list(filters)
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
-    return render(
+    filters = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
+    return list_page(
         request,
         "finance/loan_list.html",
-        {
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "page_obj": page_obj,
-            "loans": page_obj.object_list,
-            "columns": header_cells(LOAN_COLUMNS, request.GET.get("ordering", "")),
-            "can_add": request.user.has_perm(Perm.ADD_LOAN),
-        },
+        filters.qs,
+        name="loans",
+        columns=LOAN_COLUMNS,
+        **filter_fields(request, filters.form, MAIN_FILTERS),
+        can_add=request.user.has_perm(Perm.ADD_LOAN),
     )
 
 
@@ -179,33 +171,10 @@ def loan_detail(request, pk):
     return _loan_detail_page(request, selectors.loan_get(user=request.user, pk=pk))
 
 
-def _loan_move(request, pk, name):
-    """Run one loan move on a POST; a refusal shows the loan's page again with the reason."""
-    loan = selectors.loan_get(user=request.user, pk=pk)
-    return run_move(
-        request,
-        loan,
-        LOAN_PAGE_MOVES,
-        name,
-        page_url=reverse("finance:loan_detail", args=[loan.pk]),
-        show_page=lambda refused: _loan_detail_page(request, loan, refused),
-        done_values={"reference": loan.reference},
-    )
-
-
-def _loan_move_view(name: str):
-    @require_POST
-    @workspace_page(object_page=True)
-    def view(request, pk):
-        return _loan_move(request, pk, name)
-
-    view.__name__ = view.__qualname__ = f"loan_{name}"
-    return view
-
-
-loan_submit = _loan_move_view("submit")
-loan_approve = _loan_move_view("approve")
-loan_reject = _loan_move_view("reject")
-loan_disburse = _loan_move_view("disburse")
-loan_cancel = _loan_move_view("cancel")
-loan_write_off = _loan_move_view("write_off")
+loan_move = move_view(
+    get=selectors.loan_get,
+    moves=LOAN_PAGE_MOVES,
+    show_page=_loan_detail_page,
+    page_url="finance:loan_detail",
+    done_values=lambda loan: {"reference": loan.reference},
+)

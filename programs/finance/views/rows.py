@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import form_problems, paginate, posted, workspace_page
+from cooperation.pages import form_problems, list_page, posted, saved_from, workspace_page
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance import selectors, services
@@ -102,11 +102,12 @@ repayment_reverse = _repayment_move_view(
 @workspace_page()
 def grant_list(request):
     require_perm(request.user, Perm.VIEW_GRANT)
-    page_obj = paginate(request, selectors.grant_list(user=request.user))
-    return render(
+    return list_page(
         request,
         "finance/grant_list.html",
-        {"page_obj": page_obj, "grants": page_obj.object_list, "can_add": request.user.has_perm(Perm.ADD_GRANT)},
+        selectors.grant_list(user=request.user),
+        name="grants",
+        can_add=request.user.has_perm(Perm.ADD_GRANT),
     )
 
 
@@ -114,14 +115,10 @@ def grant_list(request):
 def grant_create(request):
     require_perm(request.user, Perm.ADD_GRANT)
     form = GrantForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.grant_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Grant %(reference)s was created.") % {"reference": grant.reference})
-            return redirect("finance:grant_detail", pk=grant.pk)
+    grant = saved_from(request, form, services.grant_create, created_by=request.user)
+    if grant is not None:
+        messages.success(request, _("Grant %(reference)s was created.") % {"reference": grant.reference})
+        return redirect("finance:grant_detail", pk=grant.pk)
     return render(request, "finance/grant_form.html", {"form": form})
 
 

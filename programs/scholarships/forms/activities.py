@@ -5,28 +5,21 @@ part in the programme, no negative count, no list longer than the counts) and th
 the field they name.
 """
 
-import datetime
-
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.dates import EARLIEST_DATE, LATEST_DATE
 from cooperation.forms import ServiceModelForm, active_or_current, add_service_error
 from cooperation.reference.models import Country
 from partners.models import Organisation
+from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
 from programs.scholarships.models import ActivityKind, ExchangeActivity, ExchangeStatus, Gender
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT_WIDGET = forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "class": "count-input"})
 COUNT_FIELDS = ("women", "men", "other_gender")
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.title}"
 
 
 def exchange_programmes(current_pk=None):
@@ -89,50 +82,6 @@ class ActivityForm(ServiceModelForm):
         self.fields["partners"].queryset = _organisations(*current_partners)
         self.fields["partners"].required = False
         self.fields["partners"].help_text = _("Other partners taking part in the programme who are involved.")
-
-
-class ActivityFilterForm(forms.Form):
-    """Filters of the officers' activity list; every field is optional and a bad value is simply ignored."""
-
-    q = forms.CharField(label=_("Title or city"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none(), required=False)
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none(), required=False)
-    year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=EARLIEST_DATE.year,
-        max_value=LATEST_DATE.year,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Activities held at some point of that year."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Any")), *ActivityKind.choices]
-        self.fields["status"].choices = [("", _("Any")), *ExchangeStatus.choices]
-        self.fields["programme"].queryset = exchange_programmes()
-        self.fields["programme"].empty_label = _("Any")
-        self.fields["country"].queryset = Country.objects.filter(is_active=True)
-        self.fields["country"].empty_label = _("Any")
-
-    def filter(self, queryset):
-        """``queryset`` narrowed by every valid filter; an invalid one is left out rather than refused."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        search = (data.get("q") or "").strip()
-        if search:
-            queryset = queryset.filter(Q(title__icontains=search) | Q(city__icontains=search))
-        for name in ("kind", "status", "programme", "country"):
-            if data.get(name):
-                queryset = queryset.filter(**{name: data[name]})
-        if data.get("year"):
-            year = data["year"]
-            queryset = queryset.filter(
-                starts_on__lte=datetime.date(year, 12, 31), ends_on__gte=datetime.date(year, 1, 1)
-            )
-        return queryset
 
 
 # --- reporting who took part ---------------------------------------------------------------------------------------

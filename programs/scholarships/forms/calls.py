@@ -18,6 +18,7 @@ from cooperation.forms import ServiceModelForm, active_or_current
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
+from programs.forms import OfficerChoiceField, ProgrammeChoiceField
 from programs.scholarships.models import WEIGHT_DIGITS, Application, Call, Gender
 from programs.scholarships.services.applications import APPLICANT_FIELDS
 from programs.scholarships.services.calls import CALL_FIELDS
@@ -26,16 +27,6 @@ from programs.selectors import programme_list, responsible_officer_choices
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DECIMAL_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
 MAX_AWARDS = 32767
-
-
-class ProgrammeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.title}"
-
-
-class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
 
 
 class CallForm(ServiceModelForm):

@@ -5,35 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField
-from programs.scholarships.models import TrancheStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
-
-
-class TrancheFilterForm(forms.Form):
-    """Filters of the tranche list; every field is optional and a bad value is simply ignored."""
-
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    due_before = BoundedDateFormField(label=_("Due on or before"), required=False, widget=DATE_WIDGET)
-    call = forms.ModelChoiceField(label=_("Call"), queryset=None, required=False)
-
-    def __init__(self, *args, calls, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any")), *TrancheStatus.choices]
-        self.fields["call"].queryset = calls
-        self.fields["call"].empty_label = _("Any")
-
-    def filter(self, queryset):
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("due_before"):
-            queryset = queryset.filter(due_on__lte=data["due_before"])
-        if data.get("call") is not None:
-            queryset = queryset.filter(application__call=data["call"])
-        return queryset
 
 
 class TranchePayForm(forms.Form):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cooperation.pages import move_paths
 from programs.scholarships.views import applications as views
 
 # Each move on an application: URL segment → key of ``views.MOVES`` (the URL name is "application_<key>").
@@ -22,8 +23,5 @@ urlpatterns = [
     path("applications/", views.application_list, name="application_list"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
-    *(
-        path(f"applications/<int:pk>/{segment}/", views.application_move, {"move": name}, name=f"application_{name}")
-        for segment, name in MOVE_PATHS.items()
-    ),
+    *move_paths("applications/<int:pk>/{segment}/", views.application_move, MOVE_PATHS, name="application_{move}"),
 ]

@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
-from cooperation.forms import add_service_error
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import paginate, posted, workspace_page
+from cooperation.pages import filter_fields, list_page, posted, saved_from, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
+from programs.scholarships.filters import ActivityListFilter
 from programs.scholarships.forms.activities import (
-    ActivityFilterForm,
     ActivityForm,
     ActivityReportForm,
     ParticipantFormSet,
@@ -29,41 +28,30 @@ MAIN_FILTERS = ("q", "kind", "status", "year")
 @workspace_page()
 def activity_list(request):
     require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
-    filters = ActivityFilterForm(request.GET or None)
-    page_obj = paginate(request, filters.filter(selectors.activity_list(user=request.user)))
-    fields = list(filters)
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
-    return render(
+    filters = ActivityListFilter(request.GET or None, queryset=selectors.activity_list(user=request.user))
+    return list_page(
         request,
         "scholarships/activity_list.html",
-        {
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "page_obj": page_obj,
-            "activities": page_obj.object_list,
-            "can_add": request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
-        },
+        filters.qs,
+        name="activities",
+        **filter_fields(request, filters.form, MAIN_FILTERS),
+        can_add=request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
     )
 
 
-def _form_page(request, form: ActivityForm, activity: ExchangeActivity | None, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The activity “%(title)s” was saved.") % {"title": saved.title})
-            return redirect("scholarships:activity_detail", pk=saved.pk)
-    return render(request, "scholarships/activity_form.html", {"form": form, "activity": activity})
+def _form_page(request, form: ActivityForm, shown: ExchangeActivity | None, service, **arguments):
+    saved = saved_from(request, form, service, **arguments)
+    if saved is not None:
+        messages.success(request, _("The activity “%(title)s” was saved.") % {"title": saved.title})
+        return redirect("scholarships:activity_detail", pk=saved.pk)
+    return render(request, "scholarships/activity_form.html", {"form": form, "activity": shown})
 
 
 @workspace_page()
 def activity_create(request):
     require_perm(request.user, Perm.ADD_EXCHANGE_ACTIVITY)
     form = ActivityForm(posted(request))
-    return _form_page(request, form, None, lambda data: services.activity_create(created_by=request.user, **data))
+    return _form_page(request, form, None, services.activity_create, created_by=request.user)
 
 
 @workspace_page(object_page=True)
@@ -71,12 +59,7 @@ def activity_edit(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_EXCHANGE_ACTIVITY)
     form = ActivityForm(posted(request), instance=activity)
-    return _form_page(
-        request,
-        form,
-        activity,
-        lambda data: services.activity_update(activity=activity, updated_by=request.user, **data),
-    )
+    return _form_page(request, form, activity, services.activity_update, activity=activity, updated_by=request.user)
 
 
 def _history(activity: ExchangeActivity) -> list:

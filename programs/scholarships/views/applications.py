@@ -15,12 +15,21 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from cooperation import personal_data
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import Column, PageMove, header_cells, paginate, record_actions, run_move, workspace_page
+from cooperation.pages import (
+    Column,
+    PageMove,
+    filter_fields,
+    list_page,
+    move_view,
+    record_actions,
+    sorted_rows,
+    workspace_page,
+)
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import ApplicationFilter
@@ -32,7 +41,7 @@ from programs.scholarships.forms.applications import (
     ReasonForm,
 )
 from programs.scholarships.models import Application
-from programs.scholarships.views.calls import sorted_rows, url_if_exists
+from programs.scholarships.views.calls import url_if_exists
 
 APPLICATION_COLUMNS = [
     Column(gettext_lazy("Applicant"), "applicant"),
@@ -75,27 +84,19 @@ def _list_filters(request) -> ApplicationFilter:
 def application_list(request):
     require_perm(request.user, Perm.VIEW_APPLICATION)
     filters = _list_filters(request)
-    ordering = request.GET.get("ordering", "")
-    page_obj = paginate(request, sorted_rows(filters.qs, ordering, APPLICATION_ORDERINGS))
-    fields = list(filters.form)
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
     # Auditors never see personal data: the column is not even offered to them.
     shows_email = request.user.has_perm(Perm.SEE_PERSONAL_DATA) or request.user.has_perm(Perm.REVIEW_APPLICATION)
     columns = list(APPLICATION_COLUMNS)
     if shows_email:
         columns.insert(1, Column(gettext_lazy("Email")))
-    return render(
+    return list_page(
         request,
         "scholarships/application_list.html",
-        {
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "page_obj": page_obj,
-            "applications": page_obj.object_list,
-            "columns": header_cells(columns, ordering),
-            "shows_email": shows_email,
-        },
+        sorted_rows(filters.qs, request.GET.get("ordering", ""), APPLICATION_ORDERINGS),
+        name="applications",
+        columns=columns,
+        **filter_fields(request, filters.form, MAIN_FILTERS),
+        shows_email=shows_email,
     )
 
 
@@ -280,25 +281,13 @@ def application_detail(request, pk):
     return _detail_page(request, selectors.application_get(user=request.user, pk=pk))
 
 
-@require_POST
-@workspace_page(object_page=True)
-def application_move(request, pk, move: str):
-    """Run one move's service on a POST; bad input or a refusal shows the page again with the error in place."""
-    application = selectors.application_get(user=request.user, pk=pk)
-
-    def show_page(refused):
-        # Reload: a refused service may have set values on the instance before it said no.
-        return _detail_page(request, selectors.application_get(user=request.user, pk=pk), refused=refused)
-
-    return run_move(
-        request,
-        application,
-        MOVES,
-        move,
-        page_url=reverse("scholarships:application_detail", args=[application.pk]),
-        show_page=show_page,
-        done_values={"name": application.applicant_name},
-    )
+application_move = move_view(
+    get=selectors.application_get,
+    moves=MOVES,
+    show_page=_detail_page,
+    page_url="scholarships:application_detail",
+    done_values=lambda application: {"name": application.applicant_name},
+)
 
 
 # --- The applicant's files --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import Column, header_cells, paginate, posted, workspace_page
+from cooperation.pages import Column, list_page, posted, sorted_rows, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import CallFilter
@@ -51,18 +51,6 @@ def url_if_exists(name: str, *args) -> str:
         return ""
 
 
-def sorted_rows(queryset, ordering: str, orderings: dict):
-    """``queryset`` in the order a column header asks for ("-" first: descending); unknown values keep the
-    default order. Rows without a value (no score yet) come last either way."""
-    fields = orderings.get(ordering.lstrip("-"))
-    if not fields:
-        return queryset
-    descending = ordering.startswith("-")
-    return queryset.order_by(
-        *(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True) for field in fields)
-    )
-
-
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
@@ -77,18 +65,14 @@ def call_list(request):
         fields[name].empty_label = _("Any")
     for name in ("level", "state"):
         fields[name].choices = [("", _("Any")), *fields[name].choices[1:]]
-    ordering = request.GET.get("ordering", "")
-    page_obj = paginate(request, sorted_rows(filters.qs, ordering, CALL_ORDERINGS))
-    return render(
+    return list_page(
         request,
         "scholarships/call_list.html",
-        {
-            "filters": list(filters.form),
-            "page_obj": page_obj,
-            "calls": page_obj.object_list,
-            "columns": header_cells(CALL_COLUMNS, ordering),
-            "can_add": request.user.has_perm(Perm.ADD_CALL),
-        },
+        sorted_rows(filters.qs, request.GET.get("ordering", ""), CALL_ORDERINGS),
+        name="calls",
+        columns=CALL_COLUMNS,
+        filters=list(filters.form),
+        can_add=request.user.has_perm(Perm.ADD_CALL),
     )
 
 

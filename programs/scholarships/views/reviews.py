@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import paginate, posted, workspace_page
+from cooperation.pages import list_page, posted, workspace_page
 from cooperation.refusals import Refused
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
@@ -59,8 +59,7 @@ def application_links() -> dict[str, bool]:
 @workspace_page()
 def review_list(request):
     require_perm(request.user, Perm.REVIEW_APPLICATION)
-    page_obj = paginate(request, selectors.my_reviews(user=request.user))
-    return render(request, "scholarships/review_list.html", {"page_obj": page_obj, "reviews": page_obj.object_list})
+    return list_page(request, "scholarships/review_list.html", selectors.my_reviews(user=request.user), name="reviews")
 
 
 def _my_review(user, pk) -> Review:

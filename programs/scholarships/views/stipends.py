@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import paginate, workspace_page
+from cooperation.pages import list_page, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
-from programs.scholarships.forms.stipends import ReasonForm, TrancheFilterForm, TranchePayForm
+from programs.scholarships.filters import TrancheListFilter
+from programs.scholarships.forms.stipends import ReasonForm, TranchePayForm
 from programs.scholarships.models import ReportStatus, TrancheStatus
 from programs.scholarships.views.reviews import url_exists
 
@@ -72,7 +73,7 @@ def _move_form(move: str, tranche_pk: int, data=None):
     return form_class(data, prefix=f"{move}-{tranche_pk}") if form_class else None
 
 
-def _decorate(tranche, user, refused: Refused | None) -> None:
+def _decorate(tranche, user, refused: Refused | None):
     """Attach the report gate and the forms of the moves ``user`` may make on this row (``services.
     tranche_move_refusal`` says which: an approval it refuses for the scholar or the report shows the reason)."""
     tranche.report_due, tranche.report_state = selectors.tranche_report_gate(tranche)
@@ -91,30 +92,26 @@ def _decorate(tranche, user, refused: Refused | None) -> None:
     if mine and mine.form is not None and mine.form not in (tranche.pay_form, tranche.cancel_form):
         # The move is no longer offered in this status: its refusal still shows, at the top of the row.
         tranche.errors = [*tranche.errors, *mine.form.non_field_errors()]
+    return tranche
 
 
 def _tranche_page(request, refused: Refused | None = None):
     user = request.user
-    filters = TrancheFilterForm(request.GET or None, calls=selectors.call_list(user=user).order_by("title"))
+    filters = TrancheListFilter(request.GET or None, queryset=selectors.tranche_queue(user=user), request=request)
     # Tranches still to approve or pay come first, by due date; paid and cancelled ones follow.
     open_ones = (TrancheStatus.SCHEDULED, TrancheStatus.APPROVED)
     to_act_on = Case(When(status__in=open_ones, then=Value(0)), default=Value(1))
-    tranches = filters.filter(selectors.tranche_queue(user=user))
-    tranches = tranches.order_by(to_act_on, "due_on", "application_id", "number")
-    page_obj = paginate(request, tranches)
-    for tranche in page_obj.object_list:
-        _decorate(tranche, user, refused)
-    return render(
+    tranches = filters.qs.order_by(to_act_on, "due_on", "application_id", "number")
+    return list_page(
         request,
         "scholarships/tranche_list.html",
-        {
-            "filters": filters,
-            "page_obj": page_obj,
-            "tranches": page_obj.object_list,
-            "query": request.GET.urlencode(),
-            "refused": refused,
-            "application_page": url_exists("scholarships:application_detail"),
-        },
+        tranches,
+        name="tranches",
+        prepare=lambda rows: [_decorate(tranche, user, refused) for tranche in rows],
+        filters=filters.form,
+        query=request.GET.urlencode(),
+        refused=refused,
+        application_page=url_exists("scholarships:application_detail"),
     )
 
 
@@ -171,11 +168,12 @@ def tranche_cancel(request, pk):
 @workspace_page()
 def report_list(request):
     require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
-    page_obj = paginate(request, selectors.report_queue(user=request.user))
-    return render(
+    return list_page(
         request,
         "scholarships/report_list.html",
-        {"page_obj": page_obj, "reports": page_obj.object_list, "ReportStatus": ReportStatus},
+        selectors.report_queue(user=request.user),
+        name="reports",
+        ReportStatus=ReportStatus,
     )
 
 

@@ -2,19 +2,17 @@
 service, through the guard that also decides which moves the page offers."""
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
 from cooperation.pages import (
     PageMove,
     move_form,
+    move_view,
     record_actions,
-    run_move,
     workspace_page,
 )
 from cooperation.roles import Perm
@@ -203,22 +201,10 @@ def shipment_detail(request, pk):
     return _detail_page(request, selectors.shipment_get(user=request.user, pk=pk))
 
 
-@require_POST
-@workspace_page(object_page=True)
-def shipment_move(request, pk, move: str):
-    """Run one move's service on a POST; bad input or a refusal shows the page again with the error in place."""
-    shipment = selectors.shipment_get(user=request.user, pk=pk)
-
-    def show_page(refused):
-        # Reload: a refused service may have set values on the instance before it said no.
-        return _detail_page(request, selectors.shipment_get(user=request.user, pk=pk), refused=refused)
-
-    return run_move(
-        request,
-        shipment,
-        MOVES,
-        move,
-        page_url=reverse("shipments:detail", args=[shipment.pk]),
-        show_page=show_page,
-        done_values={"waybill": shipment.waybill},
-    )
+shipment_move = move_view(
+    get=selectors.shipment_get,
+    moves=MOVES,
+    show_page=_detail_page,
+    page_url="shipments:detail",
+    done_values=lambda shipment: {"waybill": shipment.waybill},
+)

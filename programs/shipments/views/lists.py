@@ -7,12 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.pages import (
-    Column,
-    header_cells,
-    paginate,
-    workspace_page,
-)
+from cooperation.pages import Column, filter_fields, list_page, workspace_page
 from cooperation.roles import Perm
 from programs.shipments import selectors
 from programs.shipments.filters import ShipmentFilter
@@ -56,26 +51,24 @@ def _list_filters(request) -> ShipmentFilter:
 def shipment_list(request):
     require_perm(request.user, Perm.VIEW_SHIPMENT)
     filters = _list_filters(request)
-    page_obj = paginate(request, filters.qs)
-    today = timezone.localdate()
-    for shipment in page_obj.object_list:
-        shipment.days_late = selectors.days_late(shipment, today)
-    fields = [field for field in filters.form if field.name != "ordering"]
-    more = [field for field in fields if field.name not in MAIN_FILTERS]
-    return render(
+    return list_page(
         request,
         "shipments/shipment_list.html",
-        {
-            "main_filters": [field for field in fields if field.name in MAIN_FILTERS],
-            "more_filters": more,
-            "more_filters_used": any(request.GET.get(field.name) for field in more),
-            "ordering": request.GET.get("ordering", ""),
-            "page_obj": page_obj,
-            "shipments": page_obj.object_list,
-            "columns": header_cells(SHIPMENT_COLUMNS, request.GET.get("ordering", "")),
-            "can_add": request.user.has_perm(Perm.ADD_SHIPMENT),
-        },
+        filters.qs,
+        name="shipments",
+        prepare=_with_days_late,
+        columns=SHIPMENT_COLUMNS,
+        **filter_fields(request, filters.form, MAIN_FILTERS, hidden=("ordering",)),
+        ordering=request.GET.get("ordering", ""),
+        can_add=request.user.has_perm(Perm.ADD_SHIPMENT),
     )
+
+
+def _with_days_late(shipments):
+    today = timezone.localdate()
+    for shipment in shipments:
+        shipment.days_late = selectors.days_late(shipment, today)
+    return shipments
 
 
 # --- The printable waybill --------------------------------------------------------------------------------------
@@ -104,13 +97,10 @@ def shipment_waybill(request, pk):
 @workspace_page()
 def discrepancy_list(request):
     require_perm(request.user, Perm.VIEW_RECEIPT)
-    page_obj = paginate(request, selectors.discrepancy_list(user=request.user))
-    return render(
+    return list_page(
         request,
         "shipments/discrepancy_list.html",
-        {
-            "page_obj": page_obj,
-            "lines": page_obj.object_list,
-            "totals": selectors.discrepancy_totals(user=request.user),
-        },
+        selectors.discrepancy_list(user=request.user),
+        name="lines",
+        totals=selectors.discrepancy_totals(user=request.user),
     )

@@ -1,0 +1,103 @@
+"""The loan list's filters, shared by the officers' list page and the API so both answer the same question.
+
+Rows come from ``selectors.loan_list`` (already scoped to the user and annotated with ``overdue_amount``); the
+filters only narrow them. The page shows the same filters as selects and adds its "Sort by".
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.api.filters import IdFilter
+from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
+from cooperation.pages import sorted_rows
+from cooperation.reference.models import Currency
+from partners.models import Organisation
+from programs.finance.forms import financial_programmes
+from programs.finance.models import Loan, LoanStatus
+from programs.forms import programme_label
+
+
+def currency_filter(field_name: str):
+    return django_filters.ModelChoiceFilter(
+        queryset=Currency.objects.all(), to_field_name="code", field_name=field_name, label=_("Currency (ISO 4217)")
+    )
+
+
+class LoanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="reference", lookup_expr="icontains", label=_("Reference contains"))
+    status = django_filters.MultipleChoiceFilter(choices=LoanStatus.choices, label=_("Status"))
+    borrower = IdFilter(field_name="borrower_id", label=_("Borrower (partner id)"))
+    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
+    currency = currency_filter("currency")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Has overdue installments"))
+
+    class Meta:
+        model = Loan
+        fields = ["q", "status", "borrower", "programme", "currency", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        # overdue_amount is computed by the loan_list selector as of today.
+        return queryset.filter(overdue_amount__gt=0) if value else queryset.exclude(overdue_amount__gt=0)
+
+
+# A sort key of the page → the fields it orders by (ties broken by the reference).
+LOAN_ORDERINGS = {
+    "reference": ("reference",),
+    "borrower": ("borrower__name", "reference"),
+    "programme": ("programme__code", "reference"),
+    "principal": ("principal", "reference"),
+    "outstanding": ("outstanding_principal", "reference"),
+    "overdue": ("overdue_amount", "reference"),
+    "status": ("status", "reference"),
+    "disbursement": ("disbursement_date", "reference"),
+}
+
+
+def _sort_choices():
+    labels = {
+        "reference": _("Reference"),
+        "borrower": _("Borrower"),
+        "programme": _("Programme"),
+        "principal": _("Principal"),
+        "outstanding": _("Outstanding principal"),
+        "overdue": _("Overdue amount"),
+        "status": _("Status"),
+        "disbursement": _("Disbursement date"),
+    }
+    choices = [("", _("Newest first"))]
+    for key, label in labels.items():
+        choices += [(key, label), (f"-{key}", _("%(label)s (descending)") % {"label": label})]
+    return choices
+
+
+def _borrowers():
+    return Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
+
+
+class LoanListFilter(LoanFilter):
+    """The loan list page: the API's filters as the page shows them, and the sorting the page offers."""
+
+    ordering = django_filters.ChoiceFilter(choices=_sort_choices, method="sort", label=_("Sort by"), empty_label=None)
+
+    class Meta(LoanFilter.Meta):
+        fields = ["q", "status", "borrower", "currency", "programme", "overdue", "ordering"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        fields["q"].label = _("Reference")
+        fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        fields["status"].widget = OneOfSelect(choices=any_choices(LoanStatus.choices))
+        fields["borrower"].label = _("Borrower")
+        fields["borrower"].widget = id_select(_borrowers)
+        fields["currency"].label = _("Currency")
+        fields["currency"].queryset = Currency.objects.filter(is_active=True)
+        fields["currency"].empty_label = _("Any")
+        fields["programme"].label = _("Programme")
+        fields["programme"].widget = id_select(financial_programmes, programme_label)
+        fields["overdue"].label = _("Overdue")
+        fields["overdue"].widget = YesNoSelect(_("Overdue"), _("Not overdue"))
+
+    def sort(self, queryset, name, value):
+        return sorted_rows(queryset, value, LOAN_ORDERINGS)
