@@ -1,7 +1,9 @@
 """What the finance admins share: actions that run one service on each selected record (asking for input first
 when the move needs it), and list columns that show an amount in its currency."""
 
+from collections.abc import Callable
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -49,28 +51,59 @@ def run_with_form(model_admin, request, queryset, *, form_class, title: str, cal
     return TemplateResponse(request, "admin/finance/action_form.html", context)
 
 
-def service_action(description, permission: str, call, done, *, form_class=None, title=None, records=None):
-    """An admin action that runs ``call(request, record, **input)`` on each selected record (``records`` narrows
-    the selection); with ``form_class`` it first asks for the input on a page titled ``title``."""
+class AdminMove(NamedTuple):
+    """One admin action: ``service(<record>=record, <by>=user, **input)`` on each selected record.
 
-    @admin.action(description=description, permissions=[permission])
+    ``permission`` names the admin's ``has_<permission>_permission``; ``done`` is said with the count that
+    succeeded; ``ask`` = (form class, page title) when the move needs input first; ``records`` narrows the
+    selection."""
+
+    description: str
+    permission: str
+    service: Callable
+    by: str
+    done: str
+    ask: tuple | None = None
+    records: Callable | None = None
+
+
+def service_action(record: str, move: AdminMove):
+    """The admin action running ``move`` on each selected record, passed to its service as ``record``."""
+
+    def call(request, each, **data):
+        return move.service(**{record: each, move.by: request.user}, **data)
+
+    @admin.action(description=move.description, permissions=[move.permission])
     def action(model_admin, request, queryset):
-        if records is not None:
-            queryset = records(queryset)
-        if form_class is None:
-            run_on_each(model_admin, request, queryset, lambda record: call(request, record), str(done))
+        if move.records is not None:
+            queryset = move.records(queryset)
+        if move.ask is None:
+            run_on_each(model_admin, request, queryset, lambda each: call(request, each), str(move.done))
             return None
+        form_class, title = move.ask
         return run_with_form(
             model_admin,
             request,
             queryset,
             form_class=form_class,
             title=str(title),
-            call=lambda record, **data: call(request, record, **data),
-            done=str(done),
+            call=lambda each, **data: call(request, each, **data),
+            done=str(move.done),
         )
 
     return action
+
+
+def service_actions(record: str, moves: dict[str, AdminMove]):
+    """A class decorator: the admin's ``actions`` are the rows of ``moves``, each run by ``service_action``."""
+
+    def decorate(admin_class):
+        for name, move in moves.items():
+            setattr(admin_class, name, service_action(record, move))
+        admin_class.actions = tuple(moves)
+        return admin_class
+
+    return decorate
 
 
 def money_column(attribute: str, description, *, currency: str = "currency", ordering=None, dash_when_zero=False):

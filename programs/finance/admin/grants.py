@@ -17,7 +17,7 @@ from cooperation.dates import BoundedDateFormField
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
 from programs.finance import selectors, services
-from programs.finance.admin.actions import money_column, service_action
+from programs.finance.admin.actions import AdminMove, money_column, service_actions
 from programs.finance.forms import TranchePayForm
 from programs.finance.models import (
     Grant,
@@ -137,7 +137,34 @@ class GrantAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     remaining_display = money_column("remaining_total", gettext_lazy("remaining"), ordering="remaining_total")
 
 
+TRANCHE_ACTIONS = {
+    "approve_tranches": AdminMove(
+        gettext_lazy("Approve for payment"),
+        "approve",
+        services.tranche_approve,
+        "approved_by",
+        gettext_lazy("%(count)d tranche(s) approved."),
+    ),
+    "pay_tranches": AdminMove(
+        gettext_lazy("Record the payment"),
+        "move",
+        services.tranche_pay,
+        "paid_by",
+        gettext_lazy("%(count)d tranche(s) paid."),
+        ask=(TranchePayForm, gettext_lazy("Record tranche payments")),
+    ),
+    "cancel_tranches": AdminMove(
+        gettext_lazy("Cancel"),
+        "move",
+        services.tranche_cancel,
+        "cancelled_by",
+        gettext_lazy("%(count)d tranche(s) cancelled."),
+    ),
+}
+
+
 @admin.register(Tranche)
+@service_actions("tranche", TRANCHE_ACTIONS)
 class TrancheAdmin(ReadOnlyAdminMixin, ServiceAdminMixin, ScopedHistoryAdmin):
     """Tranches are created with their grant; approving, paying and cancelling are actions."""
 
@@ -147,7 +174,6 @@ class TrancheAdmin(ReadOnlyAdminMixin, ServiceAdminMixin, ScopedHistoryAdmin):
     list_select_related = ("grant__currency", "grant__recipient", "approved_by")
     date_hierarchy = "planned_on"
     fields = ("grant", "number", "amount", "planned_on", "status", "approved_by", "paid_on", "payment_reference")
-    actions = ("approve_tranches", "pay_tranches", "cancel_tranches")
 
     def get_queryset(self, request):
         return ordered(self, request, selectors.tranche_list(user=request.user))
@@ -159,26 +185,3 @@ class TrancheAdmin(ReadOnlyAdminMixin, ServiceAdminMixin, ScopedHistoryAdmin):
         return request.user.has_perm(Perm.CHANGE_TRANCHE)
 
     amount_display = money_column("amount", gettext_lazy("amount"), currency="grant.currency", ordering="amount")
-
-    approve_tranches = service_action(
-        gettext_lazy("Approve for payment"),
-        "approve",
-        lambda request, tranche: services.tranche_approve(tranche=tranche, approved_by=request.user),
-        gettext_lazy("%(count)d tranche(s) approved."),
-    )
-    pay_tranches = service_action(
-        gettext_lazy("Record the payment"),
-        "move",
-        lambda request, tranche, paid_on, payment_reference: services.tranche_pay(
-            tranche=tranche, paid_by=request.user, paid_on=paid_on, payment_reference=payment_reference
-        ),
-        gettext_lazy("%(count)d tranche(s) paid."),
-        form_class=TranchePayForm,
-        title=gettext_lazy("Record tranche payments"),
-    )
-    cancel_tranches = service_action(
-        gettext_lazy("Cancel"),
-        "move",
-        lambda request, tranche: services.tranche_cancel(tranche=tranche, cancelled_by=request.user),
-        gettext_lazy("%(count)d tranche(s) cancelled."),
-    )

@@ -18,7 +18,7 @@ from cooperation.roles import Perm
 from cooperation.workflow import move_refusal
 from partners.selectors import organisation_list
 from programs.finance import selectors, services
-from programs.finance.admin.actions import money_column, service_action
+from programs.finance.admin.actions import AdminMove, money_column, service_actions
 from programs.finance.forms import DisburseForm, ReasonForm
 from programs.finance.models import (
     Installment,
@@ -43,7 +43,59 @@ class InstallmentInline(ReadOnlyInline):
 LOAN_TERM_FIELDS = services.LOAN_FIELDS
 
 
+# Each status change is an action calling its service; who may run it is checked here and again by the service.
+LOAN_ACTIONS = {
+    "submit_loans": AdminMove(
+        gettext_lazy("Submit for approval"),
+        "change",
+        services.loan_submit,
+        "submitted_by",
+        gettext_lazy("%(count)d loan(s) submitted for approval."),
+    ),
+    "approve_loans": AdminMove(
+        gettext_lazy("Approve (and generate the schedule)"),
+        "approve",
+        services.loan_approve,
+        "approved_by",
+        gettext_lazy("%(count)d loan(s) approved."),
+    ),
+    "reject_loans": AdminMove(
+        gettext_lazy("Reject"),
+        "approve",
+        services.loan_reject,
+        "rejected_by",
+        gettext_lazy("%(count)d loan(s) rejected."),
+        ask=(ReasonForm, gettext_lazy("Reject loans")),
+    ),
+    "disburse_loans": AdminMove(
+        gettext_lazy("Record the disbursement"),
+        "change",
+        services.loan_disburse,
+        "disbursed_by",
+        gettext_lazy("%(count)d loan(s) disbursed."),
+        ask=(DisburseForm, gettext_lazy("Record the disbursement")),
+    ),
+    "cancel_loans": AdminMove(
+        gettext_lazy("Cancel"),
+        "change",
+        services.loan_cancel,
+        "cancelled_by",
+        gettext_lazy("%(count)d loan(s) cancelled."),
+        ask=(ReasonForm, gettext_lazy("Cancel loans")),
+    ),
+    "write_off_loans": AdminMove(
+        gettext_lazy("Write off"),
+        "approve",
+        services.loan_write_off,
+        "written_off_by",
+        gettext_lazy("%(count)d loan(s) written off."),
+        ask=(ReasonForm, gettext_lazy("Write off loans")),
+    ),
+}
+
+
 @admin.register(Loan)
+@service_actions("loan", LOAN_ACTIONS)
 class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     list_display = (
         "reference",
@@ -98,7 +150,6 @@ class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         "updated_at",
     )
     inlines = (InstallmentInline,)
-    actions = ("submit_loans", "approve_loans", "reject_loans", "disburse_loans", "cancel_loans", "write_off_loans")
 
     def get_queryset(self, request):
         return ordered(self, request, selectors.loan_list(user=request.user))
@@ -148,56 +199,8 @@ class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         "overdue_amount", gettext_lazy("overdue"), ordering="overdue_amount", dash_when_zero=True
     )
 
-    # Who may run each action; the services check again.
     def has_approve_permission(self, request):
         return request.user.has_perm(Perm.APPROVE_LOAN)
-
-    submit_loans = service_action(
-        gettext_lazy("Submit for approval"),
-        "change",
-        lambda request, loan: services.loan_submit(loan=loan, submitted_by=request.user),
-        gettext_lazy("%(count)d loan(s) submitted for approval."),
-    )
-    approve_loans = service_action(
-        gettext_lazy("Approve (and generate the schedule)"),
-        "approve",
-        lambda request, loan: services.loan_approve(loan=loan, approved_by=request.user),
-        gettext_lazy("%(count)d loan(s) approved."),
-    )
-    reject_loans = service_action(
-        gettext_lazy("Reject"),
-        "approve",
-        lambda request, loan, reason: services.loan_reject(loan=loan, rejected_by=request.user, reason=reason),
-        gettext_lazy("%(count)d loan(s) rejected."),
-        form_class=ReasonForm,
-        title=gettext_lazy("Reject loans"),
-    )
-    disburse_loans = service_action(
-        gettext_lazy("Record the disbursement"),
-        "change",
-        lambda request, loan, disbursed_on: services.loan_disburse(
-            loan=loan, disbursed_by=request.user, disbursed_on=disbursed_on
-        ),
-        gettext_lazy("%(count)d loan(s) disbursed."),
-        form_class=DisburseForm,
-        title=gettext_lazy("Record the disbursement"),
-    )
-    cancel_loans = service_action(
-        gettext_lazy("Cancel"),
-        "change",
-        lambda request, loan, reason: services.loan_cancel(loan=loan, cancelled_by=request.user, reason=reason),
-        gettext_lazy("%(count)d loan(s) cancelled."),
-        form_class=ReasonForm,
-        title=gettext_lazy("Cancel loans"),
-    )
-    write_off_loans = service_action(
-        gettext_lazy("Write off"),
-        "approve",
-        lambda request, loan, reason: services.loan_write_off(loan=loan, written_off_by=request.user, reason=reason),
-        gettext_lazy("%(count)d loan(s) written off."),
-        form_class=ReasonForm,
-        title=gettext_lazy("Write off loans"),
-    )
 
 
 def _visible_loan_ids(request):

@@ -16,7 +16,7 @@ from cooperation.admin import (
 )
 from cooperation.roles import Perm
 from programs.finance import selectors, services
-from programs.finance.admin.actions import money_column, service_action
+from programs.finance.admin.actions import AdminMove, money_column, service_actions
 from programs.finance.forms import ReasonForm
 from programs.finance.models import (
     Allocation,
@@ -44,7 +44,41 @@ class AllocationInline(ReadOnlyInline):
         return Allocation.with_reversed.select_related("installment__loan", "reversed_by").order_by(*ordering)
 
 
+def _awaiting_confirmation(repayments):
+    """Notified repayments, oldest first: confirming applies them to the schedule in that order."""
+    return repayments.filter(status__in=services.REPAYMENT_MOVES["confirm"].allowed).order_by("paid_on", "created_at")
+
+
+REPAYMENT_ACTIONS = {
+    "confirm_repayments": AdminMove(
+        gettext_lazy("Confirm (the money arrived)"),
+        "record",
+        services.repayment_confirm,
+        "confirmed_by",
+        gettext_lazy("%(count)d repayment(s) confirmed."),
+        records=_awaiting_confirmation,
+    ),
+    "reject_repayments": AdminMove(
+        gettext_lazy("Reject (the money never arrived)"),
+        "record",
+        services.repayment_reject,
+        "rejected_by",
+        gettext_lazy("%(count)d repayment(s) rejected."),
+        ask=(ReasonForm, gettext_lazy("Reject notified payments")),
+    ),
+    "reverse_repayments": AdminMove(
+        gettext_lazy("Reverse"),
+        "record",
+        services.repayment_reverse,
+        "reversed_by",
+        gettext_lazy("%(count)d repayment(s) reversed."),
+        ask=(ReasonForm, gettext_lazy("Reverse repayments")),
+    ),
+}
+
+
 @admin.register(Repayment)
+@service_actions("repayment", REPAYMENT_ACTIONS)
 class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     """Officers record repayments here (confirmed at once); confirming, rejecting and reversing are actions."""
 
@@ -77,7 +111,6 @@ class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         "created_at",
     )
     inlines = (AllocationInline,)
-    actions = ("confirm_repayments", "reject_repayments", "reverse_repayments")
 
     def get_queryset(self, request):
         return ordered(self, request, selectors.repayment_list(user=request.user))
@@ -111,36 +144,6 @@ class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         adopt_saved(obj, saved)
 
     amount_display = money_column("amount", gettext_lazy("amount"), ordering="amount")
-
-    confirm_repayments = service_action(
-        gettext_lazy("Confirm (the money arrived)"),
-        "record",
-        lambda request, repayment: services.repayment_confirm(repayment=repayment, confirmed_by=request.user),
-        gettext_lazy("%(count)d repayment(s) confirmed."),
-        records=lambda queryset: queryset.filter(status__in=services.REPAYMENT_MOVES["confirm"].allowed).order_by(
-            "paid_on", "created_at"
-        ),
-    )
-    reject_repayments = service_action(
-        gettext_lazy("Reject (the money never arrived)"),
-        "record",
-        lambda request, repayment, reason: services.repayment_reject(
-            repayment=repayment, rejected_by=request.user, reason=reason
-        ),
-        gettext_lazy("%(count)d repayment(s) rejected."),
-        form_class=ReasonForm,
-        title=gettext_lazy("Reject notified payments"),
-    )
-    reverse_repayments = service_action(
-        gettext_lazy("Reverse"),
-        "record",
-        lambda request, repayment, reason: services.repayment_reverse(
-            repayment=repayment, reversed_by=request.user, reason=reason
-        ),
-        gettext_lazy("%(count)d repayment(s) reversed."),
-        form_class=ReasonForm,
-        title=gettext_lazy("Reverse repayments"),
-    )
 
 
 class AllocationStateFilter(admin.SimpleListFilter):
