@@ -92,6 +92,18 @@ def only_fields(service: str, data: dict, fields) -> None:
         raise TypeError(f"{service}() got unexpected fields: {', '.join(sorted(unknown))}")
 
 
+def new_values(service: str, data: dict, fields, defaults: dict) -> dict:
+    """A create service's values for ``fields``: what ``data`` gives, ``defaults`` standing in for a value not
+    given or given as None. Like a missing or unknown keyword argument, a field without a default that ``data``
+    does not give is a programming error."""
+    only_fields(service, data, fields)
+    missing = set(fields) - set(data) - set(defaults)
+    if missing:
+        raise TypeError(f"{service}() missing fields: {', '.join(sorted(missing))}")
+    values = {name: data.get(name) for name in fields}
+    return {name: defaults[name] if value is None and name in defaults else value for name, value in values.items()}
+
+
 def clean_with(record: models.Model, errors: dict, *, exclude=(), validate_constraints: bool = True) -> None:
     """Run the model's own field validation beside the service's ``errors``, then raise them all at once
     (a field the service already refused is not validated again)."""

@@ -12,7 +12,7 @@ from cooperation.access import require_perm
 from cooperation.dates import check_date
 from cooperation.refusals import raise_refusal, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import lock_for, only_fields, require_reason, save_by, update_by
+from cooperation.workflow import lock_for, new_values, only_fields, require_reason, save_by, update_by
 from programs.finance.models import Installment, Loan, LoanStatus
 from programs.finance.services.guards import LOAN_MOVE_PERMS, LOAN_MOVES, FinanceRefusal, loan_move_refusal
 from programs.finance.services.terms import LOAN_FIELDS, loan_schedule_rows, save_with_reference, validate_loan
@@ -24,44 +24,16 @@ def _lock_for_move(loan: Loan, user, move: str) -> None:
     raise_refusal(loan_move_refusal(loan, user, move))
 
 
+# What a new draft holds where its creator gives nothing.
+LOAN_DEFAULTS = {"lender": None, "grace_periods": 0, "discount_rate": Decimal("5"), "purpose": ""}
+
+
 @transaction.atomic
-def loan_create(
-    *,
-    created_by,
-    programme,
-    borrower,
-    lender=None,
-    principal,
-    currency,
-    annual_rate,
-    frequency,
-    installments,
-    amortization,
-    grace_periods=0,
-    disbursement_date,
-    first_repayment_date,
-    discount_rate=Decimal("5"),
-    purpose="",
-) -> Loan:
-    """Draft a loan; its schedule is generated on approval."""
+def loan_create(*, created_by, **data) -> Loan:
+    """Draft a loan (one of LOAN_FIELDS each, see LOAN_DEFAULTS); its schedule is generated on approval."""
     require_perm(created_by, Perm.ADD_LOAN)
     loan = Loan(
-        programme=programme,
-        borrower=borrower,
-        lender=lender,
-        principal=principal,
-        currency=currency,
-        annual_rate=annual_rate,
-        frequency=frequency,
-        installments=installments,
-        amortization=amortization,
-        grace_periods=grace_periods if grace_periods is not None else 0,
-        disbursement_date=disbursement_date,
-        first_repayment_date=first_repayment_date,
-        discount_rate=discount_rate if discount_rate is not None else Decimal("5"),
-        purpose=purpose or "",
-        status=LoanStatus.DRAFT,
-        created_by=created_by,
+        **new_values("loan_create", data, LOAN_FIELDS, LOAN_DEFAULTS), status=LoanStatus.DRAFT, created_by=created_by
     )
     validate_loan(loan)
     loan._history_user = created_by

@@ -15,6 +15,7 @@ from cooperation.workflow import (
     clean_with,
     create_unique,
     current_value,
+    new_values,
     only_fields,
     require_reason,
     save_by,
@@ -75,48 +76,24 @@ def _waybill_used(waybill: str) -> Refusal:
     return Refusal(ShipmentRefusal.WAYBILL_USED, message % {"waybill": waybill}, "waybill")
 
 
+# What a new draft holds where its creator gives nothing (texts are stored empty, never as None).
+SHIPMENT_DEFAULTS = {
+    "consignee_contact": None,
+    "origin_place": "",
+    "destination_place": "",
+    "carrier": "",
+    "transport_reference": "",
+    "notes": "",
+}
+
+
 @transaction.atomic
-def shipment_create(
-    *,
-    created_by,
-    programme,
-    donor,
-    consignor,
-    consignee,
-    consignee_contact=None,
-    origin_country,
-    origin_place,
-    destination_country,
-    destination_place,
-    mode,
-    carrier="",
-    transport_reference="",
-    planned_dispatch,
-    expected_arrival,
-    notes="",
-    waybill: str | None = None,
-) -> Shipment:
-    """Draft a shipment under a fresh waybill number; items are added to its packing list next."""
+def shipment_create(*, created_by, waybill: str | None = None, **data) -> Shipment:
+    """Draft a shipment under a fresh waybill number (one of SHIPMENT_FIELDS each, see SHIPMENT_DEFAULTS); items
+    are added to its packing list next."""
     require_perm(created_by, Perm.ADD_SHIPMENT)
-    shipment = Shipment(
-        programme=programme,
-        donor=donor,
-        consignor=consignor,
-        consignee=consignee,
-        consignee_contact=consignee_contact,
-        origin_country=origin_country,
-        origin_place=origin_place or "",
-        destination_country=destination_country,
-        destination_place=destination_place or "",
-        mode=mode,
-        carrier=carrier or "",
-        transport_reference=transport_reference or "",
-        planned_dispatch=planned_dispatch,
-        expected_arrival=expected_arrival,
-        notes=notes or "",
-        status=ShipmentStatus.DRAFT,
-        created_by=created_by,
-    )
+    values = new_values("shipment_create", data, SHIPMENT_FIELDS, SHIPMENT_DEFAULTS)
+    shipment = Shipment(**values, status=ShipmentStatus.DRAFT, created_by=created_by)
     _validate_shipment(shipment)
     _take_waybill(shipment, waybill)
     # Only a waybill typed in at the same moment by someone else can collide here.
