@@ -1,5 +1,7 @@
 """Reads of programmes, scoped to who asks: staff see all, a partner user only their organisation's."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -12,6 +14,15 @@ from cooperation.roles import Perm
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One bar of a dashboard's count chart: what is counted (its key and label) and how many there are."""
+
+    key: str
+    label: str
+    count: int
 
 
 def _visible_programmes(user) -> QuerySet[Programme]:

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from cooperation.roles import Perm
 from programs.reporting.charts import ChartRow, horizontal_bar_chart
-from programs.scholarships.selectors import CALLS_SHOWN, LabelCount, scholarship_dashboard
+from programs.scholarships.selectors import CALLS_SHOWN, scholarship_dashboard
+from programs.selectors import CountRow
 
 
-def _count_chart(rows: list[LabelCount], *, slug: str, title: str, category: str, value_heading: str, empty: str):
+def _count_chart(rows: list[CountRow], *, slug: str, title: str, category: str, value_heading: str, empty: str):
     chart = horizontal_bar_chart(
         [ChartRow(str(row.label), row.count, intcomma(row.count)) for row in rows], slug=slug, title=title
     )
@@ -50,7 +51,7 @@ def scholarships_dashboard(*, user, today: datetime.date) -> dict | None:
         "activity_count": sum(row.activities for row in figures.participants_by_kind),
         **scholar_charts,
         "participants_chart": _count_chart(
-            [LabelCount(row.kind, row.label, row.total) for row in figures.participants_by_kind]
+            [CountRow(row.kind, row.label, row.total) for row in figures.participants_by_kind]
             if figures.participants_total
             else [],
             slug="participants-kind",

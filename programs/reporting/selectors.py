@@ -14,16 +14,9 @@ from cooperation.money import quantize
 from cooperation.reference.codes import ActivityStatus
 from cooperation.reference.models import Currency
 from programs.models import FORM_FIELDS, CooperationForm, Programme, ProgrammeUpdate
-from programs.selectors import programme_list, programme_updates
+from programs.selectors import CountRow, programme_list, programme_updates
 
 TOP_COUNTRIES = 10
-
-
-@dataclass(frozen=True)
-class CountRow:
-    key: str
-    label: str
-    count: int
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,6 @@ from programs.scholarships.selectors.dashboard import (
     TOP_NATIONALITIES,
     CallFigures,
     KindParticipants,
-    LabelCount,
     ScholarshipDashboard,
     StipendProgress,
     scholarship_dashboard,
@@ -83,6 +82,7 @@ from programs.scholarships.selectors.stipends import (
     tranche_report_gate,
     tranches_due,
 )
+from programs.selectors import CountRow as LabelCount  # one row type for every count chart
 
 __all__ = [
     "AS",

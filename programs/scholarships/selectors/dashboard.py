@@ -33,6 +33,7 @@ from programs.scholarships.selectors._common import count_of, may, today_or
 from programs.scholarships.selectors.activities import activity_list
 from programs.scholarships.selectors.applications import visible_applications, visible_calls
 from programs.scholarships.selectors.stipends import scholar_scope
+from programs.selectors import CountRow
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
 
@@ -53,13 +54,6 @@ def _percent(part: int | Decimal, whole: int | Decimal) -> Decimal:
     if not whole:
         return Decimal(0).quantize(PERCENT)
     return (100 * Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
-
-
-@dataclass(frozen=True)
-class LabelCount:
-    key: str
-    label: str
-    count: int
 
 
 @dataclass(frozen=True)
@@ -113,9 +107,9 @@ class ScholarshipDashboard:
     call_count: int
     application_count: int
     awards_made: int
-    scholars_by_status: list[LabelCount]
-    scholars_by_gender: list[LabelCount]
-    scholars_by_nationality: list[LabelCount]
+    scholars_by_status: list[CountRow]
+    scholars_by_gender: list[CountRow]
+    scholars_by_nationality: list[CountRow]
     stipends: list[StipendProgress]
     participants_by_kind: list[KindParticipants]
 
@@ -189,7 +183,7 @@ def _call_figures(calls: QuerySet[Call]) -> list[CallFigures]:
     ]
 
 
-def _nationalities(scholars: QuerySet[Application]) -> list[LabelCount]:
+def _nationalities(scholars: QuerySet[Application]) -> list[CountRow]:
     """Scholars per nationality, the largest first, the ``TOP_NATIONALITIES`` largest then one row for the rest."""
     # One row per nationality at most (a bounded reference list), whatever the number of scholars.
     per_country = list(
@@ -197,11 +191,11 @@ def _nationalities(scholars: QuerySet[Application]) -> list[LabelCount]:
         .annotate(count=Count("pk"))
         .order_by("-count", "nationality__name")
     )
-    rows = [LabelCount(row["nationality_id"], row["nationality__name"], row["count"]) for row in per_country]
+    rows = [CountRow(row["nationality_id"], row["nationality__name"], row["count"]) for row in per_country]
     if len(rows) <= TOP_NATIONALITIES:
         return rows
     others = sum(row.count for row in rows[TOP_NATIONALITIES:])
-    return [*rows[:TOP_NATIONALITIES], LabelCount("other", _("Other nationalities"), others)]
+    return [*rows[:TOP_NATIONALITIES], CountRow("other", _("Other nationalities"), others)]
 
 
 def _stipends(user, today: datetime.date) -> list[StipendProgress]:
@@ -291,10 +285,10 @@ def scholarship_dashboard(*, user, today: datetime.date | None = None) -> Schola
         application_count=counts["applications"],
         awards_made=counts["awards_made"],
         scholars_by_status=[
-            LabelCount(status.value, status.label, counts[f"status_{status.value}"]) for status in SCHOLAR_STATUSES
+            CountRow(status.value, status.label, counts[f"status_{status.value}"]) for status in SCHOLAR_STATUSES
         ],
         scholars_by_gender=[
-            LabelCount(gender.value, gender.label, counts[f"gender_{gender.value}"]) for gender in Gender
+            CountRow(gender.value, gender.label, counts[f"gender_{gender.value}"]) for gender in Gender
         ],
         scholars_by_nationality=_nationalities(applications.filter(scholar)),
         stipends=_stipends(user, today),

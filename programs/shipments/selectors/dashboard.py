@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cooperation.reference.models import Country, Currency
 from programs.shipments.models import DELIVERED, ON_THE_WAY, ReceiptLine, ShipmentItem, ShipmentStatus
@@ -51,6 +51,11 @@ class ShipmentDashboard:
         return _percent(self.on_time_count, self.arrived_count)
 
 
+def _sum_by_currency(rows: QuerySet, currency: str, value) -> dict:
+    """``value`` summed per currency over ``rows`` (``currency`` the path to its code), in one grouped query."""
+    return {row[currency]: row["value"] for row in rows.order_by().values(currency).annotate(value=Sum(value))}
+
+
 def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentDashboard:
     """The managers' numbers, aggregated in SQL: seven queries whatever the number of shipments."""
     today = _today(today)
@@ -63,11 +68,10 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
         on_time_total=Count("pk", filter=Q(arrived_on__isnull=False, arrived_on__lte=F("expected_arrival"))),
         delayed_total=Count("pk", filter=delayed_condition(today)),
     )
-    in_transit_rows = list(
-        ShipmentItem.objects.filter(shipment__in=visible_ids, shipment__status__in=ON_THE_WAY)
-        .order_by()
-        .values("currency_id")
-        .annotate(value=Sum(LINE_VALUE))
+    in_transit = _sum_by_currency(
+        ShipmentItem.objects.filter(shipment__in=visible_ids, shipment__status__in=ON_THE_WAY),
+        "currency_id",
+        LINE_VALUE,
     )
     delivered_rows = list(
         ReceiptLine.objects.filter(receipt__shipment__in=visible_ids)
@@ -75,24 +79,16 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
         .values("receipt__shipment__destination_country_id", "item__currency_id")
         .annotate(value=Sum(GOOD_VALUE))
     )
-    sent_rows = list(
-        ShipmentItem.objects.filter(shipment__in=visible_ids, shipment__status__in=DELIVERED)
-        .order_by()
-        .values("currency_id")
-        .annotate(sent=Sum(LINE_VALUE))
+    sent = _sum_by_currency(
+        ShipmentItem.objects.filter(shipment__in=visible_ids, shipment__status__in=DELIVERED), "currency_id", LINE_VALUE
     )
-    not_good_rows = {
-        row["item__currency_id"]: row["value"]
-        for row in ReceiptLine.objects.filter(
-            receipt__shipment__in=visible_ids, receipt__shipment__status__in=DELIVERED
-        )
-        .order_by()
-        .values("item__currency_id")
-        .annotate(value=Sum(NOT_GOOD_VALUE))
-    }
+    not_good = _sum_by_currency(
+        ReceiptLine.objects.filter(receipt__shipment__in=visible_ids, receipt__shipment__status__in=DELIVERED),
+        "item__currency_id",
+        NOT_GOOD_VALUE,
+    )
 
-    codes = {row["currency_id"] for row in in_transit_rows + sent_rows}
-    codes |= {row["item__currency_id"] for row in delivered_rows}
+    codes = {*in_transit, *sent, *(row["item__currency_id"] for row in delivered_rows)}
     currencies = Currency.objects.in_bulk(list(codes)) if codes else {}
     country_ids = {row["receipt__shipment__destination_country_id"] for row in delivered_rows}
     countries = Country.objects.in_bulk(list(country_ids)) if country_ids else {}
@@ -110,17 +106,15 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
         by_status={status.value: counts[f"status_{status.value}"] for status in ShipmentStatus},
         in_transit_count=sum(counts[f"status_{status.value}"] for status in ON_THE_WAY),
         in_transit_value=[
-            CurrencyAmount(currencies[row["currency_id"]], _money(row["value"], currencies[row["currency_id"]]))
-            for row in sorted(in_transit_rows, key=lambda row: row["currency_id"])
+            CurrencyAmount(currencies[code], _money(value, currencies[code]))
+            for code, value in sorted(in_transit.items())
         ],
         delivered_by_country=delivered,
         discrepancy_rates=[
             DiscrepancyRate(
-                currency=currencies[row["currency_id"]],
-                sent=_money(row["sent"], currencies[row["currency_id"]]),
-                not_good=_money(not_good_rows.get(row["currency_id"]), currencies[row["currency_id"]]),
+                currencies[code], _money(value, currencies[code]), _money(not_good.get(code), currencies[code])
             )
-            for row in sorted(sent_rows, key=lambda row: row["currency_id"])
+            for code, value in sorted(sent.items())
         ],
         arrived_count=counts["arrived_total"],
         on_time_count=counts["on_time_total"],
