@@ -106,3 +106,25 @@ def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.S
     """A select of records for a filter that takes a record's id (``programme=12`` in the API), "Any" first;
     ``records()`` is read each time the page is drawn."""
     return forms.Select(choices=lambda: any_choices((record.pk, label(record)) for record in records()))
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Editable rows under a record's form; a service's refusal about the rows shows above them."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        self.non_form_errors().extend(error.messages)
+
+
+def row_formset(form: type[forms.Form], formset: type[forms.BaseFormSet], *, extra: int, most: int = 100):
+    """A formset of deletable rows with ``extra`` blank ones. The rows a posted form may claim are capped at
+    ``most``: a forged row count must not make the server build thousands of forms."""
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=most,
+        absolute_max=most,
+        validate_max=True,
+    )

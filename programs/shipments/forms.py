@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField, validate_date_in_range, validate_not_future
-from cooperation.forms import ServiceModelForm
+from cooperation.forms import ServiceModelForm, row_formset
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from cooperation.workflow import move_refusal
@@ -258,17 +258,7 @@ class BaseItemFormSet(forms.BaseFormSet):
                 yield form, item
 
 
-# The rows a posted form may claim are capped: a forged row count must not make the server build thousands of forms.
-ItemFormSet = forms.formset_factory(
-    ItemForm,
-    formset=BaseItemFormSet,
-    extra=2,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=100,
-    absolute_max=100,
-    validate_max=True,
-)
+ItemFormSet = row_formset(ItemForm, BaseItemFormSet, extra=2)
 
 
 # --- Moves on the shipment's page ---------------------------------------------------------------------------
