@@ -262,6 +262,20 @@ def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable,
     return view
 
 
+def record_views(
+    *, perm: str, get: Callable, show_page: Callable, moves: dict[str, PageMove], page_url: str, done_values: Callable
+):
+    """A record's page and the POST view of its moves (see ``move_view``): the page needs ``perm`` and draws
+    ``show_page(request, get(user=, pk=))``."""
+
+    @workspace_page(object_page=True)
+    def page(request, pk):
+        require_perm(request.user, perm)
+        return show_page(request, get(user=request.user, pk=pk))
+
+    return page, move_view(get=get, moves=moves, show_page=show_page, page_url=page_url, done_values=done_values)
+
+
 def row_move_view(
     *, get: Callable, rows: Callable, moves: dict[str, PageMove], page_url: str, row_kwarg: str, done_values: Callable
 ):
