@@ -1,4 +1,5 @@
-"""Forms of the stipend and progress report pages: the tranche list's filters, paying, cancelling, returning."""
+"""Forms of the stipend and progress report pages: cancelling a tranche, returning a report (a tranche is paid
+through the shared ``cooperation.forms.TranchePayForm``)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
