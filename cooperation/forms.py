@@ -5,7 +5,13 @@ from collections.abc import Callable, Iterable
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cooperation.dates import BoundedDateFormField
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -58,11 +64,37 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(target, single)
 
 
-def active_or_current(queryset, current_pk):
-    """Active choices, plus the one already chosen so editing a record never loses its value."""
-    if current_pk is None:
+def active_or_current(queryset, *current_pks):
+    """Active choices, plus those already chosen (None: nothing yet) so editing a record never loses its value."""
+    chosen = [pk for pk in current_pks if pk is not None]
+    if not chosen:
         return queryset.filter(is_active=True)
-    return queryset.filter(Q(is_active=True) | Q(pk=current_pk))
+    return queryset.filter(Q(is_active=True) | Q(pk__in=chosen))
+
+
+# --- Fields the moves on a record ask for ---------------------------------------------------------------------
+
+
+def past_date_field(label) -> BoundedDateFormField:
+    """The day something happened: not after today, and today until the user says otherwise."""
+    return BoundedDateFormField(label=label, widget=DATE_WIDGET, past=True, initial=timezone.localdate)
+
+
+def reason_field(required_message=None, *, label=None, **kwargs) -> forms.CharField:
+    """A reason given for a move, kept with the record: required (with ``required_message``) or, without it,
+    optional."""
+    if required_message is None:
+        kwargs["required"] = False
+    else:
+        kwargs["error_messages"] = {"required": required_message}
+    return forms.CharField(label=label or _("Reason"), max_length=2000, widget=REASON_WIDGET, **kwargs)
+
+
+class TranchePayForm(forms.Form):
+    """Recording a tranche as paid: the day and the bank's reference."""
+
+    paid_on = past_date_field(_("Paid on"))
+    payment_reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
 
 
 # --- Filters as a list page shows them ------------------------------------------------------------------------
@@ -106,3 +138,25 @@ def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.S
     """A select of records for a filter that takes a record's id (``programme=12`` in the API), "Any" first;
     ``records()`` is read each time the page is drawn."""
     return forms.Select(choices=lambda: any_choices((record.pk, label(record)) for record in records()))
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Editable rows under a record's form; a service's refusal about the rows shows above them."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        self.non_form_errors().extend(error.messages)
+
+
+def row_formset(form: type[forms.Form], formset: type[forms.BaseFormSet], *, extra: int, most: int = 100):
+    """A formset of deletable rows with ``extra`` blank ones. The rows a posted form may claim are capped at
+    ``most``: a forged row count must not make the server build thousands of forms."""
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        extra=extra,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=most,
+        absolute_max=most,
+        validate_max=True,
+    )

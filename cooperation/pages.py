@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -155,6 +155,12 @@ class PageMove:
     listed: bool = True  # False: a move with its own place on the page (adding a timeline event), not a button
 
 
+def service_call(service: Callable, record: str, actor: str) -> Callable:
+    """A page move's ``call``: ``service`` given the record as its ``record`` argument, the user as its ``actor``
+    argument and the form's values."""
+    return lambda instance, user, **values: service(**{record: instance, actor: user}, **values)
+
+
 @dataclass(frozen=True)
 class Action:
     """A move offered on the page: a button, or a folded form when the move asks for something."""
@@ -252,6 +258,51 @@ def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable,
             show_page=show_again,
             done_values=done_values(record),
         )
+
+    return view
+
+
+def record_views(
+    *, perm: str, get: Callable, show_page: Callable, moves: dict[str, PageMove], page_url: str, done_values: Callable
+):
+    """A record's page and the POST view of its moves (see ``move_view``): the page needs ``perm`` and draws
+    ``show_page(request, get(user=, pk=))``."""
+
+    @workspace_page(object_page=True)
+    def page(request, pk):
+        require_perm(request.user, perm)
+        return show_page(request, get(user=request.user, pk=pk))
+
+    return page, move_view(get=get, moves=moves, show_page=show_page, page_url=page_url, done_values=done_values)
+
+
+def row_move_view(
+    *, get: Callable, rows: Callable, moves: dict[str, PageMove], page_url: str, row_kwarg: str, done_values: Callable
+):
+    """The POST view running one of ``moves`` on a row of a record's page (a repayment on a loan's page; the URL
+    names it ``move`` and the row's pk ``row_kwarg``): ``get(user=, pk=)`` finds the record, ``rows(record, user)``
+    its rows. Success or refusal is a message back on the page (``page_url``) at the move's anchor;
+    ``done_values(row)`` fills the success message."""
+
+    @require_POST
+    @workspace_page(object_page=True)
+    def view(request, pk, move: str, **kwargs):
+        record = get(user=request.user, pk=pk)
+        step = moves[move]
+        require_perm(request.user, step.perm)
+        row = get_object_or_404(rows(record, request.user), pk=kwargs[row_kwarg])
+        back = redirect(reverse(page_url, args=[record.pk]) + step.anchor)
+        form = step.form_class(request.POST) if step.form_class is not None else None
+        if form is not None and not form.is_valid():
+            messages.error(request, form_problems(form))
+            return back
+        try:
+            step.call(row, request.user, **(form.cleaned_data if form is not None else {}))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, step.done % done_values(row))
+        return back
 
     return view
 

@@ -9,7 +9,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import ServiceModelForm, active_or_current
+from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, row_formset
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.codes import OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
@@ -131,23 +131,8 @@ class ProgrammeForm(ServiceModelForm):
         }
         help_texts = {"recipient_countries": _("Hold Ctrl (or Cmd) to choose more than one.")}
 
-    field_order = [
-        "code",
-        "title",
-        "description",
-        "forms",
-        "objectives",
-        "status",
-        "planned_start",
-        "planned_end",
-        "actual_start",
-        "actual_end",
-        "recipient_countries",
-        "sectors",
-        "budget_amount",
-        "budget_currency",
-        "responsible_officer",
-    ]
+    # The chosen forms and objectives follow the description; the other fields keep the order of ``Meta.fields``.
+    field_order = ["code", "title", "description", "forms", "objectives"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +199,7 @@ class ParticipantForm(forms.Form):
         return ParticipantInput(data["organisation"], data["role"], data.get("committed_amount"))
 
 
-class BaseParticipantFormSet(forms.BaseFormSet):
+class BaseParticipantFormSet(RowFormSet):
     """The programme's partners; one query lists the organisations for every row."""
 
     def __init__(self, *args, programme: Programme | None = None, **kwargs):
@@ -244,20 +229,8 @@ class BaseParticipantFormSet(forms.BaseFormSet):
     def participants(self) -> list[ParticipantInput]:
         return [row for row in (form.participant() for form in self.forms) if row is not None]
 
-    def add_service_error(self, error: ValidationError) -> None:
-        self.non_form_errors().extend(error.messages)
 
-
-ParticipantFormSet = forms.formset_factory(
-    ParticipantForm,
-    formset=BaseParticipantFormSet,
-    extra=3,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=100,
-    absolute_max=100,
-    validate_max=True,
-)
+ParticipantFormSet = row_formset(ParticipantForm, BaseParticipantFormSet, extra=3)
 
 # Keys of a service ValidationError that concern the participants rather than the programme's own fields.
 PARTICIPANT_ERROR_KEYS = {"participants", "organisation", "role", "committed_amount"}

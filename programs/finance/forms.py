@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField
-from cooperation.forms import ServiceModelForm, active_or_current
+from cooperation.forms import ServiceModelForm, active_or_current, past_date_field, reason_field
+from cooperation.forms import TranchePayForm as TranchePayForm  # a grant tranche is paid through it (page, admin)
 from cooperation.money import quantize
 from cooperation.reference.models import Currency
 from cooperation.templatetags.kerjasama import money
@@ -21,7 +22,6 @@ from programs.models import Programme
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
 RATE_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "max": "100", "inputmode": "decimal"})
-REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
 
 
 def financial_programmes(current_pk=None):
@@ -33,8 +33,7 @@ def financial_programmes(current_pk=None):
 
 
 def _organisations(*current_pks):
-    wanted = [pk for pk in current_pks if pk is not None]
-    return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
+    return active_or_current(Organisation.objects.order_by("name"), *current_pks)
 
 
 # --- Loans ------------------------------------------------------------------------------------------
@@ -135,20 +134,11 @@ class LoanForm(ServiceModelForm):
 class ReasonForm(forms.Form):
     """Rejecting, cancelling or writing off a loan, rejecting or reversing a repayment: always with a reason."""
 
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=REASON_WIDGET,
-        error_messages={"required": _("Give the reason; it is kept in the loan's history.")},
-    )
+    reason = reason_field(_("Give the reason; it is kept in the loan's history."))
 
 
 class DisburseForm(forms.Form):
-    disbursed_on = BoundedDateFormField(label=_("Disbursed on"), widget=DATE_WIDGET, past=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["disbursed_on"].initial = timezone.localdate
+    disbursed_on = past_date_field(_("Disbursed on"))
 
 
 class RepaymentForm(ServiceModelForm):
@@ -212,12 +202,3 @@ class GrantForm(ServiceModelForm):
         self.fields["recipient"].empty_label = _("Choose the recipient")
         self.fields["currency"].queryset = Currency.objects.filter(is_active=True)
         self.fields["currency"].empty_label = _("Choose a currency")
-
-
-class TranchePayForm(forms.Form):
-    paid_on = BoundedDateFormField(label=_("Paid on"), widget=DATE_WIDGET, past=True)
-    payment_reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["paid_on"].initial = timezone.localdate

@@ -9,7 +9,6 @@ until an officer confirms it.
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Subquery
@@ -17,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from cooperation.access import require_perm
 from cooperation.money import MONEY_DIGITS
@@ -27,7 +25,7 @@ from partners.notifications import notifications_mark_read
 from programs.finance import selectors, services
 from programs.finance.forms import RepaymentForm
 from programs.finance.models import Installment, Tranche
-from programs.portal.access import require_portal_user
+from programs.portal.access import portal_page
 
 LOANS_PER_PAGE = 25
 GRANTS_PER_PAGE = 10
@@ -52,11 +50,8 @@ def _next_due(loans):
     )
 
 
-@require_GET
-@login_required
+@portal_page(perm=Perm.VIEW_LOAN)
 def loan_list(request):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.VIEW_LOAN)
     loans = _next_due(selectors.loan_list(user=request.user)).order_by("-created_at", "-pk")
     page = Paginator(loans, LOANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "finance/portal/loan_list.html", {"page_obj": page, "loans": page.object_list})
@@ -89,18 +84,14 @@ def _notify_form(loan, data=None) -> RepaymentForm:
     return form
 
 
-@require_GET
-@login_required
+@portal_page()
 def loan_detail(request, pk):
-    require_portal_user(request.user)
     loan = selectors.loan_get(user=request.user, pk=pk)
     return _render_loan(request, loan, _notify_form(loan))
 
 
-@require_POST
-@login_required
+@portal_page(methods=("POST",))
 def notify_payment(request, pk):
-    require_portal_user(request.user)
     # Through the selector first: another organisation's loan is a 404 before any input is read.
     loan = selectors.loan_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.ADD_REPAYMENT)
@@ -125,28 +116,20 @@ def _grants_with_tranches(user):
     return selectors.grant_list(user=user).prefetch_related(tranches).order_by("-created_at", "-pk")
 
 
-@require_GET
-@login_required
+@portal_page(perm=Perm.VIEW_GRANT)
 def grant_list(request):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.VIEW_GRANT)
     page = Paginator(_grants_with_tranches(request.user), GRANTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "finance/portal/grant_list.html", {"page_obj": page, "grants": page.object_list})
 
 
-@require_GET
-@login_required
+@portal_page()
 def grant_detail(request, pk):
-    require_portal_user(request.user)
     grant = selectors.grant_get(user=request.user, pk=pk)
     return render(request, "finance/portal/grant_detail.html", {"grant": grant, "tranches": grant.tranches.all()})
 
 
-@require_GET
-@login_required
+@portal_page(perm=Perm.VIEW_NOTIFICATION)
 def notification_list(request):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.VIEW_NOTIFICATION)
     notifications = selectors.notification_list(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)

@@ -22,21 +22,19 @@ urlpatterns = [
     path("loans/<int:pk>/edit/", views.loan_edit, name="loan_edit"),
     *move_paths("loans/<int:pk>/{segment}/", views.loan_move, LOAN_MOVE_PATHS, name="loan_{move}"),
     path("loans/<int:pk>/repayments/new/", views.repayment_create, name="loan_repayment_create"),
-    path(
-        "loans/<int:pk>/repayments/<int:repayment_pk>/confirm/",
-        views.repayment_confirm,
-        name="loan_repayment_confirm",
-    ),
-    path("loans/<int:pk>/repayments/<int:repayment_pk>/reject/", views.repayment_reject, name="loan_repayment_reject"),
-    path(
-        "loans/<int:pk>/repayments/<int:repayment_pk>/reverse/",
-        views.repayment_reverse,
-        name="loan_repayment_reverse",
+    *move_paths(
+        "loans/<int:pk>/repayments/<int:repayment_pk>/{segment}/",
+        views.repayment_move,
+        {move: move for move in views.REPAYMENT_MOVES},
+        name="loan_repayment_{move}",
     ),
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/new/", views.grant_create, name="grant_create"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
-    path("grants/<int:pk>/tranches/<int:tranche_pk>/approve/", views.tranche_approve, name="grant_tranche_approve"),
-    path("grants/<int:pk>/tranches/<int:tranche_pk>/pay/", views.tranche_pay, name="grant_tranche_pay"),
-    path("grants/<int:pk>/tranches/<int:tranche_pk>/cancel/", views.tranche_cancel, name="grant_tranche_cancel"),
+    *move_paths(
+        "grants/<int:pk>/tranches/<int:tranche_pk>/{segment}/",
+        views.tranche_move,
+        {move: move for move in views.TRANCHE_MOVES},
+        name="grant_tranche_{move}",
+    ),
 ]

@@ -1,18 +1,15 @@
 """Partner portal: a partner's programmes, their progress notes, and posting a new one."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
 from cooperation import registry
-from cooperation.access import require_perm
 from cooperation.roles import Perm
 from programs.forms import ProgrammeUpdateForm
-from programs.portal.access import require_portal_user
+from programs.portal.access import portal_page
 from programs.portal.selectors import attach_own_participations, portal_organisations, portal_programme_list
 from programs.selectors import programme_get, programme_updates
 from programs.services import programme_update_post
@@ -21,10 +18,8 @@ PROGRAMMES_PER_PAGE = 25
 UPDATES_PER_PAGE = 20
 
 
-@require_GET
-@login_required
+@portal_page()
 def home(request):
-    require_portal_user(request.user)
     page = Paginator(portal_programme_list(user=request.user), PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organisations": portal_organisations(user=request.user),
@@ -35,19 +30,14 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
-@require_GET
-@login_required
+@portal_page()
 def programme_detail(request, pk):
-    require_portal_user(request.user)
     programme = programme_get(user=request.user, pk=pk)
     return _render_programme(request, programme, ProgrammeUpdateForm())
 
 
-@require_POST
-@login_required
+@portal_page(perm=Perm.ADD_PROGRAMME_UPDATE, methods=("POST",))
 def post_update(request, pk):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.ADD_PROGRAMME_UPDATE)
     # Fetch through the selector first: another organisation's programme is a 404 before any input is read.
     programme = programme_get(user=request.user, pk=pk)
     form = ProgrammeUpdateForm(request.POST)

@@ -8,20 +8,18 @@ the field.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.pages import posted
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
-from programs.portal.access import require_portal_user
+from programs.portal.access import portal_page
 from programs.scholarships import selectors, services
 from programs.scholarships.models import ExchangeActivity, ExchangeStatus
 from programs.scholarships.portal_forms import EnrolmentForm, ProgressReportForm
@@ -43,11 +41,8 @@ def _with_due(scholars, today) -> list:
 # --- scholars -----------------------------------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
+@portal_page(perm=Perm.VIEW_APPLICATION)
 def scholar_list(request):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     today = timezone.localdate()
     page = Paginator(selectors.hosted_scholars(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
     activities = selectors.activity_list(user=request.user).order_by("-starts_on", "title")
@@ -60,10 +55,8 @@ def scholar_list(request):
     return render(request, "scholarships/portal/scholar_list.html", context)
 
 
-@require_GET
-@login_required
+@portal_page()
 def scholar_detail(request, pk):
-    require_portal_user(request.user)
     scholar = selectors.scholar_get(user=request.user, pk=pk)
     today = timezone.localdate()
     personal = selectors.can_see_personal_data(request.user, scholar)
@@ -83,7 +76,6 @@ def _scholar_form_page(request, pk, *, perm, form_class, run, template, offered)
     """A portal form about one scholar: through the selector first (another organisation's scholar is a 404 before
     any input is read), then the permission, then one service (``run(scholar, values)`` answers the redirect);
     a refusal comes back next to the field. ``offered(scholar)`` is the move's guard saying the form is shown."""
-    require_portal_user(request.user)
     scholar = selectors.scholar_get(user=request.user, pk=pk)
     require_perm(request.user, perm)
     form = form_class(posted(request))
@@ -98,8 +90,7 @@ def _scholar_form_page(request, pk, *, perm, form_class, run, template, offered)
     return render(request, template, context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@portal_page(methods=("GET", "POST"))
 def scholar_enrol(request, pk):
     def run(scholar, values):
         services.application_confirm_enrolment(
@@ -123,8 +114,7 @@ def scholar_enrol(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@portal_page(methods=("GET", "POST"))
 def scholar_report(request, pk):
     def run(scholar, values):
         report = services.progress_report_submit(application=scholar, submitted_by=request.user, **values)
@@ -142,10 +132,8 @@ def scholar_report(request, pk):
     )
 
 
-@require_GET
-@login_required
+@portal_page()
 def report_detail(request, pk):
-    require_portal_user(request.user)
     report = selectors.progress_report_get(user=request.user, pk=pk)
     return render(request, "scholarships/portal/report_detail.html", {"report": report})
 
@@ -166,21 +154,16 @@ def _we_host(user, activity: ExchangeActivity) -> bool:
     return activity.host_id in user_organisation_ids(user)
 
 
-@require_GET
-@login_required
+@portal_page(perm=Perm.VIEW_EXCHANGE_ACTIVITY)
 def activity_list(request):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
     activities = selectors.activity_list(user=request.user).order_by("-starts_on", "title")
     page = Paginator(activities, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "activities": _mark_hosting(page.object_list, request.user)}
     return render(request, "scholarships/portal/activity_list.html", context)
 
 
-@require_GET
-@login_required
+@portal_page()
 def activity_detail(request, pk):
-    require_portal_user(request.user)
     activity = selectors.activity_get(user=request.user, pk=pk)
     context = {
         "activity": activity,
@@ -192,10 +175,8 @@ def activity_detail(request, pk):
     return render(request, "scholarships/portal/activity_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@portal_page(methods=("GET", "POST"))
 def activity_report(request, pk):
-    require_portal_user(request.user)
     activity = selectors.activity_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.REPORT_EXCHANGE_ACTIVITY)
     if not _we_host(request.user, activity):

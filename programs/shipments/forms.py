@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField, validate_date_in_range, validate_not_future
-from cooperation.forms import ServiceModelForm
+from cooperation.forms import ServiceModelForm, active_or_current, past_date_field, row_formset
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from cooperation.workflow import move_refusal
@@ -35,8 +35,7 @@ def plain_number(value: Decimal | None) -> Decimal | None:
 
 
 def _organisations(*current_pks):
-    wanted = [pk for pk in current_pks if pk is not None]
-    return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
+    return active_or_current(Organisation.objects.order_by("name"), *current_pks)
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -258,17 +257,7 @@ class BaseItemFormSet(forms.BaseFormSet):
                 yield form, item
 
 
-# The rows a posted form may claim are capped: a forged row count must not make the server build thousands of forms.
-ItemFormSet = forms.formset_factory(
-    ItemForm,
-    formset=BaseItemFormSet,
-    extra=2,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=100,
-    absolute_max=100,
-    validate_max=True,
-)
+ItemFormSet = row_formset(ItemForm, BaseItemFormSet, extra=2)
 
 
 # --- Moves on the shipment's page ---------------------------------------------------------------------------
@@ -308,12 +297,8 @@ class InTransitForm(forms.Form):
 
 
 class ArriveForm(forms.Form):
-    arrived_on = BoundedDateFormField(label=_("Arrived on"), widget=DATE_WIDGET, past=True)
+    arrived_on = past_date_field(_("Arrived on"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=SHORT_TEXT)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["arrived_on"].initial = timezone.localdate
 
 
 class RescheduleForm(forms.Form):

@@ -6,18 +6,16 @@ through ``receipt_confirm``, which checks the counts against what was sent and c
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.access import require_perm
 from cooperation.roles import Perm
-from programs.portal.access import require_portal_user
+from programs.portal.access import portal_page
 from programs.shipments import selectors, services
 from programs.shipments.models import ShipmentStatus
 from programs.shipments.portal_forms import ReceiptForm, ReceiptLineFormSet, add_receipt_error
@@ -26,11 +24,8 @@ from programs.shipments.templatetags.shipments_portal import quantity
 SHIPMENTS_PER_PAGE = 25
 
 
-@require_GET
-@login_required
+@portal_page(perm=Perm.VIEW_SHIPMENT)
 def shipment_list(request):
-    require_portal_user(request.user)
-    require_perm(request.user, Perm.VIEW_SHIPMENT)
     today = timezone.localdate()
     shipments = selectors.shipment_list(user=request.user, today=today).order_by("-created_at", "-pk")
     page = Paginator(shipments, SHIPMENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -43,10 +38,8 @@ def _items(user, shipment) -> list:
     return list(selectors.shipment_items(user=user, shipment=shipment))
 
 
-@require_GET
-@login_required
+@portal_page()
 def shipment_detail(request, pk):
-    require_portal_user(request.user)
     today = timezone.localdate()
     shipment = selectors.shipment_get(user=request.user, pk=pk, today=today)
     items = _items(request.user, shipment)
@@ -61,10 +54,8 @@ def shipment_detail(request, pk):
     return render(request, "shipments/portal/shipment_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@portal_page(methods=("GET", "POST"))
 def receive(request, pk):
-    require_portal_user(request.user)
     # Through the selector first: another organisation's shipment is a 404 before any input is read.
     shipment = selectors.shipment_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.ADD_RECEIPT)

@@ -11,19 +11,19 @@ from programs.finance.views.loans import (
     loan_move,
 )
 from programs.finance.views.rows import (
+    REPAYMENT_MOVES,
+    TRANCHE_MOVES,
     grant_create,
     grant_detail,
     grant_list,
-    repayment_confirm,
     repayment_create,
-    repayment_reject,
-    repayment_reverse,
-    tranche_approve,
-    tranche_cancel,
-    tranche_pay,
+    repayment_move,
+    tranche_move,
 )
 
 __all__ = [
+    "REPAYMENT_MOVES",
+    "TRANCHE_MOVES",
     "grant_create",
     "grant_detail",
     "grant_list",
@@ -33,11 +33,7 @@ __all__ = [
     "loan_list",
     "loan_move",
     "loan_preview",
-    "repayment_confirm",
     "repayment_create",
-    "repayment_reject",
-    "repayment_reverse",
-    "tranche_approve",
-    "tranche_cancel",
-    "tranche_pay",
+    "repayment_move",
+    "tranche_move",
 ]

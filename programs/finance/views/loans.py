@@ -9,7 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.pages import Column, PageMove, filter_fields, list_page, move_view, record_actions, workspace_page
+from cooperation.pages import (
+    Column,
+    PageMove,
+    filter_fields,
+    list_page,
+    record_actions,
+    record_views,
+    service_call,
+    workspace_page,
+)
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.filters import LoanListFilter
@@ -34,19 +43,19 @@ LOAN_PAGE_MOVES = {
     "submit": PageMove(
         gettext_lazy("Submit for approval"),
         Perm.CHANGE_LOAN,
-        lambda loan, user: services.loan_submit(loan=loan, submitted_by=user),
+        service_call(services.loan_submit, "loan", "submitted_by"),
         gettext_lazy("Loan %(reference)s was submitted for approval."),
     ),
     "approve": PageMove(
         gettext_lazy("Approve"),
         Perm.APPROVE_LOAN,
-        lambda loan, user: services.loan_approve(loan=loan, approved_by=user),
+        service_call(services.loan_approve, "loan", "approved_by"),
         gettext_lazy("Loan %(reference)s was approved; its repayment schedule is fixed."),
     ),
     "reject": PageMove(
         gettext_lazy("Reject"),
         Perm.APPROVE_LOAN,
-        lambda loan, user, reason: services.loan_reject(loan=loan, rejected_by=user, reason=reason),
+        service_call(services.loan_reject, "loan", "rejected_by"),
         gettext_lazy("Loan %(reference)s was rejected."),
         form_class=ReasonForm,
         danger=True,
@@ -54,16 +63,14 @@ LOAN_PAGE_MOVES = {
     "disburse": PageMove(
         gettext_lazy("Record disbursement"),
         Perm.CHANGE_LOAN,
-        lambda loan, user, disbursed_on: services.loan_disburse(
-            loan=loan, disbursed_by=user, disbursed_on=disbursed_on
-        ),
+        service_call(services.loan_disburse, "loan", "disbursed_by"),
         gettext_lazy("Disbursement of loan %(reference)s was recorded."),
         form_class=DisburseForm,
     ),
     "cancel": PageMove(
         gettext_lazy("Cancel loan"),
         Perm.CHANGE_LOAN,
-        lambda loan, user, reason: services.loan_cancel(loan=loan, cancelled_by=user, reason=reason),
+        service_call(services.loan_cancel, "loan", "cancelled_by"),
         gettext_lazy("Loan %(reference)s was cancelled."),
         form_class=ReasonForm,
         danger=True,
@@ -71,7 +78,7 @@ LOAN_PAGE_MOVES = {
     "write_off": PageMove(
         gettext_lazy("Write off"),
         Perm.APPROVE_LOAN,
-        lambda loan, user, reason: services.loan_write_off(loan=loan, written_off_by=user, reason=reason),
+        service_call(services.loan_write_off, "loan", "written_off_by"),
         gettext_lazy("Loan %(reference)s was written off."),
         form_class=ReasonForm,
         danger=True,
@@ -165,13 +172,8 @@ def _loan_detail_page(request, loan: Loan, refused=None):
     )
 
 
-@workspace_page(object_page=True)
-def loan_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_LOAN)
-    return _loan_detail_page(request, selectors.loan_get(user=request.user, pk=pk))
-
-
-loan_move = move_view(
+loan_detail, loan_move = record_views(
+    perm=Perm.VIEW_LOAN,
     get=selectors.loan_get,
     moves=LOAN_PAGE_MOVES,
     show_page=_loan_detail_page,

@@ -31,8 +31,7 @@ def exchange_programmes(current_pk=None):
 
 
 def _organisations(*current_pks):
-    wanted = [pk for pk in current_pks if pk is not None]
-    return Organisation.objects.filter(Q(is_active=True) | Q(pk__in=wanted)).order_by("name")
+    return active_or_current(Organisation.objects.order_by("name"), *current_pks)
 
 
 class ActivityForm(ServiceModelForm):

@@ -14,7 +14,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import ServiceModelForm, active_or_current
+from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, row_formset
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
@@ -145,7 +145,7 @@ def _plain(weight: Decimal) -> Decimal:
     return weight.quantize(Decimal(1)) if weight == weight.to_integral() else weight.normalize()
 
 
-class BaseCriterionFormSet(forms.BaseFormSet):
+class BaseCriterionFormSet(RowFormSet):
     def __init__(self, *args, call: Call | None = None, **kwargs):
         self.current = []
         if call is not None and call.pk:
@@ -169,20 +169,8 @@ class BaseCriterionFormSet(forms.BaseFormSet):
             (row["name"], row["weight"]) for row in self.current
         ]
 
-    def add_service_error(self, error: ValidationError) -> None:
-        self.non_form_errors().extend(error.messages)
 
-
-CriterionFormSet = forms.formset_factory(
-    CriterionForm,
-    formset=BaseCriterionFormSet,
-    extra=2,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=30,
-    absolute_max=30,
-    validate_max=True,
-)
+CriterionFormSet = row_formset(CriterionForm, BaseCriterionFormSet, extra=2, most=30)
 
 # Keys of a service ValidationError that concern the rubric rather than the call's own fields.
 RUBRIC_ERROR_KEYS = {"criteria"}

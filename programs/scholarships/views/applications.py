@@ -25,8 +25,9 @@ from cooperation.pages import (
     PageMove,
     filter_fields,
     list_page,
-    move_view,
     record_actions,
+    record_views,
+    service_call,
     sorted_rows,
     workspace_page,
 )
@@ -108,7 +109,7 @@ S = services
 
 def _by(service, actor: str):
     """A page move's call: the service, naming the user as its ``actor`` argument, with the form's values."""
-    return lambda application, user, **values: service(application=application, **{actor: user}, **values)
+    return service_call(service, "application", actor)
 
 
 MOVES = {
@@ -275,13 +276,8 @@ def _detail_page(request, application: Application, refused=None, status: int = 
     )
 
 
-@workspace_page(object_page=True)
-def application_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
-    return _detail_page(request, selectors.application_get(user=request.user, pk=pk))
-
-
-application_move = move_view(
+application_detail, application_move = record_views(
+    perm=Perm.VIEW_APPLICATION,
     get=selectors.application_get,
     moves=MOVES,
     show_page=_detail_page,

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
-from cooperation.forms import add_service_error
+from cooperation.forms import TranchePayForm, add_service_error
 from cooperation.pages import list_page, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import TrancheListFilter
-from programs.scholarships.forms.stipends import ReasonForm, TranchePayForm
+from programs.scholarships.forms.stipends import ReasonForm
 from programs.scholarships.models import ReportStatus, TrancheStatus
 from programs.scholarships.views.reviews import url_exists
 

@@ -11,9 +11,8 @@ from cooperation.history import HistorySource, history_entries
 from cooperation.pages import (
     PageMove,
     move_form,
-    move_view,
     record_actions,
-    workspace_page,
+    record_views,
 )
 from cooperation.roles import Perm
 from programs.shipments import selectors, services
@@ -195,13 +194,8 @@ def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
     )
 
 
-@workspace_page(object_page=True)
-def shipment_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_SHIPMENT)
-    return _detail_page(request, selectors.shipment_get(user=request.user, pk=pk))
-
-
-shipment_move = move_view(
+shipment_detail, shipment_move = record_views(
+    perm=Perm.VIEW_SHIPMENT,
     get=selectors.shipment_get,
     moves=MOVES,
     show_page=_detail_page,
