@@ -95,6 +95,15 @@ class BoundedDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
+def related_with_label(name: str, label: str = "name") -> tuple[serializers.Field, serializers.Field]:
+    """A related record shown as two read-only fields: its id, and one attribute of it that people read
+    (``programme, programme_code = related_with_label("programme", "code")``)."""
+    return (
+        serializers.IntegerField(source=f"{name}_id", read_only=True),
+        serializers.CharField(source=f"{name}.{label}", read_only=True),
+    )
+
+
 class EnumChoiceField(serializers.ChoiceField):
     """A choice field documented as one named enum (``LoanStatusEnum``) wherever it is used.
 

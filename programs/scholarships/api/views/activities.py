@@ -12,6 +12,7 @@ from cooperation.api.viewsets import (
     documented,
     record_action,
     validated_input,
+    writes,
 )
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
@@ -42,11 +43,7 @@ from programs.scholarships.models import (
 class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
     model = ExchangeActivity
     serializer_class = ActivitySerializer
-    write_serializer_classes = {
-        "POST": ActivityCreateSerializer,
-        "PUT": ActivityUpdateSerializer,
-        "PATCH": ActivityUpdateSerializer,
-    }
+    write_serializer_classes = writes(create=ActivityCreateSerializer, update=ActivityUpdateSerializer)
     filterset_class = ActivityFilter
 
     def get_serializer_class(self):

@@ -5,7 +5,7 @@ from rest_framework import exceptions
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ReviewFilter
@@ -41,7 +41,7 @@ def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationErr
 class ReviewViewSet(CreateByService, RecordViewSet):
     model = Review
     serializer_class = ReviewSerializer
-    write_serializer_classes = {"POST": ReviewAssignSerializer}
+    write_serializer_classes = writes(create=ReviewAssignSerializer)
     filterset_class = ReviewFilter
 
     selectors = (selectors.review_list, selectors.visible_review_get)
