@@ -16,6 +16,7 @@ from cooperation.api.fields import (
     EnumChoiceField,
     UserScopedRelations,
     related_with_label,
+    who_and_when,
 )
 from cooperation.reference.models import Currency
 from partners.models import Organisation
@@ -82,8 +83,7 @@ class LoanSerializer(serializers.Serializer):
     overdue_amount = AmountField()
     max_days_past_due = serializers.IntegerField(read_only=True)
     created_by = serializers.IntegerField(source="created_by_id", read_only=True)
-    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
-    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    approved_by, approved_at = who_and_when("approved")
     disbursed_on = serializers.DateField(read_only=True, allow_null=True)
     closed_on = serializers.DateField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -117,8 +117,7 @@ class RepaymentSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     recorded_by = serializers.IntegerField(source="recorded_by_id", read_only=True)
     confirmed_by = serializers.IntegerField(source="confirmed_by_id", read_only=True, allow_null=True)
-    reversed_by = serializers.IntegerField(source="reversed_by_id", read_only=True, allow_null=True)
-    reversed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reversed_by, reversed_at = who_and_when("reversed")
     reason = serializers.CharField(
         source="reversal_reason", read_only=True, help_text=_("Why it was rejected or reversed.")
     )

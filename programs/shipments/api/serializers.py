@@ -19,6 +19,7 @@ from cooperation.api.fields import (
     UserScopedRelations,
     amount_text,
     related_with_label,
+    who_and_when,
 )
 from cooperation.money import MONEY_DIGITS
 from cooperation.reference.models import Country, Currency
@@ -81,8 +82,7 @@ class ShipmentSerializer(serializers.Serializer):
     item_count = serializers.IntegerField(read_only=True)
     total_weight_kg = serializers.DecimalField(**TOTAL_WEIGHT_OPTIONS, read_only=True)
     prepared_by = serializers.IntegerField(source="prepared_by_id", read_only=True, allow_null=True)
-    dispatch_approved_by = serializers.IntegerField(source="dispatch_approved_by_id", read_only=True, allow_null=True)
-    dispatch_approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    dispatch_approved_by, dispatch_approved_at = who_and_when("dispatch_approved")
     created_by = serializers.IntegerField(source="created_by_id", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, EnumChoiceField, related_with_label
+from cooperation.api.fields import AmountField, EnumChoiceField, related_with_label, who_and_when
 from programs.scholarships.models import (
     SCORE_DIGITS,
     WEIGHT_DIGITS,
@@ -115,10 +115,8 @@ class ApplicationSerializer(serializers.Serializer):
     )
     submitted_on = serializers.DateField(read_only=True)
     award_pending = serializers.BooleanField(read_only=True, help_text=_("Proposed, awaiting a manager."))
-    award_proposed_by = serializers.IntegerField(source="award_proposed_by_id", read_only=True, allow_null=True)
-    award_proposed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    awarded_by = serializers.IntegerField(source="awarded_by_id", read_only=True, allow_null=True)
-    awarded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    award_proposed_by, award_proposed_at = who_and_when("award_proposed")
+    awarded_by, awarded_at = who_and_when("awarded")
     enrolled_on = serializers.DateField(read_only=True, allow_null=True)
     completed_on = serializers.DateField(read_only=True, allow_null=True)
     reviews_assigned = serializers.IntegerField(read_only=True)
@@ -177,10 +175,15 @@ class ReviewSerializer(serializers.Serializer):
         return _user_name(review.reviewer)
 
 
-class StipendTrancheSerializer(serializers.Serializer):
+# A record of one scholar's scholarship: its id, then the scholar's application, name and call. (No docstring:
+# the schema would take it as the description of every serializer built on it.)
+class _ScholarRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     application, scholar_name = related_with_label("application", "applicant_name")
     call = serializers.IntegerField(source="application.call_id", read_only=True)
+
+
+class StipendTrancheSerializer(_ScholarRecordSerializer):
     number = serializers.IntegerField(read_only=True)
     due_on = serializers.DateField(read_only=True)
     amount = AmountField()
@@ -188,16 +191,12 @@ class StipendTrancheSerializer(serializers.Serializer):
     status = EnumChoiceField(TrancheStatus, enum_name="StipendTrancheStatusEnum", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     status_note = serializers.CharField(read_only=True, help_text=_("Why it was cancelled."))
-    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
-    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    approved_by, approved_at = who_and_when("approved")
     paid_on = serializers.DateField(read_only=True, allow_null=True)
     payment_reference = serializers.CharField(read_only=True)
 
 
-class ProgressReportSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    application, scholar_name = related_with_label("application", "applicant_name")
-    call = serializers.IntegerField(source="application.call_id", read_only=True)
+class ProgressReportSerializer(_ScholarRecordSerializer):
     term_label = serializers.CharField(read_only=True)
     period_end = serializers.DateField(read_only=True)
     result = serializers.CharField(read_only=True)
@@ -205,8 +204,7 @@ class ProgressReportSerializer(serializers.Serializer):
     status = EnumChoiceField(ReportStatus, enum_name="ProgressReportStatusEnum", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     submitted_by = serializers.IntegerField(source="submitted_by_id", read_only=True)
-    reviewed_by = serializers.IntegerField(source="reviewed_by_id", read_only=True, allow_null=True)
-    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reviewed_by, reviewed_at = who_and_when("reviewed")
     return_reason = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
