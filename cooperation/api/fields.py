@@ -63,9 +63,8 @@ class AmountInputField(serializers.DecimalField):
         self.validators.append(validate_amount_digits)
 
 
-class BoundedDateField(serializers.DateField):
-    """A date a client sends, within the bounds every typed date keeps (and not after today with ``past=True``):
-    the same check and message as the pages (``cooperation.dates``)."""
+class _Bounded:
+    """A typed date's bounds on a date or date-time field (and not later than now with ``past=True``)."""
 
     def __init__(self, *, past: bool = False, **kwargs):
         self.past = past
@@ -75,24 +74,40 @@ class BoundedDateField(serializers.DateField):
             self.validators.append(validate_not_future)
 
 
-class BoundedDateTimeField(serializers.DateTimeField):
+class BoundedDateField(_Bounded, serializers.DateField):
+    """A date a client sends, within the bounds every typed date keeps (and not after today with ``past=True``):
+    the same check and message as the pages (``cooperation.dates``)."""
+
+
+class BoundedDateTimeField(_Bounded, serializers.DateTimeField):
     """A date and time a client sends, on a day within the bounds (and not later than now with ``past=True``).
 
     The day is checked before the time is placed in the organisation's time zone: DRF's own check of that
     placement overflows on the calendar's first and last days.
     """
 
-    def __init__(self, *, past: bool = False, **kwargs):
-        self.past = past
-        super().__init__(**kwargs)
-        self.validators.append(validate_date_in_range)
-        if past:
-            self.validators.append(validate_not_future)
-
     def enforce_timezone(self, value):
         if not in_range(value):
             raise serializers.ValidationError(range_message(), code=OUT_OF_RANGE)
         return super().enforce_timezone(value)
+
+
+def related_with_label(name: str, label: str = "name") -> tuple[serializers.Field, serializers.Field]:
+    """A related record shown as two read-only fields: its id, and one attribute of it that people read
+    (``programme, programme_code = related_with_label("programme", "code")``)."""
+    return (
+        serializers.IntegerField(source=f"{name}_id", read_only=True),
+        serializers.CharField(source=f"{name}.{label}", read_only=True),
+    )
+
+
+def who_and_when(step: str) -> tuple[serializers.Field, serializers.Field]:
+    """Who took a step on a record and when, as two read-only fields, both empty until it is taken
+    (``approved_by, approved_at = who_and_when("approved")``)."""
+    return (
+        serializers.IntegerField(source=f"{step}_by_id", read_only=True, allow_null=True),
+        serializers.DateTimeField(read_only=True, allow_null=True),
+    )
 
 
 class EnumChoiceField(serializers.ChoiceField):

@@ -50,40 +50,36 @@ class ThrottledCode(models.TextChoices):
     LOCKED_OUT = LOCKED_OUT_CODE, _("Too many failed logins: the account is locked for a while.")
 
 
-class RequestErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=RequestErrorCode.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
+def error_body(codes: type[models.TextChoices], name: str, body_name: str, description: str = ""):
+    """The body of one kind of whole-request error, ``{"type", "errors": [{"code", "detail", "attr"}]}``, with
+    ``codes`` as the codes it may carry, documented as the components ``name`` (one error) and ``body_name``."""
 
-    class Meta:
-        ref_name = "RequestError"
+    class Error(serializers.Serializer):
+        code = serializers.ChoiceField(choices=codes.choices)
+        detail = serializers.CharField()
+        attr = serializers.CharField(allow_null=True)
 
+        class Meta:
+            ref_name = name
 
-class RequestErrorResponseSerializer(serializers.Serializer):
-    """A request the API could not read at all; nothing was checked or saved."""
+    class Body(serializers.Serializer):
+        type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+        errors = Error(many=True)
 
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = RequestErrorSerializer(many=True)
+        class Meta:
+            ref_name = body_name
 
-    class Meta:
-        ref_name = "RequestErrorResponse"
-
-
-class ThrottledErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ThrottledCode.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-    class Meta:
-        ref_name = "Error429"
+    Body.__doc__ = description or None
+    return Body
 
 
-class ThrottledResponseSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = ThrottledErrorSerializer(many=True)
-
-    class Meta:
-        ref_name = "ErrorResponse429"
+RequestErrorResponseSerializer = error_body(
+    RequestErrorCode,
+    "RequestError",
+    "RequestErrorResponse",
+    "A request the API could not read at all; nothing was checked or saved.",
+)
+ThrottledResponseSerializer = error_body(ThrottledCode, "Error429", "ErrorResponse429")
 
 
 @functools.lru_cache(maxsize=8)

@@ -29,6 +29,13 @@ class WriteSerializersMixin:
         return self.serializer_class(*args, context=self.get_serializer_context(), **kwargs)
 
 
+def writes(*, create=None, update=None) -> dict:
+    """Each write method's input serializer, for ``write_serializer_classes``: ``create`` checks a POST's body,
+    ``update`` a PUT's and a PATCH's alike (a PATCH checks only the fields it sends)."""
+    methods = {"POST": create, "PUT": update, "PATCH": update}
+    return {method: serializer for method, serializer in methods.items() if serializer}
+
+
 def record_action(*, permission, output, body=None, summary, description="", name=None):
     """A POST action on one record that calls one service: its permission class, input and documented answer.
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from partners import selectors, services
 from partners.api.serializers import OrganisationSerializer, OrganisationWriteSerializer
 from partners.filters import OrganisationFilter
@@ -28,10 +28,6 @@ class OrganisationViewSet(CreateByService, UpdateByService, RecordViewSet):
     create_service = (services.organisation_create, "created_by")
     update_service = (services.organisation_update, "updated_by")
     serializer_class = OrganisationSerializer
-    write_serializer_classes = {
-        "POST": OrganisationWriteSerializer,
-        "PUT": OrganisationWriteSerializer,
-        "PATCH": OrganisationWriteSerializer,
-    }
+    write_serializer_classes = writes(create=OrganisationWriteSerializer, update=OrganisationWriteSerializer)
     # The filterset carries the search (`q`) and the `ordering` of the list page.
     filterset_class = OrganisationFilter

@@ -16,6 +16,7 @@ from cooperation.api.fields import (
     AmountInputField,
     BoundedDateField,
     amount_text,
+    related_with_label,
 )
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
@@ -92,10 +93,8 @@ class ProgrammeSerializer(serializers.Serializer):
 
 class ParticipationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
-    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
+    organisation, organisation_name = related_with_label("organisation")
     role = serializers.ChoiceField(choices=OrganisationRole.choices, read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     committed_amount = serializers.SerializerMethodField()
@@ -110,8 +109,7 @@ class ParticipationSerializer(serializers.Serializer):
 
 class ProgrammeUpdateSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
     author_name = serializers.SerializerMethodField()
     organisation = serializers.IntegerField(source="organisation_id", read_only=True, allow_null=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, allow_null=True)

@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cooperation.api.permissions import RolePermission, perm_required
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.api.filters import ParticipationFilter, ProgrammeUpdateFilter
@@ -46,11 +46,7 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     update_service = (services.programme_update, "updated_by")
     service_error_fields = ProgrammeWriteSerializer.SERVICE_ERROR_FIELDS
     serializer_class = ProgrammeSerializer
-    write_serializer_classes = {
-        "POST": ProgrammeWriteSerializer,
-        "PUT": ProgrammeWriteSerializer,
-        "PATCH": ProgrammeWriteSerializer,
-    }
+    write_serializer_classes = writes(create=ProgrammeWriteSerializer, update=ProgrammeWriteSerializer)
     # Participants, objectives and codes are nested lists: only JSON carries them.
     parser_classes = [JSONParser]
     # The filterset carries the search (`q`) and the `ordering` of the list page.
@@ -101,11 +97,7 @@ class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModel
     update_service = (services.participation_update, "updated_by")
     serializer_class = ParticipationSerializer
     # The programme and partner of a participation are fixed; a change of either is a new participation.
-    write_serializer_classes = {
-        "POST": ParticipationCreateSerializer,
-        "PUT": ParticipationWriteSerializer,
-        "PATCH": ParticipationWriteSerializer,
-    }
+    write_serializer_classes = writes(create=ParticipationCreateSerializer, update=ParticipationWriteSerializer)
     filterset_class = ParticipationFilter
 
     def perform_destroy(self, instance):

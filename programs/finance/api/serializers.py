@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, AmountInputField, BoundedDateField, EnumChoiceField, UserScopedRelations
+from cooperation.api.fields import (
+    AmountField,
+    AmountInputField,
+    BoundedDateField,
+    EnumChoiceField,
+    UserScopedRelations,
+    related_with_label,
+    who_and_when,
+)
 from cooperation.reference.models import Currency
 from partners.models import Organisation
 from programs.finance.models import (
@@ -52,10 +60,8 @@ class InstallmentSerializer(serializers.Serializer):
 class LoanSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
-    borrower = serializers.IntegerField(source="borrower_id", read_only=True)
-    borrower_name = serializers.CharField(source="borrower.name", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
+    borrower, borrower_name = related_with_label("borrower")
     lender = serializers.IntegerField(
         source="lender_id", read_only=True, allow_null=True, help_text=_("Empty when our organisation lends.")
     )
@@ -77,8 +83,7 @@ class LoanSerializer(serializers.Serializer):
     overdue_amount = AmountField()
     max_days_past_due = serializers.IntegerField(read_only=True)
     created_by = serializers.IntegerField(source="created_by_id", read_only=True)
-    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
-    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    approved_by, approved_at = who_and_when("approved")
     disbursed_on = serializers.DateField(read_only=True, allow_null=True)
     closed_on = serializers.DateField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -103,8 +108,7 @@ class AllocationSerializer(serializers.Serializer):
 
 class RepaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    loan = serializers.IntegerField(source="loan_id", read_only=True)
-    loan_reference = serializers.CharField(source="loan.reference", read_only=True)
+    loan, loan_reference = related_with_label("loan", "reference")
     paid_on = serializers.DateField(read_only=True)
     amount = AmountField()
     currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
@@ -113,8 +117,7 @@ class RepaymentSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     recorded_by = serializers.IntegerField(source="recorded_by_id", read_only=True)
     confirmed_by = serializers.IntegerField(source="confirmed_by_id", read_only=True, allow_null=True)
-    reversed_by = serializers.IntegerField(source="reversed_by_id", read_only=True, allow_null=True)
-    reversed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reversed_by, reversed_at = who_and_when("reversed")
     reason = serializers.CharField(
         source="reversal_reason", read_only=True, help_text=_("Why it was rejected or reversed.")
     )
@@ -149,10 +152,8 @@ class GrantSerializer(serializers.Serializer):
     reference = serializers.CharField(read_only=True)
     kind = EnumChoiceField(Grant.Kind, enum_name="GrantKindEnum", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
-    recipient = serializers.IntegerField(source="recipient_id", read_only=True)
-    recipient_name = serializers.CharField(source="recipient.name", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
+    recipient, recipient_name = related_with_label("recipient")
     amount = AmountField()
     currency = serializers.CharField(source="currency_id", read_only=True, help_text=CURRENCY_HELP)
     purpose = serializers.CharField(read_only=True)

@@ -9,7 +9,7 @@ about, and every write answers with the record read back through the selector.
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action, writes
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
@@ -52,7 +52,7 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     create_service = (services.loan_create, "created_by")
     update_service = (services.loan_update, "updated_by")
     serializer_class = LoanSerializer
-    write_serializer_classes = {"POST": LoanWriteSerializer, "PUT": LoanWriteSerializer, "PATCH": LoanWriteSerializer}
+    write_serializer_classes = writes(create=LoanWriteSerializer, update=LoanWriteSerializer)
     filterset_class = LoanFilter
 
     def get_output_serializer(self, loan, **kwargs):
@@ -108,7 +108,7 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
     record_keyword = "repayment"
     move_perms = dict.fromkeys(("confirm", "reject", "reverse"), Perm.RECORD_REPAYMENT)
     serializer_class = RepaymentSerializer
-    write_serializer_classes = {"POST": RepaymentWriteSerializer}
+    write_serializer_classes = writes(create=RepaymentWriteSerializer)
     filterset_class = RepaymentFilter
 
     def create_record(self, data):
@@ -153,7 +153,7 @@ class GrantViewSet(CreateByService, RecordViewSet):
     ordering = ("-created_at", "-pk")
     create_service = (services.grant_create, "created_by")
     serializer_class = GrantSerializer
-    write_serializer_classes = {"POST": GrantWriteSerializer}
+    write_serializer_classes = writes(create=GrantWriteSerializer)
     filterset_class = GrantFilter
 
     def list_queryset(self):

@@ -18,6 +18,8 @@ from cooperation.api.fields import (
     EnumChoiceField,
     UserScopedRelations,
     amount_text,
+    related_with_label,
+    who_and_when,
 )
 from cooperation.money import MONEY_DIGITS
 from cooperation.reference.models import Country, Currency
@@ -54,14 +56,10 @@ def _status_field(**kwargs):
 class ShipmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     waybill = serializers.CharField(read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
-    donor = serializers.IntegerField(source="donor_id", read_only=True)
-    donor_name = serializers.CharField(source="donor.name", read_only=True)
-    consignor = serializers.IntegerField(source="consignor_id", read_only=True)
-    consignor_name = serializers.CharField(source="consignor.name", read_only=True)
-    consignee = serializers.IntegerField(source="consignee_id", read_only=True)
-    consignee_name = serializers.CharField(source="consignee.name", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
+    donor, donor_name = related_with_label("donor")
+    consignor, consignor_name = related_with_label("consignor")
+    consignee, consignee_name = related_with_label("consignee")
     consignee_contact = serializers.IntegerField(source="consignee_contact_id", read_only=True, allow_null=True)
     origin_country = serializers.CharField(source="origin_country_id", read_only=True, help_text=COUNTRY_HELP)
     origin_place = serializers.CharField(read_only=True)
@@ -84,8 +82,7 @@ class ShipmentSerializer(serializers.Serializer):
     item_count = serializers.IntegerField(read_only=True)
     total_weight_kg = serializers.DecimalField(**TOTAL_WEIGHT_OPTIONS, read_only=True)
     prepared_by = serializers.IntegerField(source="prepared_by_id", read_only=True, allow_null=True)
-    dispatch_approved_by = serializers.IntegerField(source="dispatch_approved_by_id", read_only=True, allow_null=True)
-    dispatch_approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    dispatch_approved_by, dispatch_approved_at = who_and_when("dispatch_approved")
     created_by = serializers.IntegerField(source="created_by_id", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -124,8 +121,7 @@ class ShipmentDetailSerializer(ShipmentSerializer):
 
 class ShipmentItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    shipment = serializers.IntegerField(source="shipment_id", read_only=True)
-    waybill = serializers.CharField(source="shipment.waybill", read_only=True)
+    shipment, waybill = related_with_label("shipment", "waybill")
     category = EnumChoiceField(ItemCategory, read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     description = serializers.CharField(read_only=True)
@@ -159,8 +155,7 @@ class ShipmentItemSerializer(serializers.Serializer):
 
 class TrackingEventSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    shipment = serializers.IntegerField(source="shipment_id", read_only=True)
-    waybill = serializers.CharField(source="shipment.waybill", read_only=True)
+    shipment, waybill = related_with_label("shipment", "waybill")
     kind = EnumChoiceField(EventKind, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_after = serializers.CharField(
@@ -178,8 +173,7 @@ class TrackingEventSerializer(serializers.Serializer):
 
 
 class ReceiptLineSerializer(serializers.Serializer):
-    item = serializers.IntegerField(source="item_id", read_only=True)
-    description = serializers.CharField(source="item.description", read_only=True)
+    item, description = related_with_label("item", "description")
     unit = serializers.CharField(source="item.unit", read_only=True)
     good = serializers.DecimalField(**QUANTITY_OPTIONS, read_only=True)
     damaged = serializers.DecimalField(**QUANTITY_OPTIONS, read_only=True)
@@ -189,8 +183,7 @@ class ReceiptLineSerializer(serializers.Serializer):
 
 class ReceiptSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    shipment = serializers.IntegerField(source="shipment_id", read_only=True)
-    waybill = serializers.CharField(source="shipment.waybill", read_only=True)
+    shipment, waybill = related_with_label("shipment", "waybill")
     received_on = serializers.DateField(read_only=True)
     received_by = serializers.IntegerField(source="received_by_id", read_only=True)
     note = serializers.CharField(read_only=True)

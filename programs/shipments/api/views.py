@@ -12,7 +12,7 @@ from rest_framework import exceptions, mixins
 from rest_framework.exceptions import ErrorDetail
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action, writes
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -67,11 +67,7 @@ def _shipment_move(move: str, input=None, **documented) -> move_action:
 class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
     serializer_class = ShipmentSerializer
-    write_serializer_classes = {
-        "POST": ShipmentCreateSerializer,
-        "PUT": ShipmentUpdateSerializer,
-        "PATCH": ShipmentUpdateSerializer,
-    }
+    write_serializer_classes = writes(create=ShipmentCreateSerializer, update=ShipmentUpdateSerializer)
     filterset_class = ShipmentFilter
     model = Shipment
     selectors = (selectors.shipment_list, selectors.shipment_get)
@@ -145,11 +141,7 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelM
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
     serializer_class = ShipmentItemSerializer
-    write_serializer_classes = {
-        "POST": ItemCreateSerializer,
-        "PUT": ItemUpdateSerializer,
-        "PATCH": ItemUpdateSerializer,
-    }
+    write_serializer_classes = writes(create=ItemCreateSerializer, update=ItemUpdateSerializer)
     permission_classes = [ItemPermission]
     filterset_class = ItemFilter
     model = ShipmentItem
@@ -178,7 +170,7 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelM
 class TrackingEventViewSet(CreateByService, RecordViewSet):
     # No edit or delete: the journey is a record of what happened.
     serializer_class = TrackingEventSerializer
-    write_serializer_classes = {"POST": TrackingEventWriteSerializer}
+    write_serializer_classes = writes(create=TrackingEventWriteSerializer)
     filterset_class = EventFilter
     model = TrackingEvent
     selectors = (selectors.event_list, selectors.event_get)
@@ -216,7 +208,7 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
 class ReceiptViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a receipt is what the consignee signed for; a later count is a new receipt.
     serializer_class = ReceiptSerializer
-    write_serializer_classes = {"POST": ReceiptWriteSerializer}
+    write_serializer_classes = writes(create=ReceiptWriteSerializer)
     filterset_class = ReceiptFilter
     model = Receipt
     selectors = (selectors.receipt_list, selectors.receipt_get)

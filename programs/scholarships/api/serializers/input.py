@@ -163,7 +163,9 @@ class ScoresSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(serializers.Serializer):
-    conflict_note = serializers.CharField(max_length=2000, allow_blank=True, help_text=_("The conflict of interest."))
+    conflict_note = serializers.CharField(
+        source="note", max_length=2000, allow_blank=True, help_text=_("The conflict of interest.")
+    )
 
 
 class PaymentSerializer(serializers.Serializer):
@@ -220,3 +222,6 @@ class ActivityReportSerializer(serializers.Serializer):
         required=False,
         help_text=_("Replaces the list of names when given; never more people of a gender than its count."),
     )
+
+    def validate_participants(self, participants):
+        return [dict(line) for line in participants]  # the service takes each name as a plain dict

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, EnumChoiceField
+from cooperation.api.fields import AmountField, EnumChoiceField, related_with_label, who_and_when
 from programs.scholarships.models import (
     SCORE_DIGITS,
     WEIGHT_DIGITS,
@@ -55,10 +55,8 @@ class CallSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
-    host = serializers.IntegerField(source="host_id", read_only=True)
-    host_name = serializers.CharField(source="host.name", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
+    host, host_name = related_with_label("host")
     fields_of_study = serializers.ListField(child=serializers.CharField(), read_only=True)
     eligible_countries = serializers.SerializerMethodField(help_text=_("Nationalities that may apply (ISO 3166-1)."))
     level = EnumChoiceField(Level, enum_name="ScholarshipLevelEnum", read_only=True)
@@ -101,8 +99,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 class ApplicationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    call = serializers.IntegerField(source="call_id", read_only=True)
-    call_title = serializers.CharField(source="call.title", read_only=True)
+    call, call_title = related_with_label("call", "title")
     host = serializers.IntegerField(source="call.host_id", read_only=True)
     applicant_name = serializers.CharField(read_only=True)
     nationality = serializers.CharField(source="nationality_id", read_only=True, help_text=COUNTRY_HELP)
@@ -118,10 +115,8 @@ class ApplicationSerializer(serializers.Serializer):
     )
     submitted_on = serializers.DateField(read_only=True)
     award_pending = serializers.BooleanField(read_only=True, help_text=_("Proposed, awaiting a manager."))
-    award_proposed_by = serializers.IntegerField(source="award_proposed_by_id", read_only=True, allow_null=True)
-    award_proposed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    awarded_by = serializers.IntegerField(source="awarded_by_id", read_only=True, allow_null=True)
-    awarded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    award_proposed_by, award_proposed_at = who_and_when("award_proposed")
+    awarded_by, awarded_at = who_and_when("awarded")
     enrolled_on = serializers.DateField(read_only=True, allow_null=True)
     completed_on = serializers.DateField(read_only=True, allow_null=True)
     reviews_assigned = serializers.IntegerField(read_only=True)
@@ -153,16 +148,14 @@ class ApplicationSerializer(serializers.Serializer):
 
 
 class ScoreSerializer(serializers.Serializer):
-    criterion = serializers.IntegerField(source="criterion_id", read_only=True)
-    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    criterion, criterion_name = related_with_label("criterion")
     weight = serializers.DecimalField(source="criterion.weight", **WEIGHT_DIGITS, read_only=True)
     score = serializers.DecimalField(**SCORE_DIGITS, read_only=True)
 
 
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    application = serializers.IntegerField(source="application_id", read_only=True)
-    applicant_name = serializers.CharField(source="application.applicant_name", read_only=True)
+    application, applicant_name = related_with_label("application", "applicant_name")
     call = serializers.IntegerField(source="application.call_id", read_only=True)
     call_title = serializers.CharField(source="application.call.title", read_only=True)
     reviewer = serializers.IntegerField(source="reviewer_id", read_only=True)
@@ -182,11 +175,15 @@ class ReviewSerializer(serializers.Serializer):
         return _user_name(review.reviewer)
 
 
-class StipendTrancheSerializer(serializers.Serializer):
+# A record of one scholar's scholarship: its id, then the scholar's application, name and call. (No docstring:
+# the schema would take it as the description of every serializer built on it.)
+class _ScholarRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    application = serializers.IntegerField(source="application_id", read_only=True)
-    scholar_name = serializers.CharField(source="application.applicant_name", read_only=True)
+    application, scholar_name = related_with_label("application", "applicant_name")
     call = serializers.IntegerField(source="application.call_id", read_only=True)
+
+
+class StipendTrancheSerializer(_ScholarRecordSerializer):
     number = serializers.IntegerField(read_only=True)
     due_on = serializers.DateField(read_only=True)
     amount = AmountField()
@@ -194,17 +191,12 @@ class StipendTrancheSerializer(serializers.Serializer):
     status = EnumChoiceField(TrancheStatus, enum_name="StipendTrancheStatusEnum", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     status_note = serializers.CharField(read_only=True, help_text=_("Why it was cancelled."))
-    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
-    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    approved_by, approved_at = who_and_when("approved")
     paid_on = serializers.DateField(read_only=True, allow_null=True)
     payment_reference = serializers.CharField(read_only=True)
 
 
-class ProgressReportSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    application = serializers.IntegerField(source="application_id", read_only=True)
-    scholar_name = serializers.CharField(source="application.applicant_name", read_only=True)
-    call = serializers.IntegerField(source="application.call_id", read_only=True)
+class ProgressReportSerializer(_ScholarRecordSerializer):
     term_label = serializers.CharField(read_only=True)
     period_end = serializers.DateField(read_only=True)
     result = serializers.CharField(read_only=True)
@@ -212,8 +204,7 @@ class ProgressReportSerializer(serializers.Serializer):
     status = EnumChoiceField(ReportStatus, enum_name="ProgressReportStatusEnum", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     submitted_by = serializers.IntegerField(source="submitted_by_id", read_only=True)
-    reviewed_by = serializers.IntegerField(source="reviewed_by_id", read_only=True, allow_null=True)
-    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reviewed_by, reviewed_at = who_and_when("reviewed")
     return_reason = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -231,14 +222,12 @@ class ActivitySerializer(serializers.Serializer):
     kind = EnumChoiceField(ActivityKind, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     description = serializers.CharField(read_only=True)
-    programme = serializers.IntegerField(source="programme_id", read_only=True)
-    programme_code = serializers.CharField(source="programme.code", read_only=True)
+    programme, programme_code = related_with_label("programme", "code")
     starts_on = serializers.DateField(read_only=True)
     ends_on = serializers.DateField(read_only=True)
     country = serializers.CharField(source="country_id", read_only=True, help_text=COUNTRY_HELP)
     city = serializers.CharField(read_only=True)
-    host = serializers.IntegerField(source="host_id", read_only=True)
-    host_name = serializers.CharField(source="host.name", read_only=True)
+    host, host_name = related_with_label("host")
     partners = serializers.SerializerMethodField(help_text=_("Ids of the partners involved."))
     status = EnumChoiceField(ExchangeStatus, enum_name="ExchangeStatusEnum", read_only=True)
     women = serializers.IntegerField(read_only=True)

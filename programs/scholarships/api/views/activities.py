@@ -3,15 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.permissions import perm_on_visible_record
 from cooperation.api.viewsets import (
     CreateByService,
     RecordViewSet,
     UpdateByService,
     documented,
-    record_action,
-    validated_input,
+    move_action,
+    writes,
 )
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
@@ -42,11 +40,7 @@ from programs.scholarships.models import (
 class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
     model = ExchangeActivity
     serializer_class = ActivitySerializer
-    write_serializer_classes = {
-        "POST": ActivityCreateSerializer,
-        "PUT": ActivityUpdateSerializer,
-        "PATCH": ActivityUpdateSerializer,
-    }
+    write_serializer_classes = writes(create=ActivityCreateSerializer, update=ActivityUpdateSerializer)
     filterset_class = ActivityFilter
 
     def get_serializer_class(self):
@@ -71,21 +65,14 @@ class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
         }
         return Response(ActivityDetailSerializer(activity, context=context).data)
 
-    @record_action(
-        permission=perm_on_visible_record(Perm.REPORT_EXCHANGE_ACTIVITY),
-        output=ActivitySerializer,
-        body=ActivityReportSerializer,
+    report = move_action(
+        services.activity_report,
+        "reported_by",
+        ActivityReportSerializer,
+        permission=Perm.REPORT_EXCHANGE_ACTIVITY,
         summary=_("Report participants by gender and the outcomes"),
         description=_(
             "The host partner or an officer. `participants`, when given, replaces the list of names; the list may "
             "be partial but never names more people of a gender than its count."
         ),
     )
-    def report(self, request, *args, **kwargs):
-        activity = self.get_object()
-        data = validated_input(self, ActivityReportSerializer)
-        if "participants" in data:
-            data["participants"] = [dict(line) for line in data["participants"]]
-        with service_errors():
-            services.activity_report(activity=activity, reported_by=request.user, **data)
-        return self.detail_response(activity)

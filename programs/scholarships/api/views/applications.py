@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, validated_input
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, validated_input, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
@@ -54,7 +54,7 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
     # No edit or delete: an application is what the applicant sent; its status moves through the actions.
     model = Application
     serializer_class = ApplicationSerializer
-    write_serializer_classes = {"POST": ApplicationCreateSerializer}
+    write_serializer_classes = writes(create=ApplicationCreateSerializer)
     filterset_class = ApplicationFilter
 
     selectors = (selectors.application_list, selectors.application_get)

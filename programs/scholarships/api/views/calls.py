@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
     CallCreateSerializer,
@@ -54,11 +54,7 @@ class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a call keeps its applications and history.
     model = Call
     serializer_class = CallSerializer
-    write_serializer_classes = {
-        "POST": CallCreateSerializer,
-        "PUT": CallUpdateSerializer,
-        "PATCH": CallUpdateSerializer,
-    }
+    write_serializer_classes = writes(create=CallCreateSerializer, update=CallUpdateSerializer)
     filterset_class = CallFilter
 
     selectors = (selectors.call_list, selectors.call_get)

@@ -5,7 +5,15 @@ from rest_framework import exceptions
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input
+from cooperation.api.viewsets import (
+    CreateByService,
+    RecordViewSet,
+    documented,
+    move_action,
+    record_action,
+    validated_input,
+    writes,
+)
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ReviewFilter
@@ -41,7 +49,7 @@ def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationErr
 class ReviewViewSet(CreateByService, RecordViewSet):
     model = Review
     serializer_class = ReviewSerializer
-    write_serializer_classes = {"POST": ReviewAssignSerializer}
+    write_serializer_classes = writes(create=ReviewAssignSerializer)
     filterset_class = ReviewFilter
 
     selectors = (selectors.review_list, selectors.visible_review_get)
@@ -68,16 +76,11 @@ class ReviewViewSet(CreateByService, RecordViewSet):
             raise _score_errors(error) from error
         return self.detail_response(review)
 
-    @record_action(
-        permission=perm_on_visible_record(Perm.REVIEW_APPLICATION),
-        output=ReviewSerializer,
-        body=ConflictSerializer,
+    declare_conflict = move_action(
+        services.review_declare_conflict,
+        "reviewer",
+        ConflictSerializer,
+        permission=Perm.REVIEW_APPLICATION,
         summary=_("Declare a conflict of interest"),
         description=_("The reviewer is recused; any scores they gave no longer count."),
     )
-    def declare_conflict(self, request, *args, **kwargs):
-        review = self.get_object()
-        data = validated_input(self, ConflictSerializer)
-        with service_errors():
-            services.review_declare_conflict(review=review, reviewer=request.user, note=data["conflict_note"])
-        return self.detail_response(review)

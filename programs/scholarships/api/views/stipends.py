@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ProgressReportFilter, TrancheFilter
@@ -61,7 +61,7 @@ class ProgressReportViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a returned report is replaced by a new one.
     model = ProgressReport
     serializer_class = ProgressReportSerializer
-    write_serializer_classes = {"POST": ProgressReportWriteSerializer}
+    write_serializer_classes = writes(create=ProgressReportWriteSerializer)
     filterset_class = ProgressReportFilter
 
     selectors = (selectors.progress_report_list, selectors.progress_report_get)
