@@ -4,6 +4,9 @@ Each factory returns a plain Django field or constraint, so a migration sees exa
 field gave: the same type, options and verbose name.
 """
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -63,6 +66,28 @@ def ends_after(end: str, start: str, *, name: str, message, optional=False) -> m
 def known_choice(field: str, choices, *, name: str) -> models.CheckConstraint:
     """The database refuses a value of ``field`` that is not one of ``choices``."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def unique(fields: tuple[str, ...], *, name: str, message=None, condition=None) -> models.UniqueConstraint:
+    """The database refuses a second record with the same ``fields`` (among the records ``condition`` selects)."""
+    return models.UniqueConstraint(fields=list(fields), condition=condition, name=name, violation_error_message=message)
+
+
+def not_negative(*fields: str, name: str) -> models.CheckConstraint:
+    """The database refuses a value below zero in any of ``fields`` (amounts, quantities, weights)."""
+    condition = reduce(operator.and_, (Q(**{f"{field}__gte": 0}) for field in fields))
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def not_negative_amount(field: str, *, prefix: str, nullable=False) -> list[models.CheckConstraint]:
+    """The database refuses a negative or oversized amount: constraints ``<prefix>_not_negative`` and ``_fits``."""
+    condition = Q(**{f"{field}__gte": 0})
+    if nullable:
+        condition = Q(**{f"{field}__isnull": True}) | condition
+    return [
+        models.CheckConstraint(condition=condition, name=f"{prefix}_not_negative"),
+        amount_fits(field, name=f"{prefix}_fits", nullable=nullable),
+    ]
 
 
 def positive_amount(field: str, *, prefix: str) -> list[models.CheckConstraint]:

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.fields import part_of, protected_link, user_link
+from cooperation.fields import part_of, protected_link, unique, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.reference.codes import OrganisationType
 
@@ -39,11 +39,11 @@ class Organisation(TimeStampedModel):
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["iati_identifier"],
+            unique(
+                ("iati_identifier",),
                 condition=~models.Q(iati_identifier=""),
                 name="organisation_iati_identifier_unique",
-                violation_error_message=_("Another partner already has this IATI identifier."),
+                message=_("Another partner already has this IATI identifier."),
             ),
         ]
 
@@ -69,10 +69,10 @@ class Contact(TimeStampedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "email"],
+            unique(
+                ("organisation", "email"),
                 name="contact_email_unique_per_organisation",
-                violation_error_message=_("This organisation already has a contact with this email."),
+                message=_("This organisation already has a contact with this email."),
             ),
         ]
 
@@ -93,10 +93,10 @@ class Membership(TimeStampedModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation"],
+            unique(
+                ("user", "organisation"),
                 name="membership_unique",
-                violation_error_message=_("This user is already a member of this organisation."),
+                message=_("This user is already a member of this organisation."),
             ),
         ]
 

@@ -5,9 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, ends_after, happened_on, part_of, protected_link, user_link
+from cooperation.fields import (
+    currency_link,
+    ends_after,
+    happened_on,
+    not_negative_amount,
+    part_of,
+    protected_link,
+    unique,
+    user_link,
+)
 from cooperation.models import TimeStampedModel
-from cooperation.money import AmountField, amount_fits
+from cooperation.money import AmountField
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
 
 programme_code_validator = RegexValidator(
@@ -85,8 +94,7 @@ class Programme(TimeStampedModel):
                 name="programme_has_a_form",
                 violation_error_message=_("Choose at least one form of cooperation."),
             ),
-            models.CheckConstraint(condition=Q(budget_amount__gte=0), name="programme_budget_not_negative"),
-            amount_fits("budget_amount", name="programme_budget_fits"),
+            *not_negative_amount("budget_amount", prefix="programme_budget"),
             ends_after(
                 "planned_end",
                 "planned_start",
@@ -125,7 +133,7 @@ class ProgrammeObjective(models.Model):
         ordering = ["objective"]
         verbose_name = _("programme objective")
         verbose_name_plural = _("programme objectives")
-        constraints = [models.UniqueConstraint(fields=["programme", "objective"], name="programme_objective_unique")]
+        constraints = [unique(("programme", "objective"), name="programme_objective_unique")]
 
     def __str__(self) -> str:
         return self.get_objective_display()
@@ -145,16 +153,12 @@ class Participation(TimeStampedModel):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "organisation"],
+            unique(
+                ("programme", "organisation"),
                 name="participation_one_role_per_partner",
-                violation_error_message=_("This partner already takes part in the programme."),
+                message=_("This partner already takes part in the programme."),
             ),
-            models.CheckConstraint(
-                condition=Q(committed_amount__isnull=True) | Q(committed_amount__gte=0),
-                name="participation_committed_not_negative",
-            ),
-            amount_fits("committed_amount", name="participation_committed_fits", nullable=True),
+            *not_negative_amount("committed_amount", prefix="participation_committed", nullable=True),
         ]
 
     def __str__(self) -> str:

@@ -12,11 +12,13 @@ from cooperation.dates import BoundedDateField
 from cooperation.fields import (
     currency_link,
     happened_on,
+    not_negative,
     part_of,
     positive_amount,
     protected_link,
     reason_field,
     status_field,
+    unique,
     user_link,
 )
 from cooperation.models import SentLog, TimeStampedModel
@@ -144,11 +146,8 @@ class Installment(models.Model):
         verbose_name_plural = _("installments")
         indexes = [models.Index(fields=["due_date"], name="installment_due_date")]
         constraints = [
-            models.UniqueConstraint(fields=["loan", "number"], name="installment_number_unique"),
-            models.CheckConstraint(
-                condition=Q(principal_due__gte=0) & Q(interest_due__gte=0) & Q(balance_after__gte=0),
-                name="installment_amounts_not_negative",
-            ),
+            unique(("loan", "number"), name="installment_number_unique"),
+            not_negative("principal_due", "interest_due", "balance_after", name="installment_amounts_not_negative"),
             models.CheckConstraint(
                 condition=Q(principal_paid__gte=0) & Q(principal_paid__lte=F("principal_due")),
                 name="installment_principal_paid_within_due",
@@ -248,14 +247,12 @@ class Allocation(Reversible):
         default_manager_name = "objects"
         base_manager_name = "with_reversed"
         constraints = [
-            models.UniqueConstraint(
-                fields=["repayment", "installment"],
+            unique(
+                ("repayment", "installment"),
                 condition=Q(reversed_at__isnull=True),
                 name="allocation_once_per_installment",
             ),
-            models.CheckConstraint(
-                condition=Q(interest__gte=0) & Q(principal__gte=0), name="allocation_amounts_not_negative"
-            ),
+            not_negative("interest", "principal", name="allocation_amounts_not_negative"),
             models.CheckConstraint(
                 condition=Q(reversed_at__isnull=True, reversal_reason="")
                 | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
@@ -292,7 +289,7 @@ class ReminderLog(SentLog):
     class Meta(SentLog.Meta):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
-        constraints = [models.UniqueConstraint(fields=["installment", "kind"], name="reminder_once_per_kind")]
+        constraints = [unique(("installment", "kind"), name="reminder_once_per_kind")]
 
     def __str__(self) -> str:
         return f"{self.installment} {self.get_kind_display()}"
@@ -336,7 +333,7 @@ class Tranche(BaseTranche):
         verbose_name_plural = _("tranches")
         permissions = [("approve_tranche", _("Can approve grant tranches"))]
         constraints = [
-            models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_unique"),
+            unique(("grant", "number"), name="tranche_number_unique"),
             *positive_amount("amount", prefix="tranche_amount"),
             BaseTranche.paid_has_date(name="tranche_paid_has_date"),
         ]

@@ -18,14 +18,17 @@ from cooperation.fields import (
     ends_after,
     happened_on,
     known_choice,
+    not_negative,
+    not_negative_amount,
     part_of,
     protected_link,
     reason_field,
     status_field,
+    unique,
     user_link,
 )
 from cooperation.models import SentLog, TimeStampedModel
-from cooperation.money import AmountField, amount_fits
+from cooperation.money import AmountField
 
 # Goods are counted in units of measure that may be fractional (kg, litres, m³).
 QUANTITY_DIGITS = {"max_digits": 14, "decimal_places": 3}
@@ -181,9 +184,8 @@ class ShipmentItem(TimeStampedModel):
                 name="shipmentitem_quantity_positive",
                 violation_error_message=_("The quantity must be more than zero."),
             ),
-            models.CheckConstraint(condition=Q(unit_weight_kg__gte=0), name="shipmentitem_weight_not_negative"),
-            models.CheckConstraint(condition=Q(unit_value__gte=0), name="shipmentitem_value_not_negative"),
-            amount_fits("unit_value", name="shipmentitem_value_fits"),
+            not_negative("unit_weight_kg", name="shipmentitem_weight_not_negative"),
+            *not_negative_amount("unit_value", prefix="shipmentitem_value"),
         ]
 
     def __str__(self) -> str:
@@ -260,11 +262,8 @@ class ReceiptLine(models.Model):
         verbose_name = _("receipt line")
         verbose_name_plural = _("receipt lines")
         constraints = [
-            models.UniqueConstraint(fields=["receipt", "item"], name="receiptline_once_per_item"),
-            models.CheckConstraint(
-                condition=Q(good__gte=0) & Q(damaged__gte=0) & Q(lost__gte=0),
-                name="receiptline_quantities_not_negative",
-            ),
+            unique(("receipt", "item"), name="receiptline_once_per_item"),
+            not_negative("good", "damaged", "lost", name="receiptline_quantities_not_negative"),
             models.CheckConstraint(
                 condition=Q(good__gt=0) | Q(damaged__gt=0) | Q(lost__gt=0), name="receiptline_counts_something"
             ),
@@ -288,9 +287,7 @@ class DelayAlertLog(SentLog):
     class Meta(SentLog.Meta):
         verbose_name = _("delay alert")
         verbose_name_plural = _("delay alerts")
-        constraints = [
-            models.UniqueConstraint(fields=["shipment", "expected_arrival"], name="delay_alert_once_per_delay")
-        ]
+        constraints = [unique(("shipment", "expected_arrival"), name="delay_alert_once_per_delay")]
 
     def __str__(self) -> str:
         return f"{self.shipment.waybill} {self.expected_arrival}"

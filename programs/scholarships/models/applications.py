@@ -13,7 +13,16 @@ from simple_history.models import HistoricalRecords
 
 from cooperation import personal_data
 from cooperation.dates import BoundedDateField
-from cooperation.fields import happened_on, known_choice, part_of, protected_link, reason_field, status_field, user_link
+from cooperation.fields import (
+    happened_on,
+    known_choice,
+    part_of,
+    protected_link,
+    reason_field,
+    status_field,
+    unique,
+    user_link,
+)
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.calls import MAX_SCORE, MIN_SCORE, SCORE_DIGITS, Call, Criterion
 
@@ -113,10 +122,10 @@ class Application(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["call", "status"], name="application_call_status")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["call", "email_key"],
+            unique(
+                ("call", "email_key"),
                 name="application_once_per_email_and_call",
-                violation_error_message=_("Someone with this email has already applied to this call."),
+                message=_("Someone with this email has already applied to this call."),
             ),
             known_choice("status", ApplicationStatus, name="application_status_known"),
             models.CheckConstraint(
@@ -175,10 +184,10 @@ class Review(TimeStampedModel):
         verbose_name_plural = _("reviews")
         permissions = [("review_application", _("Can review scholarship applications assigned to them"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["application", "reviewer"],
+            unique(
+                ("application", "reviewer"),
                 name="review_once_per_reviewer",
-                violation_error_message=_("This reviewer is already assigned to this application."),
+                message=_("This reviewer is already assigned to this application."),
             ),
             models.CheckConstraint(
                 condition=Q(conflict_declared_at__isnull=True) | Q(completed_at__isnull=True),
@@ -212,7 +221,7 @@ class Score(models.Model):
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion"),
+            unique(("review", "criterion"), name="score_once_per_criterion"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=10), name="score_between_0_and_10"),
         ]
 

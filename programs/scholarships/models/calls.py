@@ -16,6 +16,7 @@ from cooperation.fields import (
     part_of,
     positive_amount,
     protected_link,
+    unique,
     user_link,
 )
 from cooperation.models import TimeStampedModel
@@ -123,10 +124,10 @@ class Criterion(models.Model):
         verbose_name = _("rubric criterion")
         verbose_name_plural = _("rubric criteria")
         constraints = [
-            models.UniqueConstraint(
-                fields=["call", "name"],
+            unique(
+                ("call", "name"),
                 name="criterion_name_unique_per_call",
-                violation_error_message=_("This call already has a criterion with this name."),
+                message=_("This call already has a criterion with this name."),
             ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
         ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, known_choice, part_of, reason_field, status_field, user_link
+from cooperation.fields import currency_link, known_choice, part_of, reason_field, status_field, unique, user_link
 from cooperation.models import SentLog, TimeStampedModel
 from cooperation.tranches import BaseTranche, TrancheStatus
 from programs.scholarships.models.applications import Application
@@ -68,7 +68,7 @@ class StipendTranche(BaseTranche):
         permissions = [("approve_stipendtranche", _("Can approve stipend tranches for payment"))]
         indexes = [models.Index(fields=["status", "due_on"], name="stipend_status_due")]
         constraints = [
-            models.UniqueConstraint(fields=["application", "number"], name="stipend_number_unique"),
+            unique(("application", "number"), name="stipend_number_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="stipend_amount_positive"),
             known_choice("status", TrancheStatus, name="stipend_status_known"),
             BaseTranche.paid_has_date(name="stipend_paid_has_date"),
@@ -95,7 +95,7 @@ class ReminderLog(SentLog):
         verbose_name = _("scholarship reminder")
         verbose_name_plural = _("scholarship reminders")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "application", "due_on"], name="scholarship_reminder_once"),
+            unique(("kind", "application", "due_on"), name="scholarship_reminder_once"),
         ]
 
     def __str__(self) -> str:
