@@ -55,6 +55,11 @@ def happened_on(verbose_name) -> BoundedDateField:
     return BoundedDateField(verbose_name, null=True, blank=True, past=True)
 
 
+def happened_at(verbose_name) -> models.DateTimeField:
+    """The moment something was done to a record (approved, reversed, sent): empty until then."""
+    return models.DateTimeField(verbose_name, null=True, blank=True)
+
+
 def ends_after(end: str, start: str, *, name: str, message, optional=False) -> models.CheckConstraint:
     """The database refuses an ``end`` date before its ``start``; ``optional`` dates are checked once both are set."""
     condition = Q(**{f"{end}__gte": F(start)})

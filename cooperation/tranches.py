@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cooperation.fields import happened_on, status_field, user_link
 from cooperation.models import TimeStampedModel
@@ -25,6 +26,8 @@ class BaseTranche(TimeStampedModel):
     approved_by = user_link(_("approved by"), optional=True)
     paid_on = happened_on(_("paid on"))
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    # Every kind of tranche keeps its change history (each gets its own history table).
+    history = HistoricalRecords(excluded_fields=["updated_at"], inherit=True)
 
     class Meta:
         abstract = True

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.fields import part_of, protected_link, unique, user_link
+from cooperation.fields import happened_at, part_of, protected_link, unique, user_link
 from cooperation.models import TimeStampedModel
 from cooperation.reference.codes import OrganisationType
 
@@ -112,7 +112,7 @@ class Notification(models.Model):
     body = models.TextField(_("message"), max_length=5000, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    read_at = happened_at(_("read"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -42,12 +42,8 @@ class Objective(models.TextChoices):
     FREE_EXPRESSION = "free_expression", _("Free expression")
 
 
-FORM_FIELDS = {
-    CooperationForm.FINANCIAL: "is_financial",
-    CooperationForm.TECHNICAL: "is_technical",
-    CooperationForm.CULTURAL: "is_cultural",
-    CooperationForm.IN_KIND: "is_in_kind",
-}
+# The programme's flag for each form: ``is_<form>``.
+FORM_FIELDS = {form: f"is_{form.value}" for form in CooperationForm}
 
 
 class Programme(TimeStampedModel):

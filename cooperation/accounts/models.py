@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.fields import user_link
+from cooperation.fields import happened_at, user_link
 
 
 def key_digest(key: str) -> str:
@@ -37,7 +37,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = happened_at(_("revoked"))
     revoked_reason = models.CharField(_("why revoked"), max_length=20, choices=RevokeReason.choices, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()

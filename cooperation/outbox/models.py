@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.fields import user_link
+from cooperation.fields import happened_at, user_link
 
 
 class MessageStatus(models.TextChoices):
@@ -47,9 +47,9 @@ class OutboxMessage(models.Model):
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = happened_at(_("sent"))
     resent_by = user_link(_("sent again by"), optional=True)
-    resent_at = models.DateTimeField(_("sent again"), null=True, blank=True)
+    resent_at = happened_at(_("sent again"))
 
     # The record the message is about, so that record's page can list its messages.
     content_type = models.ForeignKey(

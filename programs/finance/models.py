@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from cooperation.dates import BoundedDateField
 from cooperation.fields import (
     currency_link,
+    happened_at,
     happened_on,
     not_negative,
     part_of,
@@ -95,7 +96,7 @@ class Loan(TimeStampedModel):
     status = status_field(LoanStatus, LoanStatus.DRAFT)
     created_by = user_link(_("created by"))
     approved_by = user_link(_("approved by"), optional=True)
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_at = happened_at(_("approved"))
     disbursed_on = happened_on(_("disbursed on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     status_note = reason_field()
@@ -189,7 +190,7 @@ class Reversible(models.Model):
     """A money record a reversal undoes without deleting it: who reversed it, when, and why."""
 
     reversed_by = user_link(_("reversed by"), optional=True)
-    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversed_at = happened_at(_("reversed"))
     reversal_reason = reason_field(_("reason for reversal"))
 
     class Meta:
@@ -325,7 +326,6 @@ class Grant(TimeStampedModel):
 class Tranche(BaseTranche):
     grant = part_of(Grant, _("grant"), related_name="tranches")
     planned_on = models.DateField(_("planned date"))
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["grant", "number"]

@@ -16,6 +16,7 @@ from cooperation.dates import BoundedDateField, validate_date_in_range
 from cooperation.fields import (
     currency_link,
     ends_after,
+    happened_at,
     happened_on,
     known_choice,
     not_negative,
@@ -49,7 +50,8 @@ class ShipmentStatus(models.TextChoices):
 
 # Goods have left the consignor but the consignee has not yet accounted for all of them.
 ON_THE_WAY = (ShipmentStatus.DISPATCHED, ShipmentStatus.IN_TRANSIT)
-NOT_ARRIVED = (ShipmentStatus.DISPATCHED, ShipmentStatus.IN_TRANSIT)
+# Not arrived yet: late once the expected arrival has passed.
+NOT_ARRIVED = ON_THE_WAY
 DELIVERED = (ShipmentStatus.RECEIVED, ShipmentStatus.PARTIALLY_RECEIVED)
 
 
@@ -117,7 +119,7 @@ class Shipment(TimeStampedModel):
     status_note = reason_field()
     prepared_by = user_link(_("packing list prepared by"), optional=True)
     dispatch_approved_by = user_link(_("dispatch approved by"), optional=True)
-    dispatch_approved_at = models.DateTimeField(_("dispatch approved"), null=True, blank=True)
+    dispatch_approved_at = happened_at(_("dispatch approved"))
     created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

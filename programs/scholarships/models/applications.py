@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from cooperation import personal_data
 from cooperation.dates import BoundedDateField
 from cooperation.fields import (
+    happened_at,
     happened_on,
     known_choice,
     part_of,
@@ -101,10 +102,10 @@ class Application(TimeStampedModel):
     submitted_by = user_link(_("recorded by"))
     submitted_on = models.DateField(_("submitted on"))
     award_proposed_by = user_link(_("award proposed by"), optional=True)
-    award_proposed_at = models.DateTimeField(_("award proposed"), null=True, blank=True)
+    award_proposed_at = happened_at(_("award proposed"))
     award_proposal_note = reason_field(_("reason for the proposal"))
     awarded_by = user_link(_("award approved by"), optional=True)
-    awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
+    awarded_at = happened_at(_("awarded"))
     enrolled_on = happened_on(_("enrolled on"))
     enrolment_confirmed_by = user_link(_("enrolment confirmed by"), optional=True)
     completed_on = happened_on(_("completed on"))
@@ -172,9 +173,9 @@ class Review(TimeStampedModel):
     application = part_of(Application, _("application"), related_name="reviews")
     reviewer = user_link(_("reviewer"), related_name="scholarship_reviews")
     assigned_by = user_link(_("assigned by"))
-    conflict_declared_at = models.DateTimeField(_("conflict of interest declared"), null=True, blank=True)
+    conflict_declared_at = happened_at(_("conflict of interest declared"))
     conflict_note = reason_field(_("conflict of interest"))
-    completed_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    completed_at = happened_at(_("scored"))
     comments = models.TextField(_("comments"), max_length=5000, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.dates import BoundedDateField
-from cooperation.fields import currency_link, known_choice, part_of, reason_field, status_field, unique, user_link
+from cooperation.fields import (
+    currency_link,
+    happened_at,
+    known_choice,
+    part_of,
+    reason_field,
+    status_field,
+    unique,
+    user_link,
+)
 from cooperation.models import SentLog, TimeStampedModel
 from cooperation.tranches import BaseTranche, TrancheStatus
 from programs.scholarships.models.applications import Application
@@ -31,7 +40,7 @@ class ProgressReport(TimeStampedModel):
     status = status_field(ReportStatus, ReportStatus.SUBMITTED)
     submitted_by = user_link(_("submitted by"))
     reviewed_by = user_link(_("reviewed by"), optional=True)
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_at = happened_at(_("reviewed"))
     return_reason = reason_field(_("reason for returning"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -57,9 +66,8 @@ class StipendTranche(BaseTranche):
     )
     due_on = models.DateField(_("due on"))
     currency = currency_link()
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_at = happened_at(_("approved"))
     status_note = reason_field()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["application", "number"]
