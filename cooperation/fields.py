@@ -29,7 +29,7 @@ def user_link(verbose_name, *, optional=False, related_name="+", on_delete=model
     )
 
 
-def protected_link(to: str, verbose_name, *, optional=False, related_name="+", **options) -> models.ForeignKey:
+def protected_link(to, verbose_name, *, optional=False, related_name="+", **options) -> models.ForeignKey:
     """A link to a record (a programme, a partner, a country) that cannot be deleted while this one points to it."""
     return _link(to, verbose_name, on_delete=models.PROTECT, related_name=related_name, optional=optional, **options)
 
@@ -75,7 +75,7 @@ def known_choice(field: str, choices, *, name: str) -> models.CheckConstraint:
 
 def unique(fields: tuple[str, ...], *, name: str, message=None, condition=None) -> models.UniqueConstraint:
     """The database refuses a second record with the same ``fields`` (among the records ``condition`` selects)."""
-    return models.UniqueConstraint(fields=list(fields), condition=condition, name=name, violation_error_message=message)
+    return models.UniqueConstraint(fields=fields, condition=condition, name=name, violation_error_message=message)
 
 
 def not_negative(*fields: str, name: str) -> models.CheckConstraint:

@@ -198,7 +198,7 @@ class Reversible(models.Model):
 
 
 class Repayment(Reversible, TimeStampedModel):
-    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan"))
+    loan = protected_link(Loan, _("loan"), related_name="repayments")
     paid_on = BoundedDateField(_("payment date"), past=True)
     amount = AmountField(_("amount"))
     currency = currency_link()

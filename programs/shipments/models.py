@@ -232,9 +232,7 @@ class TrackingEvent(models.Model):
 class Receipt(models.Model):
     """One delivery counted by the consignee; several receipts are allowed until every unit is accounted for."""
 
-    shipment = models.ForeignKey(
-        Shipment, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("shipment")
-    )
+    shipment = protected_link(Shipment, _("shipment"), related_name="receipts")
     received_by = user_link(_("received by"))
     received_on = BoundedDateField(_("received on"), past=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
@@ -251,9 +249,7 @@ class Receipt(models.Model):
 
 class ReceiptLine(models.Model):
     receipt = part_of(Receipt, _("receipt"), related_name="lines")
-    item = models.ForeignKey(
-        ShipmentItem, on_delete=models.PROTECT, related_name="receipt_lines", verbose_name=_("item")
-    )
+    item = protected_link(ShipmentItem, _("item"), related_name="receipt_lines")
     good = models.DecimalField(_("received in good condition"), **QUANTITY_DIGITS, default=0)
     damaged = models.DecimalField(_("damaged"), **QUANTITY_DIGITS, default=0)
     lost = models.DecimalField(_("lost"), **QUANTITY_DIGITS, default=0)

@@ -85,7 +85,7 @@ class Application(TimeStampedModel):
     # (``selectors.personal_data_condition``, registered with ``cooperation.personal_data``).
     PERSONAL_FIELDS = ("email", "email_key", "date_of_birth")
 
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    call = protected_link(Call, _("call"), related_name="applications")
     applicant_name = models.CharField(_("applicant's name"), max_length=200)
     email = models.EmailField(_("email"))
     # The email as compared for duplicates: trimmed and lower-cased, unique per call in the database.
@@ -210,9 +210,7 @@ class Review(TimeStampedModel):
 
 class Score(models.Model):
     review = part_of(Review, _("review"), related_name="scores")
-    criterion = models.ForeignKey(
-        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
-    )
+    criterion = protected_link(Criterion, _("criterion"), related_name="scores")
     score = models.DecimalField(
         _("score"), **SCORE_DIGITS, validators=[MinValueValidator(MIN_SCORE), MaxValueValidator(MAX_SCORE)]
     )
