@@ -36,7 +36,7 @@ def writes(*, create=None, update=None) -> dict:
     return {method: serializer for method, serializer in methods.items() if serializer}
 
 
-def record_action(*, permission, output, body=None, summary, description="", name=None):
+def record_action(*, permission, output, body=None, summary=None, description="", name=None):
     """A POST action on one record that calls one service: its permission class, input and documented answer.
 
     ``name`` is the URL path and URL name when the method's own name cannot carry it (``dispatch`` and
@@ -65,6 +65,7 @@ class move_action:  # noqa: N801 - used like the decorators it replaces
     """A status move of one record declared as data: the method that finds the record, checks the body with
     ``input``, calls ``service`` and answers with the record read back, routed and documented like
     ``record_action``: ``reject = move_action(services.loan_reject, "rejected_by", ReasonSerializer, summary=...)``.
+    A viewset with several moves declares them in its ``moves`` table instead, and documents them with ``documented``.
 
     The service gets the record under the viewset's ``record_keyword``, the user under ``actor`` and the checked
     body as keywords. The permission, checked once the selector has found the record, is the one the module's
@@ -73,7 +74,7 @@ class move_action:  # noqa: N801 - used like the decorators it replaces
     """
 
     def __init__(
-        self, service, actor: str, input=None, *, summary, description="", name=None, permission=None, output=None
+        self, service, actor: str, input=None, *, summary=None, description="", name=None, permission=None, output=None
     ):
         self.service, self.actor, self.input, self.name = service, actor, input, name
         self.permission, self.output = permission, output
@@ -120,7 +121,18 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
     detail_serializer_class = None  # one record's fuller shape, for retrieve and every write's answer
     record_keyword = ""  # the keyword the module's services take this record by (``loan=``)
     move_perms: dict = {}  # each move's permission, as the module's services declare it
+    # Each status move by name: ``(service, actor, input serializer or None)``, one ``move_action`` each; the method
+    # is named after the move unless a view already has that name (``dispatch``): then ``<move>_<record_keyword>``.
+    moves: dict = {}
     service_error_fields: dict | None = None  # a service's field names -> where the API input carries them
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.move_methods = {}
+        for name, (service, actor, input) in cls.__dict__.get("moves", {}).items():
+            method = f"{name}_{cls.record_keyword}" if hasattr(cls, name) else name
+            move_action(service, actor, input, name=name if method != name else None).__set_name__(cls, method)
+            cls.move_methods[name] = method
 
     def get_serializer_class(self):
         if self.detail_serializer_class and getattr(self, "action", None) == "retrieve":
@@ -208,23 +220,26 @@ class UpdateByService:
 WRITE_OPERATIONS = {"create": ("POST", 201), "update": ("PUT", 200), "partial_update": ("PATCH", 200)}
 
 
-def documented(*, tag: str, **operations):
+def documented(*, tag: str, moves: dict | None = None, **operations):
     """The viewset's operations in the schema under ``tag``: each operation's summary, or ``(summary, description)``.
 
     A write's request is the viewset's input serializer for its method and its answer the record's detail shape,
-    as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``.
+    as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``; a
+    move of the viewset's ``moves`` table is documented by its name (``submit=_("Submit a draft loan")``).
     """
+
+    moves = moves or {}
 
     def decorate(viewset):
         answer = viewset.detail_serializer_class or viewset.serializer_class
         schemas = {}
-        for operation, text in operations.items():
+        for operation, text in {**operations, **moves}.items():
             summary, *description = text if isinstance(text, tuple) else (text,)
             documented = {"summary": summary, **({"description": description[0]} if description else {})}
             if operation in WRITE_OPERATIONS:
                 method, status_code = WRITE_OPERATIONS[operation]
                 documented.update(request=viewset.write_serializer_classes[method], responses={status_code: answer})
-            schemas[operation] = extend_schema(**documented)
+            schemas[viewset.move_methods.get(operation, operation)] = extend_schema(**documented)
         return extend_schema_view(**schemas)(extend_schema(tags=[tag])(viewset))
 
     return decorate

@@ -20,7 +20,19 @@ from programs.scholarships.models import (
 from programs.scholarships.services.stipends import TRANCHE_PERMS
 
 
-@documented(tag="scholarships", list=_("List stipend tranches"), retrieve=_("Show a stipend tranche"))
+@documented(
+    tag="scholarships",
+    list=_("List stipend tranches"),
+    retrieve=_("Show a stipend tranche"),
+    moves={
+        "approve": (
+            _("Approve a scheduled tranche for payment"),
+            _("Refused until the progress report due before the tranche is in and accepted."),
+        ),
+        "pay": _("Record the payment of an approved tranche"),
+        "cancel": _("Cancel a tranche not paid yet"),
+    },
+)
 class StipendTrancheViewSet(RecordViewSet):
     # Tranches are scheduled by the enrolment; they only move through the actions.
     model = StipendTranche
@@ -30,19 +42,11 @@ class StipendTrancheViewSet(RecordViewSet):
     selectors = (selectors.tranche_list, selectors.tranche_get)
     record_keyword = "tranche"
     move_perms = TRANCHE_PERMS
-
-    approve = move_action(
-        services.tranche_approve,
-        "approved_by",
-        summary=_("Approve a scheduled tranche for payment"),
-        description=_("Refused until the progress report due before the tranche is in and accepted."),
-    )
-    pay = move_action(
-        services.tranche_pay, "paid_by", PaymentSerializer, summary=_("Record the payment of an approved tranche")
-    )
-    cancel = move_action(
-        services.tranche_cancel, "cancelled_by", MoveReasonSerializer, summary=_("Cancel a tranche not paid yet")
-    )
+    moves = {
+        "approve": (services.tranche_approve, "approved_by", None),
+        "pay": (services.tranche_pay, "paid_by", PaymentSerializer),
+        "cancel": (services.tranche_cancel, "cancelled_by", MoveReasonSerializer),
+    }
 
 
 # --- Progress reports ---------------------------------------------------------------------------------------------
