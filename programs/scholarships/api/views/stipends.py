@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ProgressReportFilter, TrancheFilter
@@ -13,10 +13,7 @@ from programs.scholarships.api.serializers import (
     ProgressReportWriteSerializer,
     StipendTrancheSerializer,
 )
-from programs.scholarships.models import (
-    ProgressReport,
-    StipendTranche,
-)
+from programs.scholarships.models import ProgressReport, StipendTranche
 from programs.scholarships.services.stipends import TRANCHE_PERMS
 
 
@@ -60,6 +57,10 @@ class StipendTrancheViewSet(RecordViewSet):
         _("Report an enrolled scholar's term"),
         _("Only the host institution's users, on their own scholars (another institution's is a 404)."),
     ),
+    moves={
+        "accept": _("Accept a progress report"),
+        "return": _("Return a progress report to the host with the reason"),
+    },
 )
 class ProgressReportViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a returned report is replaced by a new one.
@@ -72,18 +73,13 @@ class ProgressReportViewSet(CreateByService, RecordViewSet):
 
     record_keyword = "report"
     move_perms = dict.fromkeys(("accept", "return"), Perm.CHANGE_PROGRESS_REPORT)
+    moves = {
+        "accept": (services.progress_report_accept, "accepted_by", None),
+        "return": (services.progress_report_return, "returned_by", MoveReasonSerializer),
+    }
 
     def create_record(self, data):
         user = self.request.user
         # Another institution's scholar is never admitted to exist.
         application = selectors.application_get(user=user, pk=data.pop("application"))
         return services.progress_report_submit(application=application, submitted_by=user, **data)
-
-    accept = move_action(services.progress_report_accept, "accepted_by", summary=_("Accept a progress report"))
-    return_report = move_action(
-        services.progress_report_return,
-        "returned_by",
-        MoveReasonSerializer,
-        summary=_("Return a progress report to the host with the reason"),
-        name="return",
-    )
