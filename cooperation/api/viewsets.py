@@ -118,8 +118,9 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
     model = None
     selectors: tuple = ()
     ordering: tuple = ()  # the list's default order, when its filter sets none
+    list_prefetch: tuple = ()  # what each row of the list shows beside itself, in one query each, not one per row
     detail_serializer_class = None  # one record's fuller shape, for retrieve and every write's answer
-    record_keyword = ""  # the keyword the module's services take this record by (``loan=``)
+    record_keyword = ""  # how the module's services name this record (``loan=``): the model's name unless set
     move_perms: dict = {}  # each move's permission, as the module's services declare it
     # Each status move by name: ``(service, actor, input serializer or None)``, one ``move_action`` each; the method
     # is named after the move unless a view already has that name (``dispatch``): then ``<move>_<record_keyword>``.
@@ -128,6 +129,8 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if cls.model is not None and not cls.record_keyword:
+            cls.record_keyword = cls.model._meta.model_name
         cls.move_methods = {}
         for name, (service, actor, input) in cls.__dict__.get("moves", {}).items():
             method = f"{name}_{cls.record_keyword}" if hasattr(cls, name) else name
@@ -144,7 +147,7 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
         return serializer_class(*args, context=self.get_serializer_context(), **kwargs)
 
     def list_queryset(self):
-        records = self.selectors[0](user=self.request.user)
+        records = self.selectors[0](user=self.request.user).prefetch_related(*self.list_prefetch)
         return records.order_by(*self.ordering) if self.ordering else records
 
     def get_record(self, pk):

@@ -41,7 +41,7 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a programme ends as closed or cancelled and keeps its history.
     model = Programme
     selectors = (selectors.programme_list, selectors.programme_get)
-    record_keyword = "programme"
+    list_prefetch = ("sectors", "objectives")
     create_service = (services.programme_create, "created_by")
     update_service = (services.programme_update, "updated_by")
     service_error_fields = ProgrammeWriteSerializer.SERVICE_ERROR_FIELDS
@@ -51,10 +51,6 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     parser_classes = [JSONParser]
     # The filterset carries the search (`q`) and the `ordering` of the list page.
     filterset_class = ProgrammeFilter
-
-    def list_queryset(self):
-        # The list shows sectors and objectives too: fetch them in one query each, not one per row.
-        return super().list_queryset().prefetch_related("sectors", "objectives")
 
     @extend_schema(
         summary=_("Post a progress note on a programme"),
@@ -92,7 +88,6 @@ class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModel
     selectors = (selectors.participation_list,)
     # The role's permissions before the lookup, as this endpoint always answered: no record-first 404.
     permission_classes = [RolePermission]
-    record_keyword = "participation"
     create_service = (services.participation_create, "created_by")
     update_service = (services.participation_update, "updated_by")
     serializer_class = ParticipationSerializer

@@ -58,7 +58,6 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     selectors = (selectors.loan_list, selectors.loan_get)
     ordering = ("-created_at", "-pk")
     detail_serializer_class = LoanDetailSerializer
-    record_keyword = "loan"
     move_perms = LOAN_MOVE_PERMS
     create_service = (services.loan_create, "created_by")
     update_service = (services.loan_update, "updated_by")
@@ -111,7 +110,6 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
     model = Repayment
     selectors = (selectors.repayment_list, selectors.repayment_get)
     detail_serializer_class = RepaymentDetailSerializer
-    record_keyword = "repayment"
     move_perms = dict.fromkeys(("confirm", "reject", "reverse"), Perm.RECORD_REPAYMENT)
     serializer_class = RepaymentSerializer
     write_serializer_classes = writes(create=RepaymentWriteSerializer)
@@ -142,15 +140,11 @@ class GrantViewSet(CreateByService, RecordViewSet):
     model = Grant
     selectors = (selectors.grant_list, selectors.grant_get)
     ordering = ("-created_at", "-pk")
+    list_prefetch = (Prefetch("tranches", queryset=Tranche.objects.order_by("number")),)
     create_service = (services.grant_create, "created_by")
     serializer_class = GrantSerializer
     write_serializer_classes = writes(create=GrantWriteSerializer)
     filterset_class = GrantFilter
-
-    def list_queryset(self):
-        return (
-            super().list_queryset().prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
-        )
 
 
 @documented(
@@ -169,7 +163,6 @@ class TrancheViewSet(RecordViewSet):
     model = Tranche
     selectors = (selectors.tranche_list, selectors.tranche_get)
     ordering = ("grant_id", "number")
-    record_keyword = "tranche"
     move_perms = TRANCHE_MOVE_PERMS
     serializer_class = TrancheSerializer
     filterset_class = TrancheFilter

@@ -101,7 +101,6 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     selectors = (selectors.shipment_list, selectors.shipment_get)
     ordering = ("-created_at", "-pk")
     detail_serializer_class = ShipmentDetailSerializer
-    record_keyword = "shipment"
     move_perms = services.MOVE_PERMS
     create_service = (services.shipment_create, "created_by")
     update_service = (services.shipment_update, "updated_by")

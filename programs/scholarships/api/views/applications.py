@@ -85,7 +85,7 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
 
     selectors = (selectors.application_list, selectors.application_get)
     ordering = ("-submitted_on", "-pk")
-    record_keyword = "application"
+    list_prefetch = ("attachments",)
     move_perms = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
     create_service = (services.application_submit, "submitted_by")
     moves = {
@@ -102,9 +102,6 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
         "terminate": (services.application_terminate, "terminated_by", MoveReasonSerializer),
         "complete": (services.application_complete, "completed_by", CompletionSerializer),
     }
-
-    def list_queryset(self):
-        return super().list_queryset().prefetch_related("attachments")
 
     @extend_schema(
         summary=_("Add a PDF file to an application under review"),

@@ -59,10 +59,8 @@ class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
 
     selectors = (selectors.call_list, selectors.call_get)
     ordering = ("-opens_on", "title", "pk")
+    list_prefetch = ("criteria", "eligible_countries")
     service_error_fields = STIPEND_FIELDS
-
-    def list_queryset(self):
-        return super().list_queryset().prefetch_related("criteria", "eligible_countries")
 
     def create_record(self, data):
         return services.call_create(created_by=self.request.user, **_call_data(data))

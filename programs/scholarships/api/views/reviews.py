@@ -53,7 +53,6 @@ class ReviewViewSet(CreateByService, RecordViewSet):
     filterset_class = ReviewFilter
 
     selectors = (selectors.review_list, selectors.visible_review_get)
-    record_keyword = "review"
     create_service = (services.review_assign, "assigned_by")
 
     @record_action(
