@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
@@ -36,11 +37,14 @@ def writes(*, create=None, update=None) -> dict:
     return {method: serializer for method, serializer in methods.items() if serializer}
 
 
-def record_action(*, permission, output, body=None, summary=None, description="", name=None):
+def record_action(
+    *, permission, output, body=None, summary=None, description="", name=None, path=None, created=False, upload=False
+):
     """A POST action on one record that calls one service: its permission class, input and documented answer.
 
     ``name`` is the URL path and URL name when the method's own name cannot carry it (``dispatch`` and
-    ``return`` are taken).
+    ``return`` are taken); ``path`` the URL path alone. ``created`` answers 201 (the action adds a record), and
+    ``upload`` reads the body as a form with files.
     """
 
     def decorate(method):
@@ -48,15 +52,18 @@ def record_action(*, permission, output, body=None, summary=None, description=""
         routed = action(
             detail=True,
             methods=["post"],
-            url_path=name_in_url,
+            url_path=path or name_in_url,
             url_name=name_in_url,
             permission_classes=[permission],
             filter_backends=[],
             serializer_class=output,
             write_serializer_classes={"POST": body} if body else {},
+            **({"parser_classes": [MultiPartParser, FormParser]} if upload else {}),
         )(method)
         # After @action, which replaces the method's kwargs, where drf-spectacular keeps the documentation.
-        return extend_schema(summary=summary, description=description, request=body, responses={200: output})(routed)
+        request = {"multipart/form-data": body} if upload else body
+        answer = {status.HTTP_201_CREATED if created else status.HTTP_200_OK: output}
+        return extend_schema(summary=summary, description=description, request=request, responses=answer)(routed)
 
     return decorate
 

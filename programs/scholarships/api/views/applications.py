@@ -6,11 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, validated_input, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
@@ -103,20 +102,14 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
         "complete": (services.application_complete, "completed_by", CompletionSerializer),
     }
 
-    @extend_schema(
+    @record_action(
+        permission=perm_on_visible_record(Perm.ADD_APPLICATION),
+        output=ApplicationSerializer,
+        body=AttachmentWriteSerializer,
         summary=_("Add a PDF file to an application under review"),
-        request={"multipart/form-data": AttachmentWriteSerializer},
-        responses={201: ApplicationSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="attachments",
-        url_name="attachments",
-        permission_classes=[perm_on_visible_record(Perm.ADD_APPLICATION)],
-        parser_classes=[MultiPartParser, FormParser],
-        filter_backends=[],
-        write_serializer_classes={"POST": AttachmentWriteSerializer},
+        name="attachments",
+        created=True,
+        upload=True,
     )
     def add_attachment(self, request, *args, **kwargs):
         application = self.get_object()
