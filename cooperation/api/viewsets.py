@@ -132,13 +132,14 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
     # Each status move by name: ``(service, actor, input serializer or None)``, one ``move_action`` each; the method
     # is named after the move unless a view already has that name (``dispatch``): then ``<move>_<record_keyword>``.
     moves: dict = {}
+    move_methods: dict = {}  # each move's method, by the move's name
     service_error_fields: dict | None = None  # a service's field names -> where the API input carries them
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.model is not None and not cls.record_keyword:
             cls.record_keyword = cls.model._meta.model_name
-        cls.move_methods = {}
+        cls.move_methods = dict(cls.move_methods)
         for name, (service, actor, input) in cls.__dict__.get("moves", {}).items():
             method = f"{name}_{cls.record_keyword}" if hasattr(cls, name) else name
             move_action(service, actor, input, name=name if method != name else None).__set_name__(cls, method)
@@ -190,10 +191,13 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
         return dict(serializer.validated_data)
 
 
-# POST on the list: the body checked by the input serializer, one service creates the record (201).
-# ``create_service = (service, actor)`` calls ``service(<actor>=user, **body)``; a viewset whose body needs more
-# than that overrides ``create_record``. (No docstring: the schema takes a viewset's first one as its description.)
 class CreateByService:
+    """POST on the list: the body checked by the input serializer, one service creates the record (201).
+
+    ``create_service = (service, actor)`` calls ``service(<actor>=user, **body)``; a viewset whose body needs more
+    than that overrides ``create_record``.
+    """
+
     create_service: tuple = ()
 
     def create(self, request, *args, **kwargs):
@@ -207,9 +211,12 @@ class CreateByService:
         return service(**{actor: self.request.user}, **data)
 
 
-# PUT and PATCH on one record: the body checked by the input serializer, one service changes the record.
-# ``update_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user, **body)``.
 class UpdateByService:
+    """PUT and PATCH on one record: the body checked by the input serializer, one service changes the record.
+
+    ``update_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user, **body)``.
+    """
+
     update_service: tuple = ()
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -234,22 +241,22 @@ def documented(*, tag: str, moves: dict | None = None, **operations):
     """The viewset's operations in the schema under ``tag``: each operation's summary, or ``(summary, description)``.
 
     A write's request is the viewset's input serializer for its method and its answer the record's detail shape,
-    as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``; a
-    move of the viewset's ``moves`` table is documented by its name (``submit=_("Submit a draft loan")``).
+    as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``.
+    ``moves`` documents each move of the viewset's ``moves`` table by its name in the same way
+    (``moves={"submit": _("Submit a draft loan for approval")}``).
     """
-
-    moves = moves or {}
 
     def decorate(viewset):
         answer = viewset.detail_serializer_class or viewset.serializer_class
         schemas = {}
-        for operation, text in {**operations, **moves}.items():
+        named = {**operations, **{viewset.move_methods[move]: text for move, text in (moves or {}).items()}}
+        for operation, text in named.items():
             summary, *description = text if isinstance(text, tuple) else (text,)
             documented = {"summary": summary, **({"description": description[0]} if description else {})}
             if operation in WRITE_OPERATIONS:
                 method, status_code = WRITE_OPERATIONS[operation]
                 documented.update(request=viewset.write_serializer_classes[method], responses={status_code: answer})
-            schemas[viewset.move_methods.get(operation, operation)] = extend_schema(**documented)
+            schemas[operation] = extend_schema(**documented)
         return extend_schema_view(**schemas)(extend_schema(tags=[tag])(viewset))
 
     return decorate

@@ -21,9 +21,7 @@ from programs.scholarships.api.serializers import (
     ActivitySerializer,
     ActivityUpdateSerializer,
 )
-from programs.scholarships.models import (
-    ExchangeActivity,
-)
+from programs.scholarships.models import ExchangeActivity
 
 
 @documented(

@@ -22,9 +22,7 @@ from programs.scholarships.api.serializers import (
     PassOverReasonSerializer,
 )
 from programs.scholarships.filters import ApplicationFilter
-from programs.scholarships.models import (
-    Application,
-)
+from programs.scholarships.models import Application
 from programs.scholarships.services.guards import APPLICATION_MOVE_RULES
 from programs.scholarships.views.applications import attachment_response
 

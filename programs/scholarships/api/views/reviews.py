@@ -23,9 +23,7 @@ from programs.scholarships.api.serializers import (
     ReviewSerializer,
     ScoresSerializer,
 )
-from programs.scholarships.models import (
-    Review,
-)
+from programs.scholarships.models import Review
 
 
 def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationError:
