@@ -4,6 +4,7 @@ scoped to what the requesting user may see."""
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,6 +91,18 @@ class BoundedDateTimeField(_Bounded, serializers.DateTimeField):
         if not in_range(value):
             raise serializers.ValidationError(range_message(), code=OUT_OF_RANGE)
         return super().enforce_timezone(value)
+
+
+UNKNOWN_CODE = _("There is no code “{value}”.")
+
+
+def code_field(model, *, unknown_message=UNKNOWN_CODE, active_only=False, **kwargs) -> serializers.SlugRelatedField:
+    """A reference-data record (country, currency, sector) given by its ``code``; one the table does not hold, or
+    when ``active_only`` one it holds as retired, is refused with ``unknown_message``."""
+    records = model.objects.filter(is_active=True) if active_only else model.objects.all()
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=records, error_messages={"does_not_exist": unknown_message}, **kwargs
+    )
 
 
 def related_with_label(name: str, label: str = "name") -> tuple[serializers.Field, serializers.Field]:

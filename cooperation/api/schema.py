@@ -19,6 +19,7 @@ import re
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ValidationErrorEnum
@@ -89,6 +90,13 @@ def _error_examples(language: str | None) -> tuple:
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
+    def get_description(self) -> str:
+        # A view describes itself or not at all: a base class's docstring (the kernel's ``RecordViewSet``) is about
+        # the code every viewset shares, not about this endpoint.
+        view_class = type(self.view)
+        action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        return get_doc(action) or (get_doc(view_class) if view_class.__doc__ else "")
+
     def _get_error_response_examples(self):
         status_codes = set(self._get_allowed_error_status_codes())
         examples = _error_examples(translation.get_language())

@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
@@ -36,11 +37,14 @@ def writes(*, create=None, update=None) -> dict:
     return {method: serializer for method, serializer in methods.items() if serializer}
 
 
-def record_action(*, permission, output, body=None, summary, description="", name=None):
+def record_action(
+    *, permission, output, body=None, summary=None, description="", name=None, path=None, created=False, upload=False
+):
     """A POST action on one record that calls one service: its permission class, input and documented answer.
 
     ``name`` is the URL path and URL name when the method's own name cannot carry it (``dispatch`` and
-    ``return`` are taken).
+    ``return`` are taken); ``path`` the URL path alone. ``created`` answers 201 (the action adds a record), and
+    ``upload`` reads the body as a form with files.
     """
 
     def decorate(method):
@@ -48,15 +52,18 @@ def record_action(*, permission, output, body=None, summary, description="", nam
         routed = action(
             detail=True,
             methods=["post"],
-            url_path=name_in_url,
+            url_path=path or name_in_url,
             url_name=name_in_url,
             permission_classes=[permission],
             filter_backends=[],
             serializer_class=output,
             write_serializer_classes={"POST": body} if body else {},
+            **({"parser_classes": [MultiPartParser, FormParser]} if upload else {}),
         )(method)
         # After @action, which replaces the method's kwargs, where drf-spectacular keeps the documentation.
-        return extend_schema(summary=summary, description=description, request=body, responses={200: output})(routed)
+        request = {"multipart/form-data": body} if upload else body
+        answer = {status.HTTP_201_CREATED if created else status.HTTP_200_OK: output}
+        return extend_schema(summary=summary, description=description, request=request, responses=answer)(routed)
 
     return decorate
 
@@ -65,6 +72,7 @@ class move_action:  # noqa: N801 - used like the decorators it replaces
     """A status move of one record declared as data: the method that finds the record, checks the body with
     ``input``, calls ``service`` and answers with the record read back, routed and documented like
     ``record_action``: ``reject = move_action(services.loan_reject, "rejected_by", ReasonSerializer, summary=...)``.
+    A viewset with several moves declares them in its ``moves`` table instead, and documents them with ``documented``.
 
     The service gets the record under the viewset's ``record_keyword``, the user under ``actor`` and the checked
     body as keywords. The permission, checked once the selector has found the record, is the one the module's
@@ -73,7 +81,7 @@ class move_action:  # noqa: N801 - used like the decorators it replaces
     """
 
     def __init__(
-        self, service, actor: str, input=None, *, summary, description="", name=None, permission=None, output=None
+        self, service, actor: str, input=None, *, summary=None, description="", name=None, permission=None, output=None
     ):
         self.service, self.actor, self.input, self.name = service, actor, input, name
         self.permission, self.output = permission, output
@@ -117,10 +125,25 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
     model = None
     selectors: tuple = ()
     ordering: tuple = ()  # the list's default order, when its filter sets none
+    list_prefetch: tuple = ()  # what each row of the list shows beside itself, in one query each, not one per row
     detail_serializer_class = None  # one record's fuller shape, for retrieve and every write's answer
-    record_keyword = ""  # the keyword the module's services take this record by (``loan=``)
+    record_keyword = ""  # how the module's services name this record (``loan=``): the model's name unless set
     move_perms: dict = {}  # each move's permission, as the module's services declare it
+    # Each status move by name: ``(service, actor, input serializer or None)``, one ``move_action`` each; the method
+    # is named after the move unless a view already has that name (``dispatch``): then ``<move>_<record_keyword>``.
+    moves: dict = {}
+    move_methods: dict = {}  # each move's method, by the move's name
     service_error_fields: dict | None = None  # a service's field names -> where the API input carries them
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and not cls.record_keyword:
+            cls.record_keyword = cls.model._meta.model_name
+        cls.move_methods = dict(cls.move_methods)
+        for name, (service, actor, input) in cls.__dict__.get("moves", {}).items():
+            method = f"{name}_{cls.record_keyword}" if hasattr(cls, name) else name
+            move_action(service, actor, input, name=name if method != name else None).__set_name__(cls, method)
+            cls.move_methods[name] = method
 
     def get_serializer_class(self):
         if self.detail_serializer_class and getattr(self, "action", None) == "retrieve":
@@ -132,7 +155,7 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
         return serializer_class(*args, context=self.get_serializer_context(), **kwargs)
 
     def list_queryset(self):
-        records = self.selectors[0](user=self.request.user)
+        records = self.selectors[0](user=self.request.user).prefetch_related(*self.list_prefetch)
         return records.order_by(*self.ordering) if self.ordering else records
 
     def get_record(self, pk):
@@ -168,10 +191,13 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
         return dict(serializer.validated_data)
 
 
-# POST on the list: the body checked by the input serializer, one service creates the record (201).
-# ``create_service = (service, actor)`` calls ``service(<actor>=user, **body)``; a viewset whose body needs more
-# than that overrides ``create_record``. (No docstring: the schema takes a viewset's first one as its description.)
 class CreateByService:
+    """POST on the list: the body checked by the input serializer, one service creates the record (201).
+
+    ``create_service = (service, actor)`` calls ``service(<actor>=user, **body)``; a viewset whose body needs more
+    than that overrides ``create_record``.
+    """
+
     create_service: tuple = ()
 
     def create(self, request, *args, **kwargs):
@@ -185,9 +211,12 @@ class CreateByService:
         return service(**{actor: self.request.user}, **data)
 
 
-# PUT and PATCH on one record: the body checked by the input serializer, one service changes the record.
-# ``update_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user, **body)``.
 class UpdateByService:
+    """PUT and PATCH on one record: the body checked by the input serializer, one service changes the record.
+
+    ``update_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user, **body)``.
+    """
+
     update_service: tuple = ()
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -208,17 +237,20 @@ class UpdateByService:
 WRITE_OPERATIONS = {"create": ("POST", 201), "update": ("PUT", 200), "partial_update": ("PATCH", 200)}
 
 
-def documented(*, tag: str, **operations):
+def documented(*, tag: str, moves: dict | None = None, **operations):
     """The viewset's operations in the schema under ``tag``: each operation's summary, or ``(summary, description)``.
 
     A write's request is the viewset's input serializer for its method and its answer the record's detail shape,
     as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``.
+    ``moves`` documents each move of the viewset's ``moves`` table by its name in the same way
+    (``moves={"submit": _("Submit a draft loan for approval")}``).
     """
 
     def decorate(viewset):
         answer = viewset.detail_serializer_class or viewset.serializer_class
         schemas = {}
-        for operation, text in operations.items():
+        named = {**operations, **{viewset.move_methods[move]: text for move, text in (moves or {}).items()}}
+        for operation, text in named.items():
             summary, *description = text if isinstance(text, tuple) else (text,)
             documented = {"summary": summary, **({"description": description[0]} if description else {})}
             if operation in WRITE_OPERATIONS:

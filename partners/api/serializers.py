@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cooperation.api.fields import code_field
 from cooperation.reference.codes import OrganisationType
 from cooperation.reference.models import Country
 from partners.models import Organisation
@@ -37,11 +38,11 @@ class OrganisationWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     acronym = serializers.CharField(max_length=30, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=OrganisationType.choices)
-    country = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Country.objects.filter(is_active=True),
+    country = code_field(
+        Country,
+        unknown_message=_("There is no country with the code “{value}”."),
+        active_only=True,
         help_text=_("ISO 3166-1 alpha-2 code."),
-        error_messages={"does_not_exist": _("There is no country with the code “{value}”.")},
     )
     iati_identifier = serializers.CharField(max_length=100, required=False, allow_blank=True)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)

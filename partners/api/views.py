@@ -24,7 +24,6 @@ class OrganisationViewSet(CreateByService, UpdateByService, RecordViewSet):
     # The selector's count annotation groups rows, and Django drops Meta.ordering from grouped
     # queries: order explicitly so pages are stable (the filterset's `ordering` replaces it).
     ordering = ("name", "pk")
-    record_keyword = "organisation"
     create_service = (services.organisation_create, "created_by")
     update_service = (services.organisation_update, "updated_by")
     serializer_class = OrganisationSerializer

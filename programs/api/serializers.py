@@ -16,6 +16,7 @@ from cooperation.api.fields import (
     AmountInputField,
     BoundedDateField,
     amount_text,
+    code_field,
     related_with_label,
 )
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
@@ -127,12 +128,12 @@ class ProgrammeUpdateSerializer(serializers.Serializer):
 
 def _code_field(model, unknown_message, **kwargs):
     """A reference-data code (country, currency, sector); unknown or retired codes are refused by name."""
-    return serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=model.objects.filter(is_active=True),
-        error_messages={"does_not_exist": unknown_message},
-        **kwargs,
-    )
+    return code_field(model, unknown_message=unknown_message, active_only=True, **kwargs)
+
+
+def _code_list_field(model, unknown_message, help_text):
+    """A list of reference-data codes; on an update, an omitted list is left as it is."""
+    return _code_field(model, unknown_message, many=True, required=False, help_text=help_text)
 
 
 class BudgetWriteSerializer(serializers.Serializer):
@@ -166,19 +167,11 @@ class ProgrammeWriteSerializer(serializers.Serializer):
     planned_end = BoundedDateField(required=False, allow_null=True)
     actual_start = BoundedDateField(required=False, allow_null=True, past=True)
     actual_end = BoundedDateField(required=False, allow_null=True, past=True)
-    recipient_countries = _code_field(
-        Country,
-        _("There is no country with the code “{value}”."),
-        many=True,
-        required=False,
-        help_text=_("ISO 3166-1 alpha-2 codes."),
+    recipient_countries = _code_list_field(
+        Country, _("There is no country with the code “{value}”."), _("ISO 3166-1 alpha-2 codes.")
     )
-    sectors = _code_field(
-        Sector,
-        _("There is no DAC sector with the code “{value}”."),
-        many=True,
-        required=False,
-        help_text=_("OECD DAC 5-digit purpose codes."),
+    sectors = _code_list_field(
+        Sector, _("There is no DAC sector with the code “{value}”."), _("OECD DAC 5-digit purpose codes.")
     )
     budget = BudgetWriteSerializer()
     responsible_officer = serializers.PrimaryKeyRelatedField(

@@ -5,14 +5,12 @@ organisation's records (anything else is 404); every write is a service call.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
-from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cooperation.api.permissions import RolePermission, perm_required
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, record_action, writes
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.api.filters import ParticipationFilter, ProgrammeUpdateFilter
@@ -41,7 +39,7 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a programme ends as closed or cancelled and keeps its history.
     model = Programme
     selectors = (selectors.programme_list, selectors.programme_get)
-    record_keyword = "programme"
+    list_prefetch = ("sectors", "objectives")
     create_service = (services.programme_create, "created_by")
     update_service = (services.programme_update, "updated_by")
     service_error_fields = ProgrammeWriteSerializer.SERVICE_ERROR_FIELDS
@@ -52,25 +50,14 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     # The filterset carries the search (`q`) and the `ordering` of the list page.
     filterset_class = ProgrammeFilter
 
-    def list_queryset(self):
-        # The list shows sectors and objectives too: fetch them in one query each, not one per row.
-        return super().list_queryset().prefetch_related("sectors", "objectives")
-
-    @extend_schema(
+    @record_action(
+        permission=perm_required(Perm.ADD_PROGRAMME_UPDATE),
+        output=ProgrammeUpdateSerializer,
+        body=ProgrammeUpdateWriteSerializer,
         summary=_("Post a progress note on a programme"),
         description=_("A partner user posts on behalf of their organisation, only on its own programmes."),
-        request=ProgrammeUpdateWriteSerializer,
-        responses={201: ProgrammeUpdateSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="updates",
-        url_name="post-update",
-        permission_classes=[perm_required(Perm.ADD_PROGRAMME_UPDATE)],
-        filter_backends=[],
-        serializer_class=ProgrammeUpdateSerializer,
-        write_serializer_classes={"POST": ProgrammeUpdateWriteSerializer},
+        path="updates",
+        created=True,
     )
     def post_update(self, request, *args, **kwargs):
         programme = self.get_object()  # 404 before anything is read or saved for a programme out of reach
@@ -92,7 +79,6 @@ class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModel
     selectors = (selectors.participation_list,)
     # The role's permissions before the lookup, as this endpoint always answered: no record-first 404.
     permission_classes = [RolePermission]
-    record_keyword = "participation"
     create_service = (services.participation_create, "created_by")
     update_service = (services.participation_update, "updated_by")
     serializer_class = ParticipationSerializer

@@ -15,6 +15,7 @@ from cooperation.api.fields import (
     BoundedDateField,
     EnumChoiceField,
     UserScopedRelations,
+    code_field,
     related_with_label,
     who_and_when,
 )
@@ -168,13 +169,8 @@ class GrantSerializer(serializers.Serializer):
 
 
 def _currency_field(**kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Currency.objects.all(),
-        help_text=CURRENCY_HELP,
-        error_messages={"does_not_exist": _("There is no currency with the code “{value}”.")},
-        **kwargs,
-    )
+    unknown = _("There is no currency with the code “{value}”.")
+    return code_field(Currency, unknown_message=unknown, help_text=CURRENCY_HELP, **kwargs)
 
 
 class LoanWriteSerializer(UserScopedRelations, serializers.Serializer):

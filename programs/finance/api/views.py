@@ -9,7 +9,7 @@ about, and every write answers with the record read back through the selector.
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
@@ -40,6 +40,17 @@ from programs.finance.services.guards import LOAN_MOVE_PERMS, TRANCHE_MOVE_PERMS
     create=_("Draft a loan"),
     update=_("Replace a draft loan's terms"),
     partial_update=_("Change some terms of a draft loan"),
+    moves={
+        "submit": _("Submit a draft loan for approval"),
+        "approve": (
+            _("Approve a submitted loan"),
+            _("By a manager who did not create it. The repayment schedule is generated now."),
+        ),
+        "reject": _("Reject a submitted loan"),
+        "disburse": _("Record that an approved loan was disbursed"),
+        "cancel": _("Cancel a loan before it is disbursed"),
+        "write_off": _("Write off an active loan"),
+    },
 )
 class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a loan ends as rejected, cancelled, repaid or written off and keeps its history.
@@ -47,13 +58,20 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     selectors = (selectors.loan_list, selectors.loan_get)
     ordering = ("-created_at", "-pk")
     detail_serializer_class = LoanDetailSerializer
-    record_keyword = "loan"
     move_perms = LOAN_MOVE_PERMS
     create_service = (services.loan_create, "created_by")
     update_service = (services.loan_update, "updated_by")
     serializer_class = LoanSerializer
     write_serializer_classes = writes(create=LoanWriteSerializer, update=LoanWriteSerializer)
     filterset_class = LoanFilter
+    moves = {
+        "submit": (services.loan_submit, "submitted_by", None),
+        "approve": (services.loan_approve, "approved_by", None),
+        "reject": (services.loan_reject, "rejected_by", ReasonSerializer),
+        "disburse": (services.loan_disburse, "disbursed_by", DisburseSerializer),
+        "cancel": (services.loan_cancel, "cancelled_by", ReasonSerializer),
+        "write_off": (services.loan_write_off, "written_off_by", ReasonSerializer),
+    }
 
     def get_output_serializer(self, loan, **kwargs):
         # The schedule with today's arrears; each installment knows the loan's currency without a query per row.
@@ -61,27 +79,6 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
         for installment in schedule:
             installment.loan = loan
         return LoanDetailSerializer(loan, context={**self.get_serializer_context(), "schedule": schedule}, **kwargs)
-
-    submit = move_action(services.loan_submit, "submitted_by", summary=_("Submit a draft loan for approval"))
-    approve = move_action(
-        services.loan_approve,
-        "approved_by",
-        summary=_("Approve a submitted loan"),
-        description=_("By a manager who did not create it. The repayment schedule is generated now."),
-    )
-    reject = move_action(services.loan_reject, "rejected_by", ReasonSerializer, summary=_("Reject a submitted loan"))
-    disburse = move_action(
-        services.loan_disburse,
-        "disbursed_by",
-        DisburseSerializer,
-        summary=_("Record that an approved loan was disbursed"),
-    )
-    cancel = move_action(
-        services.loan_cancel, "cancelled_by", ReasonSerializer, summary=_("Cancel a loan before it is disbursed")
-    )
-    write_off = move_action(
-        services.loan_write_off, "written_off_by", ReasonSerializer, summary=_("Write off an active loan")
-    )
 
 
 # --- Repayments -------------------------------------------------------------------------------------------
@@ -99,43 +96,35 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
             "organisation: it waits as pending until an officer confirms it."
         ),
     ),
+    moves={
+        "confirm": (_("Confirm a notified payment"), _("The money arrived: the payment is allocated to the schedule.")),
+        "reject": _("Reject a notified payment that never arrived"),
+        "reverse": (
+            _("Reverse a confirmed repayment"),
+            _("It stays on record; the loan's other repayments are allocated again from scratch."),
+        ),
+    },
 )
 class RepaymentViewSet(CreateByService, RecordViewSet):
     # No delete: a wrong repayment is reversed with a reason and stays on record.
     model = Repayment
     selectors = (selectors.repayment_list, selectors.repayment_get)
     detail_serializer_class = RepaymentDetailSerializer
-    record_keyword = "repayment"
     move_perms = dict.fromkeys(("confirm", "reject", "reverse"), Perm.RECORD_REPAYMENT)
     serializer_class = RepaymentSerializer
     write_serializer_classes = writes(create=RepaymentWriteSerializer)
     filterset_class = RepaymentFilter
+    moves = {
+        "confirm": (services.repayment_confirm, "confirmed_by", None),
+        "reject": (services.repayment_reject, "rejected_by", ReasonSerializer),
+        "reverse": (services.repayment_reverse, "reversed_by", ReasonSerializer),
+    }
 
     def create_record(self, data):
         user, loan = self.request.user, data.pop("loan")
         if user.has_perm(Perm.RECORD_REPAYMENT):
             return services.repayment_record(loan=loan, recorded_by=user, **data)
         return services.repayment_notify(loan=loan, notified_by=user, **data)
-
-    confirm = move_action(
-        services.repayment_confirm,
-        "confirmed_by",
-        summary=_("Confirm a notified payment"),
-        description=_("The money arrived: the payment is allocated to the schedule."),
-    )
-    reject = move_action(
-        services.repayment_reject,
-        "rejected_by",
-        ReasonSerializer,
-        summary=_("Reject a notified payment that never arrived"),
-    )
-    reverse = move_action(
-        services.repayment_reverse,
-        "reversed_by",
-        ReasonSerializer,
-        summary=_("Reverse a confirmed repayment"),
-        description=_("It stays on record; the loan's other repayments are allocated again from scratch."),
-    )
 
 
 # --- Grants and tranches ----------------------------------------------------------------------------------
@@ -151,34 +140,34 @@ class GrantViewSet(CreateByService, RecordViewSet):
     model = Grant
     selectors = (selectors.grant_list, selectors.grant_get)
     ordering = ("-created_at", "-pk")
+    list_prefetch = (Prefetch("tranches", queryset=Tranche.objects.order_by("number")),)
     create_service = (services.grant_create, "created_by")
     serializer_class = GrantSerializer
     write_serializer_classes = writes(create=GrantWriteSerializer)
     filterset_class = GrantFilter
 
-    def list_queryset(self):
-        return (
-            super().list_queryset().prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("number")))
-        )
 
-
-@documented(tag="grants", list=_("List grant tranches"), retrieve=_("Show a grant tranche"))
+@documented(
+    tag="grants",
+    list=_("List grant tranches"),
+    retrieve=_("Show a grant tranche"),
+    moves={
+        "approve": (_("Approve a scheduled tranche for payment"), _("By a manager who did not create the grant.")),
+        "pay": _("Pay an approved tranche"),
+        "cancel": _("Cancel a tranche not yet paid"),
+    },
+)
 class TrancheViewSet(RecordViewSet):
     """Tranches are created with their grant; each then moves scheduled → approved → paid (or cancelled)."""
 
     model = Tranche
     selectors = (selectors.tranche_list, selectors.tranche_get)
     ordering = ("grant_id", "number")
-    record_keyword = "tranche"
     move_perms = TRANCHE_MOVE_PERMS
     serializer_class = TrancheSerializer
     filterset_class = TrancheFilter
-
-    approve = move_action(
-        services.tranche_approve,
-        "approved_by",
-        summary=_("Approve a scheduled tranche for payment"),
-        description=_("By a manager who did not create the grant."),
-    )
-    pay = move_action(services.tranche_pay, "paid_by", TranchePaySerializer, summary=_("Pay an approved tranche"))
-    cancel = move_action(services.tranche_cancel, "cancelled_by", summary=_("Cancel a tranche not yet paid"))
+    moves = {
+        "approve": (services.tranche_approve, "approved_by", None),
+        "pay": (services.tranche_pay, "paid_by", TranchePaySerializer),
+        "cancel": (services.tranche_cancel, "cancelled_by", None),
+    }

@@ -10,12 +10,13 @@ from cooperation.api.filters import IdFilter
 from programs.shipments.models import EventKind, ItemCategory, Receipt, ShipmentItem, TrackingEvent
 
 
-def _shipment_filter():
-    return IdFilter(field_name="shipment_id", label=_("Shipment id"))
+class ShipmentRowFilter(django_filters.FilterSet):
+    """Rows of one shipment's record (its items, events, receipts), narrowed by the shipment's id."""
+
+    shipment = IdFilter(field_name="shipment_id", label=_("Shipment id"))
 
 
-class ItemFilter(django_filters.FilterSet):
-    shipment = _shipment_filter()
+class ItemFilter(ShipmentRowFilter):
     category = django_filters.MultipleChoiceFilter(choices=ItemCategory.choices, label=_("Category"))
 
     class Meta:
@@ -23,8 +24,7 @@ class ItemFilter(django_filters.FilterSet):
         fields = ["shipment", "category"]
 
 
-class EventFilter(django_filters.FilterSet):
-    shipment = _shipment_filter()
+class EventFilter(ShipmentRowFilter):
     kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("Kind"))
 
     class Meta:
@@ -32,9 +32,7 @@ class EventFilter(django_filters.FilterSet):
         fields = ["shipment", "kind"]
 
 
-class ReceiptFilter(django_filters.FilterSet):
-    shipment = _shipment_filter()
-
+class ReceiptFilter(ShipmentRowFilter):
     class Meta:
         model = Receipt
         fields = ["shipment"]

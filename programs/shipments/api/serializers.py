@@ -18,6 +18,7 @@ from cooperation.api.fields import (
     EnumChoiceField,
     UserScopedRelations,
     amount_text,
+    code_field,
     related_with_label,
     who_and_when,
 )
@@ -198,15 +199,6 @@ def _organisation_field(**kwargs):
     return serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none(), **kwargs)
 
 
-def _code_field(model, **kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=model.objects.all(),
-        error_messages={"does_not_exist": _("There is no code “{value}”.")},
-        **kwargs,
-    )
-
-
 def _in_kind_programmes(*, user):
     return programme_list(user=user).filter(is_in_kind=True)
 
@@ -230,9 +222,9 @@ class ShipmentUpdateSerializer(UserScopedRelations, serializers.Serializer):
     consignee_contact = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True, help_text=_("A contact of the consignee.")
     )
-    origin_country = _code_field(Country, help_text=COUNTRY_HELP)
+    origin_country = code_field(Country, help_text=COUNTRY_HELP)
     origin_place = serializers.CharField(max_length=200)
-    destination_country = _code_field(Country, help_text=COUNTRY_HELP)
+    destination_country = code_field(Country, help_text=COUNTRY_HELP)
     destination_place = serializers.CharField(max_length=200)
     mode = EnumChoiceField(TransportMode)
     carrier = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -294,7 +286,7 @@ class ItemUpdateSerializer(UserScopedRelations, serializers.Serializer):
     quantity = serializers.DecimalField(**QUANTITY_OPTIONS)
     unit_weight_kg = serializers.DecimalField(**WEIGHT_OPTIONS, required=False)
     unit_value = AmountInputField(required=False)
-    currency = _code_field(Currency, help_text=CURRENCY_HELP)
+    currency = code_field(Currency, help_text=CURRENCY_HELP)
     expiry_date = BoundedDateField(required=False, allow_null=True)
     donor = _organisation_field(required=False, allow_null=True, help_text=_("Only if not the shipment's donor."))
 

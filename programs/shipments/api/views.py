@@ -12,7 +12,7 @@ from rest_framework import exceptions, mixins
 from rest_framework.exceptions import ErrorDetail
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, move_action, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -38,10 +38,18 @@ from programs.shipments.api.serializers import (
 from programs.shipments.filters import ShipmentFilter
 from programs.shipments.models import Receipt, Shipment, ShipmentItem, TrackingEvent
 
-
-def _shipment_move(move: str, input=None, **documented) -> move_action:
-    """A POST action on one shipment that makes one move (``services.shipment_move``) and answers with it."""
-    return move_action(partial(services.shipment_move, move), "user", input, **documented)
+# What each move of a shipment reads from the body; every move is one call of ``services.shipment_move``.
+SHIPMENT_MOVE_INPUTS = {
+    "mark_ready": None,
+    "reopen": ShipmentReasonSerializer,
+    "approve_dispatch": None,
+    "dispatch": DispatchSerializer,
+    "mark_in_transit": InTransitSerializer,
+    "arrive": ArriveSerializer,
+    "reschedule": RescheduleSerializer,
+    "cancel": ShipmentReasonSerializer,
+    "mark_lost": ShipmentLostSerializer,
+}
 
 
 # --- Shipments ----------------------------------------------------------------------------------------------------
@@ -63,6 +71,26 @@ def _shipment_move(move: str, input=None, **documented) -> move_action:
     ),
     update=_("Replace a draft shipment's parties, route and dates"),
     partial_update=_("Change some details of a draft shipment"),
+    moves={
+        "mark_ready": _("Lock the packing list: the shipment is ready"),
+        "reopen": (_("Unlock a ready packing list for corrections"), _("Any approval of the dispatch is withdrawn.")),
+        "approve_dispatch": (
+            _("Approve the dispatch of a ready shipment"),
+            _("By a manager who did not prepare the packing list. Expired items block the approval."),
+        ),
+        "dispatch": (_("Record that an approved shipment left"), _("The consignee's contacts are told by email.")),
+        "mark_in_transit": _("Mark a dispatched shipment in transit"),
+        "arrive": _("Record that a shipment arrived"),
+        "reschedule": (
+            _("Move the expected arrival"),
+            _("If the new date passes too, that is a new delay, alerted again."),
+        ),
+        "cancel": _("Cancel a shipment before dispatch"),
+        "mark_lost": (
+            _("Declare a shipment on its way lost"),
+            _("For the whole consignment; losses found on arrival go on a receipt."),
+        ),
+    },
 )
 class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
@@ -73,10 +101,12 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     selectors = (selectors.shipment_list, selectors.shipment_get)
     ordering = ("-created_at", "-pk")
     detail_serializer_class = ShipmentDetailSerializer
-    record_keyword = "shipment"
     move_perms = services.MOVE_PERMS
     create_service = (services.shipment_create, "created_by")
     update_service = (services.shipment_update, "updated_by")
+    moves = {
+        move: (partial(services.shipment_move, move), "user", input) for move, input in SHIPMENT_MOVE_INPUTS.items()
+    }
 
     def get_output_serializer(self, shipment, **kwargs):
         # With its totals per currency and today's delay.
@@ -86,43 +116,6 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
             "days_late": selectors.days_late(shipment),
         }
         return ShipmentDetailSerializer(shipment, context=context, **kwargs)
-
-    mark_ready = _shipment_move("mark_ready", summary=_("Lock the packing list: the shipment is ready"))
-    reopen = _shipment_move(
-        "reopen",
-        ShipmentReasonSerializer,
-        summary=_("Unlock a ready packing list for corrections"),
-        description=_("Any approval of the dispatch is withdrawn."),
-    )
-    approve_dispatch = _shipment_move(
-        "approve_dispatch",
-        summary=_("Approve the dispatch of a ready shipment"),
-        description=_("By a manager who did not prepare the packing list. Expired items block the approval."),
-    )
-    dispatch_shipment = _shipment_move(
-        "dispatch",
-        DispatchSerializer,
-        summary=_("Record that an approved shipment left"),
-        description=_("The consignee's contacts are told by email."),
-        name="dispatch",
-    )
-    mark_in_transit = _shipment_move(
-        "mark_in_transit", InTransitSerializer, summary=_("Mark a dispatched shipment in transit")
-    )
-    arrive = _shipment_move("arrive", ArriveSerializer, summary=_("Record that a shipment arrived"))
-    reschedule = _shipment_move(
-        "reschedule",
-        RescheduleSerializer,
-        summary=_("Move the expected arrival"),
-        description=_("If the new date passes too, that is a new delay, alerted again."),
-    )
-    cancel = _shipment_move("cancel", ShipmentReasonSerializer, summary=_("Cancel a shipment before dispatch"))
-    mark_lost = _shipment_move(
-        "mark_lost",
-        ShipmentLostSerializer,
-        summary=_("Declare a shipment on its way lost"),
-        description=_("For the whole consignment; losses found on arrival go on a receipt."),
-    )
 
 
 # --- Packing-list items -------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountInputField, BoundedDateField, EnumChoiceField, UserScopedRelations
+from cooperation.api.fields import AmountInputField, BoundedDateField, EnumChoiceField, UserScopedRelations, code_field
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
 from partners.selectors import organisation_list
@@ -32,15 +32,6 @@ from programs.selectors import programme_list
 # --- Input --------------------------------------------------------------------------------------------------------
 
 
-def _code_field(model, **kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=model.objects.all(),
-        error_messages={"does_not_exist": _("There is no code “{value}”.")},
-        **kwargs,
-    )
-
-
 def _technical_programmes(*, user):
     return programme_list(user=user).filter(is_technical=True)
 
@@ -60,7 +51,7 @@ class CriterionWriteSerializer(serializers.Serializer):
 
 class StipendWriteSerializer(serializers.Serializer):
     amount = AmountInputField(help_text=_("Per period, in the currency's minor unit."))
-    currency = _code_field(Currency, help_text=CURRENCY_HELP)
+    currency = code_field(Currency, help_text=CURRENCY_HELP)
     frequency = EnumChoiceField(StipendFrequency)
 
 
@@ -79,7 +70,7 @@ class CallUpdateSerializer(UserScopedRelations, serializers.Serializer):
         queryset=Organisation.objects.none(), help_text=_("The host institution: a partner.")
     )
     fields_of_study = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
-    eligible_countries = _code_field(Country, many=True, help_text=_("Nationalities that may apply (ISO 3166-1)."))
+    eligible_countries = code_field(Country, many=True, help_text=_("Nationalities that may apply (ISO 3166-1)."))
     level = EnumChoiceField(Level, enum_name="ScholarshipLevelEnum")
     opens_on = BoundedDateField()
     closes_on = BoundedDateField()
@@ -111,7 +102,7 @@ class ApplicationCreateSerializer(UserScopedRelations, serializers.Serializer):
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none(), help_text=_("An open call."))
     applicant_name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
-    nationality = _code_field(Country, help_text=COUNTRY_HELP)
+    nationality = code_field(Country, help_text=COUNTRY_HELP)
     gender = _gender_field()
     date_of_birth = BoundedDateField(past=True)
     current_institution = serializers.CharField(max_length=200)
@@ -194,7 +185,7 @@ class ActivityUpdateSerializer(UserScopedRelations, serializers.Serializer):
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     starts_on = BoundedDateField()
     ends_on = BoundedDateField()
-    country = _code_field(Country, help_text=COUNTRY_HELP)
+    country = code_field(Country, help_text=COUNTRY_HELP)
     city = serializers.CharField(max_length=120)
     host = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
     partners = serializers.PrimaryKeyRelatedField(many=True, queryset=Organisation.objects.none(), required=False)
@@ -209,7 +200,7 @@ class ActivityParticipantWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True)
     gender = serializers.CharField(allow_blank=True, help_text=_("female, male or other."))
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    country = _code_field(Country, required=False, allow_null=True, help_text=COUNTRY_HELP)
+    country = code_field(Country, required=False, allow_null=True, help_text=COUNTRY_HELP)
 
 
 class ActivityReportSerializer(serializers.Serializer):

@@ -21,9 +21,7 @@ from programs.scholarships.api.serializers import (
     ActivitySerializer,
     ActivityUpdateSerializer,
 )
-from programs.scholarships.models import (
-    ExchangeActivity,
-)
+from programs.scholarships.models import ExchangeActivity
 
 
 @documented(
@@ -50,12 +48,10 @@ class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
 
     selectors = (selectors.activity_list, selectors.activity_get)
     ordering = ("-starts_on", "pk")
+    list_prefetch = ("partners",)
     record_keyword = "activity"
     create_service = (services.activity_create, "created_by")
     update_service = (services.activity_update, "updated_by")
-
-    def list_queryset(self):
-        return super().list_queryset().prefetch_related("partners")
 
     def retrieve(self, request, *args, **kwargs):
         activity = self.get_object()

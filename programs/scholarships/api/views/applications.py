@@ -6,11 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, validated_input, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import (
@@ -23,9 +22,7 @@ from programs.scholarships.api.serializers import (
     PassOverReasonSerializer,
 )
 from programs.scholarships.filters import ApplicationFilter
-from programs.scholarships.models import (
-    Application,
-)
+from programs.scholarships.models import Application
 from programs.scholarships.services.guards import APPLICATION_MOVE_RULES
 from programs.scholarships.views.applications import attachment_response
 
@@ -49,6 +46,32 @@ from programs.scholarships.views.applications import attachment_response
             "application with the same email. Attachments are added at /applications/{id}/attachments/."
         ),
     ),
+    moves={
+        "mark_eligible": _("Find a submitted application eligible"),
+        "mark_ineligible": _("Find a submitted application ineligible, with the reason"),
+        "shortlist": (
+            _("Shortlist an eligible, reviewed application"),
+            _("Passing over a better-ranked eligible application needs a reason."),
+        ),
+        "propose_award": (
+            _("Propose a shortlisted application for an award"),
+            _("A manager who did not propose it approves or rejects the proposal, within the quota."),
+        ),
+        "approve_award": _("Approve a proposed award"),
+        "reject_award": (
+            _("Reject a proposed award"),
+            _("The application stays shortlisted and may be proposed again."),
+        ),
+        "accept_award": _("Record that the scholar accepted"),
+        "decline_award": (_("Record that the scholar declined"), _("The place goes back to the call.")),
+        "confirm_enrolment": (
+            _("Confirm the scholar's enrolment"),
+            _("Only the host institution's users; the stipend tranches are scheduled from that date."),
+        ),
+        "withdraw": _("Withdraw an application or scholarship"),
+        "terminate": _("End an application or scholarship"),
+        "complete": _("Record that an enrolled scholar completed"),
+    },
 )
 class ApplicationViewSet(CreateByService, RecordViewSet):
     # No edit or delete: an application is what the applicant sent; its status moves through the actions.
@@ -59,96 +82,32 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
 
     selectors = (selectors.application_list, selectors.application_get)
     ordering = ("-submitted_on", "-pk")
-    record_keyword = "application"
+    list_prefetch = ("attachments",)
     move_perms = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
     create_service = (services.application_submit, "submitted_by")
+    moves = {
+        "mark_eligible": (services.application_mark_eligible, "decided_by", None),
+        "mark_ineligible": (services.application_mark_ineligible, "decided_by", MoveReasonSerializer),
+        "shortlist": (services.application_shortlist, "decided_by", PassOverReasonSerializer),
+        "propose_award": (services.application_propose_award, "proposed_by", PassOverReasonSerializer),
+        "approve_award": (services.application_approve_award, "approved_by", None),
+        "reject_award": (services.application_reject_award, "rejected_by", MoveReasonSerializer),
+        "accept_award": (services.application_accept_award, "recorded_by", None),
+        "decline_award": (services.application_decline_award, "recorded_by", PassOverReasonSerializer),
+        "confirm_enrolment": (services.application_confirm_enrolment, "confirmed_by", EnrolmentSerializer),
+        "withdraw": (services.application_withdraw, "withdrawn_by", MoveReasonSerializer),
+        "terminate": (services.application_terminate, "terminated_by", MoveReasonSerializer),
+        "complete": (services.application_complete, "completed_by", CompletionSerializer),
+    }
 
-    def list_queryset(self):
-        return super().list_queryset().prefetch_related("attachments")
-
-    mark_eligible = move_action(
-        services.application_mark_eligible, "decided_by", summary=_("Find a submitted application eligible")
-    )
-    mark_ineligible = move_action(
-        services.application_mark_ineligible,
-        "decided_by",
-        MoveReasonSerializer,
-        summary=_("Find a submitted application ineligible, with the reason"),
-    )
-    shortlist = move_action(
-        services.application_shortlist,
-        "decided_by",
-        PassOverReasonSerializer,
-        summary=_("Shortlist an eligible, reviewed application"),
-        description=_("Passing over a better-ranked eligible application needs a reason."),
-    )
-    propose_award = move_action(
-        services.application_propose_award,
-        "proposed_by",
-        PassOverReasonSerializer,
-        summary=_("Propose a shortlisted application for an award"),
-        description=_("A manager who did not propose it approves or rejects the proposal, within the quota."),
-    )
-    approve_award = move_action(
-        services.application_approve_award, "approved_by", summary=_("Approve a proposed award")
-    )
-    reject_award = move_action(
-        services.application_reject_award,
-        "rejected_by",
-        MoveReasonSerializer,
-        summary=_("Reject a proposed award"),
-        description=_("The application stays shortlisted and may be proposed again."),
-    )
-    accept_award = move_action(
-        services.application_accept_award, "recorded_by", summary=_("Record that the scholar accepted")
-    )
-    decline_award = move_action(
-        services.application_decline_award,
-        "recorded_by",
-        PassOverReasonSerializer,
-        summary=_("Record that the scholar declined"),
-        description=_("The place goes back to the call."),
-    )
-    confirm_enrolment = move_action(
-        services.application_confirm_enrolment,
-        "confirmed_by",
-        EnrolmentSerializer,
-        summary=_("Confirm the scholar's enrolment"),
-        description=_("Only the host institution's users; the stipend tranches are scheduled from that date."),
-    )
-    withdraw = move_action(
-        services.application_withdraw,
-        "withdrawn_by",
-        MoveReasonSerializer,
-        summary=_("Withdraw an application or scholarship"),
-    )
-    terminate = move_action(
-        services.application_terminate,
-        "terminated_by",
-        MoveReasonSerializer,
-        summary=_("End an application or scholarship"),
-    )
-    complete = move_action(
-        services.application_complete,
-        "completed_by",
-        CompletionSerializer,
-        summary=_("Record that an enrolled scholar completed"),
-    )
-
-    @extend_schema(
+    @record_action(
+        permission=perm_on_visible_record(Perm.ADD_APPLICATION),
+        output=ApplicationSerializer,
+        body=AttachmentWriteSerializer,
         summary=_("Add a PDF file to an application under review"),
-        request={"multipart/form-data": AttachmentWriteSerializer},
-        responses={201: ApplicationSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="attachments",
-        url_name="attachments",
-        permission_classes=[perm_on_visible_record(Perm.ADD_APPLICATION)],
-        parser_classes=[MultiPartParser, FormParser],
-        filter_backends=[],
-        write_serializer_classes={"POST": AttachmentWriteSerializer},
+        name="attachments",
+        created=True,
+        upload=True,
     )
     def add_attachment(self, request, *args, **kwargs):
         application = self.get_object()

@@ -5,16 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from programs.scholarships import selectors, services
-from programs.scholarships.api.serializers import (
-    CallCreateSerializer,
-    CallSerializer,
-    CallUpdateSerializer,
-)
+from programs.scholarships.api.serializers import CallCreateSerializer, CallSerializer, CallUpdateSerializer
 from programs.scholarships.filters import CallFilter
-from programs.scholarships.models import (
-    Call,
-)
+from programs.scholarships.models import Call
 
+# The call's stipend as the services take it (one field each) -> where the API's input nests it.
 STIPEND_FIELDS = {
     "stipend_amount": ("stipend", "amount"),
     "stipend_currency": ("stipend", "currency"),
@@ -26,11 +21,7 @@ def _call_data(validated: dict) -> dict:
     data = dict(validated)
     stipend = data.pop("stipend", None)
     if stipend is not None:
-        data.update(
-            stipend_amount=stipend["amount"],
-            stipend_currency=stipend["currency"],
-            stipend_frequency=stipend["frequency"],
-        )
+        data.update({field: stipend[part] for field, (_stipend, part) in STIPEND_FIELDS.items()})
     if "criteria" in data:
         data["criteria"] = [dict(line) for line in data["criteria"]]
     return data
@@ -59,10 +50,8 @@ class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
 
     selectors = (selectors.call_list, selectors.call_get)
     ordering = ("-opens_on", "title", "pk")
+    list_prefetch = ("criteria", "eligible_countries")
     service_error_fields = STIPEND_FIELDS
-
-    def list_queryset(self):
-        return super().list_queryset().prefetch_related("criteria", "eligible_countries")
 
     def create_record(self, data):
         return services.call_create(created_by=self.request.user, **_call_data(data))

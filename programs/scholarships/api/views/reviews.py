@@ -23,9 +23,7 @@ from programs.scholarships.api.serializers import (
     ReviewSerializer,
     ScoresSerializer,
 )
-from programs.scholarships.models import (
-    Review,
-)
+from programs.scholarships.models import Review
 
 
 def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationError:
@@ -53,7 +51,6 @@ class ReviewViewSet(CreateByService, RecordViewSet):
     filterset_class = ReviewFilter
 
     selectors = (selectors.review_list, selectors.visible_review_get)
-    record_keyword = "review"
     create_service = (services.review_assign, "assigned_by")
 
     @record_action(

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, move_action, writes
+from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, writes
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ProgressReportFilter, TrancheFilter
@@ -13,14 +13,23 @@ from programs.scholarships.api.serializers import (
     ProgressReportWriteSerializer,
     StipendTrancheSerializer,
 )
-from programs.scholarships.models import (
-    ProgressReport,
-    StipendTranche,
-)
+from programs.scholarships.models import ProgressReport, StipendTranche
 from programs.scholarships.services.stipends import TRANCHE_PERMS
 
 
-@documented(tag="scholarships", list=_("List stipend tranches"), retrieve=_("Show a stipend tranche"))
+@documented(
+    tag="scholarships",
+    list=_("List stipend tranches"),
+    retrieve=_("Show a stipend tranche"),
+    moves={
+        "approve": (
+            _("Approve a scheduled tranche for payment"),
+            _("Refused until the progress report due before the tranche is in and accepted."),
+        ),
+        "pay": _("Record the payment of an approved tranche"),
+        "cancel": _("Cancel a tranche not paid yet"),
+    },
+)
 class StipendTrancheViewSet(RecordViewSet):
     # Tranches are scheduled by the enrolment; they only move through the actions.
     model = StipendTranche
@@ -30,19 +39,11 @@ class StipendTrancheViewSet(RecordViewSet):
     selectors = (selectors.tranche_list, selectors.tranche_get)
     record_keyword = "tranche"
     move_perms = TRANCHE_PERMS
-
-    approve = move_action(
-        services.tranche_approve,
-        "approved_by",
-        summary=_("Approve a scheduled tranche for payment"),
-        description=_("Refused until the progress report due before the tranche is in and accepted."),
-    )
-    pay = move_action(
-        services.tranche_pay, "paid_by", PaymentSerializer, summary=_("Record the payment of an approved tranche")
-    )
-    cancel = move_action(
-        services.tranche_cancel, "cancelled_by", MoveReasonSerializer, summary=_("Cancel a tranche not paid yet")
-    )
+    moves = {
+        "approve": (services.tranche_approve, "approved_by", None),
+        "pay": (services.tranche_pay, "paid_by", PaymentSerializer),
+        "cancel": (services.tranche_cancel, "cancelled_by", MoveReasonSerializer),
+    }
 
 
 # --- Progress reports ---------------------------------------------------------------------------------------------
@@ -56,6 +57,10 @@ class StipendTrancheViewSet(RecordViewSet):
         _("Report an enrolled scholar's term"),
         _("Only the host institution's users, on their own scholars (another institution's is a 404)."),
     ),
+    moves={
+        "accept": _("Accept a progress report"),
+        "return": _("Return a progress report to the host with the reason"),
+    },
 )
 class ProgressReportViewSet(CreateByService, RecordViewSet):
     # No edit or delete: a returned report is replaced by a new one.
@@ -68,18 +73,13 @@ class ProgressReportViewSet(CreateByService, RecordViewSet):
 
     record_keyword = "report"
     move_perms = dict.fromkeys(("accept", "return"), Perm.CHANGE_PROGRESS_REPORT)
+    moves = {
+        "accept": (services.progress_report_accept, "accepted_by", None),
+        "return": (services.progress_report_return, "returned_by", MoveReasonSerializer),
+    }
 
     def create_record(self, data):
         user = self.request.user
         # Another institution's scholar is never admitted to exist.
         application = selectors.application_get(user=user, pk=data.pop("application"))
         return services.progress_report_submit(application=application, submitted_by=user, **data)
-
-    accept = move_action(services.progress_report_accept, "accepted_by", summary=_("Accept a progress report"))
-    return_report = move_action(
-        services.progress_report_return,
-        "returned_by",
-        MoveReasonSerializer,
-        summary=_("Return a progress report to the host with the reason"),
-        name="return",
-    )
