@@ -13,7 +13,8 @@ module is added by writing it and listing it in ``INSTALLED_APPS``::
             registry.demo("programs.finance.demo.load", order=30)
 
 A cooperation module laid out the usual way says all of that, and the kinds of message it sends, in one call:
-``registry.cooperation_module("programs.finance", "finance/", order=30, portal_home=..., outbox_kinds=...)``.
+``registry.cooperation_module("programs.finance", "finance/", order=30, portal_home=..., outbox_kinds=...)``,
+which its ``AppConfig`` makes when it is a ``registry.CooperationModuleConfig``.
 
 Callables are named by dotted path and imported when first used, so registering never imports the module's
 views or models while apps are still loading.
@@ -22,6 +23,7 @@ views or models while apps are still loading.
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.apps import AppConfig
 from django.utils.module_loading import import_string
 
 from cooperation.outbox.kinds import Kind, register_kind
@@ -105,6 +107,31 @@ def cooperation_module(
     api_routes(f"{package}.api.urls")
     for kind in outbox_kinds:
         register_kind(kind.name, label=kind.label, still_wanted=kind.still_wanted)
+
+
+class CooperationModuleConfig(AppConfig):
+    """The ``AppConfig`` of a cooperation module laid out the usual way: ``ready()`` makes its
+    ``cooperation_module`` call, at the prefix named after its label ("finance/"), at ``order``, with its block on
+    the portal's home page (``portal_home``, by default ``<label>/portal/_home_block.html``) and the kinds of
+    message ``outbox_kinds()`` returns (imported there, once the apps are loaded).
+
+    Subclass it as ``registry.CooperationModuleConfig``: a second AppConfig class named in ``apps.py`` would hide
+    the module's own from Django's discovery."""
+
+    order: int
+    portal_home = ""
+
+    def outbox_kinds(self) -> tuple[Kind, ...]:
+        return ()
+
+    def ready(self) -> None:
+        cooperation_module(
+            self.name,
+            f"{self.label}/",
+            order=self.order,
+            portal_home=self.portal_home or f"{self.label}/portal/_home_block.html",
+            outbox_kinds=self.outbox_kinds(),
+        )
 
 
 def url_includes() -> list[UrlInclude]:

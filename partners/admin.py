@@ -5,14 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cooperation.access import sees_everything
-from cooperation.admin import (
-    ScopedHistoryAdmin,
-    ServiceAdminMixin,
-    adopt_saved,
-    call_service,
-    fresh_copy,
-    ordered,
-)
+from cooperation.admin import ServiceHistoryAdmin, adopt_saved, call_service, fresh_copy, ordered
 from cooperation.roles import Perm
 from partners import services
 from partners.contributions import OrganisationCount, organisation_counts
@@ -52,7 +45,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class OrganisationAdmin(ServiceHistoryAdmin):
     list_display = ("name", "acronym", "kind", "country", "is_active")
     list_filter = ("kind", "is_active", ("country", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "acronym", "iati_identifier")
@@ -75,12 +68,11 @@ class OrganisationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     def save_model(self, request, obj, form, change):
         data = _field_values(form, services.ORGANISATION_FIELDS)
         if change:
-            saved = call_service(
-                services.organisation_update, organisation=fresh_copy(obj), updated_by=request.user, **data
+            self.save_through(
+                obj, services.organisation_update, organisation=fresh_copy(obj), updated_by=request.user, **data
             )
         else:
-            saved = call_service(services.organisation_create, created_by=request.user, **data)
-        adopt_saved(obj, saved)
+            self.save_through(obj, services.organisation_create, created_by=request.user, **data)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Contact:
@@ -112,7 +104,7 @@ class OrganisationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class ContactAdmin(ServiceHistoryAdmin):
     list_display = (
         "name",
         "email",
@@ -152,19 +144,14 @@ class ContactAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     def save_model(self, request, obj, form, change):
         data = _field_values(form, services.CONTACT_FIELDS)
         if change:
-            saved = call_service(services.contact_update, contact=fresh_copy(obj), updated_by=request.user, **data)
+            self.save_through(obj, services.contact_update, contact=fresh_copy(obj), updated_by=request.user, **data)
         else:
-            saved = call_service(
-                services.contact_create,
-                organisation=form.cleaned_data["organisation"],
-                created_by=request.user,
-                **data,
-            )
-        adopt_saved(obj, saved)
+            organisation = form.cleaned_data["organisation"]
+            self.save_through(obj, services.contact_create, organisation=organisation, created_by=request.user, **data)
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class MembershipAdmin(ServiceHistoryAdmin):
     list_display = ("user", "organisation", "is_active", "created_at")
     list_filter = ("is_active", "organisation__kind")
     search_fields = ("user__username", "user__email", "user__last_name", "organisation__name", "organisation__acronym")

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin import (
     SafeAutocompleteMixin,
-    ScopedHistoryAdmin,
     ServiceAdminMixin,
+    ServiceHistoryAdmin,
     adopt_saved,
     call_service,
     fresh_copy,
@@ -101,7 +101,7 @@ def _mark_formset_saved(formset) -> None:
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class ProgrammeAdmin(ServiceHistoryAdmin):
     list_display = (
         "code",
         "title",
@@ -181,23 +181,24 @@ class ProgrammeAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
                     services.ParticipantInput(row["organisation"], row["role"], row.get("committed_amount"))
                     for row in _kept_rows(formset)
                 ]
+        programme = form.instance
         if change:
-            saved = call_service(
+            self.save_through(
+                programme,
                 services.programme_update,
-                programme=fresh_copy(form.instance),
+                programme=fresh_copy(programme),
                 updated_by=request.user,
                 participants=participants,
                 **data,
             )
         else:
-            saved = call_service(
-                services.programme_create, created_by=request.user, participants=participants or (), **data
+            self.save_through(
+                programme, services.programme_create, created_by=request.user, participants=participants or (), **data
             )
-        adopt_saved(form.instance, saved)
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class ParticipationAdmin(ServiceHistoryAdmin):
     """One partner's role in one programme. Saved by rewriting the programme's participant list
     through programme_update, the one service that writes participations."""
 
@@ -295,7 +296,8 @@ class ProgrammeUpdateAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        saved = call_service(
+        self.save_through(
+            obj,
             services.programme_update_post,
             programme=form.cleaned_data["programme"],
             author=request.user,
@@ -303,4 +305,3 @@ class ProgrammeUpdateAdmin(ServiceAdminMixin, admin.ModelAdmin):
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
         )
-        adopt_saved(obj, saved)

@@ -108,6 +108,11 @@ class ReadOnlyAdminMixin:
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A record's parts, shown on its page: every one of ``fields`` read-only."""
+
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields

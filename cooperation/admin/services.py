@@ -5,6 +5,8 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
+from cooperation.admin.history import ScopedHistoryAdmin
+
 
 class ServiceRefused(Exception):
     """A service refused a save that the admin form had accepted; carries the service's errors."""
@@ -133,3 +135,12 @@ class ServiceAdminMixin(SafeAutocompleteMixin):
         if not getattr(self, "bulk_delete_through_service", False):
             actions.pop("delete_selected", None)
         return actions
+
+    def save_through(self, obj: Model, service, /, **kwargs) -> None:
+        """Save ``obj`` by calling ``service`` (a refusal is shown on the form); the admin goes on with the
+        record the service saved."""
+        adopt_saved(obj, call_service(service, **kwargs))
+
+
+class ServiceHistoryAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+    """A record the services write, with its scoped, read-only change history."""

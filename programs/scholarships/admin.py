@@ -54,7 +54,6 @@ class _Admin(PersonalDataAdminMixin, ReadOnlyAdminMixin):
 class CriterionInline(ReadOnlyInline):
     model = Criterion
     fields = ("position", "name", "weight")
-    readonly_fields = fields
     show_change_link = False
 
 
@@ -118,7 +117,6 @@ class AttachmentAdmin(_Admin, admin.ModelAdmin):
 class ScoreInline(ReadOnlyInline):
     model = Score
     fields = ("criterion", "score")
-    readonly_fields = fields
     show_change_link = False
 
 
@@ -219,7 +217,6 @@ class ReminderLogAdmin(_Admin, admin.ModelAdmin):
 class ParticipantInline(ReadOnlyInline):
     model = Participant
     fields = ("name", "gender", "organisation", "country")
-    readonly_fields = fields
     show_change_link = False
 
 

@@ -1,27 +1,27 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import registry
+from cooperation.outbox.kinds import Kind
 
-class ScholarshipsConfig(AppConfig):
+
+class ScholarshipsConfig(registry.CooperationModuleConfig):
     name = "programs.scholarships"
-    label = "scholarships"
     verbose_name = _("Technical and cultural cooperation")
+    order = 50
 
     def ready(self) -> None:
-        from cooperation import personal_data, registry
-        from cooperation.outbox.kinds import Kind
-        from programs.scholarships import reminders, selectors
+        super().ready()
+        from cooperation import personal_data
+        from programs.scholarships import selectors
         from programs.scholarships.models import Application, Attachment
 
-        registry.cooperation_module(
-            self.name,
-            "scholarships/",
-            order=50,
-            portal_home="scholarships/portal/_home_block.html",
-            outbox_kinds=(
-                Kind(reminders.REPORT_DUE, _("Progress report reminder"), reminders.report_reminder_still_wanted),
-                Kind(reminders.STIPEND_DUE, _("Stipend tranche reminder"), reminders.stipend_reminder_still_wanted),
-            ),
-        )
         personal_data.register(Application, selectors.personal_data_condition)
         personal_data.register(Attachment, selectors.attachment_condition)
+
+    def outbox_kinds(self):
+        from programs.scholarships import reminders
+
+        return (
+            Kind(reminders.REPORT_DUE, _("Progress report reminder"), reminders.report_reminder_still_wanted),
+            Kind(reminders.STIPEND_DUE, _("Stipend tranche reminder"), reminders.stipend_reminder_still_wanted),
+        )

@@ -33,7 +33,6 @@ def _visible_shipment_ids(request):
 class ShipmentItemInline(ReadOnlyInline):
     model = ShipmentItem
     fields = ("category", "description", "quantity", "unit", "unit_weight_kg", "unit_value", "currency", "expiry_date")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("currency")
@@ -42,7 +41,6 @@ class ShipmentItemInline(ReadOnlyInline):
 class TrackingEventInline(ReadOnlyInline):
     model = TrackingEvent
     fields = ("occurred_at", "kind", "status_after", "place", "note", "user")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -134,7 +132,6 @@ class DiscrepancyFilter(admin.SimpleListFilter):
 class ReceiptLineInline(ReadOnlyInline):
     model = ReceiptLine
     fields = ("item", "good", "damaged", "lost", "reason")
-    readonly_fields = fields
     show_change_link = False
 
     def get_queryset(self, request):

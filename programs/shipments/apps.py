@@ -1,24 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import registry
+from cooperation.outbox.kinds import Kind
 
-class ShipmentsConfig(AppConfig):
+
+class ShipmentsConfig(registry.CooperationModuleConfig):
     name = "programs.shipments"
-    label = "shipments"
     verbose_name = _("In-kind cooperation")
+    order = 40
 
-    def ready(self) -> None:
-        from cooperation import registry
-        from cooperation.outbox.kinds import Kind
+    def outbox_kinds(self):
         from programs.shipments import reminders
 
-        registry.cooperation_module(
-            self.name,
-            "shipments/",
-            order=40,
-            portal_home="shipments/portal/_home_block.html",
-            outbox_kinds=(
-                Kind(reminders.DISPATCH_NOTICE, _("Dispatch notice to the consignee")),
-                Kind(reminders.DELAY_ALERT, _("Delay alert"), reminders.delay_alert_still_wanted),
-            ),
+        return (
+            Kind(reminders.DISPATCH_NOTICE, _("Dispatch notice to the consignee")),
+            Kind(reminders.DELAY_ALERT, _("Delay alert"), reminders.delay_alert_still_wanted),
         )

@@ -7,7 +7,6 @@ reference is the demo shipment's natural key: a second run finds every shipment 
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,18 +52,19 @@ class _Story:
     users: dict
     today: datetime.date
 
+    @property
+    def officer(self):
+        return self.users["officer"]
+
     def ready(self):
-        services.shipment_mark_ready(shipment=self.shipment, prepared_by=self.users["officer"])
+        services.shipment_mark_ready(shipment=self.shipment, prepared_by=self.officer)
 
     def approve(self):
         services.shipment_approve_dispatch(shipment=self.shipment, approved_by=self.users["manager"])
 
     def dispatch(self):
-        services.shipment_dispatch(
-            shipment=self.shipment,
-            dispatched_by=self.users["officer"],
-            dispatched_on=_days_ago(self.today, self.demo.dispatch_days_ago),
-        )
+        dispatched_on = _days_ago(self.today, self.demo.dispatch_days_ago)
+        services.shipment_dispatch(shipment=self.shipment, dispatched_by=self.officer, dispatched_on=dispatched_on)
 
     def customs(self):
         entered = _days_ago(self.today, max(self.demo.dispatch_days_ago - self.demo.journey_days // 2, 0))
@@ -76,7 +76,7 @@ class _Story:
         for hour, kind in enumerate(self.demo.customs, start=9):
             services.tracking_event_add(
                 shipment=self.shipment,
-                added_by=self.users["officer"],
+                added_by=self.officer,
                 kind=kind,
                 occurred_at=_event_time(entered, hour),
                 place=self.demo.destination[1],
@@ -84,16 +84,11 @@ class _Story:
             )
 
     def in_transit(self):
-        services.shipment_mark_in_transit(
-            shipment=self.shipment, updated_by=self.users["officer"], place=self.demo.origin[1]
-        )
+        services.shipment_mark_in_transit(shipment=self.shipment, updated_by=self.officer, place=self.demo.origin[1])
 
     def arrive(self):
-        services.shipment_arrive(
-            shipment=self.shipment,
-            updated_by=self.users["officer"],
-            arrived_on=_days_ago(self.today, self.demo.arrived_days_ago),
-        )
+        arrived_on = _days_ago(self.today, self.demo.arrived_days_ago)
+        services.shipment_arrive(shipment=self.shipment, updated_by=self.officer, arrived_on=arrived_on)
 
     def _consignee_user(self):
         # Only the consignee's staff count what arrived: the demo's consignees are `partner`'s and `partner2`'s.
@@ -122,11 +117,11 @@ class _Story:
         )
 
     def cancel(self):
-        services.shipment_cancel(shipment=self.shipment, cancelled_by=self.users["officer"], reason=self.demo.reason)
+        services.shipment_cancel(shipment=self.shipment, cancelled_by=self.officer, reason=self.demo.reason)
 
     def lost(self):
         services.shipment_mark_lost(
-            shipment=self.shipment, updated_by=self.users["officer"], reason=self.demo.reason, place="Lautoka"
+            shipment=self.shipment, updated_by=self.officer, reason=self.demo.reason, place="Lautoka"
         )
 
 
@@ -201,25 +196,20 @@ def _create(demo: DemoShipment, users, organisations, today: datetime.date) -> S
     return shipment
 
 
-def load_demo_shipments(users: dict, organisations: dict, today: datetime.date, *, log: Callable[[str], None]) -> str:
+def load(*, run) -> str:
     """Create the demo shipments that are missing, alert the delays, and return the summary line."""
     for demo in SHIPMENTS:
         if Shipment.objects.filter(transport_reference=demo.reference).exists():
             continue
-        shipment = _create(demo, users, organisations, today)
-        log(f"  shipment {shipment.waybill} created ({shipment.get_status_display()})")
+        shipment = _create(demo, run.users, run.organisations, run.today)
+        run.log(f"  shipment {shipment.waybill} created ({shipment.get_status_display()})")
     # The same service as the daily job: each delay is logged and alerted once.
-    alerts = send_delay_alerts(today=today)
+    alerts = send_delay_alerts(today=run.today)
     by_status = status_counts(Shipment.objects)
-    shipments = shipment_list(user=users["manager"], today=today)
+    shipments = shipment_list(user=run.users["manager"], today=run.today)
     return (
         f"Shipments: {sum(by_status.values())} ({counted(by_status, S)}); "
         f"{shipments.filter(is_delayed=True).count()} delayed, "
         f"{shipments.filter(has_discrepancy=True).count()} with discrepancies; "
         f"{len(alerts)} delay alert(s) sent today."
     )
-
-
-def load(*, run) -> str:
-    """``manage.py load_demo``'s loader (registered in ``apps.py``)."""
-    return load_demo_shipments(run.users, run.organisations, run.today, log=run.log)

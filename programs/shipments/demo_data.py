@@ -1,4 +1,4 @@
-"""The demonstration shipments ``demo.load_demo_shipments`` loads: who sends what to whom, and where each
+"""The demonstration shipments ``demo.load`` loads: who sends what to whom, and where each
 shipment's story ends."""
 
 from dataclasses import dataclass

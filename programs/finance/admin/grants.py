@@ -4,15 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from cooperation.admin import (
-    ReadOnlyAdminMixin,
-    ReadOnlyInline,
-    ScopedHistoryAdmin,
-    ServiceAdminMixin,
-    adopt_saved,
-    call_service,
-    ordered,
-)
+from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ServiceHistoryAdmin, ordered
 from cooperation.dates import BoundedDateFormField
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
@@ -43,7 +35,6 @@ class GrantAddForm(forms.ModelForm):
 class TrancheInline(ReadOnlyInline):
     model = Tranche
     fields = ("number", "amount", "planned_on", "status", "approved_by", "paid_on", "payment_reference")
-    readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(Perm.VIEW_TRANCHE)
@@ -66,7 +57,7 @@ GRANT_ADD_FIELDS = (
 
 
 @admin.register(Grant)
-class GrantAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class GrantAdmin(ServiceHistoryAdmin):
     """Grants are created with their tranches here; they are not edited afterwards (tranches move by actions)."""
 
     list_display = (
@@ -128,7 +119,7 @@ class GrantAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in GRANT_ADD_FIELDS}
-        adopt_saved(obj, call_service(services.grant_create, created_by=request.user, **data))
+        self.save_through(obj, services.grant_create, created_by=request.user, **data)
 
     amount_display = money_column("amount", gettext_lazy("amount"), ordering="amount")
 
@@ -165,7 +156,7 @@ TRANCHE_ACTIONS = {
 
 @admin.register(Tranche)
 @service_actions("tranche", TRANCHE_ACTIONS)
-class TrancheAdmin(ReadOnlyAdminMixin, ServiceAdminMixin, ScopedHistoryAdmin):
+class TrancheAdmin(ReadOnlyAdminMixin, ServiceHistoryAdmin):
     """Tranches are created with their grant; approving, paying and cancelling are actions."""
 
     list_display = ("grant", "number", "amount_display", "planned_on", "status", "paid_on", "approved_by")

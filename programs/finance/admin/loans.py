@@ -8,9 +8,7 @@ from cooperation.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     ScopedHistoryAdmin,
-    ServiceAdminMixin,
-    adopt_saved,
-    call_service,
+    ServiceHistoryAdmin,
     fresh_copy,
     ordered,
 )
@@ -33,7 +31,6 @@ from programs.selectors import programme_list
 class InstallmentInline(ReadOnlyInline):
     model = Installment
     fields = ("number", "due_date", "principal_due", "interest_due", "principal_paid", "interest_paid", "balance_after")
-    readonly_fields = fields
     verbose_name_plural = gettext_lazy("repayment schedule")
 
     def has_view_permission(self, request, obj=None):
@@ -96,7 +93,7 @@ LOAN_ACTIONS = {
 
 @admin.register(Loan)
 @service_actions("loan", LOAN_ACTIONS)
-class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class LoanAdmin(ServiceHistoryAdmin):
     list_display = (
         "reference",
         "borrower",
@@ -184,10 +181,9 @@ class LoanAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in LOAN_TERM_FIELDS if name in form.cleaned_data}
         if change:
-            saved = call_service(services.loan_update, loan=fresh_copy(obj), updated_by=request.user, **data)
+            self.save_through(obj, services.loan_update, loan=fresh_copy(obj), updated_by=request.user, **data)
         else:
-            saved = call_service(services.loan_create, created_by=request.user, **data)
-        adopt_saved(obj, saved)
+            self.save_through(obj, services.loan_create, created_by=request.user, **data)
 
     principal_display = money_column("principal", gettext_lazy("principal"), ordering="principal")
 

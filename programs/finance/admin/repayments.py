@@ -5,15 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.admin import (
-    ReadOnlyAdminMixin,
-    ReadOnlyInline,
-    ScopedHistoryAdmin,
-    ServiceAdminMixin,
-    adopt_saved,
-    call_service,
-    ordered,
-)
+from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ScopedHistoryAdmin, ServiceHistoryAdmin, ordered
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.admin.actions import AdminMove, money_column, service_actions
@@ -32,7 +24,6 @@ class AllocationInline(ReadOnlyInline):
 
     model = Allocation
     fields = ("installment", "interest", "principal", "reversed_at", "reversed_by", "reversal_reason")
-    readonly_fields = fields
     show_change_link = True
 
     def has_view_permission(self, request, obj=None):
@@ -77,9 +68,22 @@ REPAYMENT_ACTIONS = {
 }
 
 
+# What an officer enters to record a repayment (repayment_record's arguments); the services write the rest.
+REPAYMENT_ENTRY_FIELDS = ("loan", "paid_on", "amount", "currency", "reference")
+REPAYMENT_RECORD_FIELDS = (
+    "status",
+    "recorded_by",
+    "confirmed_by",
+    "reversed_by",
+    "reversed_at",
+    "reversal_reason",
+    "created_at",
+)
+
+
 @admin.register(Repayment)
 @service_actions("repayment", REPAYMENT_ACTIONS)
-class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
+class RepaymentAdmin(ServiceHistoryAdmin):
     """Officers record repayments here (confirmed at once); confirming, rejecting and reversing are actions."""
 
     list_display = ("paid_on", "loan", "amount_display", "status", "reference", "recorded_by", "confirmed_by")
@@ -87,36 +91,15 @@ class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
     search_fields = ("loan__reference", "reference", "loan__borrower__name")
     list_select_related = ("loan__borrower", "currency", "recorded_by", "confirmed_by")
     date_hierarchy = "paid_on"
-    fields = (
-        "loan",
-        "paid_on",
-        "amount",
-        "currency",
-        "reference",
-        "status",
-        "recorded_by",
-        "confirmed_by",
-        "reversed_by",
-        "reversed_at",
-        "reversal_reason",
-        "created_at",
-    )
-    readonly_fields = (
-        "status",
-        "recorded_by",
-        "confirmed_by",
-        "reversed_by",
-        "reversed_at",
-        "reversal_reason",
-        "created_at",
-    )
+    fields = (*REPAYMENT_ENTRY_FIELDS, *REPAYMENT_RECORD_FIELDS)
+    readonly_fields = REPAYMENT_RECORD_FIELDS
     inlines = (AllocationInline,)
 
     def get_queryset(self, request):
         return ordered(self, request, selectors.repayment_list(user=request.user))
 
     def get_fields(self, request, obj=None):
-        return ("loan", "paid_on", "amount", "currency", "reference") if obj is None else self.fields
+        return REPAYMENT_ENTRY_FIELDS if obj is None else self.fields
 
     def has_add_permission(self, request):
         return request.user.has_perm(Perm.RECORD_REPAYMENT)
@@ -136,12 +119,8 @@ class RepaymentAdmin(ServiceAdminMixin, ScopedHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        saved = call_service(
-            services.repayment_record,
-            recorded_by=request.user,
-            **{name: form.cleaned_data.get(name) for name in ("loan", "paid_on", "amount", "currency", "reference")},
-        )
-        adopt_saved(obj, saved)
+        data = {name: form.cleaned_data.get(name) for name in REPAYMENT_ENTRY_FIELDS}
+        self.save_through(obj, services.repayment_record, recorded_by=request.user, **data)
 
     amount_display = money_column("amount", gettext_lazy("amount"), ordering="amount")
 

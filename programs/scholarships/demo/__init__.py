@@ -12,7 +12,6 @@ activity's title.
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
 
 from cooperation.demo import counted, status_counts
 from programs.scholarships.demo.activities import ACTIVITIES, create_activity
@@ -25,32 +24,30 @@ from programs.scholarships.selectors import call_list
 from programs.scholarships.services.applications import email_key
 
 
-def load_demo_scholarships(
-    users: dict, organisations: dict, today: datetime.date, *, log: Callable[[str], None]
-) -> str:
+def load(*, run) -> str:
     """Create the demo calls, applications and activities that are missing, send the reminders owed today,
     and return the summary line."""
     calls = {}
     for demo in CALLS:
         call = Call.objects.filter(title=demo.title).first()
         if call is None:
-            call = create_call(demo, users, organisations, today)
-            log(f"  scholarship call {call} created")
+            call = create_call(demo, run.users, run.organisations, run.today)
+            run.log(f"  scholarship call {call} created")
         calls[demo.title] = call
     for demo in APPLICANTS:
         call = calls[demo.call]
         if Application.objects.filter(call=call, email_key=email_key(demo.email)).exists():
             continue
-        application = create_application(demo, call, users, today)
-        log(f"  application of {application.applicant_name} created ({application.get_status_display()})")
+        application = create_application(demo, call, run.users, run.today)
+        run.log(f"  application of {application.applicant_name} created ({application.get_status_display()})")
     for demo in ACTIVITIES:
         if ExchangeActivity.objects.filter(title=demo.title).exists():
             continue
-        activity = create_activity(demo, users, organisations, today)
-        log(f"  exchange activity {activity} created")
+        activity = create_activity(demo, run.users, run.organisations, run.today)
+        run.log(f"  exchange activity {activity} created")
     # The same service as the daily job: each reminder is logged and sent once.
-    reminders = send_scholarship_reminders(today=today)
-    return _summary(users["manager"], today, len(reminders))
+    reminders = send_scholarship_reminders(today=run.today)
+    return _summary(run.users["manager"], run.today, len(reminders))
 
 
 def _summary(manager, today: datetime.date, reminders_sent: int) -> str:
@@ -63,8 +60,3 @@ def _summary(manager, today: datetime.date, reminders_sent: int) -> str:
         f"{ExchangeActivity.objects.count()} exchange activities of {activities} kinds; "
         f"{reminders_sent} reminder(s) sent today."
     )
-
-
-def load(*, run) -> str:
-    """``manage.py load_demo``'s loader (registered in ``apps.py``)."""
-    return load_demo_scholarships(run.users, run.organisations, run.today, log=run.log)
