@@ -192,3 +192,20 @@ def test_a_move_documents_the_record_it_answers_with_not_its_input(
     if request_component:
         sent = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         assert sent.endswith(f"/{request_component}")
+
+
+def test_an_operation_is_described_by_its_own_view_never_by_a_kernel_base(documented):
+    from cooperation.api import viewsets
+
+    kernel_texts = [
+        " ".join(base.__doc__.split()[:8])
+        for base in vars(viewsets).values()
+        if isinstance(base, type) and base.__module__ == viewsets.__name__ and base.__doc__
+    ]
+    assert kernel_texts
+    leaking = [
+        f"{method.upper()} {path}"
+        for path, method, operation in _operations(documented)
+        if any(text in " ".join(operation.get("description", "").split()) for text in kernel_texts)
+    ]
+    assert leaking == []
