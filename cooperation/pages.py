@@ -307,10 +307,30 @@ def row_move_view(
     return view
 
 
-def move_paths(route: str, view, segments: dict[str, str], name: str = "{move}") -> list:
-    """One URL per move of a record page for ``view``: ``route`` with the move's ``{segment}`` (URL segment →
-    key of the module's moves), named by ``name`` with ``{move}``."""
+# The usual pages of one kind of record: URL below the record's route, and the page's name.
+RECORD_PAGES = {"list": "", "create": "new/", "detail": "<int:pk>/", "edit": "<int:pk>/edit/"}
+
+
+def record_paths(route: str, views, record: str, name: str = "{page}", pages=tuple(RECORD_PAGES)) -> list:
+    """The URLs of a kind of record's ``pages`` (its list, a new one, a record's page, its edit page: see
+    ``RECORD_PAGES``) below ``route``, each served by ``views.<record>_<page>`` and named by ``name`` with
+    ``{page}``."""
     return [
-        path(route.format(segment=segment), view, {"move": move}, name=name.format(move=move))
-        for segment, move in segments.items()
+        path(route + RECORD_PAGES[page], getattr(views, f"{record}_{page}"), name=name.format(page=page))
+        for page in pages
+    ]
+
+
+def move_paths(route: str, view, moves, name: str = "{move}", segments: dict[str, str] | None = None) -> list:
+    """One URL per move of a record page for ``view``: ``route`` with the move's ``{segment}`` (its name with dashes,
+    unless ``segments`` gives it: move → URL segment), named by ``name`` with ``{move}``."""
+    segments = segments or {}
+    return [
+        path(
+            route.format(segment=segments.get(move, move.replace("_", "-"))),
+            view,
+            {"move": move},
+            name=name.format(move=move),
+        )
+        for move in moves
     ]

@@ -121,7 +121,10 @@ def tranche_list(request):
     return _tranche_page(request)
 
 
-def _tranche_move(request, pk, move: str):
+@require_POST
+@workspace_page(object_page=True)
+def tranche_move(request, pk, move: str):
+    """One of ``TRANCHE_MOVES`` on a tranche of the list (the URL names it ``move``)."""
     tranche = selectors.tranche_get(user=request.user, pk=pk)
     spec = TRANCHE_MOVES[move]
     require_perm(request.user, spec.perm)
@@ -142,24 +145,6 @@ def _tranche_move(request, pk, move: str):
             query = request.GET.urlencode()
             return redirect(reverse("scholarships:tranche_list") + (f"?{query}" if query else "") + f"#tranche-{pk}")
     return _tranche_page(request, Refused(tranche.pk, move, form, errors))
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_approve(request, pk):
-    return _tranche_move(request, pk, "approve")
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_pay(request, pk):
-    return _tranche_move(request, pk, "pay")
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_cancel(request, pk):
-    return _tranche_move(request, pk, "cancel")
 
 
 # --- Progress reports ---------------------------------------------------------------------------------------------
