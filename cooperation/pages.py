@@ -95,6 +95,20 @@ def saved_from(request, form, service: Callable, *, refused: Callable | None = N
         return None
 
 
+def form_page(
+    request, form, service: Callable, *, done: Callable, template: str, context: dict, refused=None, **arguments
+):
+    """A page whose ``form`` ``service`` saves (see ``saved_from``): once saved, ``done(saved)`` gives the success
+    message and the URL to go to; until then ``template`` shows the form, any refusal next to its field, with the
+    page's ``context``."""
+    saved = saved_from(request, form, service, refused=refused, **arguments)
+    if saved is None:
+        return render(request, template, {"form": form, **context})
+    message, url = done(saved)
+    messages.success(request, message)
+    return redirect(url)
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 

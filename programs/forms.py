@@ -16,7 +16,7 @@ from cooperation.reference.models import Country, Currency, Sector
 from partners.models import Organisation
 from programs.models import CooperationForm, Objective, Programme, ProgrammeUpdate
 from programs.selectors import responsible_officer_choices
-from programs.services import ParticipantInput
+from programs.services import PROGRAMME_FIELDS, ParticipantInput
 
 
 class ProgrammeUpdateForm(forms.ModelForm):
@@ -106,21 +106,8 @@ class ProgrammeForm(ServiceModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "code",
-            "title",
-            "description",
-            "status",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
-            "recipient_countries",
-            "sectors",
-            "budget_amount",
-            "budget_currency",
-            "responsible_officer",
-        ]
+        # What the programme's services write, and its countries and sectors.
+        fields = [*PROGRAMME_FIELDS, "recipient_countries", "sectors"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "planned_start": DATE_WIDGET,

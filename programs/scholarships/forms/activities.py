@@ -16,6 +16,7 @@ from partners.models import Organisation
 from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
 from programs.scholarships.models import ActivityKind, ExchangeActivity, ExchangeStatus, Gender
+from programs.scholarships.services.activities import ACTIVITY_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT_WIDGET = forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "class": "count-input"})
@@ -43,19 +44,8 @@ class ActivityForm(ServiceModelForm):
 
     class Meta:
         model = ExchangeActivity
-        fields = [
-            "programme",
-            "title",
-            "kind",
-            "status",
-            "description",
-            "starts_on",
-            "ends_on",
-            "country",
-            "city",
-            "host",
-            "partners",
-        ]
+        # What the activity's services write, and the other partners taking part.
+        fields = [*ACTIVITY_FIELDS, "partners"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "starts_on": DATE_WIDGET,
