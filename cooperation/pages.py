@@ -46,11 +46,13 @@ def workspace_page(*, object_page: bool = False):
 
 @dataclass(frozen=True)
 class Column:
-    """A table column; ``sort`` is its value for the filter's ``ordering`` parameter, if sortable."""
+    """A table column; ``sort`` is its value for the ``ordering`` parameter, if sortable, and ``order_by`` the
+    fields that ordering sorts by when the list page sorts its rows (``list_page``)."""
 
     label: str
     sort: str = ""
     numeric: bool = False
+    order_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,15 @@ def filter_fields(request, form, main: tuple[str, ...], *, hidden: tuple[str, ..
 
 def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
     """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
-    ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``."""
-    page_obj = paginate(request, rows)
+    ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``. Columns that
+    say what they order by (``Column.order_by``) sort the rows here, in the order the headers ask for."""
+    ordering = request.GET.get("ordering", "")
+    orderings = {column.sort: column.order_by for column in columns if column.order_by}
+    page_obj = paginate(request, sorted_rows(rows, ordering, orderings) if orderings else rows)
     shown = page_obj.object_list if prepare is None else prepare(page_obj.object_list)
     base = {"page_obj": page_obj, name: shown}
     if columns:
-        base["columns"] = header_cells(columns, request.GET.get("ordering", ""))
+        base["columns"] = header_cells(columns, ordering)
     return render(request, template, base | context)
 
 

@@ -28,7 +28,6 @@ from cooperation.pages import (
     record_actions,
     record_views,
     service_call,
-    sorted_rows,
     workspace_page,
 )
 from cooperation.roles import Perm
@@ -44,25 +43,16 @@ from programs.scholarships.forms.applications import (
 from programs.scholarships.models import Application
 from programs.scholarships.views.calls import url_if_exists
 
+# Each sortable column orders by its fields (ties broken by the applicant's name, then the id).
 APPLICATION_COLUMNS = [
-    Column(gettext_lazy("Applicant"), "applicant"),
-    Column(gettext_lazy("Call"), "call"),
-    Column(gettext_lazy("Nationality"), "nationality"),
-    Column(gettext_lazy("Gender"), "gender"),
-    Column(gettext_lazy("Status"), "status"),
-    Column(gettext_lazy("Weighted score"), "score", numeric=True),
-    Column(gettext_lazy("Reviews in"), "reviews", numeric=True),
+    Column(gettext_lazy("Applicant"), "applicant", order_by=("applicant_name", "pk")),
+    Column(gettext_lazy("Call"), "call", order_by=("call__title", "applicant_name", "pk")),
+    Column(gettext_lazy("Nationality"), "nationality", order_by=("nationality__name", "applicant_name", "pk")),
+    Column(gettext_lazy("Gender"), "gender", order_by=("gender", "applicant_name", "pk")),
+    Column(gettext_lazy("Status"), "status", order_by=("status", "applicant_name", "pk")),
+    Column(gettext_lazy("Weighted score"), "score", numeric=True, order_by=("weighted_score", "applicant_name", "pk")),
+    Column(gettext_lazy("Reviews in"), "reviews", numeric=True, order_by=("reviews_completed", "applicant_name", "pk")),
 ]
-# A column's sort key → the fields it orders by (ties broken by the applicant's name, then the id).
-APPLICATION_ORDERINGS = {
-    "applicant": ("applicant_name", "pk"),
-    "call": ("call__title", "applicant_name", "pk"),
-    "nationality": ("nationality__name", "applicant_name", "pk"),
-    "gender": ("gender", "applicant_name", "pk"),
-    "status": ("status", "applicant_name", "pk"),
-    "score": ("weighted_score", "applicant_name", "pk"),
-    "reviews": ("reviews_completed", "applicant_name", "pk"),
-}
 MAIN_FILTERS = ("q", "call", "status")
 
 
@@ -93,7 +83,7 @@ def application_list(request):
     return list_page(
         request,
         "scholarships/application_list.html",
-        sorted_rows(filters.qs, request.GET.get("ordering", ""), APPLICATION_ORDERINGS),
+        filters.qs,
         name="applications",
         columns=columns,
         **filter_fields(request, filters.form, MAIN_FILTERS),

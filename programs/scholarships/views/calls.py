@@ -15,32 +15,23 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import Column, list_page, posted, sorted_rows, workspace_page
+from cooperation.pages import Column, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import CallFilter
 from programs.scholarships.forms.calls import ApplicationForm, CallForm, CriterionFormSet, add_call_error
 from programs.scholarships.models import ApplicationStatus, Call, CallStatus
 
+# Each sortable column orders by its fields (ties broken by the title, then the id).
 CALL_COLUMNS = [
-    Column(gettext_lazy("Title"), "title"),
-    Column(gettext_lazy("Host institution"), "host"),
-    Column(gettext_lazy("Level"), "level"),
-    Column(gettext_lazy("State"), "state"),
-    Column(gettext_lazy("Closes on"), "closes"),
-    Column(gettext_lazy("Applications"), "applications", numeric=True),
-    Column(gettext_lazy("Awards"), "awards", numeric=True),
+    Column(gettext_lazy("Title"), "title", order_by=("title", "pk")),
+    Column(gettext_lazy("Host institution"), "host", order_by=("host__name", "title", "pk")),
+    Column(gettext_lazy("Level"), "level", order_by=("level", "title", "pk")),
+    Column(gettext_lazy("State"), "state", order_by=("status", "closes_on", "title", "pk")),
+    Column(gettext_lazy("Closes on"), "closes", order_by=("closes_on", "title", "pk")),
+    Column(gettext_lazy("Applications"), "applications", numeric=True, order_by=("application_count", "title", "pk")),
+    Column(gettext_lazy("Awards"), "awards", numeric=True, order_by=("awards_made", "title", "pk")),
 ]
-# A column's sort key → the fields it orders by (ties broken by the title, then the id).
-CALL_ORDERINGS = {
-    "title": ("title", "pk"),
-    "host": ("host__name", "title", "pk"),
-    "level": ("level", "title", "pk"),
-    "state": ("status", "closes_on", "title", "pk"),
-    "closes": ("closes_on", "title", "pk"),
-    "applications": ("application_count", "title", "pk"),
-    "awards": ("awards_made", "title", "pk"),
-}
 
 
 def url_if_exists(name: str, *args) -> str:
@@ -68,7 +59,7 @@ def call_list(request):
     return list_page(
         request,
         "scholarships/call_list.html",
-        sorted_rows(filters.qs, request.GET.get("ordering", ""), CALL_ORDERINGS),
+        filters.qs,
         name="calls",
         columns=CALL_COLUMNS,
         filters=list(filters.form),
