@@ -155,6 +155,15 @@ def _back_to(request, fallback: str) -> str:
     return fallback
 
 
+def _naming(review: Review, message: str) -> str:
+    """``message`` with the review's reviewer and applicant filled in."""
+    reviewer = review.reviewer
+    return message % {
+        "reviewer": reviewer.get_full_name() or reviewer.username,
+        "name": review.application.applicant_name,
+    }
+
+
 @require_POST
 @workspace_page(object_page=True)
 def review_unassign(request, pk):
@@ -166,14 +175,7 @@ def review_unassign(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("%(reviewer)s no longer reviews %(name)s.")
-            % {
-                "reviewer": review.reviewer.get_full_name() or review.reviewer.username,
-                "name": application.applicant_name,
-            },
-        )
+        messages.success(request, _naming(review, _("%(reviewer)s no longer reviews %(name)s.")))
     return redirect(_back_to(request, reverse("scholarships:call_reviewers", args=[application.call_id])))
 
 
@@ -251,14 +253,7 @@ def application_review_assign(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _("%(reviewer)s now reviews %(name)s.")
-                % {
-                    "reviewer": review.reviewer.get_full_name() or review.reviewer.username,
-                    "name": application.applicant_name,
-                },
-            )
+            messages.success(request, _naming(review, _("%(reviewer)s now reviews %(name)s.")))
     if url_exists("scholarships:application_detail"):
         fallback = reverse("scholarships:application_detail", args=[application.pk])
     else:
