@@ -134,6 +134,22 @@ def any_choices(choices) -> list:
     return [("", _("Any")), *choices]
 
 
+def dress_filters(form, *, search_help: str = "", checkboxes=(), any_of=()) -> None:
+    """A list page's filter form as people use it: "q" a search box (``search_help`` under it), ``checkboxes``
+    ticked one by one, and "Any" as the empty choice of the ``any_of`` selects."""
+    fields = form.fields
+    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+    if search_help:
+        fields["q"].help_text = search_help
+    for name in checkboxes:
+        fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
+    for name in any_of:
+        field = fields[name]
+        field.empty_label = _("Any")
+        if not isinstance(field, forms.ModelChoiceField):
+            field.choices = any_choices(field.choices[1:])  # a fixed list: its first choice was the empty one
+
+
 def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.Select:
     """A select of records for a filter that takes a record's id (``programme=12`` in the API), "Any" first;
     ``records()`` is read each time the page is drawn."""

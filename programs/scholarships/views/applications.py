@@ -7,18 +7,17 @@ exactly one service; a refusal shows the page again with the error next to the f
 
 from dataclasses import replace
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cooperation import personal_data
 from cooperation.access import require_perm
+from cooperation.forms import dress_filters
 from cooperation.history import HistorySource, history_entries
 from cooperation.pages import (
     Column,
@@ -62,12 +61,7 @@ MAIN_FILTERS = ("q", "call", "status")
 def _list_filters(request) -> ApplicationFilter:
     rows = selectors.with_weighted_score(selectors.application_list(user=request.user))
     filters = ApplicationFilter(request.GET or None, queryset=rows, request=request)
-    fields = filters.form.fields
-    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
-    for name in ("call", "nationality"):
-        fields[name].empty_label = _("Any")
-    fields["gender"].choices = [("", _("Any")), *fields["gender"].choices[1:]]
+    dress_filters(filters.form, checkboxes=("status",), any_of=("call", "nationality", "gender"))
     return filters
 
 

@@ -3,7 +3,6 @@
 Every write calls one service; a refusal shows the form again with the error next to the field and nothing saved.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.forms import add_service_error
+from cooperation.forms import add_service_error, dress_filters
 from cooperation.pages import Column, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
@@ -49,13 +48,9 @@ def url_if_exists(name: str, *args) -> str:
 def call_list(request):
     require_perm(request.user, Perm.VIEW_CALL)
     filters = CallFilter(request.GET or None, queryset=selectors.call_list(user=request.user), request=request)
-    fields = filters.form.fields
-    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-    fields["q"].help_text = _("Title or host institution.")
-    for name in ("programme", "host"):
-        fields[name].empty_label = _("Any")
-    for name in ("level", "state"):
-        fields[name].choices = [("", _("Any")), *fields[name].choices[1:]]
+    dress_filters(
+        filters.form, search_help=_("Title or host institution."), any_of=("programme", "host", "level", "state")
+    )
     return list_page(
         request,
         "scholarships/call_list.html",

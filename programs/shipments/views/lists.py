@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
+from cooperation.forms import any_choices, dress_filters
 from cooperation.pages import Column, filter_fields, list_page, workspace_page
 from cooperation.roles import Perm
 from programs.shipments import selectors
@@ -32,18 +33,17 @@ MAIN_FILTERS = ("q", "status", "delayed", "has_discrepancy")
 
 def _list_filters(request) -> ShipmentFilter:
     filters = ShipmentFilter(request.GET or None, queryset=selectors.shipment_list(user=request.user), request=request)
-    fields = filters.form.fields
-    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-    fields["q"].help_text = _("Waybill, consignee, place, carrier or transport reference.")
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    dress_filters(
+        filters.form,
+        search_help=_("Waybill, consignee, place, carrier or transport reference."),
+        checkboxes=("status",),
+        any_of=("consignee", "destination_country", "programme", "mode"),
+    )
     for name, yes, no in (
         ("delayed", _("Delayed only"), _("Not delayed")),
         ("has_discrepancy", _("With discrepancies"), _("Without discrepancies")),
     ):
-        fields[name].widget = forms.Select(choices=[("", _("Any")), ("true", yes), ("false", no)])
-    for name in ("consignee", "destination_country", "programme", "mode"):
-        fields[name].empty_label = _("Any")
-    fields["mode"].choices = [("", _("Any")), *fields["mode"].choices[1:]]
+        filters.form.fields[name].widget = forms.Select(choices=any_choices([("true", yes), ("false", no)]))
     return filters
 
 
