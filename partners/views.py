@@ -85,9 +85,6 @@ def organisation_create(request):
 def organisation_detail(request, pk):
     user = request.user
     organisation = selectors.organisation_get(user=user, pk=pk)
-    history = None
-    if user.has_perm(Perm.VIEW_HISTORY):
-        history = selectors.organisation_history(user=user, organisation=organisation)
     return render(
         request,
         "partners/organisation_detail.html",
@@ -95,7 +92,9 @@ def organisation_detail(request, pk):
             "organisation": organisation,
             "contacts": selectors.contact_list(user=user, organisation=organisation),
             "panels": registry.rendered_panels("partner.detail", request, organisation),
-            "history": history,
+            "history": selectors.organisation_history(user=user, organisation=organisation)
+            if user.has_perm(Perm.VIEW_HISTORY)
+            else None,
             "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
             "can_add_contact": user.has_perm(Perm.ADD_CONTACT),
             "can_change_contact": user.has_perm(Perm.CHANGE_CONTACT),

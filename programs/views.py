@@ -90,9 +90,6 @@ def _detail_page(request, programme, update_form=None):
     can_post_update = user.has_perm(Perm.ADD_PROGRAMME_UPDATE)
     if can_post_update and update_form is None:
         update_form = ProgrammeUpdateForm()
-    history = None
-    if user.has_perm(Perm.VIEW_HISTORY):
-        history = selectors.programme_history(user=user, programme=programme)
     return render(
         request,
         "programs/programme_detail.html",
@@ -102,7 +99,9 @@ def _detail_page(request, programme, update_form=None):
             "updates": selectors.programme_updates_with_emails(user=user, programme=programme),
             "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
             "update_form": update_form if can_post_update else None,
-            "history": history,
+            "history": selectors.programme_history(user=user, programme=programme)
+            if user.has_perm(Perm.VIEW_HISTORY)
+            else None,
             "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
         },
     )
