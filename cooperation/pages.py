@@ -22,10 +22,10 @@ from cooperation.roles import Perm
 PAGE_SIZE = 25
 
 
-def workspace_page(*, object_page: bool = False):
-    """Require login and the workspace permission.
+def workspace_page(*, object_page: bool = False, perm: str | None = None):
+    """Require login and the workspace permission, then ``perm`` if given (403 without it).
 
-    Without the permission a list or form page answers 403, but a page about one
+    Without the workspace permission a list or form page answers 403, but a page about one
     record answers 404, so partner users never learn whether an id exists.
     """
 
@@ -37,6 +37,8 @@ def workspace_page(*, object_page: bool = False):
                 if object_page:
                     raise Http404
                 raise PermissionDenied
+            if perm is not None:
+                require_perm(request.user, perm)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -75,9 +75,8 @@ def _organisation_form_page(request, organisation=None):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_ORGANISATION)
 def organisation_create(request):
-    require_perm(request.user, Perm.ADD_ORGANISATION)
     return _organisation_form_page(request)
 
 

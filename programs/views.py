@@ -47,9 +47,8 @@ def programme_list(request):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_PROGRAMME)
 def programme_create(request):
-    require_perm(request.user, Perm.ADD_PROGRAMME)
     form = ProgrammeForm(posted(request))
     formset = ParticipantFormSet(posted(request))
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cooperation.access import require_perm
 from cooperation.pages import (
     Column,
     PageMove,
@@ -86,9 +85,8 @@ LOAN_PAGE_MOVES = {
 }
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_LOAN)
 def loan_list(request):
-    require_perm(request.user, Perm.VIEW_LOAN)
     filters = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
     return list_page(
         request,

@@ -78,9 +78,8 @@ repayment_move = row_move_view(
 # --- Grants and tranches ----------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_GRANT)
 def grant_list(request):
-    require_perm(request.user, Perm.VIEW_GRANT)
     return list_page(
         request,
         "finance/grant_list.html",
@@ -90,9 +89,8 @@ def grant_list(request):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_GRANT)
 def grant_create(request):
-    require_perm(request.user, Perm.ADD_GRANT)
     return form_page(
         request,
         GrantForm(posted(request)),
@@ -106,9 +104,8 @@ def grant_create(request):
     )
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_GRANT)
 def grant_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_GRANT)
     grant = selectors.grant_get(user=request.user, pk=pk)
     user = request.user
     tranches = list(grant.tranches.all())

@@ -28,9 +28,8 @@ from programs.scholarships.models import ExchangeActivity, ExchangeStatus
 MAIN_FILTERS = ("q", "kind", "status", "year")
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_EXCHANGE_ACTIVITY)
 def activity_list(request):
-    require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
     filters = ActivityListFilter(request.GET or None, queryset=selectors.activity_list(user=request.user))
     return list_page(
         request,
@@ -61,9 +60,8 @@ def _form_page(request, activity: ExchangeActivity | None = None):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_EXCHANGE_ACTIVITY)
 def activity_create(request):
-    require_perm(request.user, Perm.ADD_EXCHANGE_ACTIVITY)
     return _form_page(request)
 
 

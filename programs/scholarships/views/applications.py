@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cooperation import personal_data
-from cooperation.access import require_perm
 from cooperation.forms import dress_filters
 from cooperation.history import HistorySource, history_entries
 from cooperation.pages import (
@@ -65,9 +64,8 @@ def _list_filters(request) -> ApplicationFilter:
     return filters
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_APPLICATION)
 def application_list(request):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     filters = _list_filters(request)
     # Auditors never see personal data: the column is not even offered to them.
     shows_email = request.user.has_perm(Perm.SEE_PERSONAL_DATA) or request.user.has_perm(Perm.REVIEW_APPLICATION)

@@ -44,9 +44,8 @@ def url_if_exists(name: str, *args) -> str:
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_CALL)
 def call_list(request):
-    require_perm(request.user, Perm.VIEW_CALL)
     filters = CallFilter(request.GET or None, queryset=selectors.call_list(user=request.user), request=request)
     dress_filters(
         filters.form, search_help=_("Title or host institution."), any_of=("programme", "host", "level", "state")
@@ -96,9 +95,8 @@ def _call_form_page(request, form, formset, call: Call | None, save, done: str):
     return render(request, "scholarships/call_form.html", {"form": form, "formset": formset, "call": call})
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_CALL)
 def call_create(request):
-    require_perm(request.user, Perm.ADD_CALL)
     form = CallForm(posted(request), user=request.user)
     formset = CriterionFormSet(posted(request))
 
@@ -137,9 +135,8 @@ def call_edit(request, pk):
 # --- The call's page --------------------------------------------------------------------------------------------
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_CALL)
 def call_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_CALL)
     call = selectors.call_get(user=request.user, pk=pk)
     per_status = dict(
         selectors.application_list(user=request.user)

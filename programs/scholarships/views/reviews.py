@@ -56,9 +56,8 @@ def application_links() -> dict[str, bool]:
 # --- The reviewer's side ------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.REVIEW_APPLICATION)
 def review_list(request):
-    require_perm(request.user, Perm.REVIEW_APPLICATION)
     return list_page(request, "scholarships/review_list.html", selectors.my_reviews(user=request.user), name="reviews")
 
 
@@ -264,9 +263,8 @@ def application_review_assign(request, pk):
 # --- Ranking and awards -------------------------------------------------------------------------------------------
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_APPLICATION)
 def call_ranking(request, pk):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     call = selectors.call_get(user=request.user, pk=pk)
     rows = list(selectors.ranking(user=request.user, call=call))
     rank = 0
@@ -291,9 +289,8 @@ def call_ranking(request, pk):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_APPLICATION)
 def award_list(request):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     user = request.user
     proposals = list(selectors.award_proposals(user=user).select_related("call"))
     for proposal in proposals:

@@ -115,9 +115,8 @@ def _tranche_page(request, refused: Refused | None = None):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_STIPEND)
 def tranche_list(request):
-    require_perm(request.user, Perm.VIEW_STIPEND)
     return _tranche_page(request)
 
 
@@ -150,9 +149,8 @@ def tranche_move(request, pk, move: str):
 # --- Progress reports ---------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_PROGRESS_REPORT)
 def report_list(request):
-    require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
     return list_page(
         request,
         "scholarships/report_list.html",
@@ -183,9 +181,8 @@ def _report_page(request, report, *, return_form=None, errors=()):
     )
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_PROGRESS_REPORT)
 def report_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
     return _report_page(request, selectors.progress_report_get(user=request.user, pk=pk))
 
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.access import require_perm
 from cooperation.forms import any_choices, dress_filters
 from cooperation.pages import Column, filter_fields, list_page, workspace_page
 from cooperation.roles import Perm
@@ -47,9 +46,8 @@ def _list_filters(request) -> ShipmentFilter:
     return filters
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_SHIPMENT)
 def shipment_list(request):
-    require_perm(request.user, Perm.VIEW_SHIPMENT)
     filters = _list_filters(request)
     return list_page(
         request,
@@ -74,9 +72,8 @@ def _with_days_late(shipments):
 # --- The printable waybill --------------------------------------------------------------------------------------
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_SHIPMENT)
 def shipment_waybill(request, pk):
-    require_perm(request.user, Perm.VIEW_SHIPMENT)
     shipment = selectors.shipment_get(user=request.user, pk=pk)
     return render(
         request,
@@ -94,9 +91,8 @@ def shipment_waybill(request, pk):
 # --- Discrepancies ----------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_RECEIPT)
 def discrepancy_list(request):
-    require_perm(request.user, Perm.VIEW_RECEIPT)
     return list_page(
         request,
         "shipments/discrepancy_list.html",
