@@ -9,7 +9,14 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, row_formset
+from cooperation.forms import (
+    RowFormSet,
+    ServiceModelForm,
+    active_or_current,
+    add_rows_service_error,
+    optional_code_choice,
+    row_formset,
+)
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.codes import OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
@@ -152,13 +159,7 @@ class ParticipantForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Partner"), queryset=Organisation.objects.none(), required=False, empty_label=_("Choose a partner")
     )
-    role = forms.TypedChoiceField(
-        label=_("Role"),
-        choices=[("", _("Choose a role")), *OrganisationRole.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    role = optional_code_choice(_("Role"), _("Choose a role"), OrganisationRole.choices)
     committed_amount = AmountFormField(
         label=_("Committed amount"),
         required=False,
@@ -204,8 +205,6 @@ class BaseParticipantFormSet(RowFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if DELETION_FIELD_NAME in form.fields:
-            form.fields[DELETION_FIELD_NAME].label = _("Remove")
         field = form.fields["organisation"]
         field.queryset = self.organisations
         if self._organisation_choices is None:
@@ -234,12 +233,4 @@ def _participant_initial(participation, programme) -> dict:
 
 def add_programme_error(form: ProgrammeForm, formset: BaseParticipantFormSet, error: ValidationError) -> None:
     """Show a service's ValidationError next to the programme field, or on the participants section."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    own = {key: value for key, value in error.error_dict.items() if key not in PARTICIPANT_ERROR_KEYS}
-    for key, value in error.error_dict.items():
-        if key in PARTICIPANT_ERROR_KEYS:
-            formset.add_service_error(ValidationError(value))
-    if own:
-        form.add_service_error(ValidationError(own))
+    add_rows_service_error(form, formset, error, PARTICIPANT_ERROR_KEYS)
