@@ -231,6 +231,18 @@ def form_problems(form: forms.Form) -> str:
     )
 
 
+def call_move(move, record, user, form: forms.Form | None) -> ValidationError | None:
+    """Run ``move``'s service on ``record`` with the form's values (none without a form): None once done, else the
+    service's refusal, which is already next to its field when there is a form."""
+    try:
+        move.call(record, user, **(form.cleaned_data if form is not None else {}))
+    except ValidationError as error:
+        if form is not None:
+            add_service_error(form, error)
+        return error
+    return None
+
+
 def run_move(
     request, record, moves: dict[str, PageMove], name: str, *, page_url: str, show_page: Callable, done_values
 ):
@@ -240,17 +252,11 @@ def run_move(
     require_perm(request.user, move.perm)
     form = move_form(move, name, record, request.POST, request.FILES)
     if form is None or form.is_valid():
-        try:
-            move.call(record, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            if form is not None:
-                add_service_error(form, error)
-                messages.error(request, form_problems(form))
-            else:
-                messages.error(request, " ".join(error.messages))
-        else:
+        refusal = call_move(move, record, request.user, form)
+        if refusal is None:
             messages.success(request, move.done % done_values)
             return redirect(page_url + move.anchor)
+        messages.error(request, form_problems(form) if form is not None else " ".join(refusal.messages))
     else:
         messages.error(request, form_problems(form))
     return show_page(refused=(name, form))
@@ -317,12 +323,11 @@ def row_move_view(
         if form is not None and not form.is_valid():
             messages.error(request, form_problems(form))
             return back
-        try:
-            step.call(row, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        refusal = call_move(step, row, request.user, form)
+        if refusal is None:
             messages.success(request, step.done % done_values(row))
+        else:
+            messages.error(request, " ".join(refusal.messages))
         return back
 
     return view

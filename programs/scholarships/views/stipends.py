@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import TranchePayForm, add_service_error
-from cooperation.pages import list_page, workspace_page
+from cooperation.pages import call_move, list_page, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import TrancheListFilter
@@ -130,19 +130,15 @@ def tranche_move(request, pk, move: str):
     form = _move_form(move, tranche.pk, request.POST)
     errors = []
     if form is None or form.is_valid():
-        try:
-            spec.call(tranche, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            if form is not None:
-                add_service_error(form, error)
-            else:
-                errors = error.messages
-        else:
+        refusal = call_move(spec, tranche, request.user, form)
+        if refusal is None:
             messages.success(
                 request, spec.done % {"number": tranche.number, "name": tranche.application.applicant_name}
             )
             query = request.GET.urlencode()
             return redirect(reverse("scholarships:tranche_list") + (f"?{query}" if query else "") + f"#tranche-{pk}")
+        if form is None:
+            errors = refusal.messages
     return _tranche_page(request, Refused(tranche.pk, move, form, errors))
 
 
