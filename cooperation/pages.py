@@ -155,6 +155,18 @@ def list_page(request, template: str, rows, *, name: str, columns=(), prepare: C
     return render(request, template, base | context)
 
 
+def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm: str | None = None, **context):
+    """A plain list page for those with ``perm``: the records ``rows(user=)`` reads, ``can_add`` when ``add_perm``
+    is given (whether the user has it) and ``context``, the same on every page."""
+
+    @workspace_page(perm=perm)
+    def view(request):
+        can_add = {} if add_perm is None else {"can_add": request.user.has_perm(add_perm)}
+        return list_page(request, template, rows(user=request.user), name=name, **can_add, **context)
+
+    return view
+
+
 # --- Moves on a record's page -----------------------------------------------------------------------------------
 # A record page offers the moves its module declares (PageMove), each through the module's guard: a move the
 # guard refuses with ``offered=False`` is not shown, one it refuses otherwise is shown disabled with the reason,

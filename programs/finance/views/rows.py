@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import PageMove, form_page, list_page, posted, row_move_view, service_call, workspace_page
+from cooperation.pages import PageMove, form_page, list_view, posted, row_move_view, service_call, workspace_page
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance import selectors, services
@@ -78,15 +78,9 @@ repayment_move = row_move_view(
 # --- Grants and tranches ----------------------------------------------------------------------------------
 
 
-@workspace_page(perm=Perm.VIEW_GRANT)
-def grant_list(request):
-    return list_page(
-        request,
-        "finance/grant_list.html",
-        selectors.grant_list(user=request.user),
-        name="grants",
-        can_add=request.user.has_perm(Perm.ADD_GRANT),
-    )
+grant_list = list_view(
+    "finance/grant_list.html", selectors.grant_list, name="grants", perm=Perm.VIEW_GRANT, add_perm=Perm.ADD_GRANT
+)
 
 
 @workspace_page(perm=Perm.ADD_GRANT)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import TranchePayForm, add_service_error
-from cooperation.pages import call_move, list_page, workspace_page
+from cooperation.pages import call_move, list_page, list_view, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import TrancheListFilter
@@ -145,15 +145,13 @@ def tranche_move(request, pk, move: str):
 # --- Progress reports ---------------------------------------------------------------------------------------------
 
 
-@workspace_page(perm=Perm.VIEW_PROGRESS_REPORT)
-def report_list(request):
-    return list_page(
-        request,
-        "scholarships/report_list.html",
-        selectors.report_queue(user=request.user),
-        name="reports",
-        ReportStatus=ReportStatus,
-    )
+report_list = list_view(
+    "scholarships/report_list.html",
+    selectors.report_queue,
+    name="reports",
+    perm=Perm.VIEW_PROGRESS_REPORT,
+    ReportStatus=ReportStatus,
+)
 
 
 def _report_page(request, report, *, return_form=None, errors=()):
