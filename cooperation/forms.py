@@ -65,6 +65,11 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(target, single)
 
 
+def optional_text(label: str, rows: int, **kwargs) -> forms.CharField:
+    """An optional text of several lines, the box ``rows`` high."""
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
 def optional_code_choice(label: str, empty_label: str, choices) -> forms.TypedChoiceField:
     """An optional choice among whole-number codes (an IATI codelist): None when left at ``empty_label``."""
     return forms.TypedChoiceField(

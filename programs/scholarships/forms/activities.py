@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import ServiceModelForm, active_or_current, add_service_error
+from cooperation.forms import ServiceModelForm, active_or_current, add_service_error, optional_text
 from cooperation.reference.models import Country
 from partners.models import Organisation
 from programs.forms import ProgrammeChoiceField
@@ -82,11 +82,10 @@ class ActivityReportForm(forms.Form):
     women = forms.IntegerField(label=_("Women"), required=False, widget=COUNT_WIDGET)
     men = forms.IntegerField(label=_("Men"), required=False, widget=COUNT_WIDGET)
     other_gender = forms.IntegerField(label=_("Other / not stated"), required=False, widget=COUNT_WIDGET)
-    outcome_notes = forms.CharField(
-        label=_("Outcomes"),
-        required=False,
+    outcome_notes = optional_text(
+        _("Outcomes"),
+        5,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What came out of the activity: skills gained, works produced, agreements, follow-up."),
     )
 

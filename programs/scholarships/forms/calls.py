@@ -14,7 +14,14 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, add_rows_service_error, row_formset
+from cooperation.forms import (
+    RowFormSet,
+    ServiceModelForm,
+    active_or_current,
+    add_rows_service_error,
+    optional_text,
+    row_formset,
+)
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
@@ -33,11 +40,8 @@ class CallForm(ServiceModelForm):
     """Every field of a call that ``call_create`` / ``call_update`` accept; the rubric is ``CriterionFormSet``."""
 
     programme = ProgrammeChoiceField(label=_("Programme"), queryset=None)
-    fields_of_study = forms.CharField(
-        label=_("Fields of study"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line. Leave empty to accept any field."),
+    fields_of_study = optional_text(
+        _("Fields of study"), 3, help_text=_("One per line. Leave empty to accept any field.")
     )
     eligible_countries = forms.ModelMultipleChoiceField(
         label=_("Eligible nationalities"),
