@@ -113,6 +113,13 @@ def form_page(
     return redirect(url)
 
 
+def signed_in_count(context, count: Callable) -> int:
+    """``count(user)`` for the signed-in user of the page a template draws (a badge in the navigation); 0 on a
+    page drawn without a request."""
+    user = getattr(context.get("request"), "user", None)
+    return 0 if user is None else count(user)
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
