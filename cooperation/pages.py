@@ -308,17 +308,22 @@ def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable,
     return view
 
 
+def record_page(get: Callable, show_page: Callable, *, perm: str | None = None):
+    """A record's page, for those with ``perm`` when given: ``show_page(request, get(user=, pk=))``, where ``get``
+    finds the record the user may see."""
+
+    @workspace_page(object_page=True, perm=perm)
+    def page(request, pk):
+        return show_page(request, get(user=request.user, pk=pk))
+
+    return page
+
+
 def record_views(
     *, perm: str, get: Callable, show_page: Callable, moves: dict[str, PageMove], page_url: str, done_values: Callable
 ):
-    """A record's page and the POST view of its moves (see ``move_view``): the page needs ``perm`` and draws
-    ``show_page(request, get(user=, pk=))``."""
-
-    @workspace_page(object_page=True)
-    def page(request, pk):
-        require_perm(request.user, perm)
-        return show_page(request, get(user=request.user, pk=pk))
-
+    """A record's page (see ``record_page``) and the POST view of its moves (see ``move_view``)."""
+    page = record_page(get, show_page, perm=perm)
     return page, move_view(get=get, moves=moves, show_page=show_page, page_url=page_url, done_values=done_values)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import Column, filter_fields, list_page, posted, workspace_page
+from cooperation.pages import Column, filter_fields, list_page, posted, record_page, workspace_page
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.filters import ProgrammeFilter
@@ -106,9 +106,7 @@ def _detail_page(request, programme, update_form=None):
     )
 
 
-@workspace_page(object_page=True)
-def programme_detail(request, pk):
-    return _detail_page(request, selectors.programme_get(user=request.user, pk=pk))
+programme_detail = record_page(selectors.programme_get, _detail_page)
 
 
 @require_POST

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import TranchePayForm, add_service_error
-from cooperation.pages import call_move, list_page, list_view, workspace_page
+from cooperation.pages import call_move, list_page, list_view, record_page, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import TrancheListFilter
@@ -175,9 +175,7 @@ def _report_page(request, report, *, return_form=None, errors=()):
     )
 
 
-@workspace_page(object_page=True, perm=Perm.VIEW_PROGRESS_REPORT)
-def report_detail(request, pk):
-    return _report_page(request, selectors.progress_report_get(user=request.user, pk=pk))
+report_detail = record_page(selectors.progress_report_get, _report_page, perm=Perm.VIEW_PROGRESS_REPORT)
 
 
 @require_POST
