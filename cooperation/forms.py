@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,18 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             else:
                 target = None
             form.add_error(target, single)
+
+
+def optional_text(label: str, rows: int, **kwargs) -> forms.CharField:
+    """An optional text of several lines, the box ``rows`` high."""
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def optional_code_choice(label: str, empty_label: str, choices) -> forms.TypedChoiceField:
+    """An optional choice among whole-number codes (an IATI codelist): None when left at ``empty_label``."""
+    return forms.TypedChoiceField(
+        label=label, choices=[("", empty_label), *choices], coerce=int, empty_value=None, required=False
+    )
 
 
 def active_or_current(queryset, *current_pks):
@@ -134,6 +147,22 @@ def any_choices(choices) -> list:
     return [("", _("Any")), *choices]
 
 
+def dress_filters(form, *, search_help: str = "", checkboxes=(), any_of=()) -> None:
+    """A list page's filter form as people use it: "q" a search box (``search_help`` under it), ``checkboxes``
+    ticked one by one, and "Any" as the empty choice of the ``any_of`` selects."""
+    fields = form.fields
+    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+    if search_help:
+        fields["q"].help_text = search_help
+    for name in checkboxes:
+        fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
+    for name in any_of:
+        field = fields[name]
+        field.empty_label = _("Any")
+        if not isinstance(field, forms.ModelChoiceField):
+            field.choices = any_choices(field.choices[1:])  # a fixed list: its first choice was the empty one
+
+
 def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.Select:
     """A select of records for a filter that takes a record's id (``programme=12`` in the API), "Any" first;
     ``records()`` is read each time the page is drawn."""
@@ -141,10 +170,30 @@ def id_select(records: Callable[[], Iterable], label: Callable = str) -> forms.S
 
 
 class RowFormSet(forms.BaseFormSet):
-    """Editable rows under a record's form; a service's refusal about the rows shows above them."""
+    """Editable rows under a record's form, each with its "Remove" box; a service's refusal about the rows shows
+    above them."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            form.fields[DELETION_FIELD_NAME].label = _("Remove")
 
     def add_service_error(self, error: ValidationError) -> None:
         self.non_form_errors().extend(error.messages)
+
+
+def add_rows_service_error(form, formset: RowFormSet, error: ValidationError, row_keys) -> None:
+    """Show a service's ValidationError about a record and its rows: what ``row_keys`` name above the rows
+    (``formset``), the rest on the record's ``form``."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    own = {key: value for key, value in error.error_dict.items() if key not in row_keys}
+    for key, value in error.error_dict.items():
+        if key in row_keys:
+            formset.add_service_error(ValidationError(value))
+    if own:
+        form.add_service_error(ValidationError(own))
 
 
 def row_formset(form: type[forms.Form], formset: type[forms.BaseFormSet], *, extra: int, most: int = 100):

@@ -22,10 +22,10 @@ from cooperation.roles import Perm
 PAGE_SIZE = 25
 
 
-def workspace_page(*, object_page: bool = False):
-    """Require login and the workspace permission.
+def workspace_page(*, object_page: bool = False, perm: str | None = None):
+    """Require login and the workspace permission, then ``perm`` if given (403 without it).
 
-    Without the permission a list or form page answers 403, but a page about one
+    Without the workspace permission a list or form page answers 403, but a page about one
     record answers 404, so partner users never learn whether an id exists.
     """
 
@@ -37,6 +37,8 @@ def workspace_page(*, object_page: bool = False):
                 if object_page:
                     raise Http404
                 raise PermissionDenied
+            if perm is not None:
+                require_perm(request.user, perm)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -46,11 +48,13 @@ def workspace_page(*, object_page: bool = False):
 
 @dataclass(frozen=True)
 class Column:
-    """A table column; ``sort`` is its value for the filter's ``ordering`` parameter, if sortable."""
+    """A table column; ``sort`` is its value for the ``ordering`` parameter, if sortable, and ``order_by`` the
+    fields that ordering sorts by when the list page sorts its rows (``list_page``)."""
 
     label: str
     sort: str = ""
     numeric: bool = False
+    order_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,27 @@ def saved_from(request, form, service: Callable, *, refused: Callable | None = N
         return None
 
 
+def form_page(
+    request, form, service: Callable, *, done: Callable, template: str, context: dict, refused=None, **arguments
+):
+    """A page whose ``form`` ``service`` saves (see ``saved_from``): once saved, ``done(saved)`` gives the success
+    message and the URL to go to; until then ``template`` shows the form, any refusal next to its field, with the
+    page's ``context``."""
+    saved = saved_from(request, form, service, refused=refused, **arguments)
+    if saved is None:
+        return render(request, template, {"form": form, **context})
+    message, url = done(saved)
+    messages.success(request, message)
+    return redirect(url)
+
+
+def signed_in_count(context, count: Callable) -> int:
+    """``count(user)`` for the signed-in user of the page a template draws (a badge in the navigation); 0 on a
+    page drawn without a request."""
+    user = getattr(context.get("request"), "user", None)
+    return 0 if user is None else count(user)
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -125,13 +150,28 @@ def filter_fields(request, form, main: tuple[str, ...], *, hidden: tuple[str, ..
 
 def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
     """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
-    ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``."""
-    page_obj = paginate(request, rows)
+    ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``. Columns that
+    say what they order by (``Column.order_by``) sort the rows here, in the order the headers ask for."""
+    ordering = request.GET.get("ordering", "")
+    orderings = {column.sort: column.order_by for column in columns if column.order_by}
+    page_obj = paginate(request, sorted_rows(rows, ordering, orderings) if orderings else rows)
     shown = page_obj.object_list if prepare is None else prepare(page_obj.object_list)
     base = {"page_obj": page_obj, name: shown}
     if columns:
-        base["columns"] = header_cells(columns, request.GET.get("ordering", ""))
+        base["columns"] = header_cells(columns, ordering)
     return render(request, template, base | context)
+
+
+def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm: str | None = None, **context):
+    """A plain list page for those with ``perm``: the records ``rows(user=)`` reads, ``can_add`` when ``add_perm``
+    is given (whether the user has it) and ``context``, the same on every page."""
+
+    @workspace_page(perm=perm)
+    def view(request):
+        can_add = {} if add_perm is None else {"can_add": request.user.has_perm(add_perm)}
+        return list_page(request, template, rows(user=request.user), name=name, **can_add, **context)
+
+    return view
 
 
 # --- Moves on a record's page -----------------------------------------------------------------------------------
@@ -210,6 +250,18 @@ def form_problems(form: forms.Form) -> str:
     )
 
 
+def call_move(move, record, user, form: forms.Form | None) -> ValidationError | None:
+    """Run ``move``'s service on ``record`` with the form's values (none without a form): None once done, else the
+    service's refusal, which is already next to its field when there is a form."""
+    try:
+        move.call(record, user, **(form.cleaned_data if form is not None else {}))
+    except ValidationError as error:
+        if form is not None:
+            add_service_error(form, error)
+        return error
+    return None
+
+
 def run_move(
     request, record, moves: dict[str, PageMove], name: str, *, page_url: str, show_page: Callable, done_values
 ):
@@ -219,17 +271,11 @@ def run_move(
     require_perm(request.user, move.perm)
     form = move_form(move, name, record, request.POST, request.FILES)
     if form is None or form.is_valid():
-        try:
-            move.call(record, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            if form is not None:
-                add_service_error(form, error)
-                messages.error(request, form_problems(form))
-            else:
-                messages.error(request, " ".join(error.messages))
-        else:
+        refusal = call_move(move, record, request.user, form)
+        if refusal is None:
             messages.success(request, move.done % done_values)
             return redirect(page_url + move.anchor)
+        messages.error(request, form_problems(form) if form is not None else " ".join(refusal.messages))
     else:
         messages.error(request, form_problems(form))
     return show_page(refused=(name, form))
@@ -262,17 +308,22 @@ def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable,
     return view
 
 
+def record_page(get: Callable, show_page: Callable, *, perm: str | None = None):
+    """A record's page, for those with ``perm`` when given: ``show_page(request, get(user=, pk=))``, where ``get``
+    finds the record the user may see."""
+
+    @workspace_page(object_page=True, perm=perm)
+    def page(request, pk):
+        return show_page(request, get(user=request.user, pk=pk))
+
+    return page
+
+
 def record_views(
     *, perm: str, get: Callable, show_page: Callable, moves: dict[str, PageMove], page_url: str, done_values: Callable
 ):
-    """A record's page and the POST view of its moves (see ``move_view``): the page needs ``perm`` and draws
-    ``show_page(request, get(user=, pk=))``."""
-
-    @workspace_page(object_page=True)
-    def page(request, pk):
-        require_perm(request.user, perm)
-        return show_page(request, get(user=request.user, pk=pk))
-
+    """A record's page (see ``record_page``) and the POST view of its moves (see ``move_view``)."""
+    page = record_page(get, show_page, perm=perm)
     return page, move_view(get=get, moves=moves, show_page=show_page, page_url=page_url, done_values=done_values)
 
 
@@ -296,21 +347,40 @@ def row_move_view(
         if form is not None and not form.is_valid():
             messages.error(request, form_problems(form))
             return back
-        try:
-            step.call(row, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        refusal = call_move(step, row, request.user, form)
+        if refusal is None:
             messages.success(request, step.done % done_values(row))
+        else:
+            messages.error(request, " ".join(refusal.messages))
         return back
 
     return view
 
 
-def move_paths(route: str, view, segments: dict[str, str], name: str = "{move}") -> list:
-    """One URL per move of a record page for ``view``: ``route`` with the move's ``{segment}`` (URL segment →
-    key of the module's moves), named by ``name`` with ``{move}``."""
+# The usual pages of one kind of record: URL below the record's route, and the page's name.
+RECORD_PAGES = {"list": "", "create": "new/", "detail": "<int:pk>/", "edit": "<int:pk>/edit/"}
+
+
+def record_paths(route: str, views, record: str, name: str = "{page}", pages=tuple(RECORD_PAGES)) -> list:
+    """The URLs of a kind of record's ``pages`` (its list, a new one, a record's page, its edit page: see
+    ``RECORD_PAGES``) below ``route``, each served by ``views.<record>_<page>`` and named by ``name`` with
+    ``{page}``."""
     return [
-        path(route.format(segment=segment), view, {"move": move}, name=name.format(move=move))
-        for segment, move in segments.items()
+        path(route + RECORD_PAGES[page], getattr(views, f"{record}_{page}"), name=name.format(page=page))
+        for page in pages
+    ]
+
+
+def move_paths(route: str, view, moves, name: str = "{move}", segments: dict[str, str] | None = None) -> list:
+    """One URL per move of a record page for ``view``: ``route`` with the move's ``{segment}`` (its name with dashes,
+    unless ``segments`` gives it: move → URL segment), named by ``name`` with ``{move}``."""
+    segments = segments or {}
+    return [
+        path(
+            route.format(segment=segments.get(move, move.replace("_", "-"))),
+            view,
+            {"move": move},
+            name=name.format(move=move),
+        )
+        for move in moves
     ]

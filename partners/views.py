@@ -1,13 +1,15 @@
 """Officer workspace pages for partner organisations and their contacts."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from functools import partial
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation import registry
 from cooperation.access import require_perm
-from cooperation.pages import Column, list_page, posted, saved_from, workspace_page
+from cooperation.pages import Column, form_page, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from partners import selectors, services
 from partners.contributions import organisation_counts
@@ -54,24 +56,34 @@ def organisation_list(request):
     )
 
 
-@workspace_page()
+def _organisation_form_page(request, organisation=None):
+    """The organisation's form, new (``organisation`` None) or edited; once saved, back to its page."""
+    if organisation is None:
+        save = partial(services.organisation_create, created_by=request.user)
+        done = _("Partner %(name)s was added.")
+    else:
+        save = partial(services.organisation_update, organisation=organisation, updated_by=request.user)
+        done = _("Partner %(name)s was saved.")
+    return form_page(
+        request,
+        OrganisationForm(posted(request), instance=organisation),
+        save,
+        done=lambda saved: (done % {"name": saved}, reverse("partners:detail", args=[saved.pk])),
+        template="partners/organisation_form.html",
+        context={"organisation": organisation},
+        refused=organisation.refresh_from_db if organisation is not None else None,
+    )
+
+
+@workspace_page(perm=Perm.ADD_ORGANISATION)
 def organisation_create(request):
-    require_perm(request.user, Perm.ADD_ORGANISATION)
-    form = OrganisationForm(posted(request))
-    organisation = saved_from(request, form, services.organisation_create, created_by=request.user)
-    if organisation is not None:
-        messages.success(request, _("Partner %(name)s was added.") % {"name": organisation})
-        return redirect("partners:detail", pk=organisation.pk)
-    return render(request, "partners/organisation_form.html", {"form": form, "organisation": None})
+    return _organisation_form_page(request)
 
 
 @workspace_page(object_page=True)
 def organisation_detail(request, pk):
     user = request.user
     organisation = selectors.organisation_get(user=user, pk=pk)
-    history = None
-    if user.has_perm(Perm.VIEW_HISTORY):
-        history = selectors.organisation_history(user=user, organisation=organisation)
     return render(
         request,
         "partners/organisation_detail.html",
@@ -79,7 +91,9 @@ def organisation_detail(request, pk):
             "organisation": organisation,
             "contacts": selectors.contact_list(user=user, organisation=organisation),
             "panels": registry.rendered_panels("partner.detail", request, organisation),
-            "history": history,
+            "history": selectors.organisation_history(user=user, organisation=organisation)
+            if user.has_perm(Perm.VIEW_HISTORY)
+            else None,
             "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
             "can_add_contact": user.has_perm(Perm.ADD_CONTACT),
             "can_change_contact": user.has_perm(Perm.CHANGE_CONTACT),
@@ -91,33 +105,33 @@ def organisation_detail(request, pk):
 def organisation_edit(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_ORGANISATION)
-    form = OrganisationForm(posted(request), instance=organisation)
-    saved = saved_from(
+    return _organisation_form_page(request, organisation)
+
+
+def _contact_form_page(request, organisation, contact=None):
+    """A contact's form, new (``contact`` None) or edited; once saved, back to the organisation's page."""
+    if contact is None:
+        save = partial(services.contact_create, organisation=organisation, created_by=request.user)
+        done = _("The contact was added.")
+    else:
+        save = partial(services.contact_update, contact=contact, updated_by=request.user)
+        done = _("The contact was saved.")
+    return form_page(
         request,
-        form,
-        services.organisation_update,
-        organisation=organisation,
-        updated_by=request.user,
-        refused=organisation.refresh_from_db,
+        ContactForm(posted(request), instance=contact),
+        save,
+        done=lambda saved: (done, reverse("partners:detail", args=[organisation.pk])),
+        template="partners/contact_form.html",
+        context={"organisation": organisation, "contact": contact},
+        refused=contact.refresh_from_db if contact is not None else None,
     )
-    if saved is not None:
-        messages.success(request, _("Partner %(name)s was saved.") % {"name": organisation})
-        return redirect("partners:detail", pk=organisation.pk)
-    return render(request, "partners/organisation_form.html", {"form": form, "organisation": organisation})
 
 
 @workspace_page(object_page=True)
 def contact_create(request, pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.ADD_CONTACT)
-    form = ContactForm(posted(request))
-    if (
-        saved_from(request, form, services.contact_create, organisation=organisation, created_by=request.user)
-        is not None
-    ):
-        messages.success(request, _("The contact was added."))
-        return redirect("partners:detail", pk=organisation.pk)
-    return render(request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": None})
+    return _contact_form_page(request, organisation)
 
 
 @workspace_page(object_page=True)
@@ -125,17 +139,4 @@ def contact_edit(request, pk, contact_pk):
     organisation = selectors.organisation_get(user=request.user, pk=pk)
     contact = get_object_or_404(selectors.contact_list(user=request.user, organisation=organisation), pk=contact_pk)
     require_perm(request.user, Perm.CHANGE_CONTACT)
-    form = ContactForm(posted(request), instance=contact)
-    if saved_from(
-        request,
-        form,
-        services.contact_update,
-        contact=contact,
-        updated_by=request.user,
-        refused=contact.refresh_from_db,
-    ):
-        messages.success(request, _("The contact was saved."))
-        return redirect("partners:detail", pk=organisation.pk)
-    return render(
-        request, "partners/contact_form.html", {"form": form, "organisation": organisation, "contact": contact}
-    )
+    return _contact_form_page(request, organisation, contact)

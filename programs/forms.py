@@ -9,14 +9,21 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, row_formset
+from cooperation.forms import (
+    RowFormSet,
+    ServiceModelForm,
+    active_or_current,
+    add_rows_service_error,
+    optional_code_choice,
+    row_formset,
+)
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.codes import OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
 from partners.models import Organisation
 from programs.models import CooperationForm, Objective, Programme, ProgrammeUpdate
 from programs.selectors import responsible_officer_choices
-from programs.services import ParticipantInput
+from programs.services import PROGRAMME_FIELDS, ParticipantInput
 
 
 class ProgrammeUpdateForm(forms.ModelForm):
@@ -106,21 +113,8 @@ class ProgrammeForm(ServiceModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "code",
-            "title",
-            "description",
-            "status",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
-            "recipient_countries",
-            "sectors",
-            "budget_amount",
-            "budget_currency",
-            "responsible_officer",
-        ]
+        # What the programme's services write, and its countries and sectors.
+        fields = [*PROGRAMME_FIELDS, "recipient_countries", "sectors"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "planned_start": DATE_WIDGET,
@@ -165,13 +159,7 @@ class ParticipantForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Partner"), queryset=Organisation.objects.none(), required=False, empty_label=_("Choose a partner")
     )
-    role = forms.TypedChoiceField(
-        label=_("Role"),
-        choices=[("", _("Choose a role")), *OrganisationRole.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    role = optional_code_choice(_("Role"), _("Choose a role"), OrganisationRole.choices)
     committed_amount = AmountFormField(
         label=_("Committed amount"),
         required=False,
@@ -217,8 +205,6 @@ class BaseParticipantFormSet(RowFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if DELETION_FIELD_NAME in form.fields:
-            form.fields[DELETION_FIELD_NAME].label = _("Remove")
         field = form.fields["organisation"]
         field.queryset = self.organisations
         if self._organisation_choices is None:
@@ -247,12 +233,4 @@ def _participant_initial(participation, programme) -> dict:
 
 def add_programme_error(form: ProgrammeForm, formset: BaseParticipantFormSet, error: ValidationError) -> None:
     """Show a service's ValidationError next to the programme field, or on the participants section."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    own = {key: value for key, value in error.error_dict.items() if key not in PARTICIPANT_ERROR_KEYS}
-    for key, value in error.error_dict.items():
-        if key in PARTICIPANT_ERROR_KEYS:
-            formset.add_service_error(ValidationError(value))
-    if own:
-        form.add_service_error(ValidationError(own))
+    add_rows_service_error(form, formset, error, PARTICIPANT_ERROR_KEYS)

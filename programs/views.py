@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import Column, filter_fields, list_page, posted, workspace_page
+from cooperation.pages import Column, filter_fields, list_page, posted, record_page, workspace_page
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.filters import ProgrammeFilter
@@ -47,9 +47,8 @@ def programme_list(request):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_PROGRAMME)
 def programme_create(request):
-    require_perm(request.user, Perm.ADD_PROGRAMME)
     form = ProgrammeForm(posted(request))
     formset = ParticipantFormSet(posted(request))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -90,9 +89,6 @@ def _detail_page(request, programme, update_form=None):
     can_post_update = user.has_perm(Perm.ADD_PROGRAMME_UPDATE)
     if can_post_update and update_form is None:
         update_form = ProgrammeUpdateForm()
-    history = None
-    if user.has_perm(Perm.VIEW_HISTORY):
-        history = selectors.programme_history(user=user, programme=programme)
     return render(
         request,
         "programs/programme_detail.html",
@@ -102,15 +98,15 @@ def _detail_page(request, programme, update_form=None):
             "updates": selectors.programme_updates_with_emails(user=user, programme=programme),
             "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
             "update_form": update_form if can_post_update else None,
-            "history": history,
+            "history": selectors.programme_history(user=user, programme=programme)
+            if user.has_perm(Perm.VIEW_HISTORY)
+            else None,
             "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
         },
     )
 
 
-@workspace_page(object_page=True)
-def programme_detail(request, pk):
-    return _detail_page(request, selectors.programme_get(user=request.user, pk=pk))
+programme_detail = record_page(selectors.programme_get, _detail_page)
 
 
 @require_POST

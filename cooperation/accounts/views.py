@@ -25,6 +25,7 @@ from cooperation.accounts.forms import CodeForm, EnrolmentForm, TokenCreateForm
 from cooperation.accounts.models import RevokeReason
 from cooperation.accounts.sessions import TwoFactorState
 from cooperation.forms import add_service_error
+from cooperation.pages import saved_from
 from cooperation.roles import roles_of
 
 
@@ -171,20 +172,17 @@ def two_factor_enrol(request):
     if not isinstance(secret, str) or len(secret) != 40:
         secret = request.session[sessions.ENROLMENT_DRAFT] = twofactor.new_secret()
     form = EnrolmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device, codes = services.two_factor_enrol(user=user, secret=secret, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            request.session.pop(sessions.ENROLMENT_DRAFT, None)
-            otp_login(request, device)
-            sessions.remember_two_factor_state(request, user)
-            return render(
-                request,
-                "registration/recovery_codes.html",
-                {"codes": codes, "next_url": next_url or reverse("account:two_factor"), "first_time": True},
-            )
+    enrolled = saved_from(request, form, services.two_factor_enrol, user=user, secret=secret)
+    if enrolled is not None:
+        device, codes = enrolled
+        request.session.pop(sessions.ENROLMENT_DRAFT, None)
+        otp_login(request, device)
+        sessions.remember_two_factor_state(request, user)
+        return render(
+            request,
+            "registration/recovery_codes.html",
+            {"codes": codes, "next_url": next_url or reverse("account:two_factor"), "first_time": True},
+        )
     return render(
         request,
         "registration/two_factor_enrol.html",
@@ -206,18 +204,14 @@ def two_factor_enrol(request):
 @login_required
 def recovery_codes_regenerate(request):
     form = CodeForm(request.POST, prefix="regenerate")
-    if form.is_valid():
-        try:
-            codes = services.recovery_codes_regenerate(user=request.user, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return render(
-                request,
-                "registration/recovery_codes.html",
-                {"codes": codes, "next_url": reverse("account:two_factor"), "first_time": False},
-            )
-    return _two_factor_page(request, regenerate_form=form, status=400)
+    codes = saved_from(request, form, services.recovery_codes_regenerate, user=request.user)
+    if codes is None:
+        return _two_factor_page(request, regenerate_form=form, status=400)
+    return render(
+        request,
+        "registration/recovery_codes.html",
+        {"codes": codes, "next_url": reverse("account:two_factor"), "first_time": False},
+    )
 
 
 @sensitive_post_parameters("disable-code")

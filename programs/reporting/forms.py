@@ -1,19 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.forms import optional_code_choice
 from cooperation.reference.codes import ActivityStatus
 
 
 class DashboardFilterForm(forms.Form):
     """Narrow every dashboard figure to one status or one currency; the names match the programme filter."""
 
-    status = forms.TypedChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), *ActivityStatus.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    status = optional_code_choice(_("Status"), _("All statuses"), ActivityStatus.choices)
     currency = forms.ModelChoiceField(
         label=_("Currency"),
         queryset=None,

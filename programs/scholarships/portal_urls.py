@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cooperation.pages import record_paths
 from programs.scholarships import portal_views
 
 app_name = "scholarships_portal"
@@ -9,7 +10,6 @@ urlpatterns = [
     path("scholars/<int:pk>/enrol/", portal_views.scholar_enrol, name="scholar_enrol"),
     path("scholars/<int:pk>/report/", portal_views.scholar_report, name="scholar_report"),
     path("reports/<int:pk>/", portal_views.report_detail, name="report_detail"),
-    path("activities/", portal_views.activity_list, name="activity_list"),
-    path("activities/<int:pk>/", portal_views.activity_detail, name="activity_detail"),
+    *record_paths("activities/", portal_views, "activity", "activity_{page}", pages=("list", "detail")),
     path("activities/<int:pk>/report/", portal_views.activity_report, name="activity_report"),
 ]

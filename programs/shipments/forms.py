@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField, validate_date_in_range, validate_not_future
-from cooperation.forms import ServiceModelForm, active_or_current, past_date_field, row_formset
+from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, past_date_field, row_formset
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from cooperation.workflow import move_refusal
@@ -203,7 +203,7 @@ def _item_initial(item: ShipmentItem) -> dict:
     }
 
 
-class BaseItemFormSet(forms.BaseFormSet):
+class BaseItemFormSet(RowFormSet):
     """The packing list, edited on the shipment's own page; one query lists each choice for every row."""
 
     def __init__(self, *args, items=(), **kwargs):
@@ -226,8 +226,6 @@ class BaseItemFormSet(forms.BaseFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if DELETION_FIELD_NAME in form.fields:
-            form.fields[DELETION_FIELD_NAME].label = _("Remove")
         form.fields["category"].choices = [("", _("Choose a category")), *ItemCategory.choices]
         form.fields["description"].widget.attrs["placeholder"] = _("e.g. Rice, 25 kg bags")
         form.fields["unit"].widget.attrs["placeholder"] = _("bag")

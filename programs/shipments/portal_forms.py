@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField
-from cooperation.forms import add_service_error
+from cooperation.forms import add_service_error, optional_text
 from programs.shipments.models import QUANTITY_DIGITS
 from programs.shipments.services import RECEIPT_QUANTITIES, ReceiptLinesInvalid
 
@@ -37,12 +37,8 @@ class ReceiptForm(forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Anything the sender should know about this delivery."),
+    note = optional_text(
+        _("Note"), 3, max_length=2000, help_text=_("Anything the sender should know about this delivery.")
     )
 
 
@@ -53,12 +49,7 @@ class ReceiptLineForm(forms.Form):
     good = _quantity_field(_("Good condition"))
     damaged = _quantity_field(_("Damaged"))
     lost = _quantity_field(_("Lost"))
-    reason = forms.CharField(
-        label=_("Reason for damage or loss"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = optional_text(_("Reason for damage or loss"), 2, max_length=2000)
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)

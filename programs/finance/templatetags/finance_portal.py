@@ -2,6 +2,7 @@
 
 from django import template
 
+from cooperation.pages import signed_in_count
 from programs.finance.selectors import notification_list
 
 register = template.Library()
@@ -10,8 +11,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def unread_notification_count(context) -> int:
     """How many messages for the signed-in user's organisation are still unread (one COUNT query)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None:
-        return 0
-    return notification_list(user=user).filter(read_at__isnull=True).count()
+    return signed_in_count(context, lambda user: notification_list(user=user).filter(read_at__isnull=True).count())

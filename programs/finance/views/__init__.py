@@ -6,6 +6,7 @@ refusal from the service comes back as a message or a field error, never a 500.
 
 from programs.finance.views.drafting import loan_create, loan_edit, loan_preview
 from programs.finance.views.loans import (
+    LOAN_PAGE_MOVES,
     loan_detail,
     loan_list,
     loan_move,
@@ -22,6 +23,7 @@ from programs.finance.views.rows import (
 )
 
 __all__ = [
+    "LOAN_PAGE_MOVES",
     "REPAYMENT_MOVES",
     "TRANCHE_MOVES",
     "grant_create",

@@ -103,9 +103,8 @@ def _loan_form_page(request, form: LoanForm, loan: Loan | None, save: Callable[[
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_LOAN)
 def loan_create(request):
-    require_perm(request.user, Perm.ADD_LOAN)
     form = LoanForm(posted(request))
     return _loan_form_page(request, form, None, lambda data: services.loan_create(created_by=request.user, **data))
 

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cooperation.access import require_perm
 from cooperation.pages import (
     Column,
     PageMove,
@@ -86,9 +85,8 @@ LOAN_PAGE_MOVES = {
 }
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_LOAN)
 def loan_list(request):
-    require_perm(request.user, Perm.VIEW_LOAN)
     filters = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
     return list_page(
         request,
@@ -138,9 +136,6 @@ def _loan_detail_page(request, loan: Loan, refused=None):
     reminders = None
     if user.has_perm(Perm.VIEW_REMINDER):
         reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
-    history = None
-    if user.has_perm(Perm.VIEW_HISTORY):
-        history = selectors.loan_history(user=user, loan=loan)
     planned = loan_schedule_table(loan, installments)
     actions = record_actions(
         loan,
@@ -166,7 +161,7 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "can_review_repayments": user.has_perm(Perm.RECORD_REPAYMENT),
             "reminders": reminders,
             "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
-            "history": history,
+            "history": selectors.loan_history(user=user, loan=loan) if user.has_perm(Perm.VIEW_HISTORY) else None,
             "can_edit": services.loan_move_refusal(loan, user, "update") is None,
         },
     )

@@ -1,15 +1,16 @@
 """Repayments on a loan's page and tranches on a grant's page: each row's moves are POSTs that call one service,
 then go back to the page with the outcome as a message."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from functools import partial
+
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import PageMove, list_page, posted, row_move_view, saved_from, service_call, workspace_page
+from cooperation.pages import PageMove, form_page, list_view, posted, row_move_view, service_call, workspace_page
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance import selectors, services
@@ -24,16 +25,18 @@ def repayment_create(request, pk):
     loan = selectors.loan_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.RECORD_REPAYMENT)
     still_owed = services.amount_owed(loan) if services.payment_refusal(loan) is None else None
-    form = RepaymentForm(posted(request), loan=loan, still_owed=still_owed)
-    repayment = saved_from(request, form, services.repayment_record, loan=loan, recorded_by=request.user)
-    if repayment is not None:
-        messages.success(
-            request,
+    return form_page(
+        request,
+        RepaymentForm(posted(request), loan=loan, still_owed=still_owed),
+        partial(services.repayment_record, loan=loan, recorded_by=request.user),
+        done=lambda repayment: (
             _("A repayment of %(amount)s was recorded on %(reference)s.")
             % {"amount": money(repayment.amount, repayment.currency), "reference": loan.reference},
-        )
-        return redirect(reverse("finance:loan_detail", args=[loan.pk]) + "#repayments")
-    return render(request, "finance/repayment_form.html", {"form": form, "loan": loan})
+            reverse("finance:loan_detail", args=[loan.pk]) + "#repayments",
+        ),
+        template="finance/repayment_form.html",
+        context={"loan": loan},
+    )
 
 
 REPAYMENT_MOVES = {
@@ -75,32 +78,28 @@ repayment_move = row_move_view(
 # --- Grants and tranches ----------------------------------------------------------------------------------
 
 
-@workspace_page()
-def grant_list(request):
-    require_perm(request.user, Perm.VIEW_GRANT)
-    return list_page(
+grant_list = list_view(
+    "finance/grant_list.html", selectors.grant_list, name="grants", perm=Perm.VIEW_GRANT, add_perm=Perm.ADD_GRANT
+)
+
+
+@workspace_page(perm=Perm.ADD_GRANT)
+def grant_create(request):
+    return form_page(
         request,
-        "finance/grant_list.html",
-        selectors.grant_list(user=request.user),
-        name="grants",
-        can_add=request.user.has_perm(Perm.ADD_GRANT),
+        GrantForm(posted(request)),
+        partial(services.grant_create, created_by=request.user),
+        done=lambda grant: (
+            _("Grant %(reference)s was created.") % {"reference": grant.reference},
+            reverse("finance:grant_detail", args=[grant.pk]),
+        ),
+        template="finance/grant_form.html",
+        context={},
     )
 
 
-@workspace_page()
-def grant_create(request):
-    require_perm(request.user, Perm.ADD_GRANT)
-    form = GrantForm(posted(request))
-    grant = saved_from(request, form, services.grant_create, created_by=request.user)
-    if grant is not None:
-        messages.success(request, _("Grant %(reference)s was created.") % {"reference": grant.reference})
-        return redirect("finance:grant_detail", pk=grant.pk)
-    return render(request, "finance/grant_form.html", {"form": form})
-
-
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_GRANT)
 def grant_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_GRANT)
     grant = selectors.grant_get(user=request.user, pk=pk)
     user = request.user
     tranches = list(grant.tranches.all())

@@ -10,12 +10,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import ServiceModelForm, active_or_current, add_service_error
+from cooperation.forms import ServiceModelForm, active_or_current, add_service_error, optional_text
 from cooperation.reference.models import Country
 from partners.models import Organisation
 from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
 from programs.scholarships.models import ActivityKind, ExchangeActivity, ExchangeStatus, Gender
+from programs.scholarships.services.activities import ACTIVITY_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT_WIDGET = forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "class": "count-input"})
@@ -43,19 +44,8 @@ class ActivityForm(ServiceModelForm):
 
     class Meta:
         model = ExchangeActivity
-        fields = [
-            "programme",
-            "title",
-            "kind",
-            "status",
-            "description",
-            "starts_on",
-            "ends_on",
-            "country",
-            "city",
-            "host",
-            "partners",
-        ]
+        # What the activity's services write, and the other partners taking part.
+        fields = [*ACTIVITY_FIELDS, "partners"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "starts_on": DATE_WIDGET,
@@ -92,11 +82,10 @@ class ActivityReportForm(forms.Form):
     women = forms.IntegerField(label=_("Women"), required=False, widget=COUNT_WIDGET)
     men = forms.IntegerField(label=_("Men"), required=False, widget=COUNT_WIDGET)
     other_gender = forms.IntegerField(label=_("Other / not stated"), required=False, widget=COUNT_WIDGET)
-    outcome_notes = forms.CharField(
-        label=_("Outcomes"),
-        required=False,
+    outcome_notes = optional_text(
+        _("Outcomes"),
+        5,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What came out of the activity: skills gained, works produced, agreements, follow-up."),
     )
 

@@ -14,7 +14,14 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, row_formset
+from cooperation.forms import (
+    RowFormSet,
+    ServiceModelForm,
+    active_or_current,
+    add_rows_service_error,
+    optional_text,
+    row_formset,
+)
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
 from partners.models import Organisation
@@ -33,11 +40,8 @@ class CallForm(ServiceModelForm):
     """Every field of a call that ``call_create`` / ``call_update`` accept; the rubric is ``CriterionFormSet``."""
 
     programme = ProgrammeChoiceField(label=_("Programme"), queryset=None)
-    fields_of_study = forms.CharField(
-        label=_("Fields of study"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line. Leave empty to accept any field."),
+    fields_of_study = optional_text(
+        _("Fields of study"), 3, help_text=_("One per line. Leave empty to accept any field.")
     )
     eligible_countries = forms.ModelMultipleChoiceField(
         label=_("Eligible nationalities"),
@@ -156,8 +160,6 @@ class BaseCriterionFormSet(RowFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if DELETION_FIELD_NAME in form.fields:
-            form.fields[DELETION_FIELD_NAME].label = _("Remove")
         form.fields["name"].widget.attrs["placeholder"] = _("e.g. Academic merit")
 
     def criteria(self) -> list[dict]:
@@ -178,15 +180,7 @@ RUBRIC_ERROR_KEYS = {"criteria"}
 
 def add_call_error(form: CallForm, formset: BaseCriterionFormSet, error: ValidationError) -> None:
     """Show a service's ValidationError next to the call's field, or on the rubric."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    own = {key: value for key, value in error.error_dict.items() if key not in RUBRIC_ERROR_KEYS}
-    for key, value in error.error_dict.items():
-        if key in RUBRIC_ERROR_KEYS:
-            formset.add_service_error(ValidationError(value))
-    if own:
-        form.add_service_error(ValidationError(own))
+    add_rows_service_error(form, formset, error, RUBRIC_ERROR_KEYS)
 
 
 # --- Recording an application received ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django import forms
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.forms import optional_text
 from programs.scholarships.services import criterion_field
 
 ASSIGN_FORM_ID = "assign-reviewers"
@@ -17,9 +18,7 @@ SCORE_WIDGET_ATTRS = {"type": "number", "min": "0", "max": "10", "step": "0.1", 
 class RubricForm(forms.Form):
     """One score field per criterion of the call's rubric, named as the service names its errors."""
 
-    comments = forms.CharField(
-        label=_("Comments"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    comments = optional_text(_("Comments"), 4, max_length=5000)
 
     def __init__(self, *args, criteria, scores=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,9 @@
 from django.urls import path
 
+from cooperation.pages import record_paths
 from programs.scholarships.views import calls as views
 
 urlpatterns = [
-    path("calls/", views.call_list, name="call_list"),
-    path("calls/new/", views.call_create, name="call_create"),
-    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
-    path("calls/<int:pk>/edit/", views.call_edit, name="call_edit"),
+    *record_paths("calls/", views, "call", name="call_{page}"),
     path("calls/<int:pk>/applications/new/", views.call_application_create, name="call_application_create"),
 ]

@@ -3,14 +3,17 @@ who took part. Each write calls one activity service; a refusal shows the form a
 field and nothing saved.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import filter_fields, list_page, posted, saved_from, workspace_page
+from cooperation.pages import filter_fields, form_page, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import ActivityListFilter
@@ -25,9 +28,8 @@ from programs.scholarships.models import ExchangeActivity, ExchangeStatus
 MAIN_FILTERS = ("q", "kind", "status", "year")
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_EXCHANGE_ACTIVITY)
 def activity_list(request):
-    require_perm(request.user, Perm.VIEW_EXCHANGE_ACTIVITY)
     filters = ActivityListFilter(request.GET or None, queryset=selectors.activity_list(user=request.user))
     return list_page(
         request,
@@ -39,27 +41,35 @@ def activity_list(request):
     )
 
 
-def _form_page(request, form: ActivityForm, shown: ExchangeActivity | None, service, **arguments):
-    saved = saved_from(request, form, service, **arguments)
-    if saved is not None:
-        messages.success(request, _("The activity “%(title)s” was saved.") % {"title": saved.title})
-        return redirect("scholarships:activity_detail", pk=saved.pk)
-    return render(request, "scholarships/activity_form.html", {"form": form, "activity": shown})
+def _form_page(request, activity: ExchangeActivity | None = None):
+    """The activity's form, new (``activity`` None) or edited; once saved, back to its page."""
+    if activity is None:
+        save = partial(services.activity_create, created_by=request.user)
+    else:
+        save = partial(services.activity_update, activity=activity, updated_by=request.user)
+    return form_page(
+        request,
+        ActivityForm(posted(request), instance=activity),
+        save,
+        done=lambda saved: (
+            _("The activity “%(title)s” was saved.") % {"title": saved.title},
+            reverse("scholarships:activity_detail", args=[saved.pk]),
+        ),
+        template="scholarships/activity_form.html",
+        context={"activity": activity},
+    )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_EXCHANGE_ACTIVITY)
 def activity_create(request):
-    require_perm(request.user, Perm.ADD_EXCHANGE_ACTIVITY)
-    form = ActivityForm(posted(request))
-    return _form_page(request, form, None, services.activity_create, created_by=request.user)
+    return _form_page(request)
 
 
 @workspace_page(object_page=True)
 def activity_edit(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_EXCHANGE_ACTIVITY)
-    form = ActivityForm(posted(request), instance=activity)
-    return _form_page(request, form, activity, services.activity_update, activity=activity, updated_by=request.user)
+    return _form_page(request, activity)
 
 
 def _history(activity: ExchangeActivity) -> list:

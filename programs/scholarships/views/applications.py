@@ -7,18 +7,16 @@ exactly one service; a refusal shows the page again with the error next to the f
 
 from dataclasses import replace
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cooperation import personal_data
-from cooperation.access import require_perm
+from cooperation.forms import dress_filters
 from cooperation.history import HistorySource, history_entries
 from cooperation.pages import (
     Column,
@@ -28,7 +26,6 @@ from cooperation.pages import (
     record_actions,
     record_views,
     service_call,
-    sorted_rows,
     workspace_page,
 )
 from cooperation.roles import Perm
@@ -44,25 +41,16 @@ from programs.scholarships.forms.applications import (
 from programs.scholarships.models import Application
 from programs.scholarships.views.calls import url_if_exists
 
+# Each sortable column orders by its fields (ties broken by the applicant's name, then the id).
 APPLICATION_COLUMNS = [
-    Column(gettext_lazy("Applicant"), "applicant"),
-    Column(gettext_lazy("Call"), "call"),
-    Column(gettext_lazy("Nationality"), "nationality"),
-    Column(gettext_lazy("Gender"), "gender"),
-    Column(gettext_lazy("Status"), "status"),
-    Column(gettext_lazy("Weighted score"), "score", numeric=True),
-    Column(gettext_lazy("Reviews in"), "reviews", numeric=True),
+    Column(gettext_lazy("Applicant"), "applicant", order_by=("applicant_name", "pk")),
+    Column(gettext_lazy("Call"), "call", order_by=("call__title", "applicant_name", "pk")),
+    Column(gettext_lazy("Nationality"), "nationality", order_by=("nationality__name", "applicant_name", "pk")),
+    Column(gettext_lazy("Gender"), "gender", order_by=("gender", "applicant_name", "pk")),
+    Column(gettext_lazy("Status"), "status", order_by=("status", "applicant_name", "pk")),
+    Column(gettext_lazy("Weighted score"), "score", numeric=True, order_by=("weighted_score", "applicant_name", "pk")),
+    Column(gettext_lazy("Reviews in"), "reviews", numeric=True, order_by=("reviews_completed", "applicant_name", "pk")),
 ]
-# A column's sort key → the fields it orders by (ties broken by the applicant's name, then the id).
-APPLICATION_ORDERINGS = {
-    "applicant": ("applicant_name", "pk"),
-    "call": ("call__title", "applicant_name", "pk"),
-    "nationality": ("nationality__name", "applicant_name", "pk"),
-    "gender": ("gender", "applicant_name", "pk"),
-    "status": ("status", "applicant_name", "pk"),
-    "score": ("weighted_score", "applicant_name", "pk"),
-    "reviews": ("reviews_completed", "applicant_name", "pk"),
-}
 MAIN_FILTERS = ("q", "call", "status")
 
 
@@ -72,18 +60,12 @@ MAIN_FILTERS = ("q", "call", "status")
 def _list_filters(request) -> ApplicationFilter:
     rows = selectors.with_weighted_score(selectors.application_list(user=request.user))
     filters = ApplicationFilter(request.GET or None, queryset=rows, request=request)
-    fields = filters.form.fields
-    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
-    for name in ("call", "nationality"):
-        fields[name].empty_label = _("Any")
-    fields["gender"].choices = [("", _("Any")), *fields["gender"].choices[1:]]
+    dress_filters(filters.form, checkboxes=("status",), any_of=("call", "nationality", "gender"))
     return filters
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_APPLICATION)
 def application_list(request):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     filters = _list_filters(request)
     # Auditors never see personal data: the column is not even offered to them.
     shows_email = request.user.has_perm(Perm.SEE_PERSONAL_DATA) or request.user.has_perm(Perm.REVIEW_APPLICATION)
@@ -93,7 +75,7 @@ def application_list(request):
     return list_page(
         request,
         "scholarships/application_list.html",
-        sorted_rows(filters.qs, request.GET.get("ordering", ""), APPLICATION_ORDERINGS),
+        filters.qs,
         name="applications",
         columns=columns,
         **filter_fields(request, filters.form, MAIN_FILTERS),

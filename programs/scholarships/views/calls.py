@@ -3,7 +3,6 @@
 Every write calls one service; a refusal shows the form again with the error next to the field and nothing saved.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,33 +13,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.forms import add_service_error
-from cooperation.pages import Column, list_page, posted, sorted_rows, workspace_page
+from cooperation.forms import add_service_error, dress_filters
+from cooperation.pages import Column, list_page, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import CallFilter
 from programs.scholarships.forms.calls import ApplicationForm, CallForm, CriterionFormSet, add_call_error
 from programs.scholarships.models import ApplicationStatus, Call, CallStatus
 
+# Each sortable column orders by its fields (ties broken by the title, then the id).
 CALL_COLUMNS = [
-    Column(gettext_lazy("Title"), "title"),
-    Column(gettext_lazy("Host institution"), "host"),
-    Column(gettext_lazy("Level"), "level"),
-    Column(gettext_lazy("State"), "state"),
-    Column(gettext_lazy("Closes on"), "closes"),
-    Column(gettext_lazy("Applications"), "applications", numeric=True),
-    Column(gettext_lazy("Awards"), "awards", numeric=True),
+    Column(gettext_lazy("Title"), "title", order_by=("title", "pk")),
+    Column(gettext_lazy("Host institution"), "host", order_by=("host__name", "title", "pk")),
+    Column(gettext_lazy("Level"), "level", order_by=("level", "title", "pk")),
+    Column(gettext_lazy("State"), "state", order_by=("status", "closes_on", "title", "pk")),
+    Column(gettext_lazy("Closes on"), "closes", order_by=("closes_on", "title", "pk")),
+    Column(gettext_lazy("Applications"), "applications", numeric=True, order_by=("application_count", "title", "pk")),
+    Column(gettext_lazy("Awards"), "awards", numeric=True, order_by=("awards_made", "title", "pk")),
 ]
-# A column's sort key → the fields it orders by (ties broken by the title, then the id).
-CALL_ORDERINGS = {
-    "title": ("title", "pk"),
-    "host": ("host__name", "title", "pk"),
-    "level": ("level", "title", "pk"),
-    "state": ("status", "closes_on", "title", "pk"),
-    "closes": ("closes_on", "title", "pk"),
-    "applications": ("application_count", "title", "pk"),
-    "awards": ("awards_made", "title", "pk"),
-}
 
 
 def url_if_exists(name: str, *args) -> str:
@@ -54,21 +44,16 @@ def url_if_exists(name: str, *args) -> str:
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_CALL)
 def call_list(request):
-    require_perm(request.user, Perm.VIEW_CALL)
     filters = CallFilter(request.GET or None, queryset=selectors.call_list(user=request.user), request=request)
-    fields = filters.form.fields
-    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-    fields["q"].help_text = _("Title or host institution.")
-    for name in ("programme", "host"):
-        fields[name].empty_label = _("Any")
-    for name in ("level", "state"):
-        fields[name].choices = [("", _("Any")), *fields[name].choices[1:]]
+    dress_filters(
+        filters.form, search_help=_("Title or host institution."), any_of=("programme", "host", "level", "state")
+    )
     return list_page(
         request,
         "scholarships/call_list.html",
-        sorted_rows(filters.qs, request.GET.get("ordering", ""), CALL_ORDERINGS),
+        filters.qs,
         name="calls",
         columns=CALL_COLUMNS,
         filters=list(filters.form),
@@ -110,9 +95,8 @@ def _call_form_page(request, form, formset, call: Call | None, save, done: str):
     return render(request, "scholarships/call_form.html", {"form": form, "formset": formset, "call": call})
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_CALL)
 def call_create(request):
-    require_perm(request.user, Perm.ADD_CALL)
     form = CallForm(posted(request), user=request.user)
     formset = CriterionFormSet(posted(request))
 
@@ -151,9 +135,8 @@ def call_edit(request, pk):
 # --- The call's page --------------------------------------------------------------------------------------------
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_CALL)
 def call_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_CALL)
     call = selectors.call_get(user=request.user, pk=pk)
     per_status = dict(
         selectors.application_list(user=request.user)

@@ -56,9 +56,8 @@ def application_links() -> dict[str, bool]:
 # --- The reviewer's side ------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.REVIEW_APPLICATION)
 def review_list(request):
-    require_perm(request.user, Perm.REVIEW_APPLICATION)
     return list_page(request, "scholarships/review_list.html", selectors.my_reviews(user=request.user), name="reviews")
 
 
@@ -155,6 +154,15 @@ def _back_to(request, fallback: str) -> str:
     return fallback
 
 
+def _naming(review: Review, message: str) -> str:
+    """``message`` with the review's reviewer and applicant filled in."""
+    reviewer = review.reviewer
+    return message % {
+        "reviewer": reviewer.get_full_name() or reviewer.username,
+        "name": review.application.applicant_name,
+    }
+
+
 @require_POST
 @workspace_page(object_page=True)
 def review_unassign(request, pk):
@@ -166,14 +174,7 @@ def review_unassign(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("%(reviewer)s no longer reviews %(name)s.")
-            % {
-                "reviewer": review.reviewer.get_full_name() or review.reviewer.username,
-                "name": application.applicant_name,
-            },
-        )
+        messages.success(request, _naming(review, _("%(reviewer)s no longer reviews %(name)s.")))
     return redirect(_back_to(request, reverse("scholarships:call_reviewers", args=[application.call_id])))
 
 
@@ -251,14 +252,7 @@ def application_review_assign(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _("%(reviewer)s now reviews %(name)s.")
-                % {
-                    "reviewer": review.reviewer.get_full_name() or review.reviewer.username,
-                    "name": application.applicant_name,
-                },
-            )
+            messages.success(request, _naming(review, _("%(reviewer)s now reviews %(name)s.")))
     if url_exists("scholarships:application_detail"):
         fallback = reverse("scholarships:application_detail", args=[application.pk])
     else:
@@ -269,9 +263,8 @@ def application_review_assign(request, pk):
 # --- Ranking and awards -------------------------------------------------------------------------------------------
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_APPLICATION)
 def call_ranking(request, pk):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     call = selectors.call_get(user=request.user, pk=pk)
     rows = list(selectors.ranking(user=request.user, call=call))
     rank = 0
@@ -296,9 +289,8 @@ def call_ranking(request, pk):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_APPLICATION)
 def award_list(request):
-    require_perm(request.user, Perm.VIEW_APPLICATION)
     user = request.user
     proposals = list(selectors.award_proposals(user=user).select_related("call"))
     for proposal in proposals:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
 from cooperation.forms import TranchePayForm, add_service_error
-from cooperation.pages import list_page, workspace_page
+from cooperation.pages import call_move, list_page, list_view, record_page, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import TrancheListFilter
@@ -115,66 +115,43 @@ def _tranche_page(request, refused: Refused | None = None):
     )
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_STIPEND)
 def tranche_list(request):
-    require_perm(request.user, Perm.VIEW_STIPEND)
     return _tranche_page(request)
 
 
-def _tranche_move(request, pk, move: str):
+@require_POST
+@workspace_page(object_page=True)
+def tranche_move(request, pk, move: str):
+    """One of ``TRANCHE_MOVES`` on a tranche of the list (the URL names it ``move``)."""
     tranche = selectors.tranche_get(user=request.user, pk=pk)
     spec = TRANCHE_MOVES[move]
     require_perm(request.user, spec.perm)
     form = _move_form(move, tranche.pk, request.POST)
     errors = []
     if form is None or form.is_valid():
-        try:
-            spec.call(tranche, request.user, **(form.cleaned_data if form is not None else {}))
-        except ValidationError as error:
-            if form is not None:
-                add_service_error(form, error)
-            else:
-                errors = error.messages
-        else:
+        refusal = call_move(spec, tranche, request.user, form)
+        if refusal is None:
             messages.success(
                 request, spec.done % {"number": tranche.number, "name": tranche.application.applicant_name}
             )
             query = request.GET.urlencode()
             return redirect(reverse("scholarships:tranche_list") + (f"?{query}" if query else "") + f"#tranche-{pk}")
+        if form is None:
+            errors = refusal.messages
     return _tranche_page(request, Refused(tranche.pk, move, form, errors))
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_approve(request, pk):
-    return _tranche_move(request, pk, "approve")
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_pay(request, pk):
-    return _tranche_move(request, pk, "pay")
-
-
-@require_POST
-@workspace_page(object_page=True)
-def tranche_cancel(request, pk):
-    return _tranche_move(request, pk, "cancel")
 
 
 # --- Progress reports ---------------------------------------------------------------------------------------------
 
 
-@workspace_page()
-def report_list(request):
-    require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
-    return list_page(
-        request,
-        "scholarships/report_list.html",
-        selectors.report_queue(user=request.user),
-        name="reports",
-        ReportStatus=ReportStatus,
-    )
+report_list = list_view(
+    "scholarships/report_list.html",
+    selectors.report_queue,
+    name="reports",
+    perm=Perm.VIEW_PROGRESS_REPORT,
+    ReportStatus=ReportStatus,
+)
 
 
 def _report_page(request, report, *, return_form=None, errors=()):
@@ -198,10 +175,7 @@ def _report_page(request, report, *, return_form=None, errors=()):
     )
 
 
-@workspace_page(object_page=True)
-def report_detail(request, pk):
-    require_perm(request.user, Perm.VIEW_PROGRESS_REPORT)
-    return _report_page(request, selectors.progress_report_get(user=request.user, pk=pk))
+report_detail = record_page(selectors.progress_report_get, _report_page, perm=Perm.VIEW_PROGRESS_REPORT)
 
 
 @require_POST

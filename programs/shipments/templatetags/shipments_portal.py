@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
+from cooperation.pages import signed_in_count
 from programs.shipments.models import ON_THE_WAY, ShipmentStatus
 from programs.shipments.selectors import shipment_list
 
@@ -27,8 +28,4 @@ def quantity(value) -> str:
 @register.simple_tag(takes_context=True)
 def shipments_coming_count(context) -> int:
     """How many shipments to the signed-in user's organisation are on their way or not yet fully counted."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None:
-        return 0
-    return shipment_list(user=user).filter(status__in=COMING).count()
+    return signed_in_count(context, lambda user: shipment_list(user=user).filter(status__in=COMING).count())

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.access import require_perm
+from cooperation.forms import any_choices, dress_filters
 from cooperation.pages import Column, filter_fields, list_page, workspace_page
 from cooperation.roles import Perm
 from programs.shipments import selectors
@@ -32,24 +32,22 @@ MAIN_FILTERS = ("q", "status", "delayed", "has_discrepancy")
 
 def _list_filters(request) -> ShipmentFilter:
     filters = ShipmentFilter(request.GET or None, queryset=selectors.shipment_list(user=request.user), request=request)
-    fields = filters.form.fields
-    fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-    fields["q"].help_text = _("Waybill, consignee, place, carrier or transport reference.")
-    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    dress_filters(
+        filters.form,
+        search_help=_("Waybill, consignee, place, carrier or transport reference."),
+        checkboxes=("status",),
+        any_of=("consignee", "destination_country", "programme", "mode"),
+    )
     for name, yes, no in (
         ("delayed", _("Delayed only"), _("Not delayed")),
         ("has_discrepancy", _("With discrepancies"), _("Without discrepancies")),
     ):
-        fields[name].widget = forms.Select(choices=[("", _("Any")), ("true", yes), ("false", no)])
-    for name in ("consignee", "destination_country", "programme", "mode"):
-        fields[name].empty_label = _("Any")
-    fields["mode"].choices = [("", _("Any")), *fields["mode"].choices[1:]]
+        filters.form.fields[name].widget = forms.Select(choices=any_choices([("true", yes), ("false", no)]))
     return filters
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_SHIPMENT)
 def shipment_list(request):
-    require_perm(request.user, Perm.VIEW_SHIPMENT)
     filters = _list_filters(request)
     return list_page(
         request,
@@ -74,9 +72,8 @@ def _with_days_late(shipments):
 # --- The printable waybill --------------------------------------------------------------------------------------
 
 
-@workspace_page(object_page=True)
+@workspace_page(object_page=True, perm=Perm.VIEW_SHIPMENT)
 def shipment_waybill(request, pk):
-    require_perm(request.user, Perm.VIEW_SHIPMENT)
     shipment = selectors.shipment_get(user=request.user, pk=pk)
     return render(
         request,
@@ -94,9 +91,8 @@ def shipment_waybill(request, pk):
 # --- Discrepancies ----------------------------------------------------------------------------------------------
 
 
-@workspace_page()
+@workspace_page(perm=Perm.VIEW_RECEIPT)
 def discrepancy_list(request):
-    require_perm(request.user, Perm.VIEW_RECEIPT)
     return list_page(
         request,
         "shipments/discrepancy_list.html",

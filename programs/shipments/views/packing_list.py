@@ -69,9 +69,8 @@ def _shipment_form_page(request, form, formset, shipment: Shipment | None, done:
     return render(request, "shipments/shipment_form.html", {"form": form, "formset": formset, "shipment": shipment})
 
 
-@workspace_page()
+@workspace_page(perm=Perm.ADD_SHIPMENT)
 def shipment_create(request):
-    require_perm(request.user, Perm.ADD_SHIPMENT)
     form = ShipmentForm(posted(request), user=request.user)
     formset = ItemFormSet(posted(request))
     return _shipment_form_page(request, form, formset, None, _("Shipment %(waybill)s was saved as a draft."))
