@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.refusals import Refusal
 from cooperation.roles import Perm
+from cooperation.tranche_services import tranche_moves
 from cooperation.workflow import Move, maker_checker_refusal, move_refusal, permission_refusal
-from programs.finance.models import Loan, LoanStatus, Repayment, RepaymentStatus, Tranche, TrancheStatus
+from programs.finance.models import Loan, LoanStatus, Repayment, RepaymentStatus, Tranche
 
 
 class FinanceRefusal(StrEnum):
@@ -60,18 +61,11 @@ LOAN_MOVE_PERMS = {
 }
 LOAN_DECISIONS = {"approve", "reject"}  # maker–checker: not by whoever created the loan
 
-TRANCHE_MOVES = {
-    "approve": Move(
-        {TrancheStatus.SCHEDULED}, gettext_lazy("A tranche can be approved only when it is scheduled; this one is %s.")
-    ),
-    "pay": Move(
-        {TrancheStatus.APPROVED}, gettext_lazy("A tranche can be paid only when it is approved; this one is %s.")
-    ),
-    "cancel": Move(
-        {TrancheStatus.SCHEDULED, TrancheStatus.APPROVED},
-        gettext_lazy("A tranche can be cancelled only before it is paid; this one is %s."),
-    ),
-}
+TRANCHE_MOVES = tranche_moves(
+    approve=gettext_lazy("A tranche can be approved only when it is scheduled; this one is %s."),
+    pay=gettext_lazy("A tranche can be paid only when it is approved; this one is %s."),
+    cancel=gettext_lazy("A tranche can be cancelled only before it is paid; this one is %s."),
+)
 TRANCHE_MOVE_PERMS = {"approve": Perm.APPROVE_TRANCHE, "pay": Perm.CHANGE_TRANCHE, "cancel": Perm.CHANGE_TRANCHE}
 
 REPAYMENT_MOVES = {
