@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.models import assign_fields
-from cooperation.refusals import refuse
+from cooperation.refusals import enforce, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import current_value, only_fields, save_by
 from programs.models import Participation
 from programs.scholarships.models import ExchangeActivity, ExchangeStatus, Gender, Participant
-from programs.scholarships.services._common import create_by, enforce, errors_or_clean, member_or_staff_refusal
+from programs.scholarships.services._common import create_by, errors_or_clean, member_or_staff_refusal
 from programs.scholarships.services.refusals import ScholarshipRefusal
 
 ACTIVITY_FIELDS = (

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.refusals import Refusal, Refused, refuse
+from cooperation.refusals import Refusal, Refused, enforce, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import (
     Move,
@@ -24,7 +24,6 @@ from cooperation.workflow import (
     save_by,
 )
 from programs.scholarships.models import MAX_SCORE, MIN_SCORE, UNDER_REVIEW, Application, Review, Score
-from programs.scholarships.services._common import enforce
 from programs.scholarships.services.refusals import ScholarshipRefusal
 
 REVIEW_MOVES = {

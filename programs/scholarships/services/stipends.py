@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cooperation.dates import in_range, range_message
-from cooperation.refusals import Refusal
+from cooperation.refusals import Refusal, enforce
 from cooperation.roles import Perm
 from cooperation.tranche_services import TrancheMoves, tranche_moves
 from cooperation.workflow import Move, lock_for, move_refusal, permission_refusal, require_reason, save_by
 from programs.scholarships.models import Application, ApplicationStatus, ProgressReport, ReportStatus, StipendTranche
-from programs.scholarships.services._common import create_by, date_text, enforce, errors_or_clean, member_refusal
+from programs.scholarships.services._common import create_by, date_text, errors_or_clean, member_refusal
 from programs.scholarships.services.refusals import ScholarshipRefusal
 from programs.scholarships.terms import latest_report_due, stipend_plan
 
