@@ -71,13 +71,19 @@ def programme_updates(*, user, programme: Programme | None = None) -> QuerySet[P
 def programme_updates_with_emails(*, user, programme: Programme) -> list[ProgrammeUpdate]:
     """The programme's updates, each with ``emails``: the outbox rows about it, for those who may read the
     outbox (two queries in all)."""
-    updates = list(programme_updates(user=user, programme=programme))
+    return with_emails(programme_updates(user=user, programme=programme), user=user)
+
+
+def with_emails(records: QuerySet, *, user) -> list:
+    """The ``records``, each with ``emails``: the outbox rows about it, for those who may read the outbox (two
+    queries in all)."""
     emails: dict[int, list] = {}
-    for message in messages_about(user=user, records=[programme_updates(user=user, programme=programme)]):
+    for message in messages_about(user=user, records=[records]):
         emails.setdefault(message.object_id, []).append(message)
-    for update in updates:
-        update.emails = emails.get(update.pk, [])
-    return updates
+    listed = list(records)
+    for record in listed:
+        record.emails = emails.get(record.pk, [])
+    return listed
 
 
 def participation_list(*, user) -> QuerySet[Participation]:

@@ -24,7 +24,6 @@ from django.utils.translation import ngettext
 
 from cooperation.access import require_perm
 from cooperation.history import HistoryEntry, HistorySource, history_entries
-from cooperation.outbox.selectors import messages_about
 from cooperation.roles import Perm
 from programs.finance import schedule
 from programs.finance.models import (
@@ -49,6 +48,7 @@ from programs.finance.selectors.common import (
     today_or,
     visible_loans,
 )
+from programs.selectors import with_emails
 
 # --- loans --------------------------------------------------------------------------------------------------------
 
@@ -154,13 +154,7 @@ def _repayment_subject(paid_on: datetime.date) -> str:
 
 def loan_reminders_with_emails(*, user, loan: Loan) -> list[ReminderLog]:
     """The loan's reminders, newest first, each with ``emails``: its outbox rows (two queries in all)."""
-    reminders = list(loan_reminders(user=user, loan=loan).order_by("-created_at", "-pk"))
-    emails: dict[int, list] = {}
-    for message in messages_about(user=user, records=[loan_reminders(user=user, loan=loan)]):
-        emails.setdefault(message.object_id, []).append(message)
-    for reminder in reminders:
-        reminder.emails = emails.get(reminder.pk, [])
-    return reminders
+    return with_emails(loan_reminders(user=user, loan=loan).order_by("-created_at", "-pk"), user=user)
 
 
 def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:

@@ -16,7 +16,7 @@ from cooperation.workflow import as_decimal, current_value, only_fields, save_by
 from programs.scholarships.models import Call, Criterion, Review
 from programs.scholarships.services._common import create_by, errors_or_clean, refuse_each
 from programs.scholarships.services.refusals import ScholarshipRefusal
-from programs.services import participation_problem
+from programs.services import party_problem
 
 CALL_FIELDS = (
     "programme",
@@ -53,9 +53,7 @@ def _validate_call(call: Call, eligible_countries) -> None:
     programme, host = current_value(call, "programme"), current_value(call, "host")
     if programme is not None and not programme.is_technical:
         errors["programme"] = _("Scholarships belong to a programme of technical cooperation; this one is not.")
-    if host is not None and not host.is_active:
-        errors["host"] = _("This partner is no longer active.")
-    elif (problem := participation_problem(programme, host)) is not None:
+    if (problem := party_problem(programme, host)) is not None:
         errors["host"] = problem
     if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
         errors["closes_on"] = _("The closing date cannot be before the opening date.")
