@@ -1,6 +1,7 @@
 """Reads of programmes, scoped to who asks: staff see all, a partner user only their organisation's."""
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
@@ -14,6 +15,8 @@ from cooperation.roles import Perm
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
+
+PERCENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,13 @@ def with_emails(records: QuerySet, *, user) -> list:
     for record in listed:
         record.emails = emails.get(record.pk, [])
     return listed
+
+
+def percent_of(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    """``part`` in percent of ``whole``, to a hundredth (0 of nothing is 0%): a dashboard's rates."""
+    if not whole:
+        return Decimal(0).quantize(PERCENT)
+    return (100 * Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
 
 
 def participation_list(*, user) -> QuerySet[Participation]:

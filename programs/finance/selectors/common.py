@@ -1,7 +1,7 @@
 """Expressions and helpers the finance reads share: money fields, arrears, what is still owed."""
 
 import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     DateField,
@@ -32,7 +32,6 @@ from programs.finance.models import (
 
 MONEY = DecimalField(**MONEY_DIGITS)
 ZERO = Decimal(0)
-PERCENT = Decimal("0.01")
 # Statuses in which a loan's unpaid installments are arrears (a write-off does not make them paid).
 ARREARS_STATUSES = (LoanStatus.DISBURSED, LoanStatus.WRITTEN_OFF)
 
@@ -87,12 +86,6 @@ def today_or(today: datetime.date | None) -> datetime.date:
 def in_minor_units(values: dict, currency: Currency) -> dict:
     """Sums of amounts in whole minor units are whole minor units too; say so (SQLite hands back floats' digits)."""
     return {key: quantize(value, currency) if isinstance(value, Decimal) else value for key, value in values.items()}
-
-
-def percent_of(part: Decimal, whole: Decimal) -> Decimal:
-    if not whole:
-        return ZERO.quantize(PERCENT)
-    return (100 * part / whole).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
 
 
 def visible_loans(user) -> QuerySet[Loan]:

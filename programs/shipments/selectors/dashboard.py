@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cooperation.reference.models import Country, Currency
+from programs.selectors import percent_of
 from programs.shipments.models import DELIVERED, ON_THE_WAY, ReceiptLine, ShipmentItem, ShipmentStatus
-from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money, _percent, _today
+from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money, _today
 from programs.shipments.selectors.shipments import CurrencyAmount, _visible_shipments, delayed_condition
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
@@ -31,7 +32,7 @@ class DiscrepancyRate:
 
     @property
     def percent(self) -> Decimal:
-        return _percent(self.not_good, self.sent)
+        return percent_of(self.not_good, self.sent)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ShipmentDashboard:
     @property
     def on_time_rate(self) -> Decimal:
         """Arrivals on or before the expected arrival, in percent of all arrivals."""
-        return _percent(self.on_time_count, self.arrived_count)
+        return percent_of(self.on_time_count, self.arrived_count)
 
 
 def _sum_by_currency(rows: QuerySet, currency: str, value) -> dict:
