@@ -10,25 +10,22 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
-from django.utils import timezone
 
-from cooperation.access import sees_everything
 from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
-from partners.selectors import user_organisation_ids
 from programs.finance.models import (
     Installment,
     Loan,
     LoanStatus,
 )
+from programs.selectors import per_row, visible_records
 
 MONEY = DecimalField(**MONEY_DIGITS)
 ZERO = Decimal(0)
@@ -69,18 +66,7 @@ PRINCIPAL_OUTSTANDING = ExpressionWrapper(F("principal_due") - F("principal_paid
 
 def per_loan(expression, *conditions: Q, aggregate=Sum, output_field=MONEY) -> Subquery:
     """A correlated subquery: ``aggregate(expression)`` over the installments of each loan of the outer query."""
-    rows = (
-        Installment.objects.filter(*conditions, loan=OuterRef("pk"))
-        .order_by()
-        .values("loan")
-        .annotate(result=aggregate(expression))
-        .values("result")
-    )
-    return Subquery(rows, output_field=output_field)
-
-
-def today_or(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
+    return per_row(Installment.objects.filter(*conditions), "loan", aggregate(expression), output_field=output_field)
 
 
 def in_minor_units(values: dict, currency: Currency) -> dict:
@@ -89,9 +75,5 @@ def in_minor_units(values: dict, currency: Currency) -> dict:
 
 
 def visible_loans(user) -> QuerySet[Loan]:
-    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_LOAN)):
-        return Loan.objects.none()
-    if sees_everything(user):
-        return Loan.objects.all()
-    # A draft is the officer's working copy: the borrower sees a loan once it is submitted.
-    return Loan.objects.filter(borrower_id__in=user_organisation_ids(user)).exclude(status=LoanStatus.DRAFT)
+    """The loans ``user`` may see: the borrower sees a loan once it is submitted."""
+    return visible_records(user, Loan, Perm.VIEW_LOAN, "borrower", draft=LoanStatus.DRAFT)

@@ -45,10 +45,9 @@ from programs.finance.selectors.common import (
     DaysBetween,
     date_value,
     per_loan,
-    today_or,
     visible_loans,
 )
-from programs.selectors import with_emails
+from programs.selectors import today_or, with_emails
 
 # --- loans --------------------------------------------------------------------------------------------------------
 

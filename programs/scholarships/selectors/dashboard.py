@@ -29,11 +29,11 @@ from programs.scholarships.models import (
     StipendTranche,
     TrancheStatus,
 )
-from programs.scholarships.selectors._common import count_of, may, today_or
+from programs.scholarships.selectors._common import count_of, may
 from programs.scholarships.selectors.activities import activity_list
 from programs.scholarships.selectors.applications import visible_applications, visible_calls
 from programs.scholarships.selectors.stipends import scholar_scope
-from programs.selectors import CountRow, percent_of
+from programs.selectors import CountRow, percent_of, today_or
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
 

@@ -1,10 +1,8 @@
 """What the shipment selectors share: the numbers' shapes and the expressions their sums are made of."""
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q
-from django.utils import timezone
 
 from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Currency
@@ -22,10 +20,6 @@ NOT_GOOD = ExpressionWrapper(F("damaged") + F("lost"), output_field=QUANTITY)
 NOT_GOOD_VALUE = ExpressionWrapper((F("damaged") + F("lost")) * F("item__unit_value"), output_field=MONEY)
 GOOD_VALUE = ExpressionWrapper(F("good") * F("item__unit_value"), output_field=MONEY)
 DISCREPANCY = Q(damaged__gt=0) | Q(lost__gt=0)
-
-
-def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
 
 
 def _money(amount, currency: Currency) -> Decimal:

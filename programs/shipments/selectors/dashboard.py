@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cooperation.reference.models import Country, Currency
-from programs.selectors import percent_of
+from programs.selectors import percent_of, today_or
 from programs.shipments.models import DELIVERED, ON_THE_WAY, ReceiptLine, ShipmentItem, ShipmentStatus
-from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money, _today
+from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money
 from programs.shipments.selectors.shipments import CurrencyAmount, _visible_shipments, delayed_condition
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def _sum_by_currency(rows: QuerySet, currency: str, value) -> dict:
 
 def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentDashboard:
     """The managers' numbers, aggregated in SQL: seven queries whatever the number of shipments."""
-    today = _today(today)
+    today = today_or(today)
     shipments = _visible_shipments(user)
     visible_ids = shipments.values("pk")
 

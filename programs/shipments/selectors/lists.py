@@ -7,8 +7,9 @@ from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 
 from cooperation.roles import Perm
+from programs.selectors import today_or
 from programs.shipments.models import Receipt, ReceiptLine, ShipmentItem, ShipmentStatus, TrackingEvent
-from programs.shipments.selectors._common import EXPIRY_WARNING_DAYS, LINE_VALUE, LINE_WEIGHT, QUANTITY, _today
+from programs.shipments.selectors._common import EXPIRY_WARNING_DAYS, LINE_VALUE, LINE_WEIGHT, QUANTITY
 from programs.shipments.selectors.shipments import _per_shipment, _visible_shipments
 
 # --- across every visible shipment (the API's lists) --------------------------------------------------------------
@@ -55,7 +56,7 @@ def item_list(*, user, today: datetime.date | None = None) -> QuerySet[ShipmentI
         _of_visible_shipments(ShipmentItem, user, Perm.VIEW_SHIPMENT_ITEM)
         .select_related("shipment", "currency", "donor")
         .order_by("shipment_id", "pk")
-        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, expiry_flag=_expiry_flag(_today(today)))
+        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, expiry_flag=_expiry_flag(today_or(today)))
         .annotate(**counted)
         .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
         .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
