@@ -22,8 +22,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cooperation.access import require_perm
-from cooperation.history import HistoryEntry, HistorySource, history_entries
+from cooperation.history import HistoryEntry, HistorySource, history_for
 from cooperation.roles import Perm
 from programs.finance import schedule
 from programs.finance.models import (
@@ -163,9 +162,9 @@ def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
     changes what they have been paid; an allocation appears when a payment is applied, and when a
     reversal takes it off the schedule (who, when, why). Amounts are in the loan's currency.
     """
-    require_perm(user, Perm.VIEW_HISTORY)
     currency = loan.currency
-    return history_entries(
+    return history_for(
+        user,
         [
             HistorySource(Loan.history.filter(id=loan.pk), currency=currency, money_fields=frozenset({"principal"})),
             HistorySource(
@@ -194,7 +193,7 @@ def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
                 money_fields=frozenset({"interest", "principal"}),
                 shown_on_creation=("interest", "principal"),
             ),
-        ]
+        ],
     )
 
 
