@@ -3,7 +3,7 @@
 Every module's tranches leave the same statuses (``TRANCHE_MOVES_FROM``); a module words its own refusals
 (``tranche_moves``), names the permission each move needs and writes the guard that adds its own rules (a grant's
 maker–checker, a stipend's progress report). Each move then runs the same steps: the role (a 403), the move's own
-input, the tranche reloaded under a row lock, the guard asked again on the tranche as it now is, and the change
+input, the tranche reloaded under a row lock, the guard asked about the tranche as it now is, and the change
 saved naming who made it.
 """
 
@@ -30,7 +30,7 @@ def tranche_moves(*, approve, pay, cancel) -> dict[str, Move]:
     return {move: Move(allowed, messages[move]) for move, allowed in TRANCHE_MOVES_FROM.items()}
 
 
-class TrancheMoves:
+class TranchePipeline:
     """One module's tranche moves: its ``moves`` table, the permission each move needs (``perms``), its ``guard``
     (``guard(tranche, user, move)`` returns a ``Refusal`` or None), the refusal of a payment without its date
     (``no_date``), and the field where a cancellation keeps its reason (``cancel_note``; none: no reason asked)."""

@@ -13,7 +13,7 @@ from cooperation.dates import DateOutOfRange, add_months, computed_date_message,
 from cooperation.money import amount_error
 from cooperation.refusals import Refusal
 from cooperation.roles import Perm
-from cooperation.tranche_services import TrancheMoves
+from cooperation.tranche_services import TranchePipeline
 from cooperation.workflow import as_decimal, clean_with
 from programs.finance import allocation
 from programs.finance.models import Grant, Tranche, TrancheStatus
@@ -116,7 +116,7 @@ def grant_create(
     return grant
 
 
-GRANT_TRANCHES = TrancheMoves(
+GRANT_TRANCHES = TranchePipeline(
     moves=TRANCHE_MOVES,
     perms=TRANCHE_MOVE_PERMS,
     guard=tranche_move_refusal,

@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from cooperation.dates import in_range, range_message
 from cooperation.refusals import Refusal, enforce
 from cooperation.roles import Perm
-from cooperation.tranche_services import TrancheMoves, tranche_moves
+from cooperation.tranche_services import TranchePipeline, tranche_moves
 from cooperation.workflow import Move, lock_for, move_refusal, permission_refusal, require_reason, save_by
 from programs.scholarships.models import Application, ApplicationStatus, ProgressReport, ReportStatus, StipendTranche
 from programs.scholarships.services._common import create_by, date_text, errors_or_clean, member_refusal
@@ -140,7 +140,7 @@ def tranche_move_refusal(tranche: StipendTranche, user, move: str, *, known_gate
     )
 
 
-STIPEND_TRANCHES = TrancheMoves(
+STIPEND_TRANCHES = TranchePipeline(
     moves=TRANCHE_MOVES,
     perms=TRANCHE_PERMS,
     guard=tranche_move_refusal,
