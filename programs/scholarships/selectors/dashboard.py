@@ -75,7 +75,7 @@ class StipendProgress:
     paid_count: int
 
     @property
-    def paidpercent_of(self) -> Decimal:
+    def paid_percent(self) -> Decimal:
         """Paid ÷ scheduled, by amount."""
         return percent_of(self.paid_amount, self.scheduled_amount)
 
