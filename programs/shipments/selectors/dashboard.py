@@ -16,10 +16,10 @@ from programs.shipments.selectors.shipments import CurrencyAmount, _visible_ship
 
 
 @dataclass(frozen=True)
-class CountryAmount:
+class CountryAmount(CurrencyAmount):
+    """The value delivered to one destination country, in one currency."""
+
     country: Country
-    currency: Currency
-    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,9 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
 
     delivered = [
         CountryAmount(
-            countries[row["receipt__shipment__destination_country_id"]],
-            currencies[row["item__currency_id"]],
-            _money(row["value"], currencies[row["item__currency_id"]]),
+            country=countries[row["receipt__shipment__destination_country_id"]],
+            currency=currencies[row["item__currency_id"]],
+            amount=_money(row["value"], currencies[row["item__currency_id"]]),
         )
         for row in delivered_rows
     ]
