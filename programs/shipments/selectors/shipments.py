@@ -119,6 +119,8 @@ def shipment_items(*, user, shipment: Shipment) -> QuerySet[ShipmentItem]:
 
 @dataclass(frozen=True)
 class CurrencyAmount:
+    """A value in one currency: values in different currencies are listed side by side, never summed."""
+
     currency: Currency
     amount: Decimal
 
