@@ -7,6 +7,7 @@ a returned report is replaced by a new one.
 """
 
 import datetime
+from dataclasses import asdict
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,20 +51,10 @@ def schedule_tranches(application: Application, user) -> list[StipendTranche]:
         amount=call.stipend_amount,
         currency=call.stipend_currency,
     )
-    return bulk_create_with_history(
-        [
-            StipendTranche(
-                application=application,
-                number=planned.number,
-                due_on=planned.due_on,
-                amount=planned.amount,
-                currency=call.stipend_currency,
-            )
-            for planned in plan
-        ],
-        StipendTranche,
-        default_user=user,
-    )
+    tranches = [
+        StipendTranche(application=application, currency=call.stipend_currency, **asdict(planned)) for planned in plan
+    ]
+    return bulk_create_with_history(tranches, StipendTranche, default_user=user)
 
 
 def report_gate(tranche: StipendTranche) -> tuple[datetime.date | None, bool]:
