@@ -24,7 +24,6 @@ from programs.services import participation_problem
 
 def _grant_errors(*, programme, recipient, amount, currency, tranche_count, first_tranche_on, months_between) -> dict:
     errors = {}
-    amount = as_decimal(amount)
     if programme is None:
         errors["programme"] = _("Choose a programme.")
     elif not programme.is_financial:
@@ -81,6 +80,7 @@ def grant_create(
 ) -> Grant:
     """Create a grant (or remittance) and its scheduled tranches; leftover minor units go to the first tranches."""
     require_perm(created_by, Perm.ADD_GRANT)
+    amount = as_decimal(amount)
     errors = _grant_errors(
         programme=programme,
         recipient=recipient,
@@ -94,7 +94,7 @@ def grant_create(
         kind=kind,
         programme=programme,
         recipient=recipient,
-        amount=as_decimal(amount),
+        amount=amount,
         currency=currency,
         purpose=purpose or "",
         created_by=created_by,
