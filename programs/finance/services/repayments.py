@@ -14,7 +14,7 @@ from cooperation.dates import date_error
 from cooperation.money import amount_error
 from cooperation.refusals import enforce, raise_refusal
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, require_reason, save_by
+from cooperation.workflow import as_decimal, lock_row, require_reason, save_by
 from programs.finance import allocation
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
 from programs.finance.services.guards import FinanceRefusal, payment_refusal, repayment_move_refusal
@@ -71,7 +71,7 @@ def _overpayment(owed: Decimal, loan: Loan) -> ValidationError:
 
 def _lock_loan_of(repayment_or_loan) -> Loan:
     loan = repayment_or_loan if isinstance(repayment_or_loan, Loan) else repayment_or_loan.loan
-    loan.refresh_from_db(from_queryset=Loan.objects.select_for_update())
+    lock_row(loan)
     return loan
 
 

@@ -19,7 +19,7 @@ from cooperation.dates import in_range, range_message
 from cooperation.refusals import Refusal, enforce
 from cooperation.roles import Perm
 from cooperation.tranche_services import TranchePipeline, tranche_moves
-from cooperation.workflow import Move, lock_for, move_refusal, permission_refusal, require_reason, save_by
+from cooperation.workflow import Move, lock_for, lock_row, move_refusal, permission_refusal, require_reason, save_by
 from programs.scholarships.models import Application, ApplicationStatus, ProgressReport, ReportStatus, StipendTranche
 from programs.scholarships.services._common import create_by, date_text, errors_or_clean, member_refusal
 from programs.scholarships.services.refusals import ScholarshipRefusal
@@ -181,7 +181,7 @@ def progress_report_submit(
 ) -> ProgressReport:
     """The host institution reports an enrolled scholar's term: its label, when it ended, the result."""
     enforce(report_submit_refusal(application, submitted_by))
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    lock_row(application)
     enforce(report_submit_refusal(application, submitted_by))
     errors = {}
     if period_end is None:
