@@ -71,8 +71,7 @@ def _overpayment(owed: Decimal, loan: Loan) -> ValidationError:
 
 def _lock_loan_of(repayment_or_loan) -> Loan:
     loan = repayment_or_loan if isinstance(repayment_or_loan, Loan) else repayment_or_loan.loan
-    lock_row(loan)
-    return loan
+    return lock_row(loan)
 
 
 PAID_FIELDS = ["interest_paid", "principal_paid"]
