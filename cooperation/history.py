@@ -20,7 +20,9 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from cooperation.access import require_perm
 from cooperation.money import money_display
+from cooperation.roles import Perm
 
 HISTORY_LIMIT = 50
 TEXT_PREVIEW_CHARS = 160
@@ -67,6 +69,12 @@ def history_entries(sources: Iterable[HistorySource], limit: int = HISTORY_LIMIT
         entries.extend(_entries_of(source, limit))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
+
+
+def history_for(user, sources: Iterable[HistorySource], limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """``history_entries`` read for ``user``, who must be allowed to read change history (a 403 otherwise)."""
+    require_perm(user, Perm.VIEW_HISTORY)
+    return history_entries(sources, limit)
 
 
 def _entries_of(source: HistorySource, limit: int) -> list[HistoryEntry]:

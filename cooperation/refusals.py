@@ -9,7 +9,7 @@ the service raises ``refusal.error()``; pages show ``refusal.message`` beside th
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 class Refused(StrEnum):
@@ -49,6 +49,15 @@ def raise_refusal(refusal: Refusal | None) -> None:
     """A service's first step after its guard: go on only when the guard found nothing against the move."""
     if refusal is not None:
         raise refusal.error()
+
+
+def enforce(refusal: Refusal | None) -> None:
+    """A service's guard, obeyed: a role or organisation that may not act is a 403, any other refusal a 400."""
+    if refusal is None:
+        return
+    if refusal.code == Refused.NOT_PERMITTED:
+        raise PermissionDenied(refusal.message)
+    raise refusal.error()
 
 
 def refusal_codes(error: ValidationError) -> set[str]:

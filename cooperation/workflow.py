@@ -39,9 +39,15 @@ def move_refusal(record: models.Model, moves: dict[str, Move], name: str) -> Ref
     return Refusal(Refused.WRONG_STATUS, str(move.message) % record.get_status_display(), offered=False)
 
 
+def lock_row(record: models.Model) -> models.Model:
+    """Reload ``record`` under a row lock (inside the service's transaction): a concurrent write on it waits here."""
+    record.refresh_from_db(from_queryset=type(record).objects.select_for_update())
+    return record
+
+
 def lock_for(record: models.Model, moves: dict[str, Move], name: str) -> None:
     """Reload ``record`` under a row lock, then refuse the move unless its current status allows it."""
-    record.refresh_from_db(from_queryset=type(record).objects.select_for_update())
+    lock_row(record)
     refusal = move_refusal(record, moves, name)
     if refusal is not None:
         raise refusal.error()

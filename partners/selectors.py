@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cooperation.access import require_perm, sees_everything
-from cooperation.history import HistoryEntry, HistorySource, history_entries
+from cooperation.access import sees_everything
+from cooperation.history import HistoryEntry, HistorySource, history_for
 from cooperation.roles import Perm
 from partners.contributions import organisation_counts
 from partners.models import Contact, Membership, Organisation
@@ -60,8 +60,8 @@ def _member(user) -> str:
 
 def organisation_history(*, user, organisation: Organisation) -> list[HistoryEntry]:
     """The latest changes to a partner, its contacts and its members (portal accounts), newest first."""
-    require_perm(user, Perm.VIEW_HISTORY)
-    return history_entries(
+    return history_for(
+        user,
         [
             HistorySource(Organisation.history.filter(id=organisation.pk)),
             HistorySource(
@@ -73,5 +73,5 @@ def organisation_history(*, user, organisation: Organisation) -> list[HistoryEnt
                 subject=lambda record: _("Member: %(user)s") % {"user": _member(record.user)},
                 shown_on_creation=("is_active",),
             ),
-        ]
+        ],
     )

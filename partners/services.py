@@ -6,7 +6,7 @@ from cooperation.access import require_perm
 from cooperation.accounts.user_access import role_given_with_membership
 from cooperation.models import assign_fields
 from cooperation.roles import Perm, Role
-from cooperation.workflow import only_fields, update_by
+from cooperation.workflow import lock_row, only_fields, update_by
 from partners.models import Contact, Membership, Organisation
 
 ORGANISATION_FIELDS = ("name", "acronym", "kind", "country", "iati_identifier", "website", "address", "is_active")
@@ -60,7 +60,7 @@ def membership_update(*, membership: Membership, updated_by, **data) -> Membersh
     """Change what may change on a membership: whether it is active (its user and organisation stay)."""
     require_perm(updated_by, Perm.CHANGE_MEMBERSHIP)
     only_fields("membership_update", data, MEMBERSHIP_FIELDS)
-    membership.refresh_from_db(from_queryset=Membership.objects.select_for_update())
+    lock_row(membership)
     return update_by(membership, updated_by, MEMBERSHIP_FIELDS, data)
 
 

@@ -1,9 +1,9 @@
 """Programme filters, shared by the list page and the API so both answer the same question."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.list_filters import search_filter, sort_filter
 from cooperation.reference.codes import ActivityStatus
 from cooperation.reference.models import Country, Currency, Sector
 from partners.selectors import organisation_list
@@ -15,7 +15,7 @@ def _visible_partners(request):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = search_filter("code", "title", "description")
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
     form = django_filters.ChoiceFilter(choices=CooperationForm.choices, method="filter_form", label=_("Form"))
     objective = django_filters.ChoiceFilter(
@@ -45,40 +45,29 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     ends_from = django_filters.DateFilter(field_name="planned_end", lookup_expr="gte", label=_("Ends on or after"))
     ends_until = django_filters.DateFilter(field_name="planned_end", lookup_expr="lte", label=_("Ends on or before"))
-    ordering = django_filters.OrderingFilter(
-        fields=(
+    ordering = sort_filter(
+        (
             ("code", "code"),
             ("title", "title"),
             ("status", "status"),
             ("planned_start", "planned_start"),
             ("planned_end", "planned_end"),
             ("budget_amount", "budget"),
-            ("created_at", "created"),
         ),
-        field_labels={
+        {
             "budget_amount": _("Budget"),
-            "created_at": _("Created"),
-            # django-filter formats the descending labels once, at import, so they would stay in English.
             "-code": _("Code (descending)"),
             "-title": _("Title (descending)"),
             "-status": _("Status (descending)"),
             "-planned_start": _("Planned start (descending)"),
             "-planned_end": _("Planned end (descending)"),
             "-budget": _("Budget (descending)"),
-            "-created": _("Created (descending)"),
         },
-        label=_("Sort by"),
     )
 
     class Meta:
         model = Programme
         fields = ["q", "status", "form", "objective", "country", "sector", "partner", "currency"]
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
 
     def filter_form(self, queryset, name, value):
         return queryset.filter(**{FORM_FIELDS[CooperationForm(value)]: True})

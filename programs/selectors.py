@@ -1,10 +1,14 @@
 """Reads of programmes, scoped to who asks: staff see all, a partner user only their organisation's."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
@@ -14,6 +18,8 @@ from cooperation.roles import Perm
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
 from programs.models import Participation, Programme, ProgrammeObjective, ProgrammeUpdate
+
+PERCENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -71,13 +77,7 @@ def programme_updates(*, user, programme: Programme | None = None) -> QuerySet[P
 def programme_updates_with_emails(*, user, programme: Programme) -> list[ProgrammeUpdate]:
     """The programme's updates, each with ``emails``: the outbox rows about it, for those who may read the
     outbox (two queries in all)."""
-    updates = list(programme_updates(user=user, programme=programme))
-    emails: dict[int, list] = {}
-    for message in messages_about(user=user, records=[programme_updates(user=user, programme=programme)]):
-        emails.setdefault(message.object_id, []).append(message)
-    for update in updates:
-        update.emails = emails.get(update.pk, [])
-    return updates
+    return with_emails(programme_updates(user=user, programme=programme), user=user)
 
 
 def participation_list(*, user) -> QuerySet[Participation]:
@@ -129,3 +129,52 @@ def responsible_officer_choices() -> QuerySet:
         .objects.with_perm(Perm.ACCESS_WORKSPACE, backend="django.contrib.auth.backends.ModelBackend")
         .order_by("first_name", "last_name", "username")
     )
+
+
+# --- what the modules' reads share --------------------------------------------------------------------------------
+
+
+def today_or(today: datetime.date | None) -> datetime.date:
+    """The day a read is about: ``today`` when a caller (a test, a report) names it, else the local date."""
+    return today or timezone.localdate()
+
+
+def visible_records(user, model, perm: Perm, organisation: str, *, draft=None) -> QuerySet:
+    """The ``model`` rows ``user`` may see: none without ``perm``; all of them for staff who see everything; for a
+    partner user, those of their organisations (``organisation`` names the link) but the ``draft`` ones (a draft is
+    the officer's working copy)."""
+    if not (user and user.is_authenticated and user.has_perm(perm)):
+        return model.objects.none()
+    if sees_everything(user):
+        return model.objects.all()
+    records = model.objects.filter(**{f"{organisation}_id__in": user_organisation_ids(user)})
+    return records if draft is None else records.exclude(status=draft)
+
+
+def per_row(rows: QuerySet, link: str, value, *, output_field, otherwise=None, outer: str = "pk"):
+    """A correlated subquery: ``value`` (an aggregate such as ``Sum("amount")``) over the ``rows`` whose ``link``
+    is the outer query's row (its ``outer`` field); where there are none, ``otherwise`` when given (else NULL)."""
+    subquery = Subquery(
+        rows.filter(**{link: OuterRef(outer)}).order_by().values(link).annotate(result=value).values("result"),
+        output_field=output_field,
+    )
+    return subquery if otherwise is None else Coalesce(subquery, Value(otherwise), output_field=output_field)
+
+
+def percent_of(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    """``part`` in percent of ``whole``, to a hundredth (0 of nothing is 0%): a dashboard's rates."""
+    if not whole:
+        return Decimal(0).quantize(PERCENT)
+    return (100 * Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
+
+
+def with_emails(records: QuerySet, *, user) -> list:
+    """The ``records``, each with ``emails``: the outbox rows about it, for those who may read the outbox (two
+    queries in all)."""
+    emails: dict[int, list] = {}
+    for message in messages_about(user=user, records=[records]):
+        emails.setdefault(message.object_id, []).append(message)
+    listed = list(records)
+    for record in listed:
+        record.emails = emails.get(record.pk, [])
+    return listed

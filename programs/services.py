@@ -41,6 +41,14 @@ def participation_problem(programme, organisation) -> str | None:
     return _("%(partner)s does not take part in this programme.") % {"partner": organisation}
 
 
+def party_problem(programme, organisation) -> str | None:
+    """Why ``organisation`` cannot be made a party to a new record under ``programme`` (a shipment's consignee, a
+    call's host): it is no longer active, or it does not take part in the programme."""
+    if organisation is not None and not organisation.is_active:
+        return _("This partner is no longer active.")
+    return participation_problem(programme, organisation)
+
+
 @dataclass(frozen=True)
 class ParticipantInput:
     organisation: object

@@ -14,30 +14,30 @@ from decimal import ROUND_DOWN, Decimal
 ZERO = Decimal(0)
 
 
+class SplitAmount:
+    """An amount made of interest and principal (an installment's, or a part of one)."""
+
+    interest: Decimal
+    principal: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.interest + self.principal
+
+
 @dataclass(frozen=True)
-class Due:
+class InstallmentAmount(SplitAmount):
+    installment_id: Hashable
+    interest: Decimal
+    principal: Decimal
+
+
+class Due(InstallmentAmount):
     """What one installment still owes, in schedule order."""
 
-    installment_id: Hashable
-    interest: Decimal
-    principal: Decimal
 
-    @property
-    def total(self) -> Decimal:
-        return self.interest + self.principal
-
-
-@dataclass(frozen=True)
-class Portion:
+class Portion(InstallmentAmount):
     """The part of one payment applied to one installment."""
-
-    installment_id: Hashable
-    interest: Decimal
-    principal: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.interest + self.principal
 
 
 class Overpayment(ValueError):

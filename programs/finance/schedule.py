@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
 from cooperation.dates import add_months
+from programs.finance.allocation import SplitAmount
 
 HUNDRED = Decimal(100)
 
@@ -35,16 +36,12 @@ class Terms:
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(SplitAmount):
     number: int
     due_date: datetime.date
     principal: Decimal
     interest: Decimal
     balance_after: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.principal + self.interest
 
 
 def due_dates(first_due: datetime.date, periods_per_year: int, count: int) -> list[datetime.date]:

@@ -9,12 +9,12 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
 from cooperation.dates import EARLIEST_DATE, LATEST_DATE
 from cooperation.forms import OneOfSelect, any_choices, id_select
+from cooperation.list_filters import search_filter
 from cooperation.reference.models import Country
 from partners.selectors import organisation_list
 from programs.forms import programme_label
@@ -53,7 +53,7 @@ def _technical_programmes(request):
 
 
 class CallFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = search_filter("title", "host__name")
     programme = django_filters.ModelChoiceFilter(queryset=_technical_programmes, label=_("Programme"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"), empty_label=_("Any"))
     host = django_filters.ModelChoiceFilter(queryset=_visible_partners, label=_("Host institution"))
@@ -65,12 +65,6 @@ class CallFilter(django_filters.FilterSet):
     class Meta:
         model = Call
         fields = ["q", "programme", "level", "host", "state"]
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(host__name__icontains=value))
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -107,7 +101,7 @@ class YearFilter(django_filters.Filter):
 class ActivityListFilter(ActivityFilter):
     """The activity list page: the API's filters as the page shows them, a search and the year held."""
 
-    q = django_filters.CharFilter(method="filter_search", label=_("Title or city"))
+    q = search_filter("title", "city", label=_("Title or city"))
     year = YearFilter(
         method="filter_year",
         label=_("Year"),
@@ -131,10 +125,6 @@ class ActivityListFilter(ActivityFilter):
         fields["programme"].widget = id_select(exchange_programmes, programme_label)
         fields["country"].queryset = Country.objects.filter(is_active=True)
         fields["country"].empty_label = _("Any")
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(title__icontains=value) | Q(city__icontains=value)) if value else queryset
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(starts_on__lte=datetime.date(value, 12, 31), ends_on__gte=datetime.date(value, 1, 1))

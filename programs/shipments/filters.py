@@ -5,9 +5,9 @@ Rows come from ``selectors.shipment_list`` (already scoped to the user and annot
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.list_filters import search_filter, sort_filter
 from cooperation.reference.models import Country
 from partners.selectors import organisation_list
 from programs.selectors import programme_list
@@ -23,7 +23,7 @@ def _visible_programmes(request):
 
 
 class ShipmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    q = search_filter("waybill", "destination_place", "carrier", "transport_reference", "consignee__name")
     status = django_filters.MultipleChoiceFilter(choices=ShipmentStatus.choices, label=_("Status"))
     consignee = django_filters.ModelChoiceFilter(queryset=_visible_partners, label=_("Consignee"))
     destination_country = django_filters.ModelChoiceFilter(
@@ -33,38 +33,21 @@ class ShipmentFilter(django_filters.FilterSet):
     mode = django_filters.ChoiceFilter(choices=TransportMode.choices, label=_("Transport mode"))
     delayed = django_filters.BooleanFilter(field_name="is_delayed", label=_("Delayed"))
     has_discrepancy = django_filters.BooleanFilter(field_name="has_discrepancy", label=_("With discrepancies"))
-    ordering = django_filters.OrderingFilter(
-        fields=(
+    ordering = sort_filter(
+        (
             ("waybill", "waybill"),
             ("status", "status"),
             ("planned_dispatch", "planned_dispatch"),
             ("expected_arrival", "expected_arrival"),
-            ("created_at", "created"),
         ),
-        field_labels={
-            "created_at": _("Created"),
-            # django-filter formats the descending labels once, at import, so they would stay in English.
+        {
             "-waybill": _("Waybill (descending)"),
             "-status": _("Status (descending)"),
             "-planned_dispatch": _("Planned dispatch (descending)"),
             "-expected_arrival": _("Expected arrival (descending)"),
-            "-created": _("Created (descending)"),
         },
-        label=_("Sort by"),
     )
 
     class Meta:
         model = Shipment
         fields = ["q", "status", "consignee", "destination_country", "programme", "mode", "delayed", "has_discrepancy"]
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(waybill__icontains=value)
-            | Q(destination_place__icontains=value)
-            | Q(carrier__icontains=value)
-            | Q(transport_reference__icontains=value)
-            | Q(consignee__name__icontains=value)
-        )

@@ -1,7 +1,7 @@
 """Expressions and helpers the finance reads share: money fields, arrears, what is still owed."""
 
 import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     DateField,
@@ -10,29 +10,25 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
-from django.utils import timezone
 
-from cooperation.access import sees_everything
 from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
-from partners.selectors import user_organisation_ids
 from programs.finance.models import (
     Installment,
     Loan,
     LoanStatus,
 )
+from programs.selectors import per_row, visible_records
 
 MONEY = DecimalField(**MONEY_DIGITS)
 ZERO = Decimal(0)
-PERCENT = Decimal("0.01")
 # Statuses in which a loan's unpaid installments are arrears (a write-off does not make them paid).
 ARREARS_STATUSES = (LoanStatus.DISBURSED, LoanStatus.WRITTEN_OFF)
 
@@ -70,18 +66,7 @@ PRINCIPAL_OUTSTANDING = ExpressionWrapper(F("principal_due") - F("principal_paid
 
 def per_loan(expression, *conditions: Q, aggregate=Sum, output_field=MONEY) -> Subquery:
     """A correlated subquery: ``aggregate(expression)`` over the installments of each loan of the outer query."""
-    rows = (
-        Installment.objects.filter(*conditions, loan=OuterRef("pk"))
-        .order_by()
-        .values("loan")
-        .annotate(result=aggregate(expression))
-        .values("result")
-    )
-    return Subquery(rows, output_field=output_field)
-
-
-def today_or(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
+    return per_row(Installment.objects.filter(*conditions), "loan", aggregate(expression), output_field=output_field)
 
 
 def in_minor_units(values: dict, currency: Currency) -> dict:
@@ -89,16 +74,6 @@ def in_minor_units(values: dict, currency: Currency) -> dict:
     return {key: quantize(value, currency) if isinstance(value, Decimal) else value for key, value in values.items()}
 
 
-def percent_of(part: Decimal, whole: Decimal) -> Decimal:
-    if not whole:
-        return ZERO.quantize(PERCENT)
-    return (100 * part / whole).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
-
-
 def visible_loans(user) -> QuerySet[Loan]:
-    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_LOAN)):
-        return Loan.objects.none()
-    if sees_everything(user):
-        return Loan.objects.all()
-    # A draft is the officer's working copy: the borrower sees a loan once it is submitted.
-    return Loan.objects.filter(borrower_id__in=user_organisation_ids(user)).exclude(status=LoanStatus.DRAFT)
+    """The loans ``user`` may see: the borrower sees a loan once it is submitted."""
+    return visible_records(user, Loan, Perm.VIEW_LOAN, "borrower", draft=LoanStatus.DRAFT)

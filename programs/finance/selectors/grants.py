@@ -3,16 +3,13 @@
 from django.db.models import (
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from cooperation.access import sees_everything
 from cooperation.roles import Perm
 from partners.models import Notification
 from partners.selectors import user_organisation_ids
@@ -25,27 +22,19 @@ from programs.finance.selectors.common import (
     MONEY,
     ZERO,
 )
+from programs.selectors import per_row, visible_records
 
 # --- grants -------------------------------------------------------------------------------------------------------
 
 
 def _per_grant(*statuses: str) -> Coalesce:
-    rows = (
-        Tranche.objects.filter(grant=OuterRef("pk"), status__in=statuses)
-        .order_by()
-        .values("grant")
-        .annotate(total=Sum("amount"))
-        .values("total")
+    return per_row(
+        Tranche.objects.filter(status__in=statuses), "grant", Sum("amount"), output_field=MONEY, otherwise=ZERO
     )
-    return Coalesce(Subquery(rows, output_field=MONEY), ZERO, output_field=MONEY)
 
 
 def _visible_grants(user) -> QuerySet[Grant]:
-    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_GRANT)):
-        return Grant.objects.none()
-    if sees_everything(user):
-        return Grant.objects.all()
-    return Grant.objects.filter(recipient_id__in=user_organisation_ids(user))
+    return visible_records(user, Grant, Perm.VIEW_GRANT, "recipient")
 
 
 def grant_list(*, user) -> QuerySet[Grant]:

@@ -22,9 +22,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cooperation.access import require_perm
-from cooperation.history import HistoryEntry, HistorySource, history_entries
-from cooperation.outbox.selectors import messages_about
+from cooperation.history import HistoryEntry, HistorySource, history_for
 from cooperation.roles import Perm
 from programs.finance import schedule
 from programs.finance.models import (
@@ -46,9 +44,9 @@ from programs.finance.selectors.common import (
     DaysBetween,
     date_value,
     per_loan,
-    today_or,
     visible_loans,
 )
+from programs.selectors import today_or, with_emails
 
 # --- loans --------------------------------------------------------------------------------------------------------
 
@@ -154,13 +152,7 @@ def _repayment_subject(paid_on: datetime.date) -> str:
 
 def loan_reminders_with_emails(*, user, loan: Loan) -> list[ReminderLog]:
     """The loan's reminders, newest first, each with ``emails``: its outbox rows (two queries in all)."""
-    reminders = list(loan_reminders(user=user, loan=loan).order_by("-created_at", "-pk"))
-    emails: dict[int, list] = {}
-    for message in messages_about(user=user, records=[loan_reminders(user=user, loan=loan)]):
-        emails.setdefault(message.object_id, []).append(message)
-    for reminder in reminders:
-        reminder.emails = emails.get(reminder.pk, [])
-    return reminders
+    return with_emails(loan_reminders(user=user, loan=loan).order_by("-created_at", "-pk"), user=user)
 
 
 def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
@@ -170,9 +162,9 @@ def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
     changes what they have been paid; an allocation appears when a payment is applied, and when a
     reversal takes it off the schedule (who, when, why). Amounts are in the loan's currency.
     """
-    require_perm(user, Perm.VIEW_HISTORY)
     currency = loan.currency
-    return history_entries(
+    return history_for(
+        user,
         [
             HistorySource(Loan.history.filter(id=loan.pk), currency=currency, money_fields=frozenset({"principal"})),
             HistorySource(
@@ -201,7 +193,7 @@ def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
                 money_fields=frozenset({"interest", "principal"}),
                 shown_on_creation=("interest", "principal"),
             ),
-        ]
+        ],
     )
 
 

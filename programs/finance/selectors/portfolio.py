@@ -30,10 +30,9 @@ from programs.finance.selectors.common import (
     UNPAID,
     ZERO,
     in_minor_units,
-    percent_of,
-    today_or,
     visible_loans,
 )
+from programs.selectors import percent_of, today_or
 
 # --- portfolio ----------------------------------------------------------------------------------------------------
 

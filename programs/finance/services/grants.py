@@ -6,13 +6,15 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.dates import DateOutOfRange, add_months, check_date, computed_date_message, date_error
+from cooperation.dates import DateOutOfRange, add_months, computed_date_message, date_error
 from cooperation.money import amount_error
-from cooperation.refusals import raise_refusal, refuse
+from cooperation.refusals import Refusal
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, clean_with, lock_for, save_by
+from cooperation.tranche_services import TranchePipeline
+from cooperation.workflow import as_decimal, clean_with
 from programs.finance import allocation
 from programs.finance.models import Grant, Tranche, TrancheStatus
 from programs.finance.services.guards import TRANCHE_MOVE_PERMS, TRANCHE_MOVES, FinanceRefusal, tranche_move_refusal
@@ -22,7 +24,6 @@ from programs.services import participation_problem
 
 def _grant_errors(*, programme, recipient, amount, currency, tranche_count, first_tranche_on, months_between) -> dict:
     errors = {}
-    amount = as_decimal(amount)
     if programme is None:
         errors["programme"] = _("Choose a programme.")
     elif not programme.is_financial:
@@ -79,6 +80,7 @@ def grant_create(
 ) -> Grant:
     """Create a grant (or remittance) and its scheduled tranches; leftover minor units go to the first tranches."""
     require_perm(created_by, Perm.ADD_GRANT)
+    amount = as_decimal(amount)
     errors = _grant_errors(
         programme=programme,
         recipient=recipient,
@@ -92,7 +94,7 @@ def grant_create(
         kind=kind,
         programme=programme,
         recipient=recipient,
-        amount=as_decimal(amount),
+        amount=amount,
         currency=currency,
         purpose=purpose or "",
         created_by=created_by,
@@ -114,38 +116,25 @@ def grant_create(
     return grant
 
 
-def _lock_for_move(tranche: Tranche, user, move: str) -> None:
-    """Lock the tranche, then refuse the move unless its guard allows it to ``user`` on the tranche as it now is."""
-    require_perm(user, TRANCHE_MOVE_PERMS[move])
-    lock_for(tranche, TRANCHE_MOVES, move)
-    raise_refusal(tranche_move_refusal(tranche, user, move))
+GRANT_TRANCHES = TranchePipeline(
+    moves=TRANCHE_MOVES,
+    perms=TRANCHE_MOVE_PERMS,
+    guard=tranche_move_refusal,
+    no_date=Refusal(FinanceRefusal.DATE_REQUIRED, gettext_lazy("Give the date the tranche was paid."), "paid_on"),
+)
 
 
 @transaction.atomic
 def tranche_approve(*, tranche: Tranche, approved_by) -> Tranche:
     """Release a tranche for payment (maker–checker: not by whoever created the grant)."""
-    _lock_for_move(tranche, approved_by, "approve")
-    tranche.status = TrancheStatus.APPROVED
-    tranche.approved_by = approved_by
-    return save_by(tranche, approved_by, ["status", "approved_by"])
+    return GRANT_TRANCHES.approve(tranche, approved_by)
 
 
 @transaction.atomic
 def tranche_pay(*, tranche: Tranche, paid_by, paid_on: datetime.date, payment_reference="") -> Tranche:
-    require_perm(paid_by, Perm.CHANGE_TRANCHE)
-    if paid_on is None:
-        raise refuse(FinanceRefusal.DATE_REQUIRED, _("Give the date the tranche was paid."), "paid_on")
-    check_date(paid_on, "paid_on", past=True)
-    _lock_for_move(tranche, paid_by, "pay")
-    tranche.status = TrancheStatus.PAID
-    tranche.paid_on = paid_on
-    tranche.payment_reference = payment_reference or ""
-    tranche.full_clean()
-    return save_by(tranche, paid_by, ["status", "paid_on", "payment_reference"])
+    return GRANT_TRANCHES.pay(tranche, paid_by, paid_on=paid_on, payment_reference=payment_reference)
 
 
 @transaction.atomic
 def tranche_cancel(*, tranche: Tranche, cancelled_by) -> Tranche:
-    _lock_for_move(tranche, cancelled_by, "cancel")
-    tranche.status = TrancheStatus.CANCELLED
-    return save_by(tranche, cancelled_by, ["status"])
+    return GRANT_TRANCHES.cancel(tranche, cancelled_by)

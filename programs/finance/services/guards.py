@@ -11,10 +11,13 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.refusals import Refusal
+from cooperation.access import sees_everything
+from cooperation.refusals import Refusal, Refused
 from cooperation.roles import Perm
+from cooperation.tranche_services import tranche_moves
 from cooperation.workflow import Move, maker_checker_refusal, move_refusal, permission_refusal
-from programs.finance.models import Loan, LoanStatus, Repayment, RepaymentStatus, Tranche, TrancheStatus
+from partners.selectors import user_organisation_ids
+from programs.finance.models import Loan, LoanStatus, Repayment, RepaymentStatus, Tranche
 
 
 class FinanceRefusal(StrEnum):
@@ -60,18 +63,11 @@ LOAN_MOVE_PERMS = {
 }
 LOAN_DECISIONS = {"approve", "reject"}  # maker–checker: not by whoever created the loan
 
-TRANCHE_MOVES = {
-    "approve": Move(
-        {TrancheStatus.SCHEDULED}, gettext_lazy("A tranche can be approved only when it is scheduled; this one is %s.")
-    ),
-    "pay": Move(
-        {TrancheStatus.APPROVED}, gettext_lazy("A tranche can be paid only when it is approved; this one is %s.")
-    ),
-    "cancel": Move(
-        {TrancheStatus.SCHEDULED, TrancheStatus.APPROVED},
-        gettext_lazy("A tranche can be cancelled only before it is paid; this one is %s."),
-    ),
-}
+TRANCHE_MOVES = tranche_moves(
+    approve=gettext_lazy("A tranche can be approved only when it is scheduled; this one is %s."),
+    pay=gettext_lazy("A tranche can be paid only when it is approved; this one is %s."),
+    cancel=gettext_lazy("A tranche can be cancelled only before it is paid; this one is %s."),
+)
 TRANCHE_MOVE_PERMS = {"approve": Perm.APPROVE_TRANCHE, "pay": Perm.CHANGE_TRANCHE, "cancel": Perm.CHANGE_TRANCHE}
 
 REPAYMENT_MOVES = {
@@ -125,11 +121,23 @@ def repayment_move_refusal(repayment: Repayment, user, move: str) -> Refusal | N
 
 def payment_refusal(loan: Loan, user=None, perm: Perm = Perm.RECORD_REPAYMENT) -> Refusal | None:
     """Why a payment cannot be recorded (``perm`` RECORD_REPAYMENT) or notified (ADD_REPAYMENT) on ``loan`` now by
-    ``user`` (only the loan's status is asked about without a user), or None."""
+    ``user``, or None: the role, then whose loan it is (a partner user notifies payments on their organisation's
+    loans only), then the loan's status (the only question asked without a user)."""
+    if user is not None:
+        refusal = permission_refusal(user, perm) or _borrower_refusal(loan, user)
+        if refusal is not None:
+            return refusal
     if loan.status != LoanStatus.DISBURSED:
         message = _("Repayments can be recorded only on a disbursed (active) loan; this one is %s.")
         return Refusal(FinanceRefusal.LOAN_NOT_DISBURSED, message % loan.get_status_display(), offered=False)
-    return None if user is None else permission_refusal(user, perm)
+    return None
+
+
+def _borrower_refusal(loan: Loan, user) -> Refusal | None:
+    if sees_everything(user) or loan.borrower_id in user_organisation_ids(user):
+        return None
+    message = _("Only the borrower's staff can notify a payment on this loan.")
+    return Refusal(Refused.NOT_PERMITTED, message, offered=False)
 
 
 def open_moves(record, user, moves: dict, guard) -> set[str]:

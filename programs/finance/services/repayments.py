@@ -3,19 +3,18 @@ schedule (oldest installment first, interest before principal) under a lock on t
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cooperation.access import require_perm, sees_everything
+from cooperation.access import require_perm
 from cooperation.dates import date_error
 from cooperation.money import amount_error
-from cooperation.refusals import raise_refusal
+from cooperation.refusals import enforce, raise_refusal
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, require_reason, save_by
-from partners.selectors import user_organisation_ids
+from cooperation.workflow import as_decimal, lock_row, require_reason, save_by
 from programs.finance import allocation
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
 from programs.finance.services.guards import FinanceRefusal, payment_refusal, repayment_move_refusal
@@ -72,8 +71,7 @@ def _overpayment(owed: Decimal, loan: Loan) -> ValidationError:
 
 def _lock_loan_of(repayment_or_loan) -> Loan:
     loan = repayment_or_loan if isinstance(repayment_or_loan, Loan) else repayment_or_loan.loan
-    loan.refresh_from_db(from_queryset=Loan.objects.select_for_update())
-    return loan
+    return lock_row(loan)
 
 
 PAID_FIELDS = ["interest_paid", "principal_paid"]
@@ -219,9 +217,7 @@ def repayment_record(*, loan: Loan, recorded_by, paid_on, amount, currency, refe
 @transaction.atomic
 def repayment_notify(*, loan: Loan, notified_by, paid_on, amount, currency, reference="") -> Repayment:
     """A partner user tells us their organisation paid; the payment waits until an officer confirms it."""
-    require_perm(notified_by, Perm.ADD_REPAYMENT)
-    if not sees_everything(notified_by) and loan.borrower_id not in user_organisation_ids(notified_by):
-        raise PermissionDenied(_("Only the borrower's staff can notify a payment on this loan."))
+    enforce(payment_refusal(loan, notified_by, Perm.ADD_REPAYMENT))
     return _new_repayment(loan, notified_by, paid_on, amount, currency, reference, status=RepaymentStatus.PENDING)
 
 

@@ -27,7 +27,8 @@ from programs.scholarships.models import (
     CallStatus,
     Review,
 )
-from programs.scholarships.selectors._common import REDACTED, count_of, may, today_or
+from programs.scholarships.selectors._common import REDACTED, count_of, may
+from programs.selectors import today_or, visible_records
 
 # --- calls --------------------------------------------------------------------------------------------------------
 
@@ -41,11 +42,7 @@ def call_status_expression(today: datetime.date) -> Case:
 
 
 def visible_calls(user) -> QuerySet[Call]:
-    if not may(user, Perm.VIEW_CALL):
-        return Call.objects.none()
-    if sees_everything(user):
-        return Call.objects.all()
-    return Call.objects.filter(host_id__in=user_organisation_ids(user))
+    return visible_records(user, Call, Perm.VIEW_CALL, "host")
 
 
 def call_list(*, user, today: datetime.date | None = None) -> QuerySet[Call]:

@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -29,17 +29,16 @@ from programs.scholarships.models import (
     StipendTranche,
     TrancheStatus,
 )
-from programs.scholarships.selectors._common import count_of, may, today_or
+from programs.scholarships.selectors._common import count_of, may
 from programs.scholarships.selectors.activities import activity_list
 from programs.scholarships.selectors.applications import visible_applications, visible_calls
 from programs.scholarships.selectors.stipends import scholar_scope
-from programs.selectors import CountRow
+from programs.selectors import CountRow, percent_of, today_or
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
 
 CALLS_SHOWN = 10
 TOP_NATIONALITIES = 10
-PERCENT = Decimal("0.01")
 AS = ApplicationStatus
 # The statuses an application reaches once it passed each step; a scholar who withdrew or was terminated after
 # the award passed them all, and one who withdrew before is found in the history (see ``_reached``).
@@ -48,12 +47,6 @@ PAST_ELIGIBILITY = frozenset(
 )
 PAST_SHORTLIST = PAST_ELIGIBILITY - {AS.ELIGIBLE}
 SCHOLAR_STATUSES = (AS.AWARDED, AS.ACCEPTED, AS.DECLINED, AS.ENROLLED, AS.COMPLETED, AS.WITHDRAWN, AS.TERMINATED)
-
-
-def _percent(part: int | Decimal, whole: int | Decimal) -> Decimal:
-    if not whole:
-        return Decimal(0).quantize(PERCENT)
-    return (100 * Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ class StipendProgress:
     @property
     def paid_percent(self) -> Decimal:
         """Paid ÷ scheduled, by amount."""
-        return _percent(self.paid_amount, self.scheduled_amount)
+        return percent_of(self.paid_amount, self.scheduled_amount)
 
 
 @dataclass(frozen=True)
@@ -136,7 +129,7 @@ class ScholarshipDashboard:
         Scholars still on their way (awarded, accepted, enrolled) have not finished yet, and a declined award
         never started, so neither counts. Zero while nobody has finished.
         """
-        return _percent(self.completed_count, self.finished_count)
+        return percent_of(self.completed_count, self.finished_count)
 
     @property
     def participants_by_gender(self) -> dict[str, int]:

@@ -24,9 +24,10 @@ from programs.scholarships.models import (
     StipendTranche,
     TrancheStatus,
 )
-from programs.scholarships.selectors._common import may, today_or
+from programs.scholarships.selectors._common import may
 from programs.scholarships.selectors.applications import scholar_list
 from programs.scholarships.terms import latest_report_due, report_due_dates
+from programs.selectors import today_or
 
 # --- stipends and progress reports --------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 
 import datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -19,15 +19,6 @@ from programs.scholarships.services.refusals import ScholarshipRefusal
 def refuse_each(code: str, messages: list, field: str = NON_FIELD_ERRORS) -> ValidationError:
     """Several problems with one field, each its own message under the same code."""
     return ValidationError({field: [ValidationError(message, code=str(code)) for message in messages]})
-
-
-def enforce(refusal: Refusal | None) -> None:
-    """A service's guard, obeyed: a role or organisation that may not act is a 403, any other refusal a 400."""
-    if refusal is None:
-        return
-    if refusal.code == Refused.NOT_PERMITTED:
-        raise PermissionDenied(refusal.message)
-    raise refusal.error()
 
 
 def date_text(value: datetime.date) -> str:

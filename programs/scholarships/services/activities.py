@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.models import assign_fields
-from cooperation.refusals import refuse
+from cooperation.refusals import enforce, refuse
 from cooperation.roles import Perm
-from cooperation.workflow import current_value, only_fields, save_by
+from cooperation.workflow import current_value, lock_row, only_fields, save_by
 from programs.models import Participation
 from programs.scholarships.models import ExchangeActivity, ExchangeStatus, Gender, Participant
-from programs.scholarships.services._common import create_by, enforce, errors_or_clean, member_or_staff_refusal
+from programs.scholarships.services._common import create_by, errors_or_clean, member_or_staff_refusal
 from programs.scholarships.services.refusals import ScholarshipRefusal
 
 ACTIVITY_FIELDS = (
@@ -103,7 +103,7 @@ def activity_update(*, activity: ExchangeActivity, updated_by, partners=None, **
     """Change an activity's details, partners or status; only what is given changes."""
     require_perm(updated_by, Perm.CHANGE_EXCHANGE_ACTIVITY)
     only_fields("activity_update", data, ACTIVITY_FIELDS)
-    activity.refresh_from_db(from_queryset=ExchangeActivity.objects.select_for_update())
+    lock_row(activity)
     changed = assign_fields(activity, ACTIVITY_FIELDS, data)
     partners = list(partners) if partners is not None else list(activity.partners.all())
     _validate_activity(activity, partners)
@@ -172,7 +172,7 @@ def activity_report(
     enforce(
         member_or_staff_refusal(reported_by, activity.host_id, _("Only the host partner can report on this activity."))
     )
-    activity.refresh_from_db(from_queryset=ExchangeActivity.objects.select_for_update())
+    lock_row(activity)
     if activity.status == ExchangeStatus.CANCELLED:
         raise refuse(
             ScholarshipRefusal.ACTIVITY_CANCELLED, _("This activity is cancelled: there is nothing to report.")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.refusals import Refusal, Refused, refuse
+from cooperation.refusals import Refusal, Refused, enforce, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import create_unique, lock_for, require_reason, save_by
 from programs.scholarships.models import (
@@ -35,7 +35,6 @@ from programs.scholarships.models import (
 from programs.scholarships.services._common import (
     check_not_future,
     date_text,
-    enforce,
     errors_or_clean,
     refuse_each,
 )

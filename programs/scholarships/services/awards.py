@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.refusals import refuse
+from cooperation.refusals import enforce, refuse
 from cooperation.workflow import lock_for, require_reason, save_by
 from programs.scholarships.models import Application, ApplicationStatus, Call
-from programs.scholarships.services._common import check_not_future, date_text, enforce
+from programs.scholarships.services._common import check_not_future, date_text
 from programs.scholarships.services.applications import (
     _move,
     _require_reason_if_passing_over,

@@ -12,11 +12,11 @@ from cooperation.models import assign_fields
 from cooperation.money import check_amount
 from cooperation.refusals import refuse
 from cooperation.roles import Perm
-from cooperation.workflow import as_decimal, current_value, only_fields, save_by
+from cooperation.workflow import as_decimal, current_value, lock_row, only_fields, save_by
 from programs.scholarships.models import Call, Criterion, Review
 from programs.scholarships.services._common import create_by, errors_or_clean, refuse_each
 from programs.scholarships.services.refusals import ScholarshipRefusal
-from programs.services import participation_problem
+from programs.services import party_problem
 
 CALL_FIELDS = (
     "programme",
@@ -53,9 +53,7 @@ def _validate_call(call: Call, eligible_countries) -> None:
     programme, host = current_value(call, "programme"), current_value(call, "host")
     if programme is not None and not programme.is_technical:
         errors["programme"] = _("Scholarships belong to a programme of technical cooperation; this one is not.")
-    if host is not None and not host.is_active:
-        errors["host"] = _("This partner is no longer active.")
-    elif (problem := participation_problem(programme, host)) is not None:
+    if (problem := party_problem(programme, host)) is not None:
         errors["host"] = problem
     if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
         errors["closes_on"] = _("The closing date cannot be before the opening date.")
@@ -158,7 +156,7 @@ def call_update(*, call: Call, updated_by, eligible_countries=None, **data) -> C
     """Change a call; only the fields given change. Fewer awards than already made are refused."""
     require_perm(updated_by, Perm.CHANGE_CALL)
     only_fields("call_update", data, CALL_FIELDS)
-    call.refresh_from_db(from_queryset=Call.objects.select_for_update())
+    lock_row(call)
     if "fields_of_study" in data:
         data["fields_of_study"] = _clean_fields_of_study(data["fields_of_study"])
     if "stipend_amount" in data:
@@ -187,7 +185,7 @@ def call_set_criteria(*, call: Call, updated_by, criteria) -> list[Criterion]:
     """Replace the rubric; refused once a reviewer has scored an application of this call, since the
     weighted averages of the ranking must all be computed against the same rubric."""
     require_perm(updated_by, Perm.CHANGE_CALL)
-    call.refresh_from_db(from_queryset=Call.objects.select_for_update())
+    lock_row(call)
     if Review.objects.filter(application__call=call, completed_at__isnull=False).exists():
         raise refuse(
             ScholarshipRefusal.RUBRIC_LOCKED,

@@ -12,19 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
-from cooperation.refusals import Refusal, Refused, refuse
+from cooperation.refusals import Refusal, Refused, enforce, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import (
     Move,
     as_decimal,
     create_unique,
+    lock_row,
     move_refusal,
     permission_refusal,
     require_reason,
     save_by,
 )
 from programs.scholarships.models import MAX_SCORE, MIN_SCORE, UNDER_REVIEW, Application, Review, Score
-from programs.scholarships.services._common import enforce
 from programs.scholarships.services.refusals import ScholarshipRefusal
 
 REVIEW_MOVES = {
@@ -76,7 +76,7 @@ def _lock_review(review: Review, reviewer, move: str) -> Review:
 @transaction.atomic
 def review_assign(*, application: Application, reviewer, assigned_by) -> Review:
     require_perm(assigned_by, Perm.ADD_REVIEW)
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    lock_row(application)
     enforce(move_refusal(application, REVIEW_MOVES, "review"))
     reviewer = get_user_model().objects.filter(pk=getattr(reviewer, "pk", reviewer)).first()
     if reviewer is None or not (
@@ -94,7 +94,7 @@ def review_assign(*, application: Application, reviewer, assigned_by) -> Review:
 def review_unassign(*, review: Review, removed_by) -> None:
     """Take a reviewer off an application, as long as ``unassign_refusal`` allows it."""
     require_perm(removed_by, Perm.ADD_REVIEW)
-    review.refresh_from_db(from_queryset=Review.objects.select_for_update())
+    lock_row(review)
     enforce(unassign_refusal(review, removed_by))
     review._history_user = removed_by
     review.delete()

@@ -7,6 +7,7 @@ a returned report is replaced by a new one.
 """
 
 import datetime
+from dataclasses import asdict
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,34 +16,20 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cooperation.dates import in_range, range_message
-from cooperation.refusals import Refusal
+from cooperation.refusals import Refusal, enforce
 from cooperation.roles import Perm
-from cooperation.workflow import Move, lock_for, move_refusal, permission_refusal, require_reason, save_by
-from programs.scholarships.models import (
-    Application,
-    ApplicationStatus,
-    ProgressReport,
-    ReportStatus,
-    StipendTranche,
-    TrancheStatus,
-)
-from programs.scholarships.services._common import (
-    check_not_future,
-    create_by,
-    date_text,
-    enforce,
-    errors_or_clean,
-    member_refusal,
-)
+from cooperation.tranche_services import TranchePipeline, tranche_moves
+from cooperation.workflow import Move, lock_for, lock_row, move_refusal, permission_refusal, require_reason, save_by
+from programs.scholarships.models import Application, ApplicationStatus, ProgressReport, ReportStatus, StipendTranche
+from programs.scholarships.services._common import create_by, date_text, errors_or_clean, member_refusal
 from programs.scholarships.services.refusals import ScholarshipRefusal
 from programs.scholarships.terms import latest_report_due, stipend_plan
 
-T = TrancheStatus
-TRANCHE_MOVES = {
-    "approve": Move({T.SCHEDULED}, gettext_lazy("Only a scheduled tranche can be approved; this one is %s.")),
-    "pay": Move({T.APPROVED}, gettext_lazy("Only an approved tranche can be paid; this one is %s.")),
-    "cancel": Move({T.SCHEDULED, T.APPROVED}, gettext_lazy("A tranche that is %s can no longer be cancelled.")),
-}
+TRANCHE_MOVES = tranche_moves(
+    approve=gettext_lazy("Only a scheduled tranche can be approved; this one is %s."),
+    pay=gettext_lazy("Only an approved tranche can be paid; this one is %s."),
+    cancel=gettext_lazy("A tranche that is %s can no longer be cancelled."),
+)
 R = ReportStatus
 REPORT_MOVES = {
     "decide": Move({R.SUBMITTED}, gettext_lazy("Only a submitted report can be accepted or returned; this one is %s.")),
@@ -64,20 +51,10 @@ def schedule_tranches(application: Application, user) -> list[StipendTranche]:
         amount=call.stipend_amount,
         currency=call.stipend_currency,
     )
-    return bulk_create_with_history(
-        [
-            StipendTranche(
-                application=application,
-                number=planned.number,
-                due_on=planned.due_on,
-                amount=planned.amount,
-                currency=call.stipend_currency,
-            )
-            for planned in plan
-        ],
-        StipendTranche,
-        default_user=user,
-    )
+    tranches = [
+        StipendTranche(application=application, currency=call.stipend_currency, **asdict(planned)) for planned in plan
+    ]
+    return bulk_create_with_history(tranches, StipendTranche, default_user=user)
 
 
 def report_gate(tranche: StipendTranche) -> tuple[datetime.date | None, bool]:
@@ -154,37 +131,29 @@ def tranche_move_refusal(tranche: StipendTranche, user, move: str, *, known_gate
     )
 
 
+STIPEND_TRANCHES = TranchePipeline(
+    moves=TRANCHE_MOVES,
+    perms=TRANCHE_PERMS,
+    guard=tranche_move_refusal,
+    no_date=Refusal(ScholarshipRefusal.DATE_REQUIRED, gettext_lazy("Give the date."), "paid_on"),
+    cancel_note="status_note",
+)
+
+
 @transaction.atomic
 def tranche_approve(*, tranche: StipendTranche, approved_by) -> StipendTranche:
     """Release a tranche for payment, once the progress report due before it is in and accepted."""
-    enforce(tranche_move_refusal(tranche, approved_by, "approve"))
-    lock_for(tranche, TRANCHE_MOVES, "approve")
-    enforce(_approval_refusal(tranche))
-    tranche.status = T.APPROVED
-    tranche.approved_by = approved_by
-    tranche.approved_at = timezone.now()
-    return save_by(tranche, approved_by, ["status", "approved_by", "approved_at"])
+    return STIPEND_TRANCHES.approve(tranche, approved_by, approved_at=timezone.now())
 
 
 @transaction.atomic
 def tranche_pay(*, tranche: StipendTranche, paid_by, paid_on: datetime.date, payment_reference="") -> StipendTranche:
-    enforce(tranche_move_refusal(tranche, paid_by, "pay"))
-    lock_for(tranche, TRANCHE_MOVES, "pay")
-    check_not_future(paid_on, "paid_on")
-    tranche.status = T.PAID
-    tranche.paid_on = paid_on
-    tranche.payment_reference = (payment_reference or "").strip()[:100]
-    return save_by(tranche, paid_by, ["status", "paid_on", "payment_reference"])
+    return STIPEND_TRANCHES.pay(tranche, paid_by, paid_on=paid_on, payment_reference=payment_reference)
 
 
 @transaction.atomic
 def tranche_cancel(*, tranche: StipendTranche, cancelled_by, reason: str) -> StipendTranche:
-    enforce(tranche_move_refusal(tranche, cancelled_by, "cancel"))
-    reason = require_reason(reason)
-    lock_for(tranche, TRANCHE_MOVES, "cancel")
-    tranche.status = T.CANCELLED
-    tranche.status_note = reason
-    return save_by(tranche, cancelled_by, ["status", "status_note"])
+    return STIPEND_TRANCHES.cancel(tranche, cancelled_by, reason=reason)
 
 
 # --- progress reports ---------------------------------------------------------------------------------------------
@@ -212,7 +181,7 @@ def progress_report_submit(
 ) -> ProgressReport:
     """The host institution reports an enrolled scholar's term: its label, when it ended, the result."""
     enforce(report_submit_refusal(application, submitted_by))
-    application.refresh_from_db(from_queryset=Application.objects.select_for_update())
+    lock_row(application)
     enforce(report_submit_refusal(application, submitted_by))
     errors = {}
     if period_end is None:

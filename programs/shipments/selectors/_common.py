@@ -1,17 +1,14 @@
 """What the shipment selectors share: the numbers' shapes and the expressions their sums are made of."""
 
-import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q
-from django.utils import timezone
 
 from cooperation.money import MONEY_DIGITS, quantize
 from cooperation.reference.models import Currency
 from programs.shipments.models import QUANTITY_DIGITS
 
 ZERO = Decimal(0)
-PERCENT = Decimal("0.01")
 EXPIRY_WARNING_DAYS = 90
 MONEY = DecimalField(**MONEY_DIGITS)
 QUANTITY = DecimalField(**QUANTITY_DIGITS)
@@ -23,16 +20,6 @@ NOT_GOOD = ExpressionWrapper(F("damaged") + F("lost"), output_field=QUANTITY)
 NOT_GOOD_VALUE = ExpressionWrapper((F("damaged") + F("lost")) * F("item__unit_value"), output_field=MONEY)
 GOOD_VALUE = ExpressionWrapper(F("good") * F("item__unit_value"), output_field=MONEY)
 DISCREPANCY = Q(damaged__gt=0) | Q(lost__gt=0)
-
-
-def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
-
-
-def _percent(part: Decimal, whole: Decimal) -> Decimal:
-    if not whole:
-        return ZERO.quantize(PERCENT)
-    return (100 * Decimal(part) / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
 
 
 def _money(amount, currency: Currency) -> Decimal:

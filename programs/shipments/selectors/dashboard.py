@@ -7,18 +7,19 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cooperation.reference.models import Country, Currency
+from programs.selectors import percent_of, today_or
 from programs.shipments.models import DELIVERED, ON_THE_WAY, ReceiptLine, ShipmentItem, ShipmentStatus
-from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money, _percent, _today
+from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money
 from programs.shipments.selectors.shipments import CurrencyAmount, _visible_shipments, delayed_condition
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class CountryAmount:
+class CountryAmount(CurrencyAmount):
+    """The value delivered to one destination country, in one currency."""
+
     country: Country
-    currency: Currency
-    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class DiscrepancyRate:
 
     @property
     def percent(self) -> Decimal:
-        return _percent(self.not_good, self.sent)
+        return percent_of(self.not_good, self.sent)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ShipmentDashboard:
     @property
     def on_time_rate(self) -> Decimal:
         """Arrivals on or before the expected arrival, in percent of all arrivals."""
-        return _percent(self.on_time_count, self.arrived_count)
+        return percent_of(self.on_time_count, self.arrived_count)
 
 
 def _sum_by_currency(rows: QuerySet, currency: str, value) -> dict:
@@ -58,7 +59,7 @@ def _sum_by_currency(rows: QuerySet, currency: str, value) -> dict:
 
 def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentDashboard:
     """The managers' numbers, aggregated in SQL: seven queries whatever the number of shipments."""
-    today = _today(today)
+    today = today_or(today)
     shipments = _visible_shipments(user)
     visible_ids = shipments.values("pk")
 
@@ -95,9 +96,9 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
 
     delivered = [
         CountryAmount(
-            countries[row["receipt__shipment__destination_country_id"]],
-            currencies[row["item__currency_id"]],
-            _money(row["value"], currencies[row["item__currency_id"]]),
+            country=countries[row["receipt__shipment__destination_country_id"]],
+            currency=currencies[row["item__currency_id"]],
+            amount=_money(row["value"], currencies[row["item__currency_id"]]),
         )
         for row in delivered_rows
     ]

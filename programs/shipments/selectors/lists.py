@@ -7,8 +7,9 @@ from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 
 from cooperation.roles import Perm
+from programs.selectors import today_or
 from programs.shipments.models import Receipt, ReceiptLine, ShipmentItem, ShipmentStatus, TrackingEvent
-from programs.shipments.selectors._common import EXPIRY_WARNING_DAYS, LINE_VALUE, LINE_WEIGHT, QUANTITY, _today
+from programs.shipments.selectors._common import EXPIRY_WARNING_DAYS, LINE_VALUE, LINE_WEIGHT, QUANTITY
 from programs.shipments.selectors.shipments import _per_shipment, _visible_shipments
 
 # --- across every visible shipment (the API's lists) --------------------------------------------------------------
@@ -37,20 +38,25 @@ def _expiry_flag(today: datetime.date) -> Case:
     )
 
 
+def _of_visible_shipments(model, user, perm: Perm) -> QuerySet:
+    """``model``'s rows on every shipment ``user`` may see; none for a user without ``perm``."""
+    if not user.has_perm(perm):
+        return model.objects.none()
+    return model.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+
+
 def item_list(*, user, today: datetime.date | None = None) -> QuerySet[ShipmentItem]:
     """Items of every shipment ``user`` may see, with the totals and counts of ``shipment_items`` and
     ``expiry_flag``: ``expired`` (it blocks the dispatch) or ``expiring`` within 90 days of the planned dispatch."""
-    if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM):
-        return ShipmentItem.objects.none()
     counted = {
         name: _per_shipment(ReceiptLine, name, output_field=QUANTITY, link="item")
         for name in ("good", "damaged", "lost")
     }
     return (
-        ShipmentItem.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        _of_visible_shipments(ShipmentItem, user, Perm.VIEW_SHIPMENT_ITEM)
         .select_related("shipment", "currency", "donor")
         .order_by("shipment_id", "pk")
-        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, expiry_flag=_expiry_flag(_today(today)))
+        .annotate(total_weight_kg=LINE_WEIGHT, total_value=LINE_VALUE, expiry_flag=_expiry_flag(today_or(today)))
         .annotate(**counted)
         .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
         .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
@@ -63,10 +69,8 @@ def item_get(*, user, pk) -> ShipmentItem:
 
 def event_list(*, user) -> QuerySet[TrackingEvent]:
     """Tracking events of every shipment ``user`` may see, each shipment's oldest first."""
-    if not user.has_perm(Perm.VIEW_TRACKING_EVENT):
-        return TrackingEvent.objects.none()
     return (
-        TrackingEvent.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        _of_visible_shipments(TrackingEvent, user, Perm.VIEW_TRACKING_EVENT)
         .select_related("shipment", "user")
         .order_by("shipment_id", "occurred_at", "pk")
     )
@@ -78,10 +82,8 @@ def event_get(*, user, pk) -> TrackingEvent:
 
 def receipt_list(*, user) -> QuerySet[Receipt]:
     """Receipts of every shipment ``user`` may see, with their lines."""
-    if not user.has_perm(Perm.VIEW_RECEIPT):
-        return Receipt.objects.none()
     return (
-        Receipt.objects.filter(shipment__in=_visible_shipments(user).values("pk"))
+        _of_visible_shipments(Receipt, user, Perm.VIEW_RECEIPT)
         .select_related("shipment", "received_by")
         .prefetch_related(Prefetch("lines", queryset=ReceiptLine.objects.select_related("item").order_by("item_id")))
         .order_by("shipment_id", "received_on", "pk")

@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -22,11 +21,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from cooperation.access import sees_everything
 from cooperation.dates import days_after
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
-from partners.selectors import user_organisation_ids
+from programs.selectors import per_row, today_or, visible_records
 from programs.shipments.models import NOT_ARRIVED, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
 from programs.shipments.selectors._common import (
     DISCREPANCY,
@@ -38,30 +36,18 @@ from programs.shipments.selectors._common import (
     WEIGHT,
     ZERO,
     _money,
-    _today,
 )
 
 # --- shipments ----------------------------------------------------------------------------------------------------
 
 
 def _visible_shipments(user) -> QuerySet[Shipment]:
-    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_SHIPMENT)):
-        return Shipment.objects.none()
-    if sees_everything(user):
-        return Shipment.objects.all()
-    # A draft is the officer's working copy: the consignee sees a shipment once its packing list is ready.
-    return Shipment.objects.filter(consignee_id__in=user_organisation_ids(user)).exclude(status=ShipmentStatus.DRAFT)
+    """The shipments ``user`` may see: the consignee sees a shipment once its packing list is ready."""
+    return visible_records(user, Shipment, Perm.VIEW_SHIPMENT, "consignee", draft=ShipmentStatus.DRAFT)
 
 
 def _per_shipment(model, expression, *conditions: Q, output_field=MONEY, link="shipment") -> Coalesce:
-    rows = (
-        model.objects.filter(*conditions, **{link: OuterRef("pk")})
-        .order_by()
-        .values(link)
-        .annotate(total=Sum(expression))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows, output_field=output_field), Value(ZERO), output_field=output_field)
+    return per_row(model.objects.filter(*conditions), link, Sum(expression), output_field=output_field, otherwise=ZERO)
 
 
 def delayed_condition(today: datetime.date) -> Q:
@@ -72,16 +58,15 @@ def delayed_condition(today: datetime.date) -> Q:
 def shipment_list(*, user, today: datetime.date | None = None) -> QuerySet[Shipment]:
     """Shipments ``user`` may see, annotated in SQL with ``item_count``, ``total_weight_kg``, ``has_discrepancy``
     (anything damaged or lost on a receipt) and ``is_delayed`` (past the expected arrival and not arrived)."""
-    today = _today(today)
+    today = today_or(today)
     discrepancies = ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment=OuterRef("pk"))
-    item_count = (
-        ShipmentItem.objects.filter(shipment=OuterRef("pk")).order_by().values("shipment").annotate(n=Count("pk"))
-    )
     return (
         _visible_shipments(user)
         .select_related("programme", "donor", "consignor", "consignee", "origin_country", "destination_country")
         .annotate(
-            item_count=Coalesce(Subquery(item_count.values("n"), output_field=IntegerField()), Value(0)),
+            item_count=per_row(
+                ShipmentItem.objects.all(), "shipment", Count("pk"), output_field=IntegerField(), otherwise=0
+            ),
             total_weight_kg=_per_shipment(ShipmentItem, LINE_WEIGHT, output_field=WEIGHT),
             has_discrepancy=Exists(discrepancies),
             is_delayed=Case(When(delayed_condition(today), then=Value(True)), default=Value(False)),
@@ -98,7 +83,7 @@ def shipment_get(*, user, pk, today: datetime.date | None = None) -> Shipment:
 
 
 def days_late(shipment: Shipment, today: datetime.date | None = None) -> int:
-    today = _today(today)
+    today = today_or(today)
     if shipment.status in NOT_ARRIVED and shipment.expected_arrival < today:
         return (today - shipment.expected_arrival).days
     return 0
@@ -106,7 +91,7 @@ def days_late(shipment: Shipment, today: datetime.date | None = None) -> int:
 
 def delayed_shipments(*, user, today: datetime.date | None = None) -> QuerySet[Shipment]:
     """Shipments past their expected arrival that have not arrived, the longest overdue first."""
-    today = _today(today)
+    today = today_or(today)
     return shipment_list(user=user, today=today).filter(delayed_condition(today)).order_by("expected_arrival", "pk")
 
 
@@ -134,6 +119,8 @@ def shipment_items(*, user, shipment: Shipment) -> QuerySet[ShipmentItem]:
 
 @dataclass(frozen=True)
 class CurrencyAmount:
+    """A value in one currency: values in different currencies are listed side by side, never summed."""
+
     currency: Currency
     amount: Decimal
 

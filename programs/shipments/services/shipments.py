@@ -21,7 +21,7 @@ from cooperation.workflow import (
     save_by,
     update_by,
 )
-from programs.services import participation_problem
+from programs.services import party_problem
 from programs.shipments import waybills
 from programs.shipments.models import EventKind, Shipment, ShipmentStatus
 from programs.shipments.services._common import (
@@ -44,9 +44,7 @@ def _validate_shipment(shipment: Shipment) -> None:
     programme, consignee, contact = values["programme"], values["consignee"], values["consignee_contact"]
     if programme is not None and not programme.is_in_kind:
         errors["programme"] = _("This programme does not include in-kind cooperation; shipments need one that does.")
-    if consignee is not None and not consignee.is_active:
-        errors["consignee"] = _("This partner is no longer active.")
-    elif (problem := participation_problem(programme, consignee)) is not None:
+    if (problem := party_problem(programme, consignee)) is not None:
         errors["consignee"] = problem
     if values["consignor"] is not None and consignee is not None and values["consignor"].pk == consignee.pk:
         errors["consignor"] = _("The consignor cannot be the consignee.")
