@@ -3,12 +3,12 @@ now, who may not, and the refusal's code and message; the services, the loan pag
 """
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cooperation.refusals import Refused, refusal_codes
-from cooperation.roles import Role
+from cooperation.roles import Perm, Role
 from programs.finance import services
 from programs.finance.models import LoanStatus, RepaymentStatus, TrancheStatus
 from programs.finance.services import FinanceRefusal
@@ -292,3 +292,19 @@ def test_no_payment_on_a_loan_that_is_not_active():
     with pytest.raises(ValidationError) as refused:
         recorded_repayment(loan, "10.00")
     assert refusal_codes(refused.value) == {FinanceRefusal.LOAN_NOT_DISBURSED}
+
+
+def test_only_the_borrowers_staff_may_notify_a_payment(active_loan, partner_user, other_partner_user):
+    assert services.payment_refusal(active_loan, partner_user, Perm.ADD_REPAYMENT) is None
+    refusal = services.payment_refusal(active_loan, other_partner_user, Perm.ADD_REPAYMENT)
+    assert refusal.code == Refused.NOT_PERMITTED
+    assert str(refusal.message) == "Only the borrower's staff can notify a payment on this loan."
+    with pytest.raises(PermissionDenied):
+        services.repayment_notify(
+            loan=active_loan,
+            notified_by=other_partner_user,
+            paid_on=active_loan.first_repayment_date,
+            amount="10.00",
+            currency=active_loan.currency,
+        )
+    assert not active_loan.repayments.exists()
