@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
-from programs.demo.tables import by_name, read_records, records
+from programs.demo.tables import read_records
 from programs.models import CooperationForm, Objective
 
 
@@ -46,16 +46,7 @@ class DemoProgramme:
 
 
 def _read(filename: str) -> tuple[DemoProgramme, ...]:
-    return read_records(
-        Path(__file__).with_name(filename),
-        "programme",
-        DemoProgramme,
-        forms=by_name(CooperationForm),
-        status=by_name(ActivityStatus),
-        objectives=by_name(Objective),
-        participants=records(DemoParticipant, role=by_name(OrganisationRole)),
-        updates=records(DemoUpdate),
-    )
+    return read_records(Path(__file__).with_name(filename), "programme", DemoProgramme)
 
 
 PROGRAMMES = _read("programmes_2025.toml") + _read("programmes_2026.toml")

@@ -4,7 +4,7 @@ whom, and where each shipment's story ends."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from programs.demo.tables import by_name, read_records, records
+from programs.demo.tables import read_records
 from programs.shipments.models import EventKind, ItemCategory, ShipmentStatus, TransportMode
 
 
@@ -43,12 +43,4 @@ class DemoShipment:
     notes: str = ""
 
 
-SHIPMENTS = read_records(
-    Path(__file__).with_name("demo_shipments.toml"),
-    "shipment",
-    DemoShipment,
-    mode=by_name(TransportMode),
-    ends=by_name(ShipmentStatus),
-    customs=by_name(EventKind),
-    items=records(DemoItem, category=by_name(ItemCategory)),
-)
+SHIPMENTS = read_records(Path(__file__).with_name("demo_shipments.toml"), "shipment", DemoShipment)

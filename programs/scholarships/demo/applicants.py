@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from programs.demo.tables import by_name, read_records, records
+from programs.demo.tables import read_records
 from programs.scholarships.models import ApplicationStatus, Gender, ReportStatus
 
 
@@ -51,12 +51,4 @@ class DemoApplicant:
     completed_days_ago: int | None = None
 
 
-APPLICANTS = read_records(
-    Path(__file__).with_name("applicants.toml"),
-    "applicant",
-    DemoApplicant,
-    gender=by_name(Gender),
-    ends=by_name(ApplicationStatus),
-    reviews=records(DemoReview),
-    reports=records(DemoReport, outcome=by_name(ReportStatus)),
-)
+APPLICANTS = read_records(Path(__file__).with_name("applicants.toml"), "applicant", DemoApplicant)

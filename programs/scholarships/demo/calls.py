@@ -9,13 +9,11 @@ from programs.scholarships import services
 from programs.scholarships.models import (
     ApplicationStatus,
     Call,
-    Gender,
     Level,
     StipendFrequency,
 )
 
 S = ApplicationStatus
-F, M, X = Gender.FEMALE, Gender.MALE, Gender.OTHER
 
 
 def days_ago(today: datetime.date, days: int) -> datetime.date:
