@@ -8,11 +8,8 @@ from decimal import Decimal
 
 from cooperation.reference.models import Country, Currency, Sector
 from programs import services
-from programs.demo import programmes_2026
-from programs.demo.programmes import PROGRAMMES_2025, DemoProgramme
+from programs.demo.programmes import PROGRAMMES, DemoProgramme
 from programs.models import Programme, ProgrammeUpdate
-
-PROGRAMMES = PROGRAMMES_2025 + programmes_2026.PROGRAMMES
 
 
 def load(*, run) -> None:
@@ -42,10 +39,10 @@ def _create_programme(demo: DemoProgramme, users, organisations) -> Programme:
         description=demo.description,
         forms=list(demo.forms),
         status=demo.status,
-        planned_start=demo.planned[0],
-        planned_end=demo.planned[1],
-        actual_start=demo.actual[0],
-        actual_end=demo.actual[1],
+        planned_start=demo.planned_start,
+        planned_end=demo.planned_end,
+        actual_start=demo.actual_start,
+        actual_end=demo.actual_end,
         budget_amount=Decimal(demo.budget[0]),
         budget_currency=currency,
         responsible_officer=users[demo.responsible],

@@ -12,17 +12,9 @@ from django.core.management.base import CommandError
 from cooperation.demo import counted, status_counts
 from cooperation.reference.models import Currency
 from programs.finance import services
-from programs.finance.demo.portfolio import (
-    APPROVED,
-    CANCELLED,
-    DISBURSED_STATUSES,
-    GRANTS,
-    LOANS,
-    PAID,
-    DemoGrant,
-)
+from programs.finance.demo.portfolio import DISBURSED_STATUSES, GRANTS, LOANS, DemoGrant
 from programs.finance.demo.stories import DemoLoan
-from programs.finance.models import Grant, Loan, LoanStatus, Tranche
+from programs.finance.models import Grant, Loan, LoanStatus, Tranche, TrancheStatus
 from programs.finance.reminders import send_due_reminders
 from programs.finance.schedule import add_months
 from programs.models import Programme
@@ -105,16 +97,16 @@ def _create_grant(demo: DemoGrant, programme, recipient, users, today: datetime.
         months_between=demo.months_between,
     )
     for tranche, status in zip(grant.tranches.order_by("number"), demo.tranches, strict=True):
-        if status in {APPROVED, PAID}:
+        if status in {TrancheStatus.APPROVED, TrancheStatus.PAID}:
             services.tranche_approve(tranche=tranche, approved_by=manager)
-        if status == PAID:
+        if status == TrancheStatus.PAID:
             services.tranche_pay(
                 tranche=tranche,
                 paid_by=officer,
                 paid_on=min(tranche.planned_on, today),
                 payment_reference=f"{grant.reference}/{tranche.number}",
             )
-        if status == CANCELLED:
+        if status == TrancheStatus.CANCELLED:
             services.tranche_cancel(tranche=tranche, cancelled_by=officer)
     return grant
 

@@ -1,8 +1,11 @@
-"""Demonstration loans, grants and remittances: every status of a loan, late and current repayments."""
+"""Demonstration loans, grants and remittances (these from the tables in grants.toml): every status of a loan,
+late and current repayments."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from programs.demo.tables import read_records
 from programs.finance.demo.stories import DemoLoan, Notify, Pay, Reverse
 from programs.finance.models import AmortizationMethod, Frequency, Grant, LoanStatus, TrancheStatus
 
@@ -248,63 +251,4 @@ class DemoGrant:
 
 DISBURSED_STATUSES = {LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF}
 
-PAID, APPROVED, SCHEDULED, CANCELLED = (
-    TrancheStatus.PAID,
-    TrancheStatus.APPROVED,
-    TrancheStatus.SCHEDULED,
-    TrancheStatus.CANCELLED,
-)
-
-GRANTS = (
-    DemoGrant(
-        "Matching grants for school latrines and hand-washing stations in eighteen villages.",
-        "KSM-2026-015",
-        "YABN",
-        "1800000000.00",
-        "IDR",
-        240,
-        3,
-        (PAID, PAID, APPROVED, SCHEDULED),
-    ),
-    DemoGrant(
-        "Reservoirs and distribution pipes for the Kupang villages.",
-        "KSM-2025-001",
-        "YABN",
-        "250000.00",
-        "USD",
-        330,
-        6,
-        (PAID, PAID, SCHEDULED),
-    ),
-    DemoGrant(
-        "Running costs of the legal aid clinics.",
-        "KSM-2026-010",
-        "YABN",
-        "60000.00",
-        "EUR",
-        180,
-        6,
-        (PAID, CANCELLED),
-    ),
-    DemoGrant(
-        "Start-up grants for new weaving co-operatives.",
-        "KSM-2025-008",
-        "FHK",
-        "45000.00",
-        "USD",
-        200,
-        4,
-        (PAID, APPROVED, SCHEDULED),
-    ),
-    DemoGrant(
-        "Transfer of the Fund's co-financing share to the women's credit line.",
-        "KSM-2025-004",
-        "MCB",
-        "100000.00",
-        "USD",
-        60,
-        1,
-        (PAID, APPROVED),
-        kind=Grant.Kind.REMITTANCE,
-    ),
-)
+GRANTS = read_records(Path(__file__).with_name("grants.toml"), "grant", DemoGrant)

@@ -1,19 +1,24 @@
-"""Demonstration exchange activities of every kind."""
+"""Demonstration exchange activities of every kind, from the tables in activities.toml."""
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 from cooperation.reference.models import Country
 from partners.selectors import user_organisation_ids
+from programs.demo.tables import read_records
 from programs.models import Programme
 from programs.scholarships import services
-from programs.scholarships.demo.calls import F, M, days_ago
-from programs.scholarships.models import (
-    ActivityKind,
-    ExchangeActivity,
-    ExchangeStatus,
-    Gender,
-)
+from programs.scholarships.demo.calls import days_ago
+from programs.scholarships.models import ActivityKind, ExchangeActivity, ExchangeStatus, Gender
+
+
+class DemoParticipant(NamedTuple):
+    name: str
+    gender: Gender
+    organisation: str
+    country: str  # code
 
 
 @dataclass(frozen=True)
@@ -30,140 +35,10 @@ class DemoActivity:
     description: str
     counts: tuple[int, int, int] | None = None  # women, men, other or not stated, once reported
     outcomes: str = ""
-    participants: tuple[tuple[str, Gender, str, str], ...] = ()  # name, gender, organisation, country
+    participants: tuple[DemoParticipant, ...] = ()
 
 
-ACTIVITIES = (
-    DemoActivity(
-        "Paralegal training for village legal aid posts",
-        "KSM-2026-010",
-        ActivityKind.TRAINING,
-        "YABN",
-        ("AVD",),
-        ("ID", "Kupang"),
-        70,
-        5,
-        ExchangeStatus.COMPLETED,
-        "Five days on discrimination law, interviewing clients and referring cases to the clinics.",
-        (14, 9, 1),
-        "Twenty-four paralegals certified; eleven villages now have a legal aid post.",
-        (
-            ("Maria Goreti Bria", F, "Desa Oelnasi", "ID"),
-            ("Yakobus Nenabu", M, "Desa Baumata", "ID"),
-            ("Ester Lakapu", F, "Desa Penfui", "ID"),
-            ("Simon Tefa", M, "Desa Oesao", "ID"),
-        ),
-    ),
-    DemoActivity(
-        "Solar mini-grid internships",
-        "KSM-2026-001",
-        ActivityKind.INTERNSHIP,
-        "Sakura Eng.",
-        ("YABN",),
-        ("ID", "Waingapu"),
-        -40,
-        90,
-        ExchangeStatus.PLANNED,
-        "Three months on the first mini-grid site with Sakura Engineering's installation team.",
-    ),
-    DemoActivity(
-        "Drought-tolerant sorghum field trials",
-        "KSM-2026-002",
-        ActivityKind.JOINT_RESEARCH,
-        "KIDR",
-        ("UTN",),
-        ("KE", "Machakos"),
-        180,
-        365,
-        ExchangeStatus.ONGOING,
-        "Kenyan and Indonesian researchers run paired trial plots in Machakos and Sumba.",
-        (4, 5, 0),
-        "First season harvested; yields under drought 40% above the local variety.",
-        (
-            ("Grace Wanjiru", F, "Kenya Institute for Dryland Research", "KE"),
-            ("Samuel Kiprono", M, "Kenya Institute for Dryland Research", "KE"),
-            ("Mercy Achieng", F, "Kenya Institute for Dryland Research", "KE"),
-            ("Joseph Mwangi", M, "Kenya Institute for Dryland Research", "KE"),
-            ("Wahyu Nugroho", M, "Universitas Teknologi Nusantara", "ID"),
-            ("Ratih Kusumawati", F, "Universitas Teknologi Nusantara", "ID"),
-            ("Bambang Setiawan", M, "Universitas Teknologi Nusantara", "ID"),
-            ("Indah Permatasari", F, "Universitas Teknologi Nusantara", "ID"),
-            ("Yosef Umbu Lede", M, "Universitas Teknologi Nusantara", "ID"),
-        ),
-    ),
-    DemoActivity(
-        "Gamelan and tais artists' residency",
-        "KSM-2025-006",
-        ActivityKind.CULTURAL_EXCHANGE,
-        "FHK",
-        ("DKT",),
-        ("ID", "Yogyakarta"),
-        330,
-        28,
-        ExchangeStatus.COMPLETED,
-        "Timorese weavers and Javanese gamelan musicians live and work together for four weeks.",
-        (7, 5, 0),
-        "A joint piece performed at the Kraton; tais patterns now inspire a new batik line.",
-        (
-            ("Rosa Maria Tilman", F, "Cooperativa Tais Lautem", "TL"),
-            ("Filomena da Cruz", F, "Cooperativa Tais Lautem", "TL"),
-            ("Agostinho Freitas", M, "Cooperativa Tais Lautem", "TL"),
-            ("Sri Handayani", F, "Sanggar Gamelan Wiji", "ID"),
-            ("Ki Suparno", M, "Sanggar Gamelan Wiji", "ID"),
-            ("Dwi Astuti", F, "Sanggar Gamelan Wiji", "ID"),
-        ),
-    ),
-    DemoActivity(
-        "Threads and bronze: closing exhibition in Dili",
-        "KSM-2025-006",
-        ActivityKind.CULTURAL_EVENT,
-        "FHK",
-        (),
-        ("TL", "Dili"),
-        300,
-        3,
-        ExchangeStatus.COMPLETED,
-        "Three days of exhibition, performances and a tais market at the Palácio do Governo gardens.",
-        (38, 26, 2),
-        "About 1,200 visitors; the weavers' cooperative sold 140 tais.",
-    ),
-    DemoActivity(
-        "Japanese culture day in Yogyakarta",
-        "KSM-2026-008",
-        ActivityKind.CULTURAL_EVENT,
-        "UTN",
-        ("OFCE",),
-        ("ID", "Yogyakarta"),
-        -25,
-        1,
-        ExchangeStatus.PLANNED,
-        "Calligraphy, tea ceremony and a speech contest for the exchange schools' pupils.",
-    ),
-    DemoActivity(
-        "Community radio production workshop",
-        "KSM-2026-005",
-        ActivityKind.TRAINING,
-        "FHK",
-        ("AVD",),
-        ("TL", "Baucau"),
-        3,
-        10,
-        ExchangeStatus.ONGOING,
-        "Ten days of hands-on production for the five community stations' volunteers.",
-    ),
-    DemoActivity(
-        "Geothermal plant operation internships",
-        "KSM-2026-013",
-        ActivityKind.INTERNSHIP,
-        "KIDR",
-        ("Sakura Eng.",),
-        ("KE", "Naivasha"),
-        -15,
-        60,
-        ExchangeStatus.CANCELLED,
-        "Postponed to next year: the plant's maintenance shutdown leaves no one to supervise the interns.",
-    ),
-)
+ACTIVITIES = read_records(Path(__file__).with_name("activities.toml"), "activity", DemoActivity)
 
 
 def _reporter(activity: ExchangeActivity, users: dict):

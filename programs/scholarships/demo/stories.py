@@ -8,12 +8,9 @@ from django.utils import timezone
 from cooperation.reference.models import Country
 from partners.selectors import user_organisation_ids
 from programs.scholarships import services
-from programs.scholarships.demo.applicants import ACCEPTED, RETURNED, DemoApplicant
+from programs.scholarships.demo.applicants import DemoApplicant
 from programs.scholarships.demo.calls import S, days_ago
-from programs.scholarships.models import (
-    Application,
-    Call,
-)
+from programs.scholarships.models import Application, Call, ReportStatus
 from programs.scholarships.terms import add_months
 
 REVIEWED = ("eligible", "review")
@@ -151,9 +148,9 @@ class _Story:
                 result=planned.result,
                 remarks=planned.remarks,
             )
-            if planned.outcome == ACCEPTED:
+            if planned.outcome == ReportStatus.ACCEPTED:
                 services.progress_report_accept(report=report, accepted_by=self.officer)
-            elif planned.outcome == RETURNED:
+            elif planned.outcome == ReportStatus.RETURNED:
                 services.progress_report_return(report=report, returned_by=self.officer, reason=planned.return_reason)
 
     def pay(self):
