@@ -56,7 +56,6 @@ SHIPMENT_MOVE_INPUTS = {
 
 
 @documented(
-    tag="shipments",
     list=(
         _("List shipments"),
         _("Partner users see the shipments addressed to their organisation once they are ready."),
@@ -122,7 +121,6 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
 
 
 @documented(
-    tag="shipments",
     list=_("List shipment items with what the consignee counted"),
     retrieve=_("Show a shipment item"),
     create=_("Add an item to a draft's packing list"),
@@ -152,7 +150,6 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelM
 
 
 @documented(
-    tag="shipments",
     list=_("List tracking events"),
     retrieve=_("Show a tracking event"),
     create=(
@@ -185,7 +182,6 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
 
 
 @documented(
-    tag="shipments",
     list=_("List receipts with their lines"),
     retrieve=_("Show a receipt with its lines"),
     create=(

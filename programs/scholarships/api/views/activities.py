@@ -25,7 +25,6 @@ from programs.scholarships.models import ExchangeActivity
 
 
 @documented(
-    tag="scholarships",
     list=(
         _("List exchange activities"),
         _("Partner users see the activities their organisation hosts or takes part in."),
