@@ -234,6 +234,20 @@ class UpdateByService:
         service(**{self.record_keyword: record, actor: self.request.user}, **data)
 
 
+class DestroyByService(mixins.DestroyModelMixin):
+    """DELETE on one record: one service removes it (204).
+
+    ``destroy_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user)``.
+    """
+
+    destroy_service: tuple = ()
+
+    def perform_destroy(self, instance):
+        service, actor = self.destroy_service
+        with service_errors(self.service_error_fields):
+            service(**{self.record_keyword: instance, actor: self.request.user})
+
+
 WRITE_OPERATIONS = {"create": ("POST", 201), "update": ("PUT", 200), "partial_update": ("PATCH", 200)}
 
 

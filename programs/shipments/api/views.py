@@ -8,11 +8,17 @@ change is one shipment service call, whose refusals answer 400 with the message 
 from functools import partial
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, mixins
+from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
+from cooperation.api.viewsets import (
+    CreateByService,
+    DestroyByService,
+    RecordViewSet,
+    UpdateByService,
+    documented,
+    writes,
+)
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -128,7 +134,7 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     partial_update=_("Change an item of a draft's packing list"),
     destroy=_("Remove an item from a draft's packing list"),
 )
-class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
+class ShipmentItemViewSet(CreateByService, UpdateByService, DestroyByService, RecordViewSet):
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
     serializer_class = ShipmentItemSerializer
@@ -140,10 +146,7 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelM
     record_keyword = "item"
     create_service = (services.item_add, "added_by")  # the body names the shipment the item goes on
     update_service = (services.item_update, "updated_by")
-
-    def perform_destroy(self, instance):
-        with service_errors():
-            services.item_remove(item=instance, removed_by=self.request.user)
+    destroy_service = (services.item_remove, "removed_by")
 
 
 # --- Tracking events ----------------------------------------------------------------------------------------------
