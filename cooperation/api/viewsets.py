@@ -234,11 +234,26 @@ class UpdateByService:
         service(**{self.record_keyword: record, actor: self.request.user}, **data)
 
 
+class DestroyByService(mixins.DestroyModelMixin):
+    """DELETE on one record: one service removes it (204).
+
+    ``destroy_service = (service, actor)`` calls ``service(<record_keyword>=record, <actor>=user)``.
+    """
+
+    destroy_service: tuple = ()
+
+    def perform_destroy(self, instance):
+        service, actor = self.destroy_service
+        with service_errors(self.service_error_fields):
+            service(**{self.record_keyword: instance, actor: self.request.user})
+
+
 WRITE_OPERATIONS = {"create": ("POST", 201), "update": ("PUT", 200), "partial_update": ("PATCH", 200)}
 
 
-def documented(*, tag: str, moves: dict | None = None, **operations):
-    """The viewset's operations in the schema under ``tag``: each operation's summary, or ``(summary, description)``.
+def documented(*, tag: str = "", moves: dict | None = None, **operations):
+    """The viewset's operations in the schema under ``tag`` (its model's module unless set): each operation's
+    summary, or ``(summary, description)``.
 
     A write's request is the viewset's input serializer for its method and its answer the record's detail shape,
     as the viewset declares them: ``@documented(tag="loans", list=_("List loans"), create=_("Draft a loan"))``.
@@ -257,6 +272,6 @@ def documented(*, tag: str, moves: dict | None = None, **operations):
                 method, status_code = WRITE_OPERATIONS[operation]
                 documented.update(request=viewset.write_serializer_classes[method], responses={status_code: answer})
             schemas[operation] = extend_schema(**documented)
-        return extend_schema_view(**schemas)(extend_schema(tags=[tag])(viewset))
+        return extend_schema_view(**schemas)(extend_schema(tags=[tag or viewset.model._meta.app_label])(viewset))
 
     return decorate

@@ -10,7 +10,6 @@ from partners.models import Organisation
 
 
 @documented(
-    tag="partners",
     list=_("List partner organisations"),
     retrieve=_("Show a partner organisation"),
     create=_("Create a partner organisation"),

@@ -5,12 +5,20 @@ organisation's records (anything else is 404); every write is a service call.
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cooperation.api.permissions import RolePermission, perm_required
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, record_action, writes
+from cooperation.api.viewsets import (
+    CreateByService,
+    DestroyByService,
+    RecordViewSet,
+    UpdateByService,
+    documented,
+    record_action,
+    writes,
+)
 from cooperation.roles import Perm
 from programs import selectors, services
 from programs.api.filters import ParticipationFilter, ProgrammeUpdateFilter
@@ -74,20 +82,18 @@ class ProgrammeViewSet(CreateByService, UpdateByService, RecordViewSet):
     partial_update=_("Change a partner's role or commitment"),
     destroy=_("Remove a partner from a programme"),
 )
-class ParticipationViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
+class ParticipationViewSet(CreateByService, UpdateByService, DestroyByService, RecordViewSet):
     model = Participation
     selectors = (selectors.participation_list,)
     # The role's permissions before the lookup, as this endpoint always answered: no record-first 404.
     permission_classes = [RolePermission]
     create_service = (services.participation_create, "created_by")
     update_service = (services.participation_update, "updated_by")
+    destroy_service = (services.participation_delete, "deleted_by")
     serializer_class = ParticipationSerializer
     # The programme and partner of a participation are fixed; a change of either is a new participation.
     write_serializer_classes = writes(create=ParticipationCreateSerializer, update=ParticipationWriteSerializer)
     filterset_class = ParticipationFilter
-
-    def perform_destroy(self, instance):
-        services.participation_delete(participation=instance, deleted_by=self.request.user)
 
 
 @documented(tag="programme updates", list=_("List progress notes on programmes"), retrieve=_("Show a progress note"))

@@ -8,11 +8,17 @@ change is one shipment service call, whose refusals answer 400 with the message 
 from functools import partial
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, mixins
+from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 
-from cooperation.api.exceptions import service_errors
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
+from cooperation.api.viewsets import (
+    CreateByService,
+    DestroyByService,
+    RecordViewSet,
+    UpdateByService,
+    documented,
+    writes,
+)
 from programs.shipments import selectors, services
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
@@ -56,7 +62,6 @@ SHIPMENT_MOVE_INPUTS = {
 
 
 @documented(
-    tag="shipments",
     list=(
         _("List shipments"),
         _("Partner users see the shipments addressed to their organisation once they are ready."),
@@ -122,7 +127,6 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
 
 
 @documented(
-    tag="shipments",
     list=_("List shipment items with what the consignee counted"),
     retrieve=_("Show a shipment item"),
     create=_("Add an item to a draft's packing list"),
@@ -130,7 +134,7 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     partial_update=_("Change an item of a draft's packing list"),
     destroy=_("Remove an item from a draft's packing list"),
 )
-class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelMixin, RecordViewSet):
+class ShipmentItemViewSet(CreateByService, UpdateByService, DestroyByService, RecordViewSet):
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
     serializer_class = ShipmentItemSerializer
@@ -142,17 +146,13 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, mixins.DestroyModelM
     record_keyword = "item"
     create_service = (services.item_add, "added_by")  # the body names the shipment the item goes on
     update_service = (services.item_update, "updated_by")
-
-    def perform_destroy(self, instance):
-        with service_errors():
-            services.item_remove(item=instance, removed_by=self.request.user)
+    destroy_service = (services.item_remove, "removed_by")
 
 
 # --- Tracking events ----------------------------------------------------------------------------------------------
 
 
 @documented(
-    tag="shipments",
     list=_("List tracking events"),
     retrieve=_("Show a tracking event"),
     create=(
@@ -185,7 +185,6 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
 
 
 @documented(
-    tag="shipments",
     list=_("List receipts with their lines"),
     retrieve=_("Show a receipt with its lines"),
     create=(

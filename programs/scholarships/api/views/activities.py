@@ -25,7 +25,6 @@ from programs.scholarships.models import ExchangeActivity
 
 
 @documented(
-    tag="scholarships",
     list=(
         _("List exchange activities"),
         _("Partner users see the activities their organisation hosts or takes part in."),
@@ -40,18 +39,18 @@ class ActivityViewSet(CreateByService, UpdateByService, RecordViewSet):
     serializer_class = ActivitySerializer
     write_serializer_classes = writes(create=ActivityCreateSerializer, update=ActivityUpdateSerializer)
     filterset_class = ActivityFilter
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return ActivityDetailSerializer
-        return super().get_serializer_class()
-
     selectors = (selectors.activity_list, selectors.activity_get)
     ordering = ("-starts_on", "pk")
     list_prefetch = ("partners",)
     record_keyword = "activity"
     create_service = (services.activity_create, "created_by")
     update_service = (services.activity_update, "updated_by")
+
+    def get_serializer_class(self):
+        # Retrieve answers with the participants; every write with the activity's list shape.
+        if self.action == "retrieve":
+            return ActivityDetailSerializer
+        return super().get_serializer_class()
 
     def retrieve(self, request, *args, **kwargs):
         activity = self.get_object()

@@ -28,7 +28,6 @@ from programs.scholarships.views.applications import attachment_response
 
 
 @documented(
-    tag="scholarships",
     list=(
         _("List scholarship applications"),
         _(

@@ -28,7 +28,6 @@ def _call_data(validated: dict) -> dict:
 
 
 @documented(
-    tag="scholarships",
     list=(
         _("List scholarship calls"),
         _("Partner users see the calls their institution hosts. `state` is upcoming, open or closed."),

@@ -36,7 +36,6 @@ def _score_errors(error: exceptions.ValidationError) -> exceptions.ValidationErr
 
 
 @documented(
-    tag="scholarships",
     list=(
         _("List review assignments"),
         _("Officers, managers and auditors see every assignment; a reviewer sees their own."),

@@ -18,7 +18,6 @@ from programs.scholarships.services.stipends import TRANCHE_PERMS
 
 
 @documented(
-    tag="scholarships",
     list=_("List stipend tranches"),
     retrieve=_("Show a stipend tranche"),
     moves={
@@ -50,7 +49,6 @@ class StipendTrancheViewSet(RecordViewSet):
 
 
 @documented(
-    tag="scholarships",
     list=_("List progress reports"),
     retrieve=_("Show a progress report"),
     create=(
