@@ -308,6 +308,16 @@ def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable,
     return view
 
 
+def refused_edit(request, record, guard: Callable, page_url: str):
+    """The record's page again with the guard's reason when ``guard(record, user, "update")`` refuses editing it
+    now (a loan that is no longer a draft), else None: the edit page asks the same guard as the service."""
+    refusal = guard(record, request.user, "update")
+    if refusal is None:
+        return None
+    messages.error(request, refusal.message)
+    return redirect(page_url, pk=record.pk)
+
+
 def record_page(get: Callable, show_page: Callable, *, perm: str | None = None):
     """A record's page, for those with ``perm`` when given: ``show_page(request, get(user=, pk=))``, where ``get``
     finds the record the user may see."""

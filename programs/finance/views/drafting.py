@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import posted, workspace_page
+from cooperation.pages import posted, refused_edit, workspace_page
 from cooperation.roles import Perm
 from programs.finance import schedule, selectors, services
 from programs.finance.forms import LoanForm
@@ -113,12 +113,8 @@ def loan_create(request):
 def loan_edit(request, pk):
     loan = selectors.loan_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_LOAN)
-    if services.loan_move_refusal(loan, request.user, "update") is not None:
-        messages.error(
-            request,
-            _("Only a draft loan can be edited; this one is %(status)s.") % {"status": loan.get_status_display()},
-        )
-        return redirect("finance:loan_detail", pk=loan.pk)
+    if refused := refused_edit(request, loan, services.loan_move_refusal, "finance:loan_detail"):
+        return refused
     form = LoanForm(posted(request), instance=loan)
     return _loan_form_page(
         request, form, loan, lambda data: services.loan_update(loan=loan, updated_by=request.user, **data)

@@ -142,7 +142,7 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, DestroyByService, Re
     permission_classes = [ItemPermission]
     filterset_class = ItemFilter
     model = ShipmentItem
-    selectors = (selectors.item_list, selectors.item_get)
+    selectors = (selectors.item_list,)
     record_keyword = "item"
     create_service = (services.item_add, "added_by")  # the body names the shipment the item goes on
     update_service = (services.item_update, "updated_by")
@@ -166,7 +166,7 @@ class TrackingEventViewSet(CreateByService, RecordViewSet):
     write_serializer_classes = writes(create=TrackingEventWriteSerializer)
     filterset_class = EventFilter
     model = TrackingEvent
-    selectors = (selectors.event_list, selectors.event_get)
+    selectors = (selectors.event_list,)
     create_service = (services.tracking_event_add, "added_by")  # the body names the shipment
 
 
@@ -203,7 +203,7 @@ class ReceiptViewSet(CreateByService, RecordViewSet):
     write_serializer_classes = writes(create=ReceiptWriteSerializer)
     filterset_class = ReceiptFilter
     model = Receipt
-    selectors = (selectors.receipt_list, selectors.receipt_get)
+    selectors = (selectors.receipt_list,)
 
     def create_record(self, data):
         user = self.request.user

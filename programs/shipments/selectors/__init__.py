@@ -27,11 +27,8 @@ from programs.shipments.selectors.journeys import (
 )
 from programs.shipments.selectors.lists import (
     ExpiryFlag,
-    event_get,
     event_list,
-    item_get,
     item_list,
-    receipt_get,
     receipt_list,
 )
 from programs.shipments.selectors.shipments import (
@@ -64,13 +61,10 @@ __all__ = [
     "delayed_shipments",
     "discrepancy_list",
     "discrepancy_totals",
-    "event_get",
     "event_list",
     "expired_items",
     "expiry_warnings",
-    "item_get",
     "item_list",
-    "receipt_get",
     "receipt_list",
     "shipment_dashboard",
     "shipment_events",

@@ -4,7 +4,6 @@ import datetime
 
 from django.db.models import Case, CharField, DateField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
-from django.shortcuts import get_object_or_404
 
 from cooperation.roles import Perm
 from programs.selectors import today_or
@@ -63,10 +62,6 @@ def item_list(*, user, today: datetime.date | None = None) -> QuerySet[ShipmentI
     )
 
 
-def item_get(*, user, pk) -> ShipmentItem:
-    return get_object_or_404(item_list(user=user), pk=pk)
-
-
 def event_list(*, user) -> QuerySet[TrackingEvent]:
     """Tracking events of every shipment ``user`` may see, each shipment's oldest first."""
     return (
@@ -74,10 +69,6 @@ def event_list(*, user) -> QuerySet[TrackingEvent]:
         .select_related("shipment", "user")
         .order_by("shipment_id", "occurred_at", "pk")
     )
-
-
-def event_get(*, user, pk) -> TrackingEvent:
-    return get_object_or_404(event_list(user=user), pk=pk)
 
 
 def receipt_list(*, user) -> QuerySet[Receipt]:
@@ -88,7 +79,3 @@ def receipt_list(*, user) -> QuerySet[Receipt]:
         .prefetch_related(Prefetch("lines", queryset=ReceiptLine.objects.select_related("item").order_by("item_id")))
         .order_by("shipment_id", "received_on", "pk")
     )
-
-
-def receipt_get(*, user, pk) -> Receipt:
-    return get_object_or_404(receipt_list(user=user), pk=pk)

@@ -6,10 +6,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.pages import (
-    posted,
-    workspace_page,
-)
+from cooperation.pages import posted, refused_edit, workspace_page
 from cooperation.roles import Perm
 from programs.shipments import selectors, services
 from programs.shipments.forms import (
@@ -80,13 +77,8 @@ def shipment_create(request):
 def shipment_edit(request, pk):
     shipment = selectors.shipment_get(user=request.user, pk=pk)
     require_perm(request.user, Perm.CHANGE_SHIPMENT)
-    if services.shipment_move_refusal(shipment, request.user, "update") is not None:
-        messages.error(
-            request,
-            _("The packing list is locked once the shipment is ready: only a draft can be edited; this one is %s.")
-            % shipment.get_status_display(),
-        )
-        return redirect("shipments:detail", pk=shipment.pk)
+    if refused := refused_edit(request, shipment, services.shipment_move_refusal, "shipments:detail"):
+        return refused
     items = ShipmentItem.objects.filter(shipment=shipment).select_related("shipment", "currency").order_by("pk")
     form = ShipmentForm(posted(request), instance=shipment, user=request.user)
     formset = ItemFormSet(posted(request), items=items)

@@ -236,7 +236,7 @@ def test_only_drafts_can_be_edited(client, officer, draft):
     client.force_login(officer)
     url = reverse("finance:loan_edit", args=[draft.pk])
     response = client.post(url, loan_post(draft.programme, draft.borrower, principal="1"), follow=True)
-    assert "Only a draft loan can be edited" in " ".join(messages_of(response))
+    assert "A loan can be edited only while it is a draft" in " ".join(messages_of(response))
     draft.refresh_from_db()
     assert draft.principal == Decimal("12000.00")
 

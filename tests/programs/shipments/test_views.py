@@ -478,7 +478,7 @@ def test_items_cannot_be_edited_once_the_shipment_is_ready(client, officer):
     client.force_login(officer)
     response = page(client, "edit", shipment.pk)
     assert response.status_code == 302 and response.url == reverse("shipments:detail", args=[shipment.pk])
-    assert "only a draft can be edited" in text(client.get(response.url))
+    assert "can be edited only while it is a draft" in text(client.get(response.url))
     posted = client.post(
         reverse("shipments:edit", args=[shipment.pk]), _edit_data(shipment, [_existing_row(item, quantity="5")])
     )
