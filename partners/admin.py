@@ -58,8 +58,7 @@ class OrganisationAdmin(ServiceHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = (ContactInline,)
 
-    def get_queryset(self, request):
-        return ordered(self, request, organisation_list(user=request.user))
+    list_selector = organisation_list
 
     def get_list_display(self, request):
         *facts, active = super().get_list_display(request)

@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin import (
     SafeAutocompleteMixin,
+    SelectorRows,
     ServiceAdminMixin,
     ServiceHistoryAdmin,
     adopt_saved,
     call_service,
     fresh_copy,
-    ordered,
 )
 from cooperation.money import money_display
 from cooperation.roles import Perm
@@ -138,8 +138,7 @@ class ProgrammeAdmin(ServiceHistoryAdmin):
     )
     inlines = (ObjectiveInline, ParticipationInline)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.programme_list(user=request.user))
+    list_selector = selectors.programme_list
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible_officer":
@@ -215,8 +214,7 @@ class ParticipationAdmin(ServiceHistoryAdmin):
     fields = ("programme", "organisation", "role", "committed_amount")
     bulk_delete_through_service = True
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.participation_list(user=request.user))
+    list_selector = selectors.participation_list
 
     def get_readonly_fields(self, request, obj=None):
         return ("programme", "organisation") if obj else ()
@@ -268,7 +266,7 @@ class ParticipationAdmin(ServiceHistoryAdmin):
 
 
 @admin.register(ProgrammeUpdate)
-class ProgrammeUpdateAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ProgrammeUpdateAdmin(ServiceAdminMixin, SelectorRows, admin.ModelAdmin):
     """Progress notes are a dated record without change history: posted, never edited."""
 
     list_display = ("reported_on", "programme", "title", "author", "organisation", "digested_at")
@@ -284,8 +282,7 @@ class ProgrammeUpdateAdmin(ServiceAdminMixin, admin.ModelAdmin):
     fields = ("programme", "reported_on", "title", "body", "author", "organisation", "created_at", "digested_at")
     readonly_fields = ("author", "organisation", "created_at", "digested_at")
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.programme_updates(user=request.user))
+    list_selector = selectors.programme_updates
 
     def has_change_permission(self, request, obj=None):
         return False

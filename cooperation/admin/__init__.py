@@ -11,6 +11,7 @@ from cooperation.admin.history import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     ScopedHistoryAdmin,
+    SelectorRows,
     ordered,
 )
 from cooperation.admin.personal_data import PersonalDataAdminMixin, PersonalDataChangeList
@@ -37,6 +38,7 @@ __all__ = [
     "ReadOnlyInline",
     "SafeAutocompleteMixin",
     "ScopedHistoryAdmin",
+    "SelectorRows",
     "ServiceAdminMixin",
     "ServiceHistoryAdmin",
     "ServiceRefused",

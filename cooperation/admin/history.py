@@ -26,7 +26,19 @@ class MoneyHistoryContextHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class ScopedHistoryAdmin(SimpleHistoryAdmin):
+class SelectorRows:
+    """The admin lists what its module's list selector lets the user see: ``list_selector(user=...)``, in the
+    admin's ordering (without one, the model's rows as Django lists them)."""
+
+    list_selector = None
+
+    def get_queryset(self, request):
+        if type(self).list_selector is None:
+            return super().get_queryset(request)
+        return ordered(self, request, type(self).list_selector(user=request.user))
+
+
+class ScopedHistoryAdmin(SelectorRows, SimpleHistoryAdmin):
     """Change history for holders of ``VIEW_HISTORY``, limited to records the user may see; no revert.
 
     Reverting writes the old version straight to the table, around the services,

@@ -65,8 +65,7 @@ class CallAdmin(_Admin, ScopedHistoryAdmin):
     date_hierarchy = "closes_on"
     inlines = (CriterionInline,)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.call_list(user=request.user))
+    list_selector = selectors.call_list
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, call):
@@ -87,8 +86,7 @@ class ApplicationAdmin(_Admin, ScopedHistoryAdmin):
     list_select_related = ("call", "nationality")
     date_hierarchy = "submitted_on"
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.application_list(user=request.user))
+    list_selector = selectors.application_list
 
     # Email: searched only by those who may see emails, and only on the applications whose data they may see.
     search_fields = ("applicant_name", "call__title", "field_of_study", "current_institution", "email")
@@ -177,8 +175,7 @@ class StipendTrancheAdmin(_Admin, ScopedHistoryAdmin):
         "status_note",
     )
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.tranche_list(user=request.user))
+    list_selector = selectors.tranche_list
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, tranche):
@@ -192,8 +189,7 @@ class ProgressReportAdmin(_Admin, ScopedHistoryAdmin):
     search_fields = ("application__applicant_name", "term_label", "result")
     date_hierarchy = "period_end"
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.progress_report_list(user=request.user))
+    list_selector = selectors.progress_report_list
 
 
 @admin.register(ReminderLog)
@@ -228,8 +224,7 @@ class ExchangeActivityAdmin(_Admin, ScopedHistoryAdmin):
     date_hierarchy = "starts_on"
     inlines = (ParticipantInline,)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.activity_list(user=request.user))
+    list_selector = selectors.activity_list
 
     @admin.display(description=_("participants"), ordering="participants_count")
     def participants_display(self, activity):

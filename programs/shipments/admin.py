@@ -72,8 +72,7 @@ class ShipmentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     date_hierarchy = "planned_dispatch"
     inlines = (ShipmentItemInline, TrackingEventInline)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.shipment_list(user=request.user))
+    list_selector = selectors.shipment_list
 
     @admin.display(description=_("items"), ordering="item_count")
     def item_count_display(self, shipment):

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ServiceHistoryAdmin, ordered
+from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ServiceHistoryAdmin
 from cooperation.dates import BoundedDateFormField
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
@@ -90,8 +90,7 @@ class GrantAdmin(ServiceHistoryAdmin):
     readonly_fields = ("reference", "created_by", "created_at")
     inlines = (TrancheInline,)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.grant_list(user=request.user))
+    list_selector = selectors.grant_list
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -166,8 +165,7 @@ class TrancheAdmin(ReadOnlyAdminMixin, ServiceHistoryAdmin):
     date_hierarchy = "planned_on"
     fields = ("grant", "number", "amount", "planned_on", "status", "approved_by", "paid_on", "payment_reference")
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.tranche_list(user=request.user))
+    list_selector = selectors.tranche_list
 
     def has_approve_permission(self, request):
         return request.user.has_perm(Perm.APPROVE_TRANCHE)

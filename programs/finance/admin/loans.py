@@ -148,8 +148,7 @@ class LoanAdmin(ServiceHistoryAdmin):
     )
     inlines = (InstallmentInline,)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.loan_list(user=request.user))
+    list_selector = selectors.loan_list
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # a new draft: only its terms; the rest is set by the services

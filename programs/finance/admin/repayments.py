@@ -95,8 +95,7 @@ class RepaymentAdmin(ServiceHistoryAdmin):
     readonly_fields = REPAYMENT_RECORD_FIELDS
     inlines = (AllocationInline,)
 
-    def get_queryset(self, request):
-        return ordered(self, request, selectors.repayment_list(user=request.user))
+    list_selector = selectors.repayment_list
 
     def get_fields(self, request, obj=None):
         return REPAYMENT_ENTRY_FIELDS if obj is None else self.fields
