@@ -163,7 +163,8 @@ def _filterset_classes():
     while pending:
         for subclass in pending.pop().__subclasses__():
             pending.append(subclass)
-            if subclass.__module__.split(".")[0] in {"cooperation", "partners", "programs"}:
+            # A base without a model is only inherited: its filters are checked in each subclass.
+            if subclass.__module__.split(".")[0] in {"cooperation", "partners", "programs"} and subclass._meta.model:
                 found.append(subclass)
     return found
 
