@@ -1,6 +1,6 @@
 """Pieces every workspace page shares: access, sortable column headers, pagination, moves on a record."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 
@@ -178,14 +178,14 @@ def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm: 
 # A record page offers the moves its module declares (PageMove), each through the module's guard: a move the
 # guard refuses with ``offered=False`` is not shown, one it refuses otherwise is shown disabled with the reason,
 # and a POST runs the service (which asks the same guard) and shows the page again with any error in place.
+# The permission each move needs is the one the module's services give it in their table (``perms``: move → perm).
 
 
 @dataclass(frozen=True)
 class PageMove:
-    """A move as a page offers it: its label, the permission it needs, the service call and its form."""
+    """A move as a page offers it: its label, the service call and its form."""
 
     label: str
-    perm: str
     call: Callable  # (record, user, **form.cleaned_data) -> anything; raises ValidationError to refuse
     done: str  # the success message, formatted with the page's ``done_values(record)``
     form_class: type[forms.Form] | None = None
@@ -263,12 +263,12 @@ def call_move(move, record, user, form: forms.Form | None) -> ValidationError | 
 
 
 def run_move(
-    request, record, moves: dict[str, PageMove], name: str, *, page_url: str, show_page: Callable, done_values
+    request, record, moves: dict[str, PageMove], name: str, *, perms: Mapping, page_url: str, show_page, done_values
 ):
-    """Run one move's service on a POST. Success: a message and back to the record's page at the move's anchor.
-    Bad input or a refusal: ``show_page(refused=(name, form))``, the page again with the error in place."""
+    """Run one move's service on a POST (403 without its permission in ``perms``). Success: a message and back to
+    the record's page at the move's anchor. Bad input or a refusal: ``show_page(refused=(name, form))``."""
     move = moves[name]
-    require_perm(request.user, move.perm)
+    require_perm(request.user, perms[name])
     form = move_form(move, name, record, request.POST, request.FILES)
     if form is None or form.is_valid():
         refusal = call_move(move, record, request.user, form)
@@ -281,10 +281,11 @@ def run_move(
     return show_page(refused=(name, form))
 
 
-def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable, page_url: str, done_values: Callable):
-    """The POST view running one of a record page's ``moves`` (the URL names it ``move``): ``get(user=, pk=)``
-    finds the record the user may see, ``show_page(request, record, refused=)`` draws its page again after bad
-    input or a refusal, ``page_url`` is that page's URL name and ``done_values(record)`` fills the message."""
+def move_view(*, get: Callable, moves: dict[str, PageMove], perms: Mapping, show_page, page_url: str, done_values):
+    """The POST view running one of a record page's ``moves`` (the URL names it ``move``) for those with its
+    permission in ``perms``: ``get(user=, pk=)`` finds the record the user may see, ``show_page(request, record,
+    refused=)`` draws its page again after bad input or a refusal, ``page_url`` is that page's URL name and
+    ``done_values(record)`` fills the message."""
 
     @require_POST
     @workspace_page(object_page=True)
@@ -300,6 +301,7 @@ def move_view(*, get: Callable, moves: dict[str, PageMove], show_page: Callable,
             record,
             moves,
             move,
+            perms=perms,
             page_url=reverse(page_url, args=[record.pk]),
             show_page=show_again,
             done_values=done_values(record),
@@ -329,28 +331,26 @@ def record_page(get: Callable, show_page: Callable, *, perm: str | None = None):
     return page
 
 
-def record_views(
-    *, perm: str, get: Callable, show_page: Callable, moves: dict[str, PageMove], page_url: str, done_values: Callable
-):
-    """A record's page (see ``record_page``) and the POST view of its moves (see ``move_view``)."""
-    page = record_page(get, show_page, perm=perm)
-    return page, move_view(get=get, moves=moves, show_page=show_page, page_url=page_url, done_values=done_values)
+def record_views(*, perm: str, get: Callable, show_page: Callable, **moves):
+    """A record's page (see ``record_page``) and the POST view of its moves (``move_view``, given ``moves``,
+    ``perms``, ``page_url`` and ``done_values``)."""
+    return record_page(get, show_page, perm=perm), move_view(get=get, show_page=show_page, **moves)
 
 
 def row_move_view(
-    *, get: Callable, rows: Callable, moves: dict[str, PageMove], page_url: str, row_kwarg: str, done_values: Callable
+    *, get, rows, moves: dict[str, PageMove], perms: Mapping, page_url: str, row_kwarg: str, done_values: Callable
 ):
     """The POST view running one of ``moves`` on a row of a record's page (a repayment on a loan's page; the URL
-    names it ``move`` and the row's pk ``row_kwarg``): ``get(user=, pk=)`` finds the record, ``rows(record, user)``
-    its rows. Success or refusal is a message back on the page (``page_url``) at the move's anchor;
-    ``done_values(row)`` fills the success message."""
+    names it ``move`` and the row's pk ``row_kwarg``) for those with its permission in ``perms``: ``get(user=,
+    pk=)`` finds the record, ``rows(record, user)`` its rows. Success or refusal is a message back on the page
+    (``page_url``) at the move's anchor; ``done_values(row)`` fills the success message."""
 
     @require_POST
     @workspace_page(object_page=True)
     def view(request, pk, move: str, **kwargs):
         record = get(user=request.user, pk=pk)
         step = moves[move]
-        require_perm(request.user, step.perm)
+        require_perm(request.user, perms[move])
         row = get_object_or_404(rows(record, request.user), pk=kwargs[row_kwarg])
         back = redirect(reverse(page_url, args=[record.pk]) + step.anchor)
         form = step.form_class(request.POST) if step.form_class is not None else None

@@ -28,7 +28,7 @@ from programs.finance.api.serializers import (
     TrancheSerializer,
 )
 from programs.finance.models import Grant, Loan, Repayment, Tranche
-from programs.finance.services.guards import LOAN_MOVE_PERMS, TRANCHE_MOVE_PERMS
+from programs.finance.services.guards import LOAN_MOVE_PERMS, REPAYMENT_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
 # --- Loans ------------------------------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
     model = Repayment
     selectors = (selectors.repayment_list, selectors.repayment_get)
     detail_serializer_class = RepaymentDetailSerializer
-    move_perms = dict.fromkeys(("confirm", "reject", "reverse"), Perm.RECORD_REPAYMENT)
+    move_perms = REPAYMENT_MOVE_PERMS
     serializer_class = RepaymentSerializer
     write_serializer_classes = writes(create=RepaymentWriteSerializer)
     filterset_class = RepaymentFilter

@@ -83,6 +83,7 @@ REPAYMENT_MOVES = {
         {RepaymentStatus.CONFIRMED}, gettext_lazy("Only a confirmed repayment can be reversed; this one is %s.")
     ),
 }
+REPAYMENT_MOVE_PERMS = dict.fromkeys(REPAYMENT_MOVES, Perm.RECORD_REPAYMENT)
 
 
 def loan_move_refusal(loan: Loan, user, move: str) -> Refusal | None:
@@ -116,7 +117,7 @@ def tranche_move_refusal(tranche: Tranche, user, move: str) -> Refusal | None:
 
 def repayment_move_refusal(repayment: Repayment, user, move: str) -> Refusal | None:
     """Why ``user`` may not make ``move`` on ``repayment`` now, or None."""
-    return move_refusal(repayment, REPAYMENT_MOVES, move) or permission_refusal(user, Perm.RECORD_REPAYMENT)
+    return move_refusal(repayment, REPAYMENT_MOVES, move) or permission_refusal(user, REPAYMENT_MOVE_PERMS[move])
 
 
 def payment_refusal(loan: Loan, user=None, perm: Perm = Perm.RECORD_REPAYMENT) -> Refusal | None:

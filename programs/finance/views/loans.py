@@ -23,6 +23,7 @@ from programs.finance import selectors, services
 from programs.finance.filters import LoanListFilter
 from programs.finance.forms import DisburseForm, ReasonForm
 from programs.finance.models import Allocation, Loan
+from programs.finance.services.guards import LOAN_MOVE_PERMS
 from programs.finance.views.drafting import ScheduleTable, loan_schedule_table
 
 LOAN_COLUMNS = [
@@ -41,19 +42,16 @@ MAIN_FILTERS = ("q", "status", "overdue")
 LOAN_PAGE_MOVES = {
     "submit": PageMove(
         gettext_lazy("Submit for approval"),
-        Perm.CHANGE_LOAN,
         service_call(services.loan_submit, "loan", "submitted_by"),
         gettext_lazy("Loan %(reference)s was submitted for approval."),
     ),
     "approve": PageMove(
         gettext_lazy("Approve"),
-        Perm.APPROVE_LOAN,
         service_call(services.loan_approve, "loan", "approved_by"),
         gettext_lazy("Loan %(reference)s was approved; its repayment schedule is fixed."),
     ),
     "reject": PageMove(
         gettext_lazy("Reject"),
-        Perm.APPROVE_LOAN,
         service_call(services.loan_reject, "loan", "rejected_by"),
         gettext_lazy("Loan %(reference)s was rejected."),
         form_class=ReasonForm,
@@ -61,14 +59,12 @@ LOAN_PAGE_MOVES = {
     ),
     "disburse": PageMove(
         gettext_lazy("Record disbursement"),
-        Perm.CHANGE_LOAN,
         service_call(services.loan_disburse, "loan", "disbursed_by"),
         gettext_lazy("Disbursement of loan %(reference)s was recorded."),
         form_class=DisburseForm,
     ),
     "cancel": PageMove(
         gettext_lazy("Cancel loan"),
-        Perm.CHANGE_LOAN,
         service_call(services.loan_cancel, "loan", "cancelled_by"),
         gettext_lazy("Loan %(reference)s was cancelled."),
         form_class=ReasonForm,
@@ -76,7 +72,6 @@ LOAN_PAGE_MOVES = {
     ),
     "write_off": PageMove(
         gettext_lazy("Write off"),
-        Perm.APPROVE_LOAN,
         service_call(services.loan_write_off, "loan", "written_off_by"),
         gettext_lazy("Loan %(reference)s was written off."),
         form_class=ReasonForm,
@@ -171,6 +166,7 @@ loan_detail, loan_move = record_views(
     perm=Perm.VIEW_LOAN,
     get=selectors.loan_get,
     moves=LOAN_PAGE_MOVES,
+    perms=LOAN_MOVE_PERMS,
     show_page=_loan_detail_page,
     page_url="finance:loan_detail",
     done_values=lambda loan: {"reference": loan.reference},

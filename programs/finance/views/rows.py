@@ -16,6 +16,7 @@ from cooperation.templatetags.kerjasama import money
 from programs.finance import selectors, services
 from programs.finance.forms import GrantForm, ReasonForm, RepaymentForm, TranchePayForm
 from programs.finance.models import Grant, Tranche
+from programs.finance.services.guards import REPAYMENT_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
 # --- Repayments -------------------------------------------------------------------------------------------
 
@@ -42,14 +43,12 @@ def repayment_create(request, pk):
 REPAYMENT_MOVES = {
     "confirm": PageMove(
         gettext_lazy("Confirm"),
-        Perm.RECORD_REPAYMENT,
         service_call(services.repayment_confirm, "repayment", "confirmed_by"),
         gettext_lazy("The notified payment was confirmed and applied to the schedule."),
         anchor="#repayments",
     ),
     "reject": PageMove(
         gettext_lazy("Not received"),
-        Perm.RECORD_REPAYMENT,
         service_call(services.repayment_reject, "repayment", "rejected_by"),
         gettext_lazy("The notified payment was marked as not received."),
         ReasonForm,
@@ -57,7 +56,6 @@ REPAYMENT_MOVES = {
     ),
     "reverse": PageMove(
         gettext_lazy("Reverse"),
-        Perm.RECORD_REPAYMENT,
         service_call(services.repayment_reverse, "repayment", "reversed_by"),
         gettext_lazy("The repayment was reversed; the remaining payments were applied again."),
         ReasonForm,
@@ -69,6 +67,7 @@ repayment_move = row_move_view(
     get=selectors.loan_get,
     rows=lambda loan, user: selectors.repayment_list(user=user, loan=loan),
     moves=REPAYMENT_MOVES,
+    perms=REPAYMENT_MOVE_PERMS,
     page_url="finance:loan_detail",
     row_kwarg="repayment_pk",
     done_values=lambda repayment: {},
@@ -135,14 +134,12 @@ def _grant_history(grant: Grant) -> list:
 TRANCHE_MOVES = {
     "approve": PageMove(
         gettext_lazy("Approve"),
-        Perm.APPROVE_TRANCHE,
         service_call(services.tranche_approve, "tranche", "approved_by"),
         gettext_lazy("Tranche %(number)s was approved for payment."),
         anchor="#tranches",
     ),
     "pay": PageMove(
         gettext_lazy("Record payment"),
-        Perm.CHANGE_TRANCHE,
         service_call(services.tranche_pay, "tranche", "paid_by"),
         gettext_lazy("Tranche %(number)s was recorded as paid."),
         TranchePayForm,
@@ -150,7 +147,6 @@ TRANCHE_MOVES = {
     ),
     "cancel": PageMove(
         gettext_lazy("Cancel tranche"),
-        Perm.CHANGE_TRANCHE,
         service_call(services.tranche_cancel, "tranche", "cancelled_by"),
         gettext_lazy("Tranche %(number)s was cancelled."),
         anchor="#tranches",
@@ -161,6 +157,7 @@ tranche_move = row_move_view(
     get=selectors.grant_get,
     rows=lambda grant, user: grant.tranches.all(),
     moves=TRANCHE_MOVES,
+    perms=TRANCHE_MOVE_PERMS,
     page_url="finance:grant_detail",
     row_kwarg="tranche_pk",
     done_values=lambda tranche: {"number": tranche.number},

@@ -60,6 +60,7 @@ APPLICATION_MOVE_RULES = {
     "terminate": (Perm.CHANGE_APPLICATION, "terminate"),
     "attachment_add": (Perm.ADD_APPLICATION, "attach"),
 }
+APPLICATION_MOVE_PERMS = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
 
 
 QUOTA_MOVES = ("propose_award", "approve_award")

@@ -34,6 +34,8 @@ R = ReportStatus
 REPORT_MOVES = {
     "decide": Move({R.SUBMITTED}, gettext_lazy("Only a submitted report can be accepted or returned; this one is %s.")),
 }
+REPORT_DECIDE_PERM = Perm.CHANGE_PROGRESS_REPORT
+REPORT_MOVE_PERMS = dict.fromkeys(("accept", "return"), REPORT_DECIDE_PERM)  # the two ways to decide
 # Scholars whose stipends may still be approved: enrolled, or completed with tranches approved before.
 PAYABLE_SCHOLARS = {ApplicationStatus.ENROLLED}
 TRANCHE_PERMS = {"approve": Perm.APPROVE_STIPEND, "pay": Perm.CHANGE_STIPEND, "cancel": Perm.CHANGE_STIPEND}
@@ -172,7 +174,7 @@ def report_submit_refusal(application: Application, user) -> Refusal | None:
 
 def report_decide_refusal(report: ProgressReport, user) -> Refusal | None:
     """Officers accept or return a report the host submitted (neither is offered otherwise)."""
-    return permission_refusal(user, Perm.CHANGE_PROGRESS_REPORT) or move_refusal(report, REPORT_MOVES, "decide")
+    return permission_refusal(user, REPORT_DECIDE_PERM) or move_refusal(report, REPORT_MOVES, "decide")
 
 
 @transaction.atomic

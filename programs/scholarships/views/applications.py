@@ -39,6 +39,7 @@ from programs.scholarships.forms.applications import (
     ReasonForm,
 )
 from programs.scholarships.models import Application
+from programs.scholarships.services.guards import APPLICATION_MOVE_PERMS
 from programs.scholarships.views.calls import url_if_exists
 
 # Each sortable column orders by its fields (ties broken by the applicant's name, then the id).
@@ -97,13 +98,11 @@ def _by(service, actor: str):
 MOVES = {
     "mark_eligible": PageMove(
         gettext_lazy("Mark eligible"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_mark_eligible, "decided_by"),
         gettext_lazy("%(name)s's application is eligible; it can now be reviewed and ranked."),
     ),
     "mark_ineligible": PageMove(
         gettext_lazy("Mark ineligible"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_mark_ineligible, "decided_by"),
         gettext_lazy("%(name)s's application was found ineligible."),
         ReasonForm,
@@ -111,27 +110,23 @@ MOVES = {
     ),
     "shortlist": PageMove(
         gettext_lazy("Shortlist"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_shortlist, "decided_by"),
         gettext_lazy("%(name)s was shortlisted."),
         OptionalReasonForm,
     ),
     "propose_award": PageMove(
         gettext_lazy("Propose an award"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_propose_award, "proposed_by"),
         gettext_lazy("An award to %(name)s was proposed; another manager approves or rejects it."),
         OptionalReasonForm,
     ),
     "approve_award": PageMove(
         gettext_lazy("Approve the award"),
-        Perm.APPROVE_AWARD,
         _by(S.application_approve_award, "approved_by"),
         gettext_lazy("The award to %(name)s was approved."),
     ),
     "reject_award": PageMove(
         gettext_lazy("Reject the proposal"),
-        Perm.APPROVE_AWARD,
         _by(S.application_reject_award, "rejected_by"),
         gettext_lazy("The proposed award to %(name)s was rejected; the application stays shortlisted."),
         ReasonForm,
@@ -139,13 +134,11 @@ MOVES = {
     ),
     "accept_award": PageMove(
         gettext_lazy("Scholar accepted"),
-        Perm.RECORD_AWARD_RESPONSE,
         _by(S.application_accept_award, "recorded_by"),
         gettext_lazy("%(name)s accepted the award; the host institution confirms the enrolment."),
     ),
     "decline_award": PageMove(
         gettext_lazy("Scholar declined"),
-        Perm.RECORD_AWARD_RESPONSE,
         _by(S.application_decline_award, "recorded_by"),
         gettext_lazy("%(name)s declined the award; the place goes back to the call."),
         DeclineForm,
@@ -153,14 +146,12 @@ MOVES = {
     ),
     "complete": PageMove(
         gettext_lazy("Record completion"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_complete, "completed_by"),
         gettext_lazy("%(name)s completed the scholarship."),
         CompleteForm,
     ),
     "withdraw": PageMove(
         gettext_lazy("Withdraw"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_withdraw, "withdrawn_by"),
         gettext_lazy("%(name)s's application was withdrawn."),
         ReasonForm,
@@ -168,7 +159,6 @@ MOVES = {
     ),
     "terminate": PageMove(
         gettext_lazy("Terminate"),
-        Perm.CHANGE_APPLICATION,
         _by(S.application_terminate, "terminated_by"),
         gettext_lazy("%(name)s's application was terminated."),
         ReasonForm,
@@ -176,7 +166,6 @@ MOVES = {
     ),
     "attachment_add": PageMove(
         gettext_lazy("Add a PDF file"),
-        Perm.ADD_APPLICATION,
         _by(S.attachment_add, "uploaded_by"),
         gettext_lazy("The file was added to %(name)s's application."),
         AttachmentForm,
@@ -262,6 +251,7 @@ application_detail, application_move = record_views(
     perm=Perm.VIEW_APPLICATION,
     get=selectors.application_get,
     moves=MOVES,
+    perms=APPLICATION_MOVE_PERMS,
     show_page=_detail_page,
     page_url="scholarships:application_detail",
     done_values=lambda application: {"name": application.applicant_name},

@@ -26,12 +26,12 @@ from programs.scholarships import selectors, services
 from programs.scholarships.filters import TrancheListFilter
 from programs.scholarships.forms.stipends import ReasonForm
 from programs.scholarships.models import ReportStatus, TrancheStatus
+from programs.scholarships.services.stipends import REPORT_MOVE_PERMS, TRANCHE_PERMS
 from programs.scholarships.views.reviews import url_exists
 
 
 @dataclass(frozen=True)
 class TrancheMove:
-    perm: Perm
     call: Callable
     done: str
     form_class: type[forms.Form] | None = None
@@ -39,18 +39,15 @@ class TrancheMove:
 
 TRANCHE_MOVES = {
     "approve": TrancheMove(
-        Perm.APPROVE_STIPEND,
         lambda tranche, user: services.tranche_approve(tranche=tranche, approved_by=user),
         gettext_lazy("Tranche %(number)s of %(name)s was approved for payment."),
     ),
     "pay": TrancheMove(
-        Perm.CHANGE_STIPEND,
         lambda tranche, user, **data: services.tranche_pay(tranche=tranche, paid_by=user, **data),
         gettext_lazy("Tranche %(number)s of %(name)s was recorded as paid."),
         TranchePayForm,
     ),
     "cancel": TrancheMove(
-        Perm.CHANGE_STIPEND,
         lambda tranche, user, reason: services.tranche_cancel(tranche=tranche, cancelled_by=user, reason=reason),
         gettext_lazy("Tranche %(number)s of %(name)s was cancelled."),
         ReasonForm,
@@ -126,7 +123,7 @@ def tranche_move(request, pk, move: str):
     """One of ``TRANCHE_MOVES`` on a tranche of the list (the URL names it ``move``)."""
     tranche = selectors.tranche_get(user=request.user, pk=pk)
     spec = TRANCHE_MOVES[move]
-    require_perm(request.user, spec.perm)
+    require_perm(request.user, TRANCHE_PERMS[move])
     form = _move_form(move, tranche.pk, request.POST)
     errors = []
     if form is None or form.is_valid():
@@ -182,7 +179,7 @@ report_detail = record_page(selectors.progress_report_get, _report_page, perm=Pe
 @workspace_page(object_page=True)
 def report_accept(request, pk):
     report = selectors.progress_report_get(user=request.user, pk=pk)
-    require_perm(request.user, Perm.CHANGE_PROGRESS_REPORT)
+    require_perm(request.user, REPORT_MOVE_PERMS["accept"])
     try:
         services.progress_report_accept(report=report, accepted_by=request.user)
     except ValidationError as error:
@@ -195,7 +192,7 @@ def report_accept(request, pk):
 @workspace_page(object_page=True)
 def report_return(request, pk):
     report = selectors.progress_report_get(user=request.user, pk=pk)
-    require_perm(request.user, Perm.CHANGE_PROGRESS_REPORT)
+    require_perm(request.user, REPORT_MOVE_PERMS["return"])
     form = ReasonForm(request.POST, prefix="return")
     if form.is_valid():
         try:

@@ -25,6 +25,7 @@ MOVE_PERMS = {
     "reschedule": Perm.CHANGE_SHIPMENT,
     "cancel": Perm.CHANGE_SHIPMENT,
     "mark_lost": Perm.CHANGE_SHIPMENT,
+    "event_add": Perm.ADD_TRACKING_EVENT,  # a tracking event on its timeline: any status (``tracking_event_add``)
 }
 # Refusals about who the user is, not about the shipment: a 403 (as before the guards), not a 400.
 FORBIDDING = (Refused.NOT_PERMITTED, ShipmentRefusal.NOT_CONSIGNEE)

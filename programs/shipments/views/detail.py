@@ -43,26 +43,22 @@ def _current_values(shipment: Shipment) -> dict:
 MOVES = {
     "mark_ready": PageMove(
         gettext_lazy("Mark ready (lock the packing list)"),
-        Perm.CHANGE_SHIPMENT,
         _call("mark_ready"),
         gettext_lazy("The packing list of %(waybill)s is locked; a manager can now approve its dispatch."),
     ),
     "reopen": PageMove(
         gettext_lazy("Reopen the packing list"),
-        Perm.CHANGE_SHIPMENT,
         _call("reopen"),
         gettext_lazy("%(waybill)s is a draft again; any approval of its dispatch was withdrawn."),
         ReasonForm,
     ),
     "approve_dispatch": PageMove(
         gettext_lazy("Approve dispatch"),
-        Perm.APPROVE_DISPATCH,
         _call("approve_dispatch"),
         gettext_lazy("The dispatch of %(waybill)s was approved."),
     ),
     "dispatch": PageMove(
         gettext_lazy("Record dispatch"),
-        Perm.CHANGE_SHIPMENT,
         _call("dispatch"),
         gettext_lazy("%(waybill)s was dispatched; the consignee is told by email."),
         DispatchForm,
@@ -70,21 +66,18 @@ MOVES = {
     ),
     "mark_in_transit": PageMove(
         gettext_lazy("Mark in transit"),
-        Perm.CHANGE_SHIPMENT,
         _call("mark_in_transit"),
         gettext_lazy("%(waybill)s is in transit."),
         InTransitForm,
     ),
     "arrive": PageMove(
         gettext_lazy("Record arrival"),
-        Perm.CHANGE_SHIPMENT,
         _call("arrive"),
         gettext_lazy("The arrival of %(waybill)s was recorded; the consignee can now confirm the receipt."),
         ArriveForm,
     ),
     "reschedule": PageMove(
         gettext_lazy("Change the expected arrival"),
-        Perm.CHANGE_SHIPMENT,
         _call("reschedule"),
         gettext_lazy("The expected arrival of %(waybill)s was changed."),
         RescheduleForm,
@@ -92,7 +85,6 @@ MOVES = {
     ),
     "cancel": PageMove(
         gettext_lazy("Cancel shipment"),
-        Perm.CHANGE_SHIPMENT,
         _call("cancel"),
         gettext_lazy("%(waybill)s was cancelled."),
         ReasonForm,
@@ -100,7 +92,6 @@ MOVES = {
     ),
     "mark_lost": PageMove(
         gettext_lazy("Declare lost"),
-        Perm.CHANGE_SHIPMENT,
         _call("mark_lost"),
         gettext_lazy("%(waybill)s was declared lost."),
         LostForm,
@@ -108,7 +99,6 @@ MOVES = {
     ),
     "event_add": PageMove(
         gettext_lazy("Add event"),
-        Perm.ADD_TRACKING_EVENT,
         lambda shipment, user, **data: services.tracking_event_add(shipment=shipment, added_by=user, **data),
         gettext_lazy("The event was added to the timeline of %(waybill)s."),
         EventForm,
@@ -198,6 +188,7 @@ shipment_detail, shipment_move = record_views(
     perm=Perm.VIEW_SHIPMENT,
     get=selectors.shipment_get,
     moves=MOVES,
+    perms=services.MOVE_PERMS,
     show_page=_detail_page,
     page_url="shipments:detail",
     done_values=lambda shipment: {"waybill": shipment.waybill},

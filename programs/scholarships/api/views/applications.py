@@ -23,7 +23,7 @@ from programs.scholarships.api.serializers import (
 )
 from programs.scholarships.filters import ApplicationFilter
 from programs.scholarships.models import Application
-from programs.scholarships.services.guards import APPLICATION_MOVE_RULES
+from programs.scholarships.services.guards import APPLICATION_MOVE_PERMS
 from programs.scholarships.views.applications import attachment_response
 
 
@@ -82,7 +82,7 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
     selectors = (selectors.application_list, selectors.application_get)
     ordering = ("-submitted_on", "-pk")
     list_prefetch = ("attachments",)
-    move_perms = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
+    move_perms = APPLICATION_MOVE_PERMS
     create_service = (services.application_submit, "submitted_by")
     moves = {
         "mark_eligible": (services.application_mark_eligible, "decided_by", None),

@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, writes
-from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.api.filters import ProgressReportFilter, TrancheFilter
 from programs.scholarships.api.serializers import (
@@ -14,7 +13,7 @@ from programs.scholarships.api.serializers import (
     StipendTrancheSerializer,
 )
 from programs.scholarships.models import ProgressReport, StipendTranche
-from programs.scholarships.services.stipends import TRANCHE_PERMS
+from programs.scholarships.services.stipends import REPORT_MOVE_PERMS, TRANCHE_PERMS
 
 
 @documented(
@@ -70,7 +69,7 @@ class ProgressReportViewSet(CreateByService, RecordViewSet):
     selectors = (selectors.progress_report_list, selectors.progress_report_get)
 
     record_keyword = "report"
-    move_perms = dict.fromkeys(("accept", "return"), Perm.CHANGE_PROGRESS_REPORT)
+    move_perms = REPORT_MOVE_PERMS
     moves = {
         "accept": (services.progress_report_accept, "accepted_by", None),
         "return": (services.progress_report_return, "returned_by", MoveReasonSerializer),
