@@ -162,23 +162,27 @@ def list_page(request, template: str, rows, *, name: str, columns=(), prepare: C
     return render(request, template, base | context)
 
 
-def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm: str | None = None, **context):
-    """A plain list page for those with ``perm``: the records ``rows(user=)`` reads, ``can_add`` when ``add_perm``
-    is given (whether the user has it) and ``context``, the same on every page."""
+def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm=None, filters=None, main=(), **context):
+    """A list page for those with ``perm``: the records ``rows(user=)`` reads, narrowed by the FilterSet ``filters``
+    when given (its ``main`` fields shown at once), ``can_add`` when ``add_perm`` is given, and ``context``."""
 
     @workspace_page(perm=perm)
     def view(request):
-        can_add = {} if add_perm is None else {"can_add": request.user.has_perm(add_perm)}
-        return list_page(request, template, rows(user=request.user), name=name, **can_add, **context)
+        records, shown = rows(user=request.user), dict(context)
+        if filters is not None:
+            filterset = filters(request.GET or None, queryset=records)
+            records, shown = filterset.qs, shown | filter_fields(request, filterset.form, main)
+        if add_perm is not None:
+            shown["can_add"] = request.user.has_perm(add_perm)
+        return list_page(request, template, records, name=name, **shown)
 
     return view
 
 
 # --- Moves on a record's page -----------------------------------------------------------------------------------
-# A record page offers the moves its module declares (PageMove), each through the module's guard: a move the
-# guard refuses with ``offered=False`` is not shown, one it refuses otherwise is shown disabled with the reason,
-# and a POST runs the service (which asks the same guard) and shows the page again with any error in place.
-# The permission each move needs is the one the module's services give it in their table (``perms``: move → perm).
+# A record page offers the moves its module declares (PageMove) through the module's guard: one refused with
+# ``offered=False`` is not shown, one refused otherwise is shown disabled with the reason; a POST needs the move's
+# permission from the services' table (``perms``), runs the service and shows the page again with any error.
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,10 @@ from django.utils.translation import gettext_lazy
 from cooperation.pages import (
     Column,
     PageMove,
-    filter_fields,
-    list_page,
+    list_view,
     record_actions,
     record_views,
     service_call,
-    workspace_page,
 )
 from cooperation.roles import Perm
 from programs.finance import selectors, services
@@ -80,18 +78,16 @@ LOAN_PAGE_MOVES = {
 }
 
 
-@workspace_page(perm=Perm.VIEW_LOAN)
-def loan_list(request):
-    filters = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
-    return list_page(
-        request,
-        "finance/loan_list.html",
-        filters.qs,
-        name="loans",
-        columns=LOAN_COLUMNS,
-        **filter_fields(request, filters.form, MAIN_FILTERS),
-        can_add=request.user.has_perm(Perm.ADD_LOAN),
-    )
+loan_list = list_view(
+    "finance/loan_list.html",
+    selectors.loan_list,
+    name="loans",
+    perm=Perm.VIEW_LOAN,
+    add_perm=Perm.ADD_LOAN,
+    filters=LoanListFilter,
+    main=MAIN_FILTERS,
+    columns=LOAN_COLUMNS,
+)
 
 
 def _repayments_with_moves(user, loan: Loan) -> list:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.pages import filter_fields, form_page, list_page, posted, workspace_page
+from cooperation.pages import form_page, list_view, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import ActivityListFilter
@@ -28,17 +28,15 @@ from programs.scholarships.models import ExchangeActivity, ExchangeStatus
 MAIN_FILTERS = ("q", "kind", "status", "year")
 
 
-@workspace_page(perm=Perm.VIEW_EXCHANGE_ACTIVITY)
-def activity_list(request):
-    filters = ActivityListFilter(request.GET or None, queryset=selectors.activity_list(user=request.user))
-    return list_page(
-        request,
-        "scholarships/activity_list.html",
-        filters.qs,
-        name="activities",
-        **filter_fields(request, filters.form, MAIN_FILTERS),
-        can_add=request.user.has_perm(Perm.ADD_EXCHANGE_ACTIVITY),
-    )
+activity_list = list_view(
+    "scholarships/activity_list.html",
+    selectors.activity_list,
+    name="activities",
+    perm=Perm.VIEW_EXCHANGE_ACTIVITY,
+    add_perm=Perm.ADD_EXCHANGE_ACTIVITY,
+    filters=ActivityListFilter,
+    main=MAIN_FILTERS,
+)
 
 
 def _form_page(request, activity: ExchangeActivity | None = None):
