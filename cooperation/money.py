@@ -113,6 +113,21 @@ def amount_error(amount, currency, *, whole_minor_units: bool = True) -> str | N
     return None
 
 
+def currency_problem(currency) -> str | None:
+    """Why ``currency`` cannot be chosen for a new amount (it is no longer in use), or None."""
+    if currency is not None and not currency.is_active:
+        return _("This currency is no longer in use.")
+    return None
+
+
+def positive_amount_problem(amount, currency, not_positive: str) -> str | None:
+    """Why ``amount`` cannot be taken in ``currency``: ``not_positive`` when it is zero or less, else too many
+    decimals or digits (``amount_error``); None when it can."""
+    if amount is not None and amount <= 0:
+        return not_positive
+    return amount_error(amount, currency)
+
+
 def check_amount(amount, currency, field: str) -> None:
     """The services' check of an amount in its currency: its minor unit, and digits every database keeps."""
     message = amount_error(amount, currency)

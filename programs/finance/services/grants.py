@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_months, computed_date_message, date_error
-from cooperation.money import amount_error
+from cooperation.money import currency_problem, positive_amount_problem
 from cooperation.refusals import Refusal
 from cooperation.roles import Perm
 from cooperation.tranche_services import TranchePipeline
@@ -34,13 +34,11 @@ def _grant_errors(*, programme, recipient, amount, currency, tranche_count, firs
         errors["recipient"] = problem
     if currency is None:
         errors["currency"] = _("Choose a currency.")
-    elif not currency.is_active:
-        errors["currency"] = _("This currency is no longer in use.")
+    elif (problem := currency_problem(currency)) is not None:
+        errors["currency"] = problem
     if amount is None:
         errors["amount"] = _("Give the amount.")
-    elif amount <= 0:
-        errors["amount"] = _("The amount must be more than zero.")
-    elif currency is not None and (problem := amount_error(amount, currency)) is not None:
+    elif (problem := positive_amount_problem(amount, currency, _("The amount must be more than zero."))) is not None:
         errors["amount"] = problem
     if tranche_count is None or not 1 <= tranche_count <= MAX_TRANCHES:
         errors["tranche_count"] = _("Pay the grant in 1 to %(max)d tranches.") % {"max": MAX_TRANCHES}

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cooperation.access import require_perm
 from cooperation.dates import date_error
-from cooperation.money import amount_error
+from cooperation.money import positive_amount_problem
 from cooperation.refusals import enforce, raise_refusal
 from cooperation.roles import Perm
 from cooperation.workflow import as_decimal, lock_row, require_reason, save_by
@@ -52,9 +52,7 @@ def _payment_errors(*, loan: Loan, paid_on, amount, currency, check_owed: bool =
         }
     if amount is None:
         errors["amount"] = _("Give the amount paid.")
-    elif amount <= 0:
-        errors["amount"] = _("The amount must be more than zero.")
-    elif (problem := amount_error(amount, loan.currency)) is not None:
+    elif problem := positive_amount_problem(amount, loan.currency, _("The amount must be more than zero.")):
         errors["amount"] = problem
     elif check_owed:
         owed = amount_owed(loan)

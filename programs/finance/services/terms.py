@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cooperation.dates import DateOutOfRange, computed_date_message, date_error
-from cooperation.money import amount_error, quantize
+from cooperation.money import currency_problem, positive_amount_problem, quantize
 from cooperation.workflow import as_decimal, clean_with, current_value
 from programs.finance import schedule
 from programs.finance.models import Loan
@@ -77,12 +77,10 @@ def _term_errors(values: dict) -> dict[str, str]:
     grace = values.get("grace_periods") or 0
     disbursement, first_due = values.get("disbursement_date"), values.get("first_repayment_date")
 
-    if principal is not None and principal <= 0:
-        errors["principal"] = _("The principal must be more than zero.")
-    elif principal is not None and (problem := amount_error(principal, currency)):
+    if problem := positive_amount_problem(principal, currency, _("The principal must be more than zero.")):
         errors["principal"] = problem
-    if currency is not None and not currency.is_active:
-        errors["currency"] = _("This currency is no longer in use.")
+    if problem := currency_problem(currency):
+        errors["currency"] = problem
     if rate is not None and rate < 0:
         errors["annual_rate"] = _("The interest rate cannot be negative.")
     elif rate is not None and rate > 100:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.models import assign_fields
-from cooperation.money import check_amount
+from cooperation.money import check_amount, currency_problem
 from cooperation.refusals import refuse
 from cooperation.roles import Perm
 from cooperation.workflow import as_decimal, current_value, lock_row, only_fields, save_by
@@ -58,8 +58,8 @@ def _validate_call(call: Call, eligible_countries) -> None:
     if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
         errors["closes_on"] = _("The closing date cannot be before the opening date.")
     currency = current_value(call, "stipend_currency")
-    if currency is not None and not currency.is_active:
-        errors["stipend_currency"] = _("This currency is no longer in use.")
+    if (problem := currency_problem(currency)) is not None:
+        errors["stipend_currency"] = problem
     if call.stipend_amount is not None and call.stipend_amount <= 0:
         errors["stipend_amount"] = _("The stipend must be more than zero.")
     elif "stipend_amount" not in errors:

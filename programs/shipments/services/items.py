@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
 from cooperation.dates import check_date, date_error
-from cooperation.money import amount_error
+from cooperation.money import amount_error, currency_problem
 from cooperation.refusals import Refused, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import as_decimal, clean_with, lock_for, only_fields, update_by
@@ -73,8 +73,8 @@ def _validate_item(item: ShipmentItem) -> None:
     if item.unit_value is not None and item.unit_value < 0:
         errors["unit_value"] = _("The value cannot be negative.")
     currency = getattr(item, "currency", None) if item.currency_id else None
-    if currency is not None and not currency.is_active:
-        errors["currency"] = _("This currency is no longer in use.")
+    if (problem := currency_problem(currency)) is not None:
+        errors["currency"] = problem
     value_problem = amount_error(item.unit_value, currency, whole_minor_units=False)
     if "unit_value" not in errors and value_problem is not None:
         errors["unit_value"] = value_problem
