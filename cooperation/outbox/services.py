@@ -37,46 +37,27 @@ def dedupe_key(*parts) -> str:
     return f"{key[: KEY_LENGTH - 65]}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
-def compose(
-    *,
-    kind: str,
-    to: str,
-    template: str,
-    context: dict,
-    language: str,
-    key: str = "",
-    reply_to: str = "",
-    about: models.Model | None = None,
-    sensitive: bool = False,
-) -> OutboxMessage:
-    """An unsaved message rendered now, in ``language``, from ``<template>_subject.txt`` and ``<template>.txt``.
+def compose(*, template: str, context: dict, language: str, **fields) -> OutboxMessage:
+    """An unsaved message rendered now, in ``language``, from ``<template>_subject.txt`` and ``<template>.txt``;
+    ``fields`` are the rest of what ``message`` takes (``kind``, ``to``, ``key``, ``reply_to``, ``about``,
+    ``sensitive``).
 
     Without ``key`` (and ``about``) it can be rendered before the record it is about exists: ``attach`` them
     then, before ``enqueue``."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    return message(
-        kind=kind,
-        key=key,
-        to=to,
-        subject=subject,
-        body=body,
-        language=language,
-        reply_to=reply_to,
-        about=about,
-        sensitive=sensitive,
-    )
+    return message(subject=subject, body=body, language=language, **fields)
 
 
 def message(
     *,
     kind: str,
-    key: str,
     to: str,
     subject: str,
     body: str,
     language: str,
+    key: str = "",
     reply_to: str = "",
     about: models.Model | None = None,
     sensitive: bool = False,

@@ -79,24 +79,11 @@ def grant_create(
     """Create a grant (or remittance) and its scheduled tranches; leftover minor units go to the first tranches."""
     require_perm(created_by, Perm.ADD_GRANT)
     amount = as_decimal(amount)
+    terms = {"programme": programme, "recipient": recipient, "amount": amount, "currency": currency}
     errors = _grant_errors(
-        programme=programme,
-        recipient=recipient,
-        amount=amount,
-        currency=currency,
-        tranche_count=tranche_count,
-        first_tranche_on=first_tranche_on,
-        months_between=months_between,
+        **terms, tranche_count=tranche_count, first_tranche_on=first_tranche_on, months_between=months_between
     )
-    grant = Grant(
-        kind=kind,
-        programme=programme,
-        recipient=recipient,
-        amount=amount,
-        currency=currency,
-        purpose=purpose or "",
-        created_by=created_by,
-    )
+    grant = Grant(kind=kind, **terms, purpose=purpose or "", created_by=created_by)
     clean_with(grant, errors, exclude=["reference"])
     grant._history_user = created_by
     save_with_reference(grant, "GR")

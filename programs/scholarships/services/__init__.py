@@ -23,7 +23,6 @@ from programs.scholarships.services.awards import (
 )
 from programs.scholarships.services.calls import call_create, call_set_criteria, call_update
 from programs.scholarships.services.guards import (
-    APPLICATION_MOVE_RULES,
     APPLICATION_MOVES,
     application_move_refusal,
     quota_message,
@@ -56,7 +55,6 @@ from programs.scholarships.services.stipends import (
 
 __all__ = [
     "APPLICATION_MOVES",
-    "APPLICATION_MOVE_RULES",
     "ScholarshipRefusal",
     "application_move_refusal",
     "quota_message",

@@ -44,23 +44,26 @@ APPLICATION_MOVES = {
     "terminate": Move(NOT_FINAL, gettext_lazy("This application is %s: it can no longer be terminated.")),
     "attach": Move(UNDER_REVIEW, gettext_lazy("Files can be added only while the application is reviewed; it is %s.")),
 }
-# Each move of the pages and the API → (the permission it needs, its line in ``APPLICATION_MOVES``).
-APPLICATION_MOVE_RULES = {
-    "mark_eligible": (Perm.CHANGE_APPLICATION, "mark_eligible"),
-    "mark_ineligible": (Perm.CHANGE_APPLICATION, "mark_ineligible"),
-    "shortlist": (Perm.CHANGE_APPLICATION, "shortlist"),
-    "propose_award": (Perm.CHANGE_APPLICATION, "propose_award"),
-    "approve_award": (Perm.APPROVE_AWARD, "decide_award"),
-    "reject_award": (Perm.APPROVE_AWARD, "decide_award"),
-    "accept_award": (Perm.RECORD_AWARD_RESPONSE, "respond"),
-    "decline_award": (Perm.RECORD_AWARD_RESPONSE, "respond"),
-    "confirm_enrolment": (Perm.CONFIRM_ENROLMENT, "enrol"),
-    "complete": (Perm.CHANGE_APPLICATION, "complete"),
-    "withdraw": (Perm.CHANGE_APPLICATION, "withdraw"),
-    "terminate": (Perm.CHANGE_APPLICATION, "terminate"),
-    "attachment_add": (Perm.ADD_APPLICATION, "attach"),
+# Each move of the pages and the API → the permission it needs.
+APPLICATION_MOVE_PERMS = {
+    **dict.fromkeys(
+        ("mark_eligible", "mark_ineligible", "shortlist", "propose_award", "complete", "withdraw", "terminate"),
+        Perm.CHANGE_APPLICATION,
+    ),
+    **dict.fromkeys(("approve_award", "reject_award"), Perm.APPROVE_AWARD),
+    **dict.fromkeys(("accept_award", "decline_award"), Perm.RECORD_AWARD_RESPONSE),
+    "confirm_enrolment": Perm.CONFIRM_ENROLMENT,
+    "attachment_add": Perm.ADD_APPLICATION,
 }
-APPLICATION_MOVE_PERMS = {move: perm for move, (perm, _line) in APPLICATION_MOVE_RULES.items()}
+# A move of the pages and the API → its line in ``APPLICATION_MOVES``, where the two names differ.
+STATUS_MOVE_OF = {
+    "approve_award": "decide_award",
+    "reject_award": "decide_award",
+    "accept_award": "respond",
+    "decline_award": "respond",
+    "confirm_enrolment": "enrol",
+    "attachment_add": "attach",
+}
 
 
 QUOTA_MOVES = ("propose_award", "approve_award")
@@ -125,17 +128,16 @@ def _proposal_refusal(application: Application, user, move: str) -> Refusal | No
 def application_move_refusal(
     application: Application, user, move: str, *, call_awards_held: int | None = None
 ) -> Refusal | None:
-    """Why ``user`` may not make ``move`` (a key of ``APPLICATION_MOVE_RULES``) on ``application`` now, or None.
+    """Why ``user`` may not make ``move`` (a key of ``APPLICATION_MOVE_PERMS``) on ``application`` now, or None.
 
     In order: the role's permission, the host organisation (answering for a scholar, confirming enrolment), the
     status, whether an award is proposed, maker–checker, and the call's award quota when proposing or approving
     (``call_awards_held``: the awards the call already holds, when the caller has counted them).
     """
-    perm, status_move = APPLICATION_MOVE_RULES[move]
     return (
-        permission_refusal(user, perm)
+        permission_refusal(user, APPLICATION_MOVE_PERMS[move])
         or _organisation_refusal(application, user, move)
-        or move_refusal(application, APPLICATION_MOVES, status_move)
+        or move_refusal(application, APPLICATION_MOVES, STATUS_MOVE_OF.get(move, move))
         or _proposal_refusal(application, user, move)
         or (quota_refusal(application.call, held=call_awards_held) if move in QUOTA_MOVES else None)
     )
