@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "programs.finance",
     "programs.shipments",
     "programs.scholarships",
+    "programs.results",
     "programs.reporting",
     "config",  # last: the configuration, with `load_demo`, which fills every module
 ]

@@ -60,10 +60,28 @@ class DemoLoader:
         return import_string(self.loader)(**options)
 
 
+@dataclass(frozen=True)
+class Measure:
+    """A figure a module computes from its own records, which a results indicator may be fed by: ``key`` names it
+    ("scholarships.completed"), ``units`` are the indicator units it fits ("number", "money"), and ``compute`` is
+    the dotted path of ``(programme, starts_on, ends_on) -> MeasuredValue`` (the value over that span, its
+    breakdown by dimension value and a link to the records behind it)."""
+
+    key: str
+    label: str
+    units: tuple[str, ...]
+    compute: str
+
+    @cached_property
+    def compute_function(self):
+        return import_string(self.compute)
+
+
 _urls: list[UrlInclude] = []
 _api_routes: list[str] = []
 _panels: list[Panel] = []
 _demo: list[DemoLoader] = []
+_measures: dict[str, Measure] = {}
 
 
 def urls(prefix: str, urlconf: str) -> None:
@@ -91,6 +109,11 @@ def demo(loader: str, order: int) -> None:
     entry = DemoLoader(loader, order)
     if entry not in _demo:
         _demo.append(entry)
+
+
+def measure(key: str, label, units: tuple[str, ...], compute: str) -> None:
+    """Offer a figure computed from the module's records to the results framework (see ``Measure``)."""
+    _measures.setdefault(key, Measure(key, label, units, compute))
 
 
 def cooperation_module(
@@ -144,6 +167,14 @@ def api_route_modules() -> list[str]:
 
 def panels(place: str) -> list[Panel]:
     return sorted((entry for entry in _panels if entry.place == place), key=lambda entry: entry.order)
+
+
+def measures() -> list[Measure]:
+    return sorted(_measures.values(), key=lambda entry: entry.key)
+
+
+def measure_named(key: str) -> Measure | None:
+    return _measures.get(key)
 
 
 def demo_loaders() -> list[DemoLoader]:

@@ -112,6 +112,12 @@ class Perm(StrEnum):
     REPORT_EXCHANGE_ACTIVITY = "scholarships.report_exchangeactivity"  # participants and outcomes
     VIEW_PARTICIPANT = "scholarships.view_participant"
 
+    VIEW_RESULT = "results.view_result"  # a programme's results framework: results, indicators, targets, periods
+    CHANGE_FRAMEWORK = "results.change_result"  # building and revising the framework
+    VIEW_RESULTS_REPORT = "results.view_report"
+    ADD_RESULTS_REPORT = "results.add_report"  # filling and submitting a report: the partner, or an officer for it
+    REVIEW_RESULTS_REPORT = "results.review_report"  # approving or returning a submitted report
+
 
 _OFFICER = {
     Perm.ACCESS_WORKSPACE,
@@ -180,6 +186,11 @@ _OFFICER = {
     Perm.CHANGE_EXCHANGE_ACTIVITY,
     Perm.REPORT_EXCHANGE_ACTIVITY,
     Perm.VIEW_PARTICIPANT,
+    Perm.VIEW_RESULT,
+    Perm.CHANGE_FRAMEWORK,
+    Perm.VIEW_RESULTS_REPORT,
+    Perm.ADD_RESULTS_REPORT,
+    Perm.REVIEW_RESULTS_REPORT,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
@@ -223,6 +234,9 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.VIEW_EXCHANGE_ACTIVITY,
         Perm.REPORT_EXCHANGE_ACTIVITY,
         Perm.VIEW_PARTICIPANT,
+        Perm.VIEW_RESULT,
+        Perm.VIEW_RESULTS_REPORT,
+        Perm.ADD_RESULTS_REPORT,
     },
     Role.AUDITOR: {
         Perm.ACCESS_WORKSPACE,
@@ -238,7 +252,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 
 # Auditors read everything: every view_* permission of the project's apps joins their set. Applicants'
 # personal data is not theirs to read: it needs SEE_PERSONAL_DATA, which is not a view_* permission.
-AUDITED_APPS = ("core", "partners", "programs", "reference", "finance", "shipments", "scholarships")
+AUDITED_APPS = ("core", "partners", "programs", "reference", "finance", "shipments", "scholarships", "results")
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -1,0 +1,39 @@
+"""Indicators fed by the records themselves: the modules register the figures they can compute
+(``cooperation.registry.measure``); an indicator names one by its key, and each period's value is computed from
+the records of that period instead of being typed."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from cooperation import registry
+
+
+@dataclass(frozen=True)
+class MeasuredValue:
+    """What a measure computed over a span: the value, its parts by (dimension code, value code), and the page
+    listing the records behind it."""
+
+    value: Decimal
+    breakdown: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    records_url: str = ""
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(entry.key, str(entry.label)) for entry in registry.measures()]
+
+
+def measure_problem(key: str, unit: str) -> str | None:
+    """Why an indicator of ``unit`` cannot be computed by the measure ``key``, or None."""
+    entry = registry.measure_named(key)
+    if entry is None:
+        return _("Choose one of the figures the records offer.")
+    if unit not in entry.units:
+        return _("This figure cannot be measured in this unit.")
+    return None
+
+
+def measure(key: str, programme, starts_on: datetime.date, ends_on: datetime.date) -> MeasuredValue:
+    return registry.measure_named(key).compute_function(programme, starts_on, ends_on)

@@ -1,0 +1,41 @@
+"""Reads of results frameworks and reports, scoped to who asks.
+
+Who sees what: officers, managers, auditors and administrators (``sees_everything``) see every programme's
+framework and every report. A partner user sees the frameworks of the programmes their organisation takes part
+in, and only the reports their organisation is responsible for; anything else is 404.
+"""
+
+from programs.results.selectors.frameworks import (
+    framework,
+    indicator_get,
+    period_get,
+    programme_for_framework,
+    result_get,
+)
+from programs.results.selectors.progress import IndicatorProgress, Status, indicator_progress, status_counts
+from programs.results.selectors.reports import (
+    DueReport,
+    awaiting_review,
+    report_get,
+    report_list,
+    report_values,
+    reports_due,
+)
+
+__all__ = [
+    "DueReport",
+    "IndicatorProgress",
+    "Status",
+    "awaiting_review",
+    "framework",
+    "indicator_get",
+    "indicator_progress",
+    "period_get",
+    "programme_for_framework",
+    "report_get",
+    "report_list",
+    "report_values",
+    "reports_due",
+    "result_get",
+    "status_counts",
+]

@@ -1,0 +1,50 @@
+"""A programme's framework as its readers see it."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cooperation.roles import Perm
+from programs.models import Programme
+from programs.results.models import Indicator, Period, PeriodTarget, Result
+from programs.selectors import programme_list
+
+
+def _programmes(user) -> QuerySet[Programme]:
+    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULT)):
+        return Programme.objects.none()
+    return programme_list(user=user)
+
+
+def programme_for_framework(*, user, pk) -> Programme:
+    """The programme whose framework ``user`` asks for; 404 unless they may see it."""
+    return get_object_or_404(_programmes(user).select_related(None).prefetch_related(None), pk=pk)
+
+
+def framework(*, user, programme: Programme) -> list[Result]:
+    """The programme's results, highest level first, each with its indicators (their dimensions, currency,
+    reporter and targets by period): four queries however large the framework."""
+    if not _programmes(user).filter(pk=programme.pk).exists():
+        raise Http404
+    indicators = Indicator.objects.select_related("currency", "reporter").prefetch_related(
+        "dimensions", Prefetch("targets", queryset=PeriodTarget.objects.select_related("period"))
+    )
+    return list(
+        Result.objects.filter(programme=programme)
+        .select_related("parent")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+        .order_by("-level", "position", "pk")
+    )
+
+
+def result_get(*, user, pk) -> Result:
+    return get_object_or_404(Result.objects.filter(programme__in=_programmes(user)).select_related("programme"), pk=pk)
+
+
+def indicator_get(*, user, pk) -> Indicator:
+    indicators = Indicator.objects.filter(result__programme__in=_programmes(user))
+    return get_object_or_404(indicators.select_related("result__programme", "currency", "reporter"), pk=pk)
+
+
+def period_get(*, user, pk) -> Period:
+    return get_object_or_404(Period.objects.filter(programme__in=_programmes(user)).select_related("programme"), pk=pk)

@@ -1,0 +1,100 @@
+"""Reports: those a partner must send, those an officer must review, and one report's values."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cooperation.access import sees_everything
+from cooperation.roles import Perm
+from partners.models import Organisation
+from partners.selectors import user_organisation_ids
+from programs.results.models import ActualValue, Breakdown, Indicator, Period, Report, ReportStatus
+from programs.selectors import today_or
+
+
+def report_list(*, user) -> QuerySet[Report]:
+    """Every report for staff; for a partner user, their organisations' reports only."""
+    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULTS_REPORT)):
+        return Report.objects.none()
+    reports = Report.objects.select_related("period__programme", "organisation", "submitted_by", "reviewed_by")
+    if sees_everything(user):
+        return reports
+    return reports.filter(organisation_id__in=user_organisation_ids(user))
+
+
+def report_get(*, user, pk) -> Report:
+    return get_object_or_404(report_list(user=user), pk=pk)
+
+
+def report_values(report: Report) -> dict[int, ActualValue]:
+    """The report's values by indicator id, each with its breakdown (two queries)."""
+    actuals = report.values.prefetch_related(
+        Prefetch("breakdown", queryset=Breakdown.objects.select_related("dimension_value__dimension"))
+    )
+    return {actual.indicator_id: actual for actual in actuals}
+
+
+def awaiting_review(*, user) -> QuerySet[Report]:
+    """Submitted reports, oldest first: what the officers review next."""
+    if not user.has_perm(Perm.REVIEW_RESULTS_REPORT):
+        return Report.objects.none()
+    return report_list(user=user).filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A report a partner owes: the period, the partner, the report begun (or None) and whether it is late."""
+
+    period: Period
+    organisation: Organisation
+    report: Report | None
+    overdue: bool
+
+
+def reports_due(*, user, today: datetime.date | None = None, organisation_ids=None) -> list[DueReport]:
+    """The reports still to be sent (none begun, a draft, or returned) for periods that have begun, of the
+    partners ``user`` reports for (or, for staff, of ``organisation_ids``), soonest due first. Three queries."""
+    today = today_or(today)
+    if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULTS_REPORT)):
+        return []
+    if organisation_ids is None:
+        organisation_ids = None if sees_everything(user) else user_organisation_ids(user)
+    reporters = Indicator.objects.filter(result__programme_id=OuterRef("programme_id"))
+    if organisation_ids is not None:
+        reporters = reporters.filter(reporter_id__in=organisation_ids)
+    else:
+        reporters = reporters.filter(reporter__isnull=False)
+    periods = list(
+        Period.objects.filter(starts_on__lte=today)
+        .filter(Exists(reporters))
+        .select_related("programme")
+        .order_by("due_on", "pk")
+    )
+    pairs = (
+        Indicator.objects.filter(result__programme_id__in={period.programme_id for period in periods})
+        .exclude(reporter__isnull=True)
+        .values_list("result__programme_id", "reporter_id")
+        .distinct()
+    )
+    if organisation_ids is not None:
+        pairs = pairs.filter(reporter_id__in=organisation_ids)
+    reporters_of: dict[int, set[int]] = {}
+    for programme_id, organisation_id in pairs:
+        reporters_of.setdefault(programme_id, set()).add(organisation_id)
+    organisations = Organisation.objects.in_bulk({pk for ids in reporters_of.values() for pk in ids})
+    begun = {
+        (report.period_id, report.organisation_id): report
+        for report in Report.objects.filter(period__in=periods).filter(
+            Q(organisation_id__in=organisation_ids) if organisation_ids is not None else Q()
+        )
+    }
+    due = []
+    for period in periods:
+        for organisation_id in sorted(reporters_of.get(period.programme_id, ())):
+            report = begun.get((period.pk, organisation_id))
+            if report is not None and report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+                continue
+            due.append(DueReport(period, organisations[organisation_id], report, overdue=period.due_on < today))
+    return due
