@@ -1,7 +1,23 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import registry
 
-class ResultsConfig(AppConfig):
+
+class ResultsConfig(registry.CooperationModuleConfig):
     name = "programs.results"
     verbose_name = _("Results")
+    order = 60
+
+    def outbox_kinds(self):
+        from programs.results import reminders
+
+        return reminders.KINDS
+
+    def ready(self) -> None:
+        super().ready()
+        registry.panel(
+            "programme.detail", "results/_programme_results.html", "programs.results.panels.programme_detail"
+        )
+        registry.panel(
+            "portal.programme", "results/portal/_programme_results.html", "programs.results.panels.portal_programme"
+        )

@@ -1,0 +1,2 @@
+app_name = "results_portal"
+urlpatterns = []
