@@ -64,8 +64,9 @@ class DemoLoader:
 class Measure:
     """A figure a module computes from its own records, which a results indicator may be fed by: ``key`` names it
     ("scholarships.completed"), ``units`` are the indicator units it fits ("number", "money"), and ``compute`` is
-    the dotted path of ``(programme, starts_on, ends_on) -> MeasuredValue`` (the value over that span, its
-    breakdown by dimension value and a link to the records behind it)."""
+    the dotted path of ``(indicator, starts_on, ends_on) -> MeasuredValue``: the value for the indicator's
+    programme (``indicator.result.programme``) over that span, in the indicator's currency for a money figure,
+    with its breakdown by dimension value (``("sex", "female")`` → value) and a link to the records behind it."""
 
     key: str
     label: str

@@ -35,5 +35,6 @@ def measure_problem(key: str, unit: str) -> str | None:
     return None
 
 
-def measure(key: str, programme, starts_on: datetime.date, ends_on: datetime.date) -> MeasuredValue:
-    return registry.measure_named(key).compute_function(programme, starts_on, ends_on)
+def measure(indicator, starts_on: datetime.date, ends_on: datetime.date) -> MeasuredValue:
+    """The value of the indicator's measure over a span (its period's dates)."""
+    return registry.measure_named(indicator.measure).compute_function(indicator, starts_on, ends_on)

@@ -1,6 +1,7 @@
 """The results framework and the reports against it. Values are exact decimals; a qualitative indicator's value is
 text, a yes/no indicator's is 1 or 0."""
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,7 @@ from cooperation.fields import (
     unique,
     user_link,
 )
+from cooperation.files import private_storage
 from cooperation.models import TimeStampedModel
 
 # Every indicator value, target and baseline: up to 14 whole digits and 4 decimals.
@@ -343,3 +345,30 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result}: {self.text[:40]}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    # The stored name tells nothing; the name the partner gave is kept in ``original_name``.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"results/evidence/{uuid.uuid4().hex}.{extension}"
+
+
+class Evidence(models.Model):
+    """A file that backs a report (a photo of the new well, an attendance list as PDF); private, streamed only to
+    those who may see the report."""
+
+    report = part_of(Report, _("report"), related_name="evidence")
+    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = user_link(_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,13 +1,9 @@
-"""What this module shows on other pages, registered in ``apps.py``."""
+"""What this module shows on other pages, registered in ``apps.py``; the portal's panels are in ``portal_panels``."""
 
+from programs.results.portal_panels import portal_home, portal_programme
 
-def portal_home(request, record=None):
-    return None
+__all__ = ["portal_home", "portal_programme", "programme_detail"]
 
 
 def programme_detail(request, programme):
-    return None
-
-
-def portal_programme(request, programme):
     return None

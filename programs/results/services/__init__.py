@@ -1,5 +1,6 @@
 """Every write of the results module (see the package's modules)."""
 
+from programs.results.services.evidence import evidence_add, evidence_problem, evidence_remove
 from programs.results.services.framework import (
     has_approved_values,
     indicator_create,
@@ -36,6 +37,9 @@ __all__ = [
     "REPORT_MOVE_PERMS",
     "ResultsRefusal",
     "cut_periods",
+    "evidence_add",
+    "evidence_problem",
+    "evidence_remove",
     "framework_refusal",
     "has_approved_values",
     "indicator_create",

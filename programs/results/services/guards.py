@@ -26,6 +26,7 @@ class ResultsRefusal(StrEnum):
     VALUE_REQUIRED = "value_required"
     WRONG_PROGRAMME = "wrong_programme"  # a parent result, a reporter or a period of another programme
     LOCKED = "locked"  # an approved report, a period already reported
+    INVALID_FILE = "invalid_file"  # evidence that is not a photo or a plain PDF, or too large
 
 
 S = ReportStatus

@@ -1,10 +1,7 @@
 """Applications, their files, and the reviews and scores that rank them."""
 
-import os
 import uuid
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -24,28 +21,9 @@ from cooperation.fields import (
     unique,
     user_link,
 )
+from cooperation.files import private_storage
 from cooperation.models import TimeStampedModel
 from programs.scholarships.models.calls import MAX_SCORE, MIN_SCORE, SCORE_DIGITS, Call, Criterion
-
-
-class PrivateStorage(FileSystemStorage):
-    """Applicants' files live in PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT and static: no URL serves them; a view
-    streams them to those allowed to see them. The folder is read from the settings at each use."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Applicants' files have no public URL.")
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
 
 
 def attachment_path(instance, filename: str) -> str:
