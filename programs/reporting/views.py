@@ -20,6 +20,7 @@ from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.exports import programme_csv_rows
 from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
+from programs.reporting.results import results_section
 from programs.reporting.scholarships import scholarships_dashboard
 from programs.reporting.shipments import shipments_dashboard
 from programs.selectors import programme_list
@@ -50,6 +51,7 @@ def dashboard(request):
         "finance": finance_dashboard(user=user, today=timezone.localdate()),
         "shipments": shipments_dashboard(user=user, today=timezone.localdate()),
         "scholarships": scholarships_dashboard(user=user, today=timezone.localdate()),
+        "results": results_section(user=user, today=timezone.localdate(), **scope),
     }
     return render(request, "reporting/dashboard.html", context)
 

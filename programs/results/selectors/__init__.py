@@ -5,6 +5,7 @@ framework and every report. A partner user sees the frameworks of the programmes
 in, and only the reports their organisation is responsible for; anything else is 404.
 """
 
+from programs.results.selectors.dashboard import GoalRow, ResultsFigures, results_dashboard
 from programs.results.selectors.frameworks import (
     framework,
     indicator_get,
@@ -24,7 +25,9 @@ from programs.results.selectors.reports import (
 
 __all__ = [
     "DueReport",
+    "GoalRow",
     "IndicatorProgress",
+    "ResultsFigures",
     "Status",
     "awaiting_review",
     "framework",
@@ -37,5 +40,6 @@ __all__ = [
     "report_values",
     "reports_due",
     "result_get",
+    "results_dashboard",
     "status_counts",
 ]
