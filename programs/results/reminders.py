@@ -128,7 +128,7 @@ class Reminder:
 
 
 def reminders_owed(today: datetime.date) -> list[Reminder]:
-    """Every reminder due today and not written yet, soonest due first: four queries, whatever the number of
+    """Every reminder due today and not written yet, soonest due first: five queries, whatever the number of
     reports."""
     due = selectors.reports_due(user=_Agency(), today=today)
     sent = already_sent({item.period.pk for item in due})
