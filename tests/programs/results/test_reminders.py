@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Role
@@ -223,7 +224,8 @@ def test_two_runs_at_the_same_time_send_each_reminder_once(reference_data_db):
         ContactFactory(organisation=partner, email=f"contact{number}@partner.example", receives_reminders=True)
         programme = ProgrammeFactory(responsible_officer=officer)
         ParticipationFactory(programme=programme, organisation=partner)
-        build_framework(programme, partner, officer)
+        with transaction.atomic():
+            build_framework(programme, partner, officer)
     mail.outbox.clear()
     results = run_together(*(lambda: tasks.send_results_reminders(day(30).isoformat()) for _ in range(2)))
     assert sum(results) == 6, results  # for each partner: overdue, and escalated
