@@ -190,6 +190,7 @@ class ResultsReminders(ReminderRun):
 
     def messages(self, reminder: Reminder) -> list[OutboxMessage]:
         officer = self.officer(reminder)
+        contacts = self.contacts.get(reminder.organisation.pk, [])
         context = {
             "programme": reminder.period.programme,
             "period": reminder.period,
@@ -199,10 +200,10 @@ class ResultsReminders(ReminderRun):
             "days_left": reminder.days_left,
             "days_late": -reminder.days_left,
             "officer": officer,
+            "contacts_reminded": bool(contacts),
         }
         template = f"results/email/{reminder.kind.removeprefix('results.')}"
         if reminder.kind != ESCALATED:
-            contacts = self.contacts.get(reminder.organisation.pk, [])
             return to_contacts(contacts, kind=reminder.kind, template=template, context=context, reply_to=officer)
         messages = to_staff(self.managers, kind=ESCALATED, template=template, context=context | {"copy": False})
         if officer is not None and officer not in self.managers:

@@ -119,7 +119,7 @@ def test_a_report_long_overdue_is_escalated_with_its_overdue_reminder(framework,
     assert run(day(35)) == 2
     assert subjects("ana@yab.example") == ["Results report overdue: OWN-001"]
     assert subjects("head@kerjasama.example") == ["Results report 35 days overdue: Yayasan Air Bersih, OWN-001"]
-    assert "The partner has not begun it." in to("head@kerjasama.example")[0].body
+    assert "The partner has not begun it. The partner's contacts were reminded." in to("head@kerjasama.example")[0].body
     assert len(to(officer.email)) == 1
     assert run(day(36)) == 0
 
@@ -131,6 +131,12 @@ def test_without_a_responsible_officer_only_the_managers_are_told(framework, run
     assert to(officer.email) == []
     assert to("ana@yab.example")[0].reply_to == []
     assert "The programme has no responsible officer." in to("head@kerjasama.example")[0].body
+
+
+def test_the_managers_hear_of_a_partner_without_reminder_contacts(framework, run, partner_org):
+    partner_org.contacts.update(receives_reminders=False)
+    assert run(day(30)) == 1
+    assert "The partner has no contact who receives reminders." in to("head@kerjasama.example")[0].body
 
 
 def _submitted(framework, partner_org, partner_user):
