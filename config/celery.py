@@ -54,4 +54,11 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
                 minute=getattr(settings, "SCHOLARSHIP_REMINDER_MINUTE", 45),
             ),
         },
+        "results-reminders": {
+            "task": "programs.results.tasks.send_results_reminders",
+            "schedule": crontab(
+                hour=getattr(settings, "RESULTS_REMINDER_HOUR", 6),
+                minute=getattr(settings, "RESULTS_REMINDER_MINUTE", 50),
+            ),
+        },
     }

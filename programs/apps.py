@@ -19,6 +19,12 @@ class ProgramsConfig(AppConfig):
         registry.urls("programmes/", "programs.urls")
         registry.urls("portal/", "programs.portal.urls")
         registry.api_routes("programs.api.urls")
+        registry.measure(
+            "programs.partners_engaged",
+            _("Partner organisations taking part"),
+            ("number",),
+            "programs.measures.partners_engaged",
+        )
 
         from cooperation.outbox.kinds import register_kind
         from programs import emails

@@ -10,6 +10,24 @@ class FinanceConfig(registry.CooperationModuleConfig):
     order = 30
     portal_home = "finance/portal/_home_link.html"
 
+    def ready(self) -> None:
+        super().ready()
+        registry.measure(
+            "finance.loans_disbursed",
+            _("Loans disbursed (principal, or number of loans)"),
+            ("money", "number"),
+            "programs.finance.measures.loans_disbursed",
+        )
+        registry.measure(
+            "finance.repayments_received",
+            _("Loan repayments received"),
+            ("money",),
+            "programs.finance.measures.repayments_received",
+        )
+        registry.measure(
+            "finance.tranches_paid", _("Grant tranches paid"), ("money",), "programs.finance.measures.tranches_paid"
+        )
+
     def outbox_kinds(self):
         from programs.finance import reminders
 

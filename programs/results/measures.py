@@ -3,22 +3,13 @@
 the records of that period instead of being typed."""
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from cooperation import registry
+from cooperation.measures import MeasuredValue
 
-
-@dataclass(frozen=True)
-class MeasuredValue:
-    """What a measure computed over a span: the value, its parts by (dimension code, value code), and the page
-    listing the records behind it."""
-
-    value: Decimal
-    breakdown: dict[tuple[str, str], Decimal] = field(default_factory=dict)
-    records_url: str = ""
+__all__ = ["MeasuredValue", "measure", "measure_choices", "measure_problem"]
 
 
 def measure_choices() -> list[tuple[str, str]]:

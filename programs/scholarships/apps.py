@@ -17,6 +17,18 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
 
         personal_data.register(Application, selectors.personal_data_condition)
         personal_data.register(Attachment, selectors.attachment_condition)
+        registry.measure(
+            "scholarships.completed",
+            _("Scholars who completed their studies"),
+            ("number",),
+            "programs.scholarships.measures.scholars_completed",
+        )
+        registry.measure(
+            "scholarships.participants",
+            _("Participants of exchange activities"),
+            ("number",),
+            "programs.scholarships.measures.participants",
+        )
 
     def outbox_kinds(self):
         from programs.scholarships import reminders

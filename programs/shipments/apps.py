@@ -9,6 +9,15 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
     verbose_name = _("In-kind cooperation")
     order = 40
 
+    def ready(self) -> None:
+        super().ready()
+        registry.measure(
+            "shipments.goods_received",
+            _("Goods received in good condition (quantity, or value)"),
+            ("number", "money"),
+            "programs.shipments.measures.goods_received",
+        )
+
     def outbox_kinds(self):
         from programs.shipments import reminders
 

@@ -25,6 +25,7 @@ from programs.results.models import (
     ReportStatus,
     Unit,
 )
+from programs.results.services.computed import fill_computed
 from programs.results.services.framework import value_problem
 from programs.results.services.guards import ResultsRefusal, report_move_refusal, reporter_refusal
 from programs.selectors import today_or
@@ -48,6 +49,7 @@ def report_open(*, period: Period, organisation, opened_by, today: datetime.date
     enforce(reporter_refusal(opened_by, organisation.pk))
     existing = Report.objects.filter(period=period, organisation=organisation).first()
     if existing is not None:
+        fill_computed(existing, by=opened_by)
         return existing
     if period.starts_on > today_or(today):
         raise refuse(ResultsRefusal.PERIOD_NOT_OVER, _("This period has not begun: there is nothing to report yet."))
@@ -56,6 +58,7 @@ def report_open(*, period: Period, organisation, opened_by, today: datetime.date
     report = Report(period=period, organisation=organisation, on_behalf=sees_everything(opened_by))
     report._history_user = opened_by
     report.save()
+    fill_computed(report, by=opened_by)
     return report
 
 
@@ -143,6 +146,7 @@ def report_save(*, report: Report, saved_by, values: dict | None = None, narrati
         narrative.text = str(text or "").strip()
         narrative._history_user = saved_by
         narrative.save()
+    fill_computed(report, by=saved_by)
     if sees_everything(saved_by) and not report.on_behalf:
         report.on_behalf = True
     return save_by(report, saved_by, ["on_behalf"])
@@ -167,6 +171,7 @@ def report_submit(*, report: Report, submitted_by) -> Report:
     """Send the report for review: every typed indicator needs its value."""
     lock_row(report)
     enforce(report_move_refusal(report, submitted_by, "submit"))
+    fill_computed(report, by=submitted_by)
     missing = missing_values(report)
     if missing:
         raise ValidationError(
