@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils import timezone
 
+from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.results import selectors
 from programs.results.models import Indicator
@@ -13,8 +14,9 @@ from programs.results.portal_views import report_url
 def portal_home(request, record=None):
     """How many reports the user's organisations owe, and how many are late; None when they report nothing."""
     user = request.user
-    today = timezone.localdate()
-    due = selectors.reports_due(user=user, today=today)
+    if not user.has_perm(Perm.VIEW_RESULTS_REPORT):
+        return None
+    due = selectors.reports_due(user=user, today=timezone.localdate())
     if not due and not _reports_anything(user):
         return None
     return {"due": len(due), "overdue": sum(1 for entry in due if entry.overdue)}

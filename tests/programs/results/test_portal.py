@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.results import services
-from programs.results.models import ActualValue, Evidence, Narrative, Report, ReportStatus
+from programs.results.models import ActualValue, Evidence, Indicator, Narrative, Report, ReportStatus, Unit
 from tests.factories import MembershipFactory, ParticipationFactory
 from tests.programs.results.factories import TODAY, build_framework, sex_values
 from tests.programs.results.portal_factories import NOON_OF_TODAY, add_indicators, form_data, report_url
@@ -313,3 +313,32 @@ def test_the_report_form_stays_small(partner, framework, first, partner_org, off
     html = partner.get(report_url(first)).content
     assert html.count(b'class="indicator"') == 8
     assert len(html) < 60_000
+
+
+def test_text_yes_no_and_computed_indicators(partner, framework, first, partner_org, officer):
+    text = services.indicator_create(
+        result=framework.outcome, created_by=officer, title="How committees work", unit=Unit.TEXT, reporter=partner_org
+    )
+    policy = services.indicator_create(
+        result=framework.outcome,
+        created_by=officer,
+        title="Water policy adopted",
+        unit=Unit.YES_NO,
+        reporter=partner_org,
+    )
+    computed = services.indicator_create(
+        result=framework.output, created_by=officer, title="Pumps delivered", unit=Unit.NUMBER, reporter=partner_org
+    )
+    Indicator.objects.filter(pk=computed.pk).update(measure="shipments.delivered")
+    html = partner.get(report_url(first)).content.decode()
+    pumps = html[html.index(f'id="indicator-{computed.pk}"') :]
+    assert "computed" in pumps[: pumps.index("</div>")] and f'name="value-{computed.pk}"' not in html
+    assert f'<select name="value-{policy.pk}"' in html and f'<textarea name="value-{text.pk}"' in html
+
+    data = form_data(framework, **{f"value-{text.pk}": "They meet every month.", f"value-{policy.pk}": "1"})
+    assert partner.post(report_url(first), {**data, f"value-{computed.pk}": "999"}).status_code == 302
+    values = {actual.indicator_id: actual for actual in ActualValue.objects.all()}
+    assert values[text.pk].text == "They meet every month." and values[policy.pk].value == 1
+    assert computed.pk not in values
+    again = partner.get(report_url(first)).content.decode()
+    assert '<option value="1" selected>Yes</option>' in again and "They meet every month." in again
