@@ -87,6 +87,8 @@ def test_a_partner_fills_saves_a_draft_and_submits(partner, framework, first, pa
     again = partner.get(saved.url).content.decode()
     assert "Your draft is saved" in again
     assert 'value="90"' in again and 'value="50"' in again and "Two committees trained in Kupang." in again
+    draft = partner.get(reverse("results_portal:report_detail", args=[report.pk])).content.decode()
+    assert "Continue the report" in draft and "data-keep-draft-clear" not in draft
 
     sent = partner.post(
         report_url(first), form_data(framework, trained="95", parts={women: "50", men: "45"}, action="submit")
