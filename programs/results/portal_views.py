@@ -196,6 +196,10 @@ def evidence_add(request, pk):
         else:
             messages.success(request, _("The file is added to the report."))
             return redirect(report_url(report.period_id, report.organisation_id))
+    refusal = services.report_move_refusal(report, request.user, "save")
+    if refusal is not None:
+        messages.error(request, str(refusal))
+        return redirect("results_portal:report_detail", pk=report.pk)
     return _report_page(request, report, evidence_form=form)
 
 

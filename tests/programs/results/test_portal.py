@@ -344,3 +344,13 @@ def test_text_yes_no_and_computed_indicators(partner, framework, first, partner_
     assert computed.pk not in values
     again = partner.get(report_url(first)).content.decode()
     assert '<option value="1" selected>Yes</option>' in again and "They meet every month." in again
+
+
+def test_a_sent_report_takes_no_more_files(partner, framework, first, partner_org, partner_user):
+    report = _submitted(framework, first, partner_org, partner_user)
+    response = partner.post(
+        reverse("results_portal:evidence_add", args=[report.pk]), {"file": SimpleUploadedFile("late.png", PNG)}
+    )
+    assert response.status_code == 302 and response.url == reverse("results_portal:report_detail", args=[report.pk])
+    assert "This report is Submitted: it can no longer be changed." in partner.get(response.url).content.decode()
+    assert not Evidence.objects.exists()
