@@ -62,6 +62,7 @@ def _render_programme(request, programme, form):
         "updates": page.object_list,
         "form": form,
         "can_post": request.user.has_perm(Perm.ADD_PROGRAMME_UPDATE),
+        "panels": registry.rendered_panels("portal.programme", request, programme),
     }
     return render(request, "portal/programme.html", context)
 
