@@ -57,8 +57,8 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
         "results-reminders": {
             "task": "programs.results.tasks.send_results_reminders",
             "schedule": crontab(
-                hour=getattr(settings, "RESULTS_REMINDER_HOUR", 6),
-                minute=getattr(settings, "RESULTS_REMINDER_MINUTE", 50),
+                hour=settings.RESULTS_REMINDER_HOUR,
+                minute=settings.RESULTS_REMINDER_MINUTE,
             ),
         },
     }

@@ -3,7 +3,7 @@ own language, "due in N days" (from RESULTS_REMINDER_DAYS_BEFORE days before the
 "overdue"; a report 30 days or more overdue is escalated to the managers, with a copy to the programme's
 responsible officer.
 
-State-based, not date-equality-based. Each run looks at every report still owed (``selectors.reports_due``: none
+State-based, not date-equality-based. Each run looks at every report still owed (``selectors.reports_owed``: none
 begun, a draft, or returned, for a period that has begun) and sends the kind of reminder its due date calls for
 today, unless that kind — or a later one — was already written for (period, partner). So a day the job did not
 run is caught up on the next run with the kind that is right by then ("overdue" after a missed due day), and a
@@ -52,16 +52,6 @@ LOOKUP_SLICE = 500
 
 def days_before() -> int:
     return int(getattr(settings, "RESULTS_REMINDER_DAYS_BEFORE", DEFAULT_DAYS_BEFORE))
-
-
-class _Agency:
-    """Whom the run reads as: the agency itself, owed every partner's reports (no user is behind a daily job)."""
-
-    is_authenticated = True
-    is_active = True
-
-    def has_perm(self, perm: str) -> bool:
-        return True
 
 
 def kinds_owed(due_on: datetime.date, today: datetime.date) -> list[str]:
@@ -130,7 +120,7 @@ class Reminder:
 def reminders_owed(today: datetime.date) -> list[Reminder]:
     """Every reminder due today and not written yet, soonest due first: five queries, whatever the number of
     reports."""
-    due = selectors.reports_due(user=_Agency(), today=today)
+    due = selectors.reports_owed(today=today)
     sent = already_sent({item.period.pk for item in due})
     owed = []
     for item in due:

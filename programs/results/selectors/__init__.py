@@ -21,6 +21,7 @@ from programs.results.selectors.reports import (
     report_list,
     report_values,
     reports_due,
+    reports_owed,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "report_list",
     "report_values",
     "reports_due",
+    "reports_owed",
     "result_get",
     "results_dashboard",
     "status_counts",

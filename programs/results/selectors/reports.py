@@ -53,14 +53,18 @@ class DueReport:
     overdue: bool
 
 
-def reports_due(*, user, today: datetime.date | None = None, organisation_ids=None) -> list[DueReport]:
-    """The reports still to be sent (none begun, a draft, or returned) for periods that have begun, of the
-    partners ``user`` reports for (or, for staff, of ``organisation_ids``), soonest due first. Three queries."""
-    today = today_or(today)
+def reports_due(*, user, today: datetime.date | None = None) -> list[DueReport]:
+    """The reports still to be sent (none begun, a draft, or returned) for periods that have begun: a partner
+    user's organisations' own, every partner's for staff; soonest due first."""
     if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULTS_REPORT)):
         return []
-    if organisation_ids is None:
-        organisation_ids = None if sees_everything(user) else user_organisation_ids(user)
+    return reports_owed(today=today, organisation_ids=None if sees_everything(user) else user_organisation_ids(user))
+
+
+def reports_owed(*, today: datetime.date | None = None, organisation_ids=None) -> list[DueReport]:
+    """What the agency is owed (for its daily reminders): the reports still to be sent for periods that have
+    begun, by every reporting partner or by ``organisation_ids``; soonest due first. Four queries."""
+    today = today_or(today)
     reporters = Indicator.objects.filter(result__programme_id=OuterRef("programme_id"))
     if organisation_ids is not None:
         reporters = reporters.filter(reporter_id__in=organisation_ids)

@@ -55,6 +55,7 @@ def plan_set(*, programme, set_by, **data) -> ReportingPlan:
     return plan
 
 
+@transaction.atomic
 def periods_sync(programme, *, plan: ReportingPlan | None = None, today: datetime.date | None = None) -> list[Period]:
     """Bring the programme's periods in line with its dates and plan. Periods already started or reported stay as
     they are; later ones are cut again (a period starting on the same day keeps its targets)."""

@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -47,17 +47,22 @@ def report_open(*, period: Period, organisation, opened_by, today: datetime.date
     yet, and a partner that reports no indicator of the programme, are refused."""
     require_perm(opened_by, Perm.ADD_RESULTS_REPORT)
     enforce(reporter_refusal(opened_by, organisation.pk))
-    existing = Report.objects.filter(period=period, organisation=organisation).first()
-    if existing is not None:
-        fill_computed(existing, by=opened_by)
-        return existing
-    if period.starts_on > today_or(today):
-        raise refuse(ResultsRefusal.PERIOD_NOT_OVER, _("This period has not begun: there is nothing to report yet."))
-    if not reported_indicators(period, organisation.pk).exists():
-        raise refuse(ResultsRefusal.NOT_REPORTER, _("This partner reports no indicator of the programme."))
-    report = Report(period=period, organisation=organisation, on_behalf=sees_everything(opened_by))
-    report._history_user = opened_by
-    report.save()
+    found = Report.objects.select_for_update().filter(period=period, organisation=organisation)
+    report = found.first()
+    if report is None:
+        if period.starts_on > today_or(today):
+            raise refuse(
+                ResultsRefusal.PERIOD_NOT_OVER, _("This period has not begun: there is nothing to report yet.")
+            )
+        if not reported_indicators(period, organisation.pk).exists():
+            raise refuse(ResultsRefusal.NOT_REPORTER, _("This partner reports no indicator of the programme."))
+        report = Report(period=period, organisation=organisation, on_behalf=sees_everything(opened_by))
+        report._history_user = opened_by
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # opened a moment before, in another request
+            report = found.get()
     fill_computed(report, by=opened_by)
     return report
 
