@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils import formats
 
+from programs.results.models import Unit
+
 CHART_WIDTH = 360
 PLOT_HEIGHT = 120
 LABEL_HEIGHT = 18
@@ -71,9 +73,13 @@ def _y(value: Decimal, largest: Decimal) -> float:
 def indicator_chart(progress, *, slug: str, title: str) -> IndicatorChart:
     """The chart of one ``selectors.IndicatorProgress``: its points (period, target, actual) side by side."""
     points = progress.points
-    largest = max(
-        [value for point in points for value in (point.target, point.actual) if value is not None] or [Decimal(0)]
-    )
+    indicator = progress.indicator
+    # The scale reaches the largest of the values, the targets and the overall target; a percentage reaches 100.
+    values = [value for point in points for value in (point.target, point.actual) if value is not None]
+    values += [value for value in (indicator.target_value, progress.baseline) if value is not None]
+    if indicator.unit == Unit.PERCENTAGE:
+        values.append(Decimal(100))
+    largest = max(values or [Decimal(0)])
     count = max(len(points), 1)
     step = CHART_WIDTH / count
     bar_width = round(max(step * 0.6, 2), 1)

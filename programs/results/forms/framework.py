@@ -4,6 +4,7 @@ They parse what was typed; the framework services decide what is allowed (a perc
 currency, a revision without its reason) and their refusals come back next to the field they name."""
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import DATE_WIDGET, REASON_WIDGET, ServiceModelForm, active_or_current
@@ -118,7 +119,7 @@ class TargetsForm(forms.Form):
         current = {target.period_id: target for target in indicator.targets.all()}
         for period in self.periods:
             name = f"target-{period.pk}"
-            label = f"{period.starts_on:%Y-%m-%d} – {period.ends_on:%Y-%m-%d}"
+            label = f"{formats.date_format(period.starts_on)} – {formats.date_format(period.ends_on)}"
             target = current.get(period.pk)
             if indicator.is_numeric:
                 self.fields[name] = number_field(label)

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.results import services
+from programs.results import selectors, services
+from programs.results.charts import indicator_chart
 from programs.results.models import Dimension, Indicator, ReportingPlan, Result, ResultLevel, Unit
 from tests.programs.results.factories import TODAY, build_framework
 
@@ -342,3 +343,30 @@ def test_the_framework_page_reads_in_as_many_queries_however_large(
     with django_assert_max_num_queries(len(small)):
         body = client.get(url).content.decode()
     assert "Indicator 4.1" in body
+
+
+def test_the_framework_page_speaks_indonesian(client, framework, partner_org, partner_user, manager):
+    approve_first_report(framework, partner_org, partner_user, manager)
+    client.force_login(manager)
+    response = client.get(page_url(framework), HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "id"
+    assert 'lang="id"' in response.content.decode()
+
+
+def test_the_chart_scales_a_percentage_to_100_and_marks_each_target(framework, partner_org, partner_user, manager):
+    approve_first_report(framework, partner_org, partner_user, manager)
+    periods = list(framework.programme.reporting_periods.order_by("starts_on"))
+    indicators = [framework.trained, framework.rate]
+    trained, rate = selectors.indicator_progress(indicators, periods)
+
+    rate_chart = indicator_chart(rate, slug="rate", title="Households with safe water")
+    first = rate_chart.columns[0]
+    # 70 % of a scale that reaches 100: the bar stands 70 % of the 120 pixels high.
+    assert (first.has_actual, first.bar_height, first.actual_display) == (True, 84.0, "70")
+    assert [column.has_actual for column in rate_chart.columns[1:]] == [False] * 7
+
+    trained_chart = indicator_chart(trained, slug="trained", title="People trained")
+    # The overall target (800) sets the scale; each quarter's target of 100 is marked at an eighth of the height.
+    assert {column.target_y for column in trained_chart.columns} == {113.0}
+    assert trained_chart.columns[0].bar_height == 13.5 and trained_chart.has_values

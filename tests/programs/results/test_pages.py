@@ -318,3 +318,13 @@ def test_the_programme_page_reads_in_as_many_queries_as_the_framework_grows(
     with django_assert_max_num_queries(len(small)):
         body = client.get(url).content.decode()
     assert "10 indicators" in body
+
+
+def test_a_period_that_has_not_begun_is_refused_at_the_top_of_the_form(client, framework, partner_org, officer):
+    client.force_login(officer)
+    response = client.post(
+        enter_url(framework, partner_org, period=-1), {f"value-{framework.trained.pk}": "90", "save": "1"}
+    )
+    assert response.status_code == 200
+    assert "This period has not begun: there is nothing to report yet." in response.content.decode()
+    assert not Report.objects.exists()
