@@ -122,6 +122,8 @@ class ReportForm(forms.Form):
             )
             if actual is not None:
                 self.initial[comment] = actual.comment
+        # Highest level first, as the framework reads: impact, outcome, output.
+        self.results.sort(key=lambda result: (-result.level, result.position, result.pk))
         for result in self.results:
             name = f"narrative-{result.pk}"
             self.fields[name] = forms.CharField(

@@ -95,7 +95,9 @@ def _report_page(request, report: Report, refused=None):
             "report": report,
             "programme": report.period.programme,
             "rows": rows,
-            "narratives": report.narratives.select_related("result").order_by("result__level", "result__position"),
+            "narratives": report.narratives.select_related("result").order_by(
+                "-result__level", "result__position", "result__pk"
+            ),
             "evidence": report.evidence.all(),
             "actions": record_actions(
                 report,

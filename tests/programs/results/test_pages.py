@@ -328,3 +328,40 @@ def test_a_period_that_has_not_begun_is_refused_at_the_top_of_the_form(client, f
     assert response.status_code == 200
     assert "This period has not begun: there is nothing to report yet." in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_the_report_page_reads_in_as_many_queries_however_many_values(
+    client, framework, partner_org, partner_user, officer, django_assert_max_num_queries
+):
+    report = services.report_open(
+        period=framework.periods[0], organisation=partner_org, opened_by=partner_user, today=TODAY
+    )
+    women, men = sex_values()["female"], sex_values()["male"]
+    client.force_login(officer)
+
+    def fill():
+        indicators = services.reported_indicators(report.period, partner_org.pk)
+        values = {
+            indicator.pk: {"value": "50", "comment": "ok"}
+            | ({"breakdown": {women: "20", men: "30"}} if indicator.dimensions.exists() else {})
+            for indicator in indicators
+        }
+        services.report_save(report=report, saved_by=partner_user, values=values, narratives={})
+
+    fill()
+    client.get(detail_url(report))
+    with CaptureQueriesContext(connection) as small:
+        client.get(detail_url(report))
+    sex = Dimension.objects.get(code="sex")
+    for number in range(4):
+        output = services.result_create(
+            programme=framework.programme, created_by=officer, level=ResultLevel.OUTPUT, title=f"Output {number}"
+        )
+        for kind in range(2):
+            services.indicator_create(
+                result=output, created_by=officer, title=f"I{number}.{kind}", reporter=partner_org, dimensions=[sex]
+            )
+    fill()
+    with django_assert_max_num_queries(len(small)):
+        body = client.get(detail_url(report)).content.decode()
+    assert "I3.1" in body
