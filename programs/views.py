@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.pages import Column, filter_fields, list_page, posted, record_page, workspace_page
@@ -102,6 +103,7 @@ def _detail_page(request, programme, update_form=None):
             if user.has_perm(Perm.VIEW_HISTORY)
             else None,
             "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
+            "panels": registry.rendered_panels("programme.detail", request, programme),
         },
     )
 
