@@ -91,7 +91,8 @@ class ResultAdmin(FrameworkAdmin):
     readonly_fields = ("position", "created_at", "updated_at")
     deletable = True
 
-    list_selector = result_list
+    def get_queryset(self, request):
+        return ordered(self, request, result_list(user=request.user).select_related("parent"))
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "programme") if obj else self.readonly_fields

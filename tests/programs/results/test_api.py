@@ -124,7 +124,10 @@ def test_an_officer_builds_a_result_an_indicator_and_its_targets(own_programme, 
     assert plan.status_code == 200, plan.content
     periods = plan.json()["periods"]
     assert plan.json()["frequency"] == 6
-    assert [(p["starts_on"], p["due_on"]) for p in periods[:2]] == [("2026-01-01", "2026-08-14"), ("2026-07-01", "2027-02-14")]
+    assert [(p["starts_on"], p["due_on"]) for p in periods[:2]] == [
+        ("2026-01-01", "2026-08-14"),
+        ("2026-07-01", "2027-02-14"),
+    ]
     assert ids(api.get(PERIODS, {"programme": own_programme.pk})) == {p["id"] for p in periods}
 
     outcome = api.post(
@@ -169,7 +172,9 @@ def test_an_officer_builds_a_result_an_indicator_and_its_targets(own_programme, 
     ]
     stored = Indicator.objects.get(pk=shown["id"])
     assert stored.history.first().history_user == officer
-    assert PeriodTarget.objects.get(indicator=stored, period_id=periods[1]["id"]).history.first().history_user == officer
+    assert (
+        PeriodTarget.objects.get(indicator=stored, period_id=periods[1]["id"]).history.first().history_user == officer
+    )
 
     assert api.get(RESULTS, {"programme": own_programme.pk, "level": ResultLevel.OUTPUT}).json()["count"] == 1
     assert ids(api.get(INDICATORS, {"result": result})) == {shown["id"]}
@@ -228,7 +233,10 @@ def test_an_approved_indicator_is_revised_only_with_a_reason(framework, report, 
         format="json",
     )
     assert revised.status_code == 200, revised.content
-    assert (revised.json()["target_value"], revised.json()["revision_reason"]) == ("900.0000", "A second district joined.")
+    assert (revised.json()["target_value"], revised.json()["revision_reason"]) == (
+        "900.0000",
+        "A second district joined.",
+    )
 
 
 # --- a report from draft to approval ------------------------------------------------------------------------------
@@ -272,7 +280,9 @@ def test_a_report_is_filled_submitted_returned_corrected_and_approved(
     comments = {value["indicator"]: value["review_comment"] for value in seen["values"]}
     assert comments[framework.trained.pk] == "The lists show 80."
     corrected = partner.post(
-        f"{url}values/", values_body(framework, trained="80", breakdown={str(women): "45", str(men): "35"}), format="json"
+        f"{url}values/",
+        values_body(framework, trained="80", breakdown={str(women): "45", str(men): "35"}),
+        format="json",
     )
     assert corrected.status_code == 200, corrected.content
     assert partner.post(f"{url}submit/").json()["status"] == ReportStatus.SUBMITTED
@@ -292,7 +302,10 @@ def test_parts_that_do_not_add_up_are_refused_with_their_code(framework, report,
         values_body(framework, rate="101", breakdown={str(women): "50", str(men): "30"}),
         format="json",
     )
-    assert error_codes(response) == {"values.0.breakdown.sex": [ResultsRefusal.NOT_ADDING_UP], "values.1.value": ["invalid"]}
+    assert error_codes(response) == {
+        "values.0.breakdown.sex": [ResultsRefusal.NOT_ADDING_UP],
+        "values.1.value": ["invalid"],
+    }
     assert error_fields(response)["values.0.breakdown.sex"] == [
         "The values by sex add up to 80, not to the total of 90."
     ]
@@ -390,4 +403,6 @@ def test_the_schema_documents_the_results_endpoints(officer):
     parameters = {p["name"] for p in paths["/api/v1/results-reports/"]["get"]["parameters"]}
     assert {"programme", "period", "organisation", "status"} <= parameters
     indicator = schema["components"]["schemas"]["Indicator"]["properties"]
-    assert {"unit", "iati_measure", "direction", "baseline_value", "targets", "reporter", "dimensions"} <= set(indicator)
+    assert {"unit", "iati_measure", "direction", "baseline_value", "targets", "reporter", "dimensions"} <= set(
+        indicator
+    )

@@ -134,7 +134,10 @@ class IndicatorViewSet(CreateByService, UpdateByService, RecordViewSet):
             raise exceptions.ValidationError({"targets": rows})
         try:
             services.targets_set(
-                indicator=indicator, targets=targets, set_by=request.user, revision_reason=data.get("revision_reason", "")
+                indicator=indicator,
+                targets=targets,
+                set_by=request.user,
+                revision_reason=data.get("revision_reason", ""),
             )
         except DjangoValidationError as error:
             raise targets_errors(error, periods) from error
