@@ -1,3 +1,11 @@
+"""Results routes of the REST API, mounted under /api/v1/ through the registry."""
+
 from rest_framework.routers import SimpleRouter
 
+from programs.results.api.views import IndicatorViewSet, PeriodViewSet, ReportViewSet, ResultViewSet
+
 router = SimpleRouter(use_regex_path=False)
+router.register("results", ResultViewSet, basename="result")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("reporting-periods", PeriodViewSet, basename="reporting-period")
+router.register("results-reports", ReportViewSet, basename="results-report")

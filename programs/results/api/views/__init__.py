@@ -1,0 +1,6 @@
+"""Results frameworks and partners' results reports over the API."""
+
+from programs.results.api.views.framework import IndicatorViewSet, PeriodViewSet, ResultViewSet
+from programs.results.api.views.reports import ReportViewSet
+
+__all__ = ["IndicatorViewSet", "PeriodViewSet", "ReportViewSet", "ResultViewSet"]
