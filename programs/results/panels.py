@@ -22,11 +22,7 @@ def programme_detail(request, programme):
     periods = list(programme.reporting_periods.order_by("starts_on"))
     counts = selectors.status_counts(selectors.indicator_progress(indicators, periods))
     reports = selectors.report_list(user=user).filter(period__programme=programme)
-    overdue = [
-        entry
-        for entry in selectors.reports_due(user=user)
-        if entry.overdue and entry.period.programme_id == programme.pk
-    ]
+    overdue = [entry for entry in selectors.reports_due(user=user, programme=programme) if entry.overdue]
     return {
         "programme": programme,
         "indicator_count": len(indicators),

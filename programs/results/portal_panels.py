@@ -48,7 +48,6 @@ def portal_programme(request, programme):
     ]
     due = [
         (entry, report_url(entry.period.pk, entry.organisation.pk))
-        for entry in selectors.reports_due(user=request.user, today=timezone.localdate())
-        if entry.period.programme_id == programme.pk
+        for entry in selectors.reports_due(user=request.user, today=timezone.localdate(), programme=programme)
     ]
     return {"programme": programme, "rows": rows, "due": due}

@@ -24,8 +24,8 @@ from cooperation.admin import (
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
 from programs.results import services
-from programs.results.api.visible import framework_programmes, indicator_list, period_list, result_list
 from programs.results.models import Dimension, DimensionValue, Indicator, Period, PeriodTarget, ReportingPlan, Result
+from programs.results.selectors import framework_programmes, indicator_list, period_list, result_list
 from programs.results.services.framework import INDICATOR_FIELDS, RESULT_FIELDS
 
 

@@ -8,15 +8,20 @@ in, and only the reports their organisation is responsible for; anything else is
 from programs.results.selectors.dashboard import GoalRow, ResultsFigures, results_dashboard
 from programs.results.selectors.frameworks import (
     framework,
+    framework_programmes,
     indicator_get,
+    indicator_list,
     period_get,
+    period_list,
     programme_for_framework,
     result_get,
+    result_list,
 )
 from programs.results.selectors.progress import IndicatorProgress, Status, indicator_progress, status_counts
 from programs.results.selectors.reports import (
     DueReport,
     awaiting_review,
+    evidence_get,
     report_get,
     report_list,
     report_values,
@@ -31,7 +36,12 @@ __all__ = [
     "ResultsFigures",
     "Status",
     "awaiting_review",
+    "evidence_get",
     "framework",
+    "framework_programmes",
+    "indicator_list",
+    "period_list",
+    "result_list",
     "indicator_get",
     "indicator_progress",
     "period_get",

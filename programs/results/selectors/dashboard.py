@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from cooperation.roles import Perm
 from programs.models import Objective, Programme, ProgrammeObjective
 from programs.results.models import Indicator, Period, Report, ReportStatus
-from programs.results.selectors.progress import Status, indicator_progress, status_counts
+from programs.results.selectors.progress import Status, approved_values, indicator_progress, status_counts
 from programs.results.selectors.reports import reports_due
 from programs.selectors import programme_list, today_or
 
@@ -62,8 +62,10 @@ def results_dashboard(
     by_programme: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         by_programme[indicator.result.programme_id].append(indicator)
+    approved = approved_values(indicators)
     progress = {
-        programme_id: indicator_progress(rows, periods[programme_id]) for programme_id, rows in by_programme.items()
+        programme_id: indicator_progress(rows, periods[programme_id], approved)
+        for programme_id, rows in by_programme.items()
     }
     goals: dict[str, dict[Status, int]] = {}
     objectives = Programme.objects.filter(pk__in=progress).prefetch_related(

@@ -16,6 +16,27 @@ def _programmes(user) -> QuerySet[Programme]:
     return programme_list(user=user)
 
 
+def framework_programmes(*, user) -> QuerySet[Programme]:
+    """The programmes whose framework ``user`` may read."""
+    return _programmes(user).select_related(None).prefetch_related(None)
+
+
+def result_list(*, user) -> QuerySet[Result]:
+    return Result.objects.filter(programme__in=framework_programmes(user=user)).select_related("programme")
+
+
+def indicator_list(*, user) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(result__programme__in=framework_programmes(user=user))
+        .select_related("result__programme", "currency", "reporter")
+        .prefetch_related("dimensions", Prefetch("targets", queryset=PeriodTarget.objects.select_related("period")))
+    )
+
+
+def period_list(*, user) -> QuerySet[Period]:
+    return Period.objects.filter(programme__in=framework_programmes(user=user)).select_related("programme")
+
+
 def programme_for_framework(*, user, pk) -> Programme:
     """The programme whose framework ``user`` asks for; 404 unless they may see it."""
     return get_object_or_404(_programmes(user).select_related(None).prefetch_related(None), pk=pk)

@@ -80,15 +80,24 @@ def _status(percent: Decimal | None) -> Status:
     return Status.AT_RISK if percent >= at_risk else Status.OFF_TRACK
 
 
-def indicator_progress(indicators: list[Indicator], periods: list[Period]) -> list[IndicatorProgress]:
-    """Each indicator's progress over ``periods`` (its programme's, in order): one query for the approved values.
-    The indicators are expected with their ``targets`` prefetched (``selectors.framework`` does)."""
-    approved: dict[tuple[int, int], ActualValue] = {
+def approved_values(indicators: list[Indicator]) -> dict[tuple[int, int], ActualValue]:
+    """The approved values of ``indicators`` by (indicator id, period id), in one query."""
+    return {
         (actual.indicator_id, actual.report.period_id): actual
         for actual in ActualValue.objects.filter(
             indicator__in=indicators, report__status=ReportStatus.APPROVED
         ).select_related("report")
     }
+
+
+def indicator_progress(
+    indicators: list[Indicator], periods: list[Period], approved: dict | None = None
+) -> list[IndicatorProgress]:
+    """Each indicator's progress over ``periods`` (its programme's, in order): one query for the approved values
+    unless the caller read them already (``approved_values``, for several programmes at once). The indicators are
+    expected with their ``targets`` prefetched (``selectors.framework`` does)."""
+    if approved is None:
+        approved = approved_values(indicators)
     progress = []
     for indicator in indicators:
         targets = {target.period_id: target.value for target in indicator.targets.all()}

@@ -10,7 +10,7 @@ from cooperation.access import sees_everything
 from cooperation.roles import Perm
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
-from programs.results.models import ActualValue, Breakdown, Indicator, Period, Report, ReportStatus
+from programs.results.models import ActualValue, Breakdown, Evidence, Indicator, Period, Report, ReportStatus
 from programs.selectors import today_or
 
 
@@ -37,10 +37,15 @@ def report_values(report: Report) -> dict[int, ActualValue]:
 
 
 def awaiting_review(*, user) -> QuerySet[Report]:
-    """Submitted reports, oldest first: what the officers review next."""
-    if not user.has_perm(Perm.REVIEW_RESULTS_REPORT):
+    """Submitted reports, oldest first: what the officers review next (auditors see the same list, read-only)."""
+    if not sees_everything(user):
         return Report.objects.none()
     return report_list(user=user).filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def evidence_get(*, user, pk) -> Evidence:
+    """An evidence file of a report ``user`` may see; 404 otherwise."""
+    return get_object_or_404(Evidence.objects.filter(report__in=report_list(user=user)).select_related("report"), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -53,15 +58,16 @@ class DueReport:
     overdue: bool
 
 
-def reports_due(*, user, today: datetime.date | None = None) -> list[DueReport]:
-    """The reports still to be sent (none begun, a draft, or returned) for periods that have begun: a partner
-    user's organisations' own, every partner's for staff; soonest due first."""
+def reports_due(*, user, today: datetime.date | None = None, programme=None) -> list[DueReport]:
+    """The reports still to be sent (none begun, a draft, or returned) for periods that have begun (of one
+    ``programme`` when given): a partner user's organisations' own, every partner's for staff; soonest due first."""
     if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULTS_REPORT)):
         return []
-    return reports_owed(today=today, organisation_ids=None if sees_everything(user) else user_organisation_ids(user))
+    organisation_ids = None if sees_everything(user) else user_organisation_ids(user)
+    return reports_owed(today=today, organisation_ids=organisation_ids, programme=programme)
 
 
-def reports_owed(*, today: datetime.date | None = None, organisation_ids=None) -> list[DueReport]:
+def reports_owed(*, today: datetime.date | None = None, organisation_ids=None, programme=None) -> list[DueReport]:
     """What the agency is owed (for its daily reminders): the reports still to be sent for periods that have
     begun, by every reporting partner or by ``organisation_ids``; soonest due first. Four queries."""
     today = today_or(today)
@@ -70,12 +76,10 @@ def reports_owed(*, today: datetime.date | None = None, organisation_ids=None) -
         reporters = reporters.filter(reporter_id__in=organisation_ids)
     else:
         reporters = reporters.filter(reporter__isnull=False)
-    periods = list(
-        Period.objects.filter(starts_on__lte=today)
-        .filter(Exists(reporters))
-        .select_related("programme")
-        .order_by("due_on", "pk")
-    )
+    periods = Period.objects.filter(starts_on__lte=today)
+    if programme is not None:
+        periods = periods.filter(programme=programme)
+    periods = list(periods.filter(Exists(reporters)).select_related("programme").order_by("due_on", "pk"))
     pairs = (
         Indicator.objects.filter(result__programme_id__in={period.programme_id for period in periods})
         .exclude(reporter__isnull=True)

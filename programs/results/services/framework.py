@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
-from cooperation.refusals import enforce, refuse
+from cooperation.refusals import Refused, enforce, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import as_decimal, clean_with, lock_row, new_values, only_fields, save_by
 from programs.results.measures import measure_problem
@@ -164,7 +164,7 @@ def _indicator_errors(indicator: Indicator) -> dict:
     for field in VALUE_FIELDS:
         problem = value_problem(indicator.unit, getattr(indicator, field))
         if problem:
-            errors[field] = problem
+            errors[field] = ValidationError(problem, code=ResultsRefusal.OUT_OF_RANGE)
     if indicator.unit == Unit.MONEY and indicator.currency_id is None:
         errors["currency"] = _("Choose the currency of a money indicator.")
     if indicator.unit != Unit.MONEY and indicator.currency_id is not None:
@@ -186,7 +186,7 @@ def _as_values(data: dict) -> dict:
         if field in data and data[field] not in (None, ""):
             number = as_decimal(data[field])
             if number is None:
-                errors[field] = _("Give a number.")
+                errors[field] = ValidationError(_("Give a number."), code=Refused.NOT_A_NUMBER)
             data[field] = number
         elif field in data:
             data[field] = None
@@ -252,14 +252,16 @@ def targets_set(*, indicator: Indicator, targets: dict, set_by, revision_reason:
     for period, given in targets.items():
         field = f"target-{period.pk}"
         if period.pk not in periods:
-            errors[field] = _("This period is not one of the programme's reporting periods.")
+            errors[field] = ValidationError(
+                _("This period is not one of the programme's reporting periods."), code=ResultsRefusal.WRONG_PROGRAMME
+            )
             continue
         if indicator.is_numeric:
             number = as_decimal(given) if given not in (None, "") else None
             if given not in (None, "") and number is None:
-                errors[field] = _("Give a number.")
+                errors[field] = ValidationError(_("Give a number."), code=Refused.NOT_A_NUMBER)
             elif (problem := value_problem(indicator.unit, number)) is not None:
-                errors[field] = problem
+                errors[field] = ValidationError(problem, code=ResultsRefusal.OUT_OF_RANGE)
             wanted[period.pk] = (number, "")
         else:
             wanted[period.pk] = (None, str(given or "").strip())

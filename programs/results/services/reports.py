@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm, sees_everything
-from cooperation.refusals import enforce, refuse
+from cooperation.refusals import Refused, enforce, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import as_decimal, lock_row, save_by
 from programs.results.models import (
@@ -37,7 +37,7 @@ def reported_indicators(period: Period, organisation_id: int):
         Indicator.objects.filter(result__programme_id=period.programme_id, reporter_id=organisation_id)
         .select_related("result", "currency")
         .prefetch_related("dimensions__values")
-        .order_by("result__level", "result__position", "position", "pk")
+        .order_by("-result__level", "result__position", "position", "pk")
     )
 
 
@@ -72,9 +72,9 @@ def _number(indicator: Indicator, given, field: str, errors: dict) -> Decimal | 
         return None
     number = as_decimal(given)
     if number is None:
-        errors[field] = _("Give a number.")
+        errors[field] = ValidationError(_("Give a number."), code=Refused.NOT_A_NUMBER)
     elif (problem := value_problem(indicator.unit, number)) is not None:
-        errors[field] = problem
+        errors[field] = ValidationError(problem, code=ResultsRefusal.OUT_OF_RANGE)
     return number
 
 
@@ -92,7 +92,9 @@ def _breakdown(indicator: Indicator, total, parts: dict, errors: dict) -> dict[i
     for value_id, given in parts.items():
         value = allowed.get(int(value_id))
         if value is None:
-            errors[f"value-{indicator.pk}"] = _("This indicator is not broken down that way.")
+            errors[f"part-{indicator.pk}-{value_id}"] = ValidationError(
+                _("This indicator is not broken down that way."), code=ResultsRefusal.WRONG_PROGRAMME
+            )
             continue
         number = _number(indicator, given, f"part-{indicator.pk}-{value.pk}", errors)
         if number is not None:
@@ -100,13 +102,14 @@ def _breakdown(indicator: Indicator, total, parts: dict, errors: dict) -> dict[i
             sums[value.dimension_id] += number
     for dimension in indicator.dimensions.all():
         if dimension.pk in sums and dimension.covers_everyone and total is not None and sums[dimension.pk] != total:
-            errors[f"dimension-{indicator.pk}-{dimension.code}"] = _(
-                "The values by %(dimension)s add up to %(sum)s, not to the total of %(total)s."
-            ) % {
+            message = _("The values by %(dimension)s add up to %(sum)s, not to the total of %(total)s.") % {
                 "dimension": str(dimension.name).lower(),
                 "sum": shown(sums[dimension.pk]),
                 "total": shown(total),
             }
+            errors[f"dimension-{indicator.pk}-{dimension.code}"] = ValidationError(
+                message, code=ResultsRefusal.NOT_ADDING_UP
+            )
     return numbers
 
 
@@ -123,7 +126,9 @@ def report_save(*, report: Report, saved_by, values: dict | None = None, narrati
     for indicator_id, given in (values or {}).items():
         indicator = indicators.get(int(indicator_id))
         if indicator is None:
-            errors[f"value-{indicator_id}"] = _("This partner does not report this indicator.")
+            errors[f"value-{indicator_id}"] = ValidationError(
+                _("This partner does not report this indicator."), code=ResultsRefusal.WRONG_PROGRAMME
+            )
             continue
         if indicator.measure:
             continue  # computed from the records, never typed
@@ -135,7 +140,9 @@ def report_save(*, report: Report, saved_by, values: dict | None = None, narrati
     results = {indicator.result_id for indicator in indicators.values()}
     for result_id in narratives or {}:
         if int(result_id) not in results:
-            errors[f"narrative-{result_id}"] = _("This result is not one this partner reports on.")
+            errors[f"narrative-{result_id}"] = ValidationError(
+                _("This result is not one this partner reports on."), code=ResultsRefusal.WRONG_PROGRAMME
+            )
     if errors:
         raise ValidationError(errors)
     for indicator, number, text, comment, parts in rows:

@@ -296,7 +296,7 @@ def test_parts_that_do_not_add_up_are_refused_with_their_code(framework, report,
     )
     assert error_codes(response) == {
         "values.0.breakdown.sex": [ResultsRefusal.NOT_ADDING_UP],
-        "values.1.value": ["invalid"],
+        "values.1.value": [ResultsRefusal.OUT_OF_RANGE],
     }
     assert error_fields(response)["values.0.breakdown.sex"] == [
         "The values by sex add up to 80, not to the total of 90."

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.results import services
-from programs.results.models import ActualValue, Evidence, Indicator, Narrative, Report, ReportStatus, Unit
+from programs.results.models import ActualValue, Evidence, Narrative, Report, ReportStatus, Unit
 from tests.factories import MembershipFactory, ParticipationFactory
 from tests.programs.results.factories import TODAY, build_framework, sex_values
 from tests.programs.results.portal_factories import NOON_OF_TODAY, add_indicators, form_data, report_url
@@ -329,9 +329,13 @@ def test_text_yes_no_and_computed_indicators(partner, framework, first, partner_
         reporter=partner_org,
     )
     computed = services.indicator_create(
-        result=framework.output, created_by=officer, title="Pumps delivered", unit=Unit.NUMBER, reporter=partner_org
+        result=framework.output,
+        created_by=officer,
+        title="Goods received in good condition",
+        unit=Unit.NUMBER,
+        reporter=partner_org,
+        measure="shipments.goods_received",
     )
-    Indicator.objects.filter(pk=computed.pk).update(measure="shipments.delivered")
     html = partner.get(report_url(first)).content.decode()
     pumps = html[html.index(f'id="indicator-{computed.pk}"') :]
     assert "computed" in pumps[: pumps.index("</div>")] and f'name="value-{computed.pk}"' not in html
@@ -341,7 +345,8 @@ def test_text_yes_no_and_computed_indicators(partner, framework, first, partner_
     assert partner.post(report_url(first), {**data, f"value-{computed.pk}": "999"}).status_code == 302
     values = {actual.indicator_id: actual for actual in ActualValue.objects.all()}
     assert values[text.pk].text == "They meet every month." and values[policy.pk].value == 1
-    assert computed.pk not in values
+    # Computed from the shipments received (none here), never from what was typed.
+    assert values[computed.pk].computed and values[computed.pk].value == 0
     again = partner.get(report_url(first)).content.decode()
     assert '<option value="1" selected>Yes</option>' in again and "They meet every month." in again
 

@@ -19,8 +19,8 @@ from programs.results.api.serializers.output import (
     level_field,
     unit_field,
 )
-from programs.results.api.visible import framework_programmes, period_list, result_list
 from programs.results.models import VALUE_DIGITS, Dimension, Period, Result
+from programs.results.selectors import framework_programmes, period_list, result_list
 from programs.results.services.periods import MOST_PERIODS
 
 MOST_ROWS = 1000

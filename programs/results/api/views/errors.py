@@ -8,20 +8,9 @@ the row it sent, at that row's position: ``values.0.value``, ``values.0.breakdow
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
-from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from cooperation.api.exceptions import GENERIC_REFUSAL_CODE, validation_detail
-from programs.results.services import ResultsRefusal
-
-
-def _coded(messages: list, code: str) -> list:
-    """The messages, each with ``code`` where the service gave none of its own."""
-    given = (getattr(message, "code", None) for message in messages)
-    return [
-        ErrorDetail(str(message), code=code if own in (None, GENERIC_REFUSAL_CODE) else own)
-        for message, own in zip(messages, given, strict=True)
-    ]
+from cooperation.api.exceptions import validation_detail
 
 
 def _rows(count: int) -> list[dict]:
@@ -44,10 +33,8 @@ def report_save_errors(error: DjangoValidationError, values: list[dict], narrati
             rest[key] = messages
         elif kind == "value":
             value_rows[index]["value"] = messages
-        elif kind == "part":
+        else:  # a part, or a dimension whose parts do not add up
             value_rows[index].setdefault("breakdown", {})[second] = messages
-        else:
-            value_rows[index].setdefault("breakdown", {})[second] = _coded(messages, ResultsRefusal.NOT_ADDING_UP)
     if any(value_rows):
         rest["values"] = value_rows
     if any(narrative_rows):

@@ -27,7 +27,6 @@ from cooperation.api.viewsets import (
 )
 from cooperation.roles import Perm
 from programs.results import selectors, services
-from programs.results.api import visible
 from programs.results.api.permissions import FrameworkPermission
 from programs.results.api.serializers import (
     IndicatorCreateSerializer,
@@ -71,7 +70,7 @@ class ResultViewSet(CreateByService, UpdateByService, DestroyByService, RecordVi
     write_serializer_classes = writes(create=ResultCreateSerializer, update=ResultUpdateSerializer)
     permission_classes = [FrameworkPermission]
     filterset_class = ResultFilter
-    selectors = (visible.result_list, selectors.result_get)
+    selectors = (selectors.result_list, selectors.result_get)
     ordering = ("programme__code", "-level", "position", "pk")
     list_prefetch = ("indicators",)
     create_service = (services.result_create, "created_by")
@@ -102,7 +101,7 @@ class IndicatorViewSet(CreateByService, UpdateByService, RecordViewSet):
     write_serializer_classes = writes(create=IndicatorCreateSerializer, update=IndicatorUpdateSerializer)
     permission_classes = [FrameworkPermission]
     filterset_class = IndicatorFilter
-    selectors = (visible.indicator_list, selectors.indicator_get)
+    selectors = (selectors.indicator_list, selectors.indicator_get)
     ordering = ("result__programme__code", "-result__level", "result__position", "position", "pk")
     create_service = (services.indicator_create, "created_by")
     update_service = (services.indicator_update, "updated_by")
@@ -156,7 +155,7 @@ class PeriodViewSet(RecordViewSet):
     serializer_class = PeriodSerializer
     permission_classes = [FrameworkPermission]
     filterset_class = PeriodFilter
-    selectors = (visible.period_list, selectors.period_get)
+    selectors = (selectors.period_list, selectors.period_get)
     ordering = ("programme__code", "starts_on", "pk")
 
     @extend_schema(
