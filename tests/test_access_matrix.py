@@ -6,10 +6,12 @@ decided on purpose for every page and endpoint, never by accident.
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
 from cooperation.outbox.models import MessageStatus
+from programs.results import services as results_services
 from tests.factories import (
     ContactFactory,
     OutboxMessageFactory,
@@ -18,6 +20,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
+from tests.programs.results.factories import build_framework
+from tests.programs.results.test_evidence import PNG
 from tests.programs.scholarships import factories as scholarship
 from tests.programs.shipments.factories import arrived_shipment, confirm, draft_shipment
 
@@ -230,6 +234,44 @@ EXPECTED = {
     "scholarships_portal:activity_list": {"partner", "partner2"},
     "scholarships_portal:activity_detail": {"partner"},
     "scholarships_portal:activity_report": {"partner"},
+    "results:framework": STAFF,
+    "results:plan_set": set(),  # POST only
+    "results:result_create": {"officer", "manager", "admin"},
+    "results:result_edit": {"officer", "manager", "admin"},
+    "results:result_remove": set(),  # POST only
+    "results:result_up": set(),  # POST only
+    "results:result_down": set(),  # POST only
+    "results:indicator_create": {"officer", "manager", "admin"},
+    "results:indicator_edit": {"officer", "manager", "admin"},
+    "results:indicator_targets": {"officer", "manager", "admin"},
+    "results:indicator_up": set(),  # POST only
+    "results:indicator_down": set(),  # POST only
+    "results:review_list": STAFF,
+    "results:report_detail": STAFF,
+    "results:report_approve": set(),  # POST only
+    "results:report_return": set(),  # POST only
+    "results:evidence_download": STAFF | {"partner"},
+    "results:report_enter": {"officer", "manager", "admin"},  # on the partner's behalf
+    "results_portal:due": {"partner", "partner2"},
+    "results_portal:report": {"partner"},
+    "results_portal:report_detail": {"partner"},
+    "results_portal:evidence_add": set(),  # POST only
+    "results_portal:evidence_download": {"partner"},
+    "results_portal:evidence_remove": set(),  # POST only
+    "api:result-list": SIGNED_IN,
+    "api:result-detail": STAFF | {"partner"},
+    "api:indicator-list": SIGNED_IN,
+    "api:indicator-detail": STAFF | {"partner"},
+    "api:indicator-targets": set(),  # POST only
+    "api:reporting-period-list": SIGNED_IN,
+    "api:reporting-period-plan": set(),  # POST only
+    "api:reporting-period-detail": STAFF | {"partner"},
+    "api:results-report-list": SIGNED_IN,
+    "api:results-report-detail": STAFF | {"partner"},
+    "api:results-report-approve": set(),  # POST only
+    "api:results-report-return": set(),  # POST only
+    "api:results-report-submit": set(),  # POST only
+    "api:results-report-values": set(),  # POST only
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
 }
@@ -289,6 +331,14 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         result="GPA 3.6",
     )
     activity = scholarship.ExchangeActivityFactory(host=partner_org)
+    # A results framework the partner's organisation reports on: its first quarter's report begun (a draft) with
+    # a photo as evidence.
+    framework = build_framework(own_programme, partner_org, officer)
+    period = framework.periods[0]
+    results_report = results_services.report_open(period=period, organisation=partner_org, opened_by=partner_user)
+    evidence = results_services.evidence_add(
+        report=results_report, uploaded_by=partner_user, file=SimpleUploadedFile("well.png", PNG)
+    )
     token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
     failed_email = OutboxMessageFactory(about=update, status=MessageStatus.FAILED, last_error="550 No such user")
     objects = {
@@ -333,6 +383,23 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:progress-report": {"pk": report.pk},
         "api:activity": {"pk": activity.pk},
         "api:auth-token": {"pk": token.pk},
+        "results:framework": {"pk": own_programme.pk},
+        "results:plan_set": {"pk": own_programme.pk},
+        "results:result_create": {"pk": own_programme.pk},
+        "results:result_": {"pk": framework.output.pk},
+        "results:indicator_create": {"pk": framework.output.pk},
+        "results:indicator_": {"pk": framework.trained.pk},
+        "results:report_enter": {"period": period.pk, "organisation": partner_org.pk},
+        "results:report_": {"pk": results_report.pk},
+        "results:evidence": {"pk": evidence.pk},
+        "results_portal:report_detail": {"pk": results_report.pk},
+        "results_portal:report": {"pk": period.pk},
+        "results_portal:evidence_add": {"pk": results_report.pk},
+        "results_portal:evidence": {"pk": evidence.pk},
+        "api:results-report": {"pk": results_report.pk},
+        "api:result": {"pk": framework.output.pk},
+        "api:indicator": {"pk": framework.trained.pk},
+        "api:reporting-period": {"pk": period.pk},
     }
     users = {
         "anonymous": None,
@@ -385,7 +452,7 @@ def test_every_role_sees_exactly_what_it_may(client, world):
                     refused = {404, 405}
                 if status not in refused:
                     failures.append(f"{role} GET {url} ({name}) → {status}, expected one of {sorted(refused)}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 def test_partner_writes_to_another_organisations_programme_get_404(client, world, own_programme):
