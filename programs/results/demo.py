@@ -1,9 +1,9 @@
 """Demonstration results frameworks for ``manage.py load_demo``: every demo programme gets one, built from its
 forms of cooperation (the tables below), with quarterly periods, targets, and reports in every state: approved
 ones for the older quarters, one returned with a comment, one waiting for review, one overdue, the current one a
-draft. Partners with a demo user report themselves; for the others the officer enters the report on their
-behalf (as from a paper report), and the manager reviews it. A programme that already has results is left as
-it is, so a second run changes nothing.
+draft; the reminders owed today are sent. Partners with a demo user report themselves; for the others the
+officer enters the report on their behalf (as from a paper report), and the manager reviews it. A programme that
+already has results is left as it is, so a second run changes nothing.
 """
 
 import datetime
@@ -15,6 +15,7 @@ from partners.selectors import user_organisation_ids
 from programs.models import Programme
 from programs.results import services
 from programs.results.models import Dimension, Frequency, Report, ReportStatus, ResultLevel, Unit
+from programs.results.reminders import send_results_reminders
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,9 @@ def load(*, run) -> str:
         _build(programme, run.users, index, run.today)
         built += 1
         run.log(f"  results framework of {programme.code} built")
-    return _summary(built)
+    # The same service as the daily job: each reminder is written once.
+    reminders = send_results_reminders(today=run.today)
+    return _summary(built, len(reminders))
 
 
 def _reporter(programme):
@@ -199,7 +202,7 @@ def _return(report: Report, reviewer) -> None:
     )
 
 
-def _summary(built: int) -> str:
+def _summary(built: int, reminders_sent: int) -> str:
     states = {status: Report.objects.filter(status=status).count() for status in ReportStatus}
     shown = ", ".join(f"{count} {ReportStatus(status).label.lower()}" for status, count in states.items())
-    return f"Results: {built} framework(s) built; reports: {shown}."
+    return f"Results: {built} framework(s) built; reports: {shown}; {reminders_sent} reminder(s) sent today."

@@ -1,6 +1,7 @@
 """`manage.py load_demo`: realistic data for every role, and a second run changes nothing."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 from unittest import mock
 
@@ -8,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from cooperation.reference.codes import ActivityStatus, OrganisationType
@@ -29,6 +30,10 @@ from programs.finance.models import (
     TrancheStatus,
 )
 from programs.models import CooperationForm, Participation, Programme, ProgrammeUpdate
+from programs.results import selectors as results_selectors
+from programs.results.models import ActualValue, Indicator
+from programs.results.models import Report as ResultsReport
+from programs.results.models import ReportStatus as ResultsReportStatus
 from programs.scholarships import selectors as scholarship_selectors
 from programs.scholarships.models import (
     ActivityKind,
@@ -55,6 +60,7 @@ from programs.shipments.models import (
     DelayAlertLog,
     EventKind,
     ItemCategory,
+    ReceiptLine,
     Shipment,
     ShipmentItem,
     ShipmentStatus,
@@ -525,3 +531,54 @@ def test_history_names_the_demo_user_who_acted_or_the_system(demo):
     kept = Allocation.with_reversed.filter(repayment=reversed_payment)
     assert kept.exists() and {row.reversed_by.username for row in kept} == {"officer"}
     assert not reversed_payment.allocations.exists()
+
+
+# --- results ------------------------------------------------------------------------------------------------------
+
+
+def test_every_programme_has_a_results_framework_with_a_computed_indicator(demo):
+    for programme in Programme.objects.all():
+        indicators = Indicator.objects.filter(result__programme=programme)
+        assert 3 <= indicators.count() <= 8, programme.code
+        assert indicators.exclude(measure="").exists(), programme.code
+        assert programme.reporting_periods.exists(), programme.code
+
+
+def test_results_reports_are_approved_submitted_returned_draft_and_overdue(demo):
+    assert set(ResultsReport.objects.values_list("status", flat=True)) == set(ResultsReportStatus.values)
+    returned = ResultsReport.objects.filter(status=ResultsReportStatus.RETURNED)
+    assert all(report.review_comment for report in returned)
+    manager = user("manager")
+    assert any(entry.overdue for entry in results_selectors.reports_due(user=manager))
+    # The partner user's own organisation reports and has something to send.
+    assert results_selectors.reports_due(user=user("partner"))
+    # Reports of partners without a demo user were entered by the officer on their behalf and approved by another.
+    behalf = ResultsReport.objects.filter(on_behalf=True, status=ResultsReportStatus.APPROVED)
+    assert behalf.exists() and not behalf.filter(reviewed_by=F("submitted_by")).exists()
+
+
+def test_computed_values_match_the_records_counted_by_hand(demo):
+    # The partners taking part at a period's end: the demo's participations were made today, so the current
+    # quarter's drafts count them all.
+    today = timezone.localdate()
+    engaged = ActualValue.objects.filter(
+        computed=True, indicator__measure="programs.partners_engaged", report__period__ends_on__gte=today
+    )
+    assert engaged.exists()
+    for actual in engaged.select_related("report__period__programme"):
+        programme = actual.report.period.programme
+        assert actual.value == Participation.objects.filter(programme=programme).count(), programme.code
+    received = ActualValue.objects.filter(computed=True, indicator__measure="shipments.goods_received")
+    for actual in received.select_related("report__period"):
+        period = actual.report.period
+        by_hand = sum(
+            (
+                line.good
+                for line in ReceiptLine.objects.filter(
+                    receipt__shipment__programme=period.programme,
+                    receipt__received_on__range=(period.starts_on, period.ends_on),
+                )
+            ),
+            Decimal(0),
+        )
+        assert actual.value == by_hand, period
