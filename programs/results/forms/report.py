@@ -18,7 +18,8 @@ Once valid, ``values()`` and ``narratives()`` are what ``services.report_save(va
 ``add_service_error(error)`` puts a service's ValidationError back next to its input (a ``dimension-<indicator
 id>-<code>`` error beside that dimension's inputs, see ``rows()``), anything else at the top of the form.
 ``rows()`` gives the template one group per result: its narrative field and, per indicator, the value field, the
-dimensions with their part fields and errors, the comment field and the reviewer's comment on a returned report.
+dimensions with their part fields and errors, the comment field, the period's target, the computed value and the
+reviewer's comment on a returned report. ``number_text`` writes a stored value as people type it ("90", "12.5").
 """
 
 from dataclasses import dataclass, field

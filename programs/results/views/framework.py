@@ -116,18 +116,12 @@ def _result_done(result):
     )
 
 
-def _result_page(request, form: ResultForm, service, context: dict, **arguments):
-    """The result form's page, new or edited: saved by ``service``, back to the result on the framework."""
-    template = "results/result_form.html"
-    return form_page(request, form, service, done=_result_done, template=template, context=context, **arguments)
-
-
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
 def result_create(request, pk):
     programme = selectors.programme_for_framework(user=request.user, pk=pk)
     form = ResultForm(posted(request), programme=programme)
     context = {"programme": programme, "result": None}
-    return _result_page(request, form, services.result_create, context, programme=programme, created_by=request.user)
+    return _edit_page(request, form, services.result_create, context, programme=programme, created_by=request.user)
 
 
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
@@ -136,7 +130,7 @@ def result_edit(request, pk):
     form = ResultForm(posted(request), instance=result, programme=result.programme)
     context = {"programme": result.programme, "result": result}
     user, refused = request.user, result.refresh_from_db
-    return _result_page(request, form, services.result_update, context, refused=refused, result=result, updated_by=user)
+    return _edit_page(request, form, services.result_update, context, refused=refused, result=result, updated_by=user)
 
 
 def _framework_change(request, call, message: str, back: str):
@@ -183,10 +177,16 @@ def _indicator_done(indicator):
     )
 
 
-def _indicator_page(request, form: IndicatorForm, service, context: dict, **arguments):
-    """The indicator form's page, new or edited: saved by ``service``, back to the indicator on the framework."""
-    template = "results/indicator_form.html"
-    return form_page(request, form, service, done=_indicator_done, template=template, context=context, **arguments)
+def _edit_page(request, form: ResultForm | IndicatorForm, service, context: dict, **arguments):
+    """A result's or an indicator's form, new or edited: saved by ``service``, then back to it on the framework."""
+    template, done = EDIT_PAGES[type(form)]
+    return form_page(request, form, service, done=done, template=template, context=context, **arguments)
+
+
+EDIT_PAGES = {
+    ResultForm: ("results/result_form.html", _result_done),
+    IndicatorForm: ("results/indicator_form.html", _indicator_done),
+}
 
 
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
@@ -194,7 +194,7 @@ def indicator_create(request, pk):
     result = selectors.result_get(user=request.user, pk=pk)
     form = IndicatorForm(posted(request), programme=result.programme)
     context = {"programme": result.programme, "result": result, "indicator": None}
-    return _indicator_page(request, form, services.indicator_create, context, result=result, created_by=request.user)
+    return _edit_page(request, form, services.indicator_create, context, result=result, created_by=request.user)
 
 
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
@@ -204,7 +204,7 @@ def indicator_edit(request, pk):
     revising = services.has_approved_values(indicator)
     form = IndicatorForm(posted(request), instance=indicator, programme=programme, revising=revising)
     context = {"programme": programme, "result": indicator.result, "indicator": indicator, "revising": revising}
-    return _indicator_page(
+    return _edit_page(
         request,
         form,
         services.indicator_update,
