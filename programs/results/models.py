@@ -298,7 +298,7 @@ class ActualValue(models.Model):
     value = value_field(_("value"))
     text = models.TextField(_("value (text)"), max_length=5000, blank=True)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
-    review_comment = models.TextField(_("reviewer's comment"), max_length=2000, blank=True)
+    review_comment = reason_field(_("reviewer's comment"))
     computed = models.BooleanField(_("computed from the records"), default=False)
     history = HistoricalRecords()
 

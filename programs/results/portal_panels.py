@@ -6,8 +6,8 @@ from django.utils import timezone
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.results import selectors
+from programs.results.forms.report import number_text
 from programs.results.models import Indicator
-from programs.results.portal_forms import number_text
 from programs.results.portal_views import report_url
 
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +23,10 @@ from partners.selectors import user_organisation_ids
 from programs.portal.access import portal_page
 from programs.portal.selectors import portal_organisations
 from programs.results import selectors, services
+from programs.results.files import evidence_response
+from programs.results.forms import ReportForm
 from programs.results.models import Evidence, PeriodTarget, ReportStatus
-from programs.results.portal_forms import EvidenceForm, PortalReportForm
+from programs.results.portal_forms import EvidenceForm
 
 SENT_PER_PAGE = 25
 SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -86,10 +88,9 @@ def _indicators(report):
     )
 
 
-def _report_form(report, data=None) -> PortalReportForm:
-    narratives = {narrative.result_id: narrative.text for narrative in report.narratives.all()}
-    return PortalReportForm(
-        report, _indicators(report), data, actuals=selectors.report_values(report), narratives=narratives
+def _report_form(report, data=None) -> ReportForm:
+    return ReportForm(
+        report, _indicators(report), data, narrative_label=_("What happened for this result"), unit_in_label=True
     )
 
 
@@ -160,16 +161,11 @@ def _report_post(request, report):
 @portal_page(perm=Perm.VIEW_RESULTS_REPORT)
 def report_detail(request, pk):
     report = get_object_or_404(own_reports(request.user), pk=pk)
-    indicators = _indicators(report)
-    actuals = selectors.report_values(report)
-    narratives = {narrative.result_id: narrative.text for narrative in report.narratives.all()}
     context = {
         "report": report,
         "period": report.period,
         "programme": report.period.programme,
-        "sections": PortalReportForm(report, indicators, actuals=actuals, narratives=narratives).sections(),
-        "actuals": actuals,
-        "narratives": narratives,
+        "groups": _report_form(report).rows(),
         "evidence": list(report.evidence.all()),
         "can_edit": services.report_move_refusal(report, request.user, "save") is None,
         "form_url": report_url(report.period_id, report.organisation_id),
@@ -221,13 +217,4 @@ def evidence_download(request, pk):
     """Stream one private file to the reporting partner's users; 404 for anyone else, so nobody learns whether
     the file exists."""
     evidence = _evidence_get(request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)

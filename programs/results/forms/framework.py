@@ -13,6 +13,7 @@ from partners.models import Organisation
 from programs.results.forms.report import number_field
 from programs.results.measures import measure_choices
 from programs.results.models import Dimension, Indicator, ReportingPlan, Result, ResultLevel
+from programs.results.services.framework import INDICATOR_FIELDS
 
 
 def revision_reason_field() -> forms.CharField:
@@ -50,23 +51,7 @@ class ResultForm(ServiceModelForm):
         self.fields["level"].choices = sorted(ResultLevel.choices, reverse=True)
 
 
-INDICATOR_FORM_FIELDS = [
-    "title",
-    "definition",
-    "unit",
-    "currency",
-    "direction",
-    "cumulative",
-    "baseline_value",
-    "baseline_text",
-    "baseline_on",
-    "baseline_note",
-    "target_value",
-    "target_text",
-    "reporter",
-    "dimensions",
-    "measure",
-]
+INDICATOR_FORM_FIELDS = [*INDICATOR_FIELDS, "dimensions"]
 
 
 class IndicatorForm(ServiceModelForm):

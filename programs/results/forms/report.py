@@ -10,13 +10,16 @@ the dimensions' values prefetched), filled from what the report already holds:
 - ``comment-<indicator id>``: the partner's comment;
 - ``narrative-<result id>``: what the partner tells of each result the indicators serve.
 
-An indicator computed from the records (``indicator.measure``) gets no field: its row says so.
+An indicator computed from the records (``indicator.measure``) gets no field: its row shows the computed value.
+Indicators given with ``period_targets`` (the period's targets prefetched) show the target beside the input.
+``narrative_label`` and ``unit_in_label`` (the value's label names its unit: "Value (%)") let each page word it.
 
 Once valid, ``values()`` and ``narratives()`` are what ``services.report_save(values=, narratives=)`` takes;
 ``add_service_error(error)`` puts a service's ValidationError back next to its input (a ``dimension-<indicator
 id>-<code>`` error beside that dimension's inputs, see ``rows()``), anything else at the top of the form.
 ``rows()`` gives the template one group per result: its narrative field and, per indicator, the value field, the
-dimensions with their part fields and errors, the comment field and the reviewer's comment on a returned report.
+dimensions with their part fields and errors, the comment field, the period's target, the computed value and the
+reviewer's comment on a returned report. ``number_text`` writes a stored value as people type it ("90", "12.5").
 """
 
 from dataclasses import dataclass, field
@@ -26,10 +29,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.results.models import Unit
+from programs.results.models import ReportStatus, Unit
 from programs.results.selectors import report_values
+from programs.results.services.reports import shown
 
 NUMBER_WIDGET = {"inputmode": "decimal", "autocomplete": "off"}
+NARRATIVE_LABEL = _("Progress of this result")
+
+
+def number_text(value: Decimal | None) -> str:
+    """A stored value as the partner would type it ("90", "12.5"), or an empty string."""
+    return "" if value is None else shown(value)
 
 
 def number_field(label, **kwargs) -> forms.DecimalField:
@@ -44,7 +54,7 @@ def number_field(label, **kwargs) -> forms.DecimalField:
     )
 
 
-def value_field(indicator) -> forms.Field:
+def value_field(indicator, *, unit_in_label: bool = False) -> forms.Field:
     label = _("Value")
     if indicator.unit == Unit.TEXT:
         return forms.CharField(label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -56,6 +66,10 @@ def value_field(indicator) -> forms.Field:
             coerce=Decimal,
             empty_value=None,
         )
+    if unit_in_label and indicator.unit == Unit.PERCENTAGE:
+        label = _("Value (%)")
+    elif unit_in_label and indicator.unit == Unit.MONEY and indicator.currency_id:
+        label = _("Value (%(currency)s)") % {"currency": indicator.currency.code}
     return number_field(label)
 
 
@@ -73,6 +87,18 @@ class IndicatorRow:
     comment: object | None
     dimensions: list[DimensionRow]
     actual: object | None  # what the report holds (its computed value, the reviewer's comment)
+    review_comment: str = ""  # the reviewer's comment, while the report is returned
+
+    @property
+    def target(self) -> str:
+        """The period's target, when the indicator came with its ``period_targets``."""
+        for target in getattr(self.indicator, "period_targets", ()):
+            return target.text if target.value is None else number_text(target.value)
+        return ""
+
+    @property
+    def computed_value(self) -> str:
+        return number_text(self.actual.value) if self.indicator.measure and self.actual is not None else ""
 
 
 @dataclass
@@ -87,7 +113,16 @@ def _initial_number(number):
 
 
 class ReportForm(forms.Form):
-    def __init__(self, report, indicators, data=None, **kwargs):
+    def __init__(
+        self,
+        report,
+        indicators,
+        data=None,
+        *,
+        narrative_label=NARRATIVE_LABEL,
+        unit_in_label: bool = False,
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         self.report = report
         self.indicators = list(indicators)
@@ -103,12 +138,13 @@ class ReportForm(forms.Form):
                 continue
             actual = actuals.get(indicator.pk)
             name = f"value-{indicator.pk}"
-            self.fields[name] = value_field(indicator)
+            self.fields[name] = value_field(indicator, unit_in_label=unit_in_label)
             if actual is not None:
                 if indicator.unit == Unit.TEXT:
                     self.initial[name] = actual.text
                 elif actual.value is not None:
-                    self.initial[name] = str(int(actual.value)) if indicator.unit == Unit.YES_NO else actual.value
+                    yes_no = indicator.unit == Unit.YES_NO
+                    self.initial[name] = str(int(actual.value)) if yes_no else _initial_number(actual.value)
             parts = {part.dimension_value_id: part.value for part in actual.breakdown.all()} if actual else {}
             for dimension in indicator.dimensions.all():
                 for value in dimension.values.all():
@@ -127,7 +163,7 @@ class ReportForm(forms.Form):
         for result in self.results:
             name = f"narrative-{result.pk}"
             self.fields[name] = forms.CharField(
-                label=_("Progress of this result"),
+                label=narrative_label,
                 required=False,
                 max_length=10000,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -178,9 +214,11 @@ class ReportForm(forms.Form):
         return bool(self.errors) or bool(self.dimension_errors)
 
     def rows(self) -> list[ResultGroup]:
+        returned = self.report.status == ReportStatus.RETURNED
         groups = {result.pk: ResultGroup(result, self[f"narrative-{result.pk}"], []) for result in self.results}
         for indicator in self.indicators:
             computed = bool(indicator.measure)
+            actual = self.actuals.get(indicator.pk)
             dimensions = []
             if not computed:
                 for dimension in indicator.dimensions.all():
@@ -193,7 +231,8 @@ class ReportForm(forms.Form):
                     None if computed else self[f"value-{indicator.pk}"],
                     None if computed else self[f"comment-{indicator.pk}"],
                     dimensions,
-                    self.actuals.get(indicator.pk),
+                    actual,
+                    actual.review_comment if actual is not None and returned else "",
                 )
             )
         return list(groups.values())

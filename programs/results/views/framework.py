@@ -120,33 +120,17 @@ def _result_done(result):
 def result_create(request, pk):
     programme = selectors.programme_for_framework(user=request.user, pk=pk)
     form = ResultForm(posted(request), programme=programme)
-    return form_page(
-        request,
-        form,
-        services.result_create,
-        done=_result_done,
-        template="results/result_form.html",
-        context={"programme": programme, "result": None},
-        programme=programme,
-        created_by=request.user,
-    )
+    context = {"programme": programme, "result": None}
+    return _edit_page(request, form, services.result_create, context, programme=programme, created_by=request.user)
 
 
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
 def result_edit(request, pk):
     result = selectors.result_get(user=request.user, pk=pk)
     form = ResultForm(posted(request), instance=result, programme=result.programme)
-    return form_page(
-        request,
-        form,
-        services.result_update,
-        done=_result_done,
-        template="results/result_form.html",
-        context={"programme": result.programme, "result": result},
-        refused=result.refresh_from_db,
-        result=result,
-        updated_by=request.user,
-    )
+    context = {"programme": result.programme, "result": result}
+    user, refused = request.user, result.refresh_from_db
+    return _edit_page(request, form, services.result_update, context, refused=refused, result=result, updated_by=user)
 
 
 def _framework_change(request, call, message: str, back: str):
@@ -193,20 +177,24 @@ def _indicator_done(indicator):
     )
 
 
+def _edit_page(request, form: ResultForm | IndicatorForm, service, context: dict, **arguments):
+    """A result's or an indicator's form, new or edited: saved by ``service``, then back to it on the framework."""
+    template, done = EDIT_PAGES[type(form)]
+    return form_page(request, form, service, done=done, template=template, context=context, **arguments)
+
+
+EDIT_PAGES = {
+    ResultForm: ("results/result_form.html", _result_done),
+    IndicatorForm: ("results/indicator_form.html", _indicator_done),
+}
+
+
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
 def indicator_create(request, pk):
     result = selectors.result_get(user=request.user, pk=pk)
     form = IndicatorForm(posted(request), programme=result.programme)
-    return form_page(
-        request,
-        form,
-        services.indicator_create,
-        done=_indicator_done,
-        template="results/indicator_form.html",
-        context={"programme": result.programme, "result": result, "indicator": None},
-        result=result,
-        created_by=request.user,
-    )
+    context = {"programme": result.programme, "result": result, "indicator": None}
+    return _edit_page(request, form, services.indicator_create, context, result=result, created_by=request.user)
 
 
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
@@ -215,13 +203,12 @@ def indicator_edit(request, pk):
     programme = indicator.result.programme
     revising = services.has_approved_values(indicator)
     form = IndicatorForm(posted(request), instance=indicator, programme=programme, revising=revising)
-    return form_page(
+    context = {"programme": programme, "result": indicator.result, "indicator": indicator, "revising": revising}
+    return _edit_page(
         request,
         form,
         services.indicator_update,
-        done=_indicator_done,
-        template="results/indicator_form.html",
-        context={"programme": programme, "result": indicator.result, "indicator": indicator, "revising": revising},
+        context,
         refused=indicator.refresh_from_db,
         indicator=indicator,
         updated_by=request.user,

@@ -4,7 +4,6 @@ evidence file."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from cooperation.history import HistorySource, history_entries
 from cooperation.pages import PAGE_SIZE, PageMove, paginate, record_actions, record_views, service_call, workspace_page
 from cooperation.roles import Perm
 from programs.results import selectors, services
+from programs.results.files import evidence_response
 from programs.results.forms import ReturnForm
 from programs.results.models import ActualValue, Narrative, Report
 
@@ -127,13 +127,4 @@ def evidence_download(request, pk):
     """Stream one evidence file to those who may see its report (the reporting partner's users too); 404 for anyone
     else, so nobody learns whether the file exists."""
     evidence = selectors.evidence_get(user=request.user, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_response(evidence)
