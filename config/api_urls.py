@@ -39,5 +39,5 @@ urlpatterns = [
     path("auth/token/", ObtainApiTokenView.as_view(), name="api-token"),
     path("auth/logout/", ApiLogoutView.as_view(), name="api-logout"),
     *router.urls,
-    re_path(r"^.*/$", NoSuchEndpointView.as_view()),
+    re_path(r"^[\s\S]*/$", NoSuchEndpointView.as_view()),  # any character, a line break too
 ]

@@ -99,7 +99,12 @@ def test_the_not_found_page_says_nothing_of_the_record_in_either_language(client
 
 def test_the_api_not_found_answer_is_one_fixed_message(client, partner_user):
     client.force_login(partner_user)
-    for url in ("/api/v1/loans/987654321/", "/api/v1/scholarship-applications/987654321/attachments/1/"):
+    addresses = (
+        "/api/v1/loans/987654321/",
+        "/api/v1/scholarship-applications/987654321/attachments/1/",
+        "/api/v1/scholarship-calls/%C2%AF%0A%C3%97/",  # a line break in the id
+    )
+    for url in addresses:
         response = client.get(url)
         assert response.status_code == 404
         assert error_fields(response) == {"": ["Not found."]}, url
