@@ -16,6 +16,7 @@ def navigation(request):
             "scholarships": user.has_perm(Perm.VIEW_CALL),
             "reviews": user.has_perm(Perm.REVIEW_APPLICATION),
             "activities": user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY),
+            "results": user.has_perm(Perm.VIEW_RESULTS_REPORT),
             "admin": user.is_staff,
         }
     }
