@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 
 from cooperation.roles import Role
 from programs.finance import services as finance_services
+from programs.results import services as results_services
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -52,6 +53,7 @@ from tests.programs.finance.factories import (
     recorded_repayment,
     submitted_loan,
 )
+from tests.programs.results.factories import build_framework
 from tests.programs.scholarships import factories as scholarship
 from tests.programs.shipments.factories import (
     approved_shipment,
@@ -85,6 +87,7 @@ AREAS = {
         "progress-reports",
         "exchange-activities",
     ),
+    "results": ("results", "indicators", "reporting-periods", "results-reports"),
 }
 
 
@@ -198,6 +201,24 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
         scholarship.ExchangeActivityFactory(host=partner_org, programme=own_programme),
         scholarship.ExchangeActivityFactory(host=other_org, programme=foreign_programme),
     )
+
+    # Results: the partner reports on its programme's framework (a draft for the first quarter, the second sent);
+    # another organisation's programme has a framework of its own.
+    own_framework = build_framework(own_programme, partner_org, officer)
+    foreign_framework = build_framework(foreign_programme, other_org, officer)
+    first, second = own_framework.periods[:2]
+    draft_report = results_services.report_open(period=first, organisation=partner_org, opened_by=partner_user)
+    sent_report = results_services.report_open(period=second, organisation=partner_org, opened_by=partner_user)
+    results_services.report_save(
+        report=sent_report,
+        saved_by=partner_user,
+        values={own_framework.trained.pk: {"value": "90"}, own_framework.rate.pk: {"value": "50"}},
+    )
+    results_services.report_submit(report=sent_report, submitted_by=partner_user)
+    world.add("results", own_framework.outcome, own_framework.output, foreign_framework.output)
+    world.add("indicators", own_framework.trained, own_framework.rate, foreign_framework.trained)
+    world.add("reporting-periods", first, second, foreign_framework.periods[0])
+    world.add("results-reports", draft_report, sent_report)
 
     world.bodies = valid_bodies(
         officer=officer,
