@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cooperation.charts import ChartAnchors
+
 LABEL_MAX_CHARS = 48
 
 
@@ -31,20 +33,6 @@ class Bar:
     width: float
     value_x: float
     value_y: int
-
-
-class ChartAnchors:
-    """The ids a chart's SVG gives its title and description (``aria-labelledby``), from its ``slug``."""
-
-    slug: str
-
-    @property
-    def title_id(self) -> str:
-        return f"chart-{self.slug}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"chart-{self.slug}-desc"
 
 
 @dataclass(frozen=True)

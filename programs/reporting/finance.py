@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from cooperation.charts import ChartAnchors
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance.selectors import CurrencyMonths, portfolio_summary, repayments_by_month
-from programs.reporting.charts import ChartAnchors
 
 CHART_MONTHS = 12
 

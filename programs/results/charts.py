@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import formats
 
+from cooperation.charts import ChartAnchors
 from programs.results.models import Unit
 
 CHART_WIDTH = 360
@@ -35,7 +36,7 @@ class ChartColumn:
 
 
 @dataclass(frozen=True)
-class IndicatorChart:
+class IndicatorChart(ChartAnchors):
     slug: str
     title: str
     width: int
@@ -43,14 +44,6 @@ class IndicatorChart:
     baseline_y: int
     label_y: int
     columns: list[ChartColumn]
-
-    @property
-    def title_id(self) -> str:
-        return f"chart-{self.slug}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"chart-{self.slug}-desc"
 
     @property
     def has_values(self) -> bool:

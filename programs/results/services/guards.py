@@ -18,7 +18,7 @@ class ResultsRefusal(StrEnum):
     """The results module's refusals (beside the kernel's ``Refused``)."""
 
     NOT_REPORTER = "not_reporter"  # the partner does not report any indicator of this programme
-    PERIOD_NOT_OVER = "period_not_over"  # a report for a period that has not started
+    PERIOD_NOT_BEGUN = "period_not_begun"  # a report for a period that has not started
     NO_PERIODS = "no_periods"  # the programme has no dates to cut periods from
     REVISION_REASON_REQUIRED = "revision_reason_required"  # changing what approved values were measured against
     NOT_ADDING_UP = "not_adding_up"  # disaggregated values that do not add up to the total

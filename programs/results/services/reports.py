@@ -52,7 +52,7 @@ def report_open(*, period: Period, organisation, opened_by, today: datetime.date
     if report is None:
         if period.starts_on > today_or(today):
             raise refuse(
-                ResultsRefusal.PERIOD_NOT_OVER, _("This period has not begun: there is nothing to report yet.")
+                ResultsRefusal.PERIOD_NOT_BEGUN, _("This period has not begun: there is nothing to report yet.")
             )
         if not reported_indicators(period, organisation.pk).exists():
             raise refuse(ResultsRefusal.NOT_REPORTER, _("This partner reports no indicator of the programme."))

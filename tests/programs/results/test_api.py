@@ -343,7 +343,7 @@ def test_reports_open_only_for_periods_begun_and_filter_by_programme_status_and_
 ):
     api = as_user(officer)
     not_begun = api.post(REPORTS, {"period": framework.periods[-1].pk, "organisation": partner_org.pk}, format="json")
-    assert error_codes(not_begun) == {"non_field_errors": [ResultsRefusal.PERIOD_NOT_OVER]}
+    assert error_codes(not_begun) == {"non_field_errors": [ResultsRefusal.PERIOD_NOT_BEGUN]}
     assert ids(api.get(REPORTS, {"programme": framework.programme.pk, "status": "draft"})) == {report.pk}
     assert ids(api.get(REPORTS, {"status": "approved"})) == set()
     assert ids(api.get(REPORTS, {"organisation": partner_org.pk})) == {report.pk}

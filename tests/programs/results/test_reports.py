@@ -142,7 +142,7 @@ def test_no_report_for_a_period_that_has_not_begun(framework, partner_org, partn
     later = framework.periods[-1]
     with pytest.raises(ValidationError) as caught:
         services.report_open(period=later, organisation=partner_org, opened_by=partner_user, today=TODAY)
-    assert refusal_codes(caught.value) == {ResultsRefusal.PERIOD_NOT_OVER}
+    assert refusal_codes(caught.value) == {ResultsRefusal.PERIOD_NOT_BEGUN}
     assert not Report.objects.exists()
 
 

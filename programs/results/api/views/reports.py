@@ -35,7 +35,7 @@ from programs.results.models import Report
         _(
             "A partner user opens their organisation's own; an officer may open one on the partner's behalf. The "
             "report already begun is answered if there is one. Refused for a period that has not begun "
-            "(`period_not_over`) and for a partner that reports no indicator of the programme (`not_reporter`)."
+            "(`period_not_begun`) and for a partner that reports no indicator of the programme (`not_reporter`)."
         ),
     ),
     moves={
