@@ -83,6 +83,7 @@ _api_routes: list[str] = []
 _panels: list[Panel] = []
 _demo: list[DemoLoader] = []
 _measures: dict[str, Measure] = {}
+_followers: dict[str, list[str]] = {}
 
 
 def urls(prefix: str, urlconf: str) -> None:
@@ -115,6 +116,21 @@ def demo(loader: str, order: int) -> None:
 def measure(key: str, label, units: tuple[str, ...], compute: str) -> None:
     """Offer a figure computed from the module's records to the results framework (see ``Measure``)."""
     _measures.setdefault(key, Measure(key, label, units, compute))
+
+
+def follow(event: str, handler: str) -> None:
+    """Have ``handler`` (a dotted path) called with the event's keyword arguments each time a service announces
+    ``event`` ("programme.dates_changed"), inside that service's transaction: a refusal it raises refuses the
+    whole change."""
+    handlers = _followers.setdefault(event, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def announce(event: str, **arguments) -> None:
+    """A service's change others may follow (see ``follow``); the announcing module names none of them."""
+    for handler in _followers.get(event, ()):
+        import_string(handler)(**arguments)
 
 
 def cooperation_module(

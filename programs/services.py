@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cooperation import registry
 from cooperation.access import require_perm, sees_everything
 from cooperation.models import assign_fields
 from cooperation.money import check_amount
@@ -127,6 +128,10 @@ def programme_create(*, created_by, participants: Iterable[ParticipantInput] = (
     return programme
 
 
+# The dates modules plan from (a results framework's reporting periods): a change is announced.
+DATE_FIELDS = {"planned_start", "planned_end", "actual_start", "actual_end"}
+
+
 @transaction.atomic
 def programme_update(
     *, programme: Programme, updated_by, participants: Iterable[ParticipantInput] | None = None, **data
@@ -140,6 +145,8 @@ def programme_update(
     _set_relations(programme, data)
     if participants is not None:
         _save_participants(programme, participants, updated_by)
+    if set(changed) & DATE_FIELDS:
+        registry.announce("programme.dates_changed", programme=programme, changed_by=updated_by)
     return programme
 
 

@@ -51,3 +51,23 @@ def something(request, record):
 
 def nothing(request, record):
     return None
+
+
+HEARD = []
+
+
+def heard(**arguments):
+    HEARD.append(arguments)
+
+
+def test_a_service_announces_a_change_to_every_module_that_follows_it(monkeypatch):
+    monkeypatch.setattr(registry, "_followers", {})
+    HEARD.clear()
+    registry.follow("test.changed", "tests.cooperation.test_registry.heard")
+    registry.follow("test.changed", "tests.cooperation.test_registry.heard")  # once is enough
+
+    registry.announce("test.changed", record="the record")
+    registry.announce("test.other", record="not followed")
+
+    assert HEARD == [{"record": "the record"}]
+    assert registry.measure_named("scholarships.completed").units == ("number",)

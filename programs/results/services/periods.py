@@ -86,3 +86,10 @@ def periods_sync(programme, *, plan: ReportingPlan | None = None, today: datetim
         keep.add(starts_on)
     Period.objects.filter(programme=programme).exclude(starts_on__in=keep).delete()
     return list(programme.reporting_periods.order_by("starts_on"))
+
+
+def programme_dates_changed(*, programme, changed_by) -> None:
+    """Followed on "programme.dates_changed": a programme with a reporting plan gets its later periods cut again
+    (a change that leaves it without dates keeps the periods it has)."""
+    if ReportingPlan.objects.filter(programme=programme).exists() and programme_span(programme) is not None:
+        periods_sync(programme)

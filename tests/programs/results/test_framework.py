@@ -193,3 +193,19 @@ def test_results_are_reordered_within_their_level(own_programme, officer):
     first.refresh_from_db()
     second.refresh_from_db()
     assert second.position < first.position
+
+
+def test_a_programme_whose_end_moves_gets_its_later_periods_cut_again(own_programme, partner_org, officer):
+    from programs import services as programme_services
+
+    framework = build_framework(own_programme, partner_org, officer)
+    assert len(framework.periods) == 8
+    programme_services.programme_update(
+        programme=own_programme, updated_by=officer, planned_end=datetime.date(2028, 6, 30)
+    )
+    periods = list(own_programme.reporting_periods.order_by("starts_on"))
+    assert len(periods) == 10 and periods[-1].ends_on == datetime.date(2028, 6, 30)
+    # A programme without a reporting plan has no periods to cut.
+    other = ProgrammeFactory()
+    programme_services.programme_update(programme=other, updated_by=officer, planned_end=datetime.date(2028, 6, 30))
+    assert not Period.objects.filter(programme=other).exists()
