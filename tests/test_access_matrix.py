@@ -244,6 +244,7 @@ EXPECTED = {
     "results:indicator_create": {"officer", "manager", "admin"},
     "results:indicator_edit": {"officer", "manager", "admin"},
     "results:indicator_targets": {"officer", "manager", "admin"},
+    "results:indicator_remove": set(),  # POST only
     "results:indicator_up": set(),  # POST only
     "results:indicator_down": set(),  # POST only
     "results:review_list": STAFF,

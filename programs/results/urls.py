@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/<int:pk>/results/new/", views.result_create, name="result_create"),
     path("results/<int:pk>/edit/", views.result_edit, name="result_edit"),
     path("results/<int:pk>/remove/", views.result_remove, name="result_remove"),
+    path("indicators/<int:pk>/remove/", views.indicator_remove, name="indicator_remove"),
     *(
         path(f"results/<int:pk>/{direction}/", views.result_move, {"direction": direction}, name=f"result_{direction}")
         for direction in ("up", "down")

@@ -4,6 +4,7 @@ from programs.results.services.evidence import evidence_add, evidence_problem, e
 from programs.results.services.framework import (
     has_approved_values,
     indicator_create,
+    indicator_delete,
     indicator_move,
     indicator_update,
     result_create,
@@ -43,6 +44,7 @@ __all__ = [
     "framework_refusal",
     "has_approved_values",
     "indicator_create",
+    "indicator_delete",
     "indicator_move",
     "indicator_update",
     "missing_values",

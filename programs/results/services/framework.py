@@ -138,6 +138,17 @@ def result_delete(*, result: Result, deleted_by) -> None:
     result.delete()
 
 
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, deleted_by) -> None:
+    """Remove an indicator nothing was reported against yet (with its targets)."""
+    require_perm(deleted_by, Perm.CHANGE_FRAMEWORK)
+    if ActualValue.objects.filter(indicator=indicator).exists():
+        raise refuse(
+            ResultsRefusal.LOCKED, _("Values were reported against this indicator: it can no longer be removed.")
+        )
+    indicator.delete()
+
+
 def _swap(record, queryset, step: int, user) -> None:
     """Move ``record`` one place up (``step`` -1) or down (+1) among ``queryset``."""
     siblings = list(queryset.order_by("position", "pk"))

@@ -7,6 +7,7 @@ from programs.results.views.framework import (
     indicator_create,
     indicator_edit,
     indicator_move,
+    indicator_remove,
     indicator_targets,
     plan_set,
     result_create,
@@ -31,6 +32,7 @@ __all__ = [
     "result_create",
     "result_edit",
     "result_move",
+    "indicator_remove",
     "result_remove",
     "review_list",
 ]

@@ -158,6 +158,18 @@ def result_remove(request, pk):
 
 @require_POST
 @workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
+def indicator_remove(request, pk):
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    return _framework_change(
+        request,
+        lambda: services.indicator_delete(indicator=indicator, deleted_by=request.user),
+        _("The indicator “%(title)s” was removed.") % {"title": indicator.title},
+        framework_url(indicator.result.programme_id, f"#result-{indicator.result_id}"),
+    )
+
+
+@require_POST
+@workspace_page(object_page=True, perm=Perm.CHANGE_FRAMEWORK)
 def result_move(request, pk, direction: str):
     result = selectors.result_get(user=request.user, pk=pk)
     return _framework_change(

@@ -185,6 +185,21 @@ def test_a_result_with_reported_values_cannot_be_removed(client, framework, part
     assert Result.objects.filter(pk=framework.output.pk).exists()
 
 
+def test_an_indicator_is_removed_until_values_are_reported_against_it(
+    client, framework, partner_org, partner_user, officer, manager
+):
+    client.force_login(officer)
+    spare = services.indicator_create(result=framework.output, created_by=officer, title="Spare")
+    response = client.post(reverse("results:indicator_remove", args=[spare.pk]), follow=True)
+    assert "The indicator “Spare” was removed." in response.content.decode()
+    assert not Indicator.objects.filter(pk=spare.pk).exists()
+
+    approve_first_report(framework, partner_org, partner_user, manager)
+    response = client.post(reverse("results:indicator_remove", args=[framework.trained.pk]), follow=True)
+    assert "Values were reported against this indicator: it can no longer be removed." in response.content.decode()
+    assert Indicator.objects.filter(pk=framework.trained.pk).exists()
+
+
 # --- Indicators --------------------------------------------------------------------------------------------------
 
 
