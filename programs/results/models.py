@@ -300,6 +300,8 @@ class ActualValue(models.Model):
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     review_comment = reason_field(_("reviewer's comment"))
     computed = models.BooleanField(_("computed from the records"), default=False)
+    # A computed value's drill-down: the officers' page listing the records it was computed from.
+    records_url = models.CharField(_("records behind the value"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:

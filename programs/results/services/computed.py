@@ -42,9 +42,15 @@ def fill_computed(report: Report, *, by=None) -> None:
         parts = {values[key]: _stored(part) for key, part in measured.breakdown.items() if key in values}
         actual = actuals.get(indicator.pk)
         stored = {part.dimension_value_id: part.value for part in actual.breakdown.all()} if actual else {}
-        if actual is None or (actual.value, actual.text, actual.computed) != (value, "", True):
+        records = measured.records_url[:500]
+        if actual is None or (actual.value, actual.text, actual.computed, actual.records_url) != (
+            value,
+            "",
+            True,
+            records,
+        ):
             actual = actual or ActualValue(report=report, indicator=indicator)
-            actual.value, actual.text, actual.computed = value, "", True
+            actual.value, actual.text, actual.computed, actual.records_url = value, "", True, records
             actual._history_user = by
             actual.save()
         if stored != parts:

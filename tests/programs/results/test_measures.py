@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from cooperation.measures import MeasuredValue
@@ -320,3 +321,17 @@ def test_opening_a_report_again_writes_nothing_when_the_records_did_not_change(
     history = actual.history.count()
     services.report_open(period=period, organisation=partner_org, opened_by=partner_user, today=TODAY)
     assert actual.history.count() == history
+
+
+def test_the_officer_drills_down_from_a_computed_value_to_its_records(
+    client, framework, completed, partner_org, partner_user, officer
+):
+    period = framework.periods[0]
+    _complete(framework.programme, Gender.FEMALE, period.ends_on)
+    report = services.report_open(period=period, organisation=partner_org, opened_by=partner_user, today=TODAY)
+    actual = report.values.get(indicator=completed)
+    assert actual.records_url == f"/programmes/{framework.programme.pk}/"
+
+    client.force_login(officer)
+    html = client.get(reverse("results:report_detail", args=[report.pk])).content.decode()
+    assert f'<a href="/programmes/{framework.programme.pk}/">See the records</a>' in html
