@@ -100,6 +100,8 @@ def reference_data_db(transactional_db):
     Transactional tests empty every table when they end, so each one reloads
     what the data migrations created.
     """
+    import importlib
+
     from django.apps import apps
 
     from cooperation.reference.loading import load_reference_data
@@ -107,3 +109,5 @@ def reference_data_db(transactional_db):
 
     load_reference_data(apps)
     sync_roles()
+    # The managed list of disaggregation dimensions (sex, age group, ...), as its data migration makes it.
+    importlib.import_module("programs.results.migrations.0002_dimensions_and_roles").add_dimensions(apps, None)

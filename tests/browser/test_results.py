@@ -7,12 +7,10 @@ reports the first quarter; the officer returns it with a comment on the indicato
 submits it again; a manager approves it; the framework, the programme page and the dashboard then count it.
 """
 
-import importlib
 import re
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -30,14 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 KEPT = "keep-draft:results-report-{pk}"
 COMMENT = "Count only the people who finished every session."
-
-
-@pytest.fixture(autouse=True)
-def dimensions(reference_data_db):
-    """The managed list of dimensions (sex, age group, ...) as its data migration makes it: transactional tests
-    empty every table when they end."""
-    migration = importlib.import_module("programs.results.migrations.0002_dimensions_and_roles")
-    migration.add_dimensions(apps, None)
 
 
 @pytest.fixture
