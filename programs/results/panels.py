@@ -20,7 +20,8 @@ def programme_detail(request, programme):
     results = selectors.framework(user=user, programme=programme)
     indicators = [indicator for result in results for indicator in result.indicators.all()]
     periods = list(programme.reporting_periods.order_by("starts_on"))
-    counts = selectors.status_counts(selectors.indicator_progress(indicators, periods))
+    progress = selectors.indicator_progress(indicators, periods)
+    counts = selectors.status_counts(progress)
     reports = selectors.report_list(user=user).filter(period__programme=programme)
     overdue = [entry for entry in selectors.reports_due(user=user, programme=programme) if entry.overdue]
     return {
@@ -29,6 +30,7 @@ def programme_detail(request, programme):
         "result_count": len(results),
         "period_count": len(periods),
         "counts": [(status, status.label, counts[status]) for status in selectors.Status],
+        "progress": progress,
         "awaiting": reports.filter(status=ReportStatus.SUBMITTED).count(),
         "overdue": len(overdue),
         "framework_url": reverse("results:framework", args=[programme.pk]),

@@ -284,6 +284,10 @@ def test_the_programme_page_shows_the_results_panel(client, request, framework, 
     assert reverse("results:framework", args=[framework.programme.pk]) in body
     assert '<dd id="results-awaiting">1</dd>' in body
     assert "2 indicators" in body and "Not measured yet</span> 2" in body
+    # Each indicator's baseline, target and actual to date; nothing approved yet, so no actual and no percent.
+    rate = body[body.index('<td data-label="Indicator">Households with safe water</td>') :]
+    assert '<td class="num" data-label="Baseline">40</td>' in rate[: rate.index("</tr>")]
+    assert '<td class="num" data-label="Actual to date">—</td>' in rate[: rate.index("</tr>")]
 
 
 def test_a_user_without_the_results_permission_sees_no_panel(client, framework, officer):
