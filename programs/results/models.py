@@ -24,9 +24,10 @@ from cooperation.fields import (
 from cooperation.files import private_storage
 from cooperation.models import TimeStampedModel
 
-# Every indicator value, target and baseline: up to 14 whole digits and 4 decimals.
-VALUE_DIGITS = {"max_digits": 18, "decimal_places": 4}
-MAX_VALUE = Decimal(10) ** 14 - 1
+# Every indicator value, target and baseline: up to 13 whole digits and 2 decimals, exact on every database (at
+# most 15 significant digits).
+VALUE_DIGITS = {"max_digits": 15, "decimal_places": 2}
+MAX_VALUE = Decimal(10) ** (VALUE_DIGITS["max_digits"] - VALUE_DIGITS["decimal_places"]) - 1
 
 
 def value_field(verbose_name, **options) -> models.DecimalField:

@@ -16,6 +16,7 @@ from cooperation.workflow import as_decimal, clean_with, lock_row, new_values, o
 from programs.results.measures import measure_problem
 from programs.results.models import (
     MAX_VALUE,
+    VALUE_DIGITS,
     ActualValue,
     Indicator,
     Narrative,
@@ -61,6 +62,9 @@ INDICATOR_DEFAULTS = {
 VALUE_FIELDS = ("baseline_value", "target_value")
 
 
+STEP = Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"])
+
+
 def value_problem(unit: str, value: Decimal | None) -> str | None:
     """What is wrong with a number for an indicator of ``unit``, or None: never negative, a percentage at most
     100, yes/no as 1 or 0."""
@@ -70,6 +74,8 @@ def value_problem(unit: str, value: Decimal | None) -> str | None:
         return _("The value cannot be negative.")
     if abs(value) > MAX_VALUE:
         return _("The value is too large.")
+    if value.as_tuple().exponent < -VALUE_DIGITS["decimal_places"] and value != value.quantize(STEP):
+        return _("Give at most two decimals.")
     if unit == Unit.PERCENTAGE and value > 100:
         return _("A percentage cannot be more than 100.")
     if unit == Unit.YES_NO and value not in (0, 1):

@@ -153,7 +153,7 @@ def test_an_officer_builds_a_result_an_indicator_and_its_targets(own_programme, 
     assert indicator.status_code == 201, indicator.content
     shown = indicator.json()
     assert (shown["iati_measure"], shown["direction"], shown["ascending"]) == (1, "increase", True)
-    assert (shown["target_value"], shown["reporter"], shown["dimensions"]) == ("40.0000", partner_org.pk, ["location"])
+    assert (shown["target_value"], shown["reporter"], shown["dimensions"]) == ("40.00", partner_org.pk, ["location"])
 
     targets = api.post(
         f"{INDICATORS}{shown['id']}/targets/",
@@ -162,8 +162,8 @@ def test_an_officer_builds_a_result_an_indicator_and_its_targets(own_programme, 
     )
     assert targets.status_code == 200, targets.content
     assert [(t["period"], t["value"]) for t in targets.json()["targets"]] == [
-        (periods[0]["id"], "10.0000"),
-        (periods[1]["id"], "15.0000"),
+        (periods[0]["id"], "10.00"),
+        (periods[1]["id"], "15.00"),
     ]
     stored = Indicator.objects.get(pk=shown["id"])
     assert stored.history.first().history_user == officer
@@ -226,7 +226,7 @@ def test_an_approved_indicator_is_revised_only_with_a_reason(framework, report, 
     )
     assert revised.status_code == 200, revised.content
     assert (revised.json()["target_value"], revised.json()["revision_reason"]) == (
-        "900.0000",
+        "900.00",
         "A second district joined.",
     )
 
@@ -250,10 +250,10 @@ def test_a_report_is_filled_submitted_returned_corrected_and_approved(
     )
     assert saved.status_code == 200, saved.content
     trained = next(v for v in saved.json()["values"] if v["indicator"] == framework.trained.pk)
-    assert (trained["value"], trained["comment"]) == ("90.0000", "Rains delayed one session")
+    assert (trained["value"], trained["comment"]) == ("90.00", "Rains delayed one session")
     assert {(part["dimension"], part["code"], part["value"]) for part in trained["breakdown"]} == {
-        ("sex", "female", "50.0000"),
-        ("sex", "male", "40.0000"),
+        ("sex", "female", "50.00"),
+        ("sex", "male", "40.00"),
     }
     assert saved.json()["narratives"] == [{"result": framework.output.pk, "text": "Two committees trained in Kupang."}]
 

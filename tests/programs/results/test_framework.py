@@ -209,3 +209,13 @@ def test_a_programme_whose_end_moves_gets_its_later_periods_cut_again(own_progra
     other = ProgrammeFactory()
     programme_services.programme_update(programme=other, updated_by=officer, planned_end=datetime.date(2028, 6, 30))
     assert not Period.objects.filter(programme=other).exists()
+
+
+def test_a_value_keeps_at_most_two_decimals(own_programme, partner_org, officer):
+    framework = build_framework(own_programme, partner_org, officer)
+    with pytest.raises(ValidationError) as caught:
+        services.indicator_update(indicator=framework.rate, updated_by=officer, target_value="80.125")
+    assert caught.value.message_dict == {"target_value": ["Give at most two decimals."]}
+    services.indicator_update(indicator=framework.rate, updated_by=officer, target_value="80.50")
+    framework.rate.refresh_from_db()
+    assert framework.rate.target_value == Decimal("80.50")

@@ -86,6 +86,13 @@ class DimensionField(serializers.Field):
         return value.code
 
 
+class DimensionList(serializers.ListField):
+    """The dimensions an indicator is broken down by; shown (the browsable API's form of a record) as their codes."""
+
+    def to_representation(self, data):
+        return [dimension.code for dimension in data.all()] if hasattr(data, "all") else super().to_representation(data)
+
+
 class IndicatorUpdateSerializer(UserScopedRelations, serializers.Serializer):
     """An indicator; omitted fields stay as they are on a partial update. Once values measured against it were
     approved, every change needs a ``revision_reason``."""
@@ -110,7 +117,7 @@ class IndicatorUpdateSerializer(UserScopedRelations, serializers.Serializer):
         allow_null=True,
         help_text=_("The partner that reports it: one taking part in the programme."),
     )
-    dimensions = serializers.ListField(
+    dimensions = DimensionList(
         child=DimensionField(),
         required=False,
         max_length=20,
