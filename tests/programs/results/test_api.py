@@ -395,3 +395,13 @@ def test_the_schema_documents_the_results_endpoints(officer):
     assert {"unit", "iati_measure", "direction", "baseline_value", "targets", "reporter", "dimensions"} <= set(
         indicator
     )
+
+
+def test_a_dimension_named_out_of_every_range_is_refused_not_a_server_error(officer, framework):
+    for name in ("48420140000", "-4698562273", "se\x00x", "x" * 500):
+        response = as_user(officer).post(
+            "/api/v1/indicators/",
+            {"result": framework.output.pk, "title": "Wells", "dimensions": [name]},
+            format="json",
+        )
+        assert response.status_code == 400, (name, response.content)

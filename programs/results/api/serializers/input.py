@@ -64,6 +64,9 @@ class ResultCreateSerializer(ResultUpdateSerializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.none())
 
 
+LARGEST_ID = 2**31 - 1  # an id column's range on PostgreSQL
+
+
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}]})
 class DimensionField(serializers.Field):
     """A disaggregation dimension named by its code (``sex``) or its id."""
@@ -74,8 +77,10 @@ class DimensionField(serializers.Field):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("does_not_exist", value=data)
         text = str(data).strip()
+        if "\x00" in text or len(text) > 100:  # no code holds these; PostgreSQL refuses a NUL in a query
+            self.fail("does_not_exist", value=text[:100].replace("\x00", ""))
         lookup = Q(code=text)
-        if text.isdigit() and len(text) < 19:
+        if text.isdigit() and int(text) <= LARGEST_ID:
             lookup |= Q(pk=int(text))
         dimension = Dimension.objects.filter(lookup).first()
         if dimension is None:
