@@ -84,6 +84,13 @@ _panels: list[Panel] = []
 _demo: list[DemoLoader] = []
 _measures: dict[str, Measure] = {}
 _followers: dict[str, list[str]] = {}
+_contributors: dict[str, list[str]] = {}
+
+# What a module may contribute to the kernel's cross-module pages, each a dotted path (see ``contribute``):
+RISK = "risk"  # (organisation) -> list[cooperation.risk.RiskFlag]: what is wrong with a partner, now
+INBOX = "inbox"  # (user) -> list[cooperation.inbox.InboxGroup]: what waits for this user to act
+SEARCH = "search"  # (user, query) -> list[cooperation.search.SearchGroup]: what matches, as this user sees it
+MONEY_FLOWS = "money_flows"  # (programme_ids) -> Iterable[cooperation.money_flows.Flow]: committed and spent
 
 
 def urls(prefix: str, urlconf: str) -> None:
@@ -131,6 +138,20 @@ def announce(event: str, **arguments) -> None:
     """A service's change others may follow (see ``follow``); the announcing module names none of them."""
     for handler in _followers.get(event, ()):
         import_string(handler)(**arguments)
+
+
+def contribute(kind: str, provider: str) -> None:
+    """Add ``provider`` (a dotted path) to what the kernel asks for ``kind`` (``RISK``, ``INBOX``, ``SEARCH``,
+    ``MONEY_FLOWS``): the partner's risk flags, "waiting for me", search and budget actuals each call every
+    provider of their kind and never name a module."""
+    providers = _contributors.setdefault(kind, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def contributors(kind: str) -> list:
+    """The callables contributed for ``kind``, in the order the modules registered them."""
+    return [import_string(provider) for provider in _contributors.get(kind, ())]
 
 
 def cooperation_module(

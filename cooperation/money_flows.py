@@ -1,0 +1,53 @@
+"""Money a programme commits and spends through the modules, for budgets against actuals.
+
+Each module contributes ``(programme_ids) -> Iterable[Flow]`` through ``registry.contribute(registry.MONEY_FLOWS,
+...)``: finance its loans (committed when approved, spent when disbursed) and grant tranches (committed when
+approved, spent when paid), scholarships its stipends, shipments the value of the goods dispatched. A provider
+sums in SQL by programme, category, stage, date and currency, so the rows grow with days, not with records; each
+row keeps its own currency and is brought to the reporting currency at the rate of its own date by the budgets.
+``programme_ids`` None means every programme.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cooperation import registry
+
+
+class Category(models.TextChoices):
+    """What a budget line is for: the four forms of cooperation, then the costs of running them."""
+
+    FINANCIAL = "financial", _("Financial cooperation (loans and grants)")
+    TECHNICAL = "technical", _("Technical cooperation (scholarships, training)")
+    CULTURAL = "cultural", _("Cultural cooperation (exchanges)")
+    IN_KIND = "in_kind", _("In-kind cooperation (goods)")
+    STAFF = "staff", _("Staff")
+    TRAVEL = "travel", _("Travel")
+    EQUIPMENT = "equipment", _("Equipment")
+    OTHER = "other", _("Other")
+
+
+class Stage(models.TextChoices):
+    COMMITTED = "committed", _("Committed")  # approved, not yet paid out
+    SPENT = "spent", _("Spent")  # disbursed, paid, dispatched
+
+
+@dataclass(frozen=True)
+class Flow:
+    programme_id: int
+    category: str  # a Category value
+    stage: str  # a Stage value
+    on: date  # the money event's own date (approval, disbursement, payment, dispatch)
+    currency: str
+    amount: Decimal
+    source: str = ""  # what it is, for the reader: "Loans disbursed"
+
+
+def flows(programme_ids: list[int] | None = None) -> Iterable[Flow]:
+    for provider in registry.contributors(registry.MONEY_FLOWS):
+        yield from provider(programme_ids)
