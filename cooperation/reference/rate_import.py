@@ -73,7 +73,9 @@ def _line_problems(values: dict, currencies: dict) -> tuple[dict | None, list[st
             problems.append(_("there is no currency with the code “%(value)s”") % {"value": values[column]})
     rate = _rate(values["rate"])
     if rate is None:
-        problems.append(_("the rate “%(value)s” is not a number (write it with a decimal point)") % values)
+        problems.append(
+            _("the rate “%(value)s” is not a number (write it with a decimal point)") % {"value": values["rate"]}
+        )
     row = {"on": on, **chosen, "rate": rate, "source": values["source"]}
     if problems:
         return None, problems

@@ -75,7 +75,7 @@ def rate_edit(request, pk):
 @workspace_page(perm=Perm.ADD_EXCHANGE_RATE)
 def rate_import(request):
     """Upload: every line checked, the problems or a preview shown. Save: the same text checked again, saved whole."""
-    form = RateFileForm(request.POST or None, request.FILES or None)
+    form = RateFileForm(posted(request), request.FILES if request.method == "POST" else None)
     checked = None
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["file_name"]
