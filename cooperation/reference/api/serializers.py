@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import BoundedDateField, code_field
+from cooperation.api.fields import NULLABLE_AMOUNT_SCHEMA, BoundedDateField, code_field
 from cooperation.reference.models import RATE_DIGITS, Currency, ExchangeRate
 from cooperation.reference.services import SOURCE_MAX_LENGTH
 
@@ -59,22 +59,30 @@ class ConversionQuerySerializer(serializers.Serializer):
     on = BoundedDateField(help_text=_("The date of the money event (disbursement, payment, dispatch)."))
 
 
+@extend_schema_field(NULLABLE_AMOUNT_SCHEMA)
+class DecimalText(serializers.Field):
+    """A read-only decimal as a string with the digits it has ("62.50"), without trailing zeros when ``trimmed``
+    ("0.0000625"); null stays null."""
+
+    def __init__(self, *, trimmed: bool = False, **kwargs):
+        self.trimmed = trimmed
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return f"{value.normalize() if self.trimmed else value:f}"
+
+
 class ConvertedSerializer(serializers.Serializer):
     """A money event's value in the reporting currency (``cooperation.exchange.Converted``)."""
 
-    amount = serializers.DecimalField(
-        max_digits=30,
-        decimal_places=4,
-        allow_null=True,
-        coerce_to_string=True,
-        help_text=_("In the reporting currency, rounded to its minor unit; null when no rate applies."),
+    amount = DecimalText(
+        help_text=_("In the reporting currency, rounded to its minor unit; null when no rate applies.")
     )
     currency = serializers.CharField(help_text=_("The reporting currency (ISO 4217 code)."))
-    rate = serializers.DecimalField(
-        max_digits=30,
-        decimal_places=20,
-        allow_null=True,
-        coerce_to_string=True,
+    rate = DecimalText(
+        trimmed=True,
         help_text=_("Units of the reporting currency per unit of the event's currency, fixed once first used."),
     )
     rate_on = serializers.DateField(allow_null=True, help_text=_("The date of the exchange rate used."))
@@ -95,17 +103,9 @@ class RateDateSerializer(serializers.Serializer):
 class TotalSerializer(serializers.Serializer):
     """Amounts in several currencies and their total in the reporting currency (``cooperation.exchange.Total``)."""
 
-    per_currency = serializers.DictField(
-        child=serializers.DecimalField(max_digits=30, decimal_places=4, coerce_to_string=True),
-        help_text=_("Each currency's sum, by ISO 4217 code."),
-    )
+    per_currency = serializers.DictField(child=DecimalText(), help_text=_("Each currency's sum, by ISO 4217 code."))
     reporting_currency = serializers.CharField()
-    reporting = serializers.DecimalField(
-        max_digits=30,
-        decimal_places=4,
-        coerce_to_string=True,
-        help_text=_("The sum of what could be converted, in the reporting currency."),
-    )
+    reporting = DecimalText(help_text=_("The sum of what could be converted, in the reporting currency."))
     missing = serializers.ListField(
         child=serializers.CharField(), help_text=_("One message for each currency and date without a rate.")
     )
