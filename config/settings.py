@@ -276,6 +276,10 @@ STIPEND_REMINDER_DAYS_BEFORE = env_int("STIPEND_REMINDER_DAYS_BEFORE", 7)
 # Results reports: the daily reminder run, and how many days before a report is due the partner hears of it.
 RESULTS_REMINDER_HOUR = env_int("RESULTS_REMINDER_HOUR", 6)
 RESULTS_REMINDER_MINUTE = env_int("RESULTS_REMINDER_MINUTE", 50)
+# Totals across currencies: the organisation's reporting currency, and how many days old an exchange rate may be
+# and still convert a money event (the latest rate on or before the event's date).
+REPORTING_CURRENCY = env_str("REPORTING_CURRENCY", "USD").upper()
+EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 31)
 RESULTS_REMINDER_DAYS_BEFORE = env_int("RESULTS_REMINDER_DAYS_BEFORE", 7)
 # An indicator at or above this percent of its target to date is on track; at or above the second, at risk.
 RESULTS_ON_TRACK_PERCENT = env_int("RESULTS_ON_TRACK_PERCENT", 90)

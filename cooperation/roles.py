@@ -118,6 +118,11 @@ class Perm(StrEnum):
     ADD_RESULTS_REPORT = "results.add_report"  # filling and submitting a report: the partner, or an officer for it
     REVIEW_RESULTS_REPORT = "results.review_report"  # approving or returning a submitted report
 
+    # Exchange rates that convert money events into the reporting currency, entered by hand or from a CSV file.
+    VIEW_EXCHANGE_RATE = "reference.view_exchangerate"
+    ADD_EXCHANGE_RATE = "reference.add_exchangerate"
+    CHANGE_EXCHANGE_RATE = "reference.change_exchangerate"
+
     # A programme's budget lines (revising one asks for a reason) and the expenditures officers record.
     VIEW_BUDGET_LINE = "budgets.view_budgetline"
     ADD_BUDGET_LINE = "budgets.add_budgetline"
@@ -199,6 +204,9 @@ _OFFICER = {
     Perm.VIEW_RESULTS_REPORT,
     Perm.ADD_RESULTS_REPORT,
     Perm.REVIEW_RESULTS_REPORT,
+    Perm.VIEW_EXCHANGE_RATE,
+    Perm.ADD_EXCHANGE_RATE,
+    Perm.CHANGE_EXCHANGE_RATE,
     Perm.VIEW_BUDGET_LINE,
     Perm.ADD_BUDGET_LINE,
     Perm.CHANGE_BUDGET_LINE,
