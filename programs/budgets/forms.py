@@ -50,9 +50,7 @@ class ExpenditureForm(ServiceModelForm):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = BudgetLine.objects.filter(programme=programme).select_related(
-            "currency"
-        )
+        self.fields["budget_line"].queryset = BudgetLine.objects.filter(programme=programme).select_related("currency")
         self.fields["budget_line"].empty_label = _("None: match by category and date")
         self.fields["currency"].queryset = active_or_current(Currency.objects.all(), self.instance.currency_id)
         self.fields["payee_organisation"].queryset = active_or_current(
