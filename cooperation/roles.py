@@ -274,7 +274,17 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 
 # Auditors read everything: every view_* permission of the project's apps joins their set. Applicants'
 # personal data is not theirs to read: it needs SEE_PERSONAL_DATA, which is not a view_* permission.
-AUDITED_APPS = ("core", "partners", "programs", "reference", "finance", "shipments", "scholarships", "results", "budgets")
+AUDITED_APPS = (
+    "core",
+    "partners",
+    "programs",
+    "reference",
+    "finance",
+    "shipments",
+    "scholarships",
+    "results",
+    "budgets",
+)
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -140,7 +140,8 @@ def test_a_line_spent_past_its_budget_is_over_budget(programme, flows, officer):
 
 def test_an_expenditure_recorded_against_a_line_counts_there_whatever_its_date(programme, flows, officer):
     line = BudgetLineFactory(programme=programme, amount=Decimal("1000"))
-    ExpenditureFactory(programme=programme, amount=Decimal("300"), budget_line=line, spent_on=datetime.date(2025, 12, 1))
+    before = datetime.date(2025, 12, 1)
+    ExpenditureFactory(programme=programme, amount=Decimal("300"), budget_line=line, spent_on=before)
 
     assert selectors.programme_budget(user=officer, programme=programme).lines[0].actual == Decimal("300")
 
