@@ -219,9 +219,22 @@ def _figures(kind, rates: Rates, budget_rows, found: list[Event], currencies: di
     return figures
 
 
-def programme_budgets(programmes: Iterable, lines: list[BudgetLine], today: datetime.date | None = None) -> list:
+@dataclass
+class Overview:
+    """Several programmes' budgets, and their lines, actuals and unbudgeted amounts added together."""
+
+    budgets: list[ProgrammeBudget]
+    overall: Figures
+    unbudgeted_total: Total
+
+    @property
+    def over_budget_lines(self) -> list[LineFigures]:
+        return [figures for budget in self.budgets for figures in budget.over_budget_lines]
+
+
+def programme_budgets(programmes: Iterable, lines: list[BudgetLine], today: datetime.date | None = None) -> Overview:
     """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure,
-    in a fixed number of queries however many programmes, lines and records."""
+    and their sum, in a fixed number of queries however many programmes, lines and records."""
     today = today or timezone.localdate()
     programmes = list(programmes)
     found = events([programme.pk for programme in programmes])
@@ -281,4 +294,11 @@ def programme_budgets(programmes: Iterable, lines: list[BudgetLine], today: date
                 reporting_currency=rates.reporting,
             )
         )
-    return budgets
+    overall = _figures(
+        Figures,
+        rates,
+        [row for rows in budget_rows.values() for row in rows],
+        [event for events_of_line in matched.values() for event in events_of_line],
+        currencies,
+    )
+    return Overview(budgets, overall, rates.total(event.row for event in unmatched))

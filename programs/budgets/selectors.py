@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.roles import Perm
-from programs.budgets.actuals import ProgrammeBudget, programme_budgets
+from programs.budgets.actuals import Overview, ProgrammeBudget, programme_budgets
 from programs.budgets.models import BudgetLine, Expenditure
 from programs.models import Programme
 from programs.selectors import programme_list
@@ -72,16 +72,16 @@ def programme_budget(*, user, programme: Programme) -> ProgrammeBudget:
     """The programme's budget against its actuals (see ``actuals``); the caller found ``programme`` through
     ``programme_for_budget``."""
     lines = list(line_list(user=user).filter(programme=programme).select_related(None).select_related("currency"))
-    return programme_budgets([programme], lines, timezone.localdate())[0]
+    return programme_budgets([programme], lines, timezone.localdate()).budgets[0]
 
 
-def dashboard_budgets(*, user, programmes: QuerySet[Programme]) -> list[ProgrammeBudget]:
+def dashboard_budgets(*, user, programmes: QuerySet[Programme]) -> Overview:
     """Budget against actuals of ``programmes`` (those with a budget line), in a fixed number of queries however
     many programmes."""
     visible = budget_programmes(user=user)
     lines = list(
         BudgetLine.objects.filter(programme__in=programmes.filter(pk__in=visible.values("pk")))
-        .select_related("currency")
+        .select_related("currency", "programme")
         .order_by("programme_id", "period_start", "category", "pk")
     )
     with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code")
