@@ -16,8 +16,8 @@ from cooperation.access import require_perm
 from cooperation.roles import Perm
 from programs.filters import ProgrammeFilter
 from programs.reporting import selectors
-from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.budgets import budgets_section
+from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.exports import programme_csv_rows
 from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
