@@ -123,6 +123,14 @@ class Perm(StrEnum):
     ADD_EXCHANGE_RATE = "reference.add_exchangerate"
     CHANGE_EXCHANGE_RATE = "reference.change_exchangerate"
 
+    # A programme's budget lines (revising one asks for a reason) and the expenditures officers record.
+    VIEW_BUDGET_LINE = "budgets.view_budgetline"
+    ADD_BUDGET_LINE = "budgets.add_budgetline"
+    CHANGE_BUDGET_LINE = "budgets.change_budgetline"
+    VIEW_EXPENDITURE = "budgets.view_expenditure"
+    ADD_EXPENDITURE = "budgets.add_expenditure"
+    CHANGE_EXPENDITURE = "budgets.change_expenditure"
+
 
 _OFFICER = {
     Perm.ACCESS_WORKSPACE,
@@ -199,6 +207,12 @@ _OFFICER = {
     Perm.VIEW_EXCHANGE_RATE,
     Perm.ADD_EXCHANGE_RATE,
     Perm.CHANGE_EXCHANGE_RATE,
+    Perm.VIEW_BUDGET_LINE,
+    Perm.ADD_BUDGET_LINE,
+    Perm.CHANGE_BUDGET_LINE,
+    Perm.VIEW_EXPENDITURE,
+    Perm.ADD_EXPENDITURE,
+    Perm.CHANGE_EXPENDITURE,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
@@ -260,7 +274,17 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 
 # Auditors read everything: every view_* permission of the project's apps joins their set. Applicants'
 # personal data is not theirs to read: it needs SEE_PERSONAL_DATA, which is not a view_* permission.
-AUDITED_APPS = ("core", "partners", "programs", "reference", "finance", "shipments", "scholarships", "results")
+AUDITED_APPS = (
+    "core",
+    "partners",
+    "programs",
+    "reference",
+    "finance",
+    "shipments",
+    "scholarships",
+    "results",
+    "budgets",
+)
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -16,6 +16,7 @@ from cooperation.access import require_perm
 from cooperation.roles import Perm
 from programs.filters import ProgrammeFilter
 from programs.reporting import selectors
+from programs.reporting.budgets import budgets_section
 from programs.reporting.charts import ChartRow, horizontal_bar_chart
 from programs.reporting.exports import programme_csv_rows
 from programs.reporting.finance import finance_dashboard
@@ -52,6 +53,7 @@ def dashboard(request):
         "shipments": shipments_dashboard(user=user, today=timezone.localdate()),
         "scholarships": scholarships_dashboard(user=user, today=timezone.localdate()),
         "results": results_section(user=user, today=timezone.localdate(), **scope),
+        "budget_actuals": budgets_section(user=user, **scope),
     }
     return render(request, "reporting/dashboard.html", context)
 

@@ -1,0 +1,88 @@
+"""Reads of the budgets, scoped to who asks: officers, managers and auditors read every programme's budget;
+partner users none (a 404, as for a record that does not exist)."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cooperation.history import HistoryEntry, HistorySource, history_entries
+from cooperation.roles import Perm
+from programs.budgets.actuals import Overview, ProgrammeBudget, programme_budgets
+from programs.budgets.models import BudgetLine, Expenditure
+from programs.models import Programme
+from programs.selectors import programme_list
+
+
+def budget_programmes(*, user, perm: str = Perm.VIEW_BUDGET_LINE) -> QuerySet[Programme]:
+    """The programmes whose budget ``user`` may read."""
+    if not (user and user.is_authenticated and user.is_active and user.has_perm(perm)):
+        return Programme.objects.none()
+    return programme_list(user=user).select_related(None).prefetch_related(None)
+
+
+def programme_for_budget(*, user, pk, perm: str = Perm.VIEW_BUDGET_LINE) -> Programme:
+    """The programme whose budget (or, with ``perm``, expenditures) ``user`` asks for; 404 unless they may see it."""
+    return get_object_or_404(budget_programmes(user=user, perm=perm).select_related("budget_currency"), pk=pk)
+
+
+def line_list(*, user) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(programme__in=budget_programmes(user=user)).select_related(
+        "programme", "currency", "created_by"
+    )
+
+
+def line_get(*, user, pk) -> BudgetLine:
+    return get_object_or_404(line_list(user=user), pk=pk)
+
+
+def expenditure_list(*, user) -> QuerySet[Expenditure]:
+    programmes = budget_programmes(user=user, perm=Perm.VIEW_EXPENDITURE)
+    return Expenditure.objects.filter(programme__in=programmes).select_related(
+        "programme", "currency", "budget_line", "payee_organisation", "recorded_by"
+    )
+
+
+def expenditure_get(*, user, pk) -> Expenditure:
+    return get_object_or_404(expenditure_list(user=user), pk=pk)
+
+
+def without_receipt_before(before) -> Q:
+    """Expenditures paid before ``before`` that still have no receipt."""
+    return Q(receipt="", spent_on__lt=before)
+
+
+def line_revisions(line: BudgetLine) -> list:
+    """The line's history, newest first, with who changed it and the reason given (one query)."""
+    return list(line.history.select_related("history_user", "currency").order_by("-history_date", "-history_id"))
+
+
+def expenditure_history(*, user, expenditure: Expenditure) -> list[HistoryEntry] | None:
+    """The expenditure's changes, amounts in its currency; None for a reader without the history permission."""
+    if not user.has_perm(Perm.VIEW_HISTORY):
+        return None
+    source = HistorySource(
+        Expenditure.history.filter(id=expenditure.pk),
+        currency=expenditure.currency,
+        money_fields=frozenset({"amount"}),
+    )
+    return history_entries([source])
+
+
+def programme_budget(*, user, programme: Programme) -> ProgrammeBudget:
+    """The programme's budget against its actuals (see ``actuals``); the caller found ``programme`` through
+    ``programme_for_budget``."""
+    lines = list(line_list(user=user).filter(programme=programme).select_related(None).select_related("currency"))
+    return programme_budgets([programme], lines, timezone.localdate()).budgets[0]
+
+
+def dashboard_budgets(*, user, programmes: QuerySet[Programme]) -> Overview:
+    """Budget against actuals of ``programmes`` (those with a budget line), in a fixed number of queries however
+    many programmes."""
+    visible = budget_programmes(user=user)
+    lines = list(
+        BudgetLine.objects.filter(programme__in=programmes.filter(pk__in=visible.values("pk")))
+        .select_related("currency", "programme")
+        .order_by("programme_id", "period_start", "category", "pk")
+    )
+    with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code")
+    return programme_budgets(list(with_lines), lines, timezone.localdate())
