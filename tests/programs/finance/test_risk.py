@@ -14,6 +14,7 @@ from tests.api_errors import error_codes
 from tests.factories import currency
 from tests.programs.finance.factories import FinancialProgrammeFactory
 from tests.programs.finance.hub_data import days_ago, late_loan
+from tests.programs.finance.test_admin import loan_post as admin_loan_post
 from tests.programs.finance.test_views import loan_post
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,20 @@ def test_the_api_asks_for_the_acknowledgement_too(officer, partner_org, programm
     assert Loan.objects.get(pk=created.data["id"]).history.earliest().history_change_reason == (
         "Risk acknowledged: finance.arrears_30"
     )
+
+
+def test_the_admin_asks_for_the_acknowledgement_too(client, officer, partner_org, programme):
+    late_loan(days_late=40, borrower=partner_org, programme=programme)
+    before = Loan.objects.count()
+    client.force_login(officer)
+
+    refused = client.post(reverse("admin:finance_loan_add"), admin_loan_post(programme, partner_org))
+
+    assert refused.status_code == 200 and Loan.objects.count() == before
+    assert "has risk flags; confirm that you have seen them." in refused.content.decode()
+
+    saved = client.post(
+        reverse("admin:finance_loan_add"), admin_loan_post(programme, partner_org, risk_acknowledged="on")
+    )
+
+    assert saved.status_code == 302 and Loan.objects.count() == before + 1
