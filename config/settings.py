@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "programs.shipments",
     "programs.scholarships",
     "programs.results",
+    "programs.documents",
     "programs.reporting",
     "config",  # last: the configuration, with `load_demo`, which fills every module
 ]

@@ -118,6 +118,10 @@ class Perm(StrEnum):
     ADD_RESULTS_REPORT = "results.add_report"  # filling and submitting a report: the partner, or an officer for it
     REVIEW_RESULTS_REPORT = "results.review_report"  # approving or returning a submitted report
 
+    VIEW_DOCUMENT = "documents.view_document"  # a partner user: only "partner and staff" documents of their own
+    ADD_DOCUMENT = "documents.add_document"  # uploading a document, or a new version of one
+    CHANGE_DOCUMENT = "documents.change_document"  # its title, type, date and visibility; withdrawing it
+
 
 _OFFICER = {
     Perm.ACCESS_WORKSPACE,
@@ -191,6 +195,9 @@ _OFFICER = {
     Perm.VIEW_RESULTS_REPORT,
     Perm.ADD_RESULTS_REPORT,
     Perm.REVIEW_RESULTS_REPORT,
+    Perm.VIEW_DOCUMENT,
+    Perm.ADD_DOCUMENT,
+    Perm.CHANGE_DOCUMENT,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
@@ -237,6 +244,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.VIEW_RESULT,
         Perm.VIEW_RESULTS_REPORT,
         Perm.ADD_RESULTS_REPORT,
+        Perm.VIEW_DOCUMENT,
     },
     Role.AUDITOR: {
         Perm.ACCESS_WORKSPACE,
@@ -252,7 +260,17 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
 
 # Auditors read everything: every view_* permission of the project's apps joins their set. Applicants'
 # personal data is not theirs to read: it needs SEE_PERSONAL_DATA, which is not a view_* permission.
-AUDITED_APPS = ("core", "partners", "programs", "reference", "finance", "shipments", "scholarships", "results")
+AUDITED_APPS = (
+    "core",
+    "partners",
+    "programs",
+    "reference",
+    "finance",
+    "shipments",
+    "scholarships",
+    "results",
+    "documents",
+)
 
 
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
