@@ -13,8 +13,7 @@ from django.db.models import DateField, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cooperation.access import sees_everything
 from cooperation.inbox import ITEMS_PER_GROUP, InboxGroup, InboxItem
@@ -58,7 +57,9 @@ def dispatch_approvals(user) -> InboxGroup:
         lambda shipment: InboxItem(
             title=f"{shipment.waybill} · {shipment.consignee}",
             url=reverse("shipments:detail", args=[shipment.pk]),
-            detail=_("%(items)d items, prepared by %(user)s")
+            detail=ngettext(
+                "%(items)d item, prepared by %(user)s", "%(items)d items, prepared by %(user)s", shipment.item_count
+            )
             % {"items": shipment.item_count, "user": shipment.prepared_by or "—"},
             since=shipment.planned_dispatch,
         ),

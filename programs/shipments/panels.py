@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.shipments.models import ShipmentStatus
-from programs.shipments.selectors.hub import partner_shipment_figures, programme_shipment_figures
+from programs.shipments.selectors import partner_shipment_figures, programme_shipment_figures
 from programs.shipments.templatetags.shipments_portal import COMING
 
 

@@ -46,7 +46,7 @@ def test_a_manager_sees_the_dispatches_to_approve_that_someone_else_prepared(off
     assert group.total == 1
     assert [item.title for item in group.items] == [f"{prepared_by_officer.waybill} · {partner_org}"]
     assert group.items[0].url == reverse("shipments:detail", args=[prepared_by_officer.pk])
-    assert "1 items, prepared by officer" in group.items[0].detail
+    assert "1 item, prepared by officer" in group.items[0].detail
     other_manager = UserFactory(role=Role.MANAGER)
     assert _groups(other_manager)["shipments.dispatch_approvals"].total == 2
     shown = {item.title.split(" · ")[0] for item in dispatch_approvals(other_manager).items}
