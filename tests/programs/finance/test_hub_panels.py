@@ -53,6 +53,7 @@ def test_the_programme_page_shows_loans_and_grants_per_currency(client, officer,
     assert 'data-figure="scheduled">USD 10,000.00 (1)' in html
     assert f'href="{reverse("finance:loan_list")}?programme={programme.pk}"' in html
     assert f'href="{reverse("finance:grant_list")}?programme={programme.pk}"' in html
+    assert f'href="{reverse("finance:loan_create")}?programme={programme.pk}"' in html
 
 
 def test_the_programme_links_list_only_its_loans_and_grants(client, officer, programme):
