@@ -38,12 +38,23 @@ def _organisations(*current_pks):
 
 
 def chosen_partner_flags(form, field_name: str) -> list[RiskFlag]:
-    """The risk flags of the partner chosen in a posted create form (none until one is chosen), shown above the
-    form's acknowledgement box."""
-    if not form.is_bound or "risk_acknowledged" not in form.fields:
+    """The risk flags of the partner chosen in a create form, shown above its acknowledgement box: the one posted,
+    or the one a link preselected (``?borrower=<id>`` from a partner's page); none until one is chosen."""
+    if "risk_acknowledged" not in form.fields:
         return []
-    form.is_valid()
-    return partner_risk_flags(getattr(form, "cleaned_data", {}).get(field_name))
+    if form.is_bound:
+        form.is_valid()
+        return partner_risk_flags(getattr(form, "cleaned_data", {}).get(field_name))
+    chosen = form.initial.get(field_name)
+    if not chosen:
+        return []
+    return partner_risk_flags(form.fields[field_name].queryset.filter(pk=chosen).first())
+
+
+def preselected(request, *names: str) -> dict:
+    """Initial values a link gives a new record's form (``?programme=3&borrower=7``): ids only (whole numbers of
+    at most nine digits, so no database is asked about a number it cannot hold)."""
+    return {name: value for name in names if (value := request.GET.get(name, "")).isdigit() and len(value) <= 9}
 
 
 # --- Loans ------------------------------------------------------------------------------------------

@@ -36,13 +36,17 @@ def programme_hub(request, programme):
     if not programme.is_financial and not (panel["loans"] and panel["loans"].count) and not panel["grants"]:
         return None
     query = f"?programme={programme.pk}"
+
+    def can_add(perm: Perm) -> bool:
+        return programme.is_financial and user.has_perm(perm)
+
     return {
         **panel,
         "programme": programme,
         "loan_list_url": reverse("finance:loan_list") + query,
         "grant_list_url": reverse("finance:grant_list") + query,
-        "can_add_loan": user.has_perm(Perm.ADD_LOAN) and programme.is_financial,
-        "can_add_grant": user.has_perm(Perm.ADD_GRANT) and programme.is_financial,
+        "new_loan_url": reverse("finance:loan_create") + query if can_add(Perm.ADD_LOAN) else "",
+        "new_grant_url": reverse("finance:grant_create") + query if can_add(Perm.ADD_GRANT) else "",
     }
 
 
@@ -61,6 +65,10 @@ def partner_hub(request, organisation):
         "loan_list_url": reverse("finance:loan_list") + query,
         "arrears_url": reverse("finance:loan_list") + query + "&overdue=true",
         "grant_list_url": reverse("finance:grant_list") + f"?recipient={organisation.pk}",
+        "new_loan_url": reverse("finance:loan_create") + query if user.has_perm(Perm.ADD_LOAN) else "",
+        "new_grant_url": (
+            reverse("finance:grant_create") + f"?recipient={organisation.pk}" if user.has_perm(Perm.ADD_GRANT) else ""
+        ),
     }
 
 

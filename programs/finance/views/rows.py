@@ -15,7 +15,14 @@ from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance import selectors, services
 from programs.finance.api.filters import GrantFilter
-from programs.finance.forms import GrantForm, ReasonForm, RepaymentForm, TranchePayForm, chosen_partner_flags
+from programs.finance.forms import (
+    GrantForm,
+    ReasonForm,
+    RepaymentForm,
+    TranchePayForm,
+    chosen_partner_flags,
+    preselected,
+)
 from programs.finance.models import Grant, Tranche
 from programs.finance.services.guards import REPAYMENT_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
@@ -90,7 +97,7 @@ grant_list = list_view(
 
 @workspace_page(perm=Perm.ADD_GRANT)
 def grant_create(request):
-    form = GrantForm(posted(request))
+    form = GrantForm(posted(request), initial=preselected(request, "programme", "recipient"))
     return form_page(
         request,
         form,

@@ -194,3 +194,18 @@ def test_the_admin_asks_for_the_acknowledgement_too(client, officer, partner_org
     )
 
     assert saved.status_code == 302 and Loan.objects.count() == before + 1
+
+
+def test_a_link_from_the_partner_page_shows_the_flags_before_anything_is_typed(client, officer, partner_org, programme):
+    late_loan(days_late=95, borrower=partner_org, programme=programme, reference="LN-2026-0042")
+    client.force_login(officer)
+    partner_page = client.get(reverse("partners:detail", args=[partner_org.pk])).content.decode()
+    new_loan = reverse("finance:loan_create") + f"?borrower={partner_org.pk}"
+    assert f'href="{new_loan}"' in partner_page
+
+    html = client.get(new_loan).content.decode()
+
+    assert "1 loan more than 90 days in arrears (up to 95 days late): LN-2026-0042" in html
+    assert 'name="risk_acknowledged"' in html
+    nonsense = client.get(reverse("finance:grant_create") + "?recipient=99999999999999999999&programme=x")
+    assert nonsense.status_code == 200 and 'id="risk-flags"' not in nonsense.content.decode()
