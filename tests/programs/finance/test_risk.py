@@ -209,3 +209,17 @@ def test_a_link_from_the_partner_page_shows_the_flags_before_anything_is_typed(c
     assert 'name="risk_acknowledged"' in html
     nonsense = client.get(reverse("finance:grant_create") + "?recipient=99999999999999999999&programme=x")
     assert nonsense.status_code == 200 and 'id="risk-flags"' not in nonsense.content.decode()
+
+
+def test_the_loan_page_shows_the_borrowers_flags_until_the_money_leaves(client, manager, partner_org, programme):
+    from tests.programs.finance.factories import LoanFactory, submitted_loan
+
+    late = late_loan(days_late=120, borrower=partner_org, programme=programme, reference="LN-2026-0002")
+    proposed = submitted_loan(LoanFactory(programme=programme, borrower=partner_org))
+    client.force_login(manager)
+
+    page = client.get(reverse("finance:loan_detail", args=[proposed.pk])).content.decode()
+    assert 'data-risk="finance.arrears_90"' in page
+    assert "LN-2026-0002" in page
+    page = client.get(reverse("finance:loan_detail", args=[late.pk])).content.decode()
+    assert 'data-risk="finance.arrears_90"' not in page  # disbursed: the money has left
