@@ -12,6 +12,16 @@ def _sees_module(user) -> bool:
     return any(user.has_perm(perm) for perm in (Perm.VIEW_CALL, Perm.VIEW_APPLICATION, Perm.VIEW_EXCHANGE_ACTIVITY))
 
 
+def _list_urls(user, query: str) -> dict:
+    """The module's lists, filtered to the page's programme or partner, for who may open them."""
+    return {
+        "calls_url": reverse("scholarships:call_list") + query if user.has_perm(Perm.VIEW_CALL) else "",
+        "activities_url": reverse("scholarships:activity_list") + query
+        if user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY)
+        else "",
+    }
+
+
 def programme_hub(request, programme) -> dict | None:
     """The programme page's section: its calls and awards, scholars, stipends paid and exchange activities."""
     user = request.user
@@ -20,8 +30,7 @@ def programme_hub(request, programme) -> dict | None:
     query = f"?programme={programme.pk}"
     return {
         "figures": hub.programme_figures(user=user, programme=programme),
-        "calls_url": reverse("scholarships:call_list") + query,
-        "activities_url": reverse("scholarships:activity_list") + query,
+        **_list_urls(user, query),
         "awards_url": reverse("scholarships:award_list") if user.has_perm(Perm.VIEW_APPLICATION) else "",
         "stipends_url": reverse("scholarships:tranche_list") if user.has_perm(Perm.VIEW_STIPEND) else "",
         "new_call_url": reverse("scholarships:call_create") if user.has_perm(Perm.ADD_CALL) else "",
@@ -40,8 +49,7 @@ def partner_hub(request, organisation) -> dict | None:
     query = f"?host={organisation.pk}"
     return {
         "figures": hub.partner_figures(user=user, organisation_ids=[organisation.pk]),
-        "calls_url": reverse("scholarships:call_list") + query,
-        "activities_url": reverse("scholarships:activity_list") + query,
+        **_list_urls(user, query),
         "reports_url": reverse("scholarships:report_list") if user.has_perm(Perm.VIEW_PROGRESS_REPORT) else "",
     }
 

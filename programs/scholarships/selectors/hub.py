@@ -28,6 +28,7 @@ from programs.scholarships.models import (
     ReportStatus,
     TrancheStatus,
 )
+from programs.scholarships.references import application_reference
 from programs.scholarships.selectors.activities import activity_list
 from programs.scholarships.selectors.applications import visible_applications, visible_calls
 from programs.scholarships.selectors.stipends import tranche_list
@@ -68,6 +69,10 @@ class StatusCount:
 class OwedReport:
     scholar: Application
     due_on: datetime.date
+
+    @property
+    def reference(self) -> str:
+        return application_reference(self.scholar.pk)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from cooperation.tranches import TrancheStatus
 from programs.scholarships.models import Application, ApplicationStatus, ExchangeActivity, ExchangeStatus
 from programs.scholarships.models import StipendTranche as Tranche
 from programs.scholarships.panels import programme_hub
+from programs.scholarships.references import application_reference
 from tests.factories import ProgrammeFactory, UserFactory, currency
 from tests.programs.scholarships.factories import (
     ApplicationFactory,
@@ -115,6 +116,7 @@ def test_partner_page_shows_the_scholars_it_hosts_and_the_activities_it_takes_pa
     html = _html(client, officer, reverse("partners:detail", args=[partner_org.pk]))
     assert 'id="partner-scholars">4 (' in html
     assert 'id="partner-reports">1 / 1<' in html
+    assert application_reference(records.pk) in html  # the scholar whose report is overdue
     assert 'id="partner-activities">2 (' in html
     assert 'id="partner-participants">6 (' in html
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cooperation.risk import partner_risk_flags
+from programs.scholarships import services
 from programs.scholarships.models import Application, ApplicationStatus, ReportStatus
 from programs.scholarships.references import application_reference
 from programs.scholarships.risk import partner_flags
@@ -130,6 +131,8 @@ def _respond(client, scholar, **data):
 def test_the_host_records_that_its_scholar_accepts(client, partner_user, call):
     scholar = awarded(submit(call, applicant_name="Budi Santoso"))
     client.force_login(partner_user)
+    listing = client.get(reverse("scholarships_portal:scholar_list")).content.decode()
+    assert "Award to accept or decline" in listing
     page = client.get(reverse("scholarships_portal:scholar_detail", args=[scholar.pk])).content.decode()
     assert reverse("scholarships_portal:scholar_respond", args=[scholar.pk]) in page
     assert (
@@ -153,6 +156,8 @@ def test_another_partner_cannot_answer_for_this_hosts_scholar(client, other_part
     client.force_login(other_partner_user)
     assert _respond(client, scholar, answer="accept").status_code == 404
     assert reload(scholar).status == S.AWARDED
+    refusal = services.application_move_refusal(scholar, other_partner_user, "accept_award")
+    assert refusal is not None and not refusal.offered
 
 
 def test_an_answer_already_given_cannot_be_given_again(client, partner_user, call, late_scholar):
