@@ -12,3 +12,4 @@ class PartnersConfig(AppConfig):
         registry.demo("partners.demo.load", order=10)
         registry.urls("partners/", "partners.urls")
         registry.api_routes("partners.api.urls")
+        registry.contribute(registry.SEARCH, "partners.search.search")

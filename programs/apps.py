@@ -21,6 +21,7 @@ class ProgramsConfig(AppConfig):
         registry.urls("programmes/", "programs.urls")
         registry.urls("portal/", "programs.portal.urls")
         registry.api_routes("programs.api.urls")
+        registry.contribute(registry.SEARCH, "programs.search.search")
         registry.measure(
             "programs.partners_engaged",
             _("Partner organisations taking part"),

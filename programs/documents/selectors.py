@@ -5,7 +5,7 @@ A partner user sees only documents marked "partner and staff", not withdrawn, th
 organisation or to a programme their organisation takes part in; any other document or file is a 404.
 """
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
@@ -13,6 +13,7 @@ from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.documents.models import Document, DocumentVersion, Visibility
 from programs.models import Participation
+from programs.selectors import per_row
 
 
 def _partner_scope(organisation_ids) -> Q:
@@ -20,6 +21,9 @@ def _partner_scope(organisation_ids) -> Q:
     return Q(visibility=Visibility.PARTNER, withdrawn_at__isnull=True) & (
         Q(organisation_id__in=organisation_ids) | Q(programme_id__in=programmes)
     )
+
+
+VERSIONS = DocumentVersion.objects.all()
 
 
 def _latest(field: str):
@@ -43,8 +47,8 @@ def listed(documents: QuerySet[Document]) -> QuerySet[Document]:
     return (
         documents.select_related("programme", "organisation", "created_by")
         .annotate(
-            version_count=Count("versions"),
-            latest_number=Max("versions__number"),
+            version_count=per_row(VERSIONS, "document", Count("pk"), output_field=IntegerField(), otherwise=0),
+            latest_number=_latest("number"),
             latest_id=_latest("pk"),
             latest_name=_latest("original_name"),
         )

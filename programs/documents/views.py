@@ -16,25 +16,30 @@ from programs.documents.forms import DocumentForm, UploadForm, VersionForm, With
 from programs.selectors import programme_get
 
 
+def _id(value: str) -> int | None:
+    """A record id typed in a query string: whole and small enough for the database, or None."""
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
 def _place(request):
     """The programme or partner a new document is for, read through the selectors (404 when not visible)."""
     source = request.POST if request.method == "POST" else request.GET
-    programme_id, organisation_id = source.get("programme", ""), source.get("organisation", "")
-    if programme_id.isdigit():
-        return programme_get(user=request.user, pk=int(programme_id)), None
-    if organisation_id.isdigit():
-        return None, organisation_get(user=request.user, pk=int(organisation_id))
+    programme_id, organisation_id = _id(source.get("programme", "")), _id(source.get("organisation", ""))
+    if programme_id is not None:
+        return programme_get(user=request.user, pk=programme_id), None
+    if organisation_id is not None:
+        return None, organisation_get(user=request.user, pk=organisation_id)
     return None, None
 
 
 @workspace_page(perm=Perm.VIEW_DOCUMENT)
 def document_list(request):
     documents = selectors.document_list(user=request.user)
-    programme_id, organisation_id = request.GET.get("programme", ""), request.GET.get("organisation", "")
-    if programme_id.isdigit():
-        documents = documents.filter(programme_id=int(programme_id))
-    if organisation_id.isdigit():
-        documents = documents.filter(organisation_id=int(organisation_id))
+    programme_id, organisation_id = _id(request.GET.get("programme", "")), _id(request.GET.get("organisation", ""))
+    if programme_id is not None:
+        documents = documents.filter(programme_id=programme_id)
+    if organisation_id is not None:
+        documents = documents.filter(organisation_id=organisation_id)
     return list_page(request, "documents/document_list.html", documents, name="documents")
 
 

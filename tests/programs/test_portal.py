@@ -181,6 +181,7 @@ def test_the_home_shows_the_panels_the_modules_registered_in_their_order(client,
         "shipments/portal/_home_block.html",
         "scholarships/portal/_home_block.html",
         "results/portal/_home_block.html",
+        "documents/portal/_home_block.html",
     ]
     client.force_login(partner_user)
 

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cooperation.api.filters import MAX_ID
 from partners.selectors import organisation_list
 from programs.documents.models import DocumentKind, Visibility
 from programs.selectors import programme_list
@@ -59,8 +60,10 @@ class VersionCreateSerializer(serializers.Serializer):
 
 
 class DocumentCreateSerializer(_Metadata, VersionCreateSerializer):
-    programme = serializers.IntegerField(required=False, allow_null=True, default=None)
-    organisation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    programme = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID)
+    organisation = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
 
     def _visible(self, records, pk, message):
         if pk is None:

@@ -120,3 +120,31 @@ def test_withdrawing_needs_a_reason_and_deletes_nothing(client, officer, own_pro
     refused = client.post(reverse("documents:add_version", args=[document.pk]), {"file": pdf()})
     assert refused.status_code == 400 and "This document was withdrawn." in refused.text
     assert document.versions.count() == 1
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "-1", "abc", "", "\x00"])
+def test_nonsense_ids_in_the_address_are_not_server_errors(client, officer, value):
+    client.force_login(officer)
+    # A NUL in the address is refused by the middleware before any view (400).
+    assert client.get(reverse("documents:upload"), {"programme": value}).status_code in (200, 400, 404)
+    listing = client.get(reverse("documents:list"), {"organisation": value, "programme": value})
+    assert listing.status_code in (200, 400)
+    response = client.post(
+        reverse("documents:upload"),
+        {"programme": value, "title": "x" * 300, "dated": "9999-12-31", "kind": "nope", "visibility": "", "file": ""},
+    )
+    assert response.status_code in (400, 404)
+    assert not Document.objects.exists()
+
+
+def test_hostile_values_in_the_api_are_field_errors(officer, own_programme):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(officer)
+    for programme in ("9" * 40, "-1", "abc"):
+        body = {"programme": programme, "title": "T", "dated": "2026-01-01", "file": pdf()}
+        assert api.post("/api/v1/documents/", body, format="multipart").status_code == 400
+    body = {"programme": own_programme.pk, "title": "T", "dated": "9999-12-31", "file": pdf()}
+    assert api.post("/api/v1/documents/", body, format="multipart").status_code == 400
+    assert not Document.objects.exists()
