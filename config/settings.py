@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "programs.scholarships",
     "programs.results",
     "programs.budgets",
+    "programs.documents",
     "programs.reporting",
     "config",  # last: the configuration, with `load_demo`, which fills every module
 ]

@@ -13,6 +13,9 @@ from cooperation.api.docs import ApiDocsView
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("waiting/", views.waiting, name="waiting"),
+    path("waiting/count/", views.waiting_count, name="waiting_count"),
+    path("search/", views.search, name="search"),
     path("accounts/", include("cooperation.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     *(path(module.prefix, include(module.urlconf)) for module in registry.url_includes()),

@@ -18,5 +18,6 @@ def navigation(request):
             "activities": user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY),
             "results": user.has_perm(Perm.VIEW_RESULTS_REPORT),
             "admin": user.is_staff,
+            "waiting": user.has_perm(Perm.ACCESS_WORKSPACE) or user.has_perm(Perm.ACCESS_PORTAL),
         }
     }

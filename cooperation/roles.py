@@ -130,6 +130,9 @@ class Perm(StrEnum):
     VIEW_EXPENDITURE = "budgets.view_expenditure"
     ADD_EXPENDITURE = "budgets.add_expenditure"
     CHANGE_EXPENDITURE = "budgets.change_expenditure"
+    VIEW_DOCUMENT = "documents.view_document"  # a partner user: only "partner and staff" documents of their own
+    ADD_DOCUMENT = "documents.add_document"  # uploading a document, or a new version of one
+    CHANGE_DOCUMENT = "documents.change_document"  # its title, type, date and visibility; withdrawing it
 
 
 _OFFICER = {
@@ -213,6 +216,9 @@ _OFFICER = {
     Perm.VIEW_EXPENDITURE,
     Perm.ADD_EXPENDITURE,
     Perm.CHANGE_EXPENDITURE,
+    Perm.VIEW_DOCUMENT,
+    Perm.ADD_DOCUMENT,
+    Perm.CHANGE_DOCUMENT,
 }
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
@@ -259,6 +265,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.VIEW_RESULT,
         Perm.VIEW_RESULTS_REPORT,
         Perm.ADD_RESULTS_REPORT,
+        Perm.VIEW_DOCUMENT,
     },
     Role.AUDITOR: {
         Perm.ACCESS_WORKSPACE,
@@ -284,6 +291,7 @@ AUDITED_APPS = (
     "scholarships",
     "results",
     "budgets",
+    "documents",
 )
 
 

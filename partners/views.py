@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.pages import Column, form_page, list_page, posted, workspace_page
+from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
 from partners import selectors, services
 from partners.contributions import organisation_counts
@@ -90,6 +91,7 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "contacts": selectors.contact_list(user=user, organisation=organisation),
+            "risk_flags": partner_risk_flags(organisation),
             "panels": registry.rendered_panels("partner.detail", request, organisation),
             "history": selectors.organisation_history(user=user, organisation=organisation)
             if user.has_perm(Perm.VIEW_HISTORY)

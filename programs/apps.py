@@ -10,7 +10,9 @@ class ProgramsConfig(AppConfig):
         from cooperation import registry
 
         registry.demo("programs.demo.load", order=20)
-        registry.panel("partner.detail", "programs/_partner_programmes.html", "programs.panels.partner_detail")
+        registry.panel(
+            "partner.detail", "programs/_partner_programmes.html", "programs.panels.partner_detail", order=10
+        )
 
         from partners import contributions
 

@@ -35,6 +35,9 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 # `partner`'s organisation (and at that organisation), never at `partner2`'s.
 EXPECTED = {
     "healthz": EVERYONE,
+    "waiting": SIGNED_IN,
+    "waiting_count": SIGNED_IN,
+    "search": STAFF,
     "partners:list": STAFF,
     "partners:create": {"officer", "manager", "admin"},
     "partners:detail": STAFF,

@@ -1,8 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cooperation import registry
+
 
 class ReferenceConfig(AppConfig):
     name = "cooperation.reference"
     label = "reference"
     verbose_name = _("Reference data")
+
+    def ready(self) -> None:
+        # Exchange rates: the officers' pages and the API (the reference tables themselves live in the admin).
+        registry.urls("rates/", "cooperation.reference.urls")
+        registry.api_routes("cooperation.reference.api.urls")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,6 +77,14 @@ RATE_CEILING = Decimal(10) ** (RATE_DIGITS["max_digits"] - RATE_DIGITS["decimal_
 FIXED_RATE_DIGITS = {"max_digits": 30, "decimal_places": 20}
 
 
+def rate_text(rate: Decimal, *, localized: bool = False) -> str:
+    """``rate`` with the digits it was given with: 16250 rather than 16250.0000000000."""
+    exact = rate.normalize()
+    if not localized:
+        return f"{exact:f}"
+    return number_format(exact, use_l10n=True, force_grouping=True)
+
+
 class ExchangeRate(models.Model):
     """One unit of ``from_currency`` is worth ``rate`` units of ``to_currency`` on the day ``on``, as an officer
     entered or imported it. The same rate read the other way converts ``to_currency`` back (its inverse)."""
@@ -112,7 +121,11 @@ class ExchangeRate(models.Model):
         indexes = [models.Index(fields=("from_currency", "to_currency", "on"), name="exchange_rate_pair_day")]
 
     def __str__(self) -> str:
-        return f"{self.on:%Y-%m-%d} 1 {self.from_currency_id} = {self.rate} {self.to_currency_id}"
+        return f"{self.on:%Y-%m-%d} 1 {self.from_currency_id} = {rate_text(self.rate)} {self.to_currency_id}"
+
+    def rate_display(self) -> str:
+        """The rate as the active language writes numbers, without trailing zeros: "16,250.5"."""
+        return rate_text(self.rate, localized=True)
 
 
 class FixedRate(models.Model):

@@ -12,6 +12,14 @@ class FinanceConfig(registry.CooperationModuleConfig):
 
     def ready(self) -> None:
         super().ready()
+        registry.panel(
+            "programme.detail", "finance/_programme_hub.html", "programs.finance.panels.programme_hub", order=30
+        )
+        registry.panel("partner.detail", "finance/_partner_hub.html", "programs.finance.panels.partner_hub", order=30)
+        registry.contribute(registry.RISK, "programs.finance.risk.partner_flags")
+        registry.contribute(registry.INBOX, "programs.finance.inbox.waiting_for")
+        registry.contribute(registry.SEARCH, "programs.finance.search.search")
+        registry.contribute(registry.MONEY_FLOWS, "programs.finance.flows.money_flows")
         registry.measure(
             "finance.loans_disbursed",
             _("Loans disbursed (principal, or number of loans)"),

@@ -12,6 +12,7 @@ from cooperation.forms import ServiceModelForm, active_or_current, past_date_fie
 from cooperation.forms import TranchePayForm as TranchePayForm  # a grant tranche is paid through it (page, admin)
 from cooperation.money import quantize
 from cooperation.reference.models import Currency
+from cooperation.risk import AcknowledgementField, RiskFlag, partner_risk_flags
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
 from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, Repayment
@@ -36,6 +37,26 @@ def _organisations(*current_pks):
     return active_or_current(Organisation.objects.order_by("name"), *current_pks)
 
 
+def chosen_partner_flags(form, field_name: str) -> list[RiskFlag]:
+    """The risk flags of the partner chosen in a create form, shown above its acknowledgement box: the one posted,
+    or the one a link preselected (``?borrower=<id>`` from a partner's page); none until one is chosen."""
+    if "risk_acknowledged" not in form.fields:
+        return []
+    if form.is_bound:
+        form.is_valid()
+        return partner_risk_flags(getattr(form, "cleaned_data", {}).get(field_name))
+    chosen = form.initial.get(field_name)
+    if not chosen:
+        return []
+    return partner_risk_flags(form.fields[field_name].queryset.filter(pk=chosen).first())
+
+
+def preselected(request, *names: str) -> dict:
+    """Initial values a link gives a new record's form (``?programme=3&borrower=7``): ids only (whole numbers of
+    at most nine digits, so no database is asked about a number it cannot hold)."""
+    return {name: value for name in names if (value := request.GET.get(name, "")).isdigit() and len(value) <= 9}
+
+
 # --- Loans ------------------------------------------------------------------------------------------
 
 # The fields the repayment schedule depends on: enough of them, valid, and the preview can be drawn.
@@ -57,6 +78,7 @@ class LoanForm(ServiceModelForm):
     }
 
     programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    risk_acknowledged = AcknowledgementField()  # on a new loan only: the borrower's flags are asked on creation
 
     class Meta:
         model = Loan
@@ -97,6 +119,7 @@ class LoanForm(ServiceModelForm):
         self.fields["frequency"].choices = [("", _("Choose a frequency")), *Frequency.choices]
         self.fields["amortization"].choices = [("", _("Choose a method")), *AmortizationMethod.choices]
         if editing:
+            del self.fields["risk_acknowledged"]
             self.initial["principal"] = quantize(loan.principal, loan.currency)
             self.initial["annual_rate"] = loan.annual_rate.normalize()
             self.initial["discount_rate"] = loan.discount_rate.normalize()
@@ -176,6 +199,7 @@ class GrantForm(ServiceModelForm):
     )
     first_tranche_on = BoundedDateFormField(label=_("First tranche planned on"), widget=DATE_WIDGET)
     months_between = forms.IntegerField(label=_("Months between tranches"), min_value=1, max_value=24, initial=3)
+    risk_acknowledged = AcknowledgementField()
 
     class Meta:
         model = Grant
@@ -192,6 +216,7 @@ class GrantForm(ServiceModelForm):
         "tranche_count",
         "first_tranche_on",
         "months_between",
+        "risk_acknowledged",
     ]
 
     def __init__(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cooperation import registry
+from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
 from programs.forms import ProgrammeUpdateForm
 from programs.portal.access import portal_page
@@ -21,8 +22,12 @@ UPDATES_PER_PAGE = 20
 @portal_page()
 def home(request):
     page = Paginator(portal_programme_list(user=request.user), PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))
+    organisations = list(portal_organisations(user=request.user))
     context = {
-        "organisations": portal_organisations(user=request.user),
+        "organisations": organisations,
+        "risk": [
+            (organisation, flags) for organisation in organisations if (flags := partner_risk_flags(organisation))
+        ],
         "programmes": attach_own_participations(page.object_list, user=request.user),
         "page_obj": page,
         "panels": registry.rendered_panels("portal.home", request),

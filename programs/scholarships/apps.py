@@ -17,6 +17,22 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
 
         personal_data.register(Application, selectors.personal_data_condition)
         personal_data.register(Attachment, selectors.attachment_condition)
+        registry.panel(
+            "programme.detail",
+            "scholarships/_programme_hub.html",
+            "programs.scholarships.panels.programme_hub",
+            order=self.order,
+        )
+        registry.panel(
+            "partner.detail",
+            "scholarships/_partner_hub.html",
+            "programs.scholarships.panels.partner_hub",
+            order=self.order,
+        )
+        registry.contribute(registry.RISK, "programs.scholarships.risk.partner_flags")
+        registry.contribute(registry.INBOX, "programs.scholarships.inbox.waiting_for")
+        registry.contribute(registry.SEARCH, "programs.scholarships.search.search")
+        registry.contribute(registry.MONEY_FLOWS, "programs.scholarships.flows.money_flows")
         registry.measure(
             "scholarships.completed",
             _("Scholars who completed their studies"),

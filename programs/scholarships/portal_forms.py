@@ -1,4 +1,5 @@
-"""The host institution's forms: confirming a scholar's enrolment and reporting a term's progress.
+"""The host institution's forms: the scholar's answer to an award, confirming a scholar's enrolment and reporting a
+term's progress.
 
 They parse what was typed; ``application_confirm_enrolment`` and ``progress_report_submit`` decide what is
 allowed (no date in the future, none before the award or the enrolment, only an enrolled scholar reports),
@@ -10,10 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField
-from cooperation.forms import ServiceModelForm
+from cooperation.forms import ServiceModelForm, reason_field
 from programs.scholarships.models import ProgressReport
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AwardResponseForm(forms.Form):
+    """The scholar's answer, as the host institution records it: which button was pressed, and a reason given."""
+
+    ACCEPT, DECLINE = "accept", "decline"
+    answer = forms.ChoiceField(
+        choices=[(ACCEPT, _("The scholar accepts")), (DECLINE, _("The scholar declines"))],
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Say whether the scholar accepts or declines.")},
+    )
+    reason = reason_field(label=_("Reason given (if the scholar declines)"))
 
 
 class EnrolmentForm(forms.Form):

@@ -7,6 +7,7 @@ app_name = "scholarships_portal"
 urlpatterns = [
     path("", portal_views.scholar_list, name="scholar_list"),
     path("scholars/<int:pk>/", portal_views.scholar_detail, name="scholar_detail"),
+    path("scholars/<int:pk>/respond/", portal_views.scholar_respond, name="scholar_respond"),
     path("scholars/<int:pk>/enrol/", portal_views.scholar_enrol, name="scholar_enrol"),
     path("scholars/<int:pk>/report/", portal_views.scholar_report, name="scholar_report"),
     path("reports/<int:pk>/", portal_views.report_detail, name="report_detail"),

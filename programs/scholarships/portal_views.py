@@ -22,7 +22,7 @@ from partners.selectors import user_organisation_ids
 from programs.portal.access import portal_page
 from programs.scholarships import selectors, services
 from programs.scholarships.models import ExchangeActivity, ExchangeStatus
-from programs.scholarships.portal_forms import EnrolmentForm, ProgressReportForm
+from programs.scholarships.portal_forms import AwardResponseForm, EnrolmentForm, ProgressReportForm
 from programs.scholarships.views.activities import report_forms
 
 PER_PAGE = 25
@@ -66,6 +66,7 @@ def scholar_detail(request, pk):
         "attachments": selectors.application_attachments(user=request.user, application=scholar) if personal else [],
         "tranches": selectors.tranche_list(user=request.user, application=scholar),
         "reports": selectors.progress_report_list(user=request.user, application=scholar),
+        "can_respond": services.application_move_refusal(scholar, request.user, "accept_award") is None,
         "can_enrol": services.application_move_refusal(scholar, request.user, "confirm_enrolment") is None,
         "can_report": services.report_submit_refusal(scholar, request.user) is None,
     }
@@ -88,6 +89,31 @@ def _scholar_form_page(request, pk, *, perm, form_class, run, template, offered)
     scholar = _with_due([scholar], timezone.localdate())[0]
     context = {"scholar": scholar, "form": form, "can_act": offered(scholar) or form.is_bound}
     return render(request, template, context)
+
+
+@portal_page(methods=("GET", "POST"))
+def scholar_respond(request, pk):
+    """The host institution records its scholar's answer to the award: accepted, or declined with the reason."""
+
+    def run(scholar, values):
+        if values["answer"] == AwardResponseForm.ACCEPT:
+            services.application_accept_award(application=scholar, recorded_by=request.user)
+            done = _("%(name)s accepted the award: confirm the enrolment once they have started.")
+        else:
+            services.application_decline_award(application=scholar, recorded_by=request.user, reason=values["reason"])
+            done = _("%(name)s declined the award; the place goes back to the call.")
+        messages.success(request, done % {"name": scholar.applicant_name})
+        return redirect("scholarships_portal:scholar_detail", pk=scholar.pk)
+
+    return _scholar_form_page(
+        request,
+        pk,
+        perm=Perm.RECORD_AWARD_RESPONSE,
+        form_class=AwardResponseForm,
+        run=run,
+        template="scholarships/portal/scholar_respond.html",
+        offered=lambda scholar: services.application_move_refusal(scholar, request.user, "accept_award") is None,
+    )
 
 
 @portal_page(methods=("GET", "POST"))

@@ -17,6 +17,16 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
             ("number", "money"),
             "programs.shipments.measures.goods_received",
         )
+        registry.panel(
+            "programme.detail", "shipments/_programme_hub.html", "programs.shipments.panels.programme_hub", order=40
+        )
+        registry.panel(
+            "partner.detail", "shipments/_partner_hub.html", "programs.shipments.panels.partner_hub", order=40
+        )
+        registry.contribute(registry.RISK, "programs.shipments.risk.partner_flags")
+        registry.contribute(registry.INBOX, "programs.shipments.inbox.waiting_for")
+        registry.contribute(registry.SEARCH, "programs.shipments.search.search")
+        registry.contribute(registry.MONEY_FLOWS, "programs.shipments.flows.money_flows")
 
     def outbox_kinds(self):
         from programs.shipments import reminders

@@ -167,6 +167,8 @@ def _create(demo: DemoShipment, users, organisations, today: datetime.date) -> S
         planned_dispatch=planned,
         expected_arrival=planned + datetime.timedelta(days=demo.journey_days),
         notes=demo.notes,
+        # The demo's officer has read any risk flag the partner carries (loans in arrears, goods uncounted).
+        risk_acknowledged=True,
     )
     for item in demo.items:
         services.item_add(

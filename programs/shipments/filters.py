@@ -5,6 +5,7 @@ Rows come from ``selectors.shipment_list`` (already scoped to the user and annot
 """
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.list_filters import search_filter, sort_filter
@@ -29,6 +30,9 @@ class ShipmentFilter(django_filters.FilterSet):
     destination_country = django_filters.ModelChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", label=_("Destination country")
     )
+    sender = django_filters.ModelChoiceFilter(
+        queryset=_visible_partners, method="_sent_by", label=_("Sent by (donor or consignor)")
+    )
     programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
     mode = django_filters.ChoiceFilter(choices=TransportMode.choices, label=_("Transport mode"))
     delayed = django_filters.BooleanFilter(field_name="is_delayed", label=_("Delayed"))
@@ -50,4 +54,19 @@ class ShipmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Shipment
-        fields = ["q", "status", "consignee", "destination_country", "programme", "mode", "delayed", "has_discrepancy"]
+        fields = [
+            "q",
+            "status",
+            "consignee",
+            "sender",
+            "destination_country",
+            "programme",
+            "mode",
+            "delayed",
+            "has_discrepancy",
+        ]
+
+    def _sent_by(self, queryset, name, organisation):
+        if organisation is None:
+            return queryset
+        return queryset.filter(Q(donor=organisation) | Q(consignor=organisation))

@@ -14,6 +14,7 @@ from cooperation.dates import BoundedDateFormField, validate_date_in_range, vali
 from cooperation.forms import RowFormSet, ServiceModelForm, active_or_current, past_date_field, row_formset
 from cooperation.money import AmountFormField, quantize
 from cooperation.reference.models import Country, Currency
+from cooperation.risk import AcknowledgementField
 from cooperation.workflow import move_refusal
 from partners.models import Contact, Organisation
 from programs.forms import ProgrammeChoiceField
@@ -75,6 +76,7 @@ class ShipmentForm(ServiceModelForm):
     )
     programme = ProgrammeChoiceField(label=_("Programme"), queryset=None)
     consignee_contact = ContactChoiceField(label=_("Consignee contact"), queryset=None, required=False)
+    risk_acknowledged = AcknowledgementField()
 
     class Meta:
         model = Shipment
@@ -94,6 +96,7 @@ class ShipmentForm(ServiceModelForm):
         editing = shipment.pk is not None
         if editing:
             del self.fields["waybill"]
+            del self.fields["risk_acknowledged"]
         current = {name: getattr(shipment, f"{name}_id") if editing else None for name in self.RELATIONS}
         in_kind = Q(is_in_kind=True) | Q(pk=current["programme"])
         programmes = programme_list(user=user).prefetch_related(None).filter(in_kind)
@@ -132,6 +135,13 @@ class ShipmentForm(ServiceModelForm):
 
     def shipment_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in SHIPMENT_FIELDS}
+
+    @property
+    def chosen_consignee(self) -> Organisation | None:
+        """The consignee of a posted new shipment, whose risk flags the page then shows."""
+        if "risk_acknowledged" not in self.fields or not self.is_bound:
+            return None
+        return getattr(self, "cleaned_data", {}).get("consignee")
 
 
 class ItemForm(ServiceModelForm):

@@ -26,4 +26,19 @@
       if (first) { first.focus(); }
     });
   });
+
+  // The navigation's "Waiting for me" count, fetched once the page is shown.
+  document.querySelectorAll("a[data-waiting-count]").forEach(function (link) {
+    if (!window.fetch) { return; }
+    fetch(link.getAttribute("data-waiting-count"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        var badge = link.querySelector(".badge-count");
+        if (!data || !badge || !data.count) { return; }
+        badge.textContent = String(data.count);
+        badge.hidden = false;
+        link.setAttribute("aria-label", link.textContent.replace(String(data.count), "").trim() + " (" + data.count + ")");
+      })
+      .catch(function () {});
+  });
 })();

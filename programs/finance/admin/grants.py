@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.admin import ReadOnlyAdminMixin, ReadOnlyInline, ServiceHistoryAdmin
 from cooperation.dates import BoundedDateFormField
+from cooperation.risk import AcknowledgementField
 from cooperation.roles import Perm
 from partners.selectors import organisation_list
 from programs.finance import selectors, services
@@ -26,6 +27,7 @@ class GrantAddForm(forms.ModelForm):
     tranche_count = forms.IntegerField(label=gettext_lazy("Number of tranches"), min_value=1, initial=1)
     first_tranche_on = BoundedDateFormField(label=gettext_lazy("First tranche planned on"))
     months_between = forms.IntegerField(label=gettext_lazy("Months between tranches"), min_value=0, initial=3)
+    risk_acknowledged = AcknowledgementField()
 
     class Meta:
         model = Grant
@@ -53,6 +55,7 @@ GRANT_ADD_FIELDS = (
     "tranche_count",
     "first_tranche_on",
     "months_between",
+    "risk_acknowledged",
 )
 
 

@@ -1,6 +1,7 @@
 """Loans with their schedules, and the reminders sent about them: drafts are saved with the loan services, every
 status change is an action."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +13,7 @@ from cooperation.admin import (
     fresh_copy,
     ordered,
 )
+from cooperation.risk import AcknowledgementField
 from cooperation.roles import Perm
 from cooperation.workflow import move_refusal
 from partners.selectors import organisation_list
@@ -91,9 +93,20 @@ LOAN_ACTIONS = {
 }
 
 
+class LoanAdminForm(forms.ModelForm):
+    """The admin's loan form; a new loan for a borrower with risk flags asks for their acknowledgement."""
+
+    risk_acknowledged = AcknowledgementField()
+
+    class Meta:
+        model = Loan
+        fields = LOAN_TERM_FIELDS
+
+
 @admin.register(Loan)
 @service_actions("loan", LOAN_ACTIONS)
 class LoanAdmin(ServiceHistoryAdmin):
+    form = LoanAdminForm
     list_display = (
         "reference",
         "borrower",
@@ -152,7 +165,7 @@ class LoanAdmin(ServiceHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # a new draft: only its terms; the rest is set by the services
-            return ((None, {"fields": LOAN_TERM_FIELDS}),)
+            return ((None, {"fields": (*LOAN_TERM_FIELDS, "risk_acknowledged")}),)
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -182,7 +195,10 @@ class LoanAdmin(ServiceHistoryAdmin):
         if change:
             self.save_through(obj, services.loan_update, loan=fresh_copy(obj), updated_by=request.user, **data)
         else:
-            self.save_through(obj, services.loan_create, created_by=request.user, **data)
+            acknowledged = form.cleaned_data.get("risk_acknowledged", False)
+            self.save_through(
+                obj, services.loan_create, created_by=request.user, risk_acknowledged=acknowledged, **data
+            )
 
     principal_display = money_column("principal", gettext_lazy("principal"), ordering="principal")
 

@@ -201,6 +201,15 @@ class LoanWriteSerializer(UserScopedRelations, serializers.Serializer):
     purpose = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
+RISK_ACKNOWLEDGED_HELP = _(
+    "True when the user saw the partner's risk flags and goes ahead; required when the partner has any."
+)
+
+
+class LoanCreateSerializer(LoanWriteSerializer):
+    risk_acknowledged = serializers.BooleanField(required=False, default=False, help_text=RISK_ACKNOWLEDGED_HELP)
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Kept in the record's history."))
 
@@ -233,6 +242,7 @@ class GrantWriteSerializer(UserScopedRelations, serializers.Serializer):
     tranche_count = serializers.IntegerField(default=1, help_text=_("Leftover minor units go to the first tranches."))
     first_tranche_on = BoundedDateField()
     months_between = serializers.IntegerField(default=3)
+    risk_acknowledged = serializers.BooleanField(required=False, default=False, help_text=RISK_ACKNOWLEDGED_HELP)
 
 
 class TranchePaySerializer(serializers.Serializer):

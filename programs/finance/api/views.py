@@ -17,6 +17,7 @@ from programs.finance.api.serializers import (
     DisburseSerializer,
     GrantSerializer,
     GrantWriteSerializer,
+    LoanCreateSerializer,
     LoanDetailSerializer,
     LoanSerializer,
     LoanWriteSerializer,
@@ -62,7 +63,7 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
     create_service = (services.loan_create, "created_by")
     update_service = (services.loan_update, "updated_by")
     serializer_class = LoanSerializer
-    write_serializer_classes = writes(create=LoanWriteSerializer, update=LoanWriteSerializer)
+    write_serializer_classes = writes(create=LoanCreateSerializer, update=LoanWriteSerializer)
     filterset_class = LoanFilter
     moves = {
         "submit": (services.loan_submit, "submitted_by", None),

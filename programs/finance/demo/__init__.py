@@ -61,6 +61,7 @@ def _create_loan(demo: DemoLoan, programme, borrower, users, organisations, toda
         disbursement_date=disbursement,
         first_repayment_date=add_months(disbursement, 12 // demo.frequency),
         purpose=demo.purpose,
+        risk_acknowledged=True,  # the demo's officer has read the borrower's flags (earlier loans in arrears)
     )
     if demo.status != LoanStatus.DRAFT:
         services.loan_submit(loan=loan, submitted_by=officer)
@@ -95,6 +96,7 @@ def _create_grant(demo: DemoGrant, programme, recipient, users, today: datetime.
         tranche_count=len(demo.tranches),
         first_tranche_on=today - datetime.timedelta(days=demo.first_tranche_days_ago),
         months_between=demo.months_between,
+        risk_acknowledged=True,  # as for loans: a partner with loans in arrears still receives its grants
     )
     for tranche, status in zip(grant.tranches.order_by("number"), demo.tranches, strict=True):
         if status in {TrancheStatus.APPROVED, TrancheStatus.PAID}:

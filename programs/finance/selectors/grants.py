@@ -33,7 +33,8 @@ def _per_grant(*statuses: str) -> Coalesce:
     )
 
 
-def _visible_grants(user) -> QuerySet[Grant]:
+def visible_grants(user) -> QuerySet[Grant]:
+    """The grants ``user`` may see, without the totals ``grant_list`` adds (for sums over many grants)."""
     return visible_records(user, Grant, Perm.VIEW_GRANT, "recipient")
 
 
@@ -42,7 +43,7 @@ def grant_list(*, user) -> QuerySet[Grant]:
     payment), ``scheduled_total`` (not yet approved), ``cancelled_total`` and ``remaining_total`` (still to pay:
     the amount less what was paid or cancelled)."""
     return (
-        _visible_grants(user)
+        visible_grants(user)
         .select_related("programme", "recipient", "currency")
         .annotate(
             paid_total=_per_grant(TrancheStatus.PAID),
@@ -70,7 +71,7 @@ def grant_get(*, user, pk) -> Grant:
 def tranche_get(*, user, pk) -> Tranche:
     if not user.has_perm(Perm.VIEW_TRANCHE):
         return get_object_or_404(Tranche.objects.none(), pk=pk)
-    queryset = Tranche.objects.filter(grant__in=_visible_grants(user).values("pk")).select_related(
+    queryset = Tranche.objects.filter(grant__in=visible_grants(user).values("pk")).select_related(
         "grant__currency", "grant__recipient", "approved_by"
     )
     return get_object_or_404(queryset, pk=pk)
@@ -79,7 +80,7 @@ def tranche_get(*, user, pk) -> Tranche:
 def tranche_list(*, user, grant: Grant | None = None) -> QuerySet[Tranche]:
     if not user.has_perm(Perm.VIEW_TRANCHE):
         return Tranche.objects.none()
-    queryset = Tranche.objects.filter(grant__in=_visible_grants(user).values("pk")).select_related(
+    queryset = Tranche.objects.filter(grant__in=visible_grants(user).values("pk")).select_related(
         "grant__currency", "grant__recipient", "approved_by"
     )
     return queryset.filter(grant=grant) if grant is not None else queryset

@@ -12,6 +12,7 @@ from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_months, computed_date_message, date_error
 from cooperation.money import currency_problem, positive_amount_problem
 from cooperation.refusals import Refusal
+from cooperation.risk import acknowledge
 from cooperation.roles import Perm
 from cooperation.tranche_services import TranchePipeline
 from cooperation.workflow import as_decimal, clean_with
@@ -75,8 +76,10 @@ def grant_create(
     tranche_count=1,
     first_tranche_on,
     months_between=3,
+    risk_acknowledged: bool = False,
 ) -> Grant:
-    """Create a grant (or remittance) and its scheduled tranches; leftover minor units go to the first tranches."""
+    """Create a grant (or remittance) and its scheduled tranches; leftover minor units go to the first tranches.
+    A recipient with risk flags needs ``risk_acknowledged``; the grant's history then names the flags."""
     require_perm(created_by, Perm.ADD_GRANT)
     amount = as_decimal(amount)
     terms = {"programme": programme, "recipient": recipient, "amount": amount, "currency": currency}
@@ -85,6 +88,7 @@ def grant_create(
     )
     grant = Grant(kind=kind, **terms, purpose=purpose or "", created_by=created_by)
     clean_with(grant, errors, exclude=["reference"])
+    acknowledge(recipient, risk_acknowledged, record=grant)
     grant._history_user = created_by
     save_with_reference(grant, "GR")
     shares = allocation.split_evenly(grant.amount, tranche_count, currency.minor_unit)

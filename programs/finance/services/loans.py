@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from cooperation.access import require_perm
 from cooperation.dates import check_date
 from cooperation.refusals import raise_refusal, refuse
+from cooperation.risk import acknowledge
 from cooperation.roles import Perm
 from cooperation.workflow import lock_for, new_values, only_fields, require_reason, save_by, update_by
 from programs.finance.models import Installment, Loan, LoanStatus
@@ -29,13 +30,15 @@ LOAN_DEFAULTS = {"lender": None, "grace_periods": 0, "discount_rate": Decimal("5
 
 
 @transaction.atomic
-def loan_create(*, created_by, **data) -> Loan:
-    """Draft a loan (one of LOAN_FIELDS each, see LOAN_DEFAULTS); its schedule is generated on approval."""
+def loan_create(*, created_by, risk_acknowledged: bool = False, **data) -> Loan:
+    """Draft a loan (one of LOAN_FIELDS each, see LOAN_DEFAULTS); its schedule is generated on approval. A borrower
+    with risk flags needs ``risk_acknowledged``; the draft's history then names the flags."""
     require_perm(created_by, Perm.ADD_LOAN)
     loan = Loan(
         **new_values("loan_create", data, LOAN_FIELDS, LOAN_DEFAULTS), status=LoanStatus.DRAFT, created_by=created_by
     )
     validate_loan(loan)
+    acknowledge(loan.borrower, risk_acknowledged, record=loan)
     loan._history_user = created_by
     save_with_reference(loan, "LN")
     return loan

@@ -14,7 +14,7 @@ from cooperation.forms import add_service_error
 from cooperation.pages import posted, refused_edit, workspace_page
 from cooperation.roles import Perm
 from programs.finance import schedule, selectors, services
-from programs.finance.forms import LoanForm
+from programs.finance.forms import LoanForm, chosen_partner_flags, preselected
 from programs.finance.models import Loan
 
 
@@ -99,13 +99,19 @@ def _loan_form_page(request, form: LoanForm, loan: Loan | None, save: Callable[[
     return render(
         request,
         "finance/loan_form.html",
-        {"form": form, "loan": loan, "preview": preview, "preview_errors": preview_errors},
+        {
+            "form": form,
+            "loan": loan,
+            "preview": preview,
+            "preview_errors": preview_errors,
+            "risk_flags": chosen_partner_flags(form, "borrower"),
+        },
     )
 
 
 @workspace_page(perm=Perm.ADD_LOAN)
 def loan_create(request):
-    form = LoanForm(posted(request))
+    form = LoanForm(posted(request), initial=preselected(request, "programme", "borrower"))
     return _loan_form_page(request, form, None, lambda data: services.loan_create(created_by=request.user, **data))
 
 

@@ -16,11 +16,12 @@ from cooperation.pages import (
     record_views,
     service_call,
 )
+from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
 from programs.finance import selectors, services
 from programs.finance.filters import LoanListFilter
 from programs.finance.forms import DisburseForm, ReasonForm
-from programs.finance.models import Allocation, Loan
+from programs.finance.models import Allocation, Loan, LoanStatus
 from programs.finance.services.guards import LOAN_MOVE_PERMS
 from programs.finance.views.drafting import ScheduleTable, loan_schedule_table
 
@@ -120,6 +121,9 @@ def _installment_totals(installments) -> dict:
     }
 
 
+BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROVED}
+
+
 def _loan_detail_page(request, loan: Loan, refused=None):
     user = request.user
     today = timezone.localdate()
@@ -154,6 +158,8 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
             "history": selectors.loan_history(user=user, loan=loan) if user.has_perm(Perm.VIEW_HISTORY) else None,
             "can_edit": services.loan_move_refusal(loan, user, "update") is None,
+            # Before the money leaves, whoever approves or disburses sees what is wrong with the borrower now.
+            "borrower_risk_flags": partner_risk_flags(loan.borrower) if loan.status in BEFORE_DISBURSEMENT else [],
         },
     )
 

@@ -14,7 +14,15 @@ from cooperation.pages import PageMove, form_page, list_view, posted, row_move_v
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance import selectors, services
-from programs.finance.forms import GrantForm, ReasonForm, RepaymentForm, TranchePayForm
+from programs.finance.api.filters import GrantFilter
+from programs.finance.forms import (
+    GrantForm,
+    ReasonForm,
+    RepaymentForm,
+    TranchePayForm,
+    chosen_partner_flags,
+    preselected,
+)
 from programs.finance.models import Grant, Tranche
 from programs.finance.services.guards import REPAYMENT_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
@@ -78,22 +86,28 @@ repayment_move = row_move_view(
 
 
 grant_list = list_view(
-    "finance/grant_list.html", selectors.grant_list, name="grants", perm=Perm.VIEW_GRANT, add_perm=Perm.ADD_GRANT
+    "finance/grant_list.html",
+    selectors.grant_list,
+    name="grants",
+    perm=Perm.VIEW_GRANT,
+    add_perm=Perm.ADD_GRANT,
+    filters=GrantFilter,  # ?programme= and ?recipient=, the links of the programme and partner pages
 )
 
 
 @workspace_page(perm=Perm.ADD_GRANT)
 def grant_create(request):
+    form = GrantForm(posted(request), initial=preselected(request, "programme", "recipient"))
     return form_page(
         request,
-        GrantForm(posted(request)),
+        form,
         partial(services.grant_create, created_by=request.user),
         done=lambda grant: (
             _("Grant %(reference)s was created.") % {"reference": grant.reference},
             reverse("finance:grant_detail", args=[grant.pk]),
         ),
         template="finance/grant_form.html",
-        context={},
+        context={"risk_flags": chosen_partner_flags(form, "recipient")},
     )
 
 

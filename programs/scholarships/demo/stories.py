@@ -110,7 +110,10 @@ class _Story:
     def propose(self):
         if self.demo.ends == S.SHORTLISTED and not self.demo.proposed:
             return
-        services.application_propose_award(application=self.application, proposed_by=self.officer)
+        # The demo's officer has seen the host's risk flags (an overdue report, loans in arrears) and goes ahead.
+        services.application_propose_award(
+            application=self.application, proposed_by=self.officer, risk_acknowledged=True
+        )
 
     def approve(self):
         services.application_approve_award(application=self.application, approved_by=self.manager)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import past_date_field, reason_field
+from cooperation.risk import AcknowledgementField
 
 
 class ReasonForm(forms.Form):
@@ -14,6 +15,12 @@ class OptionalReasonForm(forms.Form):
     """A reason the service asks for only in some cases (e.g. passing over a better-ranked application)."""
 
     reason = reason_field(help_text=_("Needed when a better-ranked application is passed over."))
+
+
+class ProposeAwardForm(OptionalReasonForm):
+    """The host institution's risk flags, when it has any, are shown above this form and acknowledged here."""
+
+    risk_acknowledged = AcknowledgementField()
 
 
 class DeclineForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.refusals import enforce, refuse
+from cooperation.risk import acknowledge
 from cooperation.workflow import lock_for, require_reason, save_by
 from programs.scholarships.models import Application, ApplicationStatus, Call
 from programs.scholarships.services._common import check_not_future, date_text
@@ -35,10 +36,13 @@ S = ApplicationStatus
 
 
 @transaction.atomic
-def application_propose_award(*, application: Application, proposed_by, reason: str = "") -> Application:
+def application_propose_award(
+    *, application: Application, proposed_by, reason: str = "", risk_acknowledged: bool = False
+) -> Application:
     """Propose a reviewed, shortlisted application for an award; a manager approves or rejects the proposal.
 
-    Passing over a better-ranked shortlisted application that has no award and no proposal needs a reason.
+    Passing over a better-ranked shortlisted application that has no award and no proposal needs a reason. When
+    the call's host institution has risk flags, the officer acknowledges them and the history says which.
     """
     enforce(application_move_refusal(application, proposed_by, "propose_award"))
     lock_for(application, APPLICATION_MOVES, "propose_award")
@@ -53,6 +57,7 @@ def application_propose_award(*, application: Application, proposed_by, reason: 
             "say why this one is proposed first."
         ),
     )
+    acknowledge(application.call.host, risk_acknowledged, record=application)
     application.award_proposed_by = proposed_by
     application.award_proposed_at = timezone.now()
     application.award_proposal_note = reason

@@ -28,6 +28,7 @@ from cooperation.pages import (
     service_call,
     workspace_page,
 )
+from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import ApplicationFilter
@@ -36,9 +37,11 @@ from programs.scholarships.forms.applications import (
     CompleteForm,
     DeclineForm,
     OptionalReasonForm,
+    ProposeAwardForm,
     ReasonForm,
 )
 from programs.scholarships.models import Application
+from programs.scholarships.references import application_reference
 from programs.scholarships.services.guards import APPLICATION_MOVE_PERMS
 from programs.scholarships.views.calls import url_if_exists
 
@@ -118,7 +121,7 @@ MOVES = {
         gettext_lazy("Propose an award"),
         _by(S.application_propose_award, "proposed_by"),
         gettext_lazy("An award to %(name)s was proposed; another manager approves or rejects it."),
-        OptionalReasonForm,
+        ProposeAwardForm,
     ),
     "approve_award": PageMove(
         gettext_lazy("Approve the award"),
@@ -208,6 +211,13 @@ def _history(application: Application, personal_data_visible: bool) -> list:
     ]
 
 
+def _host_flags(user, application: Application) -> list:
+    """The host institution's risk flags, shown above the award proposal when the user may propose one."""
+    if services.application_move_refusal(application, user, "propose_award") is not None:
+        return []
+    return partner_risk_flags(application.call.host)
+
+
 def _detail_page(request, application: Application, refused=None, status: int = 200):
     user = request.user
     visible = selectors.can_see_personal_data(user, application)
@@ -223,6 +233,7 @@ def _detail_page(request, application: Application, refused=None, status: int = 
         "scholarships/application_detail.html",
         {
             "application": application,
+            "reference": application_reference(application.pk),
             "personal_data_visible": visible,
             "email": application.email if visible else selectors.REDACTED,
             "date_of_birth": application.date_of_birth if visible else None,
@@ -241,6 +252,7 @@ def _detail_page(request, application: Application, refused=None, status: int = 
             "reports": list(selectors.progress_report_list(user=user, application=application)),
             "reports_url": url_if_exists("scholarships:report_list"),
             "actions": _actions(user, application, refused),
+            "risk_flags": _host_flags(user, application),
             "history": _history(application, visible) if user.has_perm(Perm.VIEW_HISTORY) else None,
         },
         status=status,

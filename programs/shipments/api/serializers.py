@@ -241,6 +241,11 @@ class ShipmentCreateSerializer(ShipmentUpdateSerializer):
         allow_blank=True,
         help_text=_("Only for a number from a paper waybill book; left empty, the next number is issued."),
     )
+    risk_acknowledged = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Required as true when the consignee has risk flags: you have seen them and still go ahead."),
+    )
 
 
 class ShipmentReasonSerializer(serializers.Serializer):

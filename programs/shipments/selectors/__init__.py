@@ -16,6 +16,13 @@ from programs.shipments.selectors.dashboard import (
     ShipmentDashboard,
     shipment_dashboard,
 )
+from programs.shipments.selectors.hub import (
+    PartnerShipments,
+    ShipmentFigures,
+    StatusCount,
+    partner_shipment_figures,
+    programme_shipment_figures,
+)
 from programs.shipments.selectors.journeys import (
     DiscrepancyTotal,
     ShipmentNotifications,
@@ -53,9 +60,12 @@ __all__ = [
     "DiscrepancyRate",
     "DiscrepancyTotal",
     "ExpiryFlag",
+    "PartnerShipments",
     "ShipmentDashboard",
+    "ShipmentFigures",
     "ShipmentNotifications",
     "ShipmentTotals",
+    "StatusCount",
     "days_late",
     "delayed_condition",
     "delayed_shipments",
@@ -65,6 +75,8 @@ __all__ = [
     "expired_items",
     "expiry_warnings",
     "item_list",
+    "partner_shipment_figures",
+    "programme_shipment_figures",
     "receipt_list",
     "shipment_dashboard",
     "shipment_events",

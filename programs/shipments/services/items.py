@@ -189,18 +189,22 @@ def packing_list_save(
     values: dict,
     waybill: str | None = None,
     lines: list[PackingListLine] | None,
+    risk_acknowledged: bool = False,
 ) -> Shipment:
     """Draft a shipment (``shipment`` None) or change a draft, and its packing list, in one transaction: all of
     it, or nothing when anything is refused.
 
     Every line is tried even after one is refused, so every error is known at once; ``lines`` None (rows that
     could not be read) checks the shipment alone and saves nothing. A rollback also returns a newly issued
-    waybill number to the counter."""
+    waybill number to the counter. A new shipment for a consignee with risk flags needs ``risk_acknowledged``
+    (see ``shipment_create``)."""
     shipment_error, line_errors, saved = None, {}, None
     with transaction.atomic():
         try:
             if shipment is None:
-                saved = shipment_create(created_by=saved_by, waybill=waybill, **values)
+                saved = shipment_create(
+                    created_by=saved_by, waybill=waybill, risk_acknowledged=risk_acknowledged, **values
+                )
             else:
                 saved = shipment_update(shipment=shipment, updated_by=saved_by, **values)
         except ValidationError as error:

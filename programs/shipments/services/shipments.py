@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_days, check_date, computed_date_message, date_error
 from cooperation.refusals import Refusal, refuse
+from cooperation.risk import acknowledge
 from cooperation.roles import Perm
 from cooperation.workflow import (
     clean_with,
@@ -86,13 +87,15 @@ SHIPMENT_DEFAULTS = {
 
 
 @transaction.atomic
-def shipment_create(*, created_by, waybill: str | None = None, **data) -> Shipment:
+def shipment_create(*, created_by, waybill: str | None = None, risk_acknowledged: bool = False, **data) -> Shipment:
     """Draft a shipment under a fresh waybill number (one of SHIPMENT_FIELDS each, see SHIPMENT_DEFAULTS); items
-    are added to its packing list next."""
+    are added to its packing list next. Goods for a consignee with risk flags need ``risk_acknowledged``; the
+    shipment's history then names the flags."""
     require_perm(created_by, Perm.ADD_SHIPMENT)
     values = new_values("shipment_create", data, SHIPMENT_FIELDS, SHIPMENT_DEFAULTS)
     shipment = Shipment(**values, status=ShipmentStatus.DRAFT, created_by=created_by)
     _validate_shipment(shipment)
+    acknowledge(shipment.consignee, risk_acknowledged, record=shipment)
     _take_waybill(shipment, waybill)
     # Only a waybill typed in at the same moment by someone else can collide here.
     create_unique(shipment, created_by, _waybill_used(shipment.waybill))

@@ -5,9 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
-from cooperation.pages import signed_in_count
 from programs.shipments.models import ON_THE_WAY, ShipmentStatus
-from programs.shipments.selectors import shipment_list
 
 register = template.Library()
 
@@ -23,9 +21,3 @@ def quantity(value) -> str:
     value = Decimal(value)
     plain = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
     return formats.number_format(plain, use_l10n=True, force_grouping=True)
-
-
-@register.simple_tag(takes_context=True)
-def shipments_coming_count(context) -> int:
-    """How many shipments to the signed-in user's organisation are on their way or not yet fully counted."""
-    return signed_in_count(context, lambda user: shipment_list(user=user).filter(status__in=COMING).count())

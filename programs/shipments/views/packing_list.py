@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.pages import posted, refused_edit, workspace_page
+from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
 from programs.shipments import selectors, services
 from programs.shipments.forms import (
@@ -46,6 +47,7 @@ def _save_packing_list(form, formset, shipment: Shipment | None, user) -> Shipme
             values=form.shipment_values(),
             waybill=(form.cleaned_data.get("waybill") or None) if shipment is None else None,
             lines=lines,
+            risk_acknowledged=bool(form.cleaned_data.get("risk_acknowledged")),
         )
     except services.PackingListRefused as refused:
         if refused.shipment_error is not None:
@@ -63,7 +65,10 @@ def _shipment_form_page(request, form, formset, shipment: Shipment | None, done:
             return redirect("shipments:detail", pk=saved.pk)
         if shipment is not None:
             shipment.refresh_from_db()  # the form or the service set the refused values on it
-    return render(request, "shipments/shipment_form.html", {"form": form, "formset": formset, "shipment": shipment})
+    context = {"form": form, "formset": formset, "shipment": shipment, "risk_flags": []}
+    if form.chosen_consignee is not None:
+        context["risk_flags"] = partner_risk_flags(form.chosen_consignee)
+    return render(request, "shipments/shipment_form.html", context)
 
 
 @workspace_page(perm=Perm.ADD_SHIPMENT)

@@ -273,7 +273,10 @@ def shortlisted(application, *scores, reason="") -> Application:
 def awarded(application, *, proposer=None, approver=None) -> Application:
     if application.status != ApplicationStatus.SHORTLISTED:
         shortlisted(application)
-    services.application_propose_award(application=application, proposed_by=proposer or staff(), reason="Ranked.")
+    # A host already owing reports is flagged; the officer has seen it (the acknowledgement is tested on its own).
+    services.application_propose_award(
+        application=application, proposed_by=proposer or staff(), reason="Ranked.", risk_acknowledged=True
+    )
     return services.application_approve_award(application=application, approved_by=approver or staff(Role.MANAGER))
 
 

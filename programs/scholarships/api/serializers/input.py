@@ -128,6 +128,12 @@ class PassOverReasonSerializer(serializers.Serializer):
     )
 
 
+class ProposeAwardSerializer(PassOverReasonSerializer):
+    risk_acknowledged = serializers.BooleanField(
+        required=False, default=False, help_text=_("Needed when the host institution has risk flags.")
+    )
+
+
 class EnrolmentSerializer(serializers.Serializer):
     enrolled_on = BoundedDateField(past=True)
 

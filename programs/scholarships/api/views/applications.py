@@ -20,6 +20,7 @@ from programs.scholarships.api.serializers import (
     EnrolmentSerializer,
     MoveReasonSerializer,
     PassOverReasonSerializer,
+    ProposeAwardSerializer,
 )
 from programs.scholarships.filters import ApplicationFilter
 from programs.scholarships.models import Application
@@ -88,7 +89,7 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
         "mark_eligible": (services.application_mark_eligible, "decided_by", None),
         "mark_ineligible": (services.application_mark_ineligible, "decided_by", MoveReasonSerializer),
         "shortlist": (services.application_shortlist, "decided_by", PassOverReasonSerializer),
-        "propose_award": (services.application_propose_award, "proposed_by", PassOverReasonSerializer),
+        "propose_award": (services.application_propose_award, "proposed_by", ProposeAwardSerializer),
         "approve_award": (services.application_approve_award, "approved_by", None),
         "reject_award": (services.application_reject_award, "rejected_by", MoveReasonSerializer),
         "accept_award": (services.application_accept_award, "recorded_by", None),

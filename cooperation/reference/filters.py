@@ -1,0 +1,32 @@
+"""Exchange-rate filters, shared by the rates page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.reference.models import Currency, ExchangeRate
+
+
+class ExchangeRateFilter(django_filters.FilterSet):
+    currency = django_filters.ModelChoiceFilter(
+        queryset=Currency.objects.all(),
+        to_field_name="code",
+        method="filter_currency",
+        label=_("Currency"),
+        help_text=_("Rates from or to this currency (ISO 4217 code)."),
+    )
+    from_currency = django_filters.ModelChoiceFilter(
+        queryset=Currency.objects.all(), to_field_name="code", label=_("From currency")
+    )
+    to_currency = django_filters.ModelChoiceFilter(
+        queryset=Currency.objects.all(), to_field_name="code", label=_("To currency")
+    )
+    date_from = django_filters.DateFilter(field_name="on", lookup_expr="gte", label=_("Dated on or after"))
+    date_until = django_filters.DateFilter(field_name="on", lookup_expr="lte", label=_("Dated on or before"))
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "from_currency", "to_currency", "date_from", "date_until"]
+
+    def filter_currency(self, queryset, name, value):
+        return queryset.filter(Q(from_currency=value) | Q(to_currency=value))

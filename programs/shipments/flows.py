@@ -1,0 +1,58 @@
+"""The goods a programme sends, as money for budgets against actuals.
+
+Goods are spent when they leave: the packing-list value (quantity × value per unit) on the dispatch date. A
+manager's approval of the dispatch commits them: the value of the approved shipments not yet dispatched, on the
+approval date. Summed in SQL per programme, date and currency, so the rows grow with days, not with items.
+"""
+
+from decimal import Decimal
+
+from django.db.models import F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext
+
+from cooperation.money import quantize
+from cooperation.money_flows import Category, Flow, Stage
+from cooperation.reference.models import Currency
+from programs.shipments.models import ShipmentItem, ShipmentStatus
+from programs.shipments.selectors._common import LINE_VALUE
+
+
+def _rows(items, on) -> list[dict]:
+    return list(
+        items.order_by()
+        .annotate(on=on)
+        .values("shipment__programme_id", "currency_id", "on")
+        .annotate(amount=Sum(LINE_VALUE))
+    )
+
+
+def money_flows(programme_ids: list[int] | None = None) -> list[Flow]:
+    items = ShipmentItem.objects.all()
+    if programme_ids is not None:
+        items = items.filter(shipment__programme_id__in=programme_ids)
+    dispatched = items.filter(shipment__dispatched_on__isnull=False)
+    approved = items.filter(Q(shipment__status=ShipmentStatus.READY) & Q(shipment__dispatch_approved_at__isnull=False))
+    stages = (
+        (_rows(dispatched, F("shipment__dispatched_on")), Stage.SPENT, gettext("Goods dispatched")),
+        (_rows(approved, TruncDate("shipment__dispatch_approved_at")), Stage.COMMITTED, gettext("Dispatch approved")),
+    )
+    codes = {row["currency_id"] for rows, _stage, _source in stages for row in rows}
+    currencies = Currency.objects.in_bulk(list(codes)) if codes else {}
+    flows = []
+    for rows, stage, source in stages:
+        for row in rows:
+            if not row["amount"]:
+                continue
+            flows.append(
+                Flow(
+                    programme_id=row["shipment__programme_id"],
+                    category=Category.IN_KIND.value,
+                    stage=stage.value,
+                    on=row["on"],
+                    currency=row["currency_id"],
+                    amount=quantize(Decimal(row["amount"]), currencies[row["currency_id"]]),
+                    source=source,
+                )
+            )
+    return flows

@@ -1,0 +1,97 @@
+"""A programme's and a partner's shipments at a glance, for their pages and the partner portal's home.
+
+Every figure is aggregated in SQL over the shipments the user may see: a hub costs the same number of queries
+for ten shipments as for ten thousand. Values stay per currency, never summed across them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from cooperation.reference.models import Currency
+from programs.shipments.models import ReceiptLine, ShipmentItem, ShipmentStatus
+from programs.shipments.selectors._common import DISCREPANCY, LINE_VALUE, _money
+from programs.shipments.selectors.shipments import CurrencyAmount, _visible_shipments
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ShipmentFigures:
+    """Shipments by status (only the statuses some shipment is in), how many of them have damaged or lost goods on
+    a receipt, and (where asked) the value of the goods dispatched per currency and the number of items."""
+
+    total: int = 0
+    by_status: list[StatusCount] = field(default_factory=list)
+    with_discrepancies: int = 0
+    dispatched_values: list[CurrencyAmount] = field(default_factory=list)
+    item_count: int = 0
+
+
+def _discrepant_shipments():
+    return ReceiptLine.objects.filter(DISCREPANCY).values("receipt__shipment_id")
+
+
+def _counts(prefix: str, where: Q) -> dict:
+    """The conditional counts of ``shipments`` matching ``where``: per status and with discrepancies."""
+    return {
+        **{f"{prefix}_{status.value}": Count("pk", filter=where & Q(status=status)) for status in ShipmentStatus},
+        f"{prefix}_discrepant": Count("pk", filter=where & Q(pk__in=_discrepant_shipments())),
+    }
+
+
+def _figures(counts: dict, prefix: str, **extra) -> ShipmentFigures:
+    by_status = [
+        StatusCount(status.value, str(status.label), counts[f"{prefix}_{status.value}"])
+        for status in ShipmentStatus
+        if counts[f"{prefix}_{status.value}"]
+    ]
+    return ShipmentFigures(
+        total=sum(entry.count for entry in by_status),
+        by_status=by_status,
+        with_discrepancies=counts[f"{prefix}_discrepant"],
+        **extra,
+    )
+
+
+def programme_shipment_figures(*, user, programme) -> ShipmentFigures:
+    """The programme's shipments that ``user`` may see: by status, with discrepancies, the goods dispatched per
+    currency (their packing-list value) and the items on their packing lists. Three queries."""
+    shipments = _visible_shipments(user).filter(programme=programme)
+    counts = shipments.order_by().aggregate(**_counts("all", Q()))
+    rows = list(
+        ShipmentItem.objects.filter(shipment__in=shipments.values("pk"))
+        .order_by()
+        .values("currency_id")
+        .annotate(value=Sum(LINE_VALUE, filter=Q(shipment__dispatched_on__isnull=False)), items=Count("pk"))
+    )
+    dispatched = [row for row in rows if row["value"] is not None]
+    currencies = Currency.objects.in_bulk([row["currency_id"] for row in dispatched]) if dispatched else {}
+    values = [
+        CurrencyAmount(currencies[row["currency_id"]], _money(row["value"], currencies[row["currency_id"]]))
+        for row in sorted(dispatched, key=lambda row: row["currency_id"])
+    ]
+    return _figures(counts, "all", dispatched_values=values, item_count=sum(row["items"] for row in rows))
+
+
+@dataclass(frozen=True)
+class PartnerShipments:
+    sent: ShipmentFigures  # as the donor or the consignor
+    received: ShipmentFigures  # as the consignee
+
+
+def partner_shipment_figures(*, user, organisation_ids) -> PartnerShipments:
+    """The shipments ``user`` may see that the organisations (``organisation_ids``) sent, as donor or consignor,
+    and that they receive, as consignee: by status and with discrepancies, in one query."""
+    shipments = _visible_shipments(user)
+    sent = Q(donor_id__in=organisation_ids) | Q(consignor_id__in=organisation_ids)
+    received = Q(consignee_id__in=organisation_ids)
+    counts = (
+        shipments.filter(sent | received).order_by().aggregate(**_counts("sent", sent), **_counts("received", received))
+    )
+    return PartnerShipments(_figures(counts, "sent"), _figures(counts, "received"))
