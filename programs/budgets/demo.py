@@ -8,8 +8,9 @@ import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 
-from cooperation import exchange
+from cooperation import exchange, money_flows
 from cooperation.dates import add_months
 from cooperation.money_flows import Category
 from cooperation.reference.models import Currency, ExchangeRate
@@ -17,8 +18,20 @@ from programs.budgets import services
 from programs.budgets.models import BudgetStatus, BudgetType
 from programs.models import Programme
 
-# Roughly what one unit was worth in US dollars; each month moves a little around it.
-USD_VALUE = {"USD": Decimal(1), "IDR": Decimal("0.0000625"), "EUR": Decimal("1.08")}
+# Roughly what one unit was worth in US dollars; each month moves a little around it. The budgets' own currencies
+# come first; the others are those the other modules' demo records may use. A monthly rate is added only where no
+# rate is already there (the exchange rates' own demo, whose Australian dollar rates stop early on purpose to show
+# a missing rate, is left alone).
+USD_VALUE = {
+    "USD": Decimal(1),
+    "IDR": Decimal("0.0000625"),
+    "EUR": Decimal("1.08"),
+    "JPY": Decimal("0.0067"),
+    "GBP": Decimal("1.27"),
+    "SGD": Decimal("0.74"),
+    "CHF": Decimal("1.12"),
+    "PHP": Decimal("0.018"),
+}
 RATE_SOURCE = "Demo rates (monthly)"
 PROGRAMMES = 3
 # Each demo programme's currencies: its own lines in these, its expenditures too.
@@ -30,10 +43,10 @@ PIXEL = bytes.fromhex(
 )
 # Budget per year of each category, in US dollars (converted to the line's currency).
 BUDGETS = {
-    Category.FINANCIAL: Decimal(250000),
+    Category.FINANCIAL: Decimal(1500000),
     Category.TECHNICAL: Decimal(120000),
     Category.CULTURAL: Decimal(40000),
-    Category.IN_KIND: Decimal(90000),
+    Category.IN_KIND: Decimal(400000),
     Category.STAFF: Decimal(60000),
     Category.TRAVEL: Decimal(12000),
 }
@@ -49,28 +62,40 @@ def _in(code: str, usd: Decimal) -> Decimal:
     return (usd / USD_VALUE[code]).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
 
 
+def _known_days(code: str, reporting: str) -> list[datetime.date]:
+    pair = Q(from_currency=code, to_currency=reporting) | Q(from_currency=reporting, to_currency=code)
+    return list(ExchangeRate.objects.filter(pair).values_list("on", flat=True))
+
+
 def _rates(run) -> int:
-    """A rate on the first of each month of the last two years, from each demo currency into the reporting one."""
+    """A rate on the first of each month of the last two years, from each demo currency into the reporting one,
+    where no rate of that pair applies to the day yet."""
     reporting = exchange.reporting_currency()
     if reporting not in USD_VALUE:
         run.log(f"  no demo rates: the reporting currency {reporting} is not one of {', '.join(USD_VALUE)}")
         return 0
     first = run.today.replace(day=1)
     months = [add_months(first, -offset) for offset in range(24, -1, -1)]
+    oldest = datetime.timedelta(days=exchange.max_age_days())
     made = 0
     for code in USD_VALUE:
         if code == reporting:
             continue
+        known = _known_days(code, reporting)  # rates from elsewhere (the exchange rates' own demo)
         for index, on in enumerate(months):
+            if any(on - oldest <= day <= on for day in known):
+                continue
             wiggle = Decimal(1) + Decimal((index % 5) - 2) * Decimal("0.005")
             value = (USD_VALUE[code] / USD_VALUE[reporting] * wiggle).quantize(Decimal("0.0000000001"))
-            _, created = ExchangeRate.objects.get_or_create(
+            ExchangeRate.objects.create(
                 on=on,
                 from_currency_id=code,
                 to_currency_id=reporting,
-                defaults={"rate": value, "source": RATE_SOURCE, "created_by": run.users["officer"]},
+                rate=value,
+                source=RATE_SOURCE,
+                created_by=run.users["officer"],
             )
-            made += created
+            made += 1
     return made
 
 
@@ -140,11 +165,21 @@ def _expenditures(programme, codes, lines, officer, today) -> int:
     return made
 
 
+def _budgeted_programmes() -> list:
+    """The programmes whose loans, tranches, stipends or goods already move money come first, so their budgets show
+    the modules' actuals beside the expenditures."""
+    with_flows = list(dict.fromkeys(flow.programme_id for flow in money_flows.flows(None)))
+    programmes = Programme.objects.in_bulk(with_flows)
+    chosen = [programmes[pk] for pk in with_flows if pk in programmes][:PROGRAMMES]
+    others = Programme.objects.exclude(pk__in=[programme.pk for programme in chosen]).order_by("code")
+    return [*chosen, *others[: PROGRAMMES - len(chosen)]]
+
+
 def load(*, run) -> str:
     rates = _rates(run)
     officer = run.users["officer"]
     built, spent = 0, 0
-    for index, programme in enumerate(Programme.objects.order_by("code")[:PROGRAMMES]):
+    for index, programme in enumerate(_budgeted_programmes()):
         if programme.budget_lines.exists():
             continue
         codes = CURRENCIES[index % len(CURRENCIES)]

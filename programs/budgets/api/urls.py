@@ -2,8 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
-from programs.budgets.api.views import BudgetLineViewSet, ExpenditureViewSet
+from programs.budgets.api.views import BudgetLineViewSet, ExpenditureViewSet, ProgrammeBudgetViewSet
 
 router = SimpleRouter(use_regex_path=False)
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("expenditures", ExpenditureViewSet, basename="expenditure")
+router.register("programmes", ProgrammeBudgetViewSet, basename="programme")

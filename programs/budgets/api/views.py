@@ -4,15 +4,14 @@ Officers and managers read and write, auditors read, partner users get nothing (
 refused list). Every write is one service call, whose refusals answer 400 beside the field they are about."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from cooperation.api.exceptions import service_errors
-from cooperation.api.filters import MAX_ID
-from cooperation.api.permissions import perm_on_visible_record, perm_required
+from cooperation.api.permissions import perm_on_visible_record
 from cooperation.api.viewsets import (
     CreateByService,
     RecordViewSet,
@@ -36,10 +35,7 @@ from programs.budgets.api.serializers import (
 )
 from programs.budgets.filters import BudgetLineFilter, ExpenditureFilter
 from programs.budgets.models import BudgetLine, Expenditure
-
-
-class SummaryQuery(serializers.Serializer):
-    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+from programs.models import Programme
 
 
 @documented(
@@ -66,32 +62,6 @@ class BudgetLineViewSet(CreateByService, UpdateByService, RecordViewSet):
     record_keyword = "line"
     create_service = (services.line_create, "created_by")
     update_service = (services.line_update, "updated_by")
-
-    @extend_schema(
-        summary=_("A programme's budget against its actuals"),
-        description=_(
-            "Each line, each period and the programme: budget, committed, spent, remaining and burn rate in the "
-            "line's currency when every amount is in it, and always in the reporting currency (each amount at the "
-            "rate of its own date; a missing rate is named in `missing`, never counted as zero); and what no line "
-            "holds (`unbudgeted`)."
-        ),
-        parameters=[OpenApiParameter("programme", OpenApiTypes.INT, required=True, description=_("Programme id"))],
-        responses={200: ProgrammeBudgetSerializer},
-    )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="summary",
-        url_name="summary",
-        permission_classes=[perm_required(Perm.VIEW_BUDGET_LINE)],
-        filter_backends=[],
-    )
-    def summary(self, request):
-        query = SummaryQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        programme = selectors.programme_for_budget(user=request.user, pk=query.validated_data["programme"])
-        budget = selectors.programme_budget(user=request.user, programme=programme)
-        return Response(ProgrammeBudgetSerializer(budget).data)
 
 
 @documented(
@@ -129,3 +99,36 @@ class ExpenditureViewSet(CreateByService, UpdateByService, RecordViewSet):
         with service_errors():
             services.expenditure_update(expenditure=expenditure, updated_by=request.user, receipt=data["receipt"])
         return self.detail_response(expenditure)
+
+
+class SignedIn(BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active)
+
+
+class ProgrammeBudgetViewSet(viewsets.GenericViewSet):
+    """``/programmes/{id}/budget/``: one programme's budget against its actuals. Whoever may not read budgets gets
+    a 404, as for a programme that does not exist."""
+
+    permission_classes = [SignedIn]
+    lookup_value_converter = "int"
+    queryset = Programme.objects.none()
+    serializer_class = ProgrammeBudgetSerializer
+
+    @extend_schema(
+        tags=["budgets"],
+        summary=_("A programme's budget against its actuals"),
+        description=_(
+            "Each line, each period and the programme: budget, committed, spent, remaining and burn rate in the "
+            "line's currency when every amount is in it, and always in the reporting currency (each amount at the "
+            "rate of its own date; a missing rate is named in `missing`, never counted as zero); and what no line "
+            "holds (`unbudgeted`)."
+        ),
+        responses={200: ProgrammeBudgetSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="budget", url_name="budget", filter_backends=[])
+    def budget(self, request, pk=None):
+        programme = selectors.programme_for_budget(user=request.user, pk=pk)
+        budget = selectors.programme_budget(user=request.user, programme=programme)
+        return Response(ProgrammeBudgetSerializer(budget).data)
