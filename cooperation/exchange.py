@@ -152,25 +152,36 @@ def _applicable(entered: dict, code: str, on: datetime.date, oldest_allowed: int
     return _Rate(rates[index].quantize(_FIXED_PLACES, context=_EXACT), dates[index])
 
 
-def _fixed_rates(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict:
-    """The stored rate of each of ``pairs`` that has one, in one query (by currency and date span, so its size does
-    not grow with the number of pairs)."""
+def _stored(pairs: set[tuple[str, datetime.date]], reporting: str) -> list[FixedRate]:
+    """The fixed rates of ``pairs``, in one query (by currency and date span, so its size does not grow with the
+    number of pairs)."""
     codes = {code for code, _on in pairs}
     days = [on for _code, on in pairs]
     rows = FixedRate.objects.filter(
         reporting_currency=reporting, currency__in=codes, on__gte=min(days), on__lte=max(days)
-    ).values_list("currency_id", "on", "rate", "rate_on")
-    return {(code, on): _Rate(rate, rate_on) for code, on, rate, rate_on in rows if (code, on) in pairs}
+    )
+    return [row for row in rows if (row.currency_id, row.on) in pairs]
+
+
+def _as_found(rows: list[FixedRate]) -> dict:
+    return {(row.currency_id, row.on): _Rate(row.rate, row.rate_on) for row in rows}
+
+
+def _earliest_needed(day: datetime.date, days: int) -> datetime.date:
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.min
 
 
 def _rates_for(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tuple[str, datetime.date], _Rate]:
     """The rate for each (currency, date): the fixed one, else the applicable entered one, which is then fixed (dates
-    up to today) in one bulk insert. At most four queries whatever the number of pairs."""
+    up to today) in one bulk insert with its history. At most five queries whatever the number of pairs."""
     foreign = {pair for pair in pairs if pair[0] != reporting}
     found = {pair: _Rate(ONE, pair[1]) for pair in pairs if pair[0] == reporting}
     if not foreign:
         return found
-    found |= _fixed_rates(foreign, reporting)
+    found |= _as_found(_stored(foreign, reporting))
     unfixed = foreign - found.keys()
     if not unfixed:
         return found
@@ -179,7 +190,7 @@ def _rates_for(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tu
     entered = _entered_rates(
         {code for code, _on in unfixed},
         reporting,
-        min(unfixed_days) - datetime.timedelta(days=oldest_allowed),
+        _earliest_needed(min(unfixed_days), oldest_allowed),
         max(unfixed_days),
     )
     today = timezone.localdate()
@@ -198,7 +209,10 @@ def _rates_for(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tu
     if newly_fixed:
         FixedRate.objects.bulk_create(newly_fixed, ignore_conflicts=True)
         # Another request may have fixed some of these first: the stored rate is the one that counts.
-        found |= _fixed_rates({(row.currency_id, row.on) for row in newly_fixed}, reporting)
+        stored = _stored({(row.currency_id, row.on) for row in newly_fixed}, reporting)
+        found |= _as_found(stored)
+        # Fixed by the system, not by a person: their history names no user.
+        FixedRate.history.bulk_history_create(stored)
     return found
 
 

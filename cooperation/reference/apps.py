@@ -13,3 +13,5 @@ class ReferenceConfig(AppConfig):
         # Exchange rates: the officers' pages and the API (the reference tables themselves live in the admin).
         registry.urls("rates/", "cooperation.reference.urls")
         registry.api_routes("cooperation.reference.api.urls")
+        # Before the modules' money events, so their totals find rates.
+        registry.demo("cooperation.reference.demo.load", order=15)

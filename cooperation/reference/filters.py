@@ -3,12 +3,19 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cooperation.reference.models import Currency, ExchangeRate
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CurrencyCodeFilter(django_filters.ModelChoiceFilter):
+    """A currency given by its ISO 4217 code, matched by the filter's own method."""
+
+
 class ExchangeRateFilter(django_filters.FilterSet):
-    currency = django_filters.ModelChoiceFilter(
+    currency = CurrencyCodeFilter(
         queryset=Currency.objects.all(),
         to_field_name="code",
         method="filter_currency",

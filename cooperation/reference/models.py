@@ -114,9 +114,21 @@ class ExchangeRate(models.Model):
                 name="exchange_rate_one_per_day_and_pair",
                 violation_error_message=_("There is already a rate for these currencies on this date."),
             ),
-            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
-            models.CheckConstraint(condition=Q(rate__lt=RATE_CEILING), name="exchange_rate_fits"),
-            models.CheckConstraint(condition=~Q(from_currency=F("to_currency")), name="exchange_rate_two_currencies"),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_("A rate is a number greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__lt=RATE_CEILING),
+                name="exchange_rate_fits",
+                violation_error_message=_("A rate is smaller than 10,000,000,000."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_currency=F("to_currency")),
+                name="exchange_rate_two_currencies",
+                violation_error_message=_("A rate converts between two different currencies."),
+            ),
         ]
         indexes = [models.Index(fields=("from_currency", "to_currency", "on"), name="exchange_rate_pair_day")]
 

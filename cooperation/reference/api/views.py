@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation import exchange
+from cooperation.api.schema import AutoSchema
 from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, writes
 from cooperation.reference import selectors, services
 from cooperation.reference.api.serializers import (
@@ -16,6 +17,13 @@ from cooperation.reference.api.serializers import (
 )
 from cooperation.reference.filters import ExchangeRateFilter
 from cooperation.reference.models import ExchangeRate
+
+
+class RatesSchema(AutoSchema):
+    """The conversion reads its query parameters itself (no filter set): a bad one is a 400 like a bad filter."""
+
+    def _should_add_validation_error_response(self) -> bool:
+        return getattr(self.view, "action", None) == "convert" or super()._should_add_validation_error_response()
 
 
 @documented(
@@ -31,6 +39,7 @@ class ExchangeRateViewSet(CreateByService, RecordViewSet):
     # No change or delete here: a rate already used stays fixed for the events it converted; corrections are made
     # on the rates page, which says so.
     http_method_names = ["get", "post", "head", "options"]
+    schema = RatesSchema()
     model = ExchangeRate
     selectors = (selectors.exchange_rate_list, selectors.exchange_rate_get)
     create_service = (services.exchange_rate_create, "created_by")
