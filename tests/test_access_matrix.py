@@ -4,13 +4,19 @@ A new URL pattern that is missing from EXPECTED fails the test, so access is
 decided on purpose for every page and endpoint, never by accident.
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
+from cooperation.money_flows import Category
 from cooperation.outbox.models import MessageStatus
+from cooperation.reference.services import exchange_rate_create
+from programs.budgets import services as budget_services
 from programs.results import services as results_services
 from tests.factories import (
     ContactFactory,
@@ -18,7 +24,9 @@ from tests.factories import (
     ParticipationFactory,
     ProgrammeUpdateFactory,
     UserFactory,
+    currency,
 )
+from tests.programs.documents.factories import make_document
 from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
 from tests.programs.results.factories import build_framework
 from tests.programs.results.test_evidence import PNG
@@ -276,6 +284,43 @@ EXPECTED = {
     "api:results-report-return": set(),  # POST only
     "api:results-report-submit": set(),  # POST only
     "api:results-report-values": set(),  # POST only
+    "scholarships_portal:scholar_respond": {"partner"},
+    "documents:list": STAFF,
+    "documents:upload": {"officer", "manager", "admin"},
+    "documents:detail": STAFF,
+    "documents:add_version": set(),  # POST only
+    "documents:change": set(),  # POST only
+    "documents:withdraw": set(),  # POST only
+    "documents:download": STAFF | {"partner"},  # a document shared with the partner's organisation
+    "documents_portal:list": {"partner", "partner2"},
+    "documents_portal:detail": {"partner"},
+    "documents_portal:download": {"partner"},
+    "api:document-list": SIGNED_IN,
+    "api:document-detail": STAFF | {"partner"},
+    "api:document-versions": set(),  # POST only
+    "api:document-withdraw": set(),  # POST only
+    "rates:list": STAFF,
+    "rates:create": {"officer", "manager", "admin"},
+    "rates:import": {"officer", "manager", "admin"},
+    "rates:edit": {"officer", "manager", "admin"},
+    "api:exchange-rate-list": STAFF,
+    "api:exchange-rate-detail": STAFF,
+    "api:exchange-rate-convert": STAFF,
+    "budgets:programme": STAFF,
+    "budgets:line_create": {"officer", "manager", "admin"},
+    "budgets:expenditure_create": {"officer", "manager", "admin"},
+    "budgets:line_detail": STAFF,
+    "budgets:line_edit": {"officer", "manager", "admin"},
+    "budgets:expenditure_list": STAFF,
+    "budgets:expenditure_detail": STAFF,
+    "budgets:expenditure_edit": {"officer", "manager", "admin"},
+    "budgets:receipt_download": STAFF,
+    "api:budget-line-list": STAFF,
+    "api:budget-line-detail": STAFF,
+    "api:expenditure-list": STAFF,
+    "api:expenditure-detail": STAFF,
+    "api:expenditure-receipt": set(),  # POST only
+    "api:programme-budget": STAFF,
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
 }
@@ -343,6 +388,35 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     evidence = results_services.evidence_add(
         report=results_report, uploaded_by=partner_user, file=SimpleUploadedFile("well.png", PNG)
     )
+    document = make_document(officer, programme=own_programme)
+    rate = exchange_rate_create(
+        created_by=officer,
+        on=datetime.date(2026, 1, 5),
+        from_currency=currency("EUR"),
+        to_currency=currency("USD"),
+        rate=Decimal("1.08"),
+        source="ECB",
+    )
+    line = budget_services.line_create(
+        programme=own_programme,
+        created_by=officer,
+        category=Category.FINANCIAL,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+        amount=Decimal("50000"),
+        currency=currency("USD"),
+    )
+    expenditure = budget_services.expenditure_create(
+        programme=own_programme,
+        recorded_by=officer,
+        spent_on=datetime.date(2026, 2, 3),
+        amount=Decimal("120"),
+        currency=currency("USD"),
+        category=Category.TRAVEL,
+        payee="Garuda Indonesia",
+        receipt=SimpleUploadedFile("ticket.png", PNG),
+    )
+    version = document.versions.get()
     token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
     failed_email = OutboxMessageFactory(about=update, status=MessageStatus.FAILED, last_error="550 No such user")
     objects = {
@@ -404,6 +478,20 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:result": {"pk": framework.output.pk},
         "api:indicator": {"pk": framework.trained.pk},
         "api:reporting-period": {"pk": period.pk},
+        "rates:": {"pk": rate.pk},
+        "api:exchange-rate": {"pk": rate.pk},
+        "budgets:programme": {"pk": own_programme.pk},
+        "budgets:line_create": {"pk": own_programme.pk},
+        "budgets:expenditure_create": {"pk": own_programme.pk},
+        "budgets:line_": {"pk": line.pk},
+        "budgets:expenditure_": {"pk": expenditure.pk},
+        "budgets:receipt": {"pk": expenditure.pk},
+        "api:budget-line": {"pk": line.pk},
+        "api:expenditure": {"pk": expenditure.pk},
+        "documents:download": {"pk": version.pk},
+        "documents_portal:download": {"pk": version.pk},
+        "documents": {"pk": document.pk},
+        "api:document": {"pk": document.pk},
     }
     users = {
         "anonymous": None,
@@ -417,10 +505,14 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     return objects, users
 
 
+# What an endpoint reads from its query string, to be answered at all.
+QUERIES = {"api:exchange-rate-convert": "?amount=100&currency=EUR&on=2026-01-06"}
+
+
 def _url_for(name, pattern, objects):
     wanted = set(pattern.pattern.converters)
     if not wanted:
-        return reverse(name)
+        return reverse(name) + QUERIES.get(name, "")
     for prefix, kwargs in objects.items():
         if name.startswith(prefix):
             return reverse(name, kwargs={key: kwargs[key] for key in wanted})
