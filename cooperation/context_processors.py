@@ -17,6 +17,9 @@ def navigation(request):
             "reviews": user.has_perm(Perm.REVIEW_APPLICATION),
             "activities": user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY),
             "results": user.has_perm(Perm.VIEW_RESULTS_REPORT),
+            "expenditures": user.has_perm(Perm.VIEW_EXPENDITURE),
+            "rates": user.has_perm(Perm.VIEW_EXCHANGE_RATE),
+            "documents": user.has_perm(Perm.VIEW_DOCUMENT),
             "admin": user.is_staff,
             "waiting": user.has_perm(Perm.ACCESS_WORKSPACE) or user.has_perm(Perm.ACCESS_PORTAL),
         }

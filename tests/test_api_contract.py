@@ -33,7 +33,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from cooperation.reference.services import exchange_rate_create
 from cooperation.roles import Role
+from programs.documents.models import Visibility
 from programs.finance import services as finance_services
 from programs.results import services as results_services
 from tests.factories import (
@@ -44,7 +46,10 @@ from tests.factories import (
     ProgrammeFactory,
     ProgrammeUpdateFactory,
     UserFactory,
+    currency,
 )
+from tests.programs.budgets.factories import BudgetLineFactory, ExpenditureFactory
+from tests.programs.documents.factories import make_document
 from tests.programs.finance.factories import (
     LoanFactory,
     approved_loan,
@@ -88,6 +93,7 @@ AREAS = {
         "exchange-activities",
     ),
     "results": ("results", "indicators", "reporting-periods", "results-reports"),
+    "budgets": ("exchange-rates", "budget-lines", "expenditures", "documents"),
 }
 
 
@@ -219,6 +225,28 @@ def seed_world(*, officer, manager, partner_user, partner_org, other_org) -> Wor
     world.add("indicators", own_framework.trained, own_framework.rate, foreign_framework.trained)
     world.add("reporting-periods", first, second, foreign_framework.periods[0])
     world.add("results-reports", draft_report, sent_report)
+
+    # Budgets: a rate, a line and an expenditure on each programme; documents shared with the partner or not.
+    world.add(
+        "exchange-rates",
+        exchange_rate_create(
+            created_by=officer,
+            on=scholarship.days_ago(10),
+            from_currency=currency("EUR"),
+            to_currency=currency("USD"),
+            rate=Decimal("1.0825"),
+            source="ECB",
+        ),
+    )
+    for programme in (own_programme, foreign_programme):
+        world.add("budget-lines", BudgetLineFactory(programme=programme, created_by=officer))
+        world.add("expenditures", ExpenditureFactory(programme=programme, recorded_by=officer))
+    world.add(
+        "documents",
+        make_document(officer, programme=own_programme),
+        make_document(officer, organisation=partner_org, visibility=Visibility.STAFF),
+        make_document(officer, programme=foreign_programme),
+    )
 
     world.bodies = valid_bodies(
         officer=officer,

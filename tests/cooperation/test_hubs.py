@@ -175,7 +175,7 @@ class TestRiskFlags:
         client.force_login(officer)
         page = client.get(reverse("partners:detail", args=[late_partner.pk])).content.decode()
         assert "1 loan more than 90 days in arrears: LN-2026-0004" in page
-        assert 'data-risk="test.arrears_30"' in page
+        assert 'data-code="test.arrears_30"' in page
         page = client.get(reverse("partners:detail", args=[partner_org.pk])).content.decode()
         assert "No risk flag." in page
 

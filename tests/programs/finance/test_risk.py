@@ -219,7 +219,7 @@ def test_the_loan_page_shows_the_borrowers_flags_until_the_money_leaves(client, 
     client.force_login(manager)
 
     page = client.get(reverse("finance:loan_detail", args=[proposed.pk])).content.decode()
-    assert 'data-risk="finance.arrears_90"' in page
+    assert 'data-code="finance.arrears_90"' in page
     assert "LN-2026-0002" in page
     page = client.get(reverse("finance:loan_detail", args=[late.pk])).content.decode()
-    assert 'data-risk="finance.arrears_90"' not in page  # disbursed: the money has left
+    assert 'data-code="finance.arrears_90"' not in page  # disbursed: the money has left

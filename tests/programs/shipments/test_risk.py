@@ -148,7 +148,7 @@ def test_the_create_page_shows_the_flags_and_asks_for_the_acknowledgement(client
     html = response.content.decode()
     assert response.status_code == 200
     assert Shipment.objects.count() == before
-    assert '<ul class="risk-flags">' in html and "1 shipment arrived and not confirmed after 20 days" in html
+    assert '<div class="risk-flags"' in html and "1 shipment arrived and not confirmed after 20 days" in html
     assert 'name="risk_acknowledged"' in html
     assert response.context["form"].errors["risk_acknowledged"] == [
         "Yayasan Air Bersih (YAB) has risk flags; confirm that you have seen them."
