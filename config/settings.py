@@ -286,6 +286,20 @@ RESULTS_REMINDER_DAYS_BEFORE = env_int("RESULTS_REMINDER_DAYS_BEFORE", 7)
 RESULTS_ON_TRACK_PERCENT = env_int("RESULTS_ON_TRACK_PERCENT", 90)
 RESULTS_AT_RISK_PERCENT = env_int("RESULTS_AT_RISK_PERCENT", 60)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+# A partner's risk flags, asked before every new commitment: how late a loan is a warning, then serious; how long
+# goods may wait uncounted, a host's scholar report stay overdue, a results report pass its due date and a payment
+# to a partner lack its receipt before each is flagged.
+FINANCE_ARREARS_WARNING_DAYS = env_int("FINANCE_ARREARS_WARNING_DAYS", 30)
+FINANCE_ARREARS_DANGER_DAYS = env_int("FINANCE_ARREARS_DANGER_DAYS", 90)
+SHIPMENT_RECEIPT_GRACE_DAYS = env_int("SHIPMENT_RECEIPT_GRACE_DAYS", 14)
+SCHOLARSHIPS_REPORT_GRACE_DAYS = env_int("SCHOLARSHIPS_REPORT_GRACE_DAYS", 0)
+SCHOLARSHIPS_REPORT_DUE_SOON_DAYS = env_int("SCHOLARSHIPS_REPORT_DUE_SOON_DAYS", 30)
+RESULTS_OVERDUE_GRACE_DAYS = env_int("RESULTS_OVERDUE_GRACE_DAYS", 0)
+BUDGET_RECEIPT_GRACE_DAYS = env_int("BUDGET_RECEIPT_GRACE_DAYS", 30)
+# The largest receipt an expenditure may carry, and the largest document (agreement, report, photo) on a
+# programme or a partner.
+BUDGET_RECEIPT_MAX_BYTES = env_int("BUDGET_RECEIPT_MAX_BYTES", 8 * 1024 * 1024)
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
