@@ -4,14 +4,14 @@ back next to the field they name."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.files import PHOTO_OR_PDF
 from cooperation.forms import DATE_WIDGET, REASON_WIDGET, ServiceModelForm, active_or_current
 from cooperation.reference.models import Currency
 from partners.models import Organisation
 from programs.budgets.models import BudgetLine, Expenditure
-from programs.budgets.receipts import KINDS
 from programs.budgets.services import EXPENDITURE_FIELDS, LINE_FIELDS
 
-RECEIPT_ACCEPT = ",".join(extension for _type, extensions in KINDS.values() for extension in extensions)
+RECEIPT_ACCEPT = ",".join(extension for _type, extensions in PHOTO_OR_PDF.values() for extension in extensions)
 
 
 class BudgetLineForm(ServiceModelForm):

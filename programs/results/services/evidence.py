@@ -4,21 +4,14 @@ report can be changed."""
 
 from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from cooperation.pdf import inspect_pdf
+from cooperation.files import photo_or_pdf_problem
 from cooperation.refusals import enforce, refuse
 from cooperation.workflow import lock_row
 from programs.results.models import Evidence, Report
 from programs.results.services.guards import ResultsRefusal, report_move_refusal
 
-# Content signature → (what the file is, the extensions its name may have).
-KINDS = {
-    b"\xff\xd8\xff": ("image/jpeg", (".jpg", ".jpeg")),
-    b"\x89PNG\r\n\x1a\n": ("image/png", (".png",)),
-    b"%PDF-": ("application/pdf", (".pdf",)),
-}
 MAX_FILES = 10
 
 
@@ -28,24 +21,7 @@ def max_evidence_bytes() -> int:
 
 def evidence_problem(upload) -> tuple[str, str | None]:
     """(content type, what is wrong or None) for an uploaded file."""
-    name = getattr(upload, "name", "") or ""
-    limit = max_evidence_bytes()
-    if upload.size is None or upload.size > limit:
-        return "", _("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)}
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for signature, (content_type, extensions) in KINDS.items():
-        if head.startswith(signature):
-            if not name.lower().endswith(extensions):
-                break
-            if content_type == "application/pdf" and inspect_pdf(upload) is not None:
-                return content_type, _(
-                    "%(name)s cannot be accepted: save it again as a plain PDF, without scripts, forms or files "
-                    "inside it."
-                ) % {"name": name}
-            return content_type, None
-    return "", _("%(name)s is not a photo (JPEG or PNG) or a PDF document.") % {"name": name}
+    return photo_or_pdf_problem(upload, max_bytes=max_evidence_bytes())
 
 
 @transaction.atomic

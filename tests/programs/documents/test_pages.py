@@ -45,8 +45,11 @@ def test_officer_uploads_a_photo_on_a_partner(client, officer, partner_org):
     ("file", "message"),
     [
         (SimpleUploadedFile("empty.pdf", b""), "empty"),
-        (SimpleUploadedFile("script.pdf", b"#!/bin/sh\nrm -rf /\n"), "is not a PDF document or a photo"),
-        (SimpleUploadedFile("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 50), "is not a PDF document or a photo"),
+        (SimpleUploadedFile("script.pdf", b"#!/bin/sh\nrm -rf /\n"), "not a photo (JPEG or PNG) or a PDF"),
+        (
+            SimpleUploadedFile("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 50),
+            "is not a photo (JPEG or PNG) or a PDF document",
+        ),
         (SimpleUploadedFile("big.pdf", PDF + b" " * 2048), "is larger than"),
     ],
 )
@@ -92,7 +95,7 @@ def test_a_bad_new_version_is_refused_beside_the_file(client, officer, own_progr
     client.force_login(officer)
     response = client.post(reverse("documents:add_version", args=[document.pk]), {"file": png("photo.jpg")})
     assert response.status_code == 400
-    assert "is not a PDF document or a photo" in response.text
+    assert "is not a photo (JPEG or PNG) or a PDF document" in response.text
     assert document.versions.count() == 1
 
 
