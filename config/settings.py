@@ -344,6 +344,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "cooperation.api.schema.ThrottledCode.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
         "RequestErrorCodeEnum": "cooperation.api.schema.RequestErrorCode.choices",
+        "DocumentKindEnum": "programs.documents.models.DocumentKind.choices",
+        "OrganisationKindEnum": "cooperation.reference.codes.OrganisationType.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

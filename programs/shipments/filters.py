@@ -7,12 +7,19 @@ Rows come from ``selectors.shipment_list`` (already scoped to the user and annot
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cooperation.list_filters import search_filter, sort_filter
 from cooperation.reference.models import Country
 from partners.selectors import organisation_list
 from programs.selectors import programme_list
 from programs.shipments.models import Shipment, ShipmentStatus, TransportMode
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PartnerIdFilter(django_filters.ModelChoiceFilter):
+    """A partner chosen by its id, whose records a filter method finds (in the API schema: an integer)."""
 
 
 def _visible_partners(request):
@@ -30,9 +37,7 @@ class ShipmentFilter(django_filters.FilterSet):
     destination_country = django_filters.ModelChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", label=_("Destination country")
     )
-    sender = django_filters.ModelChoiceFilter(
-        queryset=_visible_partners, method="_sent_by", label=_("Sent by (donor or consignor)")
-    )
+    sender = PartnerIdFilter(queryset=_visible_partners, method="_sent_by", label=_("Sent by (donor or consignor)"))
     programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
     mode = django_filters.ChoiceFilter(choices=TransportMode.choices, label=_("Transport mode"))
     delayed = django_filters.BooleanFilter(field_name="is_delayed", label=_("Delayed"))

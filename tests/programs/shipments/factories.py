@@ -144,7 +144,8 @@ def consignee_user(organisation):
 
 
 def draft_shipment(*, created_by=None, items=1, consignee=None, programme=None, **fields) -> Shipment:
-    """A draft created through the service, with ``items`` items of 100 bags each."""
+    """A draft created through the service, with ``items`` items of 100 bags each (the consignee's risk flags, if
+    any, acknowledged: tests of the acknowledgement create their shipments themselves)."""
     created_by = created_by or UserFactory(role=Role.OFFICER)
     consignee = consignee or OrganisationFactory()
     programme = programme or InKindProgrammeFactory()
@@ -160,6 +161,7 @@ def draft_shipment(*, created_by=None, items=1, consignee=None, programme=None, 
         "carrier": "Pacific Lines",
         "planned_dispatch": days_ago(10),
         "expected_arrival": days_ago(-10),
+        "risk_acknowledged": True,
     } | fields
     shipment = services.shipment_create(created_by=created_by, programme=programme, consignee=consignee, **values)
     for number in range(items):
