@@ -8,7 +8,7 @@ from cooperation.access import sees_everything
 from cooperation.roles import Perm
 from programs.finance.selectors.common import visible_loans
 from programs.finance.selectors.grants import visible_grants
-from programs.finance.selectors.hub import arrears_figures, grant_figures, loan_figures
+from programs.finance.selectors.hub import arrears_figures, disbursed_total, grant_figures, loan_figures
 
 
 def _figures(user, loans, grants) -> dict:
@@ -17,6 +17,7 @@ def _figures(user, loans, grants) -> dict:
         "sees_loans": sees_loans,
         "sees_grants": sees_grants,
         "loans": loan_figures(loans) if sees_loans else None,
+        "disbursed": disbursed_total(loans) if sees_loans else None,
         "grants": grant_figures(grants) if sees_grants else [],
     }
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
+from cooperation import exchange
 from cooperation.reference.models import Currency
 from programs.finance.models import Grant, Installment, Loan, LoanStatus, Tranche, TrancheStatus
 from programs.finance.selectors.common import (
@@ -81,6 +82,19 @@ class LoanFigures:
 
 def _late_loan_ids(today: datetime.date, days: int) -> QuerySet:
     return Installment.objects.filter(UNPAID, due_date__lt=today - datetime.timedelta(days=days)).values("loan_id")
+
+
+def disbursed_total(loans: QuerySet[Loan]) -> exchange.Total:
+    """The principal disbursed per currency and in the reporting currency, each loan at the rate of the day it was
+    disbursed: one query summing per currency and day, then the conversion's few."""
+    rows = (
+        loans.order_by()
+        .filter(disbursed_on__isnull=False)
+        .values("currency_id", "disbursed_on")
+        .annotate(amount=Sum("principal"))
+        .values_list("amount", "currency_id", "disbursed_on")
+    )
+    return exchange.total(rows)
 
 
 def loan_figures(loans: QuerySet[Loan], today: datetime.date | None = None) -> LoanFigures:

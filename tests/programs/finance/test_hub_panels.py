@@ -143,3 +143,37 @@ def test_each_hub_costs_the_same_queries_at_10_and_200_loans_and_grants(
     assert many == few
     html = client.get(url).content.decode()
     assert "200 loans in arrears" in html or "200 active loans have an installment" in html
+
+
+def test_the_programme_page_totals_what_was_disbursed_at_each_days_rate(client, officer, settings):
+    import datetime
+
+    from cooperation.reference.services import exchange_rate_create
+
+    settings.REPORTING_CURRENCY = "USD"
+    programme = FinancialProgrammeFactory(code="FIN-FX")
+    march, june = datetime.date(2026, 3, 2), datetime.date(2026, 6, 1)
+    for principal, code, on in (("1000.00", "USD", march), ("2000.00", "EUR", march), ("500.00", "EUR", june)):
+        LoanFactory(
+            programme=programme,
+            status=LoanStatus.DISBURSED,
+            principal=Decimal(principal),
+            currency=currency(code),
+            disbursed_on=on,
+        )
+    exchange_rate_create(
+        created_by=officer,
+        on=march,
+        from_currency=currency("EUR"),
+        to_currency=currency("USD"),
+        rate=Decimal("1.10"),
+        source="ECB",
+    )
+    client.force_login(officer)
+
+    html = _section(client.get(reverse("programs:detail", args=[programme.pk])).content.decode(), "finance")
+    disbursed = html[html.index('id="finance-disbursed"') :]
+    assert "EUR 2,500.00" in disbursed and "USD 1,000.00" in disbursed
+    # 1,000 + 2,000 × 1.10; June's 500 euros have no rate within 31 days and are named, not counted as zero.
+    assert "Total in USD, without the amounts below: USD 3,200.00" in disbursed
+    assert "no rate for EUR on 1 June 2026" in disbursed
