@@ -2,12 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_utils import get_flat_serializer_fields, get_serializer_fields_with_error_codes
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation import exchange
 from cooperation.api.schema import AutoSchema
 from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, writes
+from cooperation.dates import OUT_OF_RANGE
 from cooperation.reference import selectors, services
 from cooperation.reference.api.serializers import (
     ConversionQuerySerializer,
@@ -24,6 +26,18 @@ class RatesSchema(AutoSchema):
 
     def _should_add_validation_error_response(self) -> bool:
         return getattr(self.view, "action", None) == "convert" or super()._should_add_validation_error_response()
+
+    def _determine_fields_with_error_codes(self):
+        if getattr(self.view, "action", None) == "convert":
+            fields = get_flat_serializer_fields(ConversionQuerySerializer())
+            return get_serializer_fields_with_error_codes(fields)
+        return super()._determine_fields_with_error_codes()
+
+    def _get_validation_error_codes_by_field(self, data_fields):
+        codes = super()._get_validation_error_codes_by_field(data_fields)
+        if getattr(self.view, "action", None) == "convert":
+            codes["on"].add(OUT_OF_RANGE)  # the date's bounds, checked by a validator the schema cannot read
+        return codes
 
 
 @documented(
