@@ -449,14 +449,27 @@ class Hunt:
                     self.walker.send(method, url, as_form)  # the same values as a form post (multipart)
 
 
-# The walk in three parts that run side by side (pytest-xdist): the admin, the API, and the pages. A record's page
-# and the moves it posts to share a namespace, so each part still posts the forms it was shown.
-SHARDS = ("admin", "api", "pages")
+# The walk in parts that run side by side (pytest-xdist): the admin, the API, the pages of money and goods, and the
+# other pages. A record's page and the moves it posts to share a namespace, so each part still posts the forms it
+# was shown.
+SHARDS = ("admin", "api", "money-and-goods-pages", "pages")
+MONEY_AND_GOODS = (
+    "finance",
+    "finance_portal",
+    "shipments",
+    "shipments_portal",
+    "budgets",
+    "rates",
+    "documents",
+    "documents_portal",
+)
 
 
 def _shard(url_name: str) -> str:
     namespace = url_name.split(":", 1)[0]
-    return namespace if namespace in ("admin", "api") else "pages"
+    if namespace in ("admin", "api"):
+        return namespace
+    return "money-and-goods-pages" if namespace in MONEY_AND_GOODS else "pages"
 
 
 @pytest.mark.parametrize("shard", SHARDS)
