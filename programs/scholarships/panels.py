@@ -23,13 +23,17 @@ def _list_urls(user, query: str) -> dict:
 
 
 def programme_hub(request, programme) -> dict | None:
-    """The programme page's section: its calls and awards, scholars, stipends paid and exchange activities."""
+    """The programme page's section: its calls and awards, scholars, stipends paid and exchange activities. None
+    for a programme without technical or cultural cooperation that has neither calls nor activities."""
     user = request.user
     if not _sees_module(user):
         return None
+    figures = hub.programme_figures(user=user, programme=programme)
+    if not (programme.is_technical or programme.is_cultural) and not (figures.call_total or figures.activity_total):
+        return None
     query = f"?programme={programme.pk}"
     return {
-        "figures": hub.programme_figures(user=user, programme=programme),
+        "figures": figures,
         **_list_urls(user, query),
         "awards_url": reverse("scholarships:award_list") if user.has_perm(Perm.VIEW_APPLICATION) else "",
         "stipends_url": reverse("scholarships:tranche_list") if user.has_perm(Perm.VIEW_STIPEND) else "",

@@ -110,6 +110,13 @@ def test_a_user_who_may_see_no_scholarship_record_gets_no_section(programme, off
     assert programme_hub(request, programme)["figures"].scholar_total == 4
 
 
+def test_a_programme_without_technical_or_cultural_cooperation_and_without_calls_has_no_section(officer):
+    request = RequestFactory().get("/")
+    request.user = officer
+    assert programme_hub(request, ProgrammeFactory(is_financial=True, is_technical=False, is_cultural=False)) is None
+    assert programme_hub(request, ProgrammeFactory(is_technical=True)) is not None
+
+
 def test_partner_page_shows_the_scholars_it_hosts_and_the_activities_it_takes_part_in(
     client, officer, partner_org, records
 ):
