@@ -55,7 +55,8 @@ def _words(query: str) -> list[str]:
 
 def matching(queryset: QuerySet, query: str, *, text: tuple[str, ...], codes: tuple[str, ...] = ()) -> QuerySet:
     """``queryset`` narrowed to rows whose ``text`` fields hold every word of ``query`` (full-text on PostgreSQL)
-    or whose ``codes`` fields contain the query as typed."""
+    or contain the query as typed (an email address, a fragment inside a word), or whose ``codes`` fields
+    contain it."""
     query = cleaned(query)
     words = _words(query)
     if not words:
@@ -64,6 +65,9 @@ def matching(queryset: QuerySet, query: str, *, text: tuple[str, ...], codes: tu
     for code_field in codes:
         by_code |= Q(**{f"{code_field}__icontains": query})
     if connection.vendor == "postgresql":
+        # Full-text search splits an email address or a code differently from how people type part of it.
+        for text_field in text:
+            by_code |= Q(**{f"{text_field}__icontains": query})
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         terms = " & ".join(f"{word}:*" for word in words)
