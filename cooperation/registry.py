@@ -91,6 +91,7 @@ RISK = "risk"  # (organisation) -> list[cooperation.risk.RiskFlag]: what is wron
 INBOX = "inbox"  # (user) -> list[cooperation.inbox.InboxGroup]: what waits for this user to act
 SEARCH = "search"  # (user, query) -> list[cooperation.search.SearchGroup]: what matches, as this user sees it
 MONEY_FLOWS = "money_flows"  # (programme_ids) -> Iterable[cooperation.money_flows.Flow]: committed and spent
+IATI = "iati"  # (programmes) -> Iterable[cooperation.iati.Part | cooperation.iati.Problem]: the IATI file
 
 
 def urls(prefix: str, urlconf: str) -> None:
