@@ -35,6 +35,11 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             # A sweep still queued when the next one is due is dropped: it would only repeat the next.
             "options": {"expires": sweep_seconds},
         },
+        "exports-sweep": {
+            "task": "cooperation.exports.tasks.sweep_exports",
+            "schedule": 300,
+            "options": {"expires": 300},
+        },
         "programme-updates-digest": {
             "task": "programs.tasks.send_programme_updates_digest",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),

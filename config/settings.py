@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cooperation.reference",
     "cooperation.accounts",
     "cooperation.outbox",
+    "cooperation.exports",
     "partners",
     "programs",
     "programs.finance",
@@ -416,3 +417,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Exports: lists of more rows than this are written on the worker (with a progress page) instead of at once, and
+# the files are kept for their requester this many days.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+EXPORT_FILE_DAYS = env_int("EXPORT_FILE_DAYS", 7)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     *(path(module.prefix, include(module.urlconf)) for module in registry.url_includes()),
     path("messages/", include("cooperation.outbox.urls")),
+    path("exports/", include("cooperation.exports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

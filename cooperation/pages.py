@@ -148,13 +148,28 @@ def filter_fields(request, form, main: tuple[str, ...], *, hidden: tuple[str, ..
     }
 
 
+def listed_rows(request, rows, columns=()):
+    """``rows`` in the order the list's column headers ask for (``Column.order_by``), as the page and its export
+    show them."""
+    ordering = request.GET.get("ordering", "")
+    orderings = {column.sort: column.order_by for column in columns if column.order_by}
+    return sorted_rows(rows, ordering, orderings) if orderings else rows
+
+
+def require_workspace(user, perm: str | None = None) -> None:
+    """What a workspace list page requires, for its export: the workspace, then ``perm`` (403 without)."""
+    if not user.has_perm(Perm.ACCESS_WORKSPACE):
+        raise PermissionDenied
+    if perm is not None:
+        require_perm(user, perm)
+
+
 def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
     """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
     ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``. Columns that
     say what they order by (``Column.order_by``) sort the rows here, in the order the headers ask for."""
     ordering = request.GET.get("ordering", "")
-    orderings = {column.sort: column.order_by for column in columns if column.order_by}
-    page_obj = paginate(request, sorted_rows(rows, ordering, orderings) if orderings else rows)
+    page_obj = paginate(request, listed_rows(request, rows, columns))
     shown = page_obj.object_list if prepare is None else prepare(page_obj.object_list)
     base = {"page_obj": page_obj, name: shown}
     if columns:

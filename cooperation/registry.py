@@ -85,6 +85,7 @@ _demo: list[DemoLoader] = []
 _measures: dict[str, Measure] = {}
 _followers: dict[str, list[str]] = {}
 _contributors: dict[str, list[str]] = {}
+_export_sources: dict[str, str] = {}
 
 # What a module may contribute to the kernel's cross-module pages, each a dotted path (see ``contribute``):
 RISK = "risk"  # (organisation) -> list[cooperation.risk.RiskFlag]: what is wrong with a partner, now
@@ -139,6 +140,16 @@ def announce(event: str, **arguments) -> None:
     """A service's change others may follow (see ``follow``); the announcing module names none of them."""
     for handler in _followers.get(event, ()):
         import_string(handler)(**arguments)
+
+
+def export_source(name: str, source: str) -> None:
+    """A list that exports to CSV and XLSX: ``name`` ("finance.loans") and the dotted path of its source,
+    ``(request) -> cooperation.exports.tables.Table`` (see cooperation.exports)."""
+    _export_sources.setdefault(name, source)
+
+
+def export_sources() -> dict[str, str]:
+    return dict(_export_sources)
 
 
 def contribute(kind: str, provider: str) -> None:

@@ -26,3 +26,19 @@ def number(value) -> str:
     if value is None:
         return "—"
     return intcomma(value)
+
+
+@register.inclusion_tag("includes/export_buttons.html", takes_context=True)
+def export_buttons(context, source: str) -> dict:
+    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page)."""
+    from django.urls import reverse
+
+    from cooperation.exports.views import list_params
+
+    request = context.get("request")
+    query = list_params(request.GET) if request is not None else ""
+    suffix = f"?{query}" if query else ""
+    return {
+        "csv_url": reverse("exports:export", args=[source, "csv"]) + suffix,
+        "xlsx_url": reverse("exports:export", args=[source, "xlsx"]) + suffix,
+    }

@@ -41,4 +41,36 @@
       })
       .catch(function () {});
   });
+
+  // A background export's page: follow its progress, then show the download link.
+  document.querySelectorAll("[data-export-job]").forEach(function (box) {
+    if (!window.fetch) { return; }
+    var url = box.getAttribute("data-export-job");
+    var bar = box.querySelector("[data-export-progress]");
+    var rows = box.querySelector("[data-export-rows]");
+    var label = box.querySelector("[data-export-status-label]");
+    var download = box.querySelector("[data-export-download]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          if (bar) { bar.value = data.percent; bar.textContent = data.percent + "%"; }
+          if (rows) { rows.textContent = data.done_rows + " / " + data.total_rows; }
+          if (label) { label.textContent = data.status_label; }
+          box.setAttribute("data-export-status", data.status);
+          if (data.status === "done") {
+            if (download) { download.hidden = false; }
+            if (bar) { bar.parentNode.hidden = true; }
+          } else if (data.status === "failed" || data.status === "expired") {
+            window.location.reload();
+          } else {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    var status = box.getAttribute("data-export-status");
+    if (status === "queued" || status === "running") { window.setTimeout(poll, 500); }
+  });
 })();
