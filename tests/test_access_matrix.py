@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
+from cooperation.exports import jobs as export_jobs
 from cooperation.money_flows import Category
 from cooperation.outbox.models import MessageStatus
 from cooperation.reference.services import exchange_rate_create
@@ -46,6 +47,11 @@ EXPECTED = {
     "waiting": SIGNED_IN,
     "waiting_count": SIGNED_IN,
     "search": STAFF,
+    "exports:jobs": SIGNED_IN,
+    "exports:job": {"manager"},  # the requester's own export only
+    "exports:job_status": {"manager"},
+    "exports:job_download": {"manager"},
+    "exports:export": STAFF,  # the programme list; every list's export: tests/cooperation/exports/test_sources.py
     "partners:list": STAFF,
     "partners:create": {"officer", "manager", "admin"},
     "partners:detail": STAFF,
@@ -417,10 +423,16 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         receipt=SimpleUploadedFile("ticket.png", PNG),
     )
     version = document.versions.get()
+    export = export_jobs.export_job_queue(
+        user=manager, source="programs.programmes", title="Programmes", params="", file_format="csv", total_rows=1
+    )
+    export_jobs.run(export.pk)
     token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
     failed_email = OutboxMessageFactory(about=update, status=MessageStatus.FAILED, last_error="550 No such user")
     objects = {
         "outbox:": {"pk": failed_email.pk},
+        "exports:export": {"source": "programs.programmes", "file_format": "xlsx"},
+        "exports:": {"pk": export.pk},
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
         "portal:": {"pk": own_programme.pk},
@@ -505,6 +517,9 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     return objects, users
 
 
+# URLs whose arguments name a list, not a record: a refusal there is a 403, as on the list page itself.
+NAMED_LISTS = {"exports:export"}
+
 # What an endpoint reads from its query string, to be answered at all.
 QUERIES = {"api:exchange-rate-convert": "?amount=100&currency=EUR&on=2026-01-06"}
 
@@ -532,7 +547,7 @@ def test_every_role_sees_exactly_what_it_may(client, world):
         if name.startswith(NOT_WALKED_PREFIXES):
             continue
         url = _url_for(name, pattern, objects)
-        has_object = bool(pattern.pattern.converters)
+        has_object = bool(pattern.pattern.converters) and name not in NAMED_LISTS
         for role, user in users.items():
             client.logout()
             if user is not None:
