@@ -7,13 +7,15 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from cooperation.exports import writers
 from cooperation.exports.tables import Column, Table
 from cooperation.reference.codes import ActivityStatus
-from tests.factories import ProgrammeFactory, currency
+from tests.factories import ParticipationFactory, ProgrammeFactory, currency
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +152,20 @@ def test_auditors_export_what_they_read(client, auditor, programmes):
     sheet = _sheet(client.get(_url("xlsx")))
 
     assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["WAT-1", "YEN-1"]
+
+
+def test_query_count_is_the_same_for_5_and_50_programmes(client, manager):
+    def make(count):
+        for _ in range(count):
+            ParticipationFactory(programme=ProgrammeFactory(countries=["ID", "TL"]))
+
+    client.force_login(manager)
+    make(5)
+    with CaptureQueriesContext(connection) as few:
+        _sheet(client.get(_url("xlsx")))
+    make(45)
+    with CaptureQueriesContext(connection) as many:
+        sheet = _sheet(client.get(_url("xlsx")))
+
+    assert sheet.max_row == 51
+    assert len(many.captured_queries) == len(few.captured_queries)
