@@ -21,6 +21,8 @@ PROGRAMME_FIELDS = (
     "code",
     "title",
     "description",
+    "title_indonesian",
+    "description_indonesian",
     "status",
     "planned_start",
     "planned_end",
@@ -29,6 +31,8 @@ PROGRAMME_FIELDS = (
     "budget_amount",
     "budget_currency",
     "responsible_officer",
+    "publish_to_iati",
+    "sector_percentages",
 )
 
 
@@ -71,6 +75,35 @@ def _apply_fields(programme: Programme, data: dict) -> list[str]:
 def _validate_programme(programme: Programme) -> None:
     programme.full_clean(exclude=["created_by"])
     check_amount(programme.budget_amount, programme.budget_currency, "budget_amount")
+
+
+def _check_sector_percentages(programme: Programme, data: dict) -> bool:
+    """Keep the shares of the programme's own sectors only, each a number from 0 to 100 (as text, exactly).
+    Whether they add up to 100 is asked when the programme is published to IATI. True when shares were dropped."""
+    shares = programme.sector_percentages or {}
+    if not isinstance(shares, dict):
+        raise ValidationError({"sector_percentages": _("Give each sector's code and its percentage.")})
+    if "sectors" in data:
+        codes = {sector.pk for sector in data["sectors"]}
+    elif programme.pk:
+        codes = set(programme.sectors.values_list("pk", flat=True))
+    else:
+        codes = set()
+    kept = {}
+    for code, value in shares.items():
+        try:
+            percentage = Decimal(str(value))
+        except ArithmeticError:
+            percentage = None
+        if percentage is None or not percentage.is_finite() or not 0 <= percentage <= 100:
+            message = _("The percentage of sector %(code)s must be a number from 0 to 100.") % {"code": code}
+            raise ValidationError({"sector_percentages": message})
+        if code in codes:
+            kept[code] = str(percentage.normalize()) if percentage == percentage.to_integral() else str(percentage)
+    if kept == shares:
+        return False
+    programme.sector_percentages = kept
+    return True
 
 
 def _set_relations(programme: Programme, data: dict) -> None:
@@ -122,6 +155,7 @@ def programme_create(*, created_by, participants: Iterable[ParticipantInput] = (
     _apply_fields(programme, data)
     _validate_programme(programme)
     programme._history_user = created_by
+    _check_sector_percentages(programme, data)
     programme.save()
     _set_relations(programme, data)
     _save_participants(programme, participants, created_by)
@@ -139,6 +173,9 @@ def programme_update(
     require_perm(updated_by, Perm.CHANGE_PROGRAMME)
     changed = _apply_fields(programme, data)
     _validate_programme(programme)
+    dropped = ("sector_percentages" in changed or "sectors" in data) and _check_sector_percentages(programme, data)
+    if dropped and "sector_percentages" not in changed:
+        changed.append("sector_percentages")
     programme._history_user = updated_by
     if changed:
         programme.save(update_fields=[*changed, "updated_at"])
