@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from cooperation.iati import Part, Problem, narrative
+from cooperation.iati.validation import codelist_errors, schema_errors
 from cooperation.iati.writer import Publication, TotalBudget, activities_file, collect, organisation_file
 from cooperation.money import minor_unit_exponent
 from cooperation.reference.codes import ActivityStatus
@@ -242,3 +243,8 @@ def _by_year(amount: Decimal, start: date, end: date, currency) -> list[tuple[in
         given += share
         shares.append((year, share))
     return shares
+
+
+def file_errors(xml: bytes, kind: str = "activities") -> list[str]:
+    """What would make the IATI registry refuse ``xml``: schema errors, then codes not in their codelists."""
+    return schema_errors(xml, kind) or codelist_errors(xml)

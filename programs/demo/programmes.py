@@ -43,6 +43,10 @@ class DemoProgramme:
     actual_start: datetime.date | None = None
     actual_end: datetime.date | None = None
     updates: tuple[DemoUpdate, ...] = field(default=())
+    title_indonesian: str = ""
+    description_indonesian: str = ""
+    sector_percentages: dict[str, str] = field(default_factory=dict)  # sector code → percent, as text
+    publish_to_iati: bool = False
 
 
 def _read(filename: str) -> tuple[DemoProgramme, ...]:
