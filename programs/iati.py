@@ -237,7 +237,7 @@ def _by_year(amount: Decimal, start: date, end: date, currency) -> list[tuple[in
     for year in range(start.year, end.year + 1):
         first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
         if year == end.year:
-            share = amount - given
+            share = (amount - given).quantize(exponent, rounding=ROUND_HALF_EVEN)
         else:
             share = (amount * ((last - first).days + 1) / days).quantize(exponent, rounding=ROUND_HALF_EVEN)
         given += share

@@ -6,40 +6,13 @@ import pytest
 from lxml import etree
 
 from cooperation.iati.validation import codelist_errors, schema_errors
-from cooperation.reference.codes import OrganisationRole, OrganisationType
-from partners.models import Organisation
 from programs.iati import activities_publication
-from tests.factories import OrganisationFactory, ParticipationFactory, ProgrammeFactory, sector
+from tests.factories import ProgrammeFactory, sector
+from tests.programs.iati.conftest import publishable
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 12, 6, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _publisher(settings):
-    settings.IATI_ORGANISATION_IDENTIFIER = "XI-TEST"
-    settings.IATI_ORGANISATION_NAME = "Test Cooperation Agency"
-    settings.IATI_ORGANISATION_TYPE = "10"
-
-
-def publishable(code="WAT-1", **fields):
-    fields = {
-        "title": "Clean water",
-        "title_indonesian": "Air bersih",
-        "description": "Wells and water points.",
-        "sector_percentages": {"14030": "60", "14031": "40"},
-        "publish_to_iati": True,
-        **fields,
-    }
-    programme = ProgrammeFactory(code=code, **fields)
-    programme.sectors.set([sector("14030"), sector("14031")])
-    funder = Organisation.objects.filter(iati_identifier="XM-DAC-46004").first() or OrganisationFactory(
-        name="Asian Fund", kind=OrganisationType.MULTILATERAL, iati_identifier="XM-DAC-46004"
-    )
-    ParticipationFactory(programme=programme, organisation=funder, role=OrganisationRole.FUNDING)
-    ParticipationFactory(programme=programme, role=OrganisationRole.IMPLEMENTING)
-    return programme
 
 
 def test_a_ready_programme_makes_a_file_the_iati_schema_accepts():
