@@ -74,8 +74,8 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
         return programme_label(obj)
 
 
-class SectorPercentagesField(forms.CharField):
-    """Each sector's share of the programme, typed as "code percentage" pairs: "23231 60, 23181 40"."""
+class PercentagesField(forms.CharField):
+    """Each country's or sector's share of the programme, typed as "code percentage" pairs: "23231 60, 23181 40"."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -98,7 +98,8 @@ class SectorPercentagesField(forms.CharField):
                 percentage = Decimal(percentage)
             except (ValueError, ArithmeticError):
                 raise ValidationError(
-                    _("Write each sector's code and its percentage, e.g. “23231 60, 23181 40”."), code="invalid"
+                    _("Write each code and its percentage, separated by commas, e.g. “KE 60, ID 40”."),
+                    code="invalid",
                 ) from None
             shares[code] = str(percentage)
         return shares
@@ -120,7 +121,14 @@ class ProgrammeForm(ServiceModelForm):
         required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
-    sector_percentages = SectorPercentagesField(
+    country_percentages = PercentagesField(
+        label=_("Recipient country percentages"),
+        help_text=_(
+            "With more than one recipient country: each country's code and its share of the programme, adding up "
+            "to 100, e.g. “KE 60, ID 40”. Needed to publish the programme to IATI."
+        ),
+    )
+    sector_percentages = PercentagesField(
         label=_("Sector percentages"),
         help_text=_(
             "With more than one sector: each sector's code and its share of the programme, adding up to 100, "

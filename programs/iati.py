@@ -23,6 +23,7 @@ from cooperation.iati.writer import Publication, TotalBudget, activities_file, c
 from cooperation.money import minor_unit_exponent
 from cooperation.reference.codes import ActivityStatus
 from programs.models import Objective, Participation, Programme, ProgrammeObjective
+from programs.services import percentage_text
 
 # Characters the IATI Standard does not allow in an activity identifier.
 IDENTIFIER_FORBIDDEN = ("/", "&", "|", "?", " ")
@@ -81,35 +82,45 @@ def _problems(programme: Programme, prefix: str):
     countries = programme.recipient_countries.all()
     if not countries:
         yield _("Add a recipient country.")
-    elif len(countries) > 1:
-        yield _(
-            "IATI needs each recipient country's share, which is not recorded: publish a programme with one "
-            "recipient country."
+    else:
+        yield from _share_problems(
+            countries,
+            shares(programme, "recipient_countries", "country_percentages"),
+            missing=_("Give the percentage of recipient country %(codes)s."),
+            total=_("Recipient country percentages add up to %(total)s%%, not 100%%."),
         )
     sectors = programme.sectors.all()
     if not sectors:
         yield _("Add a DAC sector.")
-    elif len(sectors) > 1:
-        shares = sector_shares(programme)
-        missing = [sector.code for sector in sectors if sector.code not in shares]
-        if missing:
-            yield _("Give the percentage of sector %(codes)s.") % {"codes": ", ".join(missing)}
-        else:
-            total = sum(shares.values(), Decimal(0))
-            if total != HUNDRED:
-                yield _("Sector percentages add up to %(total)s%%, not 100%%.") % {"total": _number(total)}
+    else:
+        yield from _share_problems(
+            sectors,
+            shares(programme, "sectors", "sector_percentages"),
+            missing=_("Give the percentage of sector %(codes)s."),
+            total=_("Sector percentages add up to %(total)s%%, not 100%%."),
+        )
 
 
-def sector_shares(programme: Programme) -> dict[str, Decimal]:
-    """Each sector's percentage, by code: 100 for a programme's only sector."""
-    sectors = programme.sectors.all()
-    if len(sectors) == 1:
-        return {sectors[0].code: HUNDRED}
-    return {code: Decimal(str(value)) for code, value in (programme.sector_percentages or {}).items()}
+def _share_problems(records, percentages: dict[str, Decimal], *, missing: str, total: str):
+    unshared = [record.code for record in records if record.code not in percentages]
+    if unshared:
+        yield missing % {"codes": ", ".join(unshared)}
+        return
+    added = sum(percentages.values(), Decimal(0))
+    if added != HUNDRED:
+        yield total % {"total": _number(added)}
+
+
+def shares(programme: Programme, relation: str, field: str) -> dict[str, Decimal]:
+    """Each country's or sector's percentage, by code: 100 for the programme's only one."""
+    records = getattr(programme, relation).all()
+    if len(records) == 1:
+        return {records[0].code: HUNDRED}
+    return {code: Decimal(str(value)) for code, value in (getattr(programme, field) or {}).items()}
 
 
 def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return percentage_text(value)
 
 
 def _element(tag: str, attributes: dict | None = None, text: str | None = None) -> etree._Element:
@@ -148,11 +159,13 @@ def _elements(programme: Programme, prefix: str):
         value = getattr(programme, field)
         if value is not None:
             yield _element("activity-date", {"iso-date": value.isoformat(), "type": date_type})
+    country_shares = shares(programme, "recipient_countries", "country_percentages")
     for country in programme.recipient_countries.all():
-        yield _element("recipient-country", {"code": country.code, "percentage": "100"})
-    shares = sector_shares(programme)
+        yield _element("recipient-country", {"code": country.code, "percentage": _number(country_shares[country.code])})
+    sector_shares = shares(programme, "sectors", "sector_percentages")
     for sector in programme.sectors.all():
-        yield _element("sector", {"code": sector.code, "vocabulary": "1", "percentage": _number(shares[sector.code])})
+        percentage = _number(sector_shares[sector.code])
+        yield _element("sector", {"code": sector.code, "vocabulary": "1", "percentage": percentage})
 
 
 def activity_attributes(programme: Programme) -> dict[str, str]:

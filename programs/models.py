@@ -77,8 +77,9 @@ class Programme(TimeStampedModel):
     sectors = models.ManyToManyField(
         "reference.Sector", related_name="programmes", blank=True, verbose_name=_("DAC sectors")
     )
-    # Each DAC sector's share of the programme in percent, by sector code ({"23231": "60", "23181": "40"}); needed
-    # for IATI when the programme has more than one sector, and then adding up to 100.
+    # Each recipient country's and each DAC sector's share of the programme in percent, by code
+    # ({"23231": "60", "23181": "40"}); IATI needs them when there is more than one, adding up to 100.
+    country_percentages = models.JSONField(_("recipient country percentages"), default=dict, blank=True)
     sector_percentages = models.JSONField(_("sector percentages"), default=dict, blank=True)
     budget_amount = AmountField(_("budget"), default=0, validators=[MinValueValidator(0)])
     budget_currency = currency_link(_("budget currency"))

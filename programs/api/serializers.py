@@ -76,6 +76,11 @@ class ProgrammeSerializer(serializers.Serializer):
     actual_end = serializers.DateField(read_only=True, allow_null=True)
     recipient_countries = serializers.SerializerMethodField(help_text=_("ISO 3166-1 alpha-2 codes."))
     sectors = serializers.SerializerMethodField(help_text=_("OECD DAC 5-digit purpose codes."))
+    country_percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True),
+        read_only=True,
+        help_text=_("Each recipient country's share of the programme in percent, by country code."),
+    )
     sector_percentages = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True),
         read_only=True,
@@ -183,6 +188,11 @@ class ProgrammeWriteSerializer(serializers.Serializer):
     sectors = _code_list_field(
         Sector, _("There is no DAC sector with the code “{value}”."), _("OECD DAC 5-digit purpose codes.")
     )
+    country_percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
+        required=False,
+        help_text=_("Each recipient country's share of the programme in percent, by country code; adding up to 100."),
+    )
     sector_percentages = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
         required=False,
@@ -233,10 +243,9 @@ class ProgrammeWriteSerializer(serializers.Serializer):
             arguments["budget_currency"] = budget["currency"]
         if "participants" in arguments:
             arguments["participants"] = [ParticipantInput(**row) for row in arguments["participants"]]
-        if "sector_percentages" in arguments:
-            arguments["sector_percentages"] = {
-                code: str(percentage) for code, percentage in arguments["sector_percentages"].items()
-            }
+        for name in ("country_percentages", "sector_percentages"):
+            if name in arguments:
+                arguments[name] = {code: str(percentage) for code, percentage in arguments[name].items()}
         return arguments
 
     def to_representation(self, programme):

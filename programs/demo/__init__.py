@@ -40,6 +40,7 @@ def _create_programme(demo: DemoProgramme, users, organisations) -> Programme:
         description=demo.description,
         description_indonesian=demo.description_indonesian,
         publish_to_iati=demo.publish_to_iati,
+        country_percentages=dict(demo.country_percentages),
         sector_percentages=dict(demo.sector_percentages),
         forms=list(demo.forms),
         status=demo.status,

@@ -45,6 +45,7 @@ class DemoProgramme:
     updates: tuple[DemoUpdate, ...] = field(default=())
     title_indonesian: str = ""
     description_indonesian: str = ""
+    country_percentages: dict[str, str] = field(default_factory=dict)  # country code → percent, as text
     sector_percentages: dict[str, str] = field(default_factory=dict)  # sector code → percent, as text
     publish_to_iati: bool = False
 

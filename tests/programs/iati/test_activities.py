@@ -52,8 +52,7 @@ def test_a_programme_with_something_to_fix_is_left_out_with_readable_reasons():
     assert publication.problems[unready.pk] == [
         "Add a description of the programme.",
         "Add the planned or actual start date.",
-        "IATI needs each recipient country's share, which is not recorded: publish a programme with one "
-        "recipient country.",
+        "Give the percentage of recipient country ID, TL.",
         "Sector percentages add up to 90%, not 100%.",
     ]
     identifiers = [e.text for e in etree.fromstring(publication.xml).iter("iati-identifier")]
