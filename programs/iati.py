@@ -106,7 +106,7 @@ def _share_problems(records, percentages: dict[str, Decimal], *, missing: str, t
     if unshared:
         yield missing % {"codes": ", ".join(unshared)}
         return
-    added = sum(percentages.values(), Decimal(0))
+    added = sum((percentages[record.code] for record in records), Decimal(0))
     if added != HUNDRED:
         yield total % {"total": _number(added)}
 

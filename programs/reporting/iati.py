@@ -25,7 +25,7 @@ def iati_overview(request):
     return _overview(request)
 
 
-def _overview(request, *, errors=(), status=200):
+def _overview(request, *, errors=()):
     programmes = _marked(request.user)
     problems = iati.readiness(programmes)
     rows = [{"programme": programme, "problems": problems[programme.pk]} for programme in programmes]
@@ -35,7 +35,7 @@ def _overview(request, *, errors=(), status=200):
         "organisation_identifier": iati.organisation_identifier(),
         "errors": errors,
     }
-    return render(request, "reporting/iati.html", context, status=status)
+    return render(request, "reporting/iati.html", context)
 
 
 def _attachment(xml: bytes, name: str) -> HttpResponse:
@@ -48,8 +48,8 @@ def _attachment(xml: bytes, name: str) -> HttpResponse:
 
 
 def _refused(request, errors):
-    """The overview again, saying why no file was given (409: the data is not in a state to publish)."""
-    return _overview(request, errors=errors, status=409)
+    """The overview again, saying at its top why no file was given."""
+    return _overview(request, errors=errors)
 
 
 @require_GET

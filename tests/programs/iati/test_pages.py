@@ -47,7 +47,8 @@ def test_no_file_when_nothing_is_ready_and_the_page_says_why(client, manager):
 
     response = client.get(reverse("reporting:iati_activities"))
 
-    assert response.status_code == 409
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
     assert "No programme marked for publication is ready yet." in response.content.decode()
 
 
@@ -80,3 +81,17 @@ def test_partners_and_officers_get_403(client, partner_user, officer, url):
     for user in (partner_user, officer):
         client.force_login(user)
         assert client.get(reverse(url)).status_code == 403
+
+
+def test_the_programme_page_says_what_to_fix_before_publishing(client, officer):
+    blocked = publishable("WAT-2", planned_start=None)
+    ready = publishable("WAT-1")
+    client.force_login(officer)
+
+    blocked_page = client.get(reverse("programs:detail", args=[blocked.pk])).content.decode()
+    ready_page = client.get(reverse("programs:detail", args=[ready.pk])).content.decode()
+
+    assert "To fix before publishing" in blocked_page
+    assert "Add the planned or actual start date." in blocked_page
+    assert "Ready to publish" in ready_page
+    assert "Air bersih" in ready_page
