@@ -282,6 +282,12 @@ RESULTS_REMINDER_MINUTE = env_int("RESULTS_REMINDER_MINUTE", 50)
 # and still convert a money event (the latest rate on or before the event's date).
 REPORTING_CURRENCY = env_str("REPORTING_CURRENCY", "USD").upper()
 EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 31)
+# IATI publication: the publishing organisation's identifier (the prefix of every activity identifier; empty: the
+# files are refused until it is set; a development checkout publishes under a made-up one), its name and IATI
+# organisation type.
+IATI_ORGANISATION_IDENTIFIER = env_str("IATI_ORGANISATION_IDENTIFIER", "" if PRODUCTION else "XI-KERJASAMA")
+IATI_ORGANISATION_NAME = env_str("IATI_ORGANISATION_NAME", "" if PRODUCTION else "Kerjasama")
+IATI_ORGANISATION_TYPE = env_str("IATI_ORGANISATION_TYPE", "10")
 RESULTS_REMINDER_DAYS_BEFORE = env_int("RESULTS_REMINDER_DAYS_BEFORE", 7)
 # An indicator at or above this percent of its target to date is on track; at or above the second, at risk.
 RESULTS_ON_TRACK_PERCENT = env_int("RESULTS_ON_TRACK_PERCENT", 90)

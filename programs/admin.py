@@ -129,11 +129,28 @@ class ProgrammeAdmin(ServiceHistoryAdmin):
     filter_horizontal = ("recipient_countries", "sectors")
     readonly_fields = ("created_by", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("code", "title", "description", "status", "responsible_officer")}),
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    "title",
+                    "title_indonesian",
+                    "description",
+                    "description_indonesian",
+                    "status",
+                    "responsible_officer",
+                )
+            },
+        ),
         (_("Forms of cooperation"), {"fields": (("is_financial", "is_technical", "is_cultural", "is_in_kind"),)}),
         (_("Dates"), {"fields": (("planned_start", "planned_end"), ("actual_start", "actual_end"))}),
         (_("Budget"), {"fields": (("budget_amount", "budget_currency"),)}),
-        (_("Where and what"), {"fields": ("recipient_countries", "sectors")}),
+        (
+            _("Where and what"),
+            {"fields": ("recipient_countries", "country_percentages", "sectors", "sector_percentages")},
+        ),
+        (_("IATI"), {"fields": ("publish_to_iati",)}),
         (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
     inlines = (ObjectiveInline, ParticipationInline)

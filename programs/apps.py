@@ -23,6 +23,7 @@ class ProgramsConfig(AppConfig):
         registry.api_routes("programs.api.urls")
         registry.contribute(registry.SEARCH, "programs.search.search")
         registry.export_source("programs.programmes", "programs.exports.programmes")
+        registry.contribute(registry.IATI, "programs.iati.parts")
         registry.measure(
             "programs.partners_engaged",
             _("Partner organisations taking part"),

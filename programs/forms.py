@@ -1,3 +1,4 @@
+from decimal import Decimal
 from itertools import groupby
 
 from django import forms
@@ -73,6 +74,37 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
         return programme_label(obj)
 
 
+class PercentagesField(forms.CharField):
+    """Each country's or sector's share of the programme, typed as "code percentage" pairs: "23231 60, 23181 40"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return ", ".join(f"{code} {percentage}" for code, percentage in sorted(value.items()))
+        return value
+
+    def to_python(self, value) -> dict:
+        if isinstance(value, dict):
+            return value
+        text = super().to_python(value)
+        shares = {}
+        for pair in filter(None, (part.strip() for part in text.replace(";", ",").replace("\n", ",").split(","))):
+            words = pair.replace(":", " ").replace("%", " ").split()
+            try:
+                code, percentage = words
+                percentage = Decimal(percentage)
+            except (ValueError, ArithmeticError):
+                raise ValidationError(
+                    _("Write each code and its percentage, separated by commas, e.g. “KE 60, ID 40”."),
+                    code="invalid",
+                ) from None
+            shares[code] = str(percentage)
+        return shares
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"})
 
@@ -88,6 +120,20 @@ class ProgrammeForm(ServiceModelForm):
         queryset=Sector.objects.none(),
         required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+    )
+    country_percentages = PercentagesField(
+        label=_("Recipient country percentages"),
+        help_text=_(
+            "With more than one recipient country: each country's code and its share of the programme, adding up "
+            "to 100, e.g. “KE 60, ID 40”. Needed to publish the programme to IATI."
+        ),
+    )
+    sector_percentages = PercentagesField(
+        label=_("Sector percentages"),
+        help_text=_(
+            "With more than one sector: each sector's code and its share of the programme, adding up to 100, "
+            "e.g. “23231 60, 23181 40”. Needed to publish the programme to IATI."
+        ),
     )
     responsible_officer = OfficerChoiceField(
         label=_("Responsible officer"),
@@ -117,6 +163,7 @@ class ProgrammeForm(ServiceModelForm):
         fields = [*PROGRAMME_FIELDS, "recipient_countries", "sectors"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
+            "description_indonesian": forms.Textarea(attrs={"rows": 5}),
             "planned_start": DATE_WIDGET,
             "planned_end": DATE_WIDGET,
             "actual_start": DATE_WIDGET,
@@ -126,7 +173,7 @@ class ProgrammeForm(ServiceModelForm):
         help_texts = {"recipient_countries": _("Hold Ctrl (or Cmd) to choose more than one.")}
 
     # The chosen forms and objectives follow the description; the other fields keep the order of ``Meta.fields``.
-    field_order = ["code", "title", "description", "forms", "objectives"]
+    field_order = ["code", "title", "title_indonesian", "description", "description_indonesian", "forms", "objectives"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

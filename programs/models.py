@@ -50,6 +50,13 @@ class Programme(TimeStampedModel):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[programme_code_validator])
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=10000, blank=True)
+    title_indonesian = models.CharField(_("title in Indonesian"), max_length=200, blank=True)
+    description_indonesian = models.TextField(_("description in Indonesian"), max_length=10000, blank=True)
+    publish_to_iati = models.BooleanField(
+        _("publish to IATI"),
+        default=False,
+        help_text=_("Include this programme in the organisation's IATI activities file."),
+    )
     # One flag per cooperation form: filters and dashboards stay plain SQL, and the
     # database itself refuses a programme with no form at all.
     is_financial = models.BooleanField(_("financial"), default=False)
@@ -70,6 +77,10 @@ class Programme(TimeStampedModel):
     sectors = models.ManyToManyField(
         "reference.Sector", related_name="programmes", blank=True, verbose_name=_("DAC sectors")
     )
+    # Each recipient country's and each DAC sector's share of the programme in percent, by code
+    # ({"23231": "60", "23181": "40"}); IATI needs them when there is more than one, adding up to 100.
+    country_percentages = models.JSONField(_("recipient country percentages"), default=dict, blank=True)
+    sector_percentages = models.JSONField(_("sector percentages"), default=dict, blank=True)
     budget_amount = AmountField(_("budget"), default=0, validators=[MinValueValidator(0)])
     budget_currency = currency_link(_("budget currency"))
     responsible_officer = user_link(_("responsible officer"), optional=True, related_name="responsible_programmes")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cooperation import registry
 from cooperation.access import require_perm, sees_everything
@@ -21,6 +22,8 @@ PROGRAMME_FIELDS = (
     "code",
     "title",
     "description",
+    "title_indonesian",
+    "description_indonesian",
     "status",
     "planned_start",
     "planned_end",
@@ -29,6 +32,9 @@ PROGRAMME_FIELDS = (
     "budget_amount",
     "budget_currency",
     "responsible_officer",
+    "publish_to_iati",
+    "country_percentages",
+    "sector_percentages",
 )
 
 
@@ -71,6 +77,53 @@ def _apply_fields(programme: Programme, data: dict) -> list[str]:
 def _validate_programme(programme: Programme) -> None:
     programme.full_clean(exclude=["created_by"])
     check_amount(programme.budget_amount, programme.budget_currency, "budget_amount")
+
+
+# Each share field, the relation whose codes it gives shares of, and how its error names an entry.
+SHARES = {
+    "country_percentages": (
+        "recipient_countries",
+        _lazy("The percentage of country %(code)s must be a number from 0 to 100."),
+    ),
+    "sector_percentages": ("sectors", _lazy("The percentage of sector %(code)s must be a number from 0 to 100.")),
+}
+
+
+def _check_shares(programme: Programme, data: dict) -> list[str]:
+    """Keep the shares of the programme's own countries and sectors only, each a number from 0 to 100 (as text,
+    exactly); whether they add up to 100 is asked when the programme is published to IATI. Returns the share
+    fields that lost an entry."""
+    dropped = []
+    for field, (relation, message) in SHARES.items():
+        shares = getattr(programme, field) or {}
+        if not isinstance(shares, dict):
+            raise ValidationError({field: _("Give each code and its percentage.")})
+        if relation in data:
+            codes = {record.pk for record in data[relation]}
+        elif programme.pk:
+            codes = set(getattr(programme, relation).values_list("pk", flat=True))
+        else:
+            codes = set()
+        kept = {}
+        for code, value in shares.items():
+            try:
+                percentage = Decimal(str(value))
+            except ArithmeticError:
+                percentage = None
+            if percentage is None or not percentage.is_finite() or not 0 <= percentage <= 100:
+                raise ValidationError({field: str(message) % {"code": code}})
+            if code in codes:
+                kept[code] = percentage_text(percentage)
+        if kept != shares:
+            setattr(programme, field, kept)
+            dropped.append(field)
+    return dropped
+
+
+def percentage_text(percentage: Decimal) -> str:
+    """A percentage as typed, without trailing zeros: "60", "33.5"."""
+    text = format(percentage, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _set_relations(programme: Programme, data: dict) -> None:
@@ -122,6 +175,7 @@ def programme_create(*, created_by, participants: Iterable[ParticipantInput] = (
     _apply_fields(programme, data)
     _validate_programme(programme)
     programme._history_user = created_by
+    _check_shares(programme, data)
     programme.save()
     _set_relations(programme, data)
     _save_participants(programme, participants, created_by)
@@ -139,6 +193,8 @@ def programme_update(
     require_perm(updated_by, Perm.CHANGE_PROGRAMME)
     changed = _apply_fields(programme, data)
     _validate_programme(programme)
+    if any(field in changed or relation in data for field, (relation, _message) in SHARES.items()):
+        changed += [field for field in _check_shares(programme, data) if field not in changed]
     programme._history_user = updated_by
     if changed:
         programme.save(update_fields=[*changed, "updated_at"])

@@ -13,7 +13,7 @@ from cooperation.access import require_perm
 from cooperation.forms import add_service_error
 from cooperation.pages import Column, filter_fields, list_page, posted, record_page, workspace_page
 from cooperation.roles import Perm
-from programs import selectors, services
+from programs import iati, selectors, services
 from programs.filters import ProgrammeFilter
 from programs.forms import ParticipantFormSet, ProgrammeForm, ProgrammeUpdateForm, add_programme_error
 
@@ -85,6 +85,15 @@ def programme_edit(request, pk):
     return render(request, "programs/programme_form.html", {"form": form, "formset": formset, "programme": programme})
 
 
+def _iati_problems(user, programme) -> list[str] | None:
+    """What keeps a programme marked for IATI out of the file, for those who edit or publish it (None: no note)."""
+    if not programme.publish_to_iati:
+        return None
+    if not (user.has_perm(Perm.CHANGE_PROGRAMME) or user.has_perm(Perm.EXPORT_DATA)):
+        return None
+    return iati.readiness([programme])[programme.pk]
+
+
 def _detail_page(request, programme, update_form=None):
     user = request.user
     can_post_update = user.has_perm(Perm.ADD_PROGRAMME_UPDATE)
@@ -103,6 +112,7 @@ def _detail_page(request, programme, update_form=None):
             if user.has_perm(Perm.VIEW_HISTORY)
             else None,
             "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
+            "iati_problems": _iati_problems(user, programme),
             "panels": registry.rendered_panels("programme.detail", request, programme),
         },
     )

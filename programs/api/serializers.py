@@ -64,6 +64,8 @@ class ProgrammeSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
+    title_indonesian = serializers.CharField(read_only=True)
+    description_indonesian = serializers.CharField(read_only=True)
     forms = serializers.ListField(child=serializers.ChoiceField(choices=CooperationForm.choices), read_only=True)
     objectives = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=ActivityStatus.choices, read_only=True)
@@ -74,6 +76,17 @@ class ProgrammeSerializer(serializers.Serializer):
     actual_end = serializers.DateField(read_only=True, allow_null=True)
     recipient_countries = serializers.SerializerMethodField(help_text=_("ISO 3166-1 alpha-2 codes."))
     sectors = serializers.SerializerMethodField(help_text=_("OECD DAC 5-digit purpose codes."))
+    country_percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True),
+        read_only=True,
+        help_text=_("Each recipient country's share of the programme in percent, by country code."),
+    )
+    sector_percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True),
+        read_only=True,
+        help_text=_("Each sector's share of the programme in percent, by sector code."),
+    )
+    publish_to_iati = serializers.BooleanField(read_only=True)
     budget = BudgetSerializer(source="*", read_only=True)
     responsible_officer = serializers.IntegerField(source="responsible_officer_id", read_only=True, allow_null=True)
     participants = ProgrammeParticipantSerializer(source="participations", many=True, read_only=True)
@@ -160,6 +173,8 @@ class ProgrammeWriteSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40, validators=[programme_code_validator])
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    title_indonesian = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description_indonesian = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     forms = serializers.ListField(child=serializers.ChoiceField(choices=CooperationForm.choices), allow_empty=False)
     objectives = serializers.ListField(child=serializers.ChoiceField(choices=Objective.choices), required=False)
     status = serializers.ChoiceField(choices=ActivityStatus.choices, required=False)
@@ -173,6 +188,17 @@ class ProgrammeWriteSerializer(serializers.Serializer):
     sectors = _code_list_field(
         Sector, _("There is no DAC sector with the code “{value}”."), _("OECD DAC 5-digit purpose codes.")
     )
+    country_percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
+        required=False,
+        help_text=_("Each recipient country's share of the programme in percent, by country code; adding up to 100."),
+    )
+    sector_percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100),
+        required=False,
+        help_text=_("Each sector's share of the programme in percent, by sector code; adding up to 100."),
+    )
+    publish_to_iati = serializers.BooleanField(required=False)
     budget = BudgetWriteSerializer()
     responsible_officer = serializers.PrimaryKeyRelatedField(
         queryset=responsible_officer_choices(), required=False, allow_null=True
@@ -217,6 +243,9 @@ class ProgrammeWriteSerializer(serializers.Serializer):
             arguments["budget_currency"] = budget["currency"]
         if "participants" in arguments:
             arguments["participants"] = [ParticipantInput(**row) for row in arguments["participants"]]
+        for name in ("country_percentages", "sector_percentages"):
+            if name in arguments:
+                arguments[name] = {code: str(percentage) for code, percentage in arguments[name].items()}
         return arguments
 
     def to_representation(self, programme):

@@ -43,6 +43,11 @@ class DemoProgramme:
     actual_start: datetime.date | None = None
     actual_end: datetime.date | None = None
     updates: tuple[DemoUpdate, ...] = field(default=())
+    title_indonesian: str = ""
+    description_indonesian: str = ""
+    country_percentages: dict[str, str] = field(default_factory=dict)  # country code → percent, as text
+    sector_percentages: dict[str, str] = field(default_factory=dict)  # sector code → percent, as text
+    publish_to_iati: bool = False
 
 
 def _read(filename: str) -> tuple[DemoProgramme, ...]:
