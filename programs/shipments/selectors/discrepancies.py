@@ -95,6 +95,12 @@ def _quantities(values: dict) -> dict:
     return {key: Decimal(value).quantize(QUANTITY_STEP) for key, value in _nonzero(values).items()}
 
 
+def _named(row: dict) -> dict:
+    """A grouped row's sums under the names they stand for (summed as ``sum_<name>``, so that no sum takes the name
+    of the column it adds up: the database would read the sum where the column is meant)."""
+    return {key.removeprefix("sum_"): value for key, value in row.items()}
+
+
 def discrepancy_summary(*, user, shipments: QuerySet[Shipment] | None = None) -> DiscrepancySummary:
     """Sent, received in good condition, damaged and lost, per currency and per unit, over the shipments received
     that ``user`` may see (of ``shipments`` only, when given: a narrowed ``shipment_list``)."""
@@ -105,34 +111,38 @@ def discrepancy_summary(*, user, shipments: QuerySet[Shipment] | None = None) ->
 
     by_currency: dict[str, dict] = {}
     for row in items.values("currency_id", "currency__minor_unit").annotate(
-        sent=Sum(LINE_VALUE), shipments=Count("shipment", distinct=True)
+        sum_sent=Sum(LINE_VALUE), sum_shipments=Count("shipment", distinct=True)
     ):
-        by_currency[row.pop("currency_id")] = row
+        code = row.pop("currency_id")
+        by_currency[code] = _named(row)
     for row in lines.values("item__currency_id").annotate(
-        received=Sum(GOOD_VALUE),
-        damaged=Sum(DAMAGED_VALUE),
-        lost=Sum(LOST_VALUE),
-        discrepancy_lines=Count("pk", filter=DISCREPANCY),
-        shipments_with_discrepancy=Count("receipt__shipment", filter=DISCREPANCY, distinct=True),
+        sum_received=Sum(GOOD_VALUE),
+        sum_damaged=Sum(DAMAGED_VALUE),
+        sum_lost=Sum(LOST_VALUE),
+        sum_discrepancy_lines=Count("pk", filter=DISCREPANCY),
+        sum_shipments_with_discrepancy=Count("receipt__shipment", filter=DISCREPANCY, distinct=True),
     ):
-        by_currency[row.pop("item__currency_id")].update(row)
+        code = row.pop("item__currency_id")
+        by_currency[code].update(_named(row))
     currencies = []
     for code in sorted(by_currency):
         values = _nonzero(by_currency[code])
         currency = Currency(code=code, minor_unit=values.pop("currency__minor_unit"))
-        amounts = {key: _money(values.pop(key), currency) for key in ("sent", "received", "damaged", "lost")}
+        amounts = {key: _money(values.pop(key, ZERO), currency) for key in ("sent", "received", "damaged", "lost")}
         currencies.append(DiscrepancyCurrency(currency=currency, **amounts, **values))
 
     by_unit: dict[str, dict] = {}
-    for row in items.values("unit").annotate(sent=Sum("quantity", output_field=quantity)):
-        by_unit[row.pop("unit")] = row
+    for row in items.values("unit").annotate(sum_sent=Sum("quantity", output_field=quantity)):
+        unit = row.pop("unit")
+        by_unit[unit] = _named(row)
     for row in lines.values("item__unit").annotate(
-        received=Sum("good", output_field=quantity),
-        damaged=Sum("damaged", output_field=quantity),
-        lost=Sum("lost", output_field=quantity),
-        discrepancy_lines=Count("pk", filter=DISCREPANCY),
+        sum_received=Sum("good", output_field=quantity),
+        sum_damaged=Sum("damaged", output_field=quantity),
+        sum_lost=Sum("lost", output_field=quantity),
+        sum_discrepancy_lines=Count("pk", filter=DISCREPANCY),
     ):
-        by_unit[row.pop("item__unit")].update(row)
+        unit = row.pop("item__unit")
+        by_unit[unit].update(_named(row))
     units = []
     for unit in sorted(by_unit):
         values = by_unit[unit]

@@ -576,7 +576,7 @@ def test_loan_list_shows_each_loan_grant_element(client, officer, programme, par
     client.force_login(officer)
     html = page(client.get(reverse("finance:loan_list")))
 
-    assert "<th scope=\"col\" class=\"num\">Grant element</th>" in html
+    assert '<th scope="col" class="num">Grant element</th>' in html
     rows = {row[0]: row for row in schedule_rows(html)}
     assert rows[soft.reference][6] == "4.76%"
     assert rows[dear.reference][6] == "9.09%"
