@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
 from programs.finance.filters import LoanFilter, currency_filter
-from programs.finance.models import Grant, Repayment, RepaymentStatus, Tranche, TrancheStatus
+from programs.finance.models import Grant, Loan, Repayment, RepaymentStatus, Tranche, TrancheStatus
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    """Which loans the portfolio counts: those the user may see, of one programme or in one currency."""
+
+    programme = IdFilter(field_name="programme_id", label=_("Programme id"))
+    currency = currency_filter("currency")
+
+    class Meta:
+        model = Loan
+        fields = ["programme", "currency"]
 
 
 class RepaymentFilter(django_filters.FilterSet):
@@ -46,4 +57,4 @@ class TrancheFilter(django_filters.FilterSet):
         fields = ["grant", "status", "planned_from", "planned_until"]
 
 
-__all__ = ["GrantFilter", "LoanFilter", "RepaymentFilter", "TrancheFilter"]
+__all__ = ["GrantFilter", "LoanFilter", "PortfolioFilter", "RepaymentFilter", "TrancheFilter"]

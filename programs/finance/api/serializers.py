@@ -31,12 +31,15 @@ from programs.finance.models import (
     RepaymentStatus,
     TrancheStatus,
 )
-from programs.finance.selectors import loan_list
+from programs.finance.selectors import grant_element_of, loan_list
 from programs.models import Programme
 from programs.selectors import programme_list
 
 CURRENCY_HELP = _("ISO 4217 code.")
 RATE_OPTIONS = {"max_digits": RATE_DIGITS["max_digits"], "decimal_places": RATE_DIGITS["decimal_places"]}
+# A percentage to a hundredth; a grant element is negative when the loan costs more than the discount rate.
+PERCENT_OPTIONS = {"max_digits": 8, "decimal_places": 2}
+GRANT_ELEMENT = serializers.DecimalField(**PERCENT_OPTIONS, read_only=True, allow_null=True)
 
 # --- Output ---------------------------------------------------------------------------------------
 
@@ -76,6 +79,12 @@ class LoanSerializer(serializers.Serializer):
     disbursement_date = serializers.DateField(read_only=True)
     first_repayment_date = serializers.DateField(read_only=True)
     discount_rate = serializers.DecimalField(**RATE_OPTIONS, read_only=True)
+    grant_element = serializers.SerializerMethodField(
+        help_text=_(
+            "OECD DAC grant element in percent, from the loan's schedule discounted at `discount_rate`; "
+            "null when its terms give no schedule."
+        )
+    )
     purpose = serializers.CharField(read_only=True)
     status = EnumChoiceField(LoanStatus, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -89,6 +98,11 @@ class LoanSerializer(serializers.Serializer):
     closed_on = serializers.DateField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(GRANT_ELEMENT)
+    def get_grant_element(self, loan) -> str | None:
+        element = grant_element_of(loan)
+        return None if element is None else GRANT_ELEMENT.to_representation(element)
 
 
 class LoanDetailSerializer(LoanSerializer):
@@ -163,6 +177,50 @@ class GrantSerializer(serializers.Serializer):
     remaining_total = AmountField(help_text=_("The amount less what was paid or cancelled."))
     tranches = GrantTrancheSerializer(many=True, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+
+
+class PortfolioCurrencySerializer(serializers.Serializer):
+    """The loans in one currency; amounts are principal unless said otherwise."""
+
+    currency = serializers.CharField(source="currency.code", read_only=True, help_text=CURRENCY_HELP)
+    loans = serializers.IntegerField(read_only=True, help_text=_("Every loan counted, whatever its status."))
+    committed_loans = serializers.IntegerField(
+        read_only=True, help_text=_("Approved, disbursed, repaid or written off.")
+    )
+    active_loans = serializers.IntegerField(read_only=True, help_text=_("Disbursed, not yet repaid or written off."))
+    loans_in_arrears = serializers.IntegerField(
+        read_only=True, help_text=_("Active loans with an installment unpaid after its due date.")
+    )
+    par30_loans = serializers.IntegerField(
+        read_only=True, help_text=_("Active loans with an installment more than 30 days late.")
+    )
+    par90_loans = serializers.IntegerField(
+        read_only=True, help_text=_("Active loans with an installment more than 90 days late.")
+    )
+    committed = AmountField(help_text=_("Principal of approved, disbursed, repaid and written-off loans."))
+    disbursed = AmountField(help_text=_("Principal of the loans whose money went out."))
+    outstanding_principal = AmountField(help_text=_("Principal still owed on active loans."))
+    principal_in_arrears = AmountField(help_text=_("Of which due before today and unpaid."))
+    overdue = AmountField(help_text=_("Principal and interest due before today and unpaid, on active loans."))
+    par30_amount = AmountField(
+        help_text=_("Portfolio at risk over 30 days: the outstanding principal of the `par30_loans`.")
+    )
+    par30_rate = serializers.DecimalField(
+        **PERCENT_OPTIONS, read_only=True, help_text=_("`par30_amount` in percent of `outstanding_principal`.")
+    )
+    par90_amount = AmountField(
+        help_text=_("Portfolio at risk over 90 days: the outstanding principal of the `par90_loans`.")
+    )
+    par90_rate = serializers.DecimalField(
+        **PERCENT_OPTIONS, read_only=True, help_text=_("`par90_amount` in percent of `outstanding_principal`.")
+    )
+
+
+class PortfolioSerializer(serializers.Serializer):
+    as_of = serializers.DateField(read_only=True, help_text=_("The day arrears and risk are counted on (today)."))
+    currencies = PortfolioCurrencySerializer(
+        many=True, read_only=True, help_text=_("One row per currency, in code order; never added across currencies.")
+    )
 
 
 # --- Input ----------------------------------------------------------------------------------------

@@ -7,12 +7,18 @@ about, and every write answers with the record read back through the selector.
 """
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from cooperation.api.permissions import perm_required
 from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from cooperation.roles import Perm
 from programs.finance import selectors, services
-from programs.finance.api.filters import GrantFilter, LoanFilter, RepaymentFilter, TrancheFilter
+from programs.finance.api.filters import GrantFilter, LoanFilter, PortfolioFilter, RepaymentFilter, TrancheFilter
 from programs.finance.api.serializers import (
     DisburseSerializer,
     GrantSerializer,
@@ -21,6 +27,7 @@ from programs.finance.api.serializers import (
     LoanDetailSerializer,
     LoanSerializer,
     LoanWriteSerializer,
+    PortfolioSerializer,
     ReasonSerializer,
     RepaymentDetailSerializer,
     RepaymentSerializer,
@@ -80,6 +87,35 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
         for installment in schedule:
             installment.loan = loan
         return LoanDetailSerializer(loan, context={**self.get_serializer_context(), "schedule": schedule}, **kwargs)
+
+    @extend_schema(
+        tags=["loans"],
+        summary=_("The loan portfolio per currency"),
+        description=_(
+            "Of the loans you may see (a partner user: those their organisation borrows), per currency and never "
+            "added across currencies: principal committed, disbursed, outstanding and in arrears, and the portfolio "
+            "at risk over 30 and 90 days (the whole outstanding principal of each active loan with an installment "
+            "that many days late), as an amount and in percent of the outstanding principal."
+        ),
+        responses={200: PortfolioSerializer},
+        filters=True,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="portfolio",
+        url_name="portfolio",
+        permission_classes=[perm_required(Perm.VIEW_LOAN)],
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=PortfolioFilter,
+        pagination_class=None,
+        serializer_class=PortfolioSerializer,
+    )
+    def portfolio(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        loans = self.filter_queryset(Loan.objects.all())
+        currencies = selectors.loan_portfolio(user=request.user, loans=loans, today=today)
+        return Response(PortfolioSerializer({"as_of": today, "currencies": currencies}).data)
 
 
 # --- Repayments -------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ number of queries for five loans as for five thousand.
 """
 
 from programs.finance.selectors.common import UNPAID
+from programs.finance.selectors.figures import PortfolioCurrency, grant_element_of, loan_portfolio, with_grant_elements
 from programs.finance.selectors.grants import grant_get, grant_list, notification_list, tranche_get, tranche_list
 from programs.finance.selectors.loans import (
     loan_get,
@@ -33,12 +34,15 @@ __all__ = [
     "CurrencyMonths",
     "CurrencyPortfolio",
     "MonthAmounts",
+    "PortfolioCurrency",
+    "grant_element_of",
     "grant_get",
     "grant_list",
     "loan_get",
     "loan_grant_element",
     "loan_history",
     "loan_list",
+    "loan_portfolio",
     "loan_reminders",
     "loan_reminders_with_emails",
     "loan_schedule",
@@ -50,4 +54,5 @@ __all__ = [
     "repayments_by_month",
     "tranche_get",
     "tranche_list",
+    "with_grant_elements",
 ]

@@ -32,6 +32,7 @@ LOAN_COLUMNS = [
     Column(gettext_lazy("Principal"), "principal", numeric=True),
     Column(gettext_lazy("Outstanding principal"), "outstanding", numeric=True),
     Column(gettext_lazy("Overdue"), "overdue", numeric=True),
+    Column(gettext_lazy("Grant element"), numeric=True),
     Column(gettext_lazy("Status"), "status"),
 ]
 
@@ -88,6 +89,7 @@ loan_list = list_view(
     filters=LoanListFilter,
     main=MAIN_FILTERS,
     columns=LOAN_COLUMNS,
+    prepare=selectors.with_grant_elements,  # computed from each loan's terms: no query per row
 )
 
 

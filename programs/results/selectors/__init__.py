@@ -17,7 +17,13 @@ from programs.results.selectors.frameworks import (
     result_get,
     result_list,
 )
-from programs.results.selectors.progress import IndicatorProgress, Status, indicator_progress, status_counts
+from programs.results.selectors.progress import (
+    IndicatorProgress,
+    Status,
+    indicator_progress,
+    programme_progress,
+    status_counts,
+)
 from programs.results.selectors.reports import (
     DueReport,
     awaiting_review,
@@ -46,6 +52,7 @@ __all__ = [
     "indicator_progress",
     "period_get",
     "programme_for_framework",
+    "programme_progress",
     "report_get",
     "report_list",
     "report_values",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from programs.results.models import ActualValue, Indicator, Period, ReportStatus
+from programs.results.selectors.frameworks import framework
 
 PERCENT = Decimal("0.1")
 
@@ -137,3 +138,17 @@ def status_counts(progress: list[IndicatorProgress]) -> dict[Status, int]:
     for entry in progress:
         counts[entry.status] += 1
     return counts
+
+
+def programme_progress(*, user, programme) -> list[IndicatorProgress]:
+    """Each indicator of the programme's framework, highest-level result first, with its progress over the
+    programme's reporting periods, as the framework page shows it: seven queries however large the framework
+    (404 unless ``user`` may read it)."""
+    results = framework(user=user, programme=programme)
+    periods = list(Period.objects.filter(programme=programme).order_by("starts_on"))
+    indicators = []
+    for result in results:
+        for indicator in result.indicators.all():
+            indicator.result = result  # its result is already read: no query to name it
+            indicators.append(indicator)
+    return indicator_progress(indicators, periods)

@@ -8,9 +8,14 @@ change is one shipment service call, whose refusals answer 400 with the message 
 from functools import partial
 
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
+from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.response import Response
 
+from cooperation.api.permissions import perm_required
 from cooperation.api.viewsets import (
     CreateByService,
     DestroyByService,
@@ -19,7 +24,9 @@ from cooperation.api.viewsets import (
     documented,
     writes,
 )
+from cooperation.roles import Perm
 from programs.shipments import selectors, services
+from programs.shipments.api.discrepancies import DiscrepancySummaryFilter, DiscrepancySummarySerializer
 from programs.shipments.api.filters import EventFilter, ItemFilter, ReceiptFilter
 from programs.shipments.api.permissions import ItemPermission
 from programs.shipments.api.serializers import (
@@ -121,6 +128,32 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
             "days_late": selectors.days_late(shipment),
         }
         return ShipmentDetailSerializer(shipment, context=context, **kwargs)
+
+    @extend_schema(
+        summary=_("Goods sent against goods counted on receipt"),
+        description=_(
+            "Over the received and partly received shipments you may see (a partner user: those addressed to their "
+            "organisation): per currency, the value sent, received in good condition, damaged and lost, and the "
+            "discrepancy rate (damaged and lost in percent of sent); per unit of measure, the same by quantity."
+        ),
+        responses={200: DiscrepancySummarySerializer},
+        filters=True,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="discrepancies/summary",
+        url_name="discrepancy-summary",
+        permission_classes=[perm_required(Perm.VIEW_RECEIPT)],
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=DiscrepancySummaryFilter,
+        pagination_class=None,
+        serializer_class=DiscrepancySummarySerializer,
+    )
+    def discrepancy_summary(self, request, *args, **kwargs):
+        shipments = self.filter_queryset(Shipment.objects.all())
+        summary = selectors.discrepancy_summary(user=request.user, shipments=shipments)
+        return Response(DiscrepancySummarySerializer(summary).data)
 
 
 # --- Packing-list items -------------------------------------------------------------------------------------------

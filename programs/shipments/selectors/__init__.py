@@ -16,6 +16,12 @@ from programs.shipments.selectors.dashboard import (
     ShipmentDashboard,
     shipment_dashboard,
 )
+from programs.shipments.selectors.discrepancies import (
+    DiscrepancyCurrency,
+    DiscrepancySummary,
+    DiscrepancyUnit,
+    discrepancy_summary,
+)
 from programs.shipments.selectors.hub import (
     PartnerShipments,
     ShipmentFigures,
@@ -57,8 +63,11 @@ __all__ = [
     "EXPIRY_WARNING_DAYS",
     "CountryAmount",
     "CurrencyAmount",
+    "DiscrepancyCurrency",
     "DiscrepancyRate",
+    "DiscrepancySummary",
     "DiscrepancyTotal",
+    "DiscrepancyUnit",
     "ExpiryFlag",
     "PartnerShipments",
     "ShipmentDashboard",
@@ -70,6 +79,7 @@ __all__ = [
     "delayed_condition",
     "delayed_shipments",
     "discrepancy_list",
+    "discrepancy_summary",
     "discrepancy_totals",
     "event_list",
     "expired_items",

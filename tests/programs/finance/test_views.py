@@ -554,8 +554,33 @@ def test_loan_list_shows_money_and_arrears(client, officer, draft):
     assert row[3:5] == ["USD 1,200.00", "USD 1,200.00"]
     overdue = loan.schedule.filter(due_date__lt=timezone.localdate()).count() * 100
     assert row[5].startswith(f"USD {overdue:,}.00")
-    assert row[6] == "Disbursed (active)"
+    assert row[7] == "Disbursed (active)"
     assert draft.reference in html
+
+
+def test_loan_list_shows_each_loan_grant_element(client, officer, programme, partner_org):
+    # 0% bullet, one annual installment a year after disbursement, discounted at 5% (or 10%): 4.76% (9.09%).
+    terms = {
+        "principal": Decimal("1000.00"),
+        "annual_rate": Decimal("0"),
+        "frequency": 1,
+        "installments": 1,
+        "amortization": "bullet",
+        "disbursement_date": datetime.date(2026, 1, 1),
+        "first_repayment_date": datetime.date(2027, 1, 1),
+    }
+    soft = LoanFactory(programme=programme, borrower=partner_org, created_by=officer, **terms)
+    dear = LoanFactory(
+        programme=programme, borrower=partner_org, created_by=officer, discount_rate=Decimal("10"), **terms
+    )
+    client.force_login(officer)
+    html = page(client.get(reverse("finance:loan_list")))
+
+    assert '<th scope="col" class="num">Grant element</th>' in html
+    rows = {row[0]: row for row in schedule_rows(html)}
+    assert rows[soft.reference][6] == "4.76%"
+    assert rows[dear.reference][6] == "9.09%"
+    assert 'title="at a 10% discount rate"' in html
 
 
 def test_loan_list_filters(client, officer, manager, draft):
