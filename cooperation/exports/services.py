@@ -14,19 +14,9 @@ from django.utils.translation import gettext as _
 
 from cooperation.exports import selectors
 from cooperation.exports.saved import SHARED_CHOICES, Frequency, ReportSchedule, SavedView
-from cooperation.exports.tables import ExportRequest, table_for
+from cooperation.exports.tables import ExportRequest, list_params, table_for
 
 logger = logging.getLogger(__name__)
-
-NOT_FILTERS = ("page",)  # query parameters of a list page that are not its filters or sort
-
-
-def clean_params(params: str) -> str:
-    """A list's query string without its page number."""
-    query = QueryDict(params or "", mutable=True)
-    for name in NOT_FILTERS:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 def _check_list_path(list_path: str) -> str:
@@ -56,13 +46,15 @@ def _require_owner(view: SavedView, user) -> None:
 def _save_view(view: SavedView) -> SavedView:
     view.name = " ".join((view.name or "").split())
     view.full_clean(exclude=["owner"])
+    taken = ValidationError({"name": _("You already have a view of this list with this name.")}, code="duplicate")
+    same_name = SavedView.objects.filter(owner=view.owner, source=view.source, name=view.name).exclude(pk=view.pk)
+    if same_name.exists():
+        raise taken
     try:
         with transaction.atomic():
             view.save()
-    except IntegrityError:  # two requests saving the same name at once
-        raise ValidationError(
-            {"name": _("You already have a view of this list with this name.")}, code="duplicate_name"
-        ) from None
+    except IntegrityError:  # another request saved the same name meanwhile
+        raise taken from None
     return view
 
 
@@ -71,7 +63,7 @@ def saved_view_create(
 ) -> SavedView:
     """Save the list ``source``'s filters and sort (``params``, its query string) under ``name``; refused
     (PermissionDenied) to anyone who may not read the list."""
-    params = clean_params(params)
+    params = list_params(params or "")
     table_for(source, ExportRequest(user=user, GET=QueryDict(params)))  # 404 or 403 for a list out of reach
     view = SavedView(
         owner=user,

@@ -42,7 +42,7 @@ def export_buttons(context, source: str) -> dict:
     from django.urls import reverse
 
     from cooperation.exports.selectors import visible_saved_views
-    from cooperation.exports.views import list_params
+    from cooperation.exports.tables import list_params
 
     request = context.get("request")
     query = list_params(request.GET) if request is not None else ""
