@@ -40,6 +40,11 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             "schedule": 300,
             "options": {"expires": 300},
         },
+        "scheduled-reports": {
+            "task": "cooperation.exports.tasks.send_scheduled_reports",
+            "schedule": crontab(minute=settings.SCHEDULED_REPORTS_MINUTE),
+            "options": {"expires": 3600},
+        },
         "programme-updates-digest": {
             "task": "programs.tasks.send_programme_updates_digest",
             "schedule": crontab(hour=settings.DIGEST_HOUR, minute=0),

@@ -428,3 +428,5 @@ if PRODUCTION:
 # the files are kept for their requester this many days.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 EXPORT_FILE_DAYS = env_int("EXPORT_FILE_DAYS", 7)
+# Scheduled reports (saved views sent as XLSX weekly or monthly) are sent by an hourly run at this minute.
+SCHEDULED_REPORTS_MINUTE = env_int("SCHEDULED_REPORTS_MINUTE", 15)

@@ -9,7 +9,8 @@ class ExportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cooperation.exports import jobs
+        from cooperation.exports import jobs, scheduled
         from cooperation.outbox.kinds import register_kind
 
         register_kind(jobs.EXPORT_READY, label=_("Export ready to download"))
+        register_kind(scheduled.SCHEDULED_REPORT, label=_("Scheduled report"))

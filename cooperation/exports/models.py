@@ -54,3 +54,14 @@ class ExportJob(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return min(99, self.done_rows * 100 // self.total_rows) if self.total_rows else 0
+
+
+from cooperation.exports.saved import (  # noqa: E402 -- the app's other models, kept in their own file
+    Frequency,
+    ReportSchedule,
+    SavedView,
+    ScheduledDelivery,
+    Weekday,
+)
+
+__all__ = ["ExportJob", "ExportStatus", "Frequency", "ReportSchedule", "SavedView", "ScheduledDelivery", "Weekday"]

@@ -78,6 +78,18 @@ class ExportRequest:
     method: str = "GET"
 
 
+# Query parameters of a list page that are not its filters or sort.
+NOT_FILTERS = ("page",)
+
+
+def list_params(query) -> str:
+    """The list page's filters and sort as a query string (a ``QueryDict`` or text), without its page number."""
+    params = QueryDict(query, mutable=True) if isinstance(query, str) else query.copy()
+    for name in NOT_FILTERS:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 def source_names() -> list[str]:
     return sorted(registry.export_sources())
 

@@ -14,3 +14,12 @@ def run_export(job_id: str) -> str:
 def sweep_exports() -> dict:
     """Celery beat, every few minutes: start what the broker did not take, delete expired files."""
     return jobs.sweep()
+
+
+@shared_task
+def send_scheduled_reports(today: str | None = None) -> int:
+    """Celery beat, hourly: send each scheduled report due in its period and not sent yet (a missed run is caught
+    up by the next); returns how many were sent."""
+    from cooperation.exports.scheduled import ScheduledReports
+
+    return ScheduledReports.task(today)

@@ -13,19 +13,8 @@ from django.views.decorators.http import require_GET
 
 from cooperation.exports import jobs, writers
 from cooperation.exports.models import ExportJob, ExportStatus
-from cooperation.exports.tables import table_for
+from cooperation.exports.tables import list_params, table_for
 from cooperation.files import private_download
-
-# Query parameters of a list page that are not its filters or sort.
-NOT_FILTERS = ("page",)
-
-
-def list_params(query) -> str:
-    """The list page's filters and sort as a query string, without its page number."""
-    params = query.copy()
-    for name in NOT_FILTERS:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 @require_GET

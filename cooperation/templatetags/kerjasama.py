@@ -28,17 +28,33 @@ def number(value) -> str:
     return intcomma(value)
 
 
+def _save_view_form(source: str, list_path: str, params: str):
+    from cooperation.exports.forms import SavedViewForm
+
+    initial = {"source": source, "list_path": list_path, "params": params}
+    return SavedViewForm(initial=initial, auto_id=f"save-{source.replace('.', '-')}-%s")
+
+
 @register.inclusion_tag("includes/export_buttons.html", takes_context=True)
 def export_buttons(context, source: str) -> dict:
-    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page)."""
+    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page); the
+    saved views of the list the user may open, and a form saving the page's filters and sort as a view."""
     from django.urls import reverse
 
-    from cooperation.exports.views import list_params
+    from cooperation.exports.selectors import visible_saved_views
+    from cooperation.exports.tables import list_params
 
     request = context.get("request")
     query = list_params(request.GET) if request is not None else ""
     suffix = f"?{query}" if query else ""
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "csv_url": reverse("exports:export", args=[source, "csv"]) + suffix,
         "xlsx_url": reverse("exports:export", args=[source, "xlsx"]) + suffix,
+        "signed_in": signed_in,
+        "user": user,
+        "saved_views": list(visible_saved_views(user=user, source=source)) if signed_in else [],
+        "save_form": _save_view_form(source, request.path, query) if signed_in else None,
+        "csrf_token": context.get("csrf_token"),
     }
