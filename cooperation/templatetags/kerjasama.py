@@ -29,16 +29,22 @@ def number(value) -> str:
 
 
 @register.inclusion_tag("includes/export_buttons.html", takes_context=True)
-def export_buttons(context, source: str) -> dict:
-    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page)."""
+def export_buttons(context, source: str, label="", **filters) -> dict:
+    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page).
+
+    A list on a record's page names its filters instead (``{% export_buttons "finance.repayments" loan=loan.pk %}``);
+    a second list on one page says what it exports (``label=_("Export its tranches:")``)."""
     from django.urls import reverse
+    from django.utils.http import urlencode
 
     from cooperation.exports.views import list_params
 
     request = context.get("request")
-    query = list_params(request.GET) if request is not None else ""
+    page_filters = list_params(request.GET) if request is not None else ""
+    query = urlencode(filters) if filters else page_filters
     suffix = f"?{query}" if query else ""
     return {
+        "label": label,
         "csv_url": reverse("exports:export", args=[source, "csv"]) + suffix,
         "xlsx_url": reverse("exports:export", args=[source, "xlsx"]) + suffix,
     }

@@ -20,6 +20,8 @@ class FinanceConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.finance.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.finance.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.finance.flows.money_flows")
+        registry.export_source("finance.loans", "programs.finance.exports.loans")
+        registry.export_source("finance.repayments", "programs.finance.exports.repayments")
         registry.measure(
             "finance.loans_disbursed",
             _("Loans disbursed (principal, or number of loans)"),
@@ -33,7 +35,6 @@ class FinanceConfig(registry.CooperationModuleConfig):
             "programs.finance.measures.repayments_received",
         )
         registry.measure(
-            "finance.tranches_paid", _("Grant tranches paid"), ("money",), "programs.finance.measures.tranches_paid"
         )
 
     def outbox_kinds(self):
