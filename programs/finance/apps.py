@@ -22,6 +22,8 @@ class FinanceConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.MONEY_FLOWS, "programs.finance.flows.money_flows")
         registry.export_source("finance.loans", "programs.finance.exports.loans")
         registry.export_source("finance.repayments", "programs.finance.exports.repayments")
+        registry.export_source("finance.grants", "programs.finance.exports.grants")
+        registry.export_source("finance.tranches", "programs.finance.exports.tranches")
         registry.measure(
             "finance.loans_disbursed",
             _("Loans disbursed (principal, or number of loans)"),
@@ -35,6 +37,7 @@ class FinanceConfig(registry.CooperationModuleConfig):
             "programs.finance.measures.repayments_received",
         )
         registry.measure(
+            "finance.tranches_paid", _("Grant tranches paid"), ("money",), "programs.finance.measures.tranches_paid"
         )
 
     def outbox_kinds(self):
