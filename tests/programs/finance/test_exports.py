@@ -15,7 +15,7 @@ from tests.programs.finance.factories import (
     disbursed_loan,
     recorded_repayment,
 )
-from tests.programs.finance.sheets import export_queries, export_url, records
+from tests.sheets import export_queries, export_url, records
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from cooperation.tranches import TrancheStatus
 from programs.finance.models import Grant
 from tests.factories import OrganisationFactory, currency
 from tests.programs.finance.factories import GrantFactory, TrancheFactory
-from tests.programs.finance.sheets import export_queries, export_url, records
+from tests.sheets import export_queries, export_url, records
 
 pytestmark = pytest.mark.django_db
 

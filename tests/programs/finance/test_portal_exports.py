@@ -16,7 +16,7 @@ from tests.programs.finance.factories import (
     recorded_repayment,
     submitted_loan,
 )
-from tests.programs.finance.sheets import export_queries, export_url, records
+from tests.sheets import export_queries, export_url, records
 
 pytestmark = pytest.mark.django_db
 
