@@ -13,3 +13,4 @@ class PartnersConfig(AppConfig):
         registry.urls("partners/", "partners.urls")
         registry.api_routes("partners.api.urls")
         registry.contribute(registry.SEARCH, "partners.search.search")
+        registry.export_source("partners.organisations", "partners.exports.organisations")

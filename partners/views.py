@@ -40,11 +40,16 @@ def _with_counts(organisations) -> list:
     return organisations
 
 
-@workspace_page()
-def organisation_list(request):
+def organisation_filterset(request) -> OrganisationFilter:
+    """The partner list's filters and sort over the organisations ``request.user`` sees (the page and its export)."""
     # A registered count groups the query, which drops the model's default ordering: name it again.
     organisations = selectors.organisation_list(user=request.user).order_by("name")
-    filterset = OrganisationFilter(request.GET or None, queryset=organisations)
+    return OrganisationFilter(request.GET or None, queryset=organisations)
+
+
+@workspace_page()
+def organisation_list(request):
+    filterset = organisation_filterset(request)
     return list_page(
         request,
         "partners/organisation_list.html",

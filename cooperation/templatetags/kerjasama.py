@@ -36,20 +36,26 @@ def _save_view_form(source: str, list_path: str, params: str):
 
 
 @register.inclusion_tag("includes/export_buttons.html", takes_context=True)
-def export_buttons(context, source: str) -> dict:
-    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page); the
-    saved views of the list the user may open, and a form saving the page's filters and sort as a view."""
+def export_buttons(context, source: str, label="", **filters) -> dict:
+    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page).
+
+    A list on a record's page names its filters instead (``{% export_buttons "finance.repayments" loan=loan.pk %}``);
+    a second list on one page says what it exports (``label=_("Export its tranches:")``). A list page (neither)
+    also offers the saved views of the list the user may open, and a form saving its filters and sort as a view."""
     from django.urls import reverse
+    from django.utils.http import urlencode
 
     from cooperation.exports.selectors import visible_saved_views
     from cooperation.exports.tables import list_params
 
     request = context.get("request")
-    query = list_params(request.GET) if request is not None else ""
+    page_filters = list_params(request.GET) if request is not None else ""
+    query = urlencode(filters) if filters else page_filters
     suffix = f"?{query}" if query else ""
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
+    signed_in = bool(user and user.is_authenticated) and not filters and not label
     return {
+        "label": label,
         "csv_url": reverse("exports:export", args=[source, "csv"]) + suffix,
         "xlsx_url": reverse("exports:export", args=[source, "xlsx"]) + suffix,
         "signed_in": signed_in,

@@ -20,6 +20,12 @@ class FinanceConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.finance.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.finance.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.finance.flows.money_flows")
+        registry.export_source("finance.loans", "programs.finance.exports.loans")
+        registry.export_source("finance.repayments", "programs.finance.exports.repayments")
+        registry.export_source("finance.grants", "programs.finance.exports.grants")
+        registry.export_source("finance.tranches", "programs.finance.exports.tranches")
+        registry.export_source("finance_portal.loans", "programs.finance.exports.portal_loans")
+        registry.export_source("finance_portal.grants", "programs.finance.exports.portal_grants")
         registry.measure(
             "finance.loans_disbursed",
             _("Loans disbursed (principal, or number of loans)"),

@@ -50,10 +50,15 @@ def _next_due(loans):
     )
 
 
+def own_loans(user):
+    """The loans of the portal's list (and its export): the organisation's own, newest first, with the next
+    installment due."""
+    return _next_due(selectors.loan_list(user=user)).order_by("-created_at", "-pk")
+
+
 @portal_page(perm=Perm.VIEW_LOAN)
 def loan_list(request):
-    loans = _next_due(selectors.loan_list(user=request.user)).order_by("-created_at", "-pk")
-    page = Paginator(loans, LOANS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(own_loans(request.user), LOANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "finance/portal/loan_list.html", {"page_obj": page, "loans": page.object_list})
 
 
@@ -111,14 +116,16 @@ def notify_payment(request, pk):
     return _render_loan(request, loan, form)
 
 
-def _grants_with_tranches(user):
+def own_grants(user):
+    """The grants of the portal's list (and its export): the organisation's own, newest first, with their
+    tranches."""
     tranches = Prefetch("tranches", queryset=Tranche.objects.order_by("number"))
     return selectors.grant_list(user=user).prefetch_related(tranches).order_by("-created_at", "-pk")
 
 
 @portal_page(perm=Perm.VIEW_GRANT)
 def grant_list(request):
-    page = Paginator(_grants_with_tranches(request.user), GRANTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(own_grants(request.user), GRANTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "finance/portal/grant_list.html", {"page_obj": page, "grants": page.object_list})
 
 

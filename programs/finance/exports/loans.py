@@ -1,0 +1,120 @@
+"""The officers' loan list and repayments as files: the rows the pages show, with their filters and sort."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.access import require_perm
+from cooperation.exports.tables import Column, Table, attribute
+from cooperation.money import quantize
+from cooperation.pages import listed_rows, require_workspace
+from cooperation.roles import Perm
+from programs.finance import selectors
+from programs.finance.api.filters import RepaymentFilter
+from programs.finance.exports.common import amount, currency_code, label, local_date
+from programs.finance.filters import LoanListFilter
+from programs.finance.models import Allocation
+from programs.finance.views.loans import LOAN_COLUMNS as LOAN_PAGE_COLUMNS
+
+
+def _term_months(loan) -> int:
+    """The repayment term in months: installments times the months between two of them."""
+    return loan.installments * 12 // loan.frequency
+
+
+LOAN_COLUMNS = (
+    Column(_("Reference"), attribute("reference")),
+    Column(_("Borrower"), attribute("borrower.name")),
+    Column(_("Lender"), attribute("lender.name")),
+    Column(_("Programme"), attribute("programme.code")),
+    Column(_("Status"), label("status")),
+    Column(_("Principal"), amount("principal")),
+    Column(_("Currency"), currency_code()),
+    Column(_("Outstanding principal"), amount("outstanding_principal")),
+    Column(_("Overdue amount"), amount("overdue_amount")),
+    Column(_("Days in arrears"), attribute("max_days_past_due")),
+    Column(_("Annual interest rate (%)"), attribute("annual_rate")),
+    Column(_("Term (months)"), _term_months),
+    Column(_("Installments"), attribute("installments")),
+    Column(_("Repayment frequency"), label("frequency")),
+    Column(_("Amortization"), label("amortization")),
+    Column(_("Grace period (installments)"), attribute("grace_periods")),
+    Column(_("Planned disbursement"), attribute("disbursement_date")),
+    Column(_("First repayment"), attribute("first_repayment_date")),
+    Column(_("Approved on"), local_date("approved_at")),
+    Column(_("Disbursed on"), attribute("disbursed_on")),
+    Column(_("Closed on"), attribute("closed_on")),
+)
+
+
+def loan_rows(request):
+    """The loans of the officers' list page for ``request``: its filters and its sort ("Sort by" or a header)."""
+    filterset = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
+    return listed_rows(request, filterset.qs, LOAN_PAGE_COLUMNS)
+
+
+def loans(request) -> Table:
+    require_workspace(request.user, Perm.VIEW_LOAN)
+    return Table("loans", LOAN_COLUMNS, loan_rows(request), _("Loans"))
+
+
+# --- repayments ---------------------------------------------------------------------------------------------------
+
+
+def _applied(part: str):
+    """What the repayment paid of ``part`` ("interest" or "principal") across the installments it was applied to."""
+
+    def value(repayment):
+        total = sum((getattr(allocation, part) for allocation in repayment.allocations.all()), Decimal(0))
+        return quantize(total, repayment.currency)
+
+    return value
+
+
+def _installments(repayment) -> str | None:
+    return ", ".join(f"#{allocation.installment.number}" for allocation in repayment.allocations.all()) or None
+
+
+def _person(path: str):
+    read = attribute(path)
+
+    def value(repayment):
+        user = read(repayment)
+        return None if user is None else user.get_full_name() or user.username
+
+    return value
+
+
+REPAYMENT_COLUMNS = (
+    Column(_("Loan"), attribute("loan.reference")),
+    Column(_("Borrower"), attribute("loan.borrower.name")),
+    Column(_("Programme"), attribute("loan.programme.code")),
+    Column(_("Payment date"), attribute("paid_on")),
+    Column(_("Amount"), amount("amount")),
+    Column(_("Currency"), currency_code()),
+    Column(_("Interest applied"), _applied("interest")),
+    Column(_("Principal applied"), _applied("principal")),
+    Column(_("Applied to installments"), _installments),
+    Column(_("Payment reference"), attribute("reference")),
+    Column(_("Status"), label("status")),
+    Column(_("Reason for reversal"), attribute("reversal_reason")),
+    Column(_("Recorded by"), _person("recorded_by")),
+    Column(_("Recorded on"), local_date("created_at")),
+    Column(_("Confirmed by"), _person("confirmed_by")),
+)
+
+
+def repayments(request) -> Table:
+    """Repayments as a loan's page lists them (``?loan=`` its id), or of every loan the user sees; narrowed by
+    the repayment filters of the API (``status``, ``currency``, ``paid_from``, ``paid_until``)."""
+    require_workspace(request.user, Perm.VIEW_LOAN)
+    require_perm(request.user, Perm.VIEW_REPAYMENT)
+    allocations = Allocation.objects.select_related("installment").order_by("installment__number")
+    rows = (
+        selectors.repayment_list(user=request.user)
+        .select_related("loan__programme")
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
+    )
+    filterset = RepaymentFilter(request.GET or None, queryset=rows)
+    return Table("repayments", REPAYMENT_COLUMNS, filterset.qs, _("Repayments"))
