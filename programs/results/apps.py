@@ -22,6 +22,10 @@ class ResultsConfig(registry.CooperationModuleConfig):
         registry.panel("partner.detail", "results/_partner_hub.html", "programs.results.hub.partner_hub", order=60)
         registry.contribute(registry.RISK, "programs.results.hub.partner_flags")
         registry.contribute(registry.INBOX, "programs.results.hub.waiting_for")
+        registry.export_source("results.awaiting_review", "programs.results.exports.awaiting_review")
+        registry.export_source("results.overdue", "programs.results.exports.overdue")
+        registry.export_source("results_portal.due", "programs.results.exports.portal_due")
+        registry.export_source("results_portal.sent", "programs.results.exports.portal_sent")
         registry.panel(
             "portal.programme", "results/portal/_programme_results.html", "programs.results.panels.portal_programme"
         )

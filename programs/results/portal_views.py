@@ -44,11 +44,16 @@ def report_url(period_id: int, organisation_id: int) -> str:
 # --- what is due, what was sent ----------------------------------------------------------------------------------
 
 
+def sent_reports(user):
+    """The reports the user's organisations have sent, the latest period first (the page's list and its export)."""
+    return own_reports(user).filter(status__in=SENT).order_by("-period__starts_on", "organisation__name", "pk")
+
+
 @portal_page(perm=Perm.VIEW_RESULTS_REPORT)
 def due(request):
     today = timezone.localdate()
     owed = selectors.reports_due(user=request.user, today=today)
-    sent = own_reports(request.user).filter(status__in=SENT).order_by("-period__starts_on", "organisation__name", "pk")
+    sent = sent_reports(request.user)
     page = Paginator(sent, SENT_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "due": [(entry, report_url(entry.period.pk, entry.organisation.pk)) for entry in owed],

@@ -27,6 +27,10 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.shipments.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.shipments.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.shipments.flows.money_flows")
+        registry.export_source("shipments.shipments", "programs.shipments.exports.shipments")
+        registry.export_source("shipments.items", "programs.shipments.exports.shipment_items")
+        registry.export_source("shipments.discrepancies", "programs.shipments.exports.discrepancies")
+        registry.export_source("shipments_portal.shipments", "programs.shipments.exports.portal_shipment_list")
 
     def outbox_kinds(self):
         from programs.shipments import reminders

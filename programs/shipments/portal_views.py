@@ -24,10 +24,15 @@ from programs.shipments.templatetags.shipments_portal import quantity
 SHIPMENTS_PER_PAGE = 25
 
 
+def portal_shipments(user, today):
+    """The shipments to the user's organisation as the portal lists them (and exports them), newest first."""
+    return selectors.shipment_list(user=user, today=today).order_by("-created_at", "-pk")
+
+
 @portal_page(perm=Perm.VIEW_SHIPMENT)
 def shipment_list(request):
     today = timezone.localdate()
-    shipments = selectors.shipment_list(user=request.user, today=today).order_by("-created_at", "-pk")
+    shipments = portal_shipments(request.user, today)
     page = Paginator(shipments, SHIPMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for shipment in page.object_list:
         shipment.days_late = selectors.days_late(shipment, today)

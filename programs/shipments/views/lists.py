@@ -30,7 +30,9 @@ MAIN_FILTERS = ("q", "status", "delayed", "has_discrepancy")
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-def _list_filters(request) -> ShipmentFilter:
+def shipment_filters(request) -> ShipmentFilter:
+    """The list's filters on the shipments the user may see, as the page shows them; ``.qs`` is the list in its
+    order, which the page and its export share. ``request`` needs only ``user`` and ``GET``."""
     filters = ShipmentFilter(request.GET or None, queryset=selectors.shipment_list(user=request.user), request=request)
     dress_filters(
         filters.form,
@@ -48,7 +50,7 @@ def _list_filters(request) -> ShipmentFilter:
 
 @workspace_page(perm=Perm.VIEW_SHIPMENT)
 def shipment_list(request):
-    filters = _list_filters(request)
+    filters = shipment_filters(request)
     return list_page(
         request,
         "shipments/shipment_list.html",
