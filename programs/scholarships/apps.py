@@ -7,6 +7,9 @@ from cooperation.outbox.kinds import Kind
 EXPORT_SOURCES = (
     ("scholarships.applications", "applications.applications"),
     ("scholarships.calls", "calls.calls"),
+    ("scholarships_portal.scholars", "scholars.portal_scholars"),
+    ("scholarships.tranches", "stipends.tranches"),
+    ("scholarships.reports", "stipends.reports"),
     ("scholarships.reviews", "applications.reviews"),
     ("scholarships.awards", "applications.awards"),
 )
