@@ -12,6 +12,8 @@ EXPORT_SOURCES = (
     ("scholarships.reports", "stipends.reports"),
     ("scholarships.reviews", "applications.reviews"),
     ("scholarships.awards", "applications.awards"),
+    ("scholarships.activities", "activities.activities"),
+    ("scholarships_portal.activities", "activities.portal_activities"),
 )
 
 
