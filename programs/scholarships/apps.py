@@ -3,6 +3,19 @@ from django.utils.translation import gettext_lazy as _
 from cooperation import registry
 from cooperation.outbox.kinds import Kind
 
+# The lists that export to CSV and XLSX: (source name, its function under programs.scholarships.exports).
+EXPORT_SOURCES = (
+    ("scholarships.applications", "applications.applications"),
+    ("scholarships.calls", "calls.calls"),
+    ("scholarships_portal.scholars", "scholars.portal_scholars"),
+    ("scholarships.tranches", "stipends.tranches"),
+    ("scholarships.reports", "stipends.reports"),
+    ("scholarships.reviews", "applications.reviews"),
+    ("scholarships.awards", "applications.awards"),
+    ("scholarships.activities", "activities.activities"),
+    ("scholarships_portal.activities", "activities.portal_activities"),
+)
+
 
 class ScholarshipsConfig(registry.CooperationModuleConfig):
     name = "programs.scholarships"
@@ -33,6 +46,8 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.scholarships.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.scholarships.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.scholarships.flows.money_flows")
+        for name, source in EXPORT_SOURCES:
+            registry.export_source(name, f"programs.scholarships.exports.{source}")
         registry.measure(
             "scholarships.completed",
             _("Scholars who completed their studies"),

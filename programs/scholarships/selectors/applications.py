@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -202,6 +203,19 @@ def recent_awards(*, user, limit: int = 20) -> QuerySet[Application]:
         .filter(awarded_at__isnull=False)
         .select_related("award_proposed_by", "awarded_by")
         .order_by("-awarded_at", "-pk")[:limit]
+    )
+
+
+def awards_and_proposals(*, user) -> QuerySet[Application]:
+    """Every award: the proposals waiting for a manager's decision first (oldest proposal first), then the awards
+    approved, newest first, whatever happened to the scholar after."""
+    pending = Q(status=ApplicationStatus.SHORTLISTED, award_proposed_by__isnull=False)
+    pending_first = Case(When(pending, then=Value(0)), default=Value(1))
+    return (
+        application_list(user=user)
+        .filter(pending | Q(awarded_at__isnull=False))
+        .select_related("award_proposed_by", "awarded_by", "call__stipend_currency")
+        .order_by(pending_first, F("awarded_at").desc(), "award_proposed_at", "pk")
     )
 
 

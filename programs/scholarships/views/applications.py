@@ -61,18 +61,25 @@ MAIN_FILTERS = ("q", "call", "status")
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-def _list_filters(request) -> ApplicationFilter:
+def application_filters(request) -> ApplicationFilter:
+    """The list's filters over the applications the user may see, with their weighted score; ``request`` needs only
+    ``user`` and ``GET`` (the list's export reads the same rows)."""
     rows = selectors.with_weighted_score(selectors.application_list(user=request.user))
     filters = ApplicationFilter(request.GET or None, queryset=rows, request=request)
     dress_filters(filters.form, checkboxes=("status",), any_of=("call", "nationality", "gender"))
     return filters
 
 
+def shows_personal_columns(user) -> bool:
+    """Whether the list offers the applicants' personal columns at all: to those who may see personal data and to
+    reviewers; each row still shows them only where the privacy rule admits the user. Auditors never see them."""
+    return user.has_perm(Perm.SEE_PERSONAL_DATA) or user.has_perm(Perm.REVIEW_APPLICATION)
+
+
 @workspace_page(perm=Perm.VIEW_APPLICATION)
 def application_list(request):
-    filters = _list_filters(request)
-    # Auditors never see personal data: the column is not even offered to them.
-    shows_email = request.user.has_perm(Perm.SEE_PERSONAL_DATA) or request.user.has_perm(Perm.REVIEW_APPLICATION)
+    filters = application_filters(request)
+    shows_email = shows_personal_columns(request.user)
     columns = list(APPLICATION_COLUMNS)
     if shows_email:
         columns.insert(1, Column(gettext_lazy("Email")))

@@ -44,12 +44,19 @@ def url_if_exists(name: str, *args) -> str:
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-@workspace_page(perm=Perm.VIEW_CALL)
-def call_list(request):
+def call_filters(request) -> CallFilter:
+    """The list's filters over the calls the user may see; ``request`` needs only ``user`` and ``GET`` (the list's
+    export reads the same rows)."""
     filters = CallFilter(request.GET or None, queryset=selectors.call_list(user=request.user), request=request)
     dress_filters(
         filters.form, search_help=_("Title or host institution."), any_of=("programme", "host", "level", "state")
     )
+    return filters
+
+
+@workspace_page(perm=Perm.VIEW_CALL)
+def call_list(request):
+    filters = call_filters(request)
     return list_page(
         request,
         "scholarships/call_list.html",

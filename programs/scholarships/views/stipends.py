@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -92,13 +92,20 @@ def _decorate(tranche, user, refused: Refused | None):
     return tranche
 
 
-def _tranche_page(request, refused: Refused | None = None):
-    user = request.user
-    filters = TrancheListFilter(request.GET or None, queryset=selectors.tranche_queue(user=user), request=request)
+def tranche_rows(request) -> tuple[TrancheListFilter, QuerySet]:
+    """The list's filters and the tranches they leave, in the list's order; ``request`` needs only ``user`` and
+    ``GET`` (the list's export reads the same rows)."""
+    rows = selectors.tranche_queue(user=request.user)
+    filters = TrancheListFilter(request.GET or None, queryset=rows, request=request)
     # Tranches still to approve or pay come first, by due date; paid and cancelled ones follow.
     open_ones = (TrancheStatus.SCHEDULED, TrancheStatus.APPROVED)
     to_act_on = Case(When(status__in=open_ones, then=Value(0)), default=Value(1))
-    tranches = filters.qs.order_by(to_act_on, "due_on", "application_id", "number")
+    return filters, filters.qs.order_by(to_act_on, "due_on", "application_id", "number")
+
+
+def _tranche_page(request, refused: Refused | None = None):
+    user = request.user
+    filters, tranches = tranche_rows(request)
     return list_page(
         request,
         "scholarships/tranche_list.html",
