@@ -20,6 +20,7 @@ class FinanceConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.finance.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.finance.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.finance.flows.money_flows")
+        registry.contribute(registry.IATI, "programs.finance.iati.parts")
         registry.measure(
             "finance.loans_disbursed",
             _("Loans disbursed (principal, or number of loans)"),
