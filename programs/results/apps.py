@@ -22,6 +22,7 @@ class ResultsConfig(registry.CooperationModuleConfig):
         registry.panel("partner.detail", "results/_partner_hub.html", "programs.results.hub.partner_hub", order=60)
         registry.contribute(registry.RISK, "programs.results.hub.partner_flags")
         registry.contribute(registry.INBOX, "programs.results.hub.waiting_for")
+        registry.contribute(registry.IATI, "programs.results.iati.parts")
         registry.panel(
             "portal.programme", "results/portal/_programme_results.html", "programs.results.panels.portal_programme"
         )
