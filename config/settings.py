@@ -281,6 +281,9 @@ RESULTS_REMINDER_MINUTE = env_int("RESULTS_REMINDER_MINUTE", 50)
 # Totals across currencies: the organisation's reporting currency, and how many days old an exchange rate may be
 # and still convert a money event (the latest rate on or before the event's date).
 REPORTING_CURRENCY = env_str("REPORTING_CURRENCY", "USD").upper()
+# Where the application is reached from outside (scheme, host and port, no trailing slash): absolute links in
+# files read elsewhere, such as the IATI file's links to documents, start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 31)
 # IATI publication: the publishing organisation's identifier (the prefix of every activity identifier; empty: the
 # files are refused until it is set; a development checkout publishes under a made-up one), its name and IATI

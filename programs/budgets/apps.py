@@ -17,3 +17,4 @@ class BudgetsConfig(AppConfig):
             "programme.detail", "budgets/_programme_budget.html", "programs.budgets.panels.programme_detail", order=70
         )
         registry.contribute(registry.RISK, "programs.budgets.risk.receipts_missing")
+        registry.contribute(registry.IATI, "programs.budgets.iati.parts")

@@ -17,3 +17,4 @@ class DocumentsConfig(registry.CooperationModuleConfig):
         registry.panel(
             "portal.programme", "documents/portal/_programme_documents.html", f"{PANELS}.portal_programme", order=80
         )
+        registry.contribute(registry.IATI, "programs.documents.iati.parts")

@@ -26,6 +26,7 @@ class FinanceConfig(registry.CooperationModuleConfig):
         registry.export_source("finance.tranches", "programs.finance.exports.tranches")
         registry.export_source("finance_portal.loans", "programs.finance.exports.portal_loans")
         registry.export_source("finance_portal.grants", "programs.finance.exports.portal_grants")
+        registry.contribute(registry.IATI, "programs.finance.iati.parts")
         registry.measure(
             "finance.loans_disbursed",
             _("Loans disbursed (principal, or number of loans)"),
