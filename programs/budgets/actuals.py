@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation import money_flows
+from cooperation.date_spans import DateSpan
 from cooperation.exchange import Total
 from cooperation.money_flows import Category, Stage
 from programs.budgets.models import BudgetLine, Expenditure
@@ -232,12 +233,24 @@ class Overview:
         return [figures for budget in self.budgets for figures in budget.over_budget_lines]
 
 
-def programme_budgets(programmes: Iterable, lines: list[BudgetLine], today: datetime.date | None = None) -> Overview:
-    """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure,
-    and their sum, in a fixed number of queries however many programmes, lines and records."""
+def programme_budgets(
+    programmes: Iterable,
+    lines: list[BudgetLine],
+    today: datetime.date | None = None,
+    *,
+    currency: str | None = None,
+    period: DateSpan | None = None,
+) -> Overview:
+    """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure
+    (only those in ``currency`` and dated within ``period`` when given), and their sum, in a fixed number of
+    queries however many programmes, lines and records."""
     today = today or timezone.localdate()
     programmes = list(programmes)
-    found = events([programme.pk for programme in programmes])
+    found = [
+        event
+        for event in events([programme.pk for programme in programmes])
+        if (currency is None or event.currency == currency) and (period is None or event.on in period)
+    ]
     budget_rows = {line.pk: [(line.amount, line.currency_id, budget_date(line, today))] for line in lines}
     rates = Rates([*(row for rows in budget_rows.values() for row in rows), *(event.row for event in found)])
     currencies = {line.currency_id: line.currency for line in lines} | rates.currencies

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cooperation.date_spans import DateSpan
 from cooperation.history import HistoryEntry, HistorySource, history_entries
 from cooperation.roles import Perm
 from programs.budgets.actuals import Overview, ProgrammeBudget, programme_budgets
@@ -75,14 +76,23 @@ def programme_budget(*, user, programme: Programme) -> ProgrammeBudget:
     return programme_budgets([programme], lines, timezone.localdate()).budgets[0]
 
 
-def dashboard_budgets(*, user, programmes: QuerySet[Programme]) -> Overview:
-    """Budget against actuals of ``programmes`` (those with a budget line), in a fixed number of queries however
-    many programmes."""
+def dashboard_budgets(
+    *, user, programmes: QuerySet, currency: str | None = None, period: DateSpan | None = None
+) -> Overview:
+    """Budget against actuals of the programmes whose ids ``programmes`` selects (those with a budget line), in a
+    fixed number of queries however many programmes.
+
+    With a ``currency`` (a code) only the lines budgeted in it and the amounts in it count; with a ``period`` only
+    the lines whose period meets it and the amounts dated within it.
+    """
     visible = budget_programmes(user=user)
+    lines = BudgetLine.objects.filter(programme__in=programmes).filter(programme__in=visible.values("pk"))
+    if currency is not None:
+        lines = lines.filter(currency_id=currency)
+    if period is not None:
+        lines = lines.filter(period.overlaps("period_start", "period_end"))
     lines = list(
-        BudgetLine.objects.filter(programme__in=programmes.filter(pk__in=visible.values("pk")))
-        .select_related("currency", "programme")
-        .order_by("programme_id", "period_start", "category", "pk")
+        lines.select_related("currency", "programme").order_by("programme_id", "period_start", "category", "pk")
     )
     with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code")
-    return programme_budgets(list(with_lines), lines, timezone.localdate())
+    return programme_budgets(list(with_lines), lines, timezone.localdate(), currency=currency, period=period)

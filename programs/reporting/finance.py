@@ -17,6 +17,7 @@ from cooperation.charts import ChartAnchors
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
 from programs.finance.selectors import CurrencyMonths, portfolio_summary, repayments_by_month
+from programs.reporting.scope import DashboardScope
 
 CHART_MONTHS = 12
 
@@ -117,14 +118,17 @@ def repayment_chart(
     )
 
 
-def finance_dashboard(*, user, today: datetime.date) -> dict | None:
-    """The finance section's context, or None for a user who may not see loans."""
+def finance_dashboard(*, user, today: datetime.date, scope: DashboardScope | None = None) -> dict | None:
+    """The finance section's context, or None for a user who may not see loans. The scope narrows the loans to
+    its programmes and currency, and what was disbursed, collected and fell due to its period."""
     if not user.has_perm(Perm.VIEW_LOAN):
         return None
+    narrowing = scope.module_arguments() if scope else {}
+    months = repayments_by_month(user=user, today=today, months=CHART_MONTHS, **narrowing)
     return {
-        "portfolio": portfolio_summary(user=user, today=today),
-        "charts": [
-            repayment_chart(series) for series in repayments_by_month(user=user, today=today, months=CHART_MONTHS)
-        ],
+        "portfolio": portfolio_summary(user=user, today=today, **narrowing),
+        "charts": [repayment_chart(series) for series in months],
         "today": today,
+        "period": scope.period if scope else None,
+        "narrowed_to": scope.narrowed_to() if scope else "",
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.roles import Perm
 from programs.reporting.charts import ChartRow, horizontal_bar_chart
+from programs.reporting.scope import DashboardScope
 from programs.scholarships.selectors import CALLS_SHOWN, scholarship_dashboard
 from programs.selectors import CountRow
 
@@ -24,11 +25,12 @@ def _count_chart(rows: list[CountRow], *, slug: str, title: str, category: str, 
     return {"chart": chart, "category": category, "value_heading": value_heading, "empty_text": empty}
 
 
-def scholarships_dashboard(*, user, today: datetime.date) -> dict | None:
-    """The scholarships section's context, or None for a user who may see neither calls nor activities."""
+def scholarships_dashboard(*, user, today: datetime.date, scope: DashboardScope | None = None) -> dict | None:
+    """The scholarships section's context, or None for a user who may see neither calls nor activities. The scope
+    narrows to its programmes' calls and activities, to calls paying stipends in its currency, and to its period."""
     if not (user.has_perm(Perm.VIEW_CALL) or user.has_perm(Perm.VIEW_EXCHANGE_ACTIVITY)):
         return None
-    figures = scholarship_dashboard(user=user, today=today)
+    figures = scholarship_dashboard(user=user, today=today, **(scope.module_arguments() if scope else {}))
     has_scholars = figures.scholar_count > 0
     scholar_charts = {  # status_chart, gender_chart, nationality_chart: scholars counted one way each
         f"{name}_chart": _count_chart(
@@ -47,6 +49,7 @@ def scholarships_dashboard(*, user, today: datetime.date) -> dict | None:
     }
     return {
         "figures": figures,
+        "narrowed_to": scope.narrowed_to() if scope else "",
         "calls_shown": CALLS_SHOWN,
         "activity_count": sum(row.activities for row in figures.participants_by_kind),
         **scholar_charts,

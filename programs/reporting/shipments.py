@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.reporting.charts import ChartRow, horizontal_bar_chart
+from programs.reporting.scope import DashboardScope
 from programs.shipments.models import ShipmentStatus
 from programs.shipments.selectors import CountryAmount, days_late, delayed_shipments, shipment_dashboard
 
@@ -40,12 +41,14 @@ def _status_chart(by_status: dict[str, int]):
     return horizontal_bar_chart(rows, slug="shipment-status", title=_("Shipments by status"))
 
 
-def shipments_dashboard(*, user, today: datetime.date) -> dict | None:
-    """The shipments section's context, or None for a user who may not see shipments."""
+def shipments_dashboard(*, user, today: datetime.date, scope: DashboardScope | None = None) -> dict | None:
+    """The shipments section's context, or None for a user who may not see shipments. The scope narrows the
+    shipments to its programmes, to goods valued in its currency and to those dispatched within its period."""
     if not user.has_perm(Perm.VIEW_SHIPMENT):
         return None
-    figures = shipment_dashboard(user=user, today=today)
-    delayed = list(delayed_shipments(user=user, today=today)[:DELAYED_SHOWN])
+    narrowing = scope.module_arguments() if scope else {}
+    figures = shipment_dashboard(user=user, today=today, **narrowing)
+    delayed = list(delayed_shipments(user=user, today=today, **narrowing)[:DELAYED_SHOWN])
     for shipment in delayed:
         shipment.days_late = days_late(shipment, today)
     return {
@@ -58,4 +61,5 @@ def shipments_dashboard(*, user, today: datetime.date) -> dict | None:
         },
         "delivered": _by_currency(figures.delivered_by_country),
         "delayed": delayed,
+        "narrowed_to": scope.narrowed_to() if scope else "",
     }

@@ -23,6 +23,7 @@ from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
 from programs.reporting.results import results_section
 from programs.reporting.scholarships import scholarships_dashboard
+from programs.reporting.scope import DashboardScope
 from programs.reporting.shipments import shipments_dashboard
 from programs.selectors import programme_list
 
@@ -32,36 +33,39 @@ from programs.selectors import programme_list
 def dashboard(request):
     require_perm(request.user, Perm.VIEW_DASHBOARD)
     user = request.user
-    filter_form = DashboardFilterForm(request.GET or None, currencies=selectors.dashboard_currencies(user=user))
-    # An invalid choice is shown next to its field and the figures stay unfiltered.
-    scope = _scope(filter_form)
-    total, by_form = selectors.programme_counts_by_form(user=user, **scope)
-    by_status = selectors.programme_counts_by_status(user=user, **scope)
-    by_country = selectors.programme_counts_by_country(user=user, **scope)
+    today = timezone.localdate()
+    filter_form = DashboardFilterForm(
+        request.GET or None,
+        currencies=selectors.dashboard_currencies(user=user),
+        countries=selectors.dashboard_countries(user=user),
+        programmes=selectors.dashboard_programme_choices(user=user),
+        today=today,
+    )
+    # An invalid value is shown next to its field and the figures stay unfiltered.
+    scope = filter_form.scope(user)
+    total, by_form = selectors.programme_counts_by_form(user=user, scope=scope)
+    by_status = selectors.programme_counts_by_status(user=user, scope=scope)
+    by_country = selectors.programme_counts_by_country(user=user, scope=scope)
     context = {
         "filter_form": filter_form,
+        "scope": scope,
+        "narrowed_to": scope.narrowed_to(),
         "total": total,
         "charts": [
             _count_chart("forms", _("Programmes by form of cooperation"), _("Form"), by_form),
             _count_chart("status", _("Programmes by status"), _("Status"), by_status),
             _count_chart("countries", _("Programmes by recipient country"), _("Country"), by_country),
         ],
-        "budgets": selectors.budget_totals_by_currency(user=user, **scope),
-        "updates": selectors.latest_programme_updates(user=user, **scope),
+        "budgets": selectors.budget_totals_by_currency(user=user, scope=scope),
+        "updates": selectors.latest_programme_updates(user=user, scope=scope),
         "export_url": _export_url(scope),
-        "finance": finance_dashboard(user=user, today=timezone.localdate()),
-        "shipments": shipments_dashboard(user=user, today=timezone.localdate()),
-        "scholarships": scholarships_dashboard(user=user, today=timezone.localdate()),
-        "results": results_section(user=user, today=timezone.localdate(), **scope),
-        "budget_actuals": budgets_section(user=user, **scope),
+        "finance": finance_dashboard(user=user, today=today, scope=scope),
+        "shipments": shipments_dashboard(user=user, today=today, scope=scope),
+        "scholarships": scholarships_dashboard(user=user, today=today, scope=scope),
+        "results": results_section(user=user, today=today, scope=scope),
+        "budget_actuals": budgets_section(user=user, scope=scope),
     }
     return render(request, "reporting/dashboard.html", context)
-
-
-def _scope(filter_form: DashboardFilterForm) -> dict:
-    if not (filter_form.is_bound and filter_form.is_valid()):
-        return {}
-    return {name: value for name, value in filter_form.cleaned_data.items() if value not in (None, "")}
 
 
 def _count_chart(slug: str, title: str, category: str, rows):
@@ -71,13 +75,24 @@ def _count_chart(slug: str, title: str, category: str, rows):
     return {"chart": chart, "category": category}
 
 
-def _export_url(scope: dict) -> str:
-    # The export reads the programme filter, which uses the same parameter names.
+def _export_url(scope: DashboardScope) -> str:
+    """The programme export with the filters it shares with the programme figures (same parameter names, same
+    meaning); it has no filter for one programme by code."""
     query = {}
-    if "status" in scope:
-        query["status"] = scope["status"]
-    if "currency" in scope:
-        query["currency"] = scope["currency"].code
+    if scope.status is not None:
+        query["status"] = scope.status
+    if scope.currency is not None:
+        query["currency"] = scope.currency.code
+    if scope.country is not None:
+        query["country"] = scope.country.code
+    if scope.form is not None:
+        query["form"] = scope.form
+    if scope.objective is not None:
+        query["objective"] = scope.objective
+    if scope.period is not None and scope.period.start is not None:
+        query["ends_from"] = scope.period.start.isoformat()
+    if scope.period is not None and scope.period.end is not None:
+        query["starts_until"] = scope.period.end.isoformat()
     url = reverse("reporting:programmes_csv")
     return f"{url}?{urlencode(query)}" if query else url
 

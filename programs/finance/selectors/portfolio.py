@@ -15,10 +15,12 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from cooperation.date_spans import DateSpan
 from cooperation.reference.models import Currency
 from programs.finance import schedule
 from programs.finance.models import (
     Installment,
+    Loan,
     LoanStatus,
     Repayment,
     RepaymentStatus,
@@ -42,7 +44,7 @@ class CurrencyPortfolio:
     currency: Currency
     outstanding_principal: Decimal = ZERO
     disbursed: Decimal = ZERO
-    collected_this_month: Decimal = ZERO
+    collected_this_month: Decimal = ZERO  # or, for a summary narrowed to a period, collected within it
     due_next_30_days: Decimal = ZERO
     overdue: Decimal = ZERO
     at_risk_30: Decimal = ZERO  # outstanding principal of loans with an installment > 30 days late
@@ -64,10 +66,32 @@ def _late_loans(today: datetime.date, days: int) -> QuerySet:
     return Installment.objects.filter(UNPAID, due_date__lt=today - datetime.timedelta(days=days)).values("loan_id")
 
 
-def portfolio_summary(*, user, today: datetime.date | None = None) -> list[CurrencyPortfolio]:
-    """The portfolio per currency (never summed across currencies), in four queries whatever its size."""
-    today = today_or(today)
+def dashboard_loans(user, *, programmes: QuerySet | None = None, currency: str | None = None) -> QuerySet[Loan]:
+    """The loans ``user`` may see, narrowed to the programmes whose ids ``programmes`` selects and to one currency."""
     loans = visible_loans(user)
+    if programmes is not None:
+        loans = loans.filter(programme_id__in=programmes)
+    if currency is not None:
+        loans = loans.filter(currency_id=currency)
+    return loans
+
+
+def portfolio_summary(
+    *,
+    user,
+    today: datetime.date | None = None,
+    programmes: QuerySet | None = None,
+    currency: str | None = None,
+    period: DateSpan | None = None,
+) -> list[CurrencyPortfolio]:
+    """The portfolio per currency (never summed across currencies), in four queries whatever its size.
+
+    ``programmes`` (a query of programme ids) and ``currency`` (a code) narrow the loans. The standing figures
+    (outstanding, due, overdue, at risk, active) are always as of ``today``; with a ``period``, "disbursed" and
+    "collected" count what was disbursed and collected within it instead of ever and this month.
+    """
+    today = today_or(today)
+    loans = dashboard_loans(user, programmes=programmes, currency=currency)
     active = loans.filter(status=LoanStatus.DISBURSED)
     by_currency: dict[str, dict] = defaultdict(dict)
 
@@ -91,18 +115,13 @@ def portfolio_summary(*, user, today: datetime.date | None = None) -> list[Curre
 
     for row in active.order_by().values("currency_id").annotate(count=Count("pk")):
         by_currency[row["currency_id"]]["active_loans"] = row["count"]
-    disbursed = (
-        loans.filter(disbursed_on__isnull=False).order_by().values("currency_id").annotate(total=Sum("principal"))
-    )
+    disbursed_loans = loans.filter(period.within("disbursed_on") if period else Q(disbursed_on__isnull=False))
+    disbursed = disbursed_loans.order_by().values("currency_id").annotate(total=Sum("principal"))
     for row in disbursed:
         by_currency[row["currency_id"]]["disbursed"] = row["total"]
+    paid_within = period.within("paid_on") if period else Q(paid_on__gte=today.replace(day=1), paid_on__lte=today)
     collected = (
-        Repayment.objects.filter(
-            loan__in=loans.values("pk"),
-            status=RepaymentStatus.CONFIRMED,
-            paid_on__gte=today.replace(day=1),
-            paid_on__lte=today,
-        )
+        Repayment.objects.filter(paid_within, loan__in=loans.values("pk"), status=RepaymentStatus.CONFIRMED)
         .order_by()
         .values("currency_id")
         .annotate(total=Sum("amount"))
@@ -130,21 +149,48 @@ class CurrencyMonths:
     months: list[MonthAmounts] = field(default_factory=list)
 
 
-def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
-    this_month = today.replace(day=1)
-    return [schedule.add_months(this_month, -offset) for offset in reversed(range(months))]
+# A chart narrowed to a long period shows its latest months only: bars stay readable on a phone.
+LONGEST_CHART_MONTHS = 24
 
 
-def repayments_by_month(*, user, today: datetime.date | None = None, months: int = 12) -> list[CurrencyMonths]:
-    """Per currency, month by month up to ``today``'s month: installments falling due against money received."""
+def _month_starts(last: datetime.date, months: int, first: datetime.date | None = None) -> list[datetime.date]:
+    """``months`` months up to ``last``'s month; from ``first``'s month instead when given, but never more than
+    ``LONGEST_CHART_MONTHS``, the latest kept."""
+    last_month = last.replace(day=1)
+    if first is not None:
+        first_month = first.replace(day=1)
+        count = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
+        months = max(1, min(count, LONGEST_CHART_MONTHS))
+    return [schedule.add_months(last_month, -offset) for offset in reversed(range(months))]
+
+
+def repayments_by_month(
+    *,
+    user,
+    today: datetime.date | None = None,
+    months: int = 12,
+    programmes: QuerySet | None = None,
+    currency: str | None = None,
+    period: DateSpan | None = None,
+) -> list[CurrencyMonths]:
+    """Per currency, month by month up to ``today``'s month: installments falling due against money received.
+
+    ``programmes`` and ``currency`` narrow the loans as in ``portfolio_summary``. With a ``period`` the months are
+    the period's (up to ``LONGEST_CHART_MONTHS``, the latest kept; ``months`` up to its end when it has no start),
+    and only what falls due or is paid within it counts.
+    """
     today = today_or(today)
-    starts = _month_starts(today, months)
+    period = period or DateSpan()
+    starts = _month_starts(period.end or max(today, period.start or today), months, period.start)
     end = schedule.add_months(starts[-1], 1) - datetime.timedelta(days=1)
-    loans = visible_loans(user).filter(disbursed_on__isnull=False).values("pk")
+    window = DateSpan(max(starts[0], period.start or starts[0]), min(end, period.end or end))
+    loans = (
+        dashboard_loans(user, programmes=programmes, currency=currency).filter(disbursed_on__isnull=False).values("pk")
+    )
     amounts: dict[str, dict[datetime.date, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
 
     expected = (
-        Installment.objects.filter(loan__in=loans, due_date__gte=starts[0], due_date__lte=end)
+        Installment.objects.filter(window.within("due_date"), loan__in=loans)
         .annotate(month=TruncMonth("due_date"))
         .order_by()
         .values("loan__currency_id", "month")
@@ -153,9 +199,7 @@ def repayments_by_month(*, user, today: datetime.date | None = None, months: int
     for row in expected:
         amounts[row["loan__currency_id"]][row["month"]]["expected"] = row["total"]
     received = (
-        Repayment.objects.filter(
-            loan__in=loans, status=RepaymentStatus.CONFIRMED, paid_on__gte=starts[0], paid_on__lte=end
-        )
+        Repayment.objects.filter(window.within("paid_on"), loan__in=loans, status=RepaymentStatus.CONFIRMED)
         .annotate(month=TruncMonth("paid_on"))
         .order_by()
         .values("currency_id", "month")

@@ -14,6 +14,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from cooperation.date_spans import DateSpan
 from cooperation.money import quantize
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
@@ -191,13 +192,38 @@ def _nationalities(scholars: QuerySet[Application]) -> list[CountRow]:
     return [*rows[:TOP_NATIONALITIES], CountRow("other", _("Other nationalities"), others)]
 
 
-def _stipends(user, today: datetime.date) -> list[StipendProgress]:
+@dataclass(frozen=True)
+class Narrowing:
+    """What the dashboard narrows to: the programmes whose ids ``programmes`` selects, the stipends' currency (a
+    code) and a period; each None for all."""
+
+    programmes: QuerySet | None = None
+    currency: str | None = None
+    period: DateSpan | None = None
+
+    def calls(self, calls: QuerySet[Call], path: str = "") -> QuerySet:
+        """``calls`` (or the records reached from a call through ``path``) of those programmes paying stipends
+        in that currency."""
+        if self.programmes is not None:
+            calls = calls.filter(**{f"{path}programme_id__in": self.programmes})
+        if self.currency is not None:
+            calls = calls.filter(**{f"{path}stipend_currency_id": self.currency})
+        return calls
+
+
+def _stipends(user, today: datetime.date, narrowing: Narrowing) -> list[StipendProgress]:
     if not may(user, Perm.VIEW_STIPEND):
         return []
     tranches = StipendTranche.objects.exclude(status=TrancheStatus.CANCELLED)
     scope = scholar_scope(user, "application")
     if scope is not None:
         tranches = tranches.filter(scope)
+    if narrowing.programmes is not None:
+        tranches = tranches.filter(application__call__programme_id__in=narrowing.programmes)
+    if narrowing.currency is not None:
+        tranches = tranches.filter(currency_id=narrowing.currency)
+    if narrowing.period is not None:
+        tranches = tranches.filter(narrowing.period.within("due_on"))
     due = Q(due_on__lte=today)
     paid = Q(status=TrancheStatus.PAID)
     rows = (
@@ -230,12 +256,16 @@ def _stipends(user, today: datetime.date) -> list[StipendProgress]:
     return progress
 
 
-def _participants(user) -> list[KindParticipants]:
+def _participants(user, narrowing: Narrowing) -> list[KindParticipants]:
     """Every activity kind, in the list's order, with the participants its activities reached (a cancelled
-    activity reached nobody)."""
+    activity reached nobody). Activities move no money: the currency does not narrow them."""
     activities = ExchangeActivity.objects.filter(pk__in=activity_list(user=user).values("pk")).exclude(
         status=ExchangeStatus.CANCELLED
     )
+    if narrowing.programmes is not None:
+        activities = activities.filter(programme_id__in=narrowing.programmes)
+    if narrowing.period is not None:
+        activities = activities.filter(narrowing.period.overlaps("starts_on", "ends_on"))
     rows = {
         row["kind"]: row
         for row in activities.order_by()
@@ -256,15 +286,29 @@ def _participants(user) -> list[KindParticipants]:
     ]
 
 
-def scholarship_dashboard(*, user, today: datetime.date | None = None) -> ScholarshipDashboard:
+def scholarship_dashboard(
+    *,
+    user,
+    today: datetime.date | None = None,
+    programmes: QuerySet | None = None,
+    currency: str | None = None,
+    period: DateSpan | None = None,
+) -> ScholarshipDashboard:
     """The managers' numbers on scholarships and exchange activities, aggregated in SQL: six queries whatever
     the number of calls, applications, tranches and activities. Aggregates only: no applicant is named.
 
     Scholars are the applications awarded at some point, whatever happened after. Stipends stay per currency.
+    ``programmes`` (a query of programme ids), ``currency`` (the calls' stipend currency) and ``period`` narrow
+    the figures: calls open for a day of the period, applications submitted, tranches due and activities held
+    within it.
     """
     today = today_or(today)
-    calls = visible_calls(user)
-    applications = visible_applications(user).order_by()
+    narrowing = Narrowing(programmes, currency, period)
+    calls = narrowing.calls(visible_calls(user))
+    applications = narrowing.calls(visible_applications(user), "call__").order_by()
+    if period is not None:
+        calls = calls.filter(period.overlaps("opens_on", "closes_on"))
+        applications = applications.filter(period.within("submitted_on"))
     scholar = Q(awarded_at__isnull=False)
     counts = applications.aggregate(
         applications=Count("pk"),
@@ -284,6 +328,6 @@ def scholarship_dashboard(*, user, today: datetime.date | None = None) -> Schola
             CountRow(gender.value, gender.label, counts[f"gender_{gender.value}"]) for gender in Gender
         ],
         scholars_by_nationality=_nationalities(applications.filter(scholar)),
-        stipends=_stipends(user, today),
-        participants_by_kind=_participants(user),
+        stipends=_stipends(user, today, narrowing),
+        participants_by_kind=_participants(user, narrowing),
     )

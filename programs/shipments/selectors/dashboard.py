@@ -6,11 +6,17 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
+from cooperation.date_spans import DateSpan
 from cooperation.reference.models import Country, Currency
 from programs.selectors import percent_of, today_or
 from programs.shipments.models import DELIVERED, ON_THE_WAY, ReceiptLine, ShipmentItem, ShipmentStatus
 from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, _money
-from programs.shipments.selectors.shipments import CurrencyAmount, _visible_shipments, delayed_condition
+from programs.shipments.selectors.shipments import (
+    CurrencyAmount,
+    _visible_shipments,
+    delayed_condition,
+    narrowed_shipments,
+)
 
 # --- the manager dashboard ----------------------------------------------------------------------------------------
 
@@ -57,11 +63,27 @@ def _sum_by_currency(rows: QuerySet, currency: str, value) -> dict:
     return {row[currency]: row["value"] for row in rows.order_by().values(currency).annotate(value=Sum(value))}
 
 
-def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentDashboard:
-    """The managers' numbers, aggregated in SQL: seven queries whatever the number of shipments."""
+def shipment_dashboard(
+    *,
+    user,
+    today: datetime.date | None = None,
+    programmes: QuerySet | None = None,
+    currency: str | None = None,
+    period: DateSpan | None = None,
+) -> ShipmentDashboard:
+    """The managers' numbers, aggregated in SQL: seven queries whatever the number of shipments.
+
+    ``programmes``, ``currency`` and ``period`` narrow the shipments as in ``narrowed_shipments``; with a
+    ``currency`` the values count only the goods valued in it.
+    """
     today = today_or(today)
-    shipments = _visible_shipments(user)
+    shipments = narrowed_shipments(_visible_shipments(user), programmes=programmes, currency=currency, period=period)
     visible_ids = shipments.values("pk")
+    items = ShipmentItem.objects.filter(shipment__in=visible_ids)
+    lines = ReceiptLine.objects.filter(receipt__shipment__in=visible_ids)
+    if currency is not None:
+        items = items.filter(currency_id=currency)
+        lines = lines.filter(item__currency_id=currency)
 
     counts = shipments.order_by().aggregate(
         **{f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in ShipmentStatus},
@@ -70,21 +92,18 @@ def shipment_dashboard(*, user, today: datetime.date | None = None) -> ShipmentD
         delayed_total=Count("pk", filter=delayed_condition(today)),
     )
     in_transit = _sum_by_currency(
-        ShipmentItem.objects.filter(shipment__in=visible_ids, shipment__status__in=ON_THE_WAY),
+        items.filter(shipment__status__in=ON_THE_WAY),
         "currency_id",
         LINE_VALUE,
     )
     delivered_rows = list(
-        ReceiptLine.objects.filter(receipt__shipment__in=visible_ids)
-        .order_by()
+        lines.order_by()
         .values("receipt__shipment__destination_country_id", "item__currency_id")
         .annotate(value=Sum(GOOD_VALUE))
     )
-    sent = _sum_by_currency(
-        ShipmentItem.objects.filter(shipment__in=visible_ids, shipment__status__in=DELIVERED), "currency_id", LINE_VALUE
-    )
+    sent = _sum_by_currency(items.filter(shipment__status__in=DELIVERED), "currency_id", LINE_VALUE)
     not_good = _sum_by_currency(
-        ReceiptLine.objects.filter(receipt__shipment__in=visible_ids, receipt__shipment__status__in=DELIVERED),
+        lines.filter(receipt__shipment__status__in=DELIVERED),
         "item__currency_id",
         NOT_GOOD_VALUE,
     )

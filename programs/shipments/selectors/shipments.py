@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from cooperation.date_spans import DateSpan
 from cooperation.dates import days_after
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
@@ -44,6 +45,24 @@ from programs.shipments.selectors._common import (
 def _visible_shipments(user) -> QuerySet[Shipment]:
     """The shipments ``user`` may see: the consignee sees a shipment once its packing list is ready."""
     return visible_records(user, Shipment, Perm.VIEW_SHIPMENT, "consignee", draft=ShipmentStatus.DRAFT)
+
+
+def narrowed_shipments(
+    shipments: QuerySet[Shipment],
+    *,
+    programmes: QuerySet | None = None,
+    currency: str | None = None,
+    period: DateSpan | None = None,
+) -> QuerySet[Shipment]:
+    """``shipments`` of the programmes whose ids ``programmes`` selects, carrying goods valued in ``currency`` (a
+    code), dispatched within ``period``; each left out when None."""
+    if programmes is not None:
+        shipments = shipments.filter(programme_id__in=programmes)
+    if currency is not None:
+        shipments = shipments.filter(Exists(ShipmentItem.objects.filter(shipment=OuterRef("pk"), currency_id=currency)))
+    if period is not None:
+        shipments = shipments.filter(period.within("dispatched_on"))
+    return shipments
 
 
 def _per_shipment(model, expression, *conditions: Q, output_field=MONEY, link="shipment") -> Coalesce:
@@ -89,10 +108,12 @@ def days_late(shipment: Shipment, today: datetime.date | None = None) -> int:
     return 0
 
 
-def delayed_shipments(*, user, today: datetime.date | None = None) -> QuerySet[Shipment]:
-    """Shipments past their expected arrival that have not arrived, the longest overdue first."""
+def delayed_shipments(*, user, today: datetime.date | None = None, **narrowing) -> QuerySet[Shipment]:
+    """Shipments past their expected arrival that have not arrived, the longest overdue first; ``narrowing``
+    (``programmes``, ``currency``, ``period``) as in ``narrowed_shipments``."""
     today = today_or(today)
-    return shipment_list(user=user, today=today).filter(delayed_condition(today)).order_by("expected_arrival", "pk")
+    shipments = narrowed_shipments(shipment_list(user=user, today=today), **narrowing)
+    return shipments.filter(delayed_condition(today)).order_by("expected_arrival", "pk")
 
 
 # --- items and totals ---------------------------------------------------------------------------------------------
