@@ -6,19 +6,25 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperation.exports.tables import ExportRequest, table_for
 from cooperation.roles import Role
 from programs.scholarships import services
+from programs.scholarships.apps import EXPORT_SOURCES
 from programs.scholarships.models import ApplicationStatus, Level
 from tests.factories import UserFactory, currency
 from tests.programs.scholarships.exporting import export_url, header, queries, sheet, table
 from tests.programs.scholarships.factories import (
     ApplicationFactory,
     CallFactory,
+    ExchangeActivityFactory,
+    ProgressReportFactory,
     ReviewFactory,
     ScoreFactory,
+    StipendTrancheFactory,
     days_ago,
     shortlisted,
     staff,
@@ -302,3 +308,23 @@ def test_calls_export_in_a_fixed_number_of_queries(client, auditor):
 
     assert queries(client, "scholarships.calls") == two
     assert sheet(client.get(export_url("scholarships.calls"))).max_row == 9
+
+
+# --- on the worker ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [name for name, _source in EXPORT_SOURCES])
+def test_every_list_exports_from_a_stand_in_request(name, officer, partner_user, partner_org):
+    """A large export runs on the worker, where the source has only who asks and the list's query string."""
+    awarded = ApplicationFactory(
+        call=CallFactory(host=partner_org), status=S.AWARDED, award_proposed_by=staff(), awarded_at=timezone.now()
+    )
+    ReviewFactory(application=awarded, reviewer=officer)
+    StipendTrancheFactory(application=awarded)
+    ProgressReportFactory(application=awarded)
+    ExchangeActivityFactory(host=partner_org)
+    user = partner_user if name.startswith("scholarships_portal.") else officer
+
+    exported = table_for(name, ExportRequest(user=user, GET=QueryDict("ordering=-title")))
+
+    assert len(list(exported.values())) == exported.count() >= 1
