@@ -17,6 +17,15 @@ PARTNERS = {"partner", "partner2"}
 # Export source → the roles that may export it (the others get 403; anonymous visitors are sent to sign in).
 EXPECTED = {
     "programs.programmes": STAFF,
+    "scholarships.applications": STAFF,
+    "scholarships.calls": STAFF,
+    "scholarships.tranches": STAFF,
+    "scholarships.reports": STAFF,
+    "scholarships.reviews": STAFF - {"auditor"},  # a reviewer's own assignments
+    "scholarships.awards": STAFF,
+    "scholarships.activities": STAFF,
+    "scholarships_portal.scholars": PARTNERS,
+    "scholarships_portal.activities": PARTNERS,
 }
 
 # Filter values a list ignores or shows an error for; its export then holds what the page shows. (A NUL character
