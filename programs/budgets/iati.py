@@ -6,8 +6,9 @@ is dated the first day of its period. IATI accepts budgets of a year at most; a 
 (divide it into lines of a year or less), never spread over its years by a guess.
 
 Each expenditure is a transaction of type 4 (expenditure) on the day it was spent, its value dated that day. The
-payee is named when it is a partner (with its IATI identifier and organisation type); a payee who is not a
-partner is often a person (a consultant, a driver) and is not named in a public file.
+payee is named when it is a partner (with its IATI identifier and organisation type), and the invoice number
+given as the transaction's reference; a payee who is not a partner is often a person (a consultant, a driver):
+neither their name nor their invoice number goes into a public file.
 """
 
 import datetime
@@ -77,13 +78,13 @@ def budget_parts(programme_ids) -> list[Part | Problem]:
 
 def _expenditure(expenditure: Expenditure) -> etree._Element:
     element = etree.Element("transaction")
-    if expenditure.reference:
+    payee = expenditure.payee_organisation
+    if payee is not None and expenditure.reference:
         element.set("ref", expenditure.reference)
     etree.SubElement(element, "transaction-type", code=EXPENDITURE)
     etree.SubElement(element, "transaction-date", **{"iso-date": expenditure.spent_on.isoformat()})
     _value(element, expenditure.amount, expenditure.currency_id, expenditure.spent_on)
     narrative(etree.SubElement(element, "description"), expenditure.get_category_display())
-    payee = expenditure.payee_organisation
     if payee is not None:
         receiver = etree.SubElement(element, "receiver-org")
         if payee.iati_identifier:

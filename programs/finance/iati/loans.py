@@ -3,7 +3,8 @@
 Each loan once committed (approved, then disbursed, repaid or written off; not one still in draft, rejected or
 cancelled) is an outgoing commitment on the day it was approved and a disbursement of its principal on the day it
 was paid out, to its borrower. Each confirmed repayment is split as it was allocated to the schedule: the principal
-it paid back is a loan repayment, the interest an interest payment, both from the borrower. An approved loan not
+it paid back is a loan repayment, the interest an interest payment, both from the borrower (the borrower's own
+payment reference stays out of the public file). An approved loan not
 yet paid out is a planned disbursement on its planned date.
 
 IATI allows one ``crs-add`` per activity, so it describes the programme's principal loan: the largest by
@@ -71,9 +72,7 @@ def _repayments(programme_ids) -> list[dict]:
             repayment__loan__programme_id__in=programme_ids, repayment__status=RepaymentStatus.CONFIRMED
         )
         .order_by()
-        .values(
-            "repayment_id", "repayment__loan_id", "repayment__paid_on", "repayment__currency_id", "repayment__reference"
-        )
+        .values("repayment_id", "repayment__loan_id", "repayment__paid_on", "repayment__currency_id")
         .annotate(principal=Sum("principal"), interest=Sum("interest"))
         .order_by("repayment__paid_on", "repayment_id")
     )
@@ -136,7 +135,6 @@ def _repayment_transactions(loan: Loan, row: dict) -> list[tuple[datetime.date, 
                 finance_type=STANDARD_LOAN,
                 provider=loan.borrower,
                 receiver=loan.lender,
-                ref=row["repayment__reference"],
             ),
         )
         for code, amount, description in split

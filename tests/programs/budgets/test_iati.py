@@ -109,6 +109,7 @@ def test_an_expenditure_is_a_transaction_naming_the_partner_paid():
     assert paid.find("receiver-org").get("ref") == "ID-KMH-998877"
     assert paid.findtext("receiver-org/narrative") == "Bengkel Maju"
     assert private.find("receiver-org") is None
+    assert private.get("ref") is None
     assert b"Budi Santoso" not in etree.tostring(activity)
 
 
