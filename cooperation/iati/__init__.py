@@ -8,7 +8,9 @@ published (with ``pk`` and ``code``); each ``Part`` is one element for one progr
 published as it stands, said so an officer knows what to fix.
 """
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from lxml import etree
 
@@ -77,4 +79,28 @@ def narrative(parent: etree._Element, text: str, language: str | None = None) ->
     if language:
         element.set("{http://www.w3.org/XML/1998/namespace}lang", language)
     element.text = text
+    return element
+
+
+def decimal_text(number) -> str:
+    """An xsd:decimal: no trailing zeros and never an exponent, whatever the database handed back."""
+    return f"{Decimal(number).normalize():f}"
+
+
+def value(parent: etree._Element, amount, currency: str, on: datetime.date, tag: str = "value") -> etree._Element:
+    """A money ``value`` (or ``tag``) in ``parent``: the amount with its own currency and the date it is valued on."""
+    element = etree.SubElement(parent, tag, currency=currency, **{"value-date": on.isoformat()})
+    element.text = decimal_text(amount)
+    return element
+
+
+def organisation(parent: etree._Element, tag: str, partner) -> etree._Element:
+    """A ``provider-org``, ``receiver-org`` or the like for a partner organisation: its IATI identifier when it has
+    one, its IATI organisation type, and its name."""
+    element = etree.SubElement(parent, tag)
+    if partner.iati_identifier:
+        element.set("ref", partner.iati_identifier)
+    if partner.kind:
+        element.set("type", partner.kind)
+    narrative(element, partner.name)
     return element

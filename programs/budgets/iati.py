@@ -19,18 +19,10 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from cooperation.dates import DateOutOfRange, add_months
-from cooperation.iati import Part, Problem, narrative
+from cooperation.iati import Part, Problem, narrative, organisation, value
 from programs.budgets.models import BudgetLine, BudgetStatus, Expenditure
 
 EXPENDITURE = "4"  # IATI TransactionType
-
-
-def _amount(amount: Decimal) -> str:
-    return f"{Decimal(amount).normalize():f}"
-
-
-def _value(parent, amount: Decimal, currency: str, on: datetime.date) -> None:
-    etree.SubElement(parent, "value", currency=currency, **{"value-date": on.isoformat()}).text = _amount(amount)
 
 
 def within_a_year(start: datetime.date, end: datetime.date) -> bool:
@@ -48,7 +40,7 @@ def _budget(lines: list[BudgetLine]) -> etree._Element:
     element = etree.Element("budget", type=str(first.budget_type), status=str(status))
     etree.SubElement(element, "period-start", **{"iso-date": first.period_start.isoformat()})
     etree.SubElement(element, "period-end", **{"iso-date": first.period_end.isoformat()})
-    _value(element, sum((line.amount for line in lines), Decimal(0)), first.currency_id, first.period_start)
+    value(element, sum((line.amount for line in lines), Decimal(0)), first.currency_id, first.period_start)
     return element
 
 
@@ -83,14 +75,10 @@ def _expenditure(expenditure: Expenditure) -> etree._Element:
         element.set("ref", expenditure.reference)
     etree.SubElement(element, "transaction-type", code=EXPENDITURE)
     etree.SubElement(element, "transaction-date", **{"iso-date": expenditure.spent_on.isoformat()})
-    _value(element, expenditure.amount, expenditure.currency_id, expenditure.spent_on)
+    value(element, expenditure.amount, expenditure.currency_id, expenditure.spent_on)
     narrative(etree.SubElement(element, "description"), expenditure.get_category_display())
     if payee is not None:
-        receiver = etree.SubElement(element, "receiver-org")
-        if payee.iati_identifier:
-            receiver.set("ref", payee.iati_identifier)
-        receiver.set("type", payee.kind)
-        narrative(receiver, payee.name)
+        organisation(element, "receiver-org", payee)
     return element
 
 

@@ -13,13 +13,12 @@ A result, and an indicator, is marked fit for aggregation when its indicators co
 """
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from cooperation.iati import Part, Problem, narrative
+from cooperation.iati import Part, Problem, decimal_text, narrative
 from programs.results.models import (
     ActualValue,
     Breakdown,
@@ -32,10 +31,6 @@ from programs.results.models import (
 
 AGGREGATABLE = frozenset({Unit.NUMBER, Unit.MONEY})
 ORDERED = frozenset({Unit.NUMBER, Unit.PERCENTAGE, Unit.MONEY})  # where "more is better" means something
-
-
-def _number(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}"
 
 
 def _boolean(truth: bool) -> str:
@@ -52,7 +47,7 @@ def _figure(parent, tag: str, indicator: Indicator, value, text: str, comment: s
     text (a qualitative indicator's) or a comment."""
     element = etree.SubElement(parent, tag)
     if indicator.unit != Unit.TEXT and value is not None:
-        element.set("value", _number(value))
+        element.set("value", decimal_text(value))
     if dimension is not None:
         etree.SubElement(element, "dimension", name=str(dimension.dimension.name), value=str(dimension.name))
     _text(element, "comment", text if indicator.unit == Unit.TEXT else comment)
@@ -75,7 +70,7 @@ def _baseline(element, indicator: Indicator) -> Problem | None:
         element, "baseline", year=str(indicator.baseline_on.year), **{"iso-date": indicator.baseline_on.isoformat()}
     )
     if indicator.unit != Unit.TEXT and indicator.baseline_value is not None:
-        baseline.set("value", _number(indicator.baseline_value))
+        baseline.set("value", decimal_text(indicator.baseline_value))
     _text(baseline, "comment", indicator.baseline_text if indicator.unit == Unit.TEXT else indicator.baseline_note)
     return None
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from cooperation.iati import narrative
+from cooperation.iati import narrative, organisation, value
 
 STANDARD_LOAN = "421"  # IATI FinanceType
 STANDARD_GRANT = "110"
@@ -20,31 +20,8 @@ class TransactionType:
     REPAYMENT = "6"  # Loan Repayment (principal received back)
 
 
-def amount_text(amount: Decimal) -> str:
-    """An xsd:decimal without trailing zeros and never with an exponent, whatever the database handed back."""
-    return f"{Decimal(amount).normalize():f}"
-
-
 def iso(day: datetime.date) -> str:
     return day.isoformat()
-
-
-def value(parent: etree._Element, amount: Decimal, currency: str, on: datetime.date, tag: str = "value"):
-    element = etree.SubElement(parent, tag, currency=currency, **{"value-date": iso(on)})
-    element.text = amount_text(amount)
-    return element
-
-
-def organisation(parent: etree._Element, tag: str, organisation) -> etree._Element:
-    """``provider-org`` or ``receiver-org`` for a partner: its IATI identifier when it has one, its IATI
-    organisation type, and its name."""
-    element = etree.SubElement(parent, tag)
-    if organisation.iati_identifier:
-        element.set("ref", organisation.iati_identifier)
-    if organisation.kind:
-        element.set("type", organisation.kind)
-    narrative(element, organisation.name)
-    return element
 
 
 def transaction(

@@ -23,11 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from cooperation.iati import Part, Problem
+from cooperation.iati import Part, Problem, decimal_text
 from programs.finance.iati.elements import (
     STANDARD_LOAN,
     TransactionType,
-    amount_text,
     iso,
     planned_disbursement,
     transaction,
@@ -149,7 +148,7 @@ def _principal_loan(loans: list[Loan]) -> Loan:
 def crs_add(loan: Loan, schedule: dict | None, repayments: list[dict], today: datetime.date) -> etree._Element:
     """The principal loan's terms and, once it was paid out, its status this year (see the module's docstring)."""
     element = etree.Element("crs-add")
-    terms = etree.SubElement(element, "loan-terms", **{"rate-1": amount_text(loan.annual_rate)})
+    terms = etree.SubElement(element, "loan-terms", **{"rate-1": decimal_text(loan.annual_rate)})
     etree.SubElement(terms, "repayment-type", code=REPAYMENT_TYPE[AmortizationMethod(loan.amortization)])
     etree.SubElement(terms, "repayment-plan", code=str(loan.frequency))
     if (approved_on := _approved_on(loan)) is not None:
@@ -174,7 +173,7 @@ def crs_add(loan: Loan, schedule: dict | None, repayments: list[dict], today: da
         element, "loan-status", year=str(today.year), currency=loan.currency_id, **{"value-date": iso(today)}
     )
     for tag, amount in figures:
-        etree.SubElement(status, tag).text = amount_text(amount)
+        etree.SubElement(status, tag).text = decimal_text(amount)
     return element
 
 
