@@ -42,7 +42,7 @@ class DashboardFilterForm(forms.Form):
         queryset=None,
         to_field_name="code",
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "KSM-2026-001", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"placeholder": "KSM-2026-001", "autocomplete": "off", "maxlength": 40}),
         error_messages={"invalid_choice": _("No programme you can see has this code.")},
     )
     period = forms.ChoiceField(label=_("Period"), choices=[("", _("Any time")), *PeriodPreset.choices], required=False)
