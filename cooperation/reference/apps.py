@@ -13,5 +13,6 @@ class ReferenceConfig(AppConfig):
         # Exchange rates: the officers' pages and the API (the reference tables themselves live in the admin).
         registry.urls("rates/", "cooperation.reference.urls")
         registry.api_routes("cooperation.reference.api.urls")
+        registry.export_source("reference.exchange_rates", "cooperation.reference.exports.exchange_rates")
         # Before the modules' money events, so their totals find rates.
         registry.demo("cooperation.reference.demo.load", order=15)

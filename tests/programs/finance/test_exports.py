@@ -181,3 +181,13 @@ def test_repayment_export_queries_do_not_grow_with_the_rows(client, officer):
         return export_queries(client, export_url("finance.repayments", loan=loan.pk))
 
     assert queries_with(2) == queries_with(8)
+
+
+def test_bad_filter_values_are_ignored_as_on_the_pages(client, officer, repaid):
+    client.force_login(officer)
+
+    repayments = records(client.get(export_url("finance.repayments", loan="not-a-number", status="nothing")))
+    loans = client.get(export_url("finance.loans", status="nothing", borrower="x", ordering="sideways"))
+
+    assert len(repayments) == 3
+    assert loans.status_code == 200
