@@ -33,7 +33,8 @@ def test_the_modules_parts_together_make_a_valid_activity(officer, partner_org):
     make_document(officer, programme=programme, kind=DocumentKind.REPORT, title="Mid-term review")
 
     found, problems = [], []
-    for contributor in registry.contributors(registry.IATI):
+    # The modules' parts only: the programme's own (identifier, title, sectors, ...) come from the test's wrapper.
+    for contributor in (each for each in registry.contributors(registry.IATI) if each.__module__ != "programs.iati"):
         module_parts, module_problems = split(contributor([programme]))
         found += module_parts
         problems += module_problems
