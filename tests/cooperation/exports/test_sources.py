@@ -17,6 +17,14 @@ PARTNERS = {"partner", "partner2"}
 # Export source → the roles that may export it (the others get 403; anonymous visitors are sent to sign in).
 EXPECTED = {
     "programs.programmes": STAFF,
+    "partners.organisations": STAFF,
+    "reference.exchange_rates": STAFF,
+    "finance.loans": STAFF,
+    "finance.repayments": STAFF,
+    "finance.grants": STAFF,
+    "finance.tranches": STAFF,
+    "finance_portal.loans": PARTNERS,
+    "finance_portal.grants": PARTNERS,
     "scholarships.applications": STAFF,
     "scholarships.calls": STAFF,
     "scholarships.tranches": STAFF,
