@@ -1,24 +1,23 @@
 """Manager dashboard and programme export."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cooperation.access import require_perm
+from cooperation.exports.views import export
 from cooperation.roles import Perm
 from programs.filters import ProgrammeFilter
 from programs.reporting import selectors
 from programs.reporting.budgets import budgets_section
 from programs.reporting.charts import ChartRow, horizontal_bar_chart
-from programs.reporting.exports import programme_csv_rows
 from programs.reporting.finance import finance_dashboard
 from programs.reporting.forms import DashboardFilterForm
 from programs.reporting.results import results_section
@@ -97,36 +96,15 @@ def _export_url(scope: DashboardScope) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @login_required
 def programmes_csv(request):
+    """The dashboard's "Export CSV": the programme list's export, for those who may export reports; a filter the
+    dashboard cannot apply is refused with its reason rather than silently dropped."""
     require_perm(request.user, Perm.EXPORT_DATA)
     programme_filter = ProgrammeFilter(request.GET, queryset=programme_list(user=request.user), request=request)
     if not programme_filter.is_valid():
         errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in programme_filter.errors.items())
         message = _("The export filter is not valid: %(errors)s") % {"errors": errors}
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    rows = programme_csv_rows(programme_filter.qs)
-    language = translation.get_language()
-
-    def lines():
-        # Rows are written after the view returns, so keep the request's language for the labels.
-        writer = csv.writer(_Echo())
-        with translation.override(language):
-            yield "\ufeff"  # byte order mark: spreadsheets then read the file as UTF-8
-            for row in rows:
-                yield writer.writerow(row)
-
-    filename = f"programmes-{timezone.localdate():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        lines(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return export(request, "programs.programmes", "csv")

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperation.exports.writers import neutralise_formula
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
-from programs.reporting.exports import neutralise_formula
 from tests.factories import OrganisationFactory, ParticipationFactory, ProgrammeFactory, currency
 
 pytestmark = pytest.mark.django_db
