@@ -29,14 +29,19 @@ def number(value) -> str:
 
 
 @register.inclusion_tag("includes/export_buttons.html", takes_context=True)
-def export_buttons(context, source: str) -> dict:
-    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page)."""
+def export_buttons(context, source: str, **params) -> dict:
+    """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page), and
+    ``params`` where the page names its list in its path rather than its query (``programme=programme.pk``)."""
+    from django.http import QueryDict
     from django.urls import reverse
 
     from cooperation.exports.views import list_params
 
     request = context.get("request")
-    query = list_params(request.GET) if request is not None else ""
+    filters = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for name, value in params.items():
+        filters[name] = str(value)
+    query = list_params(filters)
     suffix = f"?{query}" if query else ""
     return {
         "csv_url": reverse("exports:export", args=[source, "csv"]) + suffix,

@@ -17,3 +17,5 @@ class BudgetsConfig(AppConfig):
             "programme.detail", "budgets/_programme_budget.html", "programs.budgets.panels.programme_detail", order=70
         )
         registry.contribute(registry.RISK, "programs.budgets.risk.receipts_missing")
+        registry.export_source("budgets.lines", "programs.budgets.exports.lines")
+        registry.export_source("budgets.expenditures", "programs.budgets.exports.expenditures")
