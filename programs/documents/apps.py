@@ -17,3 +17,5 @@ class DocumentsConfig(registry.CooperationModuleConfig):
         registry.panel(
             "portal.programme", "documents/portal/_programme_documents.html", f"{PANELS}.portal_programme", order=80
         )
+        registry.export_source("documents.documents", "programs.documents.exports.documents")
+        registry.export_source("documents_portal.documents", "programs.documents.exports.portal_documents")
