@@ -39,18 +39,22 @@ def _save_view_form(source: str, list_path: str, params: str):
 def export_buttons(context, source: str, label="", **filters) -> dict:
     """The list's "Export CSV" and "Export XLSX" links, carrying the page's filters and sort (not its page).
 
-    A list on a record's page names its filters instead (``{% export_buttons "finance.repayments" loan=loan.pk %}``);
+    A list on a record's page adds what its path holds (``{% export_buttons "finance.repayments" loan=loan.pk %}``);
     a second list on one page says what it exports (``label=_("Export its tranches:")``). A list page (neither)
     also offers the saved views of the list the user may open, and a form saving its filters and sort as a view."""
+    from django.http import QueryDict
     from django.urls import reverse
-    from django.utils.http import urlencode
 
     from cooperation.exports.selectors import visible_saved_views
     from cooperation.exports.tables import list_params
 
     request = context.get("request")
-    page_filters = list_params(request.GET) if request is not None else ""
-    query = urlencode(filters) if filters else page_filters
+    query = list_params(request.GET) if request is not None else ""
+    if filters:  # the page's own query, with what the page says of its list
+        named = request.GET.copy() if request is not None else QueryDict(mutable=True)
+        for name, value in filters.items():
+            named[name] = str(value)
+        query = list_params(named)
     suffix = f"?{query}" if query else ""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated) and not filters and not label

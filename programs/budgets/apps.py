@@ -18,3 +18,5 @@ class BudgetsConfig(AppConfig):
         )
         registry.contribute(registry.RISK, "programs.budgets.risk.receipts_missing")
         registry.contribute(registry.IATI, "programs.budgets.iati.parts")
+        registry.export_source("budgets.lines", "programs.budgets.exports.lines")
+        registry.export_source("budgets.expenditures", "programs.budgets.exports.expenditures")

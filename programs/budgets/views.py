@@ -24,7 +24,7 @@ def programme_url(programme_id: int, anchor: str = "") -> str:
 def programme(request, pk):
     user = request.user
     record = selectors.programme_for_budget(user=user, pk=pk)
-    expenditures = selectors.expenditure_list(user=user).filter(programme=record)
+    expenditures = listed_expenditures(user, {}, programme_id=record.pk)
     return list_page(
         request,
         "budgets/programme.html",
@@ -151,15 +151,27 @@ def receipt_download(request, pk):
     return receipt_response(selectors.expenditure_get(user=request.user, pk=pk))
 
 
+def is_id(value: str) -> bool:
+    return value.isdigit() and len(value) < 19
+
+
+def listed_expenditures(user, query, *, programme_id: int | None = None):
+    """The expenditures a list shows (of one programme when ``programme_id`` is given), narrowed by the list's
+    ``query``: ``payee`` (a partner's id) and ``receipt=missing``, as the partner's risk flag links here."""
+    rows = selectors.expenditure_list(user=user)
+    if programme_id is not None:
+        rows = rows.filter(programme_id=programme_id)
+    payee = query.get("payee", "")
+    if is_id(payee):
+        rows = rows.filter(payee_organisation_id=int(payee))
+    if query.get("receipt") == "missing":
+        rows = rows.filter(without_receipt_before(receipt_deadline()))
+    return rows
+
+
 @workspace_page(perm=Perm.VIEW_EXPENDITURE)
 def expenditure_list(request):
-    """Expenditures of every programme; ``payee`` (a partner's id) and ``receipt=missing`` narrow them, as the
-    partner's risk flag links here."""
-    rows = selectors.expenditure_list(user=request.user)
-    payee = request.GET.get("payee", "")
-    if payee.isdigit() and len(payee) < 19:
-        rows = rows.filter(payee_organisation_id=int(payee))
+    """Expenditures of every programme, narrowed as ``listed_expenditures`` says."""
+    rows = listed_expenditures(request.user, request.GET)
     missing = request.GET.get("receipt") == "missing"
-    if missing:
-        rows = rows.filter(without_receipt_before(receipt_deadline()))
     return list_page(request, "budgets/expenditure_list.html", rows, name="expenditures", missing=missing)

@@ -18,3 +18,5 @@ class DocumentsConfig(registry.CooperationModuleConfig):
             "portal.programme", "documents/portal/_programme_documents.html", f"{PANELS}.portal_programme", order=80
         )
         registry.contribute(registry.IATI, "programs.documents.iati.parts")
+        registry.export_source("documents.documents", "programs.documents.exports.documents")
+        registry.export_source("documents_portal.documents", "programs.documents.exports.portal_documents")

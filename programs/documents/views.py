@@ -32,15 +32,21 @@ def _place(request):
     return None, None
 
 
-@workspace_page(perm=Perm.VIEW_DOCUMENT)
-def document_list(request):
+def listed_documents(request):
+    """The documents the list shows: those the user may see, of one ``programme`` or ``organisation`` (ids) when
+    the query names one. ``request`` needs only ``user`` and ``GET`` (the list's export reads it too)."""
     documents = selectors.document_list(user=request.user)
     programme_id, organisation_id = _id(request.GET.get("programme", "")), _id(request.GET.get("organisation", ""))
     if programme_id is not None:
         documents = documents.filter(programme_id=programme_id)
     if organisation_id is not None:
         documents = documents.filter(organisation_id=organisation_id)
-    return list_page(request, "documents/document_list.html", documents, name="documents")
+    return documents
+
+
+@workspace_page(perm=Perm.VIEW_DOCUMENT)
+def document_list(request):
+    return list_page(request, "documents/document_list.html", listed_documents(request), name="documents")
 
 
 @workspace_page(perm=Perm.ADD_DOCUMENT)

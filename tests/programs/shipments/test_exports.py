@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cooperation.exports.models import ExportJob, ExportStatus
 from cooperation.roles import Role
 from tests.factories import UserFactory, country, currency
-from tests.programs.export_sheets import export_queries, export_url, exported
+from tests.programs.export_sheets import export_queries, export_url, exported, sheet
 from tests.programs.shipments.factories import (
     ReceiptLineFactory,
     ShipmentFactory,
@@ -248,3 +249,30 @@ def test_portal_export_costs_the_same_for_2_and_8_shipments(client, officer, par
     shipments(6)
 
     assert export_queries(client, "shipments_portal.shipments") == few
+
+
+# --- on the worker ------------------------------------------------------------------------------------------------
+
+
+def _worker_rows(client, capture, source, params) -> list[tuple]:
+    with capture(execute=True):
+        response = client.get(export_url(source), params)
+    job = ExportJob.objects.filter(source=source).latest("pk")
+    assert response.status_code == 302 and job.status == ExportStatus.DONE
+    download = client.get(reverse("exports:job_download", args=[job.pk]))
+    return list(sheet(download).iter_rows(min_row=2, values_only=True))
+
+
+def test_large_exports_on_the_worker_keep_the_filters_and_the_partners_scope(
+    client, settings, officer, partner_user, to_both, two_shipments, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    ours, _theirs, _draft = to_both
+    client.force_login(officer)
+
+    items = _worker_rows(client, django_capture_on_commit_callbacks, "shipments.items", {"destination_country": "FJ"})
+    client.force_login(partner_user)
+    portal = _worker_rows(client, django_capture_on_commit_callbacks, "shipments_portal.shipments", {})
+
+    assert [(row[0], row[5]) for row in items] == [(two_shipments[1].waybill, "Family tents")]
+    assert [row[0] for row in portal] == [ours.waybill]
