@@ -48,6 +48,9 @@ EXPECTED = {
     "waiting_count": SIGNED_IN,
     "search": STAFF,
     "exports:jobs": SIGNED_IN,
+    "reporting:iati": {"manager", "auditor", "admin"},
+    "reporting:iati_activities": {"manager", "auditor", "admin"},
+    "reporting:iati_organisation": {"manager", "auditor", "admin"},
     "exports:job": {"manager"},  # the requester's own export only
     "exports:job_status": {"manager"},
     "exports:job_download": {"manager"},
