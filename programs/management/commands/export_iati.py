@@ -68,7 +68,7 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(f"  - {problem}")
         if named and publication.problems:
-            raise CommandError(_("A programme named cannot be published; nothing was written."))
+            raise CommandError(_("A programme you named cannot be published (see above); nothing was written."))
         if not publication.published:
             raise CommandError(_("No programme can be published yet; nothing was written."))
         return publication.xml
