@@ -70,6 +70,23 @@ class Table:
 
 
 @dataclass
+class Workbook:
+    """Several tables in one file (a dashboard's): a sheet each in XLSX, one after another under their titles in
+    CSV."""
+
+    name: str
+    tables: Sequence[Table]
+    title: Any = ""
+
+    def count(self) -> int:
+        return sum(table.count() for table in self.tables)
+
+
+def tables_of(export: "Table | Workbook") -> list[Table]:
+    return list(export.tables) if isinstance(export, Workbook) else [export]
+
+
+@dataclass
 class ExportRequest:
     """What a source may read of a request: who asks and the list's query string."""
 
@@ -94,8 +111,9 @@ def source_names() -> list[str]:
     return sorted(registry.export_sources())
 
 
-def table_for(name: str, request) -> Table:
-    """The table source ``name`` makes for ``request``, without the personal columns the user may not see.
+def table_for(name: str, request) -> Table | Workbook:
+    """The table (or workbook) source ``name`` makes for ``request``, without the personal columns the user may
+    not see.
 
     An unknown source is a 404; a source the user may not read raises ``PermissionDenied``."""
     dotted = registry.export_sources().get(name)
@@ -104,7 +122,8 @@ def table_for(name: str, request) -> Table:
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied
-    table = import_string(dotted)(request)
+    export = import_string(dotted)(request)
     if not user.has_perm(Perm.SEE_PERSONAL_DATA):
-        table.columns = [column for column in table.columns if not column.personal]
-    return table
+        for table in tables_of(export):
+            table.columns = [column for column in table.columns if not column.personal]
+    return export

@@ -14,7 +14,7 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.exports.tables import Cell, Table
+from cooperation.exports.tables import Cell, Table, Workbook, tables_of
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -58,22 +58,42 @@ class _Echo:
         return value
 
 
-def csv_lines(table: Table) -> Iterator[str]:
-    """The file's lines: the byte order mark and the header, then one line per row."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([neutralise_formula(header) for header in table.headers()])
+def _csv_table_lines(writer, table: Table, title: str | None) -> Iterator[tuple[str, bool]]:
+    """(line, whether it is a row of data) for one table: its title when given, its header, its rows."""
+    if title is not None:
+        yield writer.writerow([neutralise_formula(title)]), False
+    yield writer.writerow([neutralise_formula(header) for header in table.headers()]), False
     for values in table.values():
-        yield writer.writerow([csv_text(value) for value in values])
+        yield writer.writerow([csv_text(value) for value in values]), True
 
 
-def write_csv(table: Table, file, *, progress: Callable[[int], None] | None = None) -> int:
-    """Write the table to ``file`` (binary); returns the number of rows."""
-    rows = -1
-    for rows, line in enumerate(csv_lines(table)):
+def _csv_lines(export: Table | Workbook) -> Iterator[tuple[str, bool]]:
+    writer = csv.writer(_Echo())
+    tables = tables_of(export)
+    yield "\ufeff", False  # byte order mark: spreadsheets then read the file as UTF-8
+    for number, table in enumerate(tables):
+        if number:
+            yield "\r\n", False
+        yield from _csv_table_lines(writer, table, str(table.title or table.name) if len(tables) > 1 else None)
+
+
+def csv_lines(export: Table | Workbook) -> Iterator[str]:
+    """The file's lines: the byte order mark, then each table's header and rows (in a workbook, each table under
+    its title, a blank line between two)."""
+    for line, _is_row in _csv_lines(export):
+        yield line
+
+
+def write_csv(export: Table | Workbook, file, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to ``file`` (binary); returns the number of rows."""
+    rows = 0
+    for line, is_row in _csv_lines(export):
         file.write(line.encode())
-        if progress and rows and rows % PROGRESS_EVERY == 0:
-            progress(rows)
-    return max(rows, 0)
+        if is_row:
+            rows += 1
+            if progress and rows % PROGRESS_EVERY == 0:
+                progress(rows)
+    return rows
 
 
 def _sheet_title(title: str) -> str:
@@ -117,8 +137,30 @@ def _write_cell(sheet, row: int, column: int, value: Cell, formats: _Formats) ->
         sheet.write_string(row, column, str(value))
 
 
-def write_xlsx(table: Table, file, *, progress: Callable[[int], None] | None = None) -> int:
-    """Write the table to ``file`` (a path or a binary file) as one sheet; returns the number of rows."""
+def _write_sheet(workbook, formats: _Formats, table: Table, titles: set, done: int, progress) -> int:
+    title = _sheet_title(str(table.title or table.name))
+    while title.lower() in titles:  # sheet names are unique, whatever their case
+        title = _sheet_title(f"{title[:28]} {len(titles) + 1}")
+    titles.add(title.lower())
+    sheet = workbook.add_worksheet(title)
+    headers = table.headers()
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, formats.header)
+        sheet.set_column(column, column, max(10, min(len(header) + 2, 40)))
+    sheet.freeze_panes(1, 0)
+    rows = 0
+    for rows, values in enumerate(table.values(), start=1):
+        for column, value in enumerate(values):
+            _write_cell(sheet, rows, column, value, formats)
+        if progress and (done + rows) % PROGRESS_EVERY == 0:
+            progress(done + rows)
+    if rows:
+        sheet.autofilter(0, 0, rows, max(len(headers) - 1, 0))
+    return rows
+
+
+def write_xlsx(export: Table | Workbook, file, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to ``file`` (a path or a binary file), a sheet per table; returns the number of rows."""
     workbook = xlsxwriter.Workbook(
         file,
         {
@@ -130,20 +172,9 @@ def write_xlsx(table: Table, file, *, progress: Callable[[int], None] | None = N
         },
     )
     formats = _Formats(workbook)
-    sheet = workbook.add_worksheet(_sheet_title(str(table.title or table.name)))
-    headers = table.headers()
-    for column, header in enumerate(headers):
-        sheet.write_string(0, column, header, formats.header)
-        sheet.set_column(column, column, max(10, min(len(header) + 2, 40)))
-    sheet.freeze_panes(1, 0)
-    rows = 0
-    for rows, values in enumerate(table.values(), start=1):
-        for column, value in enumerate(values):
-            _write_cell(sheet, rows, column, value, formats)
-        if progress and rows % PROGRESS_EVERY == 0:
-            progress(rows)
-    if rows:
-        sheet.autofilter(0, 0, rows, max(len(headers) - 1, 0))
+    rows, titles = 0, set()
+    for table in tables_of(export):
+        rows += _write_sheet(workbook, formats, table, titles, rows, progress)
     workbook.close()
     return rows
 
@@ -151,5 +182,5 @@ def write_xlsx(table: Table, file, *, progress: Callable[[int], None] | None = N
 WRITERS = {CSV: write_csv, XLSX: write_xlsx}
 
 
-def filename(table: Table, file_format: str) -> str:
-    return f"{table.name.replace('.', '-')}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+def filename(export: Table | Workbook, file_format: str) -> str:
+    return f"{export.name.replace('.', '-')}-{timezone.localdate():%Y-%m-%d}.{file_format}"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cooperation.exports import writers
-from cooperation.exports.tables import Column, Table
+from cooperation.exports.tables import Column, Table, Workbook
 from cooperation.reference.codes import ActivityStatus
 from tests.factories import ParticipationFactory, ProgrammeFactory, currency
 
@@ -103,7 +103,7 @@ def test_negative_numbers_are_numbers_not_formulas():
 
     lines = list(writers.csv_lines(table))
 
-    assert lines[1] == "-5.25\r\n"
+    assert lines[-1] == "-5.25\r\n"
 
 
 def test_headers_are_in_the_viewers_language(client, manager, programmes):
@@ -169,3 +169,19 @@ def test_query_count_is_the_same_for_5_and_50_programmes(client, manager):
 
     assert sheet.max_row == 51
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_workbook_has_a_sheet_per_table_and_its_csv_a_titled_part_per_table():
+    first = Table("a", [Column("Currency", lambda row: row[0]), Column("Amount", lambda row: row[1])], [("USD", 5)])
+    second = Table("b", [Column("Country", lambda row: row)], ["ID", "TL"], title="=By country")
+    workbook = Workbook("dashboard", [first, second])
+    file = io.BytesIO()
+
+    rows = writers.write_xlsx(workbook, file)
+    lines = list(writers.csv_lines(workbook))
+
+    sheets = openpyxl.load_workbook(io.BytesIO(file.getvalue()))
+    assert rows == 3 and workbook.count() == 3
+    assert sheets.sheetnames == ["a", "=By country"]
+    assert [row for row in sheets["=By country"].iter_rows(values_only=True)] == [("Country",), ("ID",), ("TL",)]
+    assert "".join(lines) == "\ufeffa\r\nCurrency,Amount\r\nUSD,5\r\n\r\n'=By country\r\nCountry\r\nID\r\nTL\r\n"
