@@ -173,3 +173,14 @@ def test_a_rename_to_a_taken_name_is_refused_next_to_the_field(client, manager, 
     assert "You already have a view of this list with this name." in response.content.decode()
     other.refresh_from_db()
     assert other.name == "Everything"
+
+
+def test_everyone_signed_in_has_a_page_of_saved_views(client, partner_user):
+    page = reverse("exports:saved_views")
+    assert client.get(page).status_code == 302
+
+    client.force_login(partner_user)
+
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "You have no saved views yet." in response.content.decode()
