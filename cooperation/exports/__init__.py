@@ -14,4 +14,8 @@ page would show, in its order, with the columns of the file. The page shows the 
 Small exports stream at once; above ``EXPORT_BACKGROUND_ROWS`` rows they run on the worker as an ``ExportJob``
 whose page shows the progress and then the download, private to whoever asked and deleted after
 ``EXPORT_FILE_DAYS`` days.
+
+Beside the buttons, a list's filters and sort can be saved as a named view (``saved.SavedView``), private or shared
+with a role, and a saved view scheduled weekly or monthly as an XLSX report to chosen users, each getting the list
+as they see it (``scheduled``), once per period, through the outbox.
 """

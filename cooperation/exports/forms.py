@@ -15,7 +15,10 @@ def _sharing_field() -> forms.ChoiceField:
 
 
 class SavedViewForm(forms.Form):
-    """ "Save this view" on a list page: a name, who else sees it, and the list it keeps (hidden)."""
+    """The "Save this view" form of a list page: a name, who else sees it, and the list it keeps (hidden). Its
+    fields are prefixed, so they never meet the list's own filters."""
+
+    PREFIX = "save"
 
     name = forms.CharField(label=_("Name"), max_length=100)
     shared_with_role = _sharing_field()

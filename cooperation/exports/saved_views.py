@@ -50,7 +50,7 @@ def saved_views(request):
 @login_required
 def saved_view_create(request):
     """ "Save this view" from a list page: back to the list with the view saved, or the form with its errors."""
-    form = SavedViewForm(request.POST)
+    form = SavedViewForm(request.POST, prefix=SavedViewForm.PREFIX)
     if form.is_valid():
         try:
             view = services.saved_view_create(user=request.user, **form.cleaned_data)

@@ -32,7 +32,7 @@ def _save_view_form(source: str, list_path: str, params: str):
     from cooperation.exports.forms import SavedViewForm
 
     initial = {"source": source, "list_path": list_path, "params": params}
-    return SavedViewForm(initial=initial, auto_id=f"save-{source.replace('.', '-')}-%s")
+    return SavedViewForm(initial=initial, prefix=SavedViewForm.PREFIX, auto_id=f"{source.replace('.', '-')}-%s")
 
 
 @register.inclusion_tag("includes/export_buttons.html", takes_context=True)

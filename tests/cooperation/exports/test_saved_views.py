@@ -27,7 +27,13 @@ def programmes(db):
 def _save(client, name="Pipeline", shared_with_role="", params=f"status={ActivityStatus.PIPELINE}&page=2"):
     return client.post(
         SAVE,
-        {"name": name, "shared_with_role": shared_with_role, "source": SOURCE, "list_path": LIST, "params": params},
+        {
+            "save-name": name,
+            "save-shared_with_role": shared_with_role,
+            "save-source": SOURCE,
+            "save-list_path": LIST,
+            "save-params": params,
+        },
     )
 
 
@@ -61,9 +67,9 @@ def test_the_list_page_offers_to_save_its_filters(client, manager, programmes):
     html = client.get(LIST, {"status": ActivityStatus.PIPELINE, "page": 1}).content.decode()
 
     assert f'action="{SAVE}"' in html
-    assert f'name="params" value="status={ActivityStatus.PIPELINE}"' in html
-    assert f'name="list_path" value="{LIST}"' in html
-    assert f'name="source" value="{SOURCE}"' in html
+    assert f'name="save-params" value="status={ActivityStatus.PIPELINE}"' in html
+    assert f'name="save-list_path" value="{LIST}"' in html
+    assert f'name="save-source" value="{SOURCE}"' in html
 
 
 def test_opening_a_saved_view_shows_the_list_with_its_filters(client, manager, programmes):
@@ -113,7 +119,7 @@ def test_a_view_keeps_to_the_sites_own_pages(client, manager, programmes):
     client.force_login(manager)
 
     response = client.post(
-        SAVE, {"name": "Away", "source": SOURCE, "list_path": "//evil.example/programmes/", "params": ""}
+        SAVE, {"save-name": "Away", "save-source": SOURCE, "save-list_path": "//evil.example/programmes/"}
     )
 
     assert response.status_code == 200
@@ -173,3 +179,14 @@ def test_a_rename_to_a_taken_name_is_refused_next_to_the_field(client, manager, 
     assert "You already have a view of this list with this name." in response.content.decode()
     other.refresh_from_db()
     assert other.name == "Everything"
+
+
+def test_everyone_signed_in_has_a_page_of_saved_views(client, partner_user):
+    page = reverse("exports:saved_views")
+    assert client.get(page).status_code == 302
+
+    client.force_login(partner_user)
+
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "You have no saved views yet." in response.content.decode()
