@@ -14,9 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cooperation.accounts.services import api_token_issue
 from cooperation.exports import jobs as export_jobs
+from cooperation.exports.scheduled import unsubscribe_token
+from cooperation.exports.services import saved_view_create, schedule_create
 from cooperation.money_flows import Category
 from cooperation.outbox.models import MessageStatus
 from cooperation.reference.services import exchange_rate_create
+from cooperation.roles import Role
 from programs.budgets import services as budget_services
 from programs.results import services as results_services
 from tests.factories import (
@@ -48,6 +51,13 @@ EXPECTED = {
     "waiting_count": SIGNED_IN,
     "search": STAFF,
     "exports:jobs": SIGNED_IN,
+    "exports:saved_views": SIGNED_IN,
+    "exports:saved_view_create": set(),  # POST only
+    "exports:saved_view_rename": set(),  # POST only
+    "exports:saved_view_delete": set(),  # POST only
+    "exports:schedule": set(),  # POST only
+    "exports:schedule_delete": set(),  # POST only
+    "exports:unsubscribe": {"manager"},  # the recipient the signed link names
     "reporting:iati": {"manager", "auditor", "admin"},
     "reporting:iati_activities": {"manager", "auditor", "admin"},
     "reporting:iati_organisation": {"manager", "auditor", "admin"},
@@ -430,11 +440,30 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         user=manager, source="programs.programmes", title="Programmes", params="", file_format="csv", total_rows=1
     )
     export_jobs.run(export.pk)
+    saved_view = saved_view_create(
+        user=manager,
+        name="Mine",
+        source="programs.programmes",
+        list_path=reverse("programs:list"),
+        shared_with_role=Role.MANAGER,
+    )
+    schedule = schedule_create(
+        view=saved_view,
+        user=manager,
+        frequency="weekly",
+        weekday=0,
+        day_of_month=None,
+        recipients=[manager],
+        active=True,
+    )
     token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
     failed_email = OutboxMessageFactory(about=update, status=MessageStatus.FAILED, last_error="550 No such user")
     objects = {
         "outbox:": {"pk": failed_email.pk},
         "exports:export": {"source": "programs.programmes", "file_format": "xlsx"},
+        "exports:saved_view_": {"pk": saved_view.pk},
+        "exports:schedule": {"pk": saved_view.pk},
+        "exports:unsubscribe": {"token": unsubscribe_token(schedule, manager)},
         "exports:": {"pk": export.pk},
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
