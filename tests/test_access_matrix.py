@@ -59,6 +59,9 @@ EXPECTED = {
     "exports:schedule_delete": set(),  # POST only
     "exports:unsubscribe": {"manager"},  # the recipient the signed link names
     "reporting:iati": {"manager", "auditor", "admin"},
+    "api:loan-portfolio": STAFF | {"partner", "partner2"},
+    "api:shipment-discrepancy-summary": STAFF | {"partner", "partner2"},
+    "api:programme-results-progress": STAFF | {"partner"},
     "reporting:iati_activities": {"manager", "auditor", "admin"},
     "reporting:iati_organisation": {"manager", "auditor", "admin"},
     "exports:job": {"manager"},  # the requester's own export only
