@@ -17,11 +17,11 @@ from programs.finance.models import Installment, Loan, LoanStatus
 from programs.finance.selectors.common import (
     OUTSTANDING,
     PRINCIPAL_OUTSTANDING,
-    UNPAID,
     ZERO,
     in_minor_units,
     visible_loans,
 )
+from programs.finance.selectors.portfolio import ids_of_loans_late
 from programs.selectors import percent_of, today_or
 
 # Loans whose principal was committed: approved, then out, then back or lost (as the programme page counts them).
@@ -93,11 +93,6 @@ class PortfolioCurrency:
         return percent_of(self.par90_amount, self.outstanding_principal)
 
 
-def _late_loan_ids(today: datetime.date, days: int) -> QuerySet:
-    """Ids of loans with an unpaid installment more than ``days`` days past due."""
-    return Installment.objects.filter(UNPAID, due_date__lt=today - datetime.timedelta(days=days)).values("loan_id")
-
-
 def loan_portfolio(
     *, user, loans: QuerySet[Loan] | None = None, today: datetime.date | None = None
 ) -> list[PortfolioCurrency]:
@@ -113,13 +108,13 @@ def loan_portfolio(
         scoped = scoped.filter(pk__in=loans.values("pk"))
     scoped = scoped.order_by()
     active = Q(status=LoanStatus.DISBURSED)
-    late_30, late_90 = _late_loan_ids(today, 30), _late_loan_ids(today, 90)
+    late_30, late_90 = ids_of_loans_late(today, 30), ids_of_loans_late(today, 90)
     rows: dict[str, dict] = {}
     for row in scoped.values("currency_id", "currency__minor_unit").annotate(
         loans=Count("pk"),
         committed_loans=Count("pk", filter=Q(status__in=COMMITTED_STATUSES)),
         active_loans=Count("pk", filter=active),
-        loans_in_arrears=Count("pk", filter=active & Q(pk__in=_late_loan_ids(today, 0))),
+        loans_in_arrears=Count("pk", filter=active & Q(pk__in=ids_of_loans_late(today, 0))),
         par30_loans=Count("pk", filter=active & Q(pk__in=late_30)),
         par90_loans=Count("pk", filter=active & Q(pk__in=late_90)),
         committed=Sum("principal", filter=Q(status__in=COMMITTED_STATUSES)),

@@ -61,7 +61,7 @@ class CurrencyPortfolio:
         return percent_of(self.at_risk_90, self.outstanding_principal)
 
 
-def _late_loans(today: datetime.date, days: int) -> QuerySet:
+def ids_of_loans_late(today: datetime.date, days: int) -> QuerySet:
     """Ids of loans with an unpaid installment more than ``days`` days past due."""
     return Installment.objects.filter(UNPAID, due_date__lt=today - datetime.timedelta(days=days)).values("loan_id")
 
@@ -105,8 +105,8 @@ def portfolio_summary(
                 OUTSTANDING, filter=Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=30))
             ),
             overdue=Sum(OUTSTANDING, filter=Q(due_date__lt=today)),
-            at_risk_30=Sum(PRINCIPAL_OUTSTANDING, filter=Q(loan_id__in=_late_loans(today, 30))),
-            at_risk_90=Sum(PRINCIPAL_OUTSTANDING, filter=Q(loan_id__in=_late_loans(today, 90))),
+            at_risk_30=Sum(PRINCIPAL_OUTSTANDING, filter=Q(loan_id__in=ids_of_loans_late(today, 30))),
+            at_risk_90=Sum(PRINCIPAL_OUTSTANDING, filter=Q(loan_id__in=ids_of_loans_late(today, 90))),
         )
     )
     for row in installment_rows:
