@@ -55,7 +55,7 @@ HEADINGS = [
 
 def sheet(heading: str) -> str:
     """The heading as a sheet title, which stops at 31 characters."""
-    return heading[:31]
+    return heading[:31].rstrip()
 
 
 # Sheets of amounts whose first column is the currency (the small portfolio fills each of them).
