@@ -167,6 +167,16 @@ def test_a_currency_leaves_only_its_rows_in_the_money_sheets(client, manager, tw
     assert figures["Programmes"] == 1
 
 
+def test_a_period_counts_what_was_disbursed_within_it_as_on_the_page(client, manager, two_programmes):
+    workbook = _workbook(_export(client, manager, period_start="2026-01-01", period_end="2026-06-30"))
+
+    portfolio = {row["Currency"]: row for row in _records(workbook["Loan portfolio"])}
+    assert portfolio["USD"]["Disbursed in the period"] == 12000
+    assert portfolio["EUR"]["Disbursed in the period"] == 0  # BETA-1's loan was disbursed in 2025
+    months = [row["Month"].date() for row in _records(workbook[sheet("Repayments expected and received")])]
+    assert min(months) == datetime.date(2026, 1, 1) and max(months) == datetime.date(2026, 6, 1)
+
+
 def test_an_invalid_filter_leaves_the_figures_whole_as_on_the_page(client, manager, two_programmes):
     workbook = _workbook(_export(client, manager, currency="XXX"))
 
