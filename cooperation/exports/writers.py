@@ -98,7 +98,7 @@ def write_csv(export: Table | Workbook, file, *, progress: Callable[[int], None]
 
 def _sheet_title(title: str) -> str:
     cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
-    return cleaned[:31] or "Sheet1"
+    return cleaned[:31].rstrip() or "Sheet1"
 
 
 class _Formats:

@@ -11,3 +11,4 @@ class ReportingConfig(AppConfig):
         from cooperation import registry
 
         registry.urls("dashboard/", "programs.reporting.urls")
+        registry.export_source("reporting.dashboard", "programs.reporting.exports.dashboard")

@@ -27,6 +27,7 @@ class ChartRow:
 class Bar:
     label: str  # full label, for the tooltip and the table alternative
     short_label: str  # what fits on one line of the SVG
+    value: int | Decimal  # what the bar stands for, for the table alternative and the export
     display: str
     label_y: int
     y: int
@@ -77,6 +78,7 @@ def horizontal_bar_chart(
             Bar(
                 label=row.label,
                 short_label=_shorten(row.label),
+                value=row.value,
                 display=row.display,
                 label_y=top + label_height - 4,
                 y=bar_y,

@@ -3,11 +3,9 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -15,15 +13,8 @@ from cooperation.access import require_perm
 from cooperation.exports.views import export
 from cooperation.roles import Perm
 from programs.filters import ProgrammeFilter
-from programs.reporting import selectors
-from programs.reporting.budgets import budgets_section
-from programs.reporting.charts import ChartRow, horizontal_bar_chart
-from programs.reporting.finance import finance_dashboard
-from programs.reporting.forms import DashboardFilterForm
-from programs.reporting.results import results_section
-from programs.reporting.scholarships import scholarships_dashboard
 from programs.reporting.scope import DashboardScope
-from programs.reporting.shipments import shipments_dashboard
+from programs.reporting.sections import dashboard_sections
 from programs.selectors import programme_list
 
 
@@ -31,47 +22,9 @@ from programs.selectors import programme_list
 @login_required
 def dashboard(request):
     require_perm(request.user, Perm.VIEW_DASHBOARD)
-    user = request.user
-    today = timezone.localdate()
-    filter_form = DashboardFilterForm(
-        request.GET or None,
-        currencies=selectors.dashboard_currencies(user=user),
-        countries=selectors.dashboard_countries(user=user),
-        programmes=selectors.dashboard_programme_choices(user=user),
-        today=today,
-    )
-    # An invalid value is shown next to its field and the figures stay unfiltered.
-    scope = filter_form.scope(user)
-    total, by_form = selectors.programme_counts_by_form(user=user, scope=scope)
-    by_status = selectors.programme_counts_by_status(user=user, scope=scope)
-    by_country = selectors.programme_counts_by_country(user=user, scope=scope)
-    context = {
-        "filter_form": filter_form,
-        "scope": scope,
-        "narrowed_to": scope.narrowed_to(),
-        "total": total,
-        "charts": [
-            _count_chart("forms", _("Programmes by form of cooperation"), _("Form"), by_form),
-            _count_chart("status", _("Programmes by status"), _("Status"), by_status),
-            _count_chart("countries", _("Programmes by recipient country"), _("Country"), by_country),
-        ],
-        "budgets": selectors.budget_totals_by_currency(user=user, scope=scope),
-        "updates": selectors.latest_programme_updates(user=user, scope=scope),
-        "export_url": _export_url(scope),
-        "finance": finance_dashboard(user=user, today=today, scope=scope),
-        "shipments": shipments_dashboard(user=user, today=today, scope=scope),
-        "scholarships": scholarships_dashboard(user=user, today=today, scope=scope),
-        "results": results_section(user=user, today=today, scope=scope),
-        "budget_actuals": budgets_section(user=user, scope=scope),
-    }
+    context = dashboard_sections(user=request.user, params=request.GET)
+    context["export_url"] = _export_url(context["scope"])
     return render(request, "reporting/dashboard.html", context)
-
-
-def _count_chart(slug: str, title: str, category: str, rows):
-    chart = horizontal_bar_chart(
-        [ChartRow(str(row.label), row.count, intcomma(row.count)) for row in rows], slug=slug, title=title
-    )
-    return {"chart": chart, "category": category}
 
 
 def _export_url(scope: DashboardScope) -> str:
