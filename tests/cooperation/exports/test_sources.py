@@ -17,6 +17,7 @@ PARTNERS = {"partner", "partner2"}
 # Export source → the roles that may export it (the others get 403; anonymous visitors are sent to sign in).
 EXPECTED = {
     "programs.programmes": STAFF,
+    "reporting.dashboard": STAFF - {"officer"},
     "partners.organisations": STAFF,
     "reference.exchange_rates": STAFF,
     "finance.loans": STAFF,
