@@ -51,6 +51,13 @@ EXPECTED = {
 
 # Filter values a list ignores or shows an error for; its export then holds what the page shows. (A NUL character
 # is refused before any view, with 400.)
+# Lists the world leaves empty (their columns are read on real rows in the module's own test_exports.py).
+EMPTY_IN_THE_WORLD = {
+    "shipments.discrepancies",  # the world's receipt counts every item in good condition
+    "results.awaiting_review",  # the world's results report is still a draft
+    "results_portal.sent",
+}
+
 HOSTILE = ["ordering=-nonsense", "status=99", "page=x", "q=' OR 1=1 --", "created_after=2026-13-45", "q=%E2%80%AE"]
 
 
@@ -83,7 +90,7 @@ def test_every_role_exports_exactly_what_it_may_and_no_filter_value_breaks_an_ex
                 rows = max(rows, sheet.max_row - 1)
                 if not sheet.cell(row=1, column=1).value:
                     failures.append(f"{role} {source}: no header row")
-        if not rows:
+        if not rows and source not in EMPTY_IN_THE_WORLD:
             empty.append(source)
         client.force_login(users[sorted(allowed)[0]])
         for query in HOSTILE:
@@ -91,4 +98,4 @@ def test_every_role_exports_exactly_what_it_may_and_no_filter_value_breaks_an_ex
             if response.status_code != 200 or not _file(response):  # a streamed file fails while it is read
                 failures.append(f"{source}.csv?{query}: {response.status_code}")
     assert failures == [], "\n".join(failures)
-    assert empty == [], "The world has no row in these lists for anyone"
+    assert empty == [], f"The world has no row in these lists for anyone: {empty}"
