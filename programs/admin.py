@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -100,8 +101,19 @@ def _mark_formset_saved(formset) -> None:
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
+class ProgrammeAdminForm(forms.ModelForm):
+    """Shares left empty are no shares ({}), as on the programme's own form."""
+
+    def clean_country_percentages(self):
+        return self.cleaned_data.get("country_percentages") or {}
+
+    def clean_sector_percentages(self):
+        return self.cleaned_data.get("sector_percentages") or {}
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ServiceHistoryAdmin):
+    form = ProgrammeAdminForm
     list_display = (
         "code",
         "title",

@@ -35,6 +35,8 @@ def test_every_module_registers_the_kinds_it_sends():
     registered = {name for name, _label in kinds.kind_choices()}
     assert registered == {
         "accounts.password_reset",
+        "exports.ready",
+        "exports.scheduled_report",
         "finance.loan_reminder",
         "finance.loan_reminder_copy",
         "finance.overdue_digest",

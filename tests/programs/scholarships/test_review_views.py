@@ -163,7 +163,7 @@ def test_a_closed_review_is_read_only(client, officer, application):
     client.force_login(officer)
     page = client.get(detail(review))
     assert page.status_code == 200
-    assert "reviews are closed" in page.text and "Save" not in page.text
+    assert "reviews are closed" in page.text and "Save scores" not in page.text and "Save new scores" not in page.text
     assert "<dd>8.0</dd>" in page.text
 
 
