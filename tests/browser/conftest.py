@@ -9,8 +9,14 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+# A page the live server answers while the other test process keeps both cores busy can take longer than
+# Playwright's default five seconds to arrive: assertions wait as long as actions do.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
