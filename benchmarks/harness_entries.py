@@ -7,6 +7,10 @@ aggregates over the tables, the reminder run's one anti-join and bulk inserts. T
 the models' metadata, so the SQL follows a renamed table; what it selects, joins and sorts is written out here.
 """
 
+# The statements are put together from table names (the models' metadata) and this file's own SQL; every value
+# goes in as a parameter.
+# ruff: noqa: S608
+
 import datetime
 import gzip
 import math
@@ -325,7 +329,8 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
                 ),
                 (f"SELECT * FROM {table('finance.Installment')} WHERE loan_id = %s ORDER BY number", (loan,)),
                 (
-                    f"SELECT * FROM {table('finance.Repayment')} WHERE loan_id = %s ORDER BY paid_on DESC, created_at DESC",
+                    f"SELECT * FROM {table('finance.Repayment')} WHERE loan_id = %s "
+                    f"ORDER BY paid_on DESC, created_at DESC",
                     (loan,),
                 ),
             ]
@@ -450,7 +455,8 @@ def dashboard_filters(cursor) -> list[tuple[str, str, str, tuple]]:
     filters.append(("form", "form=financial", "p.is_financial", ()))
     objective = fetch(
         cursor,
-        f"SELECT objective FROM {table('programs.ProgrammeObjective')} GROUP BY objective ORDER BY count(*) DESC LIMIT 1",
+        f"SELECT objective FROM {table('programs.ProgrammeObjective')} "
+        f"GROUP BY objective ORDER BY count(*) DESC LIMIT 1",
     )
     if objective:
         value = objective[0][0]
@@ -586,7 +592,8 @@ def reminder_floor(today: datetime.date) -> Callable:
             f"SELECT i.id, i.due_date, i.loan_id, l.borrower_id, l.reference FROM {installments} i "
             f"JOIN {table('finance.Loan')} l ON l.id = i.loan_id "
             f"WHERE i.due_date BETWEEN %s AND %s AND l.status = 'disbursed' "
-            f"AND (i.principal_paid < i.principal_due OR i.interest_paid < i.interest_due) AND ({' OR '.join(windows)})",
+            f"AND (i.principal_paid < i.principal_due OR i.interest_paid < i.interest_due) "
+            f"AND ({' OR '.join(windows)})",
             [current[-1].first_due, current[0].last_due, *params],
         )
         if not due:
