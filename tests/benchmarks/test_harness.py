@@ -1,0 +1,45 @@
+"""The benchmark harness still runs: every entry answers, and its floor fetches rows (no timing is asserted)."""
+
+import pytest
+from django.core.management import call_command
+
+from benchmarks.harness import run, summary, table
+from benchmarks.harness_entries import lists
+from programs.finance.models import ReminderLog
+
+
+@pytest.mark.django_db
+def test_every_entry_runs_against_its_floor_and_the_table_names_the_worst(manager):
+    call_command("load_demo", verbosity=0)
+    logs = ReminderLog.objects.count()
+
+    results = run(rounds=1, user=manager)
+
+    assert {result.name: result.error for result in results if result.error} == {}
+    names = {result.name for result in results}
+    for name, page_url, api_url, _rows in lists():
+        if page_url:
+            assert {f"{name} page, first", f"{name} page, last"} <= names
+        if api_url:
+            assert {f"{name} API, first", f"{name} API, last"} <= names
+    for name in ("loan page", "shipment page", "application page", "programme page (hub)", "partner page (hub)"):
+        assert name in names
+    assert {"dashboard, plain", "dashboard, currency", "dashboard, period"} <= names
+    assert "loan list export (CSV)" in names
+    for result in results:
+        assert result.floor_rows > 0, result.name
+        assert result.floor_median_ms > 0, result.name
+        assert result.app_output > 0, result.name
+        if result.kind != "job":
+            assert result.gzip_bytes > 0, result.name
+
+    # The reminder run finds the same reminders as its hand-written floor, and both are rolled back.
+    [reminders] = [result for result in results if result.kind == "job"]
+    assert reminders.app_output == reminders.floor_rows
+    assert ReminderLog.objects.count() == logs
+
+    printed, closing = table(results, weight=True), summary(results, weight=True)
+    assert "| dashboard, plain |" in printed
+    assert "KB |" in printed
+    assert closing.startswith("worst ratio: ")
+    assert "pages over 60 KB compressed: 0" in closing
