@@ -40,9 +40,28 @@ def sql(statement: str) -> str:
     return statement.replace("%s", "?") if connection.vendor == "sqlite" else statement
 
 
+def values(params) -> list:
+    """``params`` as the DB-API takes them: sqlite3 gets dates and times as the text Django stores (its own
+    adapters for them are deprecated); psycopg adapts them itself."""
+    if connection.vendor != "sqlite":
+        return list(params)
+    adapted = []
+    for value in params:
+        if isinstance(value, datetime.datetime):
+            value = connection.ops.adapt_datetimefield_value(value)
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        adapted.append(value)
+    return adapted
+
+
 def fetch(cursor, statement: str, params=()) -> list:
-    cursor.execute(sql(statement), params)
+    cursor.execute(sql(statement), values(params))
     return cursor.fetchall()
+
+
+def insert(cursor, statement: str, rows: list) -> None:
+    cursor.executemany(sql(statement), [values(row) for row in rows])
 
 
 @dataclass
@@ -600,8 +619,9 @@ def reminder_floor(today: datetime.date) -> Callable:
             return 0
         now, run_id = timezone.now(), uuid.uuid4().hex if connection.vendor == "sqlite" else uuid.uuid4()
         kinds = {row[0]: reminders.stage_kind(row[1], today, current) for row in due}
-        cursor.executemany(
-            sql(f"INSERT INTO {logs} (installment_id, kind, created_at, run, run_on) VALUES (%s, %s, %s, %s, %s)"),
+        insert(
+            cursor,
+            f"INSERT INTO {logs} (installment_id, kind, created_at, run, run_on) VALUES (%s, %s, %s, %s, %s)",
             [(row[0], kinds[row[0]], now, run_id, today) for row in due],
         )
         borrowers = sorted({row[3] for row in due})
@@ -611,11 +631,10 @@ def reminder_floor(today: datetime.date) -> Callable:
             f"AND is_active AND email <> '' AND organisation_id IN ({', '.join(['%s'] * len(borrowers))})",
             borrowers,
         )
-        cursor.executemany(
-            sql(
-                f"INSERT INTO {table('partners.Notification')} (organisation_id, title, body, link, created_at) "
-                f"VALUES (%s, %s, %s, %s, %s)"
-            ),
+        insert(
+            cursor,
+            f"INSERT INTO {table('partners.Notification')} (organisation_id, title, body, link, created_at) "
+            f"VALUES (%s, %s, %s, %s, %s)",
             [(row[3], f"Reminder {row[4]}", "", "", now) for row in due],
         )
         by_borrower: dict = {}
@@ -626,12 +645,11 @@ def reminder_floor(today: datetime.date) -> Callable:
             for row in due
             for email in by_borrower.get(row[3], [])
         ]
-        cursor.executemany(
-            sql(
-                f"INSERT INTO {OutboxMessage._meta.db_table} (kind, dedupe_key, recipient, reply_to, subject, body, "
-                f"language, sensitive, status, attempts, next_attempt_at, last_error, created_at) "
-                f"VALUES ('floor', %s, %s, '', %s, %s, 'en', FALSE, 'pending', 0, %s, '', %s)"
-            ),
+        insert(
+            cursor,
+            f"INSERT INTO {OutboxMessage._meta.db_table} (kind, dedupe_key, recipient, reply_to, subject, body, "
+            f"language, sensitive, status, attempts, next_attempt_at, last_error, created_at) "
+            f"VALUES ('floor', %s, %s, '', %s, %s, 'en', FALSE, 'pending', 0, %s, '', %s)",
             [(key, email, subject, body, when, when) for key, email, subject, body, when in outbox],
         )
         return len(due)
