@@ -88,7 +88,9 @@ def timed(function, *args) -> tuple[float, object]:
     return (time.perf_counter() - start) * 1000, value
 
 
-def measure(entry, cursor, rounds: int) -> Result:
+def measure(entry, cursor, rounds: int, budget: float | None = None) -> Result:
+    """``rounds`` rounds of app and floor after a warm-up of each; with a ``budget`` (seconds), no new round starts
+    once the entry has taken that long (a page of several seconds at scale), so it may run fewer."""
     from benchmarks.harness_entries import rolled_back
 
     def app():
@@ -98,10 +100,13 @@ def measure(entry, cursor, rounds: int) -> Result:
         return rolled_back(entry.floor, cursor) if entry.rolled_back else entry.floor(cursor)
 
     app_times, floor_times, output, rows = [], [], 0, 0
+    started = time.monotonic()
     try:
         app()  # one warm-up of each: compiled templates, the planner's statistics, the OS cache
         floor()
         for number in range(rounds):
+            if number and budget is not None and time.monotonic() - started > budget:
+                break
             pair = ((app, app_times), (floor, floor_times))
             for function, times in pair if number % 2 == 0 else reversed(pair):
                 elapsed, value = timed(function)
@@ -117,7 +122,7 @@ def measure(entry, cursor, rounds: int) -> Result:
         name=entry.name,
         kind=entry.kind,
         url=entry.url,
-        rounds=rounds,
+        rounds=len(app_times),
         app_median_ms=app_median,
         app_p95_ms=percentile(app_times, 0.95),
         floor_median_ms=floor_median,
@@ -142,7 +147,7 @@ def temporary_manager():
     return user
 
 
-def run(*, rounds: int = 5, only: str | None = None, user=None) -> list[Result]:
+def run(*, rounds: int = 5, only: str | None = None, user=None, budget: float | None = None) -> list[Result]:
     """Measure every entry (or those whose name matches ``only``, a substring or a shell pattern) on the database
     Django is connected to, ``rounds`` times each, signed in as ``user`` (by default the database's manager; where
     there is none, a temporary one in a transaction that is rolled back after the run)."""
@@ -150,14 +155,14 @@ def run(*, rounds: int = 5, only: str | None = None, user=None) -> list[Result]:
 
     user = user or manager_user()
     if user is not None:
-        return measure_all(rounds=rounds, only=only, user=user)
+        return measure_all(rounds=rounds, only=only, user=user, budget=budget)
     with transaction.atomic():
-        results = measure_all(rounds=rounds, only=only, user=temporary_manager())
+        results = measure_all(rounds=rounds, only=only, user=temporary_manager(), budget=budget)
         transaction.set_rollback(True)
     return results
 
 
-def measure_all(*, rounds: int, only: str | None, user) -> list[Result]:
+def measure_all(*, rounds: int, only: str | None, user, budget: float | None) -> list[Result]:
     from django.db import connection
     from django.test import Client
 
@@ -174,28 +179,33 @@ def measure_all(*, rounds: int, only: str | None, user) -> list[Result]:
         entries = [entry for entry in entries if fnmatch.fnmatch(entry.name.lower(), pattern.lower())]
     results = []
     for entry in entries:
-        result = measure(entry, cursor, rounds)
+        result = measure(entry, cursor, rounds, budget)
         if entry.url in context.weights:
             result.bytes, result.gzip_bytes = context.weights[entry.url]
         results.append(result)
-        print(f"  {entry.name}: {result.app_median_ms:.1f} ms / {result.floor_median_ms:.2f} ms", file=sys.stderr)
+        print(
+            f"  {entry.name}: app {result.app_median_ms:,.1f} ms (p95 {result.app_p95_ms:,.1f}), "
+            f"floor {result.floor_median_ms:,.2f} ms, {result.ratio:,.1f}×, {result.rounds} rounds {result.error}",
+            file=sys.stderr,
+            flush=True,
+        )
     return results
 
 
 def table(results: list[Result], *, weight: bool = False) -> str:
-    head = "| page | app median | app p95 | floor median | ratio |"
-    rule = "|---|---:|---:|---:|---:|"
+    head = "| page | app median | app p95 | floor median | ratio | rounds |"
+    rule = "|---|---:|---:|---:|---:|---:|"
     if weight:
         head += " gzip |"
         rule += "---:|"
     lines = [head, rule]
     for result in results:
         if result.error:
-            lines.append(f"| {result.name} | failed: {result.error} | | | |" + (" |" if weight else ""))
+            lines.append(f"| {result.name} | failed: {result.error} | | | | |" + (" |" if weight else ""))
             continue
         line = (
             f"| {result.name} | {result.app_median_ms:,.1f} ms | {result.app_p95_ms:,.1f} ms | "
-            f"{result.floor_median_ms:,.2f} ms | {result.ratio:,.1f}× |"
+            f"{result.floor_median_ms:,.2f} ms | {result.ratio:,.1f}× | {result.rounds} |"
         )
         if weight:
             size = "" if result.gzip_bytes is None else f"{result.gzip_bytes / 1024:,.1f} KB"
@@ -250,6 +260,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCHMARK_DATABASE_URL"))
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--entry-seconds",
+        type=float,
+        help="start no new round of an entry once it has taken this long (it then runs fewer rounds)",
+    )
     parser.add_argument("--only", help="entries whose name contains this (or matches this shell pattern)")
     parser.add_argument("--json", type=Path, help="write the results to this file")
     parser.add_argument("--generate", type=float, metavar="SCALE", help="fill the database first (generate_bulk)")
@@ -299,7 +314,7 @@ def main(argv=None) -> int:
             return 0
 
     print(database_summary())
-    results = run(rounds=options.rounds, only=options.only)
+    results = run(rounds=options.rounds, only=options.only, budget=options.entry_seconds)
     print(table(results, weight=options.weight))
     print(summary(results, weight=options.weight))
     if options.json:
