@@ -192,6 +192,11 @@ def measure_all(*, rounds: int, only: str | None, user, budget: float | None) ->
     return results
 
 
+def is_page(result: Result) -> bool:
+    """What a browser loads as a page (the export is a file: its size is the data's)."""
+    return result.kind not in ("export", "job")
+
+
 def table(results: list[Result], *, weight: bool = False) -> str:
     head = "| page | app median | app p95 | floor median | ratio | rounds |"
     rule = "|---|---:|---:|---:|---:|---:|"
@@ -209,7 +214,7 @@ def table(results: list[Result], *, weight: bool = False) -> str:
         )
         if weight:
             size = "" if result.gzip_bytes is None else f"{result.gzip_bytes / 1024:,.1f} KB"
-            if result.gzip_bytes is not None and result.gzip_bytes > WEIGHT_LIMIT:
+            if is_page(result) and result.gzip_bytes is not None and result.gzip_bytes > WEIGHT_LIMIT:
                 size += " **over 60 KB**"
             line += f" {size} |"
         lines.append(line)
@@ -231,7 +236,7 @@ def summary(results: list[Result], *, weight: bool = False) -> str:
     notes = sorted({f"{result.name.rsplit(',', 1)[0]}: {result.note}" for result in measured if result.note})
     lines += [f"note: {note}" for note in notes]
     if weight:
-        heavy = [result for result in measured if (result.gzip_bytes or 0) > WEIGHT_LIMIT]
+        heavy = [result for result in measured if is_page(result) and (result.gzip_bytes or 0) > WEIGHT_LIMIT]
         lines.append(
             f"pages over 60 KB compressed: {len(heavy)}"
             + (" — " + ", ".join(f"{r.name} ({r.gzip_bytes / 1024:,.0f} KB)" for r in heavy) if heavy else "")
