@@ -1,0 +1,5 @@
+ORDER = 70
+
+
+def generate(*, run) -> None:
+    pass

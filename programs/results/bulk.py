@@ -1,0 +1,5 @@
+ORDER = 60
+
+
+def generate(*, run) -> None:
+    pass
