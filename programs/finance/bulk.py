@@ -41,8 +41,8 @@ TERMS = (
     (12, 24, 12),
     (12, 36, 14),
     (12, 48, 10),
-    (12, 60, 9),
-    (4, 8, 10),
+    (12, 60, 8),
+    (4, 8, 11),
     (4, 12, 10),
     (4, 20, 8),
     (2, 6, 7),
@@ -207,7 +207,7 @@ class LoanWriter:
         position = 0
         while position < stop:
             index = due_rows[position]
-            if position + 1 < stop and run.random.random() < 0.1:
+            if position + 1 < stop and run.random.random() < 0.12:
                 position += 1  # two installments paid at once, on the second's due date
                 index = due_rows[position]
             delay = run.random.randint(0, 45) if late else run.random.randint(-7, 5)
