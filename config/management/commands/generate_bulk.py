@@ -136,7 +136,7 @@ class BulkRun:
     def ids(self, model: type[models.Model]) -> Iterable[int]:
         """Fresh primary keys for ``model``'s new rows, counted on from the highest one stored (the generator is
         the only writer while it runs; the sequences are moved past them at the end)."""
-        highest = model._default_manager.aggregate(highest=models.Max("pk"))["highest"] or 0
+        highest = model._base_manager.aggregate(highest=models.Max("pk"))["highest"] or 0
         return itertools.count(highest + 1)
 
     def flush(self) -> None:
@@ -165,7 +165,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 is a national portfolio (45,813 loans).")
-        parser.add_argument("--seed", type=int, default=14, help="Seed of the random generator (same seed, same data).")
+        parser.add_argument("--seed", type=int, default=14, help="Seed of the random generator (same seed and day, same data).")
         parser.add_argument(
             "--force", action="store_true", help="Add the generated data to a database that holds other data."
         )
@@ -235,10 +235,12 @@ class Command(BaseCommand):
                 cursor.execute(statement)
 
     def _analyze(self, run: BulkRun) -> None:
-        """Fresh planner statistics, so the first pages read the new rows with sensible plans."""
+        """Fresh planner statistics, so the first pages read the new rows with sensible plans; outside a
+        transaction, a vacuum too, so index-only scans need not visit freshly copied pages."""
         if connection.vendor != "postgresql":
             return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         tables = {writer.model._meta.db_table for writer in run.writers}
         with connection.cursor() as cursor:
             for table in sorted(tables):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                cursor.execute(f"{command} {connection.ops.quote_name(table)}")
