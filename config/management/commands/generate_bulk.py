@@ -165,7 +165,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 is a national portfolio (45,813 loans).")
-        parser.add_argument("--seed", type=int, default=14, help="Seed of the random generator (same seed and day, same data).")
+        parser.add_argument(
+            "--seed", type=int, default=14, help="Seed of the random generator (same seed and day, same data)."
+        )
         parser.add_argument(
             "--force", action="store_true", help="Add the generated data to a database that holds other data."
         )
