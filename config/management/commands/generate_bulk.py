@@ -23,7 +23,7 @@ import itertools
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -63,7 +63,6 @@ class TableWriter:
             index for index, item in enumerate(self.fields) if item.get_internal_type() == "JSONField"
         ]
         self.rows: list[tuple] = []
-        self.written = 0
 
     def _default(self, item):
         if getattr(item, "auto_now", False) or getattr(item, "auto_now_add", False):
@@ -86,7 +85,6 @@ class TableWriter:
             else:
                 marks = ", ".join(["%s"] * len(self.fields))
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", self._prepared())  # noqa: S608
-        self.written += len(self.rows)
         self.run.written[self.model._meta.label] = self.run.written.get(self.model._meta.label, 0) + len(self.rows)
         self.rows = []
 
@@ -116,7 +114,6 @@ class BulkRun:
     now: datetime.datetime
     random: random.Random
     users: dict
-    log: Callable[[str], None]
     written: dict[str, int] = field(default_factory=dict)
     writers: list[TableWriter] = field(default_factory=list)
     explicit_ids: set = field(default_factory=set)
@@ -134,8 +131,12 @@ class BulkRun:
         return writer
 
     def ids(self, model: type[models.Model]) -> Iterable[int]:
-        """Fresh primary keys for ``model``'s new rows, counted on from the highest one stored (the generator is
-        the only writer while it runs; the sequences are moved past them at the end)."""
+        """Fresh primary keys for ``model``'s new rows, counted on from the highest one stored; the sequences are
+        moved past them at the end. On PostgreSQL the table is locked against other writers (readers go on) until
+        the run commits, so nobody else takes those numbers meanwhile."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
         highest = model._base_manager.aggregate(highest=models.Max("pk"))["highest"] or 0
         return itertools.count(highest + 1)
 
@@ -147,7 +148,7 @@ class BulkRun:
         """An aware moment in the working hours of ``day``, never after now."""
         hour = self.random.randint(8, 17) if hour is None else hour
         naive = datetime.datetime.combine(day, datetime.time(hour, self.random.randint(0, 59)))
-        return min(timezone.make_aware(naive, datetime.UTC), self.now)
+        return min(timezone.make_aware(naive), self.now)
 
     def day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
         if last <= first:
@@ -184,7 +185,6 @@ class Command(BaseCommand):
                 now=timezone.now(),
                 random=random.Random(seed),
                 users=self._accounts(),
-                log=self.stdout.write,
             )
             for generate in generators():
                 step = time.monotonic()
