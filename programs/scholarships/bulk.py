@@ -1,23 +1,32 @@
-"""Generated scholarship calls and their applications (see ``generate_bulk``).
+"""Generated scholarship calls and their applications, and exchange activities (see ``generate_bulk``).
 
 20,020 applications at scale 1.0 to about 400 calls of the generated technical programmes, hosted by a partner
 taking part in the programme. Each application's status fits its call: an upcoming call has none yet, an open one
 has only applications under review, and a call closed for long enough has awarded at most its places, with the
 scholars accepting, enrolling and completing as the days since the award allow (a few declined, withdrew or
 were terminated). Every award was proposed by an officer and approved by a manager.
+
+About 2,000 exchange activities at scale 1.0 under the technical and cultural programmes (trainings, internships
+and joint research; cultural exchanges and events), hosted by a partner of the programme: planned, ongoing or
+completed as their dates say (a few cancelled), with participants counted by gender once they began.
 """
 
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+
 from cooperation.dates import add_months
 from cooperation.reference.codes import OrganisationRole
 from programs.bulk import CURRENCIES, CURRENCY_WEIGHTS, generated_programmes, participants
 from programs.scholarships.models import (
+    ActivityKind,
     Application,
     ApplicationStatus,
     Call,
     Criterion,
+    ExchangeActivity,
+    ExchangeStatus,
     Gender,
     Level,
     StipendFrequency,
@@ -26,6 +35,10 @@ from programs.scholarships.models import (
 ORDER = 50
 APPLICATIONS_AT_FULL_SCALE = 20_020
 CALLS_AT_FULL_SCALE = 400
+ACTIVITIES_AT_FULL_SCALE = 2_000
+TECHNICAL_KINDS = (ActivityKind.TRAINING, ActivityKind.INTERNSHIP, ActivityKind.JOINT_RESEARCH)
+CULTURAL_KINDS = (ActivityKind.CULTURAL_EXCHANGE, ActivityKind.CULTURAL_EVENT)
+CITIES = (("ID", "Yogyakarta"), ("ID", "Makassar"), ("ID", "Kupang"), ("TL", "Dili"), ("PH", "Davao"), ("JP", "Osaka"))
 A = ApplicationStatus
 FIELDS = ("Public health", "Civil engineering", "Agronomy", "Education", "Economics", "Marine science", "Law")
 CRITERIA = (("Academic merit", Decimal("0.5")), ("Motivation", Decimal("0.3")), ("Development impact", Decimal("0.2")))
@@ -172,6 +185,7 @@ class CallWriter:
 
 
 def generate(*, run) -> None:
+    _activities(run)
     writer = CallWriter(run)
     if not writer.programme_ids:
         return
@@ -180,3 +194,40 @@ def generate(*, run) -> None:
     weights = [run.random.uniform(0.3, 1.7) for _ in receiving]
     for call, count in zip(receiving, _spread(run.count(APPLICATIONS_AT_FULL_SCALE), weights), strict=True):
         writer.write_applications(call, count)
+
+
+def _activities(run) -> None:
+    programmes = generated_programmes().filter(Q(is_technical=True) | Q(is_cultural=True))
+    parties = participants(programmes)
+    cultural = set(programmes.filter(is_cultural=True).values_list("pk", flat=True))
+    programme_ids = sorted(parties)
+    if not programme_ids:
+        return
+    activities = run.table(
+        ExchangeActivity,
+        (
+            "programme_id", "title", "kind", "starts_on", "ends_on", "country_id", "city", "host_id", "women", "men",
+            "other_gender", "status", "created_by_id", "created_at", "updated_at",
+        ),
+    )  # fmt: skip
+    officer = run.users["officer"].pk
+    for number in range(1, run.count(ACTIVITIES_AT_FULL_SCALE) + 1):
+        programme = run.random.choice(programme_ids)
+        kind = run.random.choice(CULTURAL_KINDS if programme in cultural else TECHNICAL_KINDS)
+        starts = run.today + datetime.timedelta(days=run.random.randint(-5 * 365, 120))
+        ends = starts + datetime.timedelta(days=run.random.choice((2, 5, 10, 30, 90)))
+        if run.random.random() < 0.04:
+            status = ExchangeStatus.CANCELLED
+        elif starts > run.today:
+            status = ExchangeStatus.PLANNED
+        else:
+            status = ExchangeStatus.COMPLETED if ends < run.today else ExchangeStatus.ONGOING
+        began = status in (ExchangeStatus.ONGOING, ExchangeStatus.COMPLETED)
+        women, men, other = (run.random.randint(3, 40), run.random.randint(3, 40), run.random.randint(0, 2))
+        country, city = run.random.choice(CITIES)
+        created = run.moment(starts - datetime.timedelta(days=run.random.randint(20, 90)))
+        activities.add(
+            programme, f"{kind.label} in {city} #{number}", kind.value, starts, ends, country, city,
+            run.random.choice(parties[programme])[0], *((women, men, other) if began else (0, 0, 0)),
+            status.value, officer, created, created,
+        )  # fmt: skip

@@ -19,7 +19,14 @@ from partners.models import Organisation
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
 from programs.models import Participation, Programme
 from programs.results.models import Report
-from programs.scholarships.models import HOLDS_AN_AWARD, UNDER_REVIEW, Application, Call
+from programs.scholarships.models import (
+    HOLDS_AN_AWARD,
+    UNDER_REVIEW,
+    Application,
+    Call,
+    ExchangeActivity,
+    ExchangeStatus,
+)
 from programs.shipments.models import ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
 from tests.factories import OrganisationFactory
 
@@ -199,6 +206,21 @@ def test_applications_fit_their_calls():
     assert not awarded.filter(Q(awarded_at=None) | Q(award_proposed_by=None)).exists()
     assert not awarded.filter(awarded_at__date__lte=F("call__closes_on")).exists()
     assert not Application.objects.exclude(submitted_on__range=(F("call__opens_on"), F("call__closes_on"))).exists()
+
+
+def test_exchange_activities_are_planned_ongoing_or_completed_as_their_dates_say():
+    generate(0.004)
+    today = timezone.localdate()
+    activities = ExchangeActivity.objects.all()
+    assert activities.count() == 8
+    assert not activities.filter(status=ExchangeStatus.PLANNED, starts_on__lte=today).exists()
+    assert not activities.filter(status=ExchangeStatus.COMPLETED, ends_on__gte=today).exists()
+    assert (
+        not activities.filter(status=ExchangeStatus.ONGOING).exclude(starts_on__lte=today, ends_on__gte=today).exists()
+    )
+    began = activities.filter(status__in=(ExchangeStatus.ONGOING, ExchangeStatus.COMPLETED))
+    assert not began.filter(women=0, men=0, other_gender=0).exists()
+    assert not activities.exclude(programme__is_technical=True).exclude(programme__is_cultural=True).exists()
 
 
 def test_no_history_and_no_messages_are_written():
