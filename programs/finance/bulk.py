@@ -18,6 +18,7 @@ allocations. The portfolio grows: recent loans outnumber old ones.
 
 import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import accumulate
 
 from cooperation.dates import add_months
 from cooperation.reference.codes import OrganisationRole
@@ -227,8 +228,7 @@ class LoanWriter:
             plan.append((min(today, max(payoff, first_possible)), len(rows) - 1, False))
         plan.sort(key=lambda step: step[0])
 
-        totals = [row.interest + row.principal for row in rows]
-        settled_through = [sum(totals[: index + 1], ZERO) for index in range(len(rows))]
+        settled_through = list(accumulate(row.interest + row.principal for row in rows))
         paid_total, cursor, last_paid_on = ZERO, 0, None
         for step, (day, index, half) in enumerate(plan):
             amount = settled_through[index] - paid_total
