@@ -243,6 +243,16 @@ def test_a_database_with_other_partners_is_refused_unless_forced():
     assert Loan.objects.count() == 46
 
 
+def test_a_scale_out_of_range_and_production_mode_are_refused(settings):
+    for scale in (0, -1, 11):
+        with pytest.raises(CommandError, match="--scale"):
+            generate(scale)
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        generate(0.001)
+    assert not Organisation.objects.exists()
+
+
 def test_a_second_run_is_refused_so_two_runs_never_mix():
     generate(0.001)
     loans = Loan.objects.count()

@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
@@ -174,6 +175,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: float, seed: int, force: bool, **options):
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError("generate_bulk makes made-up records for measuring; it refuses production mode.")
         if not 0 < scale <= 10:
             raise CommandError("--scale is a number above 0 and at most 10.")
         self._refuse_mixing(force)
