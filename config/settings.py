@@ -105,6 +105,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates, with selects' options written out in Python (hundreds of countries or currencies).
+FORM_RENDERER = "cooperation.form_rendering.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -93,6 +93,7 @@ INBOX = "inbox"  # (user) -> list[cooperation.inbox.InboxGroup]: what waits for 
 SEARCH = "search"  # (user, query) -> list[cooperation.search.SearchGroup]: what matches, as this user sees it
 MONEY_FLOWS = "money_flows"  # (programme_ids) -> Iterable[cooperation.money_flows.Flow]: committed and spent
 IATI = "iati"  # (programmes) -> Iterable[cooperation.iati.Part | cooperation.iati.Problem]: the IATI file
+BULK = "bulk"  # (run) -> None: generated records at scale (``generate_bulk``), in the order of the module's ORDER
 
 
 def urls(prefix: str, urlconf: str) -> None:

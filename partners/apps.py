@@ -13,4 +13,5 @@ class PartnersConfig(AppConfig):
         registry.urls("partners/", "partners.urls")
         registry.api_routes("partners.api.urls")
         registry.contribute(registry.SEARCH, "partners.search.search")
+        registry.contribute(registry.BULK, "partners.bulk.generate")
         registry.export_source("partners.organisations", "partners.exports.organisations")

@@ -22,6 +22,7 @@ class ProgramsConfig(AppConfig):
         registry.urls("portal/", "programs.portal.urls")
         registry.api_routes("programs.api.urls")
         registry.contribute(registry.SEARCH, "programs.search.search")
+        registry.contribute(registry.BULK, "programs.bulk.generate")
         registry.export_source("programs.programmes", "programs.exports.programmes")
         registry.contribute(registry.IATI, "programs.iati.parts")
         registry.measure(

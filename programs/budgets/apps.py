@@ -18,5 +18,6 @@ class BudgetsConfig(AppConfig):
         )
         registry.contribute(registry.RISK, "programs.budgets.risk.receipts_missing")
         registry.contribute(registry.IATI, "programs.budgets.iati.parts")
+        registry.contribute(registry.BULK, "programs.budgets.bulk.generate")
         registry.export_source("budgets.lines", "programs.budgets.exports.lines")
         registry.export_source("budgets.expenditures", "programs.budgets.exports.expenditures")

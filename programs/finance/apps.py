@@ -20,6 +20,7 @@ class FinanceConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.finance.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.finance.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.finance.flows.money_flows")
+        registry.contribute(registry.BULK, "programs.finance.bulk.generate")
         registry.export_source("finance.loans", "programs.finance.exports.loans")
         registry.export_source("finance.repayments", "programs.finance.exports.repayments")
         registry.export_source("finance.grants", "programs.finance.exports.grants")

@@ -27,6 +27,7 @@ class ResultsConfig(registry.CooperationModuleConfig):
         registry.export_source("results_portal.due", "programs.results.exports.portal_due")
         registry.export_source("results_portal.sent", "programs.results.exports.portal_sent")
         registry.contribute(registry.IATI, "programs.results.iati.parts")
+        registry.contribute(registry.BULK, "programs.results.bulk.generate")
         registry.panel(
             "portal.programme", "results/portal/_programme_results.html", "programs.results.panels.portal_programme"
         )

@@ -46,6 +46,7 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.scholarships.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.scholarships.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.scholarships.flows.money_flows")
+        registry.contribute(registry.BULK, "programs.scholarships.bulk.generate")
         for name, source in EXPORT_SOURCES:
             registry.export_source(name, f"programs.scholarships.exports.{source}")
         registry.measure(

@@ -27,6 +27,7 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
         registry.contribute(registry.INBOX, "programs.shipments.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.shipments.search.search")
         registry.contribute(registry.MONEY_FLOWS, "programs.shipments.flows.money_flows")
+        registry.contribute(registry.BULK, "programs.shipments.bulk.generate")
         registry.export_source("shipments.shipments", "programs.shipments.exports.shipments")
         registry.export_source("shipments.items", "programs.shipments.exports.shipment_items")
         registry.export_source("shipments.discrepancies", "programs.shipments.exports.discrepancies")

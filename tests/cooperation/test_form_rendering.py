@@ -1,0 +1,76 @@
+"""Selects drawn by the project's renderer read exactly as Django's own templates draw them."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, override
+
+from cooperation.form_rendering import FormRenderer
+from cooperation.reference.models import Currency
+
+TEMPLATES = DjangoTemplates()
+OURS = FormRenderer()
+
+
+class Everything(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "---------"), ("a", "A & B"), ("b", '"Quoted" <b>')])
+    grouped = forms.ChoiceField(
+        choices=[("Asia", [("ID", "Indonesia"), ("JP", "Japan")]), ("Europe", [("NL", "Netherlands")]), ("x", "X")]
+    )
+    many = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
+    lazy = forms.ChoiceField(choices=[("y", gettext_lazy("Yes")), ("n", gettext_lazy("No"))])
+    numbers = forms.TypedChoiceField(choices=[(2026, 2026), (20260, 1234567)], coerce=int)
+    safe = forms.ChoiceField(choices=[("s", mark_safe("<em>safe</em>"))])
+    when = forms.ChoiceField(choices=[(str(datetime.date(2026, 6, 1)), datetime.date(2026, 6, 1))])
+    flags = forms.NullBooleanField()
+    attributed = forms.ChoiceField(
+        choices=[("a", "A")],
+        widget=forms.Select(attrs={"class": 'wide "x"', "disabled": True, "hidden": False, "data-n": 3}),
+    )
+
+
+def _pairs(form):
+    for name in form.fields:
+        bound = form[name]
+        widget = bound.field.widget
+        context = widget.get_context(bound.html_name, bound.value(), {"id": bound.auto_id, **widget.attrs})
+        yield name, TEMPLATES.render(widget.template_name, context), OURS.render(widget.template_name, context)
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {"plain": "b", "grouped": "JP", "many": ["1", "3"], "numbers": "20260", "flags": "true", "lazy": "n"}],
+)
+def test_every_kind_of_select_reads_as_django_draws_it(language, data):
+    with override(language):
+        pairs = list(_pairs(Everything(data=data)))
+    assert len(pairs) == len(Everything.base_fields)
+    for name, django_html, our_html in pairs:
+        assert our_html == django_html, name
+    drawn = dict((name, ours) for name, _, ours in pairs)
+    assert "A &amp; B" in drawn["plain"] and "&quot;Quoted&quot; &lt;b&gt;" in drawn["plain"]
+    assert "<em>safe</em>" in drawn["safe"]
+    assert '<optgroup label="Asia">' in drawn["grouped"]
+
+
+@pytest.mark.django_db
+def test_a_model_choice_select_reads_as_django_draws_it():
+    class Choose(forms.Form):
+        currency = forms.ModelChoiceField(Currency.objects.order_by("code"), to_field_name="code")
+
+    [(_, django_html, our_html)] = list(_pairs(Choose(data={"currency": "IDR"})))
+    assert our_html == django_html
+    assert 'value="IDR" selected' in our_html
+
+
+def test_a_select_with_its_own_option_template_is_left_to_the_templates():
+    class Custom(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+
+    widget = Custom(choices=[("a", "A")])
+    context = widget.get_context("choice", "a", {})
+    assert OURS.render(widget.template_name, context) == TEMPLATES.render(widget.template_name, context)
