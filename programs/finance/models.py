@@ -214,6 +214,8 @@ class Repayment(Reversible, TimeStampedModel):
         verbose_name_plural = _("repayments")
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
         constraints = positive_amount("amount", prefix="repayment_amount")
+        # The dashboard's "collected" reads a window of payment dates.
+        indexes = [models.Index(fields=["paid_on"], name="repayment_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
@@ -340,3 +342,7 @@ class Tranche(BaseTranche):
 
     def __str__(self) -> str:
         return f"{self.grant.reference} #{self.number}"
+
+
+# The summaries kept beside the loans (their own module: they are read and written only by programs.finance.summaries).
+from programs.finance.summaries_models import LoanFigures, MonthFigures  # noqa: E402, F401
