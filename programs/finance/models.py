@@ -145,7 +145,16 @@ class Installment(models.Model):
         ordering = ["loan", "number"]
         verbose_name = _("installment")
         verbose_name_plural = _("installments")
-        indexes = [models.Index(fields=["due_date"], name="installment_due_date")]
+        indexes = [
+            models.Index(fields=["due_date"], name="installment_due_date"),
+            # The arrears alone: what is overdue on a day reads the unpaid installments due before it, never the
+            # paid history (the managers' daily digest).
+            models.Index(
+                fields=["due_date", "loan"],
+                name="installment_unpaid_due_date",
+                condition=Q(principal_paid__lt=F("principal_due")) | Q(interest_paid__lt=F("interest_due")),
+            ),
+        ]
         constraints = [
             unique(("loan", "number"), name="installment_number_unique"),
             not_negative("principal_due", "interest_due", "balance_after", name="installment_amounts_not_negative"),

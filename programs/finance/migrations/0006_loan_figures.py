@@ -78,5 +78,9 @@ class Migration(migrations.Migration):
             model_name='monthfigures',
             constraint=models.UniqueConstraint(fields=('programme', 'currency', 'month'), name='month_figures_unique'),
         ),
+        migrations.AddIndex(
+            model_name='installment',
+            index=models.Index(condition=models.Q(('principal_paid__lt', models.F('principal_due')), ('interest_paid__lt', models.F('interest_due')), _connector='OR'), fields=['due_date', 'loan'], name='installment_unpaid_due_date'),
+        ),
         migrations.RunPython(fill_summaries, migrations.RunPython.noop),
     ]

@@ -149,6 +149,17 @@ def _month_rows(programmes: QuerySet | None, currency: str | None) -> QuerySet[M
     return rows
 
 
+def _through_loan(prefix: str, programmes: QuerySet | None, currency: str | None) -> Q:
+    """Rows whose loan (reached through ``prefix``) is of the programmes and currency: one join, not a subquery
+    of loan ids."""
+    condition = Q()
+    if programmes is not None:
+        condition &= Q(**{f"{prefix}programme_id__in": programmes})
+    if currency is not None:
+        condition &= Q(**{f"{prefix}currency_id": currency})
+    return condition
+
+
 def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[str, dict]:
     """The portfolio's figures per currency code, from the loans' kept figures and the month rows: the standing
     figures over one row per loan, the dated ones over whole months, and only the days at the ends of a span (this
@@ -189,7 +200,8 @@ def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[st
     this_month = today.replace(day=1)
     for row in (
         Installment.objects.filter(
-            loan__in=loans.filter(active).values("pk"),
+            _through_loan("loan__", programmes, currency),
+            loan__status=LoanStatus.DISBURSED,
             due_date__gte=min(this_month, today),
             due_date__lte=today + datetime.timedelta(days=30),
         )
@@ -220,7 +232,8 @@ def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[st
         for edge in collected_edges:
             edges |= edge.within("paid_on")
         collected = (
-            Repayment.objects.filter(edges, loan__in=loans.values("pk"), status=RepaymentStatus.CONFIRMED)
+            Repayment.objects.filter(edges, _through_loan("loan__", programmes, currency))
+            .filter(status=RepaymentStatus.CONFIRMED)
             .order_by()
             .values("currency_id")
             .annotate(total=Sum("amount"))
