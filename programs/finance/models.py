@@ -147,6 +147,11 @@ class Installment(models.Model):
         verbose_name_plural = _("installments")
         indexes = [
             models.Index(fields=["due_date"], name="installment_due_date"),
+            # A window of due dates summed without reading the table (the dashboard's next 30 days, this month).
+            models.Index(
+                fields=["due_date", "loan", "principal_due", "interest_due", "principal_paid", "interest_paid"],
+                name="installment_due_amounts",
+            ),
             # The arrears alone: what is overdue on a day reads the unpaid installments due before it, never the
             # paid history (the managers' daily digest).
             models.Index(

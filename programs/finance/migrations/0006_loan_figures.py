@@ -82,5 +82,9 @@ class Migration(migrations.Migration):
             model_name='installment',
             index=models.Index(condition=models.Q(('principal_paid__lt', models.F('principal_due')), ('interest_paid__lt', models.F('interest_due')), _connector='OR'), fields=['due_date', 'loan'], name='installment_unpaid_due_date'),
         ),
+        migrations.AddIndex(
+            model_name='installment',
+            index=models.Index(fields=['due_date', 'loan', 'principal_due', 'interest_due', 'principal_paid', 'interest_paid'], name='installment_due_amounts'),
+        ),
         migrations.RunPython(fill_summaries, migrations.RunPython.noop),
     ]
