@@ -313,11 +313,17 @@ def _month_starts(last: datetime.date, months: int, first: datetime.date | None 
     return [schedule.add_months(last_month, -offset) for offset in reversed(range(months))]
 
 
-def _add_month_amounts(amounts: dict, loans: QuerySet, span: DateSpan) -> None:
-    """Add to ``amounts`` (per currency, month and kind) what fell due and what was received within ``span``,
-    counted from the schedules and repayments of ``loans`` (a query of loan ids)."""
+def _add_month_amounts(amounts: dict, loans: Q, spans: list[DateSpan]) -> None:
+    """Add to ``amounts`` (per currency, month and kind) what fell due and what was received within ``spans``,
+    counted from the schedules and repayments of the ``loans`` (a condition on rows reaching them as ``loan``)."""
+    if not spans:
+        return
+    due_within, paid_within = Q(), Q()
+    for span in spans:
+        due_within |= span.within("due_date")
+        paid_within |= span.within("paid_on")
     expected = (
-        Installment.objects.filter(span.within("due_date"), loan__in=loans)
+        Installment.objects.filter(due_within, loans)
         .annotate(month=TruncMonth("due_date"))
         .order_by()
         .values("loan__currency_id", "month")
@@ -327,7 +333,7 @@ def _add_month_amounts(amounts: dict, loans: QuerySet, span: DateSpan) -> None:
         month = amounts[row["loan__currency_id"]][row["month"]]
         month["expected"] = month.get("expected", ZERO) + row["total"]
     received = (
-        Repayment.objects.filter(span.within("paid_on"), loan__in=loans, status=RepaymentStatus.CONFIRMED)
+        Repayment.objects.filter(paid_within, loans, status=RepaymentStatus.CONFIRMED)
         .annotate(month=TruncMonth("paid_on"))
         .order_by()
         .values("currency_id", "month")
@@ -371,10 +377,10 @@ def repayments_by_month(
         for row in totals:
             if row["counted"]:
                 amounts[row["currency_id"]][row["month"]] = {"expected": row["expected"], "received": row["received"]}
+        disbursed = Q(loan__disbursed_on__isnull=False)
+        _add_month_amounts(amounts, _through_loan("loan__", programmes, currency) & disbursed, edges)
     else:
-        edges = [window]
-    for edge in edges:
-        _add_month_amounts(amounts, loans, edge)
+        _add_month_amounts(amounts, Q(loan__in=loans), [window])
 
     currencies = Currency.objects.in_bulk(list(amounts))
     return [
