@@ -145,7 +145,21 @@ class Installment(models.Model):
         ordering = ["loan", "number"]
         verbose_name = _("installment")
         verbose_name_plural = _("installments")
-        indexes = [models.Index(fields=["due_date"], name="installment_due_date")]
+        indexes = [
+            models.Index(fields=["due_date"], name="installment_due_date"),
+            # A window of due dates summed without reading the table (the dashboard's next 30 days, this month).
+            models.Index(
+                fields=["due_date", "loan", "principal_due", "interest_due", "principal_paid", "interest_paid"],
+                name="installment_due_amounts",
+            ),
+            # The arrears alone: what is overdue on a day reads the unpaid installments due before it, never the
+            # paid history (the managers' daily digest).
+            models.Index(
+                fields=["due_date", "loan"],
+                name="installment_unpaid_due_date",
+                condition=Q(principal_paid__lt=F("principal_due")) | Q(interest_paid__lt=F("interest_due")),
+            ),
+        ]
         constraints = [
             unique(("loan", "number"), name="installment_number_unique"),
             not_negative("principal_due", "interest_due", "balance_after", name="installment_amounts_not_negative"),
@@ -214,6 +228,8 @@ class Repayment(Reversible, TimeStampedModel):
         verbose_name_plural = _("repayments")
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
         constraints = positive_amount("amount", prefix="repayment_amount")
+        # The dashboard's "collected" reads a window of payment dates.
+        indexes = [models.Index(fields=["paid_on"], name="repayment_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"
@@ -340,3 +356,7 @@ class Tranche(BaseTranche):
 
     def __str__(self) -> str:
         return f"{self.grant.reference} #{self.number}"
+
+
+# The summaries kept beside the loans (their own module: they are read and written only by programs.finance.summaries).
+from programs.finance.summaries_models import LoanFigures, MonthFigures  # noqa: E402, F401

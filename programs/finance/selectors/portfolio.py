@@ -15,13 +15,16 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from cooperation.access import sees_everything
 from cooperation.date_spans import DateSpan
 from cooperation.reference.models import Currency
+from cooperation.roles import Perm
 from programs.finance import schedule
 from programs.finance.models import (
     Installment,
     Loan,
     LoanStatus,
+    MonthFigures,
     Repayment,
     RepaymentStatus,
 )
@@ -91,6 +94,157 @@ def portfolio_summary(
     "collected" count what was disbursed and collected within it instead of ever and this month.
     """
     today = today_or(today)
+    if from_summaries(user):
+        by_currency = _portfolio_from_summaries(today, programmes=programmes, currency=currency, period=period)
+    else:
+        by_currency = _portfolio_from_schedules(user, today, programmes=programmes, currency=currency, period=period)
+    currencies = Currency.objects.in_bulk(list(by_currency))
+    return [
+        CurrencyPortfolio(currency=currencies[code], **in_minor_units(by_currency[code], currencies[code]))
+        for code in sorted(by_currency)
+    ]
+
+
+def from_summaries(user) -> bool:
+    """Whether ``user``'s figures can come from the summaries: those add up whole programmes, which is what staff
+    who see every loan are shown. A partner user's few loans are added up from their schedules."""
+    return user.has_perm(Perm.VIEW_LOAN) and sees_everything(user)
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return schedule.add_months(day.replace(day=1), 1) - datetime.timedelta(days=1)
+
+
+def split_into_months(span: DateSpan) -> tuple[DateSpan | None, list[DateSpan]]:
+    """``span`` as the whole calendar months it covers (a span of first days of months, open where ``span`` is;
+    None when it covers no whole month) and the days left at either end (at most two spans)."""
+    start, end = span.start, span.end
+    first = None if start is None else start if start.day == 1 else schedule.add_months(start.replace(day=1), 1)
+    last = None if end is None else end.replace(day=1) if end == _month_end(end) else schedule.add_months(end, -1)
+    if last is not None:
+        last = last.replace(day=1)
+    if first is not None and last is not None and first > last:
+        return None, [span]
+    edges = []
+    if start is not None and start < first:
+        edges.append(DateSpan(start, first - datetime.timedelta(days=1)))
+    if end is not None and end > _month_end(last):
+        edges.append(DateSpan(schedule.add_months(last, 1), end))
+    return DateSpan(first, last), edges
+
+
+def _months_within(months: DateSpan | None) -> Q:
+    """Month rows of the whole months ``months`` spans (none for None)."""
+    if months is None:
+        return Q(pk__in=[])
+    return months.within("month")
+
+
+def _month_rows(programmes: QuerySet | None, currency: str | None) -> QuerySet[MonthFigures]:
+    rows = MonthFigures.objects.order_by()
+    if programmes is not None:
+        rows = rows.filter(programme_id__in=programmes)
+    if currency is not None:
+        rows = rows.filter(currency_id=currency)
+    return rows
+
+
+def _through_loan(prefix: str, programmes: QuerySet | None, currency: str | None) -> Q:
+    """Rows whose loan (reached through ``prefix``) is of the programmes and currency: one join, not a subquery
+    of loan ids."""
+    condition = Q()
+    if programmes is not None:
+        condition &= Q(**{f"{prefix}programme_id__in": programmes})
+    if currency is not None:
+        condition &= Q(**{f"{prefix}currency_id": currency})
+    return condition
+
+
+def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[str, dict]:
+    """The portfolio's figures per currency code, from the loans' kept figures and the month rows: the standing
+    figures over one row per loan, the dated ones over whole months, and only the days at the ends of a span (this
+    month so far, the next 30 days, a period's first and last days) from the schedules and repayments themselves,
+    through their date indexes."""
+    loans = Loan.objects.order_by()
+    if programmes is not None:
+        loans = loans.filter(programme_id__in=programmes)
+    if currency is not None:
+        loans = loans.filter(currency_id=currency)
+    active = Q(status=LoanStatus.DISBURSED)
+    disbursed_within = period.within("disbursed_on") if period else Q(disbursed_on__isnull=False)
+    by_currency: dict[str, dict] = {}
+    late_since = {days: today - datetime.timedelta(days=days) for days in (30, 90)}
+    for row in (
+        loans.filter(active | disbursed_within)
+        .values("currency_id")
+        .annotate(
+            active_loans=Count("pk", filter=active),
+            outstanding_principal=Sum("figures__principal_outstanding", filter=active),
+            at_risk_30=Sum(
+                "figures__principal_outstanding", filter=active & Q(figures__oldest_unpaid_due_date__lt=late_since[30])
+            ),
+            at_risk_90=Sum(
+                "figures__principal_outstanding", filter=active & Q(figures__oldest_unpaid_due_date__lt=late_since[90])
+            ),
+            disbursed=Sum("principal", filter=disbursed_within),
+        )
+    ):
+        code = row.pop("currency_id")
+        by_currency[code] = {key: value or ZERO for key, value in row.items()}
+
+    def add(code: str, key: str, value) -> None:
+        figures = by_currency.setdefault(code, {})
+        figures[key] = figures.get(key, ZERO) + (value or ZERO)
+
+    # Overdue: the months before this one from the month rows, this month's days before today from the schedules.
+    this_month = today.replace(day=1)
+    for row in (
+        Installment.objects.filter(
+            _through_loan("loan__", programmes, currency),
+            loan__status=LoanStatus.DISBURSED,
+            due_date__gte=min(this_month, today),
+            due_date__lte=today + datetime.timedelta(days=30),
+        )
+        .order_by()
+        .values("loan__currency_id")
+        .annotate(
+            due_next_30_days=Sum(OUTSTANDING, filter=Q(due_date__gte=today)),
+            overdue=Sum(OUTSTANDING, filter=Q(due_date__lt=today)),
+        )
+    ):
+        add(row["loan__currency_id"], "due_next_30_days", row["due_next_30_days"])
+        add(row["loan__currency_id"], "overdue", row["overdue"])
+
+    collected_months, collected_edges = split_into_months(period or DateSpan(this_month, today))
+    collected_within = _months_within(collected_months)
+    month_rows = _month_rows(programmes, currency).filter(Q(month__lt=this_month) | collected_within)
+    for row in month_rows.values("currency_id").annotate(
+        overdue=Sum("arrears", filter=Q(month__lt=this_month)),
+        collected=Sum("received", filter=collected_within),
+        repayments=Sum("repayments", filter=collected_within),
+    ):
+        if row["overdue"]:
+            add(row["currency_id"], "overdue", row["overdue"])
+        if row["repayments"]:
+            add(row["currency_id"], "collected_this_month", row["collected"])
+    if collected_edges:
+        edges = Q()
+        for edge in collected_edges:
+            edges |= edge.within("paid_on")
+        collected = (
+            Repayment.objects.filter(edges, _through_loan("loan__", programmes, currency))
+            .filter(status=RepaymentStatus.CONFIRMED)
+            .order_by()
+            .values("currency_id")
+            .annotate(total=Sum("amount"))
+        )
+        for row in collected:
+            add(row["currency_id"], "collected_this_month", row["total"])
+    return by_currency
+
+
+def _portfolio_from_schedules(user, today, *, programmes, currency, period) -> dict[str, dict]:
+    """The portfolio's figures per currency code, added up from the loans' schedules and repayments."""
     loans = dashboard_loans(user, programmes=programmes, currency=currency)
     active = loans.filter(status=LoanStatus.DISBURSED)
     by_currency: dict[str, dict] = defaultdict(dict)
@@ -128,12 +282,7 @@ def portfolio_summary(
     )
     for row in collected:
         by_currency[row["currency_id"]]["collected_this_month"] = row["total"]
-
-    currencies = Currency.objects.in_bulk(list(by_currency))
-    return [
-        CurrencyPortfolio(currency=currencies[code], **in_minor_units(by_currency[code], currencies[code]))
-        for code in sorted(by_currency)
-    ]
+    return by_currency
 
 
 @dataclass(frozen=True)
@@ -164,6 +313,37 @@ def _month_starts(last: datetime.date, months: int, first: datetime.date | None 
     return [schedule.add_months(last_month, -offset) for offset in reversed(range(months))]
 
 
+def _add_month_amounts(amounts: dict, loans: Q, spans: list[DateSpan]) -> None:
+    """Add to ``amounts`` (per currency, month and kind) what fell due and what was received within ``spans``,
+    counted from the schedules and repayments of the ``loans`` (a condition on rows reaching them as ``loan``)."""
+    if not spans:
+        return
+    due_within, paid_within = Q(), Q()
+    for span in spans:
+        due_within |= span.within("due_date")
+        paid_within |= span.within("paid_on")
+    expected = (
+        Installment.objects.filter(due_within, loans)
+        .annotate(month=TruncMonth("due_date"))
+        .order_by()
+        .values("loan__currency_id", "month")
+        .annotate(total=Sum(ExpressionWrapper(F("principal_due") + F("interest_due"), output_field=MONEY)))
+    )
+    for row in expected:
+        month = amounts[row["loan__currency_id"]][row["month"]]
+        month["expected"] = month.get("expected", ZERO) + row["total"]
+    received = (
+        Repayment.objects.filter(paid_within, loans, status=RepaymentStatus.CONFIRMED)
+        .annotate(month=TruncMonth("paid_on"))
+        .order_by()
+        .values("currency_id", "month")
+        .annotate(total=Sum("amount"))
+    )
+    for row in received:
+        month = amounts[row["currency_id"]][row["month"]]
+        month["received"] = month.get("received", ZERO) + row["total"]
+
+
 def repayments_by_month(
     *,
     user,
@@ -188,25 +368,19 @@ def repayments_by_month(
         dashboard_loans(user, programmes=programmes, currency=currency).filter(disbursed_on__isnull=False).values("pk")
     )
     amounts: dict[str, dict[datetime.date, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-
-    expected = (
-        Installment.objects.filter(window.within("due_date"), loan__in=loans)
-        .annotate(month=TruncMonth("due_date"))
-        .order_by()
-        .values("loan__currency_id", "month")
-        .annotate(total=Sum(ExpressionWrapper(F("principal_due") + F("interest_due"), output_field=MONEY)))
-    )
-    for row in expected:
-        amounts[row["loan__currency_id"]][row["month"]]["expected"] = row["total"]
-    received = (
-        Repayment.objects.filter(window.within("paid_on"), loan__in=loans, status=RepaymentStatus.CONFIRMED)
-        .annotate(month=TruncMonth("paid_on"))
-        .order_by()
-        .values("currency_id", "month")
-        .annotate(total=Sum("amount"))
-    )
-    for row in received:
-        amounts[row["currency_id"]][row["month"]]["received"] = row["total"]
+    if from_summaries(user):
+        whole_months, edges = split_into_months(window)
+        rows = _month_rows(programmes, currency).filter(_months_within(whole_months))
+        totals = rows.values("currency_id", "month").annotate(
+            expected=Sum("expected"), received=Sum("received"), counted=Sum("due_installments") + Sum("repayments")
+        )
+        for row in totals:
+            if row["counted"]:
+                amounts[row["currency_id"]][row["month"]] = {"expected": row["expected"], "received": row["received"]}
+        disbursed = Q(loan__disbursed_on__isnull=False)
+        _add_month_amounts(amounts, _through_loan("loan__", programmes, currency) & disbursed, edges)
+    else:
+        _add_month_amounts(amounts, Q(loan__in=loans), [window])
 
     currencies = Currency.objects.in_bulk(list(amounts))
     return [

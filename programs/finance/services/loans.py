@@ -17,6 +17,7 @@ from cooperation.workflow import lock_for, new_values, only_fields, require_reas
 from programs.finance.models import Installment, Loan, LoanStatus
 from programs.finance.services.guards import LOAN_MOVE_PERMS, LOAN_MOVES, FinanceRefusal, loan_move_refusal
 from programs.finance.services.terms import LOAN_FIELDS, loan_schedule_rows, save_with_reference, validate_loan
+from programs.finance.summaries import keeps_figures
 
 
 def _lock_for_move(loan: Loan, user, move: str) -> None:
@@ -64,6 +65,7 @@ def loan_submit(*, loan: Loan, submitted_by) -> Loan:
 
 
 @transaction.atomic
+@keeps_figures
 def loan_approve(*, loan: Loan, approved_by) -> Loan:
     """Approve a submitted loan (maker–checker) and generate its schedule, once."""
     require_perm(approved_by, Perm.APPROVE_LOAN)
@@ -109,6 +111,7 @@ def loan_reject(*, loan: Loan, rejected_by, reason: str) -> Loan:
 
 
 @transaction.atomic
+@keeps_figures
 def loan_disburse(*, loan: Loan, disbursed_by, disbursed_on: datetime.date) -> Loan:
     """Record that the money went out: the loan becomes active and repayments can be recorded."""
     require_perm(disbursed_by, Perm.CHANGE_LOAN)
@@ -134,5 +137,6 @@ def loan_cancel(*, loan: Loan, cancelled_by, reason: str) -> Loan:
 
 
 @transaction.atomic
+@keeps_figures
 def loan_write_off(*, loan: Loan, written_off_by, reason: str) -> Loan:
     return _close(loan, written_off_by, move="write_off", status=LoanStatus.WRITTEN_OFF, reason=reason)

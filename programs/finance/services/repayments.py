@@ -19,6 +19,7 @@ from programs.finance import allocation
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
 from programs.finance.services.guards import FinanceRefusal, payment_refusal, repayment_move_refusal
 from programs.finance.services.terms import format_money
+from programs.finance.summaries import keeps_figures
 
 
 def _dues(installments: list[Installment]) -> list[allocation.Due]:
@@ -194,6 +195,7 @@ def _new_repayment(loan: Loan, user, paid_on, amount, currency, reference, **fie
 
 
 @transaction.atomic
+@keeps_figures
 def repayment_record(*, loan: Loan, recorded_by, paid_on, amount, currency, reference="") -> Repayment:
     """An officer records money received: confirmed at once and allocated to the schedule."""
     require_perm(recorded_by, Perm.RECORD_REPAYMENT)
@@ -228,6 +230,7 @@ def _lock_repayment(repayment: Repayment) -> Loan:
 
 
 @transaction.atomic
+@keeps_figures
 def repayment_confirm(*, repayment: Repayment, confirmed_by) -> Repayment:
     require_perm(confirmed_by, Perm.RECORD_REPAYMENT)
     loan = _lock_repayment(repayment)
@@ -254,6 +257,7 @@ def repayment_reject(*, repayment: Repayment, rejected_by, reason: str) -> Repay
 
 
 @transaction.atomic
+@keeps_figures
 def repayment_reverse(*, repayment: Repayment, reversed_by, reason: str) -> Repayment:
     """Undo a wrong repayment (it stays on record) and re-allocate the loan's remaining repayments."""
     require_perm(reversed_by, Perm.RECORD_REPAYMENT)
