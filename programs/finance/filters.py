@@ -6,6 +6,7 @@ filters only narrow them. The page shows the same filters as selects and adds it
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
@@ -72,7 +73,8 @@ def _sort_choices():
 
 
 def _borrowers():
-    return Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
+    # Partners that borrow, each found through the index on the loans' borrower (no DISTINCT over every loan).
+    return Organisation.objects.filter(Exists(Loan.objects.filter(borrower=OuterRef("pk")))).order_by("name")
 
 
 class LoanListFilter(LoanFilter):

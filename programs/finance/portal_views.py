@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
+from cooperation.api.pagination import FromEitherEndPaginator as Paginator
 from cooperation.money import MONEY_DIGITS
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
