@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -147,7 +148,10 @@ class Loan(TimeStampedModel):
         if update_fields is None or GRANT_ELEMENT_INPUTS.intersection(update_fields):
             from programs.finance.selectors.figures import computed_grant_element
 
-            self.grant_element = computed_grant_element(self)
+            try:
+                self.grant_element = computed_grant_element(self)
+            except (TypeError, AttributeError, ObjectDoesNotExist):  # terms missing: the database refuses the row
+                self.grant_element = None
             if update_fields is not None:
                 kwargs["update_fields"] = [*update_fields, "grant_element"]
         super().save(*args, **kwargs)
