@@ -121,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server and worker share the file: take the write lock when a transaction starts and wait
     # for a concurrent writer instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_JIT", False):
+    # The app's queries are short: PostgreSQL's JIT compiles their plans for longer than they run (seconds on
+    # the large sums of a national portfolio). DATABASE_JIT=true leaves the server's own setting.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -324,7 +329,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cooperation.api.pagination.FromEitherEndPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "cooperation.api.schema.AutoSchema",
     # One error shape for every answer (cooperation.api.exceptions); the schema documents it per operation.

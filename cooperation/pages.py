@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from cooperation.access import require_perm
+from cooperation.api.pagination import FromEitherEndPaginator
 from cooperation.forms import add_service_error
 from cooperation.roles import Perm
 
@@ -121,7 +121,7 @@ def signed_in_count(context, count: Callable) -> int:
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return FromEitherEndPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def sorted_rows(queryset, ordering: str, orderings: dict):

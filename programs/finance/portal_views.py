@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
+from cooperation.api.pagination import FromEitherEndPaginator
 from cooperation.money import MONEY_DIGITS
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
@@ -58,7 +58,7 @@ def own_loans(user):
 
 @portal_page(perm=Perm.VIEW_LOAN)
 def loan_list(request):
-    page = Paginator(own_loans(request.user), LOANS_PER_PAGE).get_page(request.GET.get("page"))
+    page = FromEitherEndPaginator(own_loans(request.user), LOANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "finance/portal/loan_list.html", {"page_obj": page, "loans": page.object_list})
 
 
@@ -125,7 +125,7 @@ def own_grants(user):
 
 @portal_page(perm=Perm.VIEW_GRANT)
 def grant_list(request):
-    page = Paginator(own_grants(request.user), GRANTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = FromEitherEndPaginator(own_grants(request.user), GRANTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "finance/portal/grant_list.html", {"page_obj": page, "grants": page.object_list})
 
 
@@ -138,7 +138,7 @@ def grant_detail(request, pk):
 @portal_page(perm=Perm.VIEW_NOTIFICATION)
 def notification_list(request):
     notifications = selectors.notification_list(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = FromEitherEndPaginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     # Shown means read; the page still marks the ones that were new until now.
     notifications_mark_read(notifications=shown, user=request.user)

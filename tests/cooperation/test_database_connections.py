@@ -162,3 +162,18 @@ def test_without_health_checks_a_database_restart_costs_a_server_error(officer, 
 
     assert worker.get(PAGE) == 500
     assert worker.get(PAGE) == 200  # Django drops a connection that failed once; the next request reconnects
+
+
+def test_the_apps_postgresql_connections_run_without_jit():
+    # JIT compiles a plan for longer than the app's short queries run; it is off unless DATABASE_JIT=true.
+    shown = "from django.conf import settings; import json; print(json.dumps(settings.DATABASES['default']))"
+    postgres = {"DATABASE_URL": "postgres://kerjasama@db.example.org:5432/kerjasama"}
+    off = json.loads(run_manage("shell", "-c", shown, **postgres).stdout.splitlines()[-1])
+    left = json.loads(run_manage("shell", "-c", shown, DATABASE_JIT="true", **postgres).stdout.splitlines()[-1])
+
+    assert off["OPTIONS"]["options"] == "-c jit=off"
+    assert "options" not in left.get("OPTIONS", {})
+    if connection.vendor == "postgresql":  # and the server applies it to the connection the app opened
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"

@@ -35,10 +35,18 @@ def grant_element_of(loan: Loan) -> Decimal | None:
     """The loan's OECD DAC grant element in percent, at its ``discount_rate``; None when its stored terms give no
     schedule (dates typed before they were bounded).
 
-    Computed from the terms, without a query (the loan's currency loaded with it, as ``loan_list`` does): the
-    schedule an approval fixes is the one the terms give, and terms change only while the loan is a draft, so this
-    is the figure the loan's page shows from its saved schedule.
+    The figure saved with the loan's terms (``Loan.grant_element``), without a query; computed here from the terms
+    for a loan saved without it (rows written in bulk, outside ``Loan.save``).
     """
+    if loan.grant_element is not None:
+        return loan.grant_element
+    return computed_grant_element(loan)
+
+
+def computed_grant_element(loan: Loan) -> Decimal | None:
+    """``grant_element_of`` computed from the terms, without a query (the loan's currency loaded with it, as
+    ``loan_list`` does): the schedule an approval fixes is the one the terms give, and terms change only while the
+    loan is a draft, so this is the figure the loan's page shows from its saved schedule."""
     from programs.finance.services.terms import loan_schedule_rows
 
     try:

@@ -43,6 +43,7 @@ from programs.finance.selectors.common import (
     ZERO,
     DaysBetween,
     date_value,
+    on_visible_loans,
     per_loan,
     visible_loans,
 )
@@ -203,7 +204,7 @@ def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
 def repayment_list(*, user, loan: Loan | None = None) -> QuerySet[Repayment]:
     if not user.has_perm(Perm.VIEW_REPAYMENT):
         return Repayment.objects.none()
-    queryset = Repayment.objects.filter(loan__in=visible_loans(user).values("pk")).select_related(
+    queryset = on_visible_loans(user, Repayment.objects.all()).select_related(
         "loan__borrower", "currency", "recorded_by", "confirmed_by", "reversed_by"
     )
     if loan is not None:

@@ -40,9 +40,11 @@ class ScheduleTable:
         return self.principal_total + self.interest_total
 
 
-def schedule_table(rows, *, principal, currency, disbursed_on, discount_rate) -> ScheduleTable:
-    element = schedule.grant_element(rows, principal, disbursed_on, discount_rate)
-    return ScheduleTable(rows, currency, discount_rate, element)
+def schedule_table(rows, *, principal, currency, disbursed_on, discount_rate, grant_element=None) -> ScheduleTable:
+    """The table of ``rows``; their grant element computed unless the caller knows it (``grant_element``)."""
+    if grant_element is None:
+        grant_element = schedule.grant_element(rows, principal, disbursed_on, discount_rate)
+    return ScheduleTable(rows, currency, discount_rate, grant_element)
 
 
 def _preview(terms: dict) -> ScheduleTable:
@@ -158,4 +160,6 @@ def loan_schedule_table(loan: Loan, installments) -> ScheduleTable | list[str]:
         currency=loan.currency,
         disbursed_on=loan.disbursed_on or loan.disbursement_date,
         discount_rate=loan.discount_rate,
+        # Saved with the terms the schedule was made from: the same figure, without discounting every row again.
+        grant_element=loan.grant_element,
     )

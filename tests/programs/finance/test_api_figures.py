@@ -260,8 +260,10 @@ def test_a_loan_dearer_than_the_discount_rate_has_a_negative_grant_element(offic
 
 def test_a_loan_whose_terms_give_no_schedule_has_no_grant_element(officer, partner_org, programme):
     loan = LoanFactory(borrower=partner_org, programme=programme)
-    # Dates stored before they were bounded: the terms give no schedule.
-    type(loan).objects.filter(pk=loan.pk).update(first_repayment_date=datetime.date(9999, 12, 1), installments=600)
+    # Dates stored before they were bounded: the terms give no schedule, and so no stored grant element.
+    type(loan).objects.filter(pk=loan.pk).update(
+        first_repayment_date=datetime.date(9999, 12, 1), installments=600, grant_element=None
+    )
 
     assert as_user(officer).get(f"{LOANS}{loan.pk}/").json()["grant_element"] is None
 
