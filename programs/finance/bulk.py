@@ -25,7 +25,7 @@ from cooperation.reference.codes import OrganisationRole
 from cooperation.reference.models import Currency
 from partners.bulk import MARK
 from programs.bulk import CURRENCIES, CURRENCY_WEIGHTS, generated_programmes, money, participants
-from programs.finance import schedule
+from programs.finance import schedule, summaries
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
 
 ORDER = 30
@@ -98,7 +98,7 @@ class LoanWriter:
                 "id", "reference", "programme_id", "borrower_id", "lender_id", "principal", "currency_id",
                 "annual_rate", "frequency", "installments", "amortization", "grace_periods", "disbursement_date",
                 "first_repayment_date", "purpose", "status", "created_by_id", "approved_by_id", "approved_at",
-                "disbursed_on", "closed_on", "status_note", "created_at", "updated_at",
+                "disbursed_on", "closed_on", "status_note", "created_at", "updated_at", "grant_element",
             ),
         )  # fmt: skip
         self.installments = run.table(
@@ -117,6 +117,7 @@ class LoanWriter:
         )  # fmt: skip
         self.allocations = run.table(Allocation, ("repayment_id", "installment_id", "interest", "principal"))
         self.window_start = run.today.replace(year=run.today.year - 5)
+        self.discount_rate = Loan._meta.get_field("discount_rate").default
 
     # --- the loan and its terms ---------------------------------------------------------------------------------
     def write(self, number: int) -> None:
@@ -139,12 +140,13 @@ class LoanWriter:
             if status in (S.REJECTED, S.CANCELLED):
                 closed_on = min(run.today, created.date() + datetime.timedelta(days=run.random.randint(3, 30)))
             updated = max(created, run.moment(closed_on)) if closed_on else created
-        else:
+        # The schedule the terms give, saved from approval on; a draft's grant element is read from it too.
+        terms = schedule.Terms(
+            principal, self.minor_units[currency], rate, frequency, count, amortization, grace, first_due
+        )
+        rows = schedule.build(terms)
+        if status not in (S.DRAFT, S.SUBMITTED, S.REJECTED, S.CANCELLED):
             approved_at = min(run.now, created + datetime.timedelta(days=run.random.randint(5, 25)))
-            terms = schedule.Terms(
-                principal, self.minor_units[currency], rate, frequency, count, amortization, grace, first_due
-            )
-            rows = schedule.build(terms)
             installment_ids = [next(self.installment_ids) for _ in rows]
             paid = [[ZERO, ZERO] for _ in rows]  # interest, principal
             if status != S.APPROVED:
@@ -161,6 +163,7 @@ class LoanWriter:
             amortization.value, grace, disbursement, first_due, run.random.choice(PURPOSES), status.value,
             self.officer, self.manager if approved_at else None, approved_at, disbursed_on, closed_on,
             REASONS.get(status, ""), created, max(created, updated),
+            schedule.grant_element(rows, principal, disbursed_on or disbursement, self.discount_rate),
         )  # fmt: skip
 
     def _parties(self, programme: int) -> tuple[int, int | None]:
@@ -295,3 +298,6 @@ def generate(*, run) -> None:
         return
     for number in range(1, run.count(LOANS_AT_FULL_SCALE) + 1):
         writer.write(number)
+    # The dashboard's summaries, which the services keep current, are made here from what was written.
+    run.flush()
+    summaries.rebuild()

@@ -272,8 +272,8 @@ class Repayment(Reversible, TimeStampedModel):
         ordering = ["-paid_on", "-created_at"]
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
-        # The lists' order (latest payment first), and a loan's or the officers' payments of one status
-        # (those waiting for confirmation).
+        # The lists' order (latest payment first; it also serves the dashboard's window of payment dates), and a
+        # loan's or the officers' payments of one status (those waiting for confirmation).
         indexes = [
             models.Index(fields=["-paid_on", "-created_at", "-id"], name="repayment_latest"),
             models.Index(fields=["loan", "status"], name="repayment_loan_status"),
@@ -281,8 +281,6 @@ class Repayment(Reversible, TimeStampedModel):
         ]
         permissions = [("record_repayment", _("Can record, confirm and reverse repayments"))]
         constraints = positive_amount("amount", prefix="repayment_amount")
-        # The dashboard's "collected" reads a window of payment dates.
-        indexes = [models.Index(fields=["paid_on"], name="repayment_paid_on")]
 
     def __str__(self) -> str:
         return f"{self.loan.reference} {self.paid_on} {self.currency_id} {self.amount}"

@@ -16,7 +16,10 @@ from django.utils import timezone
 from cooperation import registry
 from cooperation.outbox.models import OutboxMessage
 from partners.models import Organisation
+from programs.finance import summaries
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
+from programs.finance.selectors.figures import computed_grant_element
+from programs.finance.summaries_models import LoanFigures, MonthFigures
 from programs.models import Participation, Programme
 from programs.results.models import Report
 from programs.scholarships.models import (
@@ -270,3 +273,21 @@ def test_new_records_after_a_generation_get_fresh_numbers():
     loan.pk, loan.reference = None, "KSM-LOAN-NEW"
     loan.save()
     assert loan.pk > highest
+
+
+def test_loans_carry_their_grant_element_and_the_dashboard_summaries_match_the_schedules():
+    generate(0.002)
+    loans = list(Loan.objects.select_related("currency"))
+    assert loans and all(loan.grant_element is not None for loan in loans)
+    for loan in loans:
+        assert loan.grant_element == computed_grant_element(loan), loan.reference
+
+    kept_loans = {figures.loan_id: figures for figures in LoanFigures.objects.all()}
+    assert kept_loans
+    for loan_id, figures in summaries.computed_loan_figures().items():
+        kept = kept_loans[loan_id]
+        assert (kept.principal_outstanding, kept.oldest_unpaid_due_date) == (
+            figures["principal_outstanding"],
+            figures["oldest_unpaid_due_date"],
+        ), loan_id
+    assert MonthFigures.objects.count() == len(summaries.computed_month_figures())

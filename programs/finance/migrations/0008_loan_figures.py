@@ -20,7 +20,7 @@ def fill_summaries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('finance', '0005_reminder_emails_in_outbox'),
+        ('finance', '0007_stored_grant_element'),
         ('programs', '0003_iati_publication'),
         ('reference', '0005_rate_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -55,10 +55,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'month figures',
                 'verbose_name_plural': 'month figures',
             },
-        ),
-        migrations.AddIndex(
-            model_name='repayment',
-            index=models.Index(fields=['paid_on'], name='repayment_paid_on'),
         ),
         migrations.AddField(
             model_name='monthfigures',
