@@ -36,6 +36,14 @@ def organisation_list(*, user) -> QuerySet[Organisation]:
     return queryset.annotate(**{count.name: count.expression() for count in organisation_counts()})
 
 
+def organisation_choices(*, user) -> QuerySet[Organisation]:
+    """The organisations ``user`` may pick in a filter: those ``organisation_list`` shows them, without its counts."""
+    queryset = Organisation.objects.order_by("name")
+    if not (sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION)):
+        queryset = queryset.filter(pk__in=user_organisation_ids(user))
+    return queryset
+
+
 def organisation_get(*, user, pk) -> Organisation:
     return get_object_or_404(organisation_list(user=user), pk=pk)
 

@@ -9,10 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
+from cooperation.autocomplete import use_autocomplete
 from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
 from cooperation.pages import sorted_rows
 from cooperation.reference.models import Currency
-from partners.models import Organisation
+from partners.selectors import organisation_choices
 from programs.finance.forms import financial_programmes
 from programs.finance.models import Loan, LoanStatus
 from programs.forms import programme_label
@@ -71,8 +72,8 @@ def _sort_choices():
     return choices
 
 
-def _borrowers():
-    return Organisation.objects.filter(loans_borrowed__isnull=False).distinct().order_by("name")
+def _borrowers(request):
+    return organisation_choices(user=request.user if request else None)
 
 
 class LoanListFilter(LoanFilter):
@@ -90,7 +91,7 @@ class LoanListFilter(LoanFilter):
         fields["q"].widget = forms.TextInput(attrs={"type": "search"})
         fields["status"].widget = OneOfSelect(choices=any_choices(LoanStatus.choices))
         fields["borrower"].label = _("Borrower")
-        fields["borrower"].widget = id_select(_borrowers)
+        use_autocomplete(self.form, "borrower", "partners", _borrowers(self.request))
         fields["currency"].label = _("Currency")
         fields["currency"].queryset = Currency.objects.filter(is_active=True)
         fields["currency"].empty_label = _("Any")

@@ -60,6 +60,11 @@ def call_list(*, user, today: datetime.date | None = None) -> QuerySet[Call]:
     )
 
 
+def call_choices(*, user) -> QuerySet[Call]:
+    """The calls ``user`` may pick in a filter: those their lists show, without the list's counts."""
+    return visible_calls(user).order_by("title", "pk")
+
+
 def call_get(*, user, pk, today: datetime.date | None = None) -> Call:
     return get_object_or_404(call_list(user=user, today=today), pk=pk)
 
