@@ -1,11 +1,13 @@
 """Shipment filters, shared by the officers' list page and the API so both answer the same question.
 
-Rows come from ``selectors.shipment_list`` (already scoped to the user and annotated with ``is_delayed`` and
-``has_discrepancy``); the filters only narrow them.
+Rows come from ``selectors.shipment_rows`` or ``selectors.shipment_list`` (already scoped to the user); the filters
+only narrow them, and ask for delays and discrepancies in SQL themselves, so a list pages its rows before it
+computes their figures.
 """
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.autocomplete import AutocompleteFilter
@@ -14,6 +16,7 @@ from cooperation.reference.models import Country
 from partners.selectors import organisation_choices
 from programs.selectors import programme_choices
 from programs.shipments.models import Shipment, ShipmentStatus, TransportMode
+from programs.shipments.selectors.shipments import delayed_condition, discrepancy_condition
 
 
 def _visible_partners(request):
@@ -41,8 +44,8 @@ class ShipmentFilter(django_filters.FilterSet):
     )
     programme = AutocompleteFilter("in-kind-programmes", queryset=_visible_programmes, label=_("Programme"))
     mode = django_filters.ChoiceFilter(choices=TransportMode.choices, label=_("Transport mode"))
-    delayed = django_filters.BooleanFilter(field_name="is_delayed", label=_("Delayed"))
-    has_discrepancy = django_filters.BooleanFilter(field_name="has_discrepancy", label=_("With discrepancies"))
+    delayed = django_filters.BooleanFilter(method="_delayed", label=_("Delayed"))
+    has_discrepancy = django_filters.BooleanFilter(method="_with_discrepancy", label=_("With discrepancies"))
     ordering = sort_filter(
         (
             ("waybill", "waybill"),
@@ -71,6 +74,17 @@ class ShipmentFilter(django_filters.FilterSet):
             "delayed",
             "has_discrepancy",
         ]
+
+    def _delayed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = delayed_condition(timezone.localdate())
+        return queryset.filter(condition if value else ~condition)
+
+    def _with_discrepancy(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(discrepancy_condition() if value else ~discrepancy_condition())
 
     def _sent_by(self, queryset, name, organisation):
         if organisation is None:

@@ -29,7 +29,7 @@ from programs.scholarships.models import (
     Review,
 )
 from programs.scholarships.selectors._common import REDACTED, count_of, may
-from programs.selectors import today_or, visible_records
+from programs.selectors import in_order, today_or, visible_records
 
 # --- calls --------------------------------------------------------------------------------------------------------
 
@@ -155,6 +155,18 @@ def application_list(*, user) -> QuerySet[Application]:
         )
     )
     return with_personal_data_flag(queryset, user)
+
+
+def application_rows(*, user) -> QuerySet[Application]:
+    """Applications ``user`` may see, without the figures of ``application_list``: what a list sorts, filters and
+    pages before ``application_page`` reads the figures of the page's rows alone."""
+    return visible_applications(user)
+
+
+def application_page(ids, *, user, rows: QuerySet[Application] | None = None) -> list[Application]:
+    """The applications of a list's page (their ``ids`` in the list's order) as ``rows`` reads them (by default
+    ``application_list``, with its figures and the personal data flag)."""
+    return in_order(ids, application_list(user=user) if rows is None else rows)
 
 
 def application_get(*, user, pk) -> Application:

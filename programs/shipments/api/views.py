@@ -120,6 +120,16 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
         move: (partial(services.shipment_move, move), "user", input) for move, input in SHIPMENT_MOVE_INPUTS.items()
     }
 
+    def list_queryset(self):
+        # Sorted, filtered and paged without the figures, which are read for the page's rows alone.
+        return selectors.shipment_rows(user=self.request.user).order_by(*self.ordering)
+
+    def paginate_queryset(self, queryset):
+        if self.action != "list":
+            return super().paginate_queryset(queryset)
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        return None if ids is None else selectors.shipment_page(ids, user=self.request.user)
+
     def get_output_serializer(self, shipment, **kwargs):
         # With its totals per currency and today's delay.
         context = {

@@ -50,11 +50,14 @@ from programs.shipments.selectors.shipments import (
     days_late,
     delayed_condition,
     delayed_shipments,
+    discrepancy_condition,
     expired_items,
     expiry_warnings,
     shipment_get,
     shipment_items,
     shipment_list,
+    shipment_page,
+    shipment_rows,
     shipment_totals,
 )
 
@@ -78,6 +81,7 @@ __all__ = [
     "days_late",
     "delayed_condition",
     "delayed_shipments",
+    "discrepancy_condition",
     "discrepancy_list",
     "discrepancy_summary",
     "discrepancy_totals",
@@ -94,6 +98,8 @@ __all__ = [
     "shipment_items",
     "shipment_list",
     "shipment_notifications",
+    "shipment_page",
     "shipment_receipts",
+    "shipment_rows",
     "shipment_totals",
 ]
