@@ -72,7 +72,10 @@ def clean_term(value) -> str:
 
 def matches(kind: Kind, *, user, term: str) -> list[dict]:
     """The first ``LIMIT`` records ``user`` may choose whose search fields contain ``term``, as value and label."""
-    term = clean_term(term)
+    typed = str(term or "").strip()
+    term = clean_term(typed)
+    if typed and not term:
+        return []
     records = kind.records(user)
     if term:
         condition = reduce(or_, (Q(**{f"{field}__icontains": term}) for field in kind.search))
@@ -95,6 +98,9 @@ def find(records: QuerySet, kind: Kind, value) -> object | None:
     candidates = {text}
     if " — " in text:  # a label such as "CODE — Title": its first part is the lookup value
         candidates.add(text.split(" — ", 1)[0].strip())
+    if text.endswith(")") and " (" in text:  # a label such as "Name (ACRONYM)": either part
+        name, _, acronym = text[:-1].rpartition(" (")
+        candidates |= {name.strip(), acronym.strip()}
     condition = reduce(or_, (Q(**{f"{field}__iexact": c}) for field in kind.lookup for c in candidates))
     found = list(records.filter(condition)[:2])
     if len(found) == 1:

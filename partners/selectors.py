@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_for
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from partners.contributions import organisation_counts
 from partners.models import Contact, Membership, Organisation
@@ -42,6 +43,12 @@ def organisation_choices(*, user) -> QuerySet[Organisation]:
     if not (sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION)):
         queryset = queryset.filter(pk__in=user_organisation_ids(user))
     return queryset
+
+
+def organisation_page(ids, *, user) -> list[Organisation]:
+    """The organisations of a list's page (their ``ids`` in the list's order) with the counts of
+    ``organisation_list``, computed for those rows alone."""
+    return in_order(ids, organisation_list(user=user))
 
 
 def organisation_get(*, user, pk) -> Organisation:

@@ -166,16 +166,6 @@ def per_row(rows: QuerySet, link: str, value, *, output_field, otherwise=None, o
     return subquery if otherwise is None else Coalesce(subquery, Value(otherwise), output_field=output_field)
 
 
-def in_order(ids, rows: QuerySet) -> list:
-    """The records of ``rows`` whose ``ids`` a list page holds, in the order of ``ids``, in one query.
-
-    A list reads its page of ids first, so its sort and OFFSET walk an index and nothing else, and only then
-    computes what each row shows beside itself (counts, sums, flags) for those rows alone."""
-    ids = list(ids)
-    found = rows.filter(pk__in=ids).order_by().in_bulk()
-    return [found[pk] for pk in ids if pk in found]
-
-
 def percent_of(part: int | Decimal, whole: int | Decimal) -> Decimal:
     """``part`` in percent of ``whole``, to a hundredth (0 of nothing is 0%): a dashboard's rates."""
     if not whole:

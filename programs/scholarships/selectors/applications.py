@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.scholarships.models import (
@@ -29,7 +30,7 @@ from programs.scholarships.models import (
     Review,
 )
 from programs.scholarships.selectors._common import REDACTED, count_of, may
-from programs.selectors import in_order, today_or, visible_records
+from programs.selectors import today_or, visible_records
 
 # --- calls --------------------------------------------------------------------------------------------------------
 

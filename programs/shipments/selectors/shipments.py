@@ -23,9 +23,10 @@ from django.shortcuts import get_object_or_404
 
 from cooperation.date_spans import DateSpan
 from cooperation.dates import days_after
+from cooperation.pages import in_order
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
-from programs.selectors import in_order, per_row, today_or, visible_records
+from programs.selectors import per_row, today_or, visible_records
 from programs.shipments.models import NOT_ARRIVED, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
 from programs.shipments.selectors._common import (
     DISCREPANCY,
