@@ -185,6 +185,8 @@ class ShipmentItem(TimeStampedModel):
         ordering = ["shipment", "pk"]
         verbose_name = _("shipment item")
         verbose_name_plural = _("shipment items")
+        # The items' list across shipments (the API's), in the packing lists' order: a page without a sort.
+        indexes = [models.Index(fields=["shipment", "id"], name="shipmentitem_shipment_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),

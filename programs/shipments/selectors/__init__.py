@@ -42,6 +42,8 @@ from programs.shipments.selectors.lists import (
     ExpiryFlag,
     event_list,
     item_list,
+    item_page,
+    item_rows,
     receipt_list,
 )
 from programs.shipments.selectors.shipments import (
@@ -89,6 +91,8 @@ __all__ = [
     "expired_items",
     "expiry_warnings",
     "item_list",
+    "item_page",
+    "item_rows",
     "partner_shipment_figures",
     "programme_shipment_figures",
     "receipt_list",

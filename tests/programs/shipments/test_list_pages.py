@@ -21,7 +21,14 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize(
-    "url", ["/shipments/", "/api/v1/shipments/", "/shipments/?page=2", "/api/v1/shipments/?page=2"]
+    "url",
+    [
+        "/shipments/",
+        "/api/v1/shipments/",
+        "/shipments/?page=2",
+        "/api/v1/shipments/?page=2",
+        "/api/v1/shipment-items/?page=2",
+    ],
 )
 def test_a_page_of_shipments_costs_the_same_queries_however_many_there_are(client, officer, monkeypatch, url):
     monkeypatch.setattr("cooperation.pages.PAGE_SIZE", 2)
@@ -51,6 +58,9 @@ def test_every_page_shows_its_own_shipments_newest_first_with_their_figures(clie
     api = client.get("/api/v1/shipments/", {"page": 2}).json()
     assert api["count"] == 3
     assert [(row["id"], row["item_count"]) for row in api["results"]] == [(oldest.pk, 1)]
+    items = client.get("/api/v1/shipment-items/", {"page": 3}).json()
+    assert items["count"] == 6
+    assert [(row["shipment"], row["remaining"]) for row in items["results"]] == [(newest.pk, "100.000")] * 2
 
 
 def test_the_delay_filter_asks_the_database_without_the_figures(client, officer):
