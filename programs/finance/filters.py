@@ -13,6 +13,7 @@ from cooperation.autocomplete import use_autocomplete
 from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
 from cooperation.pages import sorted_rows
 from cooperation.reference.models import Currency
+from partners.models import Organisation
 from partners.selectors import organisation_choices
 from programs.finance.forms import financial_programmes
 from programs.finance.models import Loan, LoanStatus
@@ -73,7 +74,9 @@ def _sort_choices():
 
 
 def _borrowers(request):
-    return organisation_choices(user=request.user if request else None)
+    """The organisations a borrower is picked among: those the user sees (drawn without a request, every one; the
+    loans are scoped to the user anyway)."""
+    return organisation_choices(user=request.user) if request else Organisation.objects.order_by("name")
 
 
 class LoanListFilter(LoanFilter):
