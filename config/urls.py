@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from config.health import healthz
-from cooperation import registry, views
+from cooperation import autocomplete, registry, views
 from cooperation.accounts import views as account_views
 from cooperation.api.docs import ApiDocsView
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("waiting/", views.waiting, name="waiting"),
     path("waiting/count/", views.waiting_count, name="waiting_count"),
     path("search/", views.search, name="search"),
+    path("autocomplete/<slug:kind>/", autocomplete.autocomplete, name="autocomplete"),
     path("accounts/", include("cooperation.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     *(path(module.prefix, include(module.urlconf)) for module in registry.url_includes()),

@@ -164,13 +164,25 @@ def require_workspace(user, perm: str | None = None) -> None:
         require_perm(user, perm)
 
 
+def in_order(ids, rows):
+    """The records of the queryset ``rows`` whose ``ids`` a list page holds, in the order of ``ids``, in one query.
+
+    A list reads its page of ids first, so its sort and OFFSET walk an index and nothing else, and only then
+    computes what each row shows beside itself (counts, sums, flags) for those rows alone."""
+    ids = list(ids)
+    found = rows.filter(pk__in=ids).order_by().in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
 def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
     """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
     ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``. Columns that
     say what they order by (``Column.order_by``) sort the rows here, in the order the headers ask for."""
     ordering = request.GET.get("ordering", "")
     page_obj = paginate(request, listed_rows(request, rows, columns))
-    shown = page_obj.object_list if prepare is None else prepare(page_obj.object_list)
+    if prepare is not None:  # the page's rows as shown (a list may page its ids, then read their rows)
+        page_obj.object_list = prepare(page_obj.object_list)
+    shown = page_obj.object_list
     base = {"page_obj": page_obj, name: shown}
     if columns:
         base["columns"] = header_cells(columns, ordering)

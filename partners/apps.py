@@ -7,7 +7,14 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from cooperation import registry
+        from cooperation import autocomplete, registry
+
+        autocomplete.register(
+            "partners",
+            "partners.selectors.organisation_choices",
+            search=("name", "acronym", "iati_identifier"),
+            lookup=("name", "acronym", "iati_identifier"),
+        )
 
         registry.demo("partners.demo.load", order=10)
         registry.urls("partners/", "partners.urls")

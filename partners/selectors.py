@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
 from cooperation.history import HistoryEntry, HistorySource, history_for
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from partners.contributions import organisation_counts
 from partners.models import Contact, Membership, Organisation
@@ -34,6 +35,20 @@ def organisation_list(*, user) -> QuerySet[Organisation]:
     if not (sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION)):
         queryset = queryset.filter(pk__in=user_organisation_ids(user))
     return queryset.annotate(**{count.name: count.expression() for count in organisation_counts()})
+
+
+def organisation_choices(*, user) -> QuerySet[Organisation]:
+    """The organisations ``user`` may pick in a filter: those ``organisation_list`` shows them, without its counts."""
+    queryset = Organisation.objects.order_by("name")
+    if not (sees_everything(user) and user.has_perm(Perm.VIEW_ORGANISATION)):
+        queryset = queryset.filter(pk__in=user_organisation_ids(user))
+    return queryset
+
+
+def organisation_page(ids, *, user) -> list[Organisation]:
+    """The organisations of a list's page (their ``ids`` in the list's order) with the counts of
+    ``organisation_list``, computed for those rows alone."""
+    return in_order(ids, organisation_list(user=user))
 
 
 def organisation_get(*, user, pk) -> Organisation:

@@ -40,22 +40,25 @@ def _with_counts(organisations) -> list:
     return organisations
 
 
-def organisation_filterset(request) -> OrganisationFilter:
-    """The partner list's filters and sort over the organisations ``request.user`` sees (the page and its export)."""
+def organisation_filterset(request, organisations=None) -> OrganisationFilter:
+    """The partner list's filters and sort over the organisations ``request.user`` sees (``organisations``, else
+    with their counts): the page and its export."""
+    if organisations is None:
+        organisations = selectors.organisation_list(user=request.user)
     # A registered count groups the query, which drops the model's default ordering: name it again.
-    organisations = selectors.organisation_list(user=request.user).order_by("name")
-    return OrganisationFilter(request.GET or None, queryset=organisations)
+    return OrganisationFilter(request.GET or None, queryset=organisations.order_by("name"))
 
 
 @workspace_page()
 def organisation_list(request):
-    filterset = organisation_filterset(request)
+    # Paged by ids first; the registered counts are computed for the page's rows alone.
+    filterset = organisation_filterset(request, selectors.organisation_choices(user=request.user))
     return list_page(
         request,
         "partners/organisation_list.html",
-        filterset.qs,
+        filterset.qs.values_list("pk", flat=True),
         name="organisations",
-        prepare=_with_counts,
+        prepare=lambda ids: _with_counts(selectors.organisation_page(ids, user=request.user)),
         columns=_organisation_columns(),
         filterset=filterset,
         can_add=request.user.has_perm(Perm.ADD_ORGANISATION),

@@ -7,7 +7,11 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from cooperation import registry
+        from cooperation import autocomplete, registry
+
+        autocomplete.register(
+            "programmes", "programs.selectors.programme_choices", search=("code", "title"), lookup=("code",)
+        )
 
         registry.demo("programs.demo.load", order=20)
         registry.panel(

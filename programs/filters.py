@@ -3,15 +3,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.autocomplete import AutocompleteFilter
 from cooperation.list_filters import search_filter, sort_filter
 from cooperation.reference.codes import ActivityStatus
 from cooperation.reference.models import Country, Currency, Sector
-from partners.selectors import organisation_list
+from partners.selectors import organisation_choices
 from programs.models import FORM_FIELDS, CooperationForm, Objective, Programme
 
 
 def _visible_partners(request):
-    return organisation_list(user=request.user) if request else organisation_list(user=None)
+    return organisation_choices(user=request.user if request else None)
 
 
 class ProgrammeFilter(django_filters.FilterSet):
@@ -31,8 +32,12 @@ class ProgrammeFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="code", field_name="sectors", distinct=True, label=_("DAC sector")
     )
-    partner = django_filters.ModelChoiceFilter(
-        queryset=_visible_partners, field_name="participations__organisation", distinct=True, label=_("Partner")
+    partner = AutocompleteFilter(
+        "partners",
+        queryset=_visible_partners,
+        field_name="participations__organisation",
+        distinct=True,
+        label=_("Partner"),
     )
     currency = django_filters.ModelChoiceFilter(
         queryset=Currency.objects.all(), to_field_name="code", field_name="budget_currency", label=_("Currency")

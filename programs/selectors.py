@@ -54,6 +54,11 @@ def programme_list(*, user) -> QuerySet[Programme]:
     )
 
 
+def programme_choices(*, user) -> QuerySet[Programme]:
+    """The programmes ``user`` may pick in a filter: those their lists show, without what the list prefetches."""
+    return _visible_programmes(user).order_by("code")
+
+
 def programme_get(*, user, pk) -> Programme:
     queryset = _visible_programmes(user).select_related("budget_currency", "responsible_officer", "created_by")
     queryset = queryset.prefetch_related(

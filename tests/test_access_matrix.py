@@ -50,6 +50,7 @@ EXPECTED = {
     "waiting": SIGNED_IN,
     "waiting_count": SIGNED_IN,
     "search": STAFF,
+    "autocomplete": SIGNED_IN,  # each user's own matches: a partner user's are those of their own lists
     "exports:jobs": SIGNED_IN,
     "exports:saved_views": SIGNED_IN,
     "exports:saved_view_create": set(),  # POST only
@@ -467,6 +468,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "exports:saved_view_": {"pk": saved_view.pk},
         "exports:schedule": {"pk": saved_view.pk},
         "exports:unsubscribe": {"token": unsubscribe_token(schedule, manager)},
+        "autocomplete": {"kind": "partners"},
         "exports:": {"pk": export.pk},
         "partners:": {"pk": partner_org.pk, "contact_pk": contact.pk},
         "programs:": {"pk": own_programme.pk},
@@ -553,7 +555,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
 
 
 # URLs whose arguments name a list, not a record: a refusal there is a 403, as on the list page itself.
-NAMED_LISTS = {"exports:export"}
+NAMED_LISTS = {"exports:export", "autocomplete"}
 
 # What an endpoint reads from its query string, to be answered at all.
 QUERIES = {"api:exchange-rate-convert": "?amount=100&currency=EUR&on=2026-01-06"}

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
+from cooperation.autocomplete import use_autocomplete
 from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
 from cooperation.pages import sorted_rows
 from cooperation.reference.models import Currency
 from partners.models import Organisation
+from partners.selectors import organisation_choices
 from programs.finance.forms import financial_programmes
 from programs.finance.models import Installment, Loan, LoanStatus
 from programs.finance.selectors.common import ARREARS_STATUSES, UNPAID
@@ -78,9 +80,10 @@ def _sort_choices():
     return choices
 
 
-def _borrowers():
-    # Partners that borrow, each found through the index on the loans' borrower (no DISTINCT over every loan).
-    return Organisation.objects.filter(Exists(Loan.objects.filter(borrower=OuterRef("pk")))).order_by("name")
+def _borrowers(request):
+    """The organisations a borrower is picked among: those the user sees (drawn without a request, every one; the
+    loans are scoped to the user anyway)."""
+    return organisation_choices(user=request.user) if request else Organisation.objects.order_by("name")
 
 
 class LoanListFilter(LoanFilter):
@@ -98,7 +101,7 @@ class LoanListFilter(LoanFilter):
         fields["q"].widget = forms.TextInput(attrs={"type": "search"})
         fields["status"].widget = OneOfSelect(choices=any_choices(LoanStatus.choices))
         fields["borrower"].label = _("Borrower")
-        fields["borrower"].widget = id_select(_borrowers)
+        use_autocomplete(self.form, "borrower", "partners", _borrowers(self.request))
         fields["currency"].label = _("Currency")
         fields["currency"].queryset = Currency.objects.filter(is_active=True)
         fields["currency"].empty_label = _("Any")

@@ -24,6 +24,17 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
 
     def ready(self) -> None:
         super().ready()
+        from cooperation import autocomplete
+
+        autocomplete.register(
+            "calls", "programs.scholarships.selectors.call_choices", search=("title",), lookup=("title",)
+        )
+        autocomplete.register(
+            "technical-programmes",
+            "programs.scholarships.filters.technical_programmes",
+            search=("code", "title"),
+            lookup=("code",),
+        )
         from cooperation import personal_data
         from programs.scholarships import selectors
         from programs.scholarships.models import Application, Attachment

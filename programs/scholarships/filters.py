@@ -12,11 +12,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
+from cooperation.autocomplete import AutocompleteFilter, use_autocomplete
 from cooperation.dates import EARLIEST_DATE, LATEST_DATE
 from cooperation.forms import OneOfSelect, any_choices, id_select
 from cooperation.list_filters import search_filter
 from cooperation.reference.models import Country
-from partners.selectors import organisation_list
+from partners.selectors import organisation_choices
 from programs.forms import programme_label
 from programs.scholarships.forms.activities import exchange_programmes
 from programs.scholarships.models import (
@@ -32,8 +33,8 @@ from programs.scholarships.models import (
     StipendTranche,
     TrancheStatus,
 )
-from programs.scholarships.selectors import call_list
-from programs.selectors import programme_list
+from programs.scholarships.selectors import call_choices
+from programs.selectors import programme_choices
 
 
 def _user(request):
@@ -41,22 +42,27 @@ def _user(request):
 
 
 def _visible_calls(request):
-    return call_list(user=_user(request)).order_by("-opens_on", "title")
+    return call_choices(user=_user(request))
 
 
 def _visible_partners(request):
-    return organisation_list(user=_user(request))
+    return organisation_choices(user=_user(request))
+
+
+def technical_programmes(*, user):
+    """The programmes ``user`` may pick in the calls' programme filter: the technical ones they see."""
+    return programme_choices(user=user).filter(is_technical=True)
 
 
 def _technical_programmes(request):
-    return programme_list(user=_user(request)).filter(is_technical=True)
+    return technical_programmes(user=_user(request))
 
 
 class CallFilter(django_filters.FilterSet):
     q = search_filter("title", "host__name")
-    programme = django_filters.ModelChoiceFilter(queryset=_technical_programmes, label=_("Programme"))
+    programme = AutocompleteFilter("technical-programmes", queryset=_technical_programmes, label=_("Programme"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"), empty_label=_("Any"))
-    host = django_filters.ModelChoiceFilter(queryset=_visible_partners, label=_("Host institution"))
+    host = AutocompleteFilter("partners", queryset=_visible_partners, label=_("Host institution"))
     # ``status`` is the annotation of ``selectors.call_list``: the call's state today, derived from its dates.
     state = django_filters.ChoiceFilter(
         choices=CallStatus.choices, field_name="status", label=_("State"), empty_label=_("Any")
@@ -69,7 +75,7 @@ class CallFilter(django_filters.FilterSet):
 
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="applicant_name", lookup_expr="icontains", label=_("Applicant's name"))
-    call = django_filters.ModelChoiceFilter(queryset=_visible_calls, label=_("Call"))
+    call = AutocompleteFilter("calls", queryset=_visible_calls, label=_("Call"))
     status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
     nationality = django_filters.ModelChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", label=_("Nationality")
@@ -165,4 +171,4 @@ class TrancheListFilter(TrancheFilter):
             attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d"
         )
         fields["call"].label = _("Call")
-        fields["call"].widget = id_select(lambda: _visible_calls(self.request).order_by("title"))
+        use_autocomplete(self.form, "call", "calls", _visible_calls(self.request))

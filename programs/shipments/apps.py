@@ -11,6 +11,14 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
 
     def ready(self) -> None:
         super().ready()
+        from cooperation import autocomplete
+
+        autocomplete.register(
+            "in-kind-programmes",
+            "programs.shipments.filters.in_kind_programmes",
+            search=("code", "title"),
+            lookup=("code",),
+        )
         registry.measure(
             "shipments.goods_received",
             _("Goods received in good condition (quantity, or value)"),

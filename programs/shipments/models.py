@@ -128,7 +128,12 @@ class Shipment(TimeStampedModel):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         permissions = [("approve_dispatch", _("Can approve the dispatch of shipments"))]
-        indexes = [models.Index(fields=["status", "expected_arrival"], name="shipment_status_expected")]
+        indexes = [
+            models.Index(fields=["status", "expected_arrival"], name="shipment_status_expected"),
+            # The lists' default order (newest first, then the id), read backwards: a page without a sort.
+            models.Index(fields=["created_at", "id"], name="shipment_created"),
+            models.Index(fields=["status", "created_at"], name="shipment_status_created"),
+        ]
         constraints = [
             ends_after(
                 "expected_arrival",
@@ -180,6 +185,8 @@ class ShipmentItem(TimeStampedModel):
         ordering = ["shipment", "pk"]
         verbose_name = _("shipment item")
         verbose_name_plural = _("shipment items")
+        # The items' list across shipments (the API's), in the packing lists' order: a page without a sort.
+        indexes = [models.Index(fields=["shipment", "id"], name="shipmentitem_shipment_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),

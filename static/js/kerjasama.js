@@ -73,4 +73,86 @@
     var status = box.getAttribute("data-export-status");
     if (status === "queued" || status === "running") { window.setTimeout(poll, 500); }
   });
+
+  // Filters over big tables (partners, programmes): the text input becomes a combobox whose listbox shows the
+  // first matches the server finds for what is typed. Arrow keys move through them, Enter picks one, Escape
+  // closes the list. The input keeps holding text the server understands (a label, a code or an id), so the
+  // form works the same with or without this script.
+  document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
+    if (!window.fetch) { return; }
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    if (!list) { return; }
+    var options = [];
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+    input.parentNode.classList.add("autocomplete");
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      options.forEach(function (option, i) { option.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      active = index;
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function pick(index) {
+      if (index < 0 || index >= options.length) { return; }
+      input.value = options[index].getAttribute("data-label");
+      close();
+    }
+    function show(results) {
+      list.textContent = "";
+      options = results.map(function (result, i) {
+        var option = document.createElement("li");
+        option.id = list.id + "-" + i;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.setAttribute("data-label", result.label);
+        option.textContent = result.label;
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); pick(i); });
+        list.appendChild(option);
+        return option;
+      });
+      active = -1;
+      list.hidden = options.length === 0;
+      input.setAttribute("aria-expanded", options.length ? "true" : "false");
+    }
+    function ask() {
+      var number = ++asked;
+      var url = input.getAttribute("data-autocomplete") + "?q=" + encodeURIComponent(input.value.trim());
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && number === asked && document.activeElement === input) { show(data.results); } })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 200);
+    });
+    input.addEventListener("focus", function () { if (!input.value) { ask(); } });
+    input.addEventListener("blur", close);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (list.hidden) { ask(); return; }
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        highlight((active + step + options.length) % options.length);
+      } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+  });
 })();

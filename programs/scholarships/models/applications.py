@@ -99,7 +99,12 @@ class Application(TimeStampedModel):
             ("confirm_enrolment", _("Can confirm a scholar's enrolment")),
             ("record_award_response", _("Can record a scholar accepting or declining an award")),
         ]
-        indexes = [models.Index(fields=["call", "status"], name="application_call_status")]
+        indexes = [
+            models.Index(fields=["call", "status"], name="application_call_status"),
+            # The lists' default order (latest submitted first, then the id), read backwards: a page without a sort.
+            models.Index(fields=["submitted_on", "id"], name="application_submitted"),
+            models.Index(fields=["status", "submitted_on"], name="application_status_submitted"),
+        ]
         constraints = [
             unique(
                 ("call", "email_key"),

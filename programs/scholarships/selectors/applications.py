@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.scholarships.models import (
@@ -58,6 +59,11 @@ def call_list(*, user, today: datetime.date | None = None) -> QuerySet[Call]:
             awards_made=count_of(Application, "call", Q(status__in=HOLDS_AN_AWARD)),
         )
     )
+
+
+def call_choices(*, user) -> QuerySet[Call]:
+    """The calls ``user`` may pick in a filter: those their lists show, without the list's counts."""
+    return visible_calls(user).order_by("title", "pk")
 
 
 def call_get(*, user, pk, today: datetime.date | None = None) -> Call:
@@ -150,6 +156,18 @@ def application_list(*, user) -> QuerySet[Application]:
         )
     )
     return with_personal_data_flag(queryset, user)
+
+
+def application_rows(*, user) -> QuerySet[Application]:
+    """Applications ``user`` may see, without the figures of ``application_list``: what a list sorts, filters and
+    pages before ``application_page`` reads the figures of the page's rows alone."""
+    return visible_applications(user)
+
+
+def application_page(ids, *, user, rows: QuerySet[Application] | None = None) -> list[Application]:
+    """The applications of a list's page (their ``ids`` in the list's order) as ``rows`` reads them (by default
+    ``application_list``, with its figures and the personal data flag)."""
+    return in_order(ids, application_list(user=user) if rows is None else rows)
 
 
 def application_get(*, user, pk) -> Application:

@@ -61,10 +61,18 @@ MAIN_FILTERS = ("q", "call", "status")
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-def application_filters(request) -> ApplicationFilter:
-    """The list's filters over the applications the user may see, with their weighted score; ``request`` needs only
-    ``user`` and ``GET`` (the list's export reads the same rows)."""
-    rows = selectors.with_weighted_score(selectors.application_list(user=request.user))
+# Columns whose order is a figure computed per application: sorting by them computes it for every row.
+SORTED_BY_FIGURES = ("score", "reviews")
+
+
+def _with_figures(user):
+    return selectors.with_weighted_score(selectors.application_list(user=user))
+
+
+def application_filters(request, rows=None) -> ApplicationFilter:
+    """The list's filters over the applications the user may see (``rows``, else with their weighted score);
+    ``request`` needs only ``user`` and ``GET`` (the list's export reads the same rows)."""
+    rows = _with_figures(request.user) if rows is None else rows
     filters = ApplicationFilter(request.GET or None, queryset=rows, request=request)
     dress_filters(filters.form, checkboxes=("status",), any_of=("call", "nationality", "gender"))
     return filters
@@ -78,16 +86,28 @@ def shows_personal_columns(user) -> bool:
 
 @workspace_page(perm=Perm.VIEW_APPLICATION)
 def application_list(request):
-    filters = application_filters(request)
-    shows_email = shows_personal_columns(request.user)
+    user = request.user
+    if request.GET.get("ordering", "").lstrip("-") in SORTED_BY_FIGURES:
+        filters = application_filters(request)
+        rows, prepare = filters.qs, None
+    else:
+        # Paged by ids first; the score and review counts are read for the page's rows alone.
+        filters = application_filters(request, selectors.application_rows(user=user))
+        rows = filters.qs.values_list("pk", flat=True)
+
+        def prepare(ids):
+            return selectors.application_page(ids, user=user, rows=_with_figures(user))
+
+    shows_email = shows_personal_columns(user)
     columns = list(APPLICATION_COLUMNS)
     if shows_email:
         columns.insert(1, Column(gettext_lazy("Email")))
     return list_page(
         request,
         "scholarships/application_list.html",
-        filters.qs,
+        rows,
         name="applications",
+        prepare=prepare,
         columns=columns,
         **filter_fields(request, filters.form, MAIN_FILTERS),
         shows_email=shows_email,

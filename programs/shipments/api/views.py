@@ -68,6 +68,27 @@ SHIPMENT_MOVE_INPUTS = {
 # --- Shipments ----------------------------------------------------------------------------------------------------
 
 
+class PagedByIds:
+    """A list sorted, filtered and paged without the figures of its rows (``rows_selector(user=)``), which
+    ``page_selector(ids, user=)`` then reads for the page's rows alone: the OFFSET walks an index, not every row's
+    sums."""
+
+    rows_selector = None
+    page_selector = None
+
+    def list_queryset(self):
+        if getattr(self, "action", None) != "list":
+            return super().list_queryset()
+        rows = self.rows_selector(user=self.request.user)
+        return rows.order_by(*self.ordering) if self.ordering else rows
+
+    def paginate_queryset(self, queryset):
+        if getattr(self, "action", None) != "list":
+            return super().paginate_queryset(queryset)
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        return None if ids is None else self.page_selector(ids, user=self.request.user)
+
+
 @documented(
     list=(
         _("List shipments"),
@@ -104,12 +125,14 @@ SHIPMENT_MOVE_INPUTS = {
         ),
     },
 )
-class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
+class ShipmentViewSet(PagedByIds, CreateByService, UpdateByService, RecordViewSet):
     # No delete: a shipment ends cancelled, lost or received, and keeps its waybill and journey.
     serializer_class = ShipmentSerializer
     write_serializer_classes = writes(create=ShipmentCreateSerializer, update=ShipmentUpdateSerializer)
     filterset_class = ShipmentFilter
     model = Shipment
+    rows_selector = staticmethod(selectors.shipment_rows)
+    page_selector = staticmethod(selectors.shipment_page)
     selectors = (selectors.shipment_list, selectors.shipment_get)
     ordering = ("-created_at", "-pk")
     detail_serializer_class = ShipmentDetailSerializer
@@ -167,7 +190,7 @@ class ShipmentViewSet(CreateByService, UpdateByService, RecordViewSet):
     partial_update=_("Change an item of a draft's packing list"),
     destroy=_("Remove an item from a draft's packing list"),
 )
-class ShipmentItemViewSet(CreateByService, UpdateByService, DestroyByService, RecordViewSet):
+class ShipmentItemViewSet(PagedByIds, CreateByService, UpdateByService, DestroyByService, RecordViewSet):
     """The packing list can change only while the shipment is a draft; after that every write answers 400."""
 
     serializer_class = ShipmentItemSerializer
@@ -175,6 +198,8 @@ class ShipmentItemViewSet(CreateByService, UpdateByService, DestroyByService, Re
     permission_classes = [ItemPermission]
     filterset_class = ItemFilter
     model = ShipmentItem
+    rows_selector = staticmethod(selectors.item_rows)
+    page_selector = staticmethod(selectors.item_page)
     selectors = (selectors.item_list,)
     record_keyword = "item"
     create_service = (services.item_add, "added_by")  # the body names the shipment the item goes on

@@ -42,6 +42,8 @@ from programs.shipments.selectors.lists import (
     ExpiryFlag,
     event_list,
     item_list,
+    item_page,
+    item_rows,
     receipt_list,
 )
 from programs.shipments.selectors.shipments import (
@@ -50,11 +52,14 @@ from programs.shipments.selectors.shipments import (
     days_late,
     delayed_condition,
     delayed_shipments,
+    discrepancy_condition,
     expired_items,
     expiry_warnings,
     shipment_get,
     shipment_items,
     shipment_list,
+    shipment_page,
+    shipment_rows,
     shipment_totals,
 )
 
@@ -78,6 +83,7 @@ __all__ = [
     "days_late",
     "delayed_condition",
     "delayed_shipments",
+    "discrepancy_condition",
     "discrepancy_list",
     "discrepancy_summary",
     "discrepancy_totals",
@@ -85,6 +91,8 @@ __all__ = [
     "expired_items",
     "expiry_warnings",
     "item_list",
+    "item_page",
+    "item_rows",
     "partner_shipment_figures",
     "programme_shipment_figures",
     "receipt_list",
@@ -94,6 +102,8 @@ __all__ = [
     "shipment_items",
     "shipment_list",
     "shipment_notifications",
+    "shipment_page",
     "shipment_receipts",
+    "shipment_rows",
     "shipment_totals",
 ]

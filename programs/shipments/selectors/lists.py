@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Case, CharField, DateField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from programs.selectors import today_or
 from programs.shipments.models import Receipt, ReceiptLine, ShipmentItem, ShipmentStatus, TrackingEvent
@@ -60,6 +61,17 @@ def item_list(*, user, today: datetime.date | None = None) -> QuerySet[ShipmentI
         .annotate(accounted=ExpressionWrapper(F("good") + F("damaged") + F("lost"), output_field=QUANTITY))
         .annotate(remaining=ExpressionWrapper(F("quantity") - F("accounted"), output_field=QUANTITY))
     )
+
+
+def item_rows(*, user) -> QuerySet[ShipmentItem]:
+    """Items of every shipment ``user`` may see, in the packing lists' order, without the figures of ``item_list``:
+    what the API sorts, filters and pages before ``item_page`` reads the figures of the page's rows alone."""
+    return _of_visible_shipments(ShipmentItem, user, Perm.VIEW_SHIPMENT_ITEM).order_by("shipment_id", "pk")
+
+
+def item_page(ids, *, user, today: datetime.date | None = None) -> list[ShipmentItem]:
+    """The items of a page (their ``ids`` in the list's order) with the figures of ``item_list``."""
+    return in_order(ids, item_list(user=user, today=today))
 
 
 def event_list(*, user) -> QuerySet[TrackingEvent]:

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from cooperation.date_spans import DateSpan
 from cooperation.dates import days_after
+from cooperation.pages import in_order
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.selectors import per_row, today_or, visible_records
@@ -72,6 +73,22 @@ def _per_shipment(model, expression, *conditions: Q, output_field=MONEY, link="s
 def delayed_condition(today: datetime.date) -> Q:
     """Past the expected arrival and not arrived: what the delay alert and the 'delayed' filter mean."""
     return Q(status__in=NOT_ARRIVED, expected_arrival__lt=today)
+
+
+def discrepancy_condition() -> Q:
+    """Anything damaged or lost on one of the shipment's receipts: what the 'with discrepancies' filter means."""
+    return Q(Exists(ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment=OuterRef("pk"))))
+
+
+def shipment_rows(*, user) -> QuerySet[Shipment]:
+    """Shipments ``user`` may see, without the figures of ``shipment_list``: what a list sorts, filters and pages
+    before ``shipment_page`` reads the figures of the page's rows alone."""
+    return _visible_shipments(user)
+
+
+def shipment_page(ids, *, user, today: datetime.date | None = None) -> list[Shipment]:
+    """The shipments of a list's page (their ``ids`` in the list's order) with the figures of ``shipment_list``."""
+    return in_order(ids, shipment_list(user=user, today=today))
 
 
 def shipment_list(*, user, today: datetime.date | None = None) -> QuerySet[Shipment]:

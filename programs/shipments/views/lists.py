@@ -30,10 +30,12 @@ MAIN_FILTERS = ("q", "status", "delayed", "has_discrepancy")
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-def shipment_filters(request) -> ShipmentFilter:
-    """The list's filters on the shipments the user may see, as the page shows them; ``.qs`` is the list in its
-    order, which the page and its export share. ``request`` needs only ``user`` and ``GET``."""
-    filters = ShipmentFilter(request.GET or None, queryset=selectors.shipment_list(user=request.user), request=request)
+def shipment_filters(request, rows=None) -> ShipmentFilter:
+    """The list's filters on the shipments the user may see (``rows``, else with their figures), as the page shows
+    them; ``.qs`` is the list in its order, which the page and its export share. ``request`` needs only ``user``
+    and ``GET``."""
+    rows = selectors.shipment_list(user=request.user) if rows is None else rows
+    filters = ShipmentFilter(request.GET or None, queryset=rows, request=request)
     dress_filters(
         filters.form,
         search_help=_("Waybill, consignee, place, carrier or transport reference."),
@@ -50,13 +52,13 @@ def shipment_filters(request) -> ShipmentFilter:
 
 @workspace_page(perm=Perm.VIEW_SHIPMENT)
 def shipment_list(request):
-    filters = shipment_filters(request)
+    filters = shipment_filters(request, selectors.shipment_rows(user=request.user))
     return list_page(
         request,
         "shipments/shipment_list.html",
-        filters.qs,
+        filters.qs.values_list("pk", flat=True),
         name="shipments",
-        prepare=_with_days_late,
+        prepare=lambda ids: _with_days_late(selectors.shipment_page(ids, user=request.user)),
         columns=SHIPMENT_COLUMNS,
         **filter_fields(request, filters.form, MAIN_FILTERS, hidden=("ordering",)),
         ordering=request.GET.get("ordering", ""),

@@ -90,7 +90,7 @@ def three_shipments(officer):
 
 
 def listed(response) -> set[str]:
-    return set(response.context["shipments"].values_list("waybill", flat=True))
+    return {shipment.waybill for shipment in response.context["shipments"]}
 
 
 def test_list_shows_each_shipment_with_its_flags(client, officer, three_shipments):

@@ -85,6 +85,20 @@ class ApplicationViewSet(CreateByService, RecordViewSet):
     list_prefetch = ("attachments",)
     move_perms = APPLICATION_MOVE_PERMS
     create_service = (services.application_submit, "submitted_by")
+
+    def list_queryset(self):
+        # Sorted, filtered and paged without the figures, which are read for the page's rows alone.
+        return selectors.application_rows(user=self.request.user).order_by(*self.ordering)
+
+    def paginate_queryset(self, queryset):
+        if self.action != "list":
+            return super().paginate_queryset(queryset)
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        if ids is None:
+            return None
+        rows = selectors.application_list(user=self.request.user).prefetch_related(*self.list_prefetch)
+        return selectors.application_page(ids, user=self.request.user, rows=rows)
+
     moves = {
         "mark_eligible": (services.application_mark_eligible, "decided_by", None),
         "mark_ineligible": (services.application_mark_ineligible, "decided_by", MoveReasonSerializer),
