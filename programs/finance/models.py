@@ -157,23 +157,20 @@ class Loan(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
-# What the grant element is computed from: the terms, the day the money went out, the discount rate.
-GRANT_ELEMENT_INPUTS = frozenset(
-    {
-        "principal",
-        "currency",
-        "currency_id",
-        "annual_rate",
-        "frequency",
-        "installments",
-        "amortization",
-        "grace_periods",
-        "disbursement_date",
-        "first_repayment_date",
-        "disbursed_on",
-        "discount_rate",
-    }
+# A loan's terms: what its schedule is built from.
+TERM_FIELDS = (
+    "principal",
+    "currency",
+    "annual_rate",
+    "frequency",
+    "installments",
+    "amortization",
+    "grace_periods",
+    "disbursement_date",
+    "first_repayment_date",
 )
+# What the grant element is computed from: the terms, the day the money went out, the discount rate.
+GRANT_ELEMENT_INPUTS = frozenset({*TERM_FIELDS, "currency_id", "disbursed_on", "discount_rate"})
 
 
 class Installment(models.Model):

@@ -12,20 +12,9 @@ from cooperation.dates import DateOutOfRange, computed_date_message, date_error
 from cooperation.money import currency_problem, positive_amount_problem, quantize
 from cooperation.workflow import as_decimal, clean_with, current_value
 from programs.finance import schedule
-from programs.finance.models import Loan
+from programs.finance.models import TERM_FIELDS, Loan
 from programs.services import participation_problem
 
-TERM_FIELDS = (
-    "principal",
-    "currency",
-    "annual_rate",
-    "frequency",
-    "installments",
-    "amortization",
-    "grace_periods",
-    "disbursement_date",
-    "first_repayment_date",
-)
 LOAN_FIELDS = ("programme", "borrower", "lender", *TERM_FIELDS, "discount_rate", "purpose")
 MAX_TRANCHES = 120
 REFERENCE_ATTEMPTS = 5
