@@ -36,7 +36,7 @@ WORDS = {
     T.PARTNER_COUNTRY_NGO: ("Community", ("Water Trust", "Health Network", "Farmers Union", "Women's Forum")),
     T.INTERNATIONAL_NGO: ("International", ("Relief Alliance", "Children's Fund", "Water Mission", "Rescue Corps")),
     T.ACADEMIC: ("University of", ("Gadjah Mada Region", "Eastern Islands", "Applied Sciences", "Technology")),
-    T.MULTILATERAL: ("Development", ("Bank Office", "Programme Office", "Fund Secretariat")),
+    T.MULTILATERAL: ("Development", ("Bank Office", "Project Office", "Fund Secretariat")),
     T.FOUNDATION: ("Foundation for", ("Rural Futures", "Ocean Health", "Learning", "Clean Energy")),
     T.PRIVATE_SECTOR_RECIPIENT: ("PT", ("Nusantara Logistik", "Karya Bangun", "Agro Makmur", "Surya Energi")),
 }
@@ -78,7 +78,7 @@ def generate(*, run) -> None:
                 pk,
                 f"Contact {index + 1} of {acronym}",
                 f"contact{index + 1}@org{number}.bulk.example",
-                "Programme manager" if index == 0 else "Finance officer",
+                "Project manager" if index == 0 else "Finance officer",
                 index == 0,
                 "id" if country == "ID" else "en",
                 created,

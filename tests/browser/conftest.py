@@ -9,7 +9,9 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -17,6 +19,25 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 # A page the live server answers while the other test process keeps both cores busy can take longer than
 # Playwright's default five seconds to arrive: assertions wait as long as actions do.
 expect.set_options(timeout=15_000)
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server's WSGI server without a thread per request. On SQLite the test database lives in memory and
+    the server's threads share its one connection: two requests at once (a page and the count it fetches after
+    loading) could read each other's rows. Answered one at a time, each gets its own; Django closes each
+    connection after its response, so the browser is never kept waiting on an idle one."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 def pytest_collection_modifyitems(items):

@@ -136,8 +136,14 @@ def test_every_decimal_column_is_exact_on_every_database():
             if isinstance(field, models.DecimalField) and not isinstance(field, AmountField):
                 name = f"{model._meta.label}.{field.name}"
                 is_money = field.max_digits == 18 and field.decimal_places == 4
-                # Schedule rows and allocations are computed from an amount already checked, never larger.
-                derived = model._meta.model_name.removeprefix("historical") in {"installment", "allocation"}
+                # Schedule rows and allocations are computed from an amount already checked, never larger; the
+                # dashboard's summaries add them up per loan (never more than its principal) and per programme month.
+                derived = model._meta.model_name.removeprefix("historical") in {
+                    "installment",
+                    "allocation",
+                    "loanfigures",
+                    "monthfigures",
+                }
                 assert not is_money or derived, name
                 # An exchange rate spans 1/16,250 to 16,250 and is refused past 15 significant digits, which every
                 # database keeps exactly whatever the column's width.
