@@ -8,7 +8,7 @@
     .venv/bin/python benchmarks/harness.py --load http://127.0.0.1:8001 http://127.0.0.1:8002 --duration 30
 
 The app side goes through Django's test ``Client`` in this process, signed in as a manager; the floor is the same
-rows fetched by hand-written SQL on the DB-API connection (see harness_entries). Each round runs the app and the
+rows fetched by hand-written SQL on the DB-API connection (harness_entries). Each round runs the app and the
 floor of one entry back to back, alternating which goes first, so both see the same cache and the same load.
 The database is the one named by ``--database-url`` or ``BENCHMARK_DATABASE_URL``, never the configured
 ``DATABASE_URL``; the daily job's rounds (and its floor's inserts) are rolled back, so nothing else is written.
