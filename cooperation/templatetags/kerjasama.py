@@ -6,7 +6,15 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
 
+from cooperation.stylesheet import stylesheet_tag
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def stylesheet(context, path: str) -> str:
+    """The stylesheet inline on a first visit, a link once the browser holds it (see ``cooperation.stylesheet``)."""
+    return stylesheet_tag(context, path)
 
 
 @register.filter

@@ -3,6 +3,21 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The stylesheet came inside the page (a first visit): once the page has loaded, fetch the file into the cache
+  // and leave a cookie naming its version, so that the next pages link it instead of carrying it.
+  var inlineSheet = document.querySelector("style[data-stylesheet]");
+  if (inlineSheet && window.fetch) {
+    window.addEventListener("load", function () {
+      fetch(inlineSheet.getAttribute("data-stylesheet"), { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { return; }
+          document.cookie = "kerjasama-css=" + inlineSheet.getAttribute("data-version") +
+            "; path=/; max-age=31536000; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+        })
+        .catch(function () {});
+    });
+  }
+
   // Submit the language switcher as soon as a language is picked.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
