@@ -46,6 +46,8 @@ class Result:
     bytes: int | None = None
     gzip_bytes: int | None = None
     error: str = ""
+    stack_ms: float | None = None  # the stack's own floor for this kind of answer (harness_stack)
+    stack_ratio: float | None = None  # app median / (floor median + stack floor)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -167,6 +169,7 @@ def measure_all(*, rounds: int, only: str | None, user, budget: float | None) ->
     from django.test import Client
 
     from benchmarks.harness_entries import Context, all_entries
+    from benchmarks.harness_stack import harness_urls, stack_floor_of, stack_floors
 
     client = Client()
     client.force_login(user)
@@ -178,17 +181,30 @@ def measure_all(*, rounds: int, only: str | None, user, budget: float | None) ->
         pattern = only if any(mark in only for mark in "*?[") else f"*{only}*"
         entries = [entry for entry in entries if fnmatch.fnmatch(entry.name.lower(), pattern.lower())]
     results = []
-    for entry in entries:
-        result = measure(entry, cursor, rounds, budget)
-        if entry.url in context.weights:
-            result.bytes, result.gzip_bytes = context.weights[entry.url]
-        results.append(result)
-        print(
-            f"  {entry.name}: app {result.app_median_ms:,.1f} ms (p95 {result.app_p95_ms:,.1f}), "
-            f"floor {result.floor_median_ms:,.2f} ms, {result.ratio:,.1f}×, {result.rounds} rounds {result.error}",
-            file=sys.stderr,
-            flush=True,
-        )
+    with harness_urls():
+        before = stack_floors(client)
+        for entry in entries:
+            result = measure(entry, cursor, rounds, budget)
+            if entry.url in context.weights:
+                result.bytes, result.gzip_bytes = context.weights[entry.url]
+            results.append(result)
+            print(
+                f"  {entry.name}: app {result.app_median_ms:,.1f} ms (p95 {result.app_p95_ms:,.1f}), "
+                f"floor {result.floor_median_ms:,.2f} ms, {result.ratio:,.1f}×, {result.rounds} rounds {result.error}",
+                file=sys.stderr,
+                flush=True,
+            )
+        after = stack_floors(client)
+    floors = {kind: statistics.median([before[kind], after[kind]]) for kind in before}
+    print(
+        f"  stack floor (signed in, no data read): empty page {floors['page']:,.1f} ms, "
+        f"empty API list {floors['api']:,.1f} ms",
+        file=sys.stderr,
+    )
+    for result in results:
+        result.stack_ms = stack_floor_of(result.kind, floors)
+        if result.stack_ms is not None and not result.error:
+            result.stack_ratio = result.app_median_ms / (result.floor_median_ms + result.stack_ms)
     return results
 
 
@@ -198,19 +214,21 @@ def is_page(result: Result) -> bool:
 
 
 def table(results: list[Result], *, weight: bool = False) -> str:
-    head = "| page | app median | app p95 | floor median | ratio | rounds |"
-    rule = "|---|---:|---:|---:|---:|---:|"
+    head = "| page | app median | app p95 | floor median | ratio | rounds | stack floor | over floor + stack |"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
     if weight:
         head += " gzip |"
         rule += "---:|"
     lines = [head, rule]
     for result in results:
         if result.error:
-            lines.append(f"| {result.name} | failed: {result.error} | | | | |" + (" |" if weight else ""))
+            lines.append(f"| {result.name} | failed: {result.error} | | | | | | |" + (" |" if weight else ""))
             continue
+        stack = "" if result.stack_ms is None else f"{result.stack_ms:,.1f} ms"
+        over = "" if result.stack_ratio is None else f"{result.stack_ratio:,.1f}×"
         line = (
             f"| {result.name} | {result.app_median_ms:,.1f} ms | {result.app_p95_ms:,.1f} ms | "
-            f"{result.floor_median_ms:,.2f} ms | {result.ratio:,.1f}× | {result.rounds} |"
+            f"{result.floor_median_ms:,.2f} ms | {result.ratio:,.1f}× | {result.rounds} | {stack} | {over} |"
         )
         if weight:
             size = "" if result.gzip_bytes is None else f"{result.gzip_bytes / 1024:,.1f} KB"
@@ -229,6 +247,14 @@ def summary(results: list[Result], *, weight: bool = False) -> str:
         lines.append(
             f"worst ratio: {worst.ratio:,.1f}× — {worst.name} "
             f"({worst.app_median_ms:,.1f} ms against {worst.floor_median_ms:,.2f} ms)"
+        )
+    with_stack = [result for result in measured if result.stack_ratio is not None]
+    if with_stack:
+        worst = max(with_stack, key=lambda result: result.stack_ratio)
+        within = [result for result in measured if (result.stack_ratio or result.ratio) <= 3]
+        lines.append(
+            f"worst against floor + stack: {worst.stack_ratio:,.1f}× — {worst.name}; within 3× of floor + stack "
+            f"(of the raw floor for the export and the daily job): {len(within)} of {len(measured)} entries"
         )
     failed = [result for result in results if result.error]
     if failed:

@@ -32,6 +32,14 @@ def test_every_entry_runs_against_its_floor_and_the_table_names_the_worst(manage
         assert result.app_output > 0, result.name
         if result.kind != "job":
             assert result.gzip_bytes > 0, result.name
+        # Pages and API answers are also set against the stack's own cost of a signed-in answer that reads no data.
+        if result.kind in ("export", "job"):
+            assert result.stack_ms is None and result.stack_ratio is None, result.name
+        else:
+            assert result.stack_ms > 0, result.name
+            assert result.stack_ratio == pytest.approx(
+                result.app_median_ms / (result.floor_median_ms + result.stack_ms)
+            ), result.name
 
     # The reminder run finds the same reminders as its hand-written floor, and both are rolled back.
     [reminders] = [result for result in results if result.kind == "job"]
@@ -42,4 +50,6 @@ def test_every_entry_runs_against_its_floor_and_the_table_names_the_worst(manage
     assert "| dashboard, plain |" in printed
     assert "KB |" in printed
     assert closing.startswith("worst ratio: ")
+    assert "worst against floor + stack: " in closing
+    assert "| over floor + stack |" in printed.splitlines()[0]
     assert "pages over 60 KB compressed: 0" in closing
