@@ -115,7 +115,7 @@ def main(argv=None) -> int:
     connection.ensure_connection()
     day = reminder_day(connection.connection.cursor())
     expected_logs, expected_emails = one_process_run(day)
-    print(f"reminder day {day}: one process logs {len(expected_logs):,} reminders and writes {expected_emails:,} emails")
+    print(f"reminder day {day}: one process logs {len(expected_logs):,} reminders, writes {expected_emails:,} emails")
     celery_app.control.purge()
 
     logs = Path(tempfile.mkdtemp(prefix="kerjasama-scale-out-"))
