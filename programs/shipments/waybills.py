@@ -8,7 +8,10 @@ recorded, including deleted ones (the history table keeps them).
 
 import re
 
+import segno
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from programs.shipments.models import Shipment, WaybillCounter
@@ -45,3 +48,18 @@ def next_waybill(year: int | None = None) -> str:
             break
     counter.save(update_fields=["last_number"])
     return waybill
+
+
+def receipt_link(shipment: Shipment) -> str:
+    """The address the printed waybill's QR code opens: the shipment's receipt page in the partner portal, on the
+    site's public address (``SITE_URL``), whatever address the officer printed it from. The consignee's staff sign
+    in first; anyone else finds no such shipment."""
+    return settings.SITE_URL + reverse("shipments_portal:receive", args=[shipment.pk])
+
+
+def receipt_qr_svg(shipment: Shipment, *, title: str) -> str:
+    """``receipt_link`` as a QR code in inline SVG, drawn by the app (no image service, no style attributes);
+    error correction "m" survives a crease or a smudge on a printed sheet."""
+    return segno.make(receipt_link(shipment), error="m").svg_inline(
+        scale=4, border=2, dark="#000", light="#fff", title=title, svgclass="waybill-qr-code"
+    )

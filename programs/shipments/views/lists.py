@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from cooperation.forms import any_choices, dress_filters
 from cooperation.pages import Column, filter_fields, list_page, workspace_page
 from cooperation.roles import Perm
-from programs.shipments import selectors
+from programs.shipments import selectors, waybills
 from programs.shipments.filters import ShipmentFilter
 
 SHIPMENT_COLUMNS = [
@@ -79,11 +79,20 @@ def _with_days_late(shipments):
 @workspace_page(object_page=True, perm=Perm.VIEW_SHIPMENT)
 def shipment_waybill(request, pk):
     shipment = selectors.shipment_get(user=request.user, pk=pk)
+    if shipment.is_draft:
+        receipt_link = receipt_qr = ""
+    else:
+        receipt_link = waybills.receipt_link(shipment)
+        receipt_qr = waybills.receipt_qr_svg(
+            shipment, title=_("Receipt page of waybill %(waybill)s") % {"waybill": shipment.waybill}
+        )
     return render(
         request,
         "shipments/waybill.html",
         {
             "shipment": shipment,
+            "receipt_link": receipt_link,
+            "receipt_qr": receipt_qr,
             "items": selectors.shipment_items(user=request.user, shipment=shipment),
             "totals": selectors.shipment_totals(shipment=shipment),
             "printed_on": timezone.localdate(),
