@@ -35,9 +35,7 @@ def _modules(svg: str) -> list[str]:
     return re.findall(r' d="([^"]+)"', svg)
 
 
-def test_the_waybill_carries_a_qr_code_of_the_receipt_page_on_the_public_address(
-    client, officer, on_the_way, settings
-):
+def test_the_waybill_carries_a_qr_code_of_the_receipt_page_on_the_public_address(client, officer, on_the_way, settings):
     settings.SITE_URL = "https://kerjasama.example.org"
 
     html = _waybill(client, officer, on_the_way)
@@ -91,8 +89,6 @@ def test_another_organisations_staff_scanning_it_find_nothing(client, other_part
 def test_the_waybill_in_bahasa_indonesia_explains_the_code(client, officer, on_the_way):
     client.force_login(officer)
 
-    html = client.get(
-        reverse("shipments:waybill", args=[on_the_way.pk]), HTTP_ACCEPT_LANGUAGE="id"
-    ).content.decode()
+    html = client.get(reverse("shipments:waybill", args=[on_the_way.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
 
     assert "Penerima" in html and "pindai" in html
