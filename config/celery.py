@@ -57,6 +57,10 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             "task": "programs.shipments.tasks.send_delay_alerts",
             "schedule": crontab(hour=getattr(settings, "SHIPMENT_ALERT_HOUR", 7), minute=0),
         },
+        "shipment-expiry-alerts": {
+            "task": "programs.shipments.tasks.send_expiry_alerts",
+            "schedule": crontab(hour=getattr(settings, "SHIPMENT_ALERT_HOUR", 7), minute=5),
+        },
         "scholarship-reminders": {
             "task": "programs.scholarships.tasks.send_scholarship_reminders",
             "schedule": crontab(

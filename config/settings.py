@@ -277,6 +277,9 @@ LOAN_REMINDER_OVERDUE_DAYS = tuple(int(d) for d in env_list("LOAN_REMINDER_OVERD
 LOAN_REMINDER_CATCH_UP_DAYS = env_int("LOAN_REMINDER_CATCH_UP_DAYS", 30)
 # Shipments past their expected arrival: the daily alert run.
 SHIPMENT_ALERT_HOUR = env_int("SHIPMENT_ALERT_HOUR", 7)
+# Goods on the way (or arrived, not yet received) that expire within this many days: the officer and the consignee
+# are told, once per shipment and expiry date, by the same daily run.
+SHIPMENT_EXPIRY_WARNING_DAYS = env_int("SHIPMENT_EXPIRY_WARNING_DAYS", 30)
 # Scholarship reminders (progress reports due, stipend tranches due): the daily run, and how many days
 # before a tranche falls due the responsible officer hears of it.
 SCHOLARSHIP_REMINDER_HOUR = env_int("SCHOLARSHIP_REMINDER_HOUR", 6)

@@ -14,6 +14,7 @@ from programs.admin import money_display
 from programs.shipments import selectors
 from programs.shipments.models import (
     DelayAlertLog,
+    ExpiryAlertLog,
     Receipt,
     ReceiptLine,
     Shipment,
@@ -175,6 +176,18 @@ class DelayAlertLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return ordered(self, request, DelayAlertLog.objects.filter(shipment__in=_visible_shipment_ids(request)))
+
+
+@admin.register(ExpiryAlertLog)
+class ExpiryAlertLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Its emails, their state and errors, are in the outbox ("outgoing messages").
+    list_display = ("shipment", "expiry_date", "created_at")
+    list_filter = ("expiry_date",)
+    search_fields = ("shipment__waybill",)
+    list_select_related = ("shipment__consignee",)
+
+    def get_queryset(self, request):
+        return ordered(self, request, ExpiryAlertLog.objects.filter(shipment__in=_visible_shipment_ids(request)))
 
 
 @admin.register(WaybillCounter)

@@ -42,9 +42,10 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
         registry.export_source("shipments_portal.shipments", "programs.shipments.exports.portal_shipment_list")
 
     def outbox_kinds(self):
-        from programs.shipments import reminders
+        from programs.shipments import expiry, reminders
 
         return (
             Kind(reminders.DISPATCH_NOTICE, _("Dispatch notice to the consignee")),
             Kind(reminders.DELAY_ALERT, _("Delay alert"), reminders.delay_alert_still_wanted),
+            Kind(expiry.EXPIRY_ALERT, _("Goods near their expiry date"), expiry.expiry_alert_still_wanted),
         )

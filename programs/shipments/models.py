@@ -53,6 +53,8 @@ ON_THE_WAY = (ShipmentStatus.DISPATCHED, ShipmentStatus.IN_TRANSIT)
 # Not arrived yet: late once the expected arrival has passed.
 NOT_ARRIVED = ON_THE_WAY
 DELIVERED = (ShipmentStatus.RECEIVED, ShipmentStatus.PARTIALLY_RECEIVED)
+# Goods whose expiry is watched: on the way, or arrived and not yet counted by the consignee.
+NOT_RECEIVED = (*ON_THE_WAY, ShipmentStatus.ARRIVED)
 
 
 class TransportMode(models.TextChoices):
@@ -281,6 +283,24 @@ class ReceiptLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.good} / {self.damaged} / {self.lost}"
+
+
+class ExpiryAlertLog(SentLog):
+    """One alert per shipment per expiry date of its goods, once that date is near (or past) while the goods are
+    on the way or arrived but not yet received: goods that expire in a warehouse help no one."""
+
+    shipment = part_of(Shipment, _("shipment"), related_name="expiry_alerts")
+    expiry_date = models.DateField(_("expiry date"))
+    # The run that claimed it: which rows of a set-based insert are this run's (cooperation.reminders).
+    run = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta(SentLog.Meta):
+        verbose_name = _("expiry alert")
+        verbose_name_plural = _("expiry alerts")
+        constraints = [unique(("shipment", "expiry_date"), name="expiry_alert_once_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.shipment.waybill} {self.expiry_date}"
 
 
 class DelayAlertLog(SentLog):

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from programs.shipments.expiry import ExpiryAlerts
 from programs.shipments.reminders import DelayAlerts
 
 
@@ -9,3 +10,9 @@ from programs.shipments.reminders import DelayAlerts
 def send_delay_alerts(today: str | None = None) -> int:
     """The daily run (Celery beat): claim every delay not alerted yet; the outbox delivers the emails."""
     return DelayAlerts.task(today)
+
+
+@shared_task
+def send_expiry_alerts(today: str | None = None) -> int:
+    """The daily run (Celery beat): goods near their expiry date and not yet received, each date alerted once."""
+    return ExpiryAlerts.task(today)
