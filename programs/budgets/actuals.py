@@ -240,10 +240,12 @@ def programme_budgets(
     *,
     currency: str | None = None,
     period: DateSpan | None = None,
+    with_periods: bool = True,
 ) -> Overview:
     """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure
     (only those in ``currency`` and dated within ``period`` when given), and their sum, in a fixed number of
-    queries however many programmes, lines and records."""
+    queries however many programmes, lines and records. Without ``with_periods`` the programmes' figures per
+    period are left out (the dashboard shows each programme's whole budget only)."""
     today = today or timezone.localdate()
     programmes = list(programmes)
     found = [
@@ -281,6 +283,7 @@ def programme_budgets(
                 lines=members,
             )
             for (start, end), members in sorted(periods.items())
+            if with_periods
         ]
         outside = unmatched_of[programme.pk]
         overall = _figures(

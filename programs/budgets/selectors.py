@@ -95,4 +95,6 @@ def dashboard_budgets(
         lines.select_related("currency", "programme").order_by("programme_id", "period_start", "category", "pk")
     )
     with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code")
-    return programme_budgets(list(with_lines), lines, timezone.localdate(), currency=currency, period=period)
+    return programme_budgets(
+        list(with_lines), lines, timezone.localdate(), currency=currency, period=period, with_periods=False
+    )
