@@ -92,3 +92,18 @@ class Rates:
             rate_dates=sorted(used),
             currencies=self.currencies,
         )
+
+
+class LazyTotal:
+    """A ``Total`` of ``rows`` summed by ``rates`` when first read: the dashboard reads a line's totals only to tell
+    whether a line in several currencies is over budget, and a portfolio has thousands of lines."""
+
+    def __init__(self, rates: Rates, rows: list[Row]):
+        self._rates, self._rows, self._total = rates, rows, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._total is None:
+            self._total = self._rates.total(self._rows)
+        return getattr(self._total, name)

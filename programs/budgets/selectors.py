@@ -96,5 +96,5 @@ def dashboard_budgets(
     )
     with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code")
     return programme_budgets(
-        list(with_lines), lines, timezone.localdate(), currency=currency, period=period, with_periods=False
+        list(with_lines), lines, timezone.localdate(), currency=currency, period=period, summary=True
     )
