@@ -179,3 +179,18 @@ def test_a_large_portfolio_shows_the_programmes_most_over_budget_and_counts_the_
     assert f"{SHOWN + 3} budget lines have spent more than their budget:" in body
     assert "and 3 more lines: the dashboard's export lists every one." in body
     assert len(response.context["budget_actuals"]["overview"].budgets) == 2 * SHOWN + 5
+
+
+def test_the_totals_name_the_first_days_without_a_rate_and_count_the_others(client, manager, flows):
+    programme = _budgeted("KSM-R", spent="10")
+    flows.extend(
+        flow(programme, Category.TECHNICAL, Stage.SPENT, datetime.date(2026, 2, day), "EUR", "5") for day in range(1, 6)
+    )
+    client.force_login(manager)
+
+    body = client.get(reverse("reporting:dashboard")).content.decode()
+
+    totals = body[body.index('id="budgets-totals"') :]
+    assert "no rate for EUR on 1 February 2026" in totals and "no rate for EUR on 3 February 2026" in totals
+    assert "no rate for EUR on 4 February 2026" not in totals
+    assert "and 2 more dates without a rate" in totals
