@@ -25,7 +25,7 @@ from cooperation.date_spans import DateSpan
 from cooperation.exchange import Total
 from cooperation.money_flows import Category, Stage
 from programs.budgets.models import BudgetLine, Expenditure
-from programs.budgets.rates import Rates
+from programs.budgets.rates import LazyTotal, Rates
 
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.1")
@@ -201,14 +201,17 @@ def _matched(lines: list[BudgetLine], found: list[Event]) -> tuple[dict[int, lis
     return matched, unmatched
 
 
-def _figures(kind, rates: Rates, budget_rows, found: list[Event], currencies: dict, **extra):
+def _figures(kind, rates: Rates, budget_rows, found: list[Event], currencies: dict, *, lazy: bool = False, **extra):
+    """``kind``'s figures of ``budget_rows`` and ``found``; ``lazy``, their totals in the reporting currency are summed
+    when first read."""
     spent = [event for event in found if event.stage == Stage.SPENT]
     committed = [event for event in found if event.stage == Stage.COMMITTED]
     codes = {currency for _amount, currency, _on in budget_rows} | {event.currency for event in found}
+    total = (lambda rows: LazyTotal(rates, list(rows))) if lazy else rates.total
     figures = kind(
-        budget_total=rates.total(budget_rows),
-        committed_total=rates.total(event.row for event in committed),
-        actual_total=rates.total(event.row for event in spent),
+        budget_total=total(budget_rows),
+        committed_total=total(event.row for event in committed),
+        actual_total=total(event.row for event in spent),
         **extra,
     )
     if len(codes) == 1:
@@ -240,10 +243,13 @@ def programme_budgets(
     *,
     currency: str | None = None,
     period: DateSpan | None = None,
+    summary: bool = False,
 ) -> Overview:
     """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure
     (only those in ``currency`` and dated within ``period`` when given), and their sum, in a fixed number of
-    queries however many programmes, lines and records."""
+    queries however many programmes, lines and records. As a ``summary`` (the dashboard's: each programme's whole
+    budget and its lines over budget) the figures per period are left out and each line's totals in the reporting
+    currency are summed only when read."""
     today = today or timezone.localdate()
     programmes = list(programmes)
     found = [
@@ -264,7 +270,8 @@ def programme_budgets(
     for programme in programmes:
         own = lines_of[programme.pk]
         line_figures = [
-            _figures(LineFigures, rates, budget_rows[line.pk], matched[line.pk], currencies, line=line) for line in own
+            _figures(LineFigures, rates, budget_rows[line.pk], matched[line.pk], currencies, lazy=summary, line=line)
+            for line in own
         ]
         periods = defaultdict(list)
         for figures in line_figures:
@@ -281,6 +288,7 @@ def programme_budgets(
                 lines=members,
             )
             for (start, end), members in sorted(periods.items())
+            if not summary
         ]
         outside = unmatched_of[programme.pk]
         overall = _figures(

@@ -49,12 +49,20 @@ class Rates:
             for code, on, rate, rate_on in fixed:
                 if (code, on) in foreign:
                     self.rates[(code, on)] = (rate, rate_on)
+        self._missing: dict[tuple[str, datetime.date], str] = {}
         today = timezone.localdate()
         for code, on in sorted(foreign - self.rates.keys()):
             if on > today:
                 converted = exchange.convert(ONE, code, on)
                 if converted.rate is not None:
                     self.rates[(code, on)] = (converted.rate, converted.rate_on)
+
+    def _missing_message(self, code: str, on: datetime.date) -> str:
+        # Formatting a date in the user's language costs more than the sum itself: each pair is named once.
+        message = self._missing.get((code, on))
+        if message is None:
+            message = self._missing[(code, on)] = exchange.missing_message(code, on)
+        return message
 
     def _converted(self, amount: Decimal, rate: Decimal) -> Decimal:
         return _EXACT.multiply(amount, rate).quantize(minor_unit_exponent(self.minor_unit), context=_EXACT)
@@ -71,7 +79,7 @@ class Rates:
         for code, on in sorted(by_day):
             rate = self.rates.get((code, on))
             if rate is None:
-                missing.append(exchange.missing_message(code, on))
+                missing.append(self._missing_message(code, on))
                 continue
             converted += self._converted(by_day[(code, on)], rate[0])
             if code != self.reporting:
@@ -84,3 +92,18 @@ class Rates:
             rate_dates=sorted(used),
             currencies=self.currencies,
         )
+
+
+class LazyTotal:
+    """A ``Total`` of ``rows`` summed by ``rates`` when first read: the dashboard reads a line's totals only to tell
+    whether a line in several currencies is over budget, and a portfolio has thousands of lines."""
+
+    def __init__(self, rates: Rates, rows: list[Row]):
+        self._rates, self._rows, self._total = rates, rows, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._total is None:
+            self._total = self._rates.total(self._rows)
+        return getattr(self._total, name)

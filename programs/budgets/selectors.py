@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cooperation.date_spans import DateSpan
 from cooperation.history import HistoryEntry, HistorySource, history_entries
+from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.budgets.actuals import Overview, ProgrammeBudget, programme_budgets
 from programs.budgets.models import BudgetLine, Expenditure
@@ -91,8 +92,12 @@ def dashboard_budgets(
         lines = lines.filter(currency_id=currency)
     if period is not None:
         lines = lines.filter(period.overlaps("period_start", "period_end"))
-    lines = list(
-        lines.select_related("currency", "programme").order_by("programme_id", "period_start", "category", "pk")
-    )
-    with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code")
-    return programme_budgets(list(with_lines), lines, timezone.localdate(), currency=currency, period=period)
+    lines = list(lines.order_by("programme_id", "period_start", "category", "pk"))
+    # Each programme and currency is read once and shared by its lines, not once per line.
+    with_lines = list(Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code"))
+    programmes_by_id = {programme.pk: programme for programme in with_lines}
+    currencies = Currency.objects.in_bulk({line.currency_id for line in lines})
+    for line in lines:
+        line.programme = programmes_by_id[line.programme_id]
+        line.currency = currencies[line.currency_id]
+    return programme_budgets(with_lines, lines, timezone.localdate(), currency=currency, period=period, summary=True)

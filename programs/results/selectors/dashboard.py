@@ -1,20 +1,21 @@
 """Results across programmes for the manager dashboard: indicators on track, at risk and off track, by the
 programmes' cooperation goals, and the reports overdue and waiting for review.
 
-A fixed number of queries whatever the number of programmes: the indicators with their targets, the periods, the
-approved values and the reports are each read once and grouped here."""
+A fixed number of queries whatever the number of programmes: the indicators, their targets, the periods and the
+approved values are each read once as plain values and grouped here; the reports overdue and waiting are counted in
+SQL."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from cooperation.roles import Perm
-from programs.models import Objective, Programme, ProgrammeObjective
-from programs.results.models import Indicator, Period, Report, ReportStatus
-from programs.results.selectors.progress import Status, approved_values, indicator_progress, status_counts
-from programs.results.selectors.reports import reports_due
+from programs.models import Objective, ProgrammeObjective
+from programs.results.models import ActualValue, Indicator, Period, PeriodTarget, Report, ReportStatus
+from programs.results.selectors.progress import Status, progress_status, target_and_actual
+from programs.results.selectors.reports import overdue_count
 from programs.selectors import programme_list, today_or
 
 
@@ -40,6 +41,42 @@ class ResultsFigures:
         return sum(self.counts.values())
 
 
+def _statuses(programme_ids: list[int]) -> dict[int, list[Status]]:
+    """Each programme's indicators' progress status, as ``indicator_progress`` finds it, from four queries of plain
+    values (no model instances: a portfolio has tens of thousands of targets and values)."""
+    periods: dict[int, list[int]] = defaultdict(list)
+    for period_id, programme_id in (
+        Period.objects.filter(programme_id__in=programme_ids).order_by("starts_on").values_list("pk", "programme_id")
+    ):
+        periods[programme_id].append(period_id)
+    targets: dict[int, dict[int, object]] = defaultdict(dict)
+    for indicator_id, period_id, value in (
+        PeriodTarget.objects.filter(indicator__result__programme_id__in=programme_ids)
+        .order_by()
+        .values_list("indicator_id", "period_id", "value")
+    ):
+        targets[indicator_id][period_id] = value
+    # In the order ``approved_values`` reads them: where two approved reports hold a value, the last one counts.
+    approved = {
+        (indicator_id, period_id): value
+        for indicator_id, period_id, value in ActualValue.objects.filter(
+            indicator__result__programme_id__in=programme_ids, report__status=ReportStatus.APPROVED
+        ).values_list("indicator_id", "report__period_id", "value")
+    }
+    statuses: dict[int, list[Status]] = defaultdict(list)
+    indicators = (
+        Indicator.objects.filter(result__programme_id__in=programme_ids)
+        .order_by("result__programme_id", "pk")
+        .values_list("pk", "result__programme_id", "direction", "cumulative", "baseline_value", "target_value")
+    )
+    for pk, programme_id, direction, cumulative, baseline, overall_target in indicators:
+        own = targets.get(pk, {})
+        points = [(own.get(period_id), approved.get((pk, period_id))) for period_id in periods[programme_id]]
+        target, actual = target_and_actual(cumulative, overall_target, points)
+        statuses[programme_id].append(progress_status(direction, baseline, target, actual))
+    return statuses
+
+
 def results_dashboard(
     *, user, today: datetime.date | None = None, programmes: QuerySet | None = None
 ) -> ResultsFigures | None:
@@ -50,40 +87,21 @@ def results_dashboard(
     today = today_or(today)
     visible = programme_list(user=user) if programmes is None else programmes
     programme_ids = list(visible.values_list("pk", flat=True))
-    indicators = list(
-        Indicator.objects.filter(result__programme_id__in=programme_ids)
-        .select_related("result")
-        .prefetch_related("targets")
-        .order_by("result__programme_id", "pk")
-    )
-    periods: dict[int, list[Period]] = defaultdict(list)
-    for period in Period.objects.filter(programme_id__in=programme_ids).order_by("starts_on"):
-        periods[period.programme_id].append(period)
-    by_programme: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in indicators:
-        by_programme[indicator.result.programme_id].append(indicator)
-    approved = approved_values(indicators)
-    progress = {
-        programme_id: indicator_progress(rows, periods[programme_id], approved)
-        for programme_id, rows in by_programme.items()
-    }
+    statuses = _statuses(programme_ids)
     goals: dict[str, dict[Status, int]] = {}
-    objectives = Programme.objects.filter(pk__in=progress).prefetch_related(
-        Prefetch("objectives", queryset=ProgrammeObjective.objects.all())
-    )
-    for programme in objectives:
-        counts = status_counts(progress[programme.pk])
-        for objective in programme.objectives.all():
-            row = goals.setdefault(objective.objective, dict.fromkeys(Status, 0))
-            for status, count in counts.items():
-                row[status] += count
-    overall = status_counts([entry for rows in progress.values() for entry in rows])
-    visible_ids = set(programme_ids)
-    due = [entry for entry in reports_due(user=user, today=today) if entry.period.programme_id in visible_ids]
+    objectives = ProgrammeObjective.objects.filter(programme_id__in=statuses).order_by()
+    for programme_id, objective in objectives.values_list("programme_id", "objective"):
+        row = goals.setdefault(objective, dict.fromkeys(Status, 0))
+        for status in statuses[programme_id]:
+            row[status] += 1
+    overall = dict.fromkeys(Status, 0)
+    for rows in statuses.values():
+        for status in rows:
+            overall[status] += 1
     waiting = Report.objects.filter(period__programme_id__in=programme_ids, status=ReportStatus.SUBMITTED)
     return ResultsFigures(
         counts=overall,
         by_goal=[GoalRow(Objective(value), goals[value]) for value in Objective.values if value in goals],
-        overdue=sum(1 for entry in due if entry.overdue),
+        overdue=overdue_count(user=user, today=today, programme_ids=programme_ids),
         awaiting_review=waiting.count() if user.has_perm(Perm.VIEW_RESULTS_REPORT) else 0,
     )

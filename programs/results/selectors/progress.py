@@ -61,13 +61,13 @@ class IndicatorProgress:
     latest_text: str = ""
 
 
-def _percent(indicator: Indicator, baseline, target, actual) -> Decimal | None:
+def _percent(direction: str, baseline, target, actual) -> Decimal | None:
     """How much of the way from baseline to target ``actual`` has come (the direction is in the sign)."""
     if target is None or actual is None:
         return None
     start = baseline or Decimal(0)
     if target == start:
-        reached = actual >= target if indicator.direction == "increase" else actual <= target
+        reached = actual >= target if direction == "increase" else actual <= target
         return Decimal(100) if reached else Decimal(0)
     return ((actual - start) / (target - start) * 100).quantize(PERCENT, rounding=ROUND_HALF_EVEN)
 
@@ -79,6 +79,28 @@ def _status(percent: Decimal | None) -> Status:
     if percent >= on_track:
         return Status.ON_TRACK
     return Status.AT_RISK if percent >= at_risk else Status.OFF_TRACK
+
+
+def target_and_actual(cumulative: bool, overall_target, points: list[tuple]) -> tuple:
+    """The target due and the actual to date of an indicator from its ``(target, approved actual)`` per period, in
+    order: values that add up are summed up to the last period reported, others are the last period's; without a
+    target per period, the overall target."""
+    reported = [index for index, (_target, actual) in enumerate(points) if actual is not None]
+    if cumulative:
+        actual = sum((points[index][1] for index in reported), Decimal(0)) if reported else None
+        due = [target for target, _actual in points[: reported[-1] + 1]] if reported else []
+        target = sum((value for value in due if value is not None), Decimal(0)) if any(due) else None
+    else:
+        actual = points[reported[-1]][1] if reported else None
+        target = points[reported[-1]][0] if reported else None
+    if target is None:
+        target = overall_target
+    return target, actual
+
+
+def progress_status(direction: str, baseline, target, actual) -> Status:
+    """On track, at risk, off track or not measured: how far ``actual`` has come from ``baseline`` to ``target``."""
+    return _status(_percent(direction, baseline, target, actual))
 
 
 def approved_values(indicators: list[Indicator]) -> dict[tuple[int, int], ActualValue]:
@@ -106,18 +128,11 @@ def indicator_progress(
             Point(period, targets.get(period.pk), getattr(approved.get((indicator.pk, period.pk)), "value", None))
             for period in periods
         ]
-        reported = [point for point in points if point.actual is not None]
         texts = [approved[(indicator.pk, p.period.pk)].text for p in points if (indicator.pk, p.period.pk) in approved]
-        if indicator.cumulative:
-            actual = sum((point.actual for point in reported), Decimal(0)) if reported else None
-            due = [point.target for point in points[: points.index(reported[-1]) + 1]] if reported else []
-            target = sum((value for value in due if value is not None), Decimal(0)) if any(due) else None
-        else:
-            actual = reported[-1].actual if reported else None
-            target = reported[-1].target if reported else None
-        if target is None:
-            target = indicator.target_value
-        percent = _percent(indicator, indicator.baseline_value, target, actual)
+        target, actual = target_and_actual(
+            indicator.cumulative, indicator.target_value, [(point.target, point.actual) for point in points]
+        )
+        percent = _percent(indicator.direction, indicator.baseline_value, target, actual)
         progress.append(
             IndicatorProgress(
                 indicator=indicator,
