@@ -36,28 +36,30 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from django.utils.translation import gettext
 
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.services import amend_pending, compose, dedupe_key
-from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
+from cooperation.reminders import ReminderRun, Sent, managers
 from cooperation.roles import Perm
-from partners.models import Contact, Notification
+from partners.models import Notification
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
+from programs.finance.reminder_texts import (  # noqa: F401 - REMINDER and REMINDER_COPY are registered from here
+    OVERDUE,
+    REMINDER,
+    REMINDER_COPY,
+    UPCOMING,
+    ReminderTexts,
+    contacts_of,
+    kind_family,
+)
 
-# The kinds of email this module writes to the outbox (registered in apps.py).
-REMINDER = "finance.loan_reminder"
-REMINDER_COPY = "finance.loan_reminder_copy"
+# The kind of email the managers' digest is (registered in apps.py, beside the reminders' REMINDER and REMINDER_COPY).
 DIGEST = "finance.overdue_digest"
 
 DEFAULT_UPCOMING_DAYS = (14, 3)
 DEFAULT_OVERDUE_DAYS = (1, 7, 30)
 DEFAULT_CATCH_UP_DAYS = 30
-
-UPCOMING, DUE, OVERDUE = "upcoming", "due", "overdue"
 
 
 def kind_offset(kind: str) -> int:
@@ -68,10 +70,6 @@ def kind_offset(kind: str) -> int:
     if family == OVERDUE:
         return int(days)
     return 0
-
-
-def kind_family(kind: str) -> str:
-    return UPCOMING if kind.startswith(UPCOMING) else OVERDUE if kind.startswith(OVERDUE) else DUE
 
 
 def _configured_kinds(setting: str, default: tuple[int, ...], family: str) -> list[str]:
@@ -165,28 +163,6 @@ def due_installments(today: datetime.date, current: list[Stage] | None = None):
     )
 
 
-def reminder_contacts(organisation_ids) -> dict[int, list[Contact]]:
-    contacts: dict[int, list[Contact]] = {}
-    queryset = (
-        Contact.objects.filter(organisation_id__in=organisation_ids, receives_reminders=True, is_active=True)
-        .exclude(email="")
-        .order_by("name", "email")
-    )
-    for contact in queryset:
-        contacts.setdefault(contact.organisation_id, []).append(contact)
-    return contacts
-
-
-def programme_officer(installment: Installment):
-    """The programme's responsible officer, when they can be written to: borrowers' replies go there."""
-    return writable(installment.loan.programme.responsible_officer)
-
-
-def copied_officer(installment: Installment, kind: str):
-    """Overdue reminders are copied to the responsible officer, who follows up the arrears."""
-    return programme_officer(installment) if kind_family(kind) == OVERDUE else None
-
-
 class LoanReminders(ReminderRun):
     """The day's loan reminders, claimed with everything they promise: the log rows, the portal notifications,
     the emails (outbox rows) and the managers' digest.
@@ -206,15 +182,19 @@ class LoanReminders(ReminderRun):
         )
 
     def prepare(self, logs):
-        self.contacts = reminder_contacts({log.installment.loan.borrower_id for log in logs})
-        self.notices = {log.installment_id: _notification(log, self.today) for log in logs}
+        contacts = contacts_of(log.installment for log in logs)
+        self.texts = ReminderTexts(self.today)
+        for log in logs:
+            installment = log.installment
+            self.texts.add(installment.pk, installment, log.kind, contacts.get(installment.loan.borrower_id, []))
+        self.texts.render()
 
     def messages(self, log):
-        return reminder_messages(log, self.contacts.get(log.installment.loan.borrower_id, []), self.today)
+        return self.texts.messages[log.installment_id]
 
     def also(self, claimed):
         Notification.objects.bulk_create(
-            Notification(organisation_id=log.installment.loan.borrower_id, **self.notices[log.installment_id])
+            Notification(organisation_id=log.installment.loan.borrower_id, **self.texts.notices[log.installment_id])
             for log in claimed
         )
         return overdue_digest([log for log in claimed if kind_family(log.kind) == OVERDUE], self.today)
@@ -229,60 +209,6 @@ class LoanReminders(ReminderRun):
 def send_due_reminders(*, today: datetime.date | None = None) -> list[Sent]:
     """Claim every reminder due on ``today`` that no run claimed yet (see LoanReminders)."""
     return LoanReminders(today).send()
-
-
-def _context(installment: Installment, kind: str, today: datetime.date) -> dict:
-    return {
-        "installment": installment,
-        "loan": installment.loan,
-        "kind": kind,
-        "family": kind_family(kind),
-        "days_until_due": (installment.due_date - today).days,
-        "days_overdue": (today - installment.due_date).days,
-        "outstanding": installment.outstanding,
-        "paid": installment.total_paid,
-    }
-
-
-def _render(template: str, context: dict) -> str:
-    return render_to_string(f"finance/email/{template}", context).strip()
-
-
-def _notification(log: ReminderLog, today: datetime.date) -> dict:
-    # Stored text cannot follow each reader's language: it is written in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        context = _context(log.installment, log.kind, today)
-        return {
-            "title": _render("reminder_subject.txt", context)[:200],
-            "body": _render("reminder_notification.txt", context),
-            "link": _portal_link(log.installment),
-        }
-
-
-def _portal_link(installment: Installment) -> str:
-    try:
-        return reverse("finance_portal:loan", args=[installment.loan_id])
-    except NoReverseMatch:
-        return ""
-
-
-def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime.date) -> list[OutboxMessage]:
-    """The emails of one reminder: to each contact in their own language and, for an overdue one, a copy to
-    the responsible officer. The borrower's replies go to the officer. Keyed and linked to the log once it
-    is claimed."""
-    installment = log.installment
-    officer = programme_officer(installment)
-    context = _context(installment, log.kind, today) | {"officer": officer}
-    messages = to_contacts(
-        contacts, kind=REMINDER, template="finance/email/reminder", context=context, reply_to=officer
-    )
-    copied = copied_officer(installment, log.kind)
-    if copied:
-        context |= {"contacts": contacts}
-        messages += to_staff(
-            [copied], kind=REMINDER_COPY, template="finance/email/reminder_copy", context=context, name="officer"
-        )
-    return messages
 
 
 def reminder_still_wanted(message: OutboxMessage) -> bool:
