@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperation.exports.tables import Cell, attribute
 from cooperation.money import quantize
@@ -26,8 +26,17 @@ def currency_code(path: str = "currency") -> Callable[[Any], Cell]:
 
 
 def label(field: str) -> Callable[[Any], Cell]:
-    """The translated label of a choice field (``get_<field>_display``)."""
-    return lambda row: str(getattr(row, f"get_{field}_display")())
+    """The translated label of a choice field (``get_<field>_display``), looked up once per value and language:
+    an export writes the same few labels on every row."""
+    labels: dict = {}
+
+    def value(row):
+        key = (getattr(row, field), translation.get_language())
+        if key not in labels:
+            labels[key] = str(getattr(row, f"get_{field}_display")())
+        return labels[key]
+
+    return value
 
 
 def local_date(path: str) -> Callable[[Any], Cell]:
