@@ -35,6 +35,7 @@ UPCOMING, DUE, OVERDUE = "upcoming", "due", "overdue"
 TEMPLATES = "finance/email/"
 SUBJECT_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 NOTICE_TITLE_LENGTH = 200
+LINK_MARK = 987654321  # a loan id no portal path holds otherwise
 
 
 def kind_family(kind: str) -> str:
@@ -169,7 +170,10 @@ class ReminderTexts:
         self.reminders: list[tuple] = []
         self.messages: dict = {}
         self.notices: dict = {}
-        self._money: dict = {}
+        self._formatted: dict = {}  # (language, value, currency or None) → text
+        self._texts_of: dict = {}  # (reminder key, language) → its texts
+        # The portal's loan page for any loan: the path around a loan's id, reversed once.
+        self._link = portal_link(LINK_MARK).partition(str(LINK_MARK))
 
     def add(self, key, installment: Installment, kind: str, contacts: list[Contact]) -> None:
         self.reminders.append((key, installment, kind, contacts))
@@ -199,36 +203,42 @@ class ReminderTexts:
         paid = bool(installment.total_paid)
         return Shape(kind, installment.due_date, self.today, paid, officer is not None, contacts)
 
-    def _amount(self, value, currency) -> str:
-        key = (translation.get_language(), value, currency.pk)
-        if key not in self._money:
-            self._money[key] = money(value, currency)
-        return self._money[key]
+    def _format(self, language: str, value, currency=None) -> str:
+        """An amount (with its currency) or a whole number as the language prints it; each one formatted once."""
+        key = (language, value, currency.pk if currency is not None else None)
+        if key not in self._formatted:
+            self._formatted[key] = money(value, currency) if currency is not None else str(formats.localize(value))
+        return self._formatted[key]
 
-    def _texts(self, installment: Installment, officer) -> dict[str, str]:
+    def _texts(self, key, installment: Installment, officer, language: str) -> dict[str, str]:
+        """The reminder's texts in ``language`` (the active one), worked out once for all its messages in it."""
+        texts = self._texts_of.get((key, language))
+        if texts is not None:
+            return texts
         loan = installment.loan
         texts = {
-            "number": str(formats.localize(installment.number)),
+            "number": self._format(language, installment.number),
             "reference": loan.reference,
             "borrower": str(loan.borrower),
             "programme": loan.programme.code,
-            "amount_due": self._amount(installment.total_due, loan.currency),
-            "outstanding": self._amount(installment.outstanding, loan.currency),
+            "amount_due": self._format(language, installment.total_due, loan.currency),
+            "outstanding": self._format(language, installment.outstanding, loan.currency),
         }
         if installment.total_paid:
-            texts["paid"] = self._amount(installment.total_paid, loan.currency)
+            texts["paid"] = self._format(language, installment.total_paid, loan.currency)
         if officer is not None:
             texts |= {"officer_name": officer.get_full_name() or officer.username, "officer_email": officer.email}
+        self._texts_of[key, language] = texts
         return texts
 
     def _render(self, template: str, shape: Shape, texts: dict) -> str:
         return self.skeletons.render(f"{TEMPLATES}{template}", shape, texts)
 
     def _email(self, reminder: tuple, contact: Contact) -> OutboxMessage:
-        _key, installment, kind, _contacts = reminder
+        key, installment, kind, _contacts = reminder
         officer = programme_officer(installment)
         shape = self._shape(installment, kind, officer)
-        texts = self._texts(installment, officer) | {"contact_name": contact.name}
+        texts = self._texts(key, installment, officer, contact.preferred_language) | {"contact_name": contact.name}
         return message(
             kind=REMINDER,
             to=contact.email,
@@ -243,12 +253,13 @@ class ReminderTexts:
         key, installment, kind, contacts = reminder
         officer = programme_officer(installment)
         shape = self._shape(installment, kind, officer)
-        texts = self._texts(installment, officer)
+        texts = dict(self._texts(key, installment, officer, settings.LANGUAGE_CODE))
         subject = self._render("reminder_subject.txt", shape, texts)
+        before, mark, after = self._link
         self.notices[key] = {
             "title": subject.strip()[:NOTICE_TITLE_LENGTH],
             "body": self._render("reminder_notification.txt", shape, texts).strip(),
-            "link": portal_link(installment.loan_id),
+            "link": f"{before}{installment.loan_id}{after}" if mark else "",
         }
         copied = copied_officer(installment, kind)
         if copied is None:

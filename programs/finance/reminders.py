@@ -30,19 +30,22 @@ it; the outbox delivers the emails (see cooperation.outbox).
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext
 
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.services import amend_pending, compose, dedupe_key
+from cooperation.reference.models import Currency
 from cooperation.reminders import ReminderRun, Sent, managers
 from cooperation.roles import Perm
-from partners.models import Notification
+from partners.models import Notification, Organisation
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
 from programs.finance.reminder_texts import (  # noqa: F401 - REMINDER and REMINDER_COPY are registered from here
     OVERDUE,
@@ -53,6 +56,7 @@ from programs.finance.reminder_texts import (  # noqa: F401 - REMINDER and REMIN
     contacts_of,
     kind_family,
 )
+from programs.models import Programme
 
 # The kind of email the managers' digest is (registered in apps.py, beside the reminders' REMINDER and REMINDER_COPY).
 DIGEST = "finance.overdue_digest"
@@ -60,6 +64,7 @@ DIGEST = "finance.overdue_digest"
 DEFAULT_UPCOMING_DAYS = (14, 3)
 DEFAULT_OVERDUE_DAYS = (1, 7, 30)
 DEFAULT_CATCH_UP_DAYS = 30
+WINDOW_SLICE = 500  # installments looked up at a time (far below SQLite's bound on query parameters)
 
 
 def kind_offset(kind: str) -> int:
@@ -140,27 +145,69 @@ def unpaid(prefix: str = "") -> Q:
     )
 
 
-def due_installments(today: datetime.date, current: list[Stage] | None = None):
-    """Installments with a reminder to send today, in ONE query over an indexed window of due dates.
+# What a reminder's texts, its log and the digest read of an installment and of the records it points at.
+REMINDED_FIELDS = (
+    *("loan", "number", "due_date", "principal_due", "interest_due", "principal_paid", "interest_paid"),
+    *("loan__reference", "loan__status", "loan__borrower", "loan__currency", "loan__programme"),
+)
 
-    Only unpaid installments of disbursed loans whose current stage's kind (or a later one) is
-    not logged yet: the rows returned are exactly the reminders to send.
-    """
+
+def in_the_window(today: datetime.date, current: list[Stage] | None = None):
+    """The unpaid installments of disbursed loans whose due date lies in one of today's stages (their ids and due
+    dates): the partial index of unpaid installments, as many rows as the window holds, however long the history."""
     current = current or stages(today)
-    in_a_stage_not_yet_logged = Q()
-    for stage in current:
-        already_logged = ReminderLog.objects.filter(installment=OuterRef("pk"), kind__in=kinds_from(stage.kind))
-        in_a_stage_not_yet_logged |= Q(due_date__range=(stage.first_due, stage.last_due)) & ~Exists(already_logged)
     return (
         Installment.objects.filter(
-            due_date__range=(current[-1].first_due, current[0].last_due),
-            loan__status=LoanStatus.DISBURSED,
+            due_date__range=(current[-1].first_due, current[0].last_due), loan__status=LoanStatus.DISBURSED
         )
         .filter(unpaid())
-        .filter(in_a_stage_not_yet_logged)
-        .select_related("loan__borrower", "loan__currency", "loan__programme__responsible_officer")
-        .order_by("due_date", "loan__reference", "number")
+        .values_list("pk", "due_date")
     )
+
+
+def due_installments(today: datetime.date, current: list[Stage] | None = None) -> list[Installment]:
+    """Installments with a reminder to send today: exactly the reminders to send, in a stable order (concurrent
+    runs claim in the same order), with what their texts need.
+
+    In a fixed number of statements per slice of the window, whatever the size of the log: the installments in
+    the window (``in_the_window``), then the log rows of those alone, looked up by their ids a slice at a time
+    (a few probes of the log's unique key each: the plan has no way to scan the whole log), which drops those
+    whose stage's kind or a later one is logged, then the rows of the rest.
+    """
+    current = current or stages(today)
+    owed = {pk: stage_kind(due_date, today, current) for pk, due_date in in_the_window(today, current)}
+    owed = {pk: kind for pk, kind in owed.items() if kind is not None}
+    blocking = {stage.kind: set(kinds_from(stage.kind)) for stage in current}
+    for ids in itertools.batched(sorted(owed), WINDOW_SLICE):
+        for installment_id, kind in ReminderLog.objects.filter(installment_id__in=ids).values_list(
+            "installment_id", "kind"
+        ):
+            if kind in blocking.get(owed.get(installment_id), ()):
+                del owed[installment_id]
+    found = []
+    for ids in itertools.batched(sorted(owed), WINDOW_SLICE):
+        found += Installment.objects.filter(pk__in=ids).select_related("loan").only(*REMINDED_FIELDS).order_by()
+    _share_what_loans_point_at([installment.loan for installment in found])
+    return sorted(found, key=lambda installment: (installment.due_date, installment.loan.reference, installment.number))
+
+
+def _share_what_loans_point_at(loans: list) -> None:
+    """Give the loans their borrowers, currencies, programmes and officers, read once each: thousands of reminders
+    point at a few hundred of them."""
+    borrowers = Organisation.objects.only("name", "acronym").in_bulk({loan.borrower_id for loan in loans})
+    currencies = Currency.objects.only("minor_unit").in_bulk({loan.currency_id for loan in loans})
+    programmes = Programme.objects.only("code", "responsible_officer").in_bulk({loan.programme_id for loan in loans})
+    officers = (
+        get_user_model()
+        .objects.only("username", "first_name", "last_name", "email", "is_active")
+        .in_bulk({programme.responsible_officer_id for programme in programmes.values()} - {None})
+    )
+    for programme in programmes.values():
+        programme.responsible_officer = officers.get(programme.responsible_officer_id)
+    for loan in loans:
+        loan.borrower = borrowers[loan.borrower_id]
+        loan.currency = currencies[loan.currency_id]
+        loan.programme = programmes[loan.programme_id]
 
 
 class LoanReminders(ReminderRun):
