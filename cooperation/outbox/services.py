@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
+from cooperation.inserts import insert_new
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Perm
 
@@ -101,17 +102,18 @@ def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
         outgoing.status = MessageStatus.PENDING
         outgoing.created_at = outgoing.next_attempt_at = now
         outgoing.full_clean(exclude=["content_type"], validate_unique=False, validate_constraints=False)
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=LOOKUP_SLICE)
-    keys = [outgoing.dedupe_key for outgoing in messages]
-    ids = []
+    ids, written = [], set()
+    for start in range(0, len(messages), LOOKUP_SLICE):
+        for key, pk in insert_new(messages[start : start + LOOKUP_SLICE], ["dedupe_key", "pk"]):
+            written.add(key)
+            ids.append(pk)
+    # A key already in the outbox: its row is offered again while it still waits.
+    keys = [outgoing.dedupe_key for outgoing in messages if outgoing.dedupe_key not in written]
     for start in range(0, len(keys), LOOKUP_SLICE):
-        ids += (
-            OutboxMessage.objects.filter(
-                dedupe_key__in=keys[start : start + LOOKUP_SLICE], status=MessageStatus.PENDING
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids += OutboxMessage.objects.filter(
+            dedupe_key__in=keys[start : start + LOOKUP_SLICE], status=MessageStatus.PENDING
+        ).values_list("pk", flat=True)
+    ids.sort()
     if ids:
         transaction.on_commit(partial(hand_over, ids), robust=True)
     return ids

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext
@@ -196,14 +195,12 @@ def _share_what_loans_point_at(loans: list) -> None:
     point at a few hundred of them."""
     borrowers = Organisation.objects.only("name", "acronym").in_bulk({loan.borrower_id for loan in loans})
     currencies = Currency.objects.only("minor_unit").in_bulk({loan.currency_id for loan in loans})
-    programmes = Programme.objects.only("code", "responsible_officer").in_bulk({loan.programme_id for loan in loans})
-    officers = (
-        get_user_model()
-        .objects.only("username", "first_name", "last_name", "email", "is_active")
-        .in_bulk({programme.responsible_officer_id for programme in programmes.values()} - {None})
+    officer = [f"responsible_officer__{name}" for name in ("username", "first_name", "last_name", "email", "is_active")]
+    programmes = (
+        Programme.objects.select_related("responsible_officer")
+        .only("code", *officer)
+        .in_bulk({loan.programme_id for loan in loans})
     )
-    for programme in programmes.values():
-        programme.responsible_officer = officers.get(programme.responsible_officer_id)
     for loan in loans:
         loan.borrower = borrowers[loan.borrower_id]
         loan.currency = currencies[loan.currency_id]
