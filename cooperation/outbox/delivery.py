@@ -196,10 +196,16 @@ def sweep(*, now: datetime.datetime | None = None, limit: int | None = None) -> 
     delivered as of the moment its turn comes.
     """
     limit = limit or setting("OUTBOX_SWEEP_BATCH")
+    return deliver_batch(due_ids(now=now or timezone.now(), limit=limit), now=now)
+
+
+def deliver_batch(message_ids, *, now: datetime.datetime | None = None) -> Counter:
+    """Deliver these messages (each if it is there to take) over one connection to the mail server; returns how many
+    ended in each state."""
     outcomes: Counter = Counter()
-    connection = Connection()  # the batch goes over one connection to the mail server
+    connection = Connection()
     try:
-        for message_id in due_ids(now=now or timezone.now(), limit=limit):
+        for message_id in message_ids:
             outcome = deliver(message_id, now=now, connection=connection)
             outcomes[outcome or "taken by another deliverer"] += 1
     finally:

@@ -7,6 +7,7 @@ the broker.
 """
 
 import hashlib
+import itertools
 import logging
 from collections.abc import Iterable
 from functools import partial
@@ -28,6 +29,8 @@ KEY_LENGTH = OutboxMessage._meta.get_field("dedupe_key").max_length
 SUBJECT_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 # Keys are looked up again after the insert; in slices, to stay far below SQLite's bound on query parameters.
 LOOKUP_SLICE = 500
+# Messages handed over together beyond this many go to the workers in batches of this many, a connection each.
+DELIVERY_BATCH = 100
 
 
 def dedupe_key(*parts) -> str:
@@ -128,18 +131,19 @@ def hand_over(ids: list[int]) -> int:
     from cooperation.outbox.tasks import deliver_message
 
     app = deliver_message.app
+    offers = _offers(ids)
     if app.conf.task_always_eager:  # run inline (tests, or a deployment without a worker): no broker involved
-        for message_id in ids:
-            deliver_message.apply_async((message_id,))
+        for task, args, _count in offers:
+            task.apply_async(args)
         return len(ids)
     handed = 0
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=0)
             producer = connection.Producer()
-            for message_id in ids:
-                deliver_message.apply_async((message_id,), retry=False, producer=producer)
-                handed += 1
+            for task, args, count in offers:
+                task.apply_async(args, retry=False, producer=producer)
+                handed += count
     except Exception as error:  # kombu and each transport raise their own errors for a broker that is away
         logger.warning(
             "The task broker did not take %d outgoing message(s); the outbox sweep will send them. (%s: %s)",
@@ -148,6 +152,17 @@ def hand_over(ids: list[int]) -> int:
             error,
         )
     return handed
+
+
+def _offers(ids: list[int]) -> list[tuple]:
+    """(task, its arguments, how many messages) for each task offered: a few messages each on their own task (sent
+    at once, side by side on the workers); many at once (a daily run's) in batches, each sent over one connection
+    to the mail server."""
+    from cooperation.outbox.tasks import deliver_message, deliver_messages
+
+    if len(ids) <= DELIVERY_BATCH:
+        return [(deliver_message, (message_id,), 1) for message_id in ids]
+    return [(deliver_messages, (list(batch),), len(batch)) for batch in itertools.batched(ids, DELIVERY_BATCH)]
 
 
 def outbox_message_retry(*, message: OutboxMessage, user) -> OutboxMessage:
