@@ -1,6 +1,7 @@
 """Cell values the finance exports share: amounts rounded to their currency, labels of choices, local dates."""
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone, translation
@@ -45,6 +46,50 @@ def local_date(path: str) -> Callable[[Any], Cell]:
 
     def value(row):
         moment = read(row)
+        return None if moment is None else timezone.localdate(moment)
+
+    return value
+
+
+# --- rows read as dictionaries (``QuerySet.values``): no model instance per row -------------------------------------
+
+
+def key(name: str) -> Callable[[Any], Cell]:
+    """The value read at ``name`` ("borrower__name")."""
+    return lambda row: row[name]
+
+
+def key_amount(name: str, minor_unit: str = "currency__minor_unit") -> Callable[[Any], Cell]:
+    """The amount at ``name`` as a ``Decimal`` in its currency's minor unit (read at ``minor_unit``)."""
+
+    def value(row):
+        figure, digits = row[name], row[minor_unit]
+        return None if figure is None or digits is None else quantize(figure, SimpleNamespace(minor_unit=digits))
+
+    return value
+
+
+def key_label(model, field: str) -> Callable[[Any], Cell]:
+    """The translated label of the choice at ``field``, as ``get_<field>_display`` gives it, looked up once per value
+    and language."""
+    choices = dict(model._meta.get_field(field).flatchoices)
+    labels: dict = {}
+
+    def value(row):
+        raw = row[field]
+        language = translation.get_language()
+        if (raw, language) not in labels:
+            labels[raw, language] = str(choices.get(raw, raw))
+        return labels[raw, language]
+
+    return value
+
+
+def key_local_date(name: str) -> Callable[[Any], Cell]:
+    """The local day of the moment at ``name``, or empty."""
+
+    def value(row):
+        moment = row[name]
         return None if moment is None else timezone.localdate(moment)
 
     return value
