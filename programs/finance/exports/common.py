@@ -71,25 +71,30 @@ def key_amount(name: str, minor_unit: str = "currency__minor_unit") -> Callable[
 
 def key_label(model, field: str) -> Callable[[Any], Cell]:
     """The translated label of the choice at ``field``, as ``get_<field>_display`` gives it, looked up once per value
-    and language."""
+    in the language of the export (the one active when its first row is written: make the column for one export)."""
     choices = dict(model._meta.get_field(field).flatchoices)
     labels: dict = {}
 
     def value(row):
         raw = row[field]
-        language = translation.get_language()
-        if (raw, language) not in labels:
-            labels[raw, language] = str(choices.get(raw, raw))
-        return labels[raw, language]
+        if raw not in labels:
+            labels[raw] = str(choices.get(raw, raw))
+        return labels[raw]
 
     return value
 
 
 def key_local_date(name: str) -> Callable[[Any], Cell]:
-    """The local day of the moment at ``name``, or empty."""
+    """The local day of the moment at ``name``, or empty (in the time zone active when the first row is written:
+    make the column for one export)."""
+    zone = []
 
     def value(row):
         moment = row[name]
-        return None if moment is None else timezone.localdate(moment)
+        if moment is None:
+            return None
+        if not zone:
+            zone.append(timezone.get_current_timezone())
+        return moment.astimezone(zone[0]).date()
 
     return value

@@ -32,31 +32,34 @@ def _term_months(loan: dict) -> int:
     return loan["installments"] * 12 // loan["frequency"]
 
 
-# Each loan is read as a dictionary of these values (its own columns, its sums in SQL, the labels of the records it
-# points at): no model instance per row, however many rows.
-LOAN_COLUMNS = (
-    Column(_("Reference"), key("reference")),
-    Column(_("Borrower"), key("borrower__name")),
-    Column(_("Lender"), key("lender__name")),
-    Column(_("Programme"), key("programme__code")),
-    Column(_("Status"), key_label(Loan, "status")),
-    Column(_("Principal"), key_amount("principal")),
-    Column(_("Currency"), key("currency")),
-    Column(_("Outstanding principal"), key_amount("outstanding_principal")),
-    Column(_("Overdue amount"), key_amount("overdue_amount")),
-    Column(_("Days in arrears"), key("max_days_past_due")),
-    Column(_("Annual interest rate (%)"), key("annual_rate")),
-    Column(_("Term (months)"), _term_months),
-    Column(_("Installments"), key("installments")),
-    Column(_("Repayment frequency"), key_label(Loan, "frequency")),
-    Column(_("Amortization"), key_label(Loan, "amortization")),
-    Column(_("Grace period (installments)"), key("grace_periods")),
-    Column(_("Planned disbursement"), key("disbursement_date")),
-    Column(_("First repayment"), key("first_repayment_date")),
-    Column(_("Approved on"), key_local_date("approved_at")),
-    Column(_("Disbursed on"), key("disbursed_on")),
-    Column(_("Closed on"), key("closed_on")),
-)
+def loan_columns() -> tuple[Column, ...]:
+    """The columns of one export of the loan list (its labels looked up once, in the export's language). Each loan
+    is read as a dictionary of ``LOAN_VALUES`` (its own columns, its sums in SQL, the labels of the records it
+    points at): no model instance per row, however many rows."""
+    return (
+        Column(_("Reference"), key("reference")),
+        Column(_("Borrower"), key("borrower__name")),
+        Column(_("Lender"), key("lender__name")),
+        Column(_("Programme"), key("programme__code")),
+        Column(_("Status"), key_label(Loan, "status")),
+        Column(_("Principal"), key_amount("principal")),
+        Column(_("Currency"), key("currency")),
+        Column(_("Outstanding principal"), key_amount("outstanding_principal")),
+        Column(_("Overdue amount"), key_amount("overdue_amount")),
+        Column(_("Days in arrears"), key("max_days_past_due")),
+        Column(_("Annual interest rate (%)"), key("annual_rate")),
+        Column(_("Term (months)"), _term_months),
+        Column(_("Installments"), key("installments")),
+        Column(_("Repayment frequency"), key_label(Loan, "frequency")),
+        Column(_("Amortization"), key_label(Loan, "amortization")),
+        Column(_("Grace period (installments)"), key("grace_periods")),
+        Column(_("Planned disbursement"), key("disbursement_date")),
+        Column(_("First repayment"), key("first_repayment_date")),
+        Column(_("Approved on"), key_local_date("approved_at")),
+        Column(_("Disbursed on"), key("disbursed_on")),
+        Column(_("Closed on"), key("closed_on")),
+    )
+
 
 LOAN_VALUES = (
     *("reference", "status", "principal", "currency", "annual_rate", "installments", "frequency", "amortization"),
@@ -75,7 +78,7 @@ def loan_rows(request):
 
 def loans(request) -> Table:
     require_workspace(request.user, Perm.VIEW_LOAN)
-    return Table("loans", LOAN_COLUMNS, loan_rows(request), _("Loans"))
+    return Table("loans", loan_columns(), loan_rows(request), _("Loans"))
 
 
 # --- repayments ---------------------------------------------------------------------------------------------------
