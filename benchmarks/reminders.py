@@ -196,9 +196,9 @@ def measure_run(today: datetime.date) -> dict:
 def query_plan(today: datetime.date) -> str:
     from django.db import connection
 
-    from programs.finance.reminders import due_installments
+    from programs.finance.reminders import in_the_window
 
-    queryset = due_installments(today)
+    queryset = in_the_window(today)
     if connection.vendor == "postgresql":
         return queryset.explain()
     return "\n".join(line for line in queryset.explain().splitlines() if "finance_installment" in line)

@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from cooperation.dates import command_date
+from cooperation.inserts import insert_new
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.services import attach, compose, dedupe_key, enqueue
 from cooperation.roles import Role
@@ -92,9 +93,10 @@ class ReminderRun:
     - optionally ``prepare(logs)``, reading at once what the emails of all the logs need, and ``also(claimed)``,
       what the claiming transaction writes besides the emails (returns more outbox messages).
 
-    A log model with a ``run`` field (a UUID) is claimed set-based: one insert skipping the keys another run
-    holds, then the rows carrying this run's token read back. Without one (a token column is a migration away),
-    each row is inserted in a savepoint of the same transaction, and a key another run holds is skipped.
+    A log model with a ``run`` field (a UUID, this run's token on its rows) is claimed set-based: one statement
+    per batch inserts the rows, skipping the keys another run holds, and returns those it inserted. Without one (a
+    token column is a migration away), each row is inserted in a savepoint of the same transaction, and a key
+    another run holds is skipped.
     """
 
     log_model: type[models.Model]
@@ -170,13 +172,14 @@ class ReminderRun:
             return self._claim_each(logs)
         for log in logs:
             setattr(log, self.run_field, self.run)
-        self.log_model.objects.bulk_create(logs, ignore_conflicts=True, batch_size=CLAIM_BATCH)
-        first, *_rest = self.log_key
         claimed = {}
-        for batch in itertools.batched({getattr(log, first) for log in logs}, CLAIM_BATCH):
-            inserted = self.log_model.objects.filter(**{self.run_field: self.run, f"{first}__in": batch})
-            claimed |= {tuple(row[:-1]): row[-1] for row in inserted.values_list(*self.log_key, "pk")}
+        for batch in itertools.batched(logs, CLAIM_BATCH):
+            claimed |= self._insert_new(batch)
         return claimed
+
+    def _insert_new(self, logs) -> dict[tuple, int]:
+        """ONE statement: insert the logs' rows, skipping the keys another run holds; {key: id} of those it inserted."""
+        return {tuple(row[:-1]): row[-1] for row in insert_new(logs, [*self.log_key, "pk"])}
 
     def _claim_each(self, logs: list) -> dict[tuple, int]:
         claimed = {}

@@ -141,7 +141,7 @@ def reminder_day(cursor) -> datetime.date:
 
     today = datetime.date.today()
     with transaction.atomic():
-        count = reminders.due_installments(today).count()
+        count = len(reminders.due_installments(today))
         transaction.set_rollback(True)
     if count:
         return today

@@ -40,6 +40,11 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
 
 def csv_text(value: Cell) -> str:
     """A cell as CSV text: numbers and dates as they are, text neutralised."""
+    kind = type(value)
+    if kind is str:  # the commonest cells first: a file has millions of them
+        return neutralise_formula(value)
+    if kind is int or kind is Decimal:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -10,6 +10,7 @@ Delivery is at least once: a worker killed after the mail server accepted a mess
 that can be repeated.
 """
 
+import contextlib
 import datetime
 import logging
 import time
@@ -99,8 +100,37 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
 
 
-def deliver(message_id: int, *, now: datetime.datetime | None = None) -> str | None:
-    """Deliver one message if it is there to take; returns the state it ended in, None if not taken."""
+class Connection:
+    """One connection to the mail server for a batch of deliveries (a sweep's): opened by the first message sent,
+    so a server that is away fails that message's attempt as it would alone; after a failure the next message
+    opens a new one."""
+
+    def __init__(self):
+        self.backend = mailers.default
+        self.opened = False
+
+    def send(self, email: EmailMessage) -> int:
+        if not self.opened:
+            self.backend.open()
+            self.opened = True
+        try:
+            return self.backend.send_messages([email])
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.opened:
+            self.opened = False
+            with contextlib.suppress(Exception):  # a connection that failed may not close cleanly: it is dropped
+                self.backend.close()
+
+
+def deliver(
+    message_id: int, *, now: datetime.datetime | None = None, connection: Connection | None = None
+) -> str | None:
+    """Deliver one message if it is there to take, over ``connection`` when given (else one of its own); returns
+    the state it ended in, None if not taken."""
     now = now or timezone.now()
     token = claim(message_id, now=now)
     if token is None:
@@ -116,8 +146,11 @@ def deliver(message_id: int, *, now: datetime.datetime | None = None) -> str | N
             logger.info("Outgoing message %s (%s) cancelled: its record changed.", message.pk, message.kind)
             _record(message, token, status=MessageStatus.CANCELLED)
             return MessageStatus.CANCELLED
-        with mailers.default as connection:
-            accepted = connection.send_messages([as_email(message)])
+        if connection is None:
+            with mailers.default as own:
+                accepted = own.send_messages([as_email(message)])
+        else:
+            accepted = connection.send(as_email(message))
         if not accepted:
             raise RuntimeError("the mail backend accepted nothing")
     except SMTPRecipientsRefused as error:
@@ -163,10 +196,20 @@ def sweep(*, now: datetime.datetime | None = None, limit: int | None = None) -> 
     delivered as of the moment its turn comes.
     """
     limit = limit or setting("OUTBOX_SWEEP_BATCH")
+    return deliver_batch(due_ids(now=now or timezone.now(), limit=limit), now=now)
+
+
+def deliver_batch(message_ids, *, now: datetime.datetime | None = None) -> Counter:
+    """Deliver these messages (each if it is there to take) over one connection to the mail server; returns how many
+    ended in each state."""
     outcomes: Counter = Counter()
-    for message_id in due_ids(now=now or timezone.now(), limit=limit):
-        outcome = deliver(message_id, now=now)
-        outcomes[outcome or "taken by another deliverer"] += 1
+    connection = Connection()
+    try:
+        for message_id in message_ids:
+            outcome = deliver(message_id, now=now, connection=connection)
+            outcomes[outcome or "taken by another deliverer"] += 1
+    finally:
+        connection.close()
     return outcomes
 
 

@@ -7,6 +7,7 @@ the broker.
 """
 
 import hashlib
+import itertools
 import logging
 from collections.abc import Iterable
 from functools import partial
@@ -18,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cooperation.access import require_perm
+from cooperation.inserts import insert_new
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.roles import Perm
 
@@ -27,6 +29,8 @@ KEY_LENGTH = OutboxMessage._meta.get_field("dedupe_key").max_length
 SUBJECT_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 # Keys are looked up again after the insert; in slices, to stay far below SQLite's bound on query parameters.
 LOOKUP_SLICE = 500
+# Messages handed over together beyond this many go to the workers in batches of this many, a connection each.
+DELIVERY_BATCH = 100
 
 
 def dedupe_key(*parts) -> str:
@@ -101,17 +105,18 @@ def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
         outgoing.status = MessageStatus.PENDING
         outgoing.created_at = outgoing.next_attempt_at = now
         outgoing.full_clean(exclude=["content_type"], validate_unique=False, validate_constraints=False)
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=LOOKUP_SLICE)
-    keys = [outgoing.dedupe_key for outgoing in messages]
-    ids = []
+    ids, written = [], set()
+    for start in range(0, len(messages), LOOKUP_SLICE):
+        for key, pk in insert_new(messages[start : start + LOOKUP_SLICE], ["dedupe_key", "pk"]):
+            written.add(key)
+            ids.append(pk)
+    # A key already in the outbox: its row is offered again while it still waits.
+    keys = [outgoing.dedupe_key for outgoing in messages if outgoing.dedupe_key not in written]
     for start in range(0, len(keys), LOOKUP_SLICE):
-        ids += (
-            OutboxMessage.objects.filter(
-                dedupe_key__in=keys[start : start + LOOKUP_SLICE], status=MessageStatus.PENDING
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids += OutboxMessage.objects.filter(
+            dedupe_key__in=keys[start : start + LOOKUP_SLICE], status=MessageStatus.PENDING
+        ).values_list("pk", flat=True)
+    ids.sort()
     if ids:
         transaction.on_commit(partial(hand_over, ids), robust=True)
     return ids
@@ -126,18 +131,19 @@ def hand_over(ids: list[int]) -> int:
     from cooperation.outbox.tasks import deliver_message
 
     app = deliver_message.app
+    offers = _offers(ids)
     if app.conf.task_always_eager:  # run inline (tests, or a deployment without a worker): no broker involved
-        for message_id in ids:
-            deliver_message.apply_async((message_id,))
+        for task, args, _count in offers:
+            task.apply_async(args)
         return len(ids)
     handed = 0
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=0)
             producer = connection.Producer()
-            for message_id in ids:
-                deliver_message.apply_async((message_id,), retry=False, producer=producer)
-                handed += 1
+            for task, args, count in offers:
+                task.apply_async(args, retry=False, producer=producer)
+                handed += count
     except Exception as error:  # kombu and each transport raise their own errors for a broker that is away
         logger.warning(
             "The task broker did not take %d outgoing message(s); the outbox sweep will send them. (%s: %s)",
@@ -146,6 +152,17 @@ def hand_over(ids: list[int]) -> int:
             error,
         )
     return handed
+
+
+def _offers(ids: list[int]) -> list[tuple]:
+    """(task, its arguments, how many messages) for each task offered: a few messages each on their own task (sent
+    at once, side by side on the workers); many at once (a daily run's) in batches, each sent over one connection
+    to the mail server."""
+    from cooperation.outbox.tasks import deliver_message, deliver_messages
+
+    if len(ids) <= DELIVERY_BATCH:
+        return [(deliver_message, (message_id,), 1) for message_id in ids]
+    return [(deliver_messages, (list(batch),), len(batch)) for batch in itertools.batched(ids, DELIVERY_BATCH)]
 
 
 def outbox_message_retry(*, message: OutboxMessage, user) -> OutboxMessage:

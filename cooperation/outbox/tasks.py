@@ -13,6 +13,12 @@ def deliver_message(message_id: int) -> str | None:
 
 
 @shared_task
+def deliver_messages(message_ids: list[int]) -> dict:
+    """Deliver outbox rows handed over together (a daily run's), over one connection to the mail server."""
+    return dict(delivery.deliver_batch(message_ids))
+
+
+@shared_task
 def sweep_outbox() -> dict:
     """Celery beat, every OUTBOX_SWEEP_SECONDS: deliver whatever is pending and due, and what a dead worker left.
 

@@ -30,34 +30,40 @@ it; the outbox delivers the emails (see cooperation.outbox).
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext
 
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.services import amend_pending, compose, dedupe_key
-from cooperation.reminders import ReminderRun, Sent, managers, to_contacts, to_staff, writable
+from cooperation.reference.models import Currency
+from cooperation.reminders import ReminderRun, Sent, managers
 from cooperation.roles import Perm
-from partners.models import Contact, Notification
+from partners.models import Notification, Organisation
 from programs.finance.models import Installment, LoanStatus, ReminderKind, ReminderLog
+from programs.finance.reminder_texts import (  # noqa: F401 - REMINDER and REMINDER_COPY are registered from here
+    OVERDUE,
+    REMINDER,
+    REMINDER_COPY,
+    UPCOMING,
+    ReminderTexts,
+    contacts_of,
+    kind_family,
+)
+from programs.models import Programme
 
-# The kinds of email this module writes to the outbox (registered in apps.py).
-REMINDER = "finance.loan_reminder"
-REMINDER_COPY = "finance.loan_reminder_copy"
+# The kind of email the managers' digest is (registered in apps.py, beside the reminders' REMINDER and REMINDER_COPY).
 DIGEST = "finance.overdue_digest"
 
 DEFAULT_UPCOMING_DAYS = (14, 3)
 DEFAULT_OVERDUE_DAYS = (1, 7, 30)
 DEFAULT_CATCH_UP_DAYS = 30
-
-UPCOMING, DUE, OVERDUE = "upcoming", "due", "overdue"
+WINDOW_SLICE = 500  # installments looked up at a time (far below SQLite's bound on query parameters)
 
 
 def kind_offset(kind: str) -> int:
@@ -68,10 +74,6 @@ def kind_offset(kind: str) -> int:
     if family == OVERDUE:
         return int(days)
     return 0
-
-
-def kind_family(kind: str) -> str:
-    return UPCOMING if kind.startswith(UPCOMING) else OVERDUE if kind.startswith(OVERDUE) else DUE
 
 
 def _configured_kinds(setting: str, default: tuple[int, ...], family: str) -> list[str]:
@@ -142,49 +144,67 @@ def unpaid(prefix: str = "") -> Q:
     )
 
 
-def due_installments(today: datetime.date, current: list[Stage] | None = None):
-    """Installments with a reminder to send today, in ONE query over an indexed window of due dates.
+# What a reminder's texts, its log and the digest read of an installment and of the records it points at.
+REMINDED_FIELDS = (
+    *("loan", "number", "due_date", "principal_due", "interest_due", "principal_paid", "interest_paid"),
+    *("loan__reference", "loan__status", "loan__borrower", "loan__currency", "loan__programme"),
+)
 
-    Only unpaid installments of disbursed loans whose current stage's kind (or a later one) is
-    not logged yet: the rows returned are exactly the reminders to send.
-    """
+
+def in_the_window(today: datetime.date, current: list[Stage] | None = None):
+    """The unpaid installments of disbursed loans whose due date lies in one of today's stages (their ids and due
+    dates): the partial index of unpaid installments, as many rows as the window holds, however long the history."""
     current = current or stages(today)
-    in_a_stage_not_yet_logged = Q()
-    for stage in current:
-        already_logged = ReminderLog.objects.filter(installment=OuterRef("pk"), kind__in=kinds_from(stage.kind))
-        in_a_stage_not_yet_logged |= Q(due_date__range=(stage.first_due, stage.last_due)) & ~Exists(already_logged)
     return (
         Installment.objects.filter(
-            due_date__range=(current[-1].first_due, current[0].last_due),
-            loan__status=LoanStatus.DISBURSED,
+            due_date__range=(current[-1].first_due, current[0].last_due), loan__status=LoanStatus.DISBURSED
         )
         .filter(unpaid())
-        .filter(in_a_stage_not_yet_logged)
-        .select_related("loan__borrower", "loan__currency", "loan__programme__responsible_officer")
-        .order_by("due_date", "loan__reference", "number")
+        .values_list("pk", "due_date")
     )
 
 
-def reminder_contacts(organisation_ids) -> dict[int, list[Contact]]:
-    contacts: dict[int, list[Contact]] = {}
-    queryset = (
-        Contact.objects.filter(organisation_id__in=organisation_ids, receives_reminders=True, is_active=True)
-        .exclude(email="")
-        .order_by("name", "email")
+def due_installments(today: datetime.date, current: list[Stage] | None = None) -> list[Installment]:
+    """Installments with a reminder to send today: exactly the reminders to send, in a stable order (concurrent
+    runs claim in the same order), with what their texts need.
+
+    In a fixed number of statements per slice of the window, whatever the size of the log: the installments in
+    the window (``in_the_window``), then the log rows of those alone, looked up by their ids a slice at a time
+    (a few probes of the log's unique key each: the plan has no way to scan the whole log), which drops those
+    whose stage's kind or a later one is logged, then the rows of the rest.
+    """
+    current = current or stages(today)
+    owed = {pk: stage_kind(due_date, today, current) for pk, due_date in in_the_window(today, current)}
+    owed = {pk: kind for pk, kind in owed.items() if kind is not None}
+    blocking = {stage.kind: set(kinds_from(stage.kind)) for stage in current}
+    for ids in itertools.batched(sorted(owed), WINDOW_SLICE):
+        for installment_id, kind in ReminderLog.objects.filter(installment_id__in=ids).values_list(
+            "installment_id", "kind"
+        ):
+            if kind in blocking.get(owed.get(installment_id), ()):
+                del owed[installment_id]
+    found = []
+    for ids in itertools.batched(sorted(owed), WINDOW_SLICE):
+        found += Installment.objects.filter(pk__in=ids).select_related("loan").only(*REMINDED_FIELDS).order_by()
+    _share_what_loans_point_at([installment.loan for installment in found])
+    return sorted(found, key=lambda installment: (installment.due_date, installment.loan.reference, installment.number))
+
+
+def _share_what_loans_point_at(loans: list) -> None:
+    """Give the loans their borrowers, currencies, programmes and officers, read once each: thousands of reminders
+    point at a few hundred of them."""
+    borrowers = Organisation.objects.only("name", "acronym").in_bulk({loan.borrower_id for loan in loans})
+    currencies = Currency.objects.only("minor_unit").in_bulk({loan.currency_id for loan in loans})
+    officer = [f"responsible_officer__{name}" for name in ("username", "first_name", "last_name", "email", "is_active")]
+    programmes = (
+        Programme.objects.select_related("responsible_officer")
+        .only("code", *officer)
+        .in_bulk({loan.programme_id for loan in loans})
     )
-    for contact in queryset:
-        contacts.setdefault(contact.organisation_id, []).append(contact)
-    return contacts
-
-
-def programme_officer(installment: Installment):
-    """The programme's responsible officer, when they can be written to: borrowers' replies go there."""
-    return writable(installment.loan.programme.responsible_officer)
-
-
-def copied_officer(installment: Installment, kind: str):
-    """Overdue reminders are copied to the responsible officer, who follows up the arrears."""
-    return programme_officer(installment) if kind_family(kind) == OVERDUE else None
+    for loan in loans:
+        loan.borrower = borrowers[loan.borrower_id]
+        loan.currency = currencies[loan.currency_id]
+        loan.programme = programmes[loan.programme_id]
 
 
 class LoanReminders(ReminderRun):
@@ -206,15 +226,19 @@ class LoanReminders(ReminderRun):
         )
 
     def prepare(self, logs):
-        self.contacts = reminder_contacts({log.installment.loan.borrower_id for log in logs})
-        self.notices = {log.installment_id: _notification(log, self.today) for log in logs}
+        contacts = contacts_of(log.installment for log in logs)
+        self.texts = ReminderTexts(self.today)
+        for log in logs:
+            installment = log.installment
+            self.texts.add(installment.pk, installment, log.kind, contacts.get(installment.loan.borrower_id, []))
+        self.texts.render()
 
     def messages(self, log):
-        return reminder_messages(log, self.contacts.get(log.installment.loan.borrower_id, []), self.today)
+        return self.texts.messages[log.installment_id]
 
     def also(self, claimed):
         Notification.objects.bulk_create(
-            Notification(organisation_id=log.installment.loan.borrower_id, **self.notices[log.installment_id])
+            Notification(organisation_id=log.installment.loan.borrower_id, **self.texts.notices[log.installment_id])
             for log in claimed
         )
         return overdue_digest([log for log in claimed if kind_family(log.kind) == OVERDUE], self.today)
@@ -229,60 +253,6 @@ class LoanReminders(ReminderRun):
 def send_due_reminders(*, today: datetime.date | None = None) -> list[Sent]:
     """Claim every reminder due on ``today`` that no run claimed yet (see LoanReminders)."""
     return LoanReminders(today).send()
-
-
-def _context(installment: Installment, kind: str, today: datetime.date) -> dict:
-    return {
-        "installment": installment,
-        "loan": installment.loan,
-        "kind": kind,
-        "family": kind_family(kind),
-        "days_until_due": (installment.due_date - today).days,
-        "days_overdue": (today - installment.due_date).days,
-        "outstanding": installment.outstanding,
-        "paid": installment.total_paid,
-    }
-
-
-def _render(template: str, context: dict) -> str:
-    return render_to_string(f"finance/email/{template}", context).strip()
-
-
-def _notification(log: ReminderLog, today: datetime.date) -> dict:
-    # Stored text cannot follow each reader's language: it is written in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        context = _context(log.installment, log.kind, today)
-        return {
-            "title": _render("reminder_subject.txt", context)[:200],
-            "body": _render("reminder_notification.txt", context),
-            "link": _portal_link(log.installment),
-        }
-
-
-def _portal_link(installment: Installment) -> str:
-    try:
-        return reverse("finance_portal:loan", args=[installment.loan_id])
-    except NoReverseMatch:
-        return ""
-
-
-def reminder_messages(log: ReminderLog, contacts: list[Contact], today: datetime.date) -> list[OutboxMessage]:
-    """The emails of one reminder: to each contact in their own language and, for an overdue one, a copy to
-    the responsible officer. The borrower's replies go to the officer. Keyed and linked to the log once it
-    is claimed."""
-    installment = log.installment
-    officer = programme_officer(installment)
-    context = _context(installment, log.kind, today) | {"officer": officer}
-    messages = to_contacts(
-        contacts, kind=REMINDER, template="finance/email/reminder", context=context, reply_to=officer
-    )
-    copied = copied_officer(installment, log.kind)
-    if copied:
-        context |= {"contacts": contacts}
-        messages += to_staff(
-            [copied], kind=REMINDER_COPY, template="finance/email/reminder_copy", context=context, name="officer"
-        )
-    return messages
 
 
 def reminder_still_wanted(message: OutboxMessage) -> bool:

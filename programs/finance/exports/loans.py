@@ -12,51 +12,73 @@ from cooperation.pages import listed_rows, require_workspace
 from cooperation.roles import Perm
 from programs.finance import selectors
 from programs.finance.api.filters import RepaymentFilter
-from programs.finance.exports.common import amount, currency_code, label, local_date
+from programs.finance.exports.common import (
+    amount,
+    currency_code,
+    key,
+    key_amount,
+    key_label,
+    key_local_date,
+    label,
+    local_date,
+)
 from programs.finance.filters import LoanListFilter
-from programs.finance.models import Allocation
+from programs.finance.models import Allocation, Loan
 from programs.finance.views.loans import LOAN_COLUMNS as LOAN_PAGE_COLUMNS
 
 
-def _term_months(loan) -> int:
+def _term_months(loan: dict) -> int:
     """The repayment term in months: installments times the months between two of them."""
-    return loan.installments * 12 // loan.frequency
+    return loan["installments"] * 12 // loan["frequency"]
 
 
-LOAN_COLUMNS = (
-    Column(_("Reference"), attribute("reference")),
-    Column(_("Borrower"), attribute("borrower.name")),
-    Column(_("Lender"), attribute("lender.name")),
-    Column(_("Programme"), attribute("programme.code")),
-    Column(_("Status"), label("status")),
-    Column(_("Principal"), amount("principal")),
-    Column(_("Currency"), currency_code()),
-    Column(_("Outstanding principal"), amount("outstanding_principal")),
-    Column(_("Overdue amount"), amount("overdue_amount")),
-    Column(_("Days in arrears"), attribute("max_days_past_due")),
-    Column(_("Annual interest rate (%)"), attribute("annual_rate")),
-    Column(_("Term (months)"), _term_months),
-    Column(_("Installments"), attribute("installments")),
-    Column(_("Repayment frequency"), label("frequency")),
-    Column(_("Amortization"), label("amortization")),
-    Column(_("Grace period (installments)"), attribute("grace_periods")),
-    Column(_("Planned disbursement"), attribute("disbursement_date")),
-    Column(_("First repayment"), attribute("first_repayment_date")),
-    Column(_("Approved on"), local_date("approved_at")),
-    Column(_("Disbursed on"), attribute("disbursed_on")),
-    Column(_("Closed on"), attribute("closed_on")),
+def loan_columns() -> tuple[Column, ...]:
+    """The columns of one export of the loan list (its labels looked up once, in the export's language). Each loan
+    is read as a dictionary of ``LOAN_VALUES`` (its own columns, its sums in SQL, the labels of the records it
+    points at): no model instance per row, however many rows."""
+    return (
+        Column(_("Reference"), key("reference")),
+        Column(_("Borrower"), key("borrower__name")),
+        Column(_("Lender"), key("lender__name")),
+        Column(_("Programme"), key("programme__code")),
+        Column(_("Status"), key_label(Loan, "status")),
+        Column(_("Principal"), key_amount("principal")),
+        Column(_("Currency"), key("currency")),
+        Column(_("Outstanding principal"), key_amount("outstanding_principal")),
+        Column(_("Overdue amount"), key_amount("overdue_amount")),
+        Column(_("Days in arrears"), key("max_days_past_due")),
+        Column(_("Annual interest rate (%)"), key("annual_rate")),
+        Column(_("Term (months)"), _term_months),
+        Column(_("Installments"), key("installments")),
+        Column(_("Repayment frequency"), key_label(Loan, "frequency")),
+        Column(_("Amortization"), key_label(Loan, "amortization")),
+        Column(_("Grace period (installments)"), key("grace_periods")),
+        Column(_("Planned disbursement"), key("disbursement_date")),
+        Column(_("First repayment"), key("first_repayment_date")),
+        Column(_("Approved on"), key_local_date("approved_at")),
+        Column(_("Disbursed on"), key("disbursed_on")),
+        Column(_("Closed on"), key("closed_on")),
+    )
+
+
+LOAN_VALUES = (
+    *("reference", "status", "principal", "currency", "annual_rate", "installments", "frequency", "amortization"),
+    *("grace_periods", "disbursement_date", "first_repayment_date", "approved_at", "disbursed_on", "closed_on"),
+    *("outstanding_principal", "overdue_amount", "max_days_past_due"),
+    *("borrower__name", "lender__name", "programme__code", "currency__minor_unit"),
 )
 
 
 def loan_rows(request):
-    """The loans of the officers' list page for ``request``: its filters and its sort ("Sort by" or a header)."""
+    """The loans of the officers' list page for ``request``: its filters and its sort ("Sort by" or a header), as
+    dictionaries of what the file shows."""
     filterset = LoanListFilter(request.GET or None, queryset=selectors.loan_list(user=request.user))
-    return listed_rows(request, filterset.qs, LOAN_PAGE_COLUMNS)
+    return listed_rows(request, filterset.qs, LOAN_PAGE_COLUMNS).values(*LOAN_VALUES)
 
 
 def loans(request) -> Table:
     require_workspace(request.user, Perm.VIEW_LOAN)
-    return Table("loans", LOAN_COLUMNS, loan_rows(request), _("Loans"))
+    return Table("loans", loan_columns(), loan_rows(request), _("Loans"))
 
 
 # --- repayments ---------------------------------------------------------------------------------------------------
