@@ -1,8 +1,6 @@
 """The loan list and a loan's page with its moves: each move is a POST to its own URL that asks the loan's guard
 and calls one finance service; a refusal shows the page again with the reason."""
 
-from decimal import Decimal
-
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -110,17 +108,9 @@ def _repayments_with_moves(user, loan: Loan) -> list:
     return repayments
 
 
-def _installment_totals(installments) -> dict:
-    def total(attribute):
-        return sum((getattr(item, attribute) for item in installments), Decimal(0))
-
-    return {
-        "principal_due": total("principal_due"),
-        "interest_due": total("interest_due"),
-        "total_due": total("total_due"),
-        "paid": total("total_paid"),
-        "outstanding": total("outstanding"),
-    }
+# The installments a loan's page lists at first (two years of monthly ones, from the oldest still owed); the whole
+# schedule is a link away (``?schedule=all``), its totals always those of the whole schedule.
+SCHEDULE_SHOWN = 24
 
 
 BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROVED}
@@ -129,7 +119,10 @@ BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROV
 def _loan_detail_page(request, loan: Loan, refused=None):
     user = request.user
     today = timezone.localdate()
-    installments = list(selectors.loan_schedule(loan=loan, today=today))
+    whole = request.GET.get("schedule") == "all"
+    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else SCHEDULE_SHOWN)
+    shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
+    installments = list(shown) if summary.count else []
     reminders = None
     if user.has_perm(Perm.VIEW_REMINDER):
         reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
@@ -151,7 +144,8 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "installments": installments,
             "planned": planned if isinstance(planned, ScheduleTable) else None,
             "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
-            "totals": _installment_totals(installments),
+            "totals": summary,
+            "schedule_shown": SCHEDULE_SHOWN,
             "actions": actions,
             "repayments": _repayments_with_moves(user, loan),
             "can_record": services.payment_refusal(loan, user) is None,
