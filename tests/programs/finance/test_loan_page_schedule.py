@@ -1,0 +1,111 @@
+"""A loan's page with a long schedule: two years of installments from the oldest still owed, the whole schedule a
+link away, totals over the whole schedule, and the same queries for 12 installments as for 240."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programs.finance.views.loans import SCHEDULE_SHOWN
+from tests.programs.finance.factories import FinancialProgrammeFactory, disbursed_loan, recorded_repayment
+
+pytestmark = pytest.mark.django_db
+
+
+def _schedule(html: str) -> str:
+    start = html.index('id="schedule"')
+    return html[start : html.index("</section>", start)]
+
+
+def _numbers(html: str) -> list[int]:
+    """The installment numbers the schedule table lists, in order."""
+    body = _schedule(html).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [int(number) for number in re.findall(r'<td class="num" data-label="No.">(\d+)</td>', body)]
+
+
+def _totals(html: str) -> str:
+    return _schedule(html).split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+
+
+def _paid_through(loan, last: int) -> None:
+    """A repayment covering installments 1 to ``last`` exactly."""
+    owed = sum(item.total_due for item in loan.schedule.filter(number__lte=last))
+    recorded_repayment(loan, owed)
+
+
+@pytest.fixture
+def programme():
+    return FinancialProgrammeFactory(code="FIN-LONG")
+
+
+def test_a_long_schedule_lists_two_years_from_the_oldest_installment_owed(client, officer, partner_org, programme):
+    loan = disbursed_loan(borrower=partner_org, programme=programme, installments=60, principal=Decimal("60000"))
+    _paid_through(loan, 10)
+    client.force_login(officer)
+
+    html = client.get(reverse("finance:loan_detail", args=[loan.pk])).content.decode()
+
+    assert _numbers(html) == list(range(10, 10 + SCHEDULE_SHOWN))  # the last one paid, then those owed
+    assert "Installments 10 to 33 of 60" in _schedule(html)
+    assert 'href="?schedule=all#schedule"' in _schedule(html)
+    principal, interest = (
+        sum(getattr(item, name) for item in loan.schedule.all()) for name in ("principal_due", "interest_due")
+    )
+    totals = _totals(html)
+    assert "USD 60,000.00" in totals and f"USD {interest:,.2f}" in totals  # the whole schedule, not the rows shown
+    assert principal == Decimal("60000.00")
+    paid = sum(item.total_due for item in loan.schedule.filter(number__lte=10))
+    assert f"USD {paid:,.2f}" in totals
+
+
+def test_the_whole_schedule_is_a_link_away(client, officer, partner_org, programme):
+    loan = disbursed_loan(borrower=partner_org, programme=programme, installments=60)
+    client.force_login(officer)
+
+    html = client.get(reverse("finance:loan_detail", args=[loan.pk]) + "?schedule=all").content.decode()
+
+    assert _numbers(html) == list(range(1, 61))
+    assert "Installments" not in _schedule(html).split("</table>", 1)[1]
+    assert 'href="?#schedule"' in _schedule(html)
+
+
+def test_a_fully_paid_schedule_shows_its_last_installments(client, officer, partner_org, programme):
+    loan = disbursed_loan(borrower=partner_org, programme=programme, installments=36)
+    _paid_through(loan, 36)
+    client.force_login(officer)
+
+    html = client.get(reverse("finance:loan_detail", args=[loan.pk])).content.decode()
+
+    assert _numbers(html) == list(range(36 - SCHEDULE_SHOWN + 1, 37))
+
+
+def test_a_short_schedule_is_listed_whole_without_a_note(client, officer, partner_org, programme):
+    loan = disbursed_loan(borrower=partner_org, programme=programme, installments=12)
+    client.force_login(officer)
+
+    html = client.get(reverse("finance:loan_detail", args=[loan.pk])).content.decode()
+
+    assert _numbers(html) == list(range(1, 13))
+    assert "?schedule=all" not in html and "USD 12,000.00" in _totals(html)
+
+
+def test_the_loan_page_costs_the_same_queries_for_12_and_240_installments(client, officer, partner_org, programme):
+    short = disbursed_loan(borrower=partner_org, programme=programme, installments=12)
+    long = disbursed_loan(borrower=partner_org, programme=programme, installments=240)
+    client.force_login(officer)
+    client.get(reverse("finance:loan_detail", args=[short.pk]))  # the session and the permissions, once
+
+    counts = []
+    for url in (
+        reverse("finance:loan_detail", args=[short.pk]),
+        reverse("finance:loan_detail", args=[long.pk]),
+        reverse("finance:loan_detail", args=[long.pk]) + "?schedule=all",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1] == counts[2]
