@@ -33,6 +33,7 @@ class Rates:
         overall = exchange.total(rows)
         self.currencies = overall.currencies
         self.minor_unit = getattr(self.currencies.get(self.reporting), "minor_unit", 2)
+        self._missing_messages: dict[tuple[str, datetime.date], str] = {}
         pairs = {(currency, on) for _amount, currency, on in rows}
         self.rates: dict[tuple[str, datetime.date], tuple[Decimal, datetime.date]] = {
             pair: (ONE, pair[1]) for pair in pairs if pair[0] == self.reporting
@@ -56,6 +57,12 @@ class Rates:
                 if converted.rate is not None:
                     self.rates[(code, on)] = (converted.rate, converted.rate_on)
 
+    def _missing_message(self, code: str, on: datetime.date) -> str:
+        """Said once per currency and day, however many lines, periods and totals lack that rate."""
+        if (code, on) not in self._missing_messages:
+            self._missing_messages[(code, on)] = exchange.missing_message(code, on)
+        return self._missing_messages[(code, on)]
+
     def _converted(self, amount: Decimal, rate: Decimal) -> Decimal:
         return _EXACT.multiply(amount, rate).quantize(minor_unit_exponent(self.minor_unit), context=_EXACT)
 
@@ -71,7 +78,7 @@ class Rates:
         for code, on in sorted(by_day):
             rate = self.rates.get((code, on))
             if rate is None:
-                missing.append(exchange.missing_message(code, on))
+                missing.append(self._missing_message(code, on))
                 continue
             converted += self._converted(by_day[(code, on)], rate[0])
             if code != self.reporting:

@@ -1,6 +1,7 @@
 """A loan's page with a long schedule: two years of installments from the oldest still owed, the whole schedule a
 link away, totals over the whole schedule, and the same queries for 12 installments as for 240."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.finance.views.loans import SCHEDULE_SHOWN
+from programs.finance.views.loans import REPAYMENTS_SHOWN, SCHEDULE_SHOWN
 from tests.programs.finance.factories import FinancialProgrammeFactory, disbursed_loan, recorded_repayment
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,45 @@ def test_the_loan_page_costs_the_same_queries_for_12_and_240_installments(client
         counts.append(len(queries.captured_queries))
 
     assert counts[0] == counts[1] == counts[2]
+
+
+def _repayment_dates(html: str) -> list[str]:
+    start = html.index('id="repayments"')
+    section = html[start : html.index("</section>", start)]
+    return re.findall(r'<td class="nowrap" data-label="Payment date">([^<]+)</td>', section)
+
+
+def test_the_page_lists_the_latest_repayments_and_every_one_is_a_link_away(client, officer, partner_org, programme):
+    loan = disbursed_loan(borrower=partner_org, programme=programme, installments=24)
+    for day, item in enumerate(loan.schedule.order_by("number")[: REPAYMENTS_SHOWN + 3]):
+        recorded_repayment(loan, item.total_due, paid_on=loan.first_repayment_date + datetime.timedelta(days=day))
+    client.force_login(officer)
+    url = reverse("finance:loan_detail", args=[loan.pk])
+
+    html = client.get(url).content.decode()
+    every = client.get(url + "?repayments=all").content.decode()
+
+    assert len(_repayment_dates(html)) == REPAYMENTS_SHOWN
+    assert f"The latest {REPAYMENTS_SHOWN} of {REPAYMENTS_SHOWN + 3} repayments." in html
+    assert 'href="?repayments=all#repayments"' in html
+    assert len(_repayment_dates(every)) == REPAYMENTS_SHOWN + 3
+    assert _repayment_dates(every)[:REPAYMENTS_SHOWN] == _repayment_dates(html)  # the latest first
+    assert "repayments." not in every.split('id="repayments"', 1)[1].split("</section>", 1)[0].split("</table>")[1]
+
+
+def test_the_loan_page_costs_the_same_queries_for_2_and_20_repayments(client, officer, partner_org, programme):
+    few = disbursed_loan(borrower=partner_org, programme=programme, installments=24)
+    many = disbursed_loan(borrower=partner_org, programme=programme, installments=24)
+    for loan, count in ((few, 2), (many, 20)):
+        for item in loan.schedule.order_by("number")[:count]:
+            recorded_repayment(loan, item.total_due)
+    client.force_login(officer)
+    client.get(reverse("finance:loan_detail", args=[few.pk]))
+
+    counts = []
+    for loan in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("finance:loan_detail", args=[loan.pk])).status_code == 200
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
