@@ -10,6 +10,7 @@ from programs.finance.selectors.common import UNPAID
 from programs.finance.selectors.figures import PortfolioCurrency, grant_element_of, loan_portfolio, with_grant_elements
 from programs.finance.selectors.grants import grant_get, grant_list, notification_list, tranche_get, tranche_list
 from programs.finance.selectors.loans import (
+    SCHEDULE_SHOWN,
     ScheduleSummary,
     loan_get,
     loan_grant_element,
@@ -32,6 +33,7 @@ from programs.finance.selectors.portfolio import (
 )
 
 __all__ = [
+    "SCHEDULE_SHOWN",
     "ScheduleSummary",
     "UNPAID",
     "CurrencyMonths",

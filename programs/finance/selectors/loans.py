@@ -128,6 +128,11 @@ def loan_schedule(*, loan: Loan, today: datetime.date | None = None) -> QuerySet
     )
 
 
+# The installments a loan's page lists at first (two years of monthly ones, from the oldest still owed); the whole
+# schedule is a link away, its totals always those of the whole schedule.
+SCHEDULE_SHOWN = 24
+
+
 @dataclass(frozen=True)
 class ScheduleSummary:
     """A schedule's size and totals, and the part of it a loan's page lists (``first`` to ``last``)."""

@@ -118,11 +118,6 @@ def _repayments_with_moves(user, loan: Loan, shown: int | None) -> tuple[list, i
 # The repayments a loan's page lists at first, the latest first; all of them are a link away (``?repayments=all``).
 REPAYMENTS_SHOWN = 12
 
-# The installments a loan's page lists at first (two years of monthly ones, from the oldest still owed); the whole
-# schedule is a link away (``?schedule=all``), its totals always those of the whole schedule.
-SCHEDULE_SHOWN = 24
-
-
 BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROVED}
 
 
@@ -130,7 +125,7 @@ def _loan_detail_page(request, loan: Loan, refused=None):
     user = request.user
     today = timezone.localdate()
     whole = request.GET.get("schedule") == "all"
-    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else SCHEDULE_SHOWN)
+    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
     shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
     installments = list(shown) if summary.count else []
     every_repayment = request.GET.get("repayments") == "all"
@@ -157,7 +152,7 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "planned": planned if isinstance(planned, ScheduleTable) else None,
             "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
             "totals": summary,
-            "schedule_shown": SCHEDULE_SHOWN,
+            "schedule_shown": selectors.SCHEDULE_SHOWN,
             "actions": actions,
             "repayments": repayments,
             "repayment_count": repayment_count,

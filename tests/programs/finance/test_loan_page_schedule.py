@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.finance.views.loans import REPAYMENTS_SHOWN, SCHEDULE_SHOWN
+from programs.finance.selectors import SCHEDULE_SHOWN
+from programs.finance.views.loans import REPAYMENTS_SHOWN
 from tests.programs.finance.factories import FinancialProgrammeFactory, disbursed_loan, recorded_repayment
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_a_long_schedule_lists_two_years_from_the_oldest_installment_owed(client
 
     assert _numbers(html) == list(range(10, 10 + SCHEDULE_SHOWN))  # the last one paid, then those owed
     assert "Installments 10 to 33 of 60" in _schedule(html)
-    assert 'href="?schedule=all#schedule"' in _schedule(html)
+    assert f'href="{reverse("finance:loan_detail", args=[loan.pk])}?schedule=all#schedule"' in _schedule(html)
     principal, interest = (
         sum(getattr(item, name) for item in loan.schedule.all()) for name in ("principal_due", "interest_due")
     )
@@ -70,7 +71,7 @@ def test_the_whole_schedule_is_a_link_away(client, officer, partner_org, program
 
     assert _numbers(html) == list(range(1, 61))
     assert "Installments" not in _schedule(html).split("</table>", 1)[1]
-    assert 'href="?#schedule"' in _schedule(html)
+    assert f'href="{reverse("finance:loan_detail", args=[loan.pk])}#schedule"' in _schedule(html)
 
 
 def test_a_fully_paid_schedule_shows_its_last_installments(client, officer, partner_org, programme):
@@ -130,7 +131,7 @@ def test_the_page_lists_the_latest_repayments_and_every_one_is_a_link_away(clien
 
     assert len(_repayment_dates(html)) == REPAYMENTS_SHOWN
     assert f"The latest {REPAYMENTS_SHOWN} of {REPAYMENTS_SHOWN + 3} repayments." in html
-    assert 'href="?repayments=all#repayments"' in html
+    assert f'href="{url}?repayments=all#repayments"' in html
     assert len(_repayment_dates(every)) == REPAYMENTS_SHOWN + 3
     assert _repayment_dates(every)[:REPAYMENTS_SHOWN] == _repayment_dates(html)  # the latest first
     assert "repayments." not in every.split('id="repayments"', 1)[1].split("</section>", 1)[0].split("</table>")[1]
@@ -152,3 +153,18 @@ def test_the_loan_page_costs_the_same_queries_for_2_and_20_repayments(client, of
         counts.append(len(queries.captured_queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_partner_sees_the_same_part_of_a_long_schedule_on_the_portal(client, partner_user, partner_org, programme):
+    loan = disbursed_loan(borrower=partner_org, programme=programme, installments=60, principal=Decimal("60000"))
+    _paid_through(loan, 30)
+    client.force_login(partner_user)
+    url = reverse("finance_portal:loan", args=[loan.pk])
+
+    html = client.get(url).content.decode()
+    whole = client.get(url + "?schedule=all").content.decode()
+
+    assert _numbers(html) == list(range(30, 30 + SCHEDULE_SHOWN))
+    assert f'href="{url}?schedule=all#schedule"' in html and "USD 60,000.00" not in _totals(html)  # due, not principal
+    assert _totals(html) == _totals(whole)
+    assert _numbers(whole) == list(range(1, 61))
