@@ -6,8 +6,6 @@ payment notification, goes through ``repayment_notify`` and waits as pending
 until an officer confirms it.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Prefetch, Subquery
@@ -67,15 +65,16 @@ def _can_notify(user, loan) -> bool:
 
 
 def _render_loan(request, loan, form, *, status=200):
-    installments = list(selectors.loan_schedule(loan=loan, today=timezone.localdate()))
+    whole = request.GET.get("schedule") == "all"
+    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
+    shown = selectors.loan_schedule(loan=loan, today=timezone.localdate()).filter(
+        number__range=(summary.first, summary.last)
+    )
     context = {
         "loan": loan,
-        "installments": installments,
-        "totals": {
-            "due": sum((item.total_due for item in installments), Decimal(0)),
-            "paid": sum((item.paid_amount for item in installments), Decimal(0)),
-            "outstanding": sum((item.outstanding_amount for item in installments), Decimal(0)),
-        },
+        "installments": list(shown) if summary.count else [],
+        "totals": summary,
+        "schedule_shown": selectors.SCHEDULE_SHOWN,
         "repayments": selectors.repayment_list(user=request.user, loan=loan).order_by("-paid_on", "-created_at"),
         "form": form,
         "can_notify": _can_notify(request.user, loan),

@@ -10,6 +10,8 @@ from programs.finance.selectors.common import UNPAID
 from programs.finance.selectors.figures import PortfolioCurrency, grant_element_of, loan_portfolio, with_grant_elements
 from programs.finance.selectors.grants import grant_get, grant_list, notification_list, tranche_get, tranche_list
 from programs.finance.selectors.loans import (
+    SCHEDULE_SHOWN,
+    ScheduleSummary,
     loan_get,
     loan_grant_element,
     loan_history,
@@ -17,6 +19,7 @@ from programs.finance.selectors.loans import (
     loan_reminders,
     loan_reminders_with_emails,
     loan_schedule,
+    loan_schedule_summary,
     pending_repayments,
     repayment_get,
     repayment_list,
@@ -30,6 +33,8 @@ from programs.finance.selectors.portfolio import (
 )
 
 __all__ = [
+    "SCHEDULE_SHOWN",
+    "ScheduleSummary",
     "UNPAID",
     "CurrencyMonths",
     "CurrencyPortfolio",
@@ -46,6 +51,7 @@ __all__ = [
     "loan_reminders",
     "loan_reminders_with_emails",
     "loan_schedule",
+    "loan_schedule_summary",
     "notification_list",
     "pending_repayments",
     "portfolio_summary",

@@ -1,10 +1,12 @@
 """Loans and repayments as the user may see them: arrears of today, schedules, reminders and history."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
@@ -13,6 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -23,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cooperation.history import HistoryEntry, HistorySource, history_for
+from cooperation.records import with_related
 from cooperation.roles import Perm
 from programs.finance import schedule
 from programs.finance.models import (
@@ -93,9 +97,10 @@ def loan_list(*, user, today: datetime.date | None = None) -> QuerySet[Loan]:
 
 
 def loan_get(*, user, pk, today: datetime.date | None = None) -> Loan:
-    """One loan ``user`` may see (404 otherwise), with the same annotations as ``loan_list``."""
-    queryset = loan_list(user=user, today=today).select_related("created_by", "approved_by")
-    return get_object_or_404(queryset, pk=pk)
+    """One loan ``user`` may see (404 otherwise), with the same annotations as ``loan_list`` and the records it
+    points at, read by id rather than joined (see ``cooperation.records``)."""
+    queryset = loan_list(user=user, today=today).select_related(None).select_related("programme", "currency")
+    return with_related(get_object_or_404(queryset, pk=pk), "borrower", "lender", "created_by", "approved_by")
 
 
 def loan_schedule(*, loan: Loan, today: datetime.date | None = None) -> QuerySet[Installment]:
@@ -120,6 +125,58 @@ def loan_schedule(*, loan: Loan, today: datetime.date | None = None) -> QuerySet
             outstanding_amount=OUTSTANDING,
             days_past_due=days_past_due,
         )
+    )
+
+
+# The installments a loan's page lists at first (two years of monthly ones, from the oldest still owed); the whole
+# schedule is a link away, its totals always those of the whole schedule.
+SCHEDULE_SHOWN = 24
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    """A schedule's size and totals, and the part of it a loan's page lists (``first`` to ``last``)."""
+
+    count: int
+    principal_due: Decimal
+    interest_due: Decimal
+    total_due: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    first: int
+    last: int
+
+    @property
+    def is_whole(self) -> bool:
+        return self.first <= 1 and self.last >= self.count
+
+
+def loan_schedule_summary(*, loan: Loan, shown: int | None = None) -> ScheduleSummary:
+    """The loan's schedule summed in SQL (one query however many installments), and the ``shown`` installments a
+    page lists: from the oldest one still owed (with the one paid before it), or the last ``shown`` once all are
+    paid; the whole schedule when ``shown`` is None or covers it."""
+    totals = Installment.objects.filter(loan=loan).aggregate(
+        count=Count("pk"),
+        principal=Coalesce(Sum("principal_due"), ZERO),
+        interest=Coalesce(Sum("interest_due"), ZERO),
+        paid=Coalesce(Sum(F("principal_paid") + F("interest_paid"), output_field=MONEY), ZERO),
+        outstanding=Coalesce(Sum(OUTSTANDING), ZERO),
+        oldest_owed=Min("number", filter=UNPAID),
+    )
+    count = totals["count"]
+    first, last = 1, count
+    if shown is not None and count > shown:
+        first = max(1, min((totals["oldest_owed"] or count) - 1, count - shown + 1))
+        last = first + shown - 1
+    return ScheduleSummary(
+        count=count,
+        principal_due=totals["principal"],
+        interest_due=totals["interest"],
+        total_due=totals["principal"] + totals["interest"],
+        paid=totals["paid"],
+        outstanding=totals["outstanding"],
+        first=first,
+        last=last,
     )
 
 

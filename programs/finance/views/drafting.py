@@ -161,5 +161,8 @@ def loan_schedule_table(loan: Loan, installments) -> ScheduleTable | list[str]:
         disbursed_on=loan.disbursed_on or loan.disbursement_date,
         discount_rate=loan.discount_rate,
         # Saved with the terms the schedule was made from: the same figure, without discounting every row again.
-        grant_element=loan.grant_element,
+        # A page may list part of the schedule: without a saved figure, it is computed from the whole of it.
+        grant_element=loan.grant_element
+        if loan.grant_element is not None or not installments
+        else selectors.loan_grant_element(loan=loan),
     )

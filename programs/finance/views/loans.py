@@ -1,8 +1,6 @@
 """The loan list and a loan's page with its moves: each move is a POST to its own URL that asks the loan's guard
 and calls one finance service; a refusal shows the page again with the reason."""
 
-from decimal import Decimal
-
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -93,35 +91,32 @@ loan_list = list_view(
 )
 
 
-def _repayments_with_moves(user, loan: Loan) -> list:
-    """The loan's repayments, each with the moves its row offers (``repayment.moves``)."""
-    repayments = list(
-        selectors.repayment_list(user=user, loan=loan).prefetch_related(
+def _repayments_with_moves(user, loan: Loan, shown: int | None) -> tuple[list, int]:
+    """The loan's latest ``shown`` repayments (all of them when None), each with the moves its row offers
+    (``repayment.moves``), and how many it has in all."""
+    repayments = selectors.repayment_list(user=user, loan=loan)
+    count = repayments.count()
+    listed = (
+        repayments.select_related(None)
+        .select_related("currency", "recorded_by")
+        .prefetch_related(
             Prefetch(
                 "allocations",
                 queryset=Allocation.objects.select_related("installment").order_by("installment__number"),
             )
         )
     )
-    for repayment in repayments:
+    listed = list(listed if shown is None else listed[:shown])
+    for repayment in listed:
+        repayment.loan = loan  # the page's own loan: its moves are judged on it without reading it again
         repayment.moves = services.open_moves(
             repayment, user, services.REPAYMENT_MOVES, services.repayment_move_refusal
         )
-    return repayments
+    return listed, count
 
 
-def _installment_totals(installments) -> dict:
-    def total(attribute):
-        return sum((getattr(item, attribute) for item in installments), Decimal(0))
-
-    return {
-        "principal_due": total("principal_due"),
-        "interest_due": total("interest_due"),
-        "total_due": total("total_due"),
-        "paid": total("total_paid"),
-        "outstanding": total("outstanding"),
-    }
-
+# The repayments a loan's page lists at first, the latest first; all of them are a link away (``?repayments=all``).
+REPAYMENTS_SHOWN = 12
 
 BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROVED}
 
@@ -129,7 +124,12 @@ BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROV
 def _loan_detail_page(request, loan: Loan, refused=None):
     user = request.user
     today = timezone.localdate()
-    installments = list(selectors.loan_schedule(loan=loan, today=today))
+    whole = request.GET.get("schedule") == "all"
+    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
+    shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
+    installments = list(shown) if summary.count else []
+    every_repayment = request.GET.get("repayments") == "all"
+    repayments, repayment_count = _repayments_with_moves(user, loan, None if every_repayment else REPAYMENTS_SHOWN)
     reminders = None
     if user.has_perm(Perm.VIEW_REMINDER):
         reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
@@ -151,9 +151,11 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "installments": installments,
             "planned": planned if isinstance(planned, ScheduleTable) else None,
             "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
-            "totals": _installment_totals(installments),
+            "totals": summary,
+            "schedule_shown": selectors.SCHEDULE_SHOWN,
             "actions": actions,
-            "repayments": _repayments_with_moves(user, loan),
+            "repayments": repayments,
+            "repayment_count": repayment_count,
             "can_record": services.payment_refusal(loan, user) is None,
             "can_review_repayments": user.has_perm(Perm.RECORD_REPAYMENT),
             "reminders": reminders,

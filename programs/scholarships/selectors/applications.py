@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.access import sees_everything
 from cooperation.pages import in_order
+from cooperation.records import with_related
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.scholarships.models import (
@@ -171,9 +172,11 @@ def application_page(ids, *, user, rows: QuerySet[Application] | None = None) ->
 
 
 def application_get(*, user, pk) -> Application:
-    application = get_object_or_404(
-        application_list(user=user).select_related("submitted_by", "award_proposed_by", "awarded_by"), pk=pk
+    queryset = application_list(user=user).select_related(None).select_related("call")
+    application = with_related(
+        get_object_or_404(queryset, pk=pk), "nationality", "submitted_by", "award_proposed_by", "awarded_by"
     )
+    with_related(application.call, "host", "programme")
     application._flag_user_id = user.pk
     return application
 

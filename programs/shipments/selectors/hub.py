@@ -6,7 +6,7 @@ for ten shipments as for ten thousand. Values stay per currency, never summed ac
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from cooperation.reference.models import Currency
 from programs.shipments.models import ReceiptLine, ShipmentItem, ShipmentStatus
@@ -33,15 +33,17 @@ class ShipmentFigures:
     item_count: int = 0
 
 
-def _discrepant_shipments():
-    return ReceiptLine.objects.filter(DISCREPANCY).values("receipt__shipment_id")
+def _discrepant_shipments() -> Exists:
+    """Whether the outer shipment has damaged or lost goods on a receipt: read through that shipment's receipts,
+    never through every discrepancy on record."""
+    return Exists(ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment=OuterRef("pk")))
 
 
 def _counts(prefix: str, where: Q) -> dict:
     """The conditional counts of ``shipments`` matching ``where``: per status and with discrepancies."""
     return {
         **{f"{prefix}_{status.value}": Count("pk", filter=where & Q(status=status)) for status in ShipmentStatus},
-        f"{prefix}_discrepant": Count("pk", filter=where & Q(pk__in=_discrepant_shipments())),
+        f"{prefix}_discrepant": Count("pk", filter=where & Q(_discrepant_shipments())),
     }
 
 

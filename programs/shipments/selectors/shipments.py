@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from cooperation.date_spans import DateSpan
 from cooperation.dates import days_after
 from cooperation.pages import in_order
+from cooperation.records import with_related
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.selectors import per_row, today_or, visible_records
@@ -111,11 +112,14 @@ def shipment_list(*, user, today: datetime.date | None = None) -> QuerySet[Shipm
 
 
 def shipment_get(*, user, pk, today: datetime.date | None = None) -> Shipment:
-    """One shipment ``user`` may see (404 otherwise), with the same annotations as ``shipment_list``."""
-    queryset = shipment_list(user=user, today=today).select_related(
-        "consignee_contact", "created_by", "prepared_by", "dispatch_approved_by"
+    """One shipment ``user`` may see (404 otherwise), with the same annotations as ``shipment_list`` and the
+    records it points at, read by id rather than joined (see ``cooperation.records``)."""
+    queryset = shipment_list(user=user, today=today).select_related(None).select_related("programme")
+    return with_related(
+        get_object_or_404(queryset, pk=pk),
+        *("donor", "consignor", "consignee", "consignee_contact", "origin_country", "destination_country"),
+        *("created_by", "prepared_by", "dispatch_approved_by"),
     )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def days_late(shipment: Shipment, today: datetime.date | None = None) -> int:

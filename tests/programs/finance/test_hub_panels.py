@@ -177,3 +177,19 @@ def test_the_programme_page_totals_what_was_disbursed_at_each_days_rate(client, 
     # 1,000 + 2,000 × 1.10; June's 500 euros have no rate within 31 days and are named, not counted as zero.
     assert "Total in USD, without the amounts below: USD 3,200.00" in disbursed
     assert "no rate for EUR on 1 June 2026" in disbursed
+
+
+def test_only_the_programmes_own_late_loans_count_at_risk(client, officer, partner_org, other_org):
+    """Late installments elsewhere in the portfolio put none of this programme's loans at risk."""
+    mine, elsewhere = FinancialProgrammeFactory(code="FIN-MINE"), FinancialProgrammeFactory(code="FIN-ELSE")
+    late_loan(days_late=10, programme=mine, borrower=partner_org)  # late, but not 30 days
+    late_loan(days_late=40, programme=elsewhere, borrower=other_org, principal="7000.00")
+    client.force_login(officer)
+
+    html = _section(client.get(reverse("programs:detail", args=[mine.pk])).content.decode(), "finance")
+    other = _section(client.get(reverse("programs:detail", args=[elsewhere.pk])).content.decode(), "finance")
+
+    assert 'data-figure="outstanding">USD 12,000.00' in html and 'data-figure="at-risk">USD 0.00' in html
+    assert "0 active loans have an installment more than 30 days late." in html
+    assert 'data-figure="at-risk">USD 7,000.00' in other
+    assert "1 active loan has an installment more than 30 days late." in other

@@ -95,7 +95,7 @@ def test_loan_page_shows_the_schedule_paid_and_outstanding(client, partner_user,
     assert second.days_past_due == 66
     html = response.content.decode()
     assert "Paid" in html and "66 days late" in html
-    assert response.context["totals"]["paid"] == first.total_due
+    assert response.context["totals"].paid == first.total_due
     assert 'action="{}'.format(reverse("finance_portal:notify_payment", args=[own_loan.pk])) in html
 
 
