@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.api.filters import IdFilter
 from cooperation.autocomplete import use_autocomplete
 from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
+from cooperation.list_filters import ReferenceChoiceFilter
 from cooperation.pages import sorted_rows
 from cooperation.reference.models import Currency
 from partners.models import Organisation
@@ -24,7 +25,7 @@ from programs.forms import programme_label
 
 
 def currency_filter(field_name: str):
-    return django_filters.ModelChoiceFilter(
+    return ReferenceChoiceFilter(
         queryset=Currency.objects.all(), to_field_name="code", field_name=field_name, label=_("Currency (ISO 4217)")
     )
 
