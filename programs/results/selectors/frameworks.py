@@ -38,8 +38,14 @@ def indicator_list(*, user) -> QuerySet[Indicator]:
     return (
         _in_frameworks(Indicator.objects.all(), user, "result__programme")
         .select_related("result__programme", "currency", "reporter")
-        .prefetch_related("dimensions", Prefetch("targets", queryset=PeriodTarget.objects.select_related("period")))
+        .prefetch_related("dimensions", Prefetch("targets", queryset=_targets()))
     )
+
+
+def _targets() -> QuerySet[PeriodTarget]:
+    """Targets by period, in their model's order within each indicator, without ordering by the indicators (which
+    would join them and their results)."""
+    return PeriodTarget.objects.select_related("period").order_by("period__starts_on", "pk")
 
 
 def period_list(*, user) -> QuerySet[Period]:
