@@ -4,6 +4,8 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+import django_filters.fields
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +34,27 @@ def sort_filter(fields: tuple, labels: dict) -> django_filters.OrderingFilter:
         field_labels={**labels, "created_at": _("Created"), "-created": _("Created (descending)")},
         label=_("Sort by"),
     )
+
+
+class _OneQueryChoices(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for record in self.queryset.all():  # a fresh copy, read whole: an edited country shows at once
+            yield self.choice(record)
+
+
+class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator, _OneQueryChoices):
+    """A select's options read in one plain query: Django's ``iterator()`` would open a server-side cursor, three
+    round trips for a list of a few hundred countries or currencies."""
+
+
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    """A filter on one record of a reference table (a country, a currency, a DAC sector): a select of its few
+    hundred rows, read in one query when the page draws it."""
+
+    field_class = ListedModelChoiceField

@@ -197,7 +197,7 @@ def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm=N
     def view(request):
         records, shown = rows(user=request.user), dict(context)
         if filters is not None:
-            filterset = filters(request.GET or None, queryset=records)
+            filterset = filters(request.GET or None, queryset=records, request=request)
             records, shown = filterset.qs, shown | filter_fields(request, filterset.form, main)
         if add_perm is not None:
             shown["can_add"] = request.user.has_perm(add_perm)

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.autocomplete import AutocompleteFilter
-from cooperation.list_filters import search_filter, sort_filter
+from cooperation.list_filters import ReferenceChoiceFilter, search_filter, sort_filter
 from cooperation.reference.codes import ActivityStatus
 from cooperation.reference.models import Country, Currency, Sector
 from partners.selectors import organisation_choices
@@ -22,14 +22,14 @@ class ProgrammeFilter(django_filters.FilterSet):
     objective = django_filters.ChoiceFilter(
         choices=Objective.choices, field_name="objectives__objective", distinct=True, label=_("Objective")
     )
-    country = django_filters.ModelChoiceFilter(
+    country = ReferenceChoiceFilter(
         queryset=Country.objects.all(),
         to_field_name="code",
         field_name="recipient_countries",
         distinct=True,
         label=_("Recipient country"),
     )
-    sector = django_filters.ModelChoiceFilter(
+    sector = ReferenceChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="code", field_name="sectors", distinct=True, label=_("DAC sector")
     )
     partner = AutocompleteFilter(
@@ -39,7 +39,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         distinct=True,
         label=_("Partner"),
     )
-    currency = django_filters.ModelChoiceFilter(
+    currency = ReferenceChoiceFilter(
         queryset=Currency.objects.all(), to_field_name="code", field_name="budget_currency", label=_("Currency")
     )
     starts_from = django_filters.DateFilter(

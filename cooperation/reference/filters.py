@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from cooperation.list_filters import ReferenceChoiceFilter
 from cooperation.reference.models import Currency, ExchangeRate
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class CurrencyCodeFilter(django_filters.ModelChoiceFilter):
+class CurrencyCodeFilter(ReferenceChoiceFilter):
     """A currency given by its ISO 4217 code, matched by the filter's own method."""
 
 
@@ -22,12 +23,10 @@ class ExchangeRateFilter(django_filters.FilterSet):
         label=_("Currency"),
         help_text=_("Rates from or to this currency (ISO 4217 code)."),
     )
-    from_currency = django_filters.ModelChoiceFilter(
+    from_currency = ReferenceChoiceFilter(
         queryset=Currency.objects.all(), to_field_name="code", label=_("From currency")
     )
-    to_currency = django_filters.ModelChoiceFilter(
-        queryset=Currency.objects.all(), to_field_name="code", label=_("To currency")
-    )
+    to_currency = ReferenceChoiceFilter(queryset=Currency.objects.all(), to_field_name="code", label=_("To currency"))
     date_from = django_filters.DateFilter(field_name="on", lookup_expr="gte", label=_("Dated on or after"))
     date_until = django_filters.DateFilter(field_name="on", lookup_expr="lte", label=_("Dated on or before"))
 

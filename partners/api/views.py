@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
+from cooperation.api.viewsets import CreateByService, PagedByIds, RecordViewSet, UpdateByService, documented, writes
 from partners import selectors, services
 from partners.api.serializers import OrganisationSerializer, OrganisationWriteSerializer
 from partners.filters import OrganisationFilter
@@ -16,12 +16,13 @@ from partners.models import Organisation
     update=_("Replace a partner organisation"),
     partial_update=_("Change some fields of a partner organisation"),
 )
-class OrganisationViewSet(CreateByService, UpdateByService, RecordViewSet):
+class OrganisationViewSet(PagedByIds, CreateByService, UpdateByService, RecordViewSet):
     # No delete: a partner is made inactive, so what refers to it and its history stay readable.
     model = Organisation
+    # Sorted, filtered and paged without the registered counts, which are read for the page's rows alone.
+    rows_selector = staticmethod(selectors.organisation_choices)
+    page_selector = staticmethod(selectors.organisation_page)
     selectors = (selectors.organisation_list, selectors.organisation_get)
-    # The selector's count annotation groups rows, and Django drops Meta.ordering from grouped
-    # queries: order explicitly so pages are stable (the filterset's `ordering` replaces it).
     ordering = ("name", "pk")
     create_service = (services.organisation_create, "created_by")
     update_service = (services.organisation_update, "updated_by")

@@ -12,6 +12,14 @@ class FinanceConfig(registry.CooperationModuleConfig):
 
     def ready(self) -> None:
         super().ready()
+        from cooperation import autocomplete
+
+        autocomplete.register(
+            "financial-programmes",
+            "programs.finance.filters.financial_programme_choices",
+            search=("code", "title"),
+            lookup=("code",),
+        )
         registry.panel(
             "programme.detail", "finance/_programme_hub.html", "programs.finance.panels.programme_hub", order=30
         )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
 from cooperation.autocomplete import use_autocomplete
-from cooperation.forms import OneOfSelect, YesNoSelect, any_choices, id_select
+from cooperation.forms import OneOfSelect, YesNoSelect, any_choices
+from cooperation.list_filters import ReferenceChoiceFilter
 from cooperation.pages import sorted_rows
 from cooperation.reference.models import Currency
 from partners.models import Organisation
@@ -20,11 +21,11 @@ from partners.selectors import organisation_choices
 from programs.finance.forms import financial_programmes
 from programs.finance.models import Installment, Loan, LoanStatus
 from programs.finance.selectors.common import ARREARS_STATUSES, UNPAID
-from programs.forms import programme_label
+from programs.selectors import programme_choices
 
 
 def currency_filter(field_name: str):
-    return django_filters.ModelChoiceFilter(
+    return ReferenceChoiceFilter(
         queryset=Currency.objects.all(), to_field_name="code", field_name=field_name, label=_("Currency (ISO 4217)")
     )
 
@@ -86,6 +87,17 @@ def _borrowers(request):
     return organisation_choices(user=request.user) if request else Organisation.objects.order_by("name")
 
 
+def financial_programme_choices(*, user):
+    """The programmes ``user`` may pick in the loans' programme filter: the financial ones they see."""
+    return programme_choices(user=user).filter(is_financial=True)
+
+
+def _financial_programmes(request):
+    """Those of ``financial_programme_choices`` (drawn without a request, every one: the loans are scoped to the
+    user anyway)."""
+    return financial_programme_choices(user=request.user) if request else financial_programmes()
+
+
 class LoanListFilter(LoanFilter):
     """The loan list page: the API's filters as the page shows them, and the sorting the page offers."""
 
@@ -106,7 +118,7 @@ class LoanListFilter(LoanFilter):
         fields["currency"].queryset = Currency.objects.filter(is_active=True)
         fields["currency"].empty_label = _("Any")
         fields["programme"].label = _("Programme")
-        fields["programme"].widget = id_select(financial_programmes, programme_label)
+        use_autocomplete(self.form, "programme", "financial-programmes", _financial_programmes(self.request))
         fields["overdue"].label = _("Overdue")
         fields["overdue"].widget = YesNoSelect(_("Overdue"), _("Not overdue"))
 

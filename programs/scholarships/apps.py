@@ -35,6 +35,12 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
             search=("code", "title"),
             lookup=("code",),
         )
+        autocomplete.register(
+            "exchange-programmes",
+            "programs.scholarships.filters.exchange_programme_choices",
+            search=("code", "title"),
+            lookup=("code",),
+        )
         from cooperation import personal_data
         from programs.scholarships import selectors
         from programs.scholarships.models import Application, Attachment

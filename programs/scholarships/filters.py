@@ -9,16 +9,16 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.filters import IdFilter
 from cooperation.autocomplete import AutocompleteFilter, use_autocomplete
 from cooperation.dates import EARLIEST_DATE, LATEST_DATE
-from cooperation.forms import OneOfSelect, any_choices, id_select
-from cooperation.list_filters import search_filter
+from cooperation.forms import OneOfSelect, any_choices
+from cooperation.list_filters import ReferenceChoiceFilter, search_filter
 from cooperation.reference.models import Country
 from partners.selectors import organisation_choices
-from programs.forms import programme_label
 from programs.scholarships.forms.activities import exchange_programmes
 from programs.scholarships.models import (
     ActivityKind,
@@ -58,6 +58,18 @@ def _technical_programmes(request):
     return technical_programmes(user=_user(request))
 
 
+def exchange_programme_choices(*, user):
+    """The programmes ``user`` may pick in the activities' programme filter: the technical or cultural ones they
+    see."""
+    return programme_choices(user=user).filter(Q(is_technical=True) | Q(is_cultural=True))
+
+
+def _exchange_programmes(request):
+    """Those of ``exchange_programme_choices`` (drawn without a request, every one: the activities are scoped to
+    the user anyway)."""
+    return exchange_programme_choices(user=request.user) if request else exchange_programmes()
+
+
 class CallFilter(django_filters.FilterSet):
     q = search_filter("title", "host__name")
     programme = AutocompleteFilter("technical-programmes", queryset=_technical_programmes, label=_("Programme"))
@@ -77,9 +89,7 @@ class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="applicant_name", lookup_expr="icontains", label=_("Applicant's name"))
     call = AutocompleteFilter("calls", queryset=_visible_calls, label=_("Call"))
     status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
-    nationality = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", label=_("Nationality")
-    )
+    nationality = ReferenceChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Nationality"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"), empty_label=_("Any"))
     field = django_filters.CharFilter(field_name="field_of_study", lookup_expr="icontains", label=_("Field of study"))
 
@@ -91,7 +101,7 @@ class ApplicationFilter(django_filters.FilterSet):
 class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
     programme = IdFilter(field_name="programme_id", label=_("Programme id"))
-    country = django_filters.ModelChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+    country = ReferenceChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
     status = django_filters.MultipleChoiceFilter(choices=ExchangeStatus.choices, label=_("Status"))
     host = IdFilter(field_name="host_id", label=_("Host partner id"))
 
@@ -128,7 +138,7 @@ class ActivityListFilter(ActivityFilter):
         fields["kind"].widget = OneOfSelect(choices=any_choices(ActivityKind.choices))
         fields["status"].widget = OneOfSelect(choices=any_choices(ExchangeStatus.choices))
         fields["programme"].label = _("Programme")
-        fields["programme"].widget = id_select(exchange_programmes, programme_label)
+        use_autocomplete(self.form, "programme", "exchange-programmes", _exchange_programmes(self.request))
         fields["country"].queryset = Country.objects.filter(is_active=True)
         fields["country"].empty_label = _("Any")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.autocomplete import AutocompleteFilter
-from cooperation.list_filters import search_filter, sort_filter
+from cooperation.list_filters import ReferenceChoiceFilter, search_filter, sort_filter
 from cooperation.reference.models import Country
 from partners.selectors import organisation_choices
 from programs.selectors import programme_choices
@@ -36,7 +36,7 @@ class ShipmentFilter(django_filters.FilterSet):
     q = search_filter("waybill", "destination_place", "carrier", "transport_reference", "consignee__name")
     status = django_filters.MultipleChoiceFilter(choices=ShipmentStatus.choices, label=_("Status"))
     consignee = AutocompleteFilter("partners", queryset=_visible_partners, label=_("Consignee"))
-    destination_country = django_filters.ModelChoiceFilter(
+    destination_country = ReferenceChoiceFilter(
         queryset=Country.objects.all(), to_field_name="code", label=_("Destination country")
     )
     sender = AutocompleteFilter(

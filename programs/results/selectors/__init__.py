@@ -26,6 +26,7 @@ from programs.results.selectors.progress import (
 )
 from programs.results.selectors.reports import (
     DueReport,
+    OverdueReports,
     awaiting_review,
     evidence_get,
     report_get,
@@ -39,6 +40,7 @@ __all__ = [
     "DueReport",
     "GoalRow",
     "IndicatorProgress",
+    "OverdueReports",
     "ResultsFigures",
     "Status",
     "awaiting_review",

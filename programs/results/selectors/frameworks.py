@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cooperation.access import sees_everything
 from cooperation.roles import Perm
 from programs.models import Programme
 from programs.results.models import Indicator, Period, PeriodTarget, Result
@@ -21,20 +22,34 @@ def framework_programmes(*, user) -> QuerySet[Programme]:
     return _programmes(user).select_related(None).prefetch_related(None)
 
 
+def _in_frameworks(records: QuerySet, user, programme: str = "programme") -> QuerySet:
+    """``records`` of the programmes whose framework ``user`` may read (``programme`` leads to theirs): every one for
+    staff who see everything, so a list counts and pages its own table, not a subquery of every programme."""
+    if user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULT) and sees_everything(user):
+        return records
+    return records.filter(**{f"{programme}__in": framework_programmes(user=user)})
+
+
 def result_list(*, user) -> QuerySet[Result]:
-    return Result.objects.filter(programme__in=framework_programmes(user=user)).select_related("programme")
+    return _in_frameworks(Result.objects.all(), user).select_related("programme")
 
 
 def indicator_list(*, user) -> QuerySet[Indicator]:
     return (
-        Indicator.objects.filter(result__programme__in=framework_programmes(user=user))
+        _in_frameworks(Indicator.objects.all(), user, "result__programme")
         .select_related("result__programme", "currency", "reporter")
-        .prefetch_related("dimensions", Prefetch("targets", queryset=PeriodTarget.objects.select_related("period")))
+        .prefetch_related("dimensions", Prefetch("targets", queryset=_targets()))
     )
 
 
+def _targets() -> QuerySet[PeriodTarget]:
+    """Targets by period, in their model's order within each indicator, without ordering by the indicators (which
+    would join them and their results)."""
+    return PeriodTarget.objects.select_related("period").order_by("period__starts_on", "pk")
+
+
 def period_list(*, user) -> QuerySet[Period]:
-    return Period.objects.filter(programme__in=framework_programmes(user=user)).select_related("programme")
+    return _in_frameworks(Period.objects.all(), user).select_related("programme")
 
 
 def programme_for_framework(*, user, pk) -> Programme:

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
@@ -132,3 +132,57 @@ def overdue_count(*, user, today: datetime.date | None = None, programme_ids) ->
     periods = Period.objects.filter(programme_id__in=programme_ids, starts_on__lte=today, due_on__lt=today)
     total = periods.order_by().annotate(owed=Subquery(owing)).aggregate(total=Sum("owed"))["total"]
     return total or 0
+
+
+class OverdueReports:
+    """The reports past their due date and not sent, soonest due first, as a list a paginator pages in the
+    database: its length is one count and a slice reads that page's pairs of period and partner, then their
+    periods, partners and begun reports (four queries), so a page costs the same however many are owed.
+
+    The same rows, in the same order, as the overdue entries of ``reports_due``."""
+
+    def __init__(self, *, user, today: datetime.date | None = None):
+        self.today = today_or(today)
+        if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULTS_REPORT)):
+            self.pairs = Period.objects.none()
+            return
+        sent = Report.objects.filter(
+            period_id=OuterRef("pk"),
+            organisation_id=OuterRef("organisation_id"),
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+        )
+        reporters = {"programme__results__indicators__reporter__isnull": False}
+        if not sees_everything(user):  # in the same filter: the same indicator reports and is theirs
+            reporters["programme__results__indicators__reporter_id__in"] = user_organisation_ids(user)
+        self.pairs = (
+            Period.objects.filter(starts_on__lte=self.today, due_on__lt=self.today, **reporters)
+            .annotate(organisation_id=F("programme__results__indicators__reporter_id"))
+            .filter(~Exists(sent))
+            .values_list("due_on", "pk", "organisation_id")
+            .distinct()
+            .order_by("due_on", "pk", "organisation_id")
+        )
+
+    def count(self) -> int:
+        return self.pairs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        pairs = [(period_id, organisation_id) for _due, period_id, organisation_id in self.pairs[index]]
+        periods = Period.objects.select_related("programme").in_bulk({period_id for period_id, _ in pairs})
+        organisations = Organisation.objects.in_bulk({organisation_id for _, organisation_id in pairs})
+        begun = {
+            (report.period_id, report.organisation_id): report
+            for report in Report.objects.filter(period_id__in=periods, organisation_id__in=organisations)
+        }
+        return [
+            DueReport(periods[period_id], organisations[organisation_id], begun.get((period_id, organisation_id)), True)
+            for period_id, organisation_id in pairs
+        ]

@@ -41,15 +41,14 @@ MOVES = {
 def overdue_reports(user) -> list[selectors.DueReport]:
     """The reports past their due date and not sent, soonest due first, as the review list (and its export) shows
     them."""
-    return [entry for entry in selectors.reports_due(user=user) if entry.overdue]
+    return list(selectors.OverdueReports(user=user))
 
 
 @workspace_page(perm=Perm.VIEW_RESULTS_REPORT)
 def review_list(request):
     user = request.user
     awaiting = selectors.awaiting_review(user=user)
-    due = overdue_reports(user)
-    overdue_page = paginate_named(request, due, "overdue_page")
+    overdue_page = paginate_named(request, selectors.OverdueReports(user=user), "overdue_page")
     return render(
         request,
         "results/review_list.html",

@@ -19,6 +19,7 @@ from cooperation.api.permissions import perm_required
 from cooperation.api.viewsets import (
     CreateByService,
     DestroyByService,
+    PagedByIds,
     RecordViewSet,
     UpdateByService,
     documented,
@@ -66,27 +67,6 @@ SHIPMENT_MOVE_INPUTS = {
 
 
 # --- Shipments ----------------------------------------------------------------------------------------------------
-
-
-class PagedByIds:
-    """A list sorted, filtered and paged without the figures of its rows (``rows_selector(user=)``), which
-    ``page_selector(ids, user=)`` then reads for the page's rows alone: the OFFSET walks an index, not every row's
-    sums."""
-
-    rows_selector = None
-    page_selector = None
-
-    def list_queryset(self):
-        if getattr(self, "action", None) != "list":
-            return super().list_queryset()
-        rows = self.rows_selector(user=self.request.user)
-        return rows.order_by(*self.ordering) if self.ordering else rows
-
-    def paginate_queryset(self, queryset):
-        if getattr(self, "action", None) != "list":
-            return super().paginate_queryset(queryset)
-        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
-        return None if ids is None else self.page_selector(ids, user=self.request.user)
 
 
 @documented(
