@@ -14,7 +14,7 @@ from cooperation.roles import Role
 from programs.shipments import expiry, tasks
 from programs.shipments.models import ExpiryAlertLog, ShipmentStatus
 from tests.concurrency import daily_job, run_together
-from tests.factories import ContactFactory, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
     add_item,
@@ -26,14 +26,11 @@ from tests.programs.shipments.factories import (
     draft_shipment,
     today,
 )
+from tests.programs.shipments.mail_fixtures import consignee, emails_to, responsible_officer  # noqa: F401
 
 
 def day(offset: int) -> datetime.date:
     return today() + datetime.timedelta(days=offset)
-
-
-def emails_to(address: str) -> list:
-    return [message for message in mail.outbox if address in message.to]
 
 
 @pytest.fixture
@@ -42,17 +39,8 @@ def run(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def officer(db):
-    return UserFactory(username="sari", role=Role.OFFICER, email="sari@kerjasama.example", first_name="Sari")
-
-
-@pytest.fixture
-def consignee(db):
-    organisation = OrganisationFactory(name="Caritas Dili")
-    ContactFactory(organisation=organisation, name="Ana", email="ana@caritas.example", preferred_language="en")
-    ContactFactory(organisation=organisation, name="Budi", email="budi@caritas.example", preferred_language="id")
-    ContactFactory(organisation=organisation, name="Gone", email="gone@caritas.example", is_active=False)
-    return organisation
+def officer(responsible_officer):
+    return responsible_officer
 
 
 def shipment_with(officer, consignee, *expiries, status="dispatched"):

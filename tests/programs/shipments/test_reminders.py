@@ -18,7 +18,7 @@ from partners.models import Language
 from programs.shipments import reminders, selectors, services, tasks
 from programs.shipments.models import DelayAlertLog, ShipmentStatus
 from tests.concurrency import daily_job, run_together
-from tests.factories import ContactFactory, OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.programs.shipments.factories import (
     InKindProgrammeFactory,
     approved_shipment,
@@ -28,25 +28,7 @@ from tests.programs.shipments.factories import (
     draft_shipment,
     today,
 )
-
-
-@pytest.fixture
-def responsible_officer(db):
-    return UserFactory(username="sari", role=Role.OFFICER, email="sari@kerjasama.example", first_name="Sari")
-
-
-@pytest.fixture
-def consignee(db):
-    organisation = OrganisationFactory(name="Caritas Dili")
-    ContactFactory(organisation=organisation, name="Ana", email="ana@caritas.example", preferred_language="en")
-    ContactFactory(organisation=organisation, name="Budi", email="budi@caritas.example", preferred_language="id")
-    ContactFactory(organisation=organisation, name="Gone", email="gone@caritas.example", is_active=False)
-    return organisation
-
-
-def emails_to(address: str) -> list:
-    return [message for message in mail.outbox if address in message.to]
-
+from tests.programs.shipments.mail_fixtures import consignee, emails_to, responsible_officer  # noqa: F401
 
 # --- dispatch notice ----------------------------------------------------------------------------------------------
 
