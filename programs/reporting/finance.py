@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cooperation.charts import ChartAnchors
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
-from programs.finance.selectors import CurrencyMonths, portfolio_summary, repayments_by_month
+from programs.finance.selectors import CurrencyMonths, arrears_ageing, portfolio_summary, repayments_by_month
 from programs.reporting.scope import DashboardScope
 
 CHART_MONTHS = 12
@@ -127,6 +127,7 @@ def finance_dashboard(*, user, today: datetime.date, scope: DashboardScope | Non
     months = repayments_by_month(user=user, today=today, months=CHART_MONTHS, **narrowing)
     return {
         "portfolio": portfolio_summary(user=user, today=today, **narrowing),
+        "ageing": arrears_ageing(user=user, today=today, **narrowing),
         "charts": [repayment_chart(series) for series in months],
         "today": today,
         "period": scope.period if scope else None,

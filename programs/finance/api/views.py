@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from cooperation.api.permissions import perm_required
 from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
 from cooperation.roles import Perm
 from programs.finance import selectors, services
+from programs.finance.api.ageing import AgeingSerializer
 from programs.finance.api.filters import GrantFilter, LoanFilter, PortfolioFilter, RepaymentFilter, TrancheFilter
 from programs.finance.api.serializers import (
     DisburseSerializer,
@@ -116,6 +118,43 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
         loans = self.filter_queryset(Loan.objects.all())
         currencies = selectors.loan_portfolio(user=request.user, loans=loans, today=today)
         return Response(PortfolioSerializer({"as_of": today, "currencies": currencies}).data)
+
+    @extend_schema(
+        tags=["loans"],
+        summary=_("Arrears ageing per currency"),
+        description=_(
+            "Of the active loans you may see (a partner user: those their organisation borrows) that are in "
+            "arrears today, per currency and never added across currencies: how many loans and how much "
+            "outstanding principal are 1–30, 31–60, 61–90, 91–180 and over 180 days past due, counted from the due "
+            "date of each loan's oldest unpaid installment."
+        ),
+        responses={200: AgeingSerializer},
+        filters=True,
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="ageing",
+        url_name="ageing",
+        permission_classes=[perm_required(Perm.VIEW_LOAN)],
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=PortfolioFilter,
+        pagination_class=None,
+        serializer_class=AgeingSerializer,
+    )
+    def ageing(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        filters = PortfolioFilter(request.query_params, queryset=Loan.objects.none(), request=request)
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        programme, currency = filters.form.cleaned_data.get("programme"), filters.form.cleaned_data.get("currency")
+        currencies = selectors.arrears_ageing(
+            user=request.user,
+            today=today,
+            programmes=None if programme is None else [programme],
+            currency=None if currency is None else currency.code,
+        )
+        return Response(AgeingSerializer({"as_of": today, "currencies": currencies}).data)
 
 
 # --- Repayments -------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ notifications. Money figures are aggregated in SQL, so a page costs the same
 number of queries for five loans as for five thousand.
 """
 
+from programs.finance.selectors.ageing import AGEING_BUCKETS, AgeingBucket, CurrencyAgeing, arrears_ageing
 from programs.finance.selectors.common import UNPAID
 from programs.finance.selectors.figures import PortfolioCurrency, grant_element_of, loan_portfolio, with_grant_elements
 from programs.finance.selectors.grants import grant_get, grant_list, notification_list, tranche_get, tranche_list
@@ -33,6 +34,10 @@ from programs.finance.selectors.portfolio import (
 )
 
 __all__ = [
+    "AGEING_BUCKETS",
+    "AgeingBucket",
+    "CurrencyAgeing",
+    "arrears_ageing",
     "SCHEDULE_SHOWN",
     "ScheduleSummary",
     "UNPAID",
