@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django.db import migrations
 
+from cooperation.roles import sync_roles_in_migration
+
 # The OECD DAC rules for concessional loans in force since 2018: category, minimum grant element, discount rate.
 RULES_2018 = (
     ("ldc", "45", "9"),
@@ -31,4 +33,7 @@ def remove_rules(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("finance", "0009_dac_rules")]
 
-    operations = [migrations.RunPython(add_rules, remove_rules)]
+    operations = [
+        migrations.RunPython(add_rules, remove_rules),
+        migrations.RunPython(sync_roles_in_migration, migrations.RunPython.noop),
+    ]
