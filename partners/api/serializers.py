@@ -14,6 +14,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
     # Blank when unknown: documented as a URL or the empty string, not as a URL alone.
     website = serializers.URLField(read_only=True, allow_blank=True)
+    dac_category = serializers.ChoiceField(choices=DacCategory.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Organisation

@@ -90,6 +90,7 @@ class ProgrammeSerializer(serializers.Serializer):
     dac_category = serializers.ChoiceField(
         choices=DacCategory.choices,
         read_only=True,
+        allow_blank=True,
         help_text=_("Recipient category under the OECD DAC rules when it differs from the borrower's; else empty."),
     )
     budget = BudgetSerializer(source="*", read_only=True)
