@@ -123,6 +123,11 @@ class Perm(StrEnum):
     ADD_EXCHANGE_RATE = "reference.add_exchangerate"
     CHANGE_EXCHANGE_RATE = "reference.change_exchangerate"
 
+    # The OECD DAC thresholds a loan is judged concessional by (administrators keep them; auditors read them).
+    VIEW_DAC_RULE = "finance.view_dacrule"
+    ADD_DAC_RULE = "finance.add_dacrule"
+    CHANGE_DAC_RULE = "finance.change_dacrule"
+
     # A programme's budget lines (revising one asks for a reason) and the expenditures officers record.
     VIEW_BUDGET_LINE = "budgets.view_budgetline"
     ADD_BUDGET_LINE = "budgets.add_budgetline"

@@ -51,7 +51,7 @@ class OrganisationAdmin(ServiceHistoryAdmin):
     search_fields = ("name", "acronym", "iati_identifier")
     list_select_related = ("country",)
     fieldsets = (
-        (None, {"fields": ("name", "acronym", "kind", "country", "is_active")}),
+        (None, {"fields": ("name", "acronym", "kind", "country", "dac_category", "is_active")}),
         (_("Identification and address"), {"fields": ("iati_identifier", "website", "address")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )

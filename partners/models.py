@@ -18,6 +18,22 @@ class Language(models.TextChoices):
     INDONESIAN = "id", _("Bahasa Indonesia")
 
 
+class DacCategory(models.TextChoices):
+    """A recipient's category under the OECD DAC rules for concessional loans (in force since 2018)."""
+
+    LEAST_DEVELOPED = "ldc", _("Least developed or other low-income country")
+    LOWER_MIDDLE = "lmic", _("Lower-middle-income country")
+    UPPER_MIDDLE = "umic", _("Upper-middle-income country")
+    MULTILATERAL_BANK = "mdb", _("Global multilateral institution or multilateral development bank")
+    MULTILATERAL_OTHER = "multilateral", _("Other multilateral organisation")
+
+
+def dac_category_field(help_text):
+    return models.CharField(
+        _("DAC recipient category"), max_length=12, choices=DacCategory.choices, blank=True, help_text=help_text
+    )
+
+
 class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
@@ -32,6 +48,7 @@ class Organisation(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("address"), max_length=1000, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    dac_category = dac_category_field(_("Decides whether its loans are concessional under the OECD DAC rules."))
     history = HistoricalRecords()
 
     class Meta:

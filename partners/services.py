@@ -9,7 +9,17 @@ from cooperation.roles import Perm, Role
 from cooperation.workflow import lock_row, only_fields, update_by
 from partners.models import Contact, Membership, Organisation
 
-ORGANISATION_FIELDS = ("name", "acronym", "kind", "country", "iati_identifier", "website", "address", "is_active")
+ORGANISATION_FIELDS = (
+    "name",
+    "acronym",
+    "kind",
+    "country",
+    "iati_identifier",
+    "website",
+    "address",
+    "is_active",
+    "dac_category",
+)
 MEMBERSHIP_FIELDS = ("is_active",)
 CONTACT_FIELDS = ("name", "email", "phone", "position", "receives_reminders", "preferred_language", "is_active")
 

@@ -157,7 +157,7 @@ class ProgrammeAdmin(ServiceHistoryAdmin):
         ),
         (_("Forms of cooperation"), {"fields": (("is_financial", "is_technical", "is_cultural", "is_in_kind"),)}),
         (_("Dates"), {"fields": (("planned_start", "planned_end"), ("actual_start", "actual_end"))}),
-        (_("Budget"), {"fields": (("budget_amount", "budget_currency"),)}),
+        (_("Budget"), {"fields": (("budget_amount", "budget_currency"), "dac_category")}),
         (
             _("Where and what"),
             {"fields": ("recipient_countries", "country_percentages", "sectors", "sector_percentages")},

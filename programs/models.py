@@ -18,6 +18,7 @@ from cooperation.fields import (
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
+from partners.models import dac_category_field
 
 programme_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9./-]{1,39}$",
@@ -87,6 +88,9 @@ class Programme(TimeStampedModel):
     created_by = user_link(_("created by"), optional=True)
     partners = models.ManyToManyField(
         "partners.Organisation", through="Participation", related_name="programmes", verbose_name=_("partners")
+    )
+    dac_category = dac_category_field(
+        _("Leave empty to use the borrower's category; set it when this programme's recipient differs.")
     )
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[recipient_countries, sectors])
 

@@ -35,6 +35,7 @@ PROGRAMME_FIELDS = (
     "publish_to_iati",
     "country_percentages",
     "sector_percentages",
+    "dac_category",
 )
 
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from cooperation.api.fields import code_field
 from cooperation.reference.codes import OrganisationType
 from cooperation.reference.models import Country
-from partners.models import Organisation
+from partners.models import DacCategory, Organisation
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -14,6 +14,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
     # Blank when unknown: documented as a URL or the empty string, not as a URL alone.
     website = serializers.URLField(read_only=True, allow_blank=True)
+    dac_category = serializers.ChoiceField(choices=DacCategory.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Organisation
@@ -28,6 +29,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "website",
             "address",
             "is_active",
+            "dac_category",
         ]
         read_only_fields = fields
 
@@ -48,3 +50,9 @@ class OrganisationWriteSerializer(serializers.Serializer):
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
+    dac_category = serializers.ChoiceField(
+        choices=DacCategory.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Its category under the OECD DAC rules for concessional loans; empty when not recorded."),
+    )

@@ -21,7 +21,7 @@ from cooperation.api.fields import (
 )
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
 from cooperation.reference.models import Country, Currency, Sector
-from partners.models import Organisation
+from partners.models import DacCategory, Organisation
 from programs.models import (
     CooperationForm,
     Objective,
@@ -87,6 +87,12 @@ class ProgrammeSerializer(serializers.Serializer):
         help_text=_("Each sector's share of the programme in percent, by sector code."),
     )
     publish_to_iati = serializers.BooleanField(read_only=True)
+    dac_category = serializers.ChoiceField(
+        choices=DacCategory.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text=_("Recipient category under the OECD DAC rules when it differs from the borrower's; else empty."),
+    )
     budget = BudgetSerializer(source="*", read_only=True)
     responsible_officer = serializers.IntegerField(source="responsible_officer_id", read_only=True, allow_null=True)
     participants = ProgrammeParticipantSerializer(source="participations", many=True, read_only=True)
@@ -199,6 +205,12 @@ class ProgrammeWriteSerializer(serializers.Serializer):
         help_text=_("Each sector's share of the programme in percent, by sector code; adding up to 100."),
     )
     publish_to_iati = serializers.BooleanField(required=False)
+    dac_category = serializers.ChoiceField(
+        choices=DacCategory.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Recipient category under the OECD DAC rules when it differs from the borrower's; else empty."),
+    )
     budget = BudgetWriteSerializer()
     responsible_officer = serializers.PrimaryKeyRelatedField(
         queryset=responsible_officer_choices(), required=False, allow_null=True

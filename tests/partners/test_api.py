@@ -64,6 +64,7 @@ def test_officer_creates_a_partner(officer):
         "website": "https://lpn.example.org",
         "address": "Jl. Merdeka 1, Jakarta",
         "is_active": True,
+        "dac_category": "",
     }
     organisation = Organisation.objects.get(pk=body["id"])
     assert organisation.history.first().history_user == officer

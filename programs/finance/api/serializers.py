@@ -20,7 +20,7 @@ from cooperation.api.fields import (
     who_and_when,
 )
 from cooperation.reference.models import Currency
-from partners.models import Organisation
+from partners.models import DacCategory, Organisation
 from programs.finance.models import (
     RATE_DIGITS,
     AmortizationMethod,
@@ -31,7 +31,7 @@ from programs.finance.models import (
     RepaymentStatus,
     TrancheStatus,
 )
-from programs.finance.selectors import grant_element_of, loan_list
+from programs.finance.selectors import grant_element_of, loan_dac_test, loan_list
 from programs.models import Programme
 from programs.selectors import programme_list
 
@@ -105,10 +105,41 @@ class LoanSerializer(serializers.Serializer):
         return None if element is None else GRANT_ELEMENT.to_representation(element)
 
 
+class DacTestSerializer(serializers.Serializer):
+    """Whether the loan is concessional under the OECD DAC rules (``selectors.loan_dac_test``)."""
+
+    category = serializers.ChoiceField(
+        choices=DacCategory.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The recipient's category: the programme's when recorded there, else the borrower's."),
+    )
+    committed_on = serializers.DateField(read_only=True, help_text=_("The day the rule in force is read on."))
+    concessional = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text=_("Null when the category, a rule or the schedule is missing.")
+    )
+    grant_element = serializers.DecimalField(
+        **PERCENT_OPTIONS, read_only=True, allow_null=True, help_text=_("At the rule's discount rate.")
+    )
+    discount_rate = serializers.DecimalField(
+        source="rule.discount_rate", **RATE_OPTIONS, read_only=True, allow_null=True, default=None
+    )
+    minimum_grant_element = serializers.DecimalField(
+        source="rule.minimum_grant_element", **RATE_OPTIONS, read_only=True, allow_null=True, default=None
+    )
+
+
 class LoanDetailSerializer(LoanSerializer):
-    """A loan with its repayment schedule (read from ``context["schedule"]``)."""
+    """A loan with its repayment schedule (read from ``context["schedule"]``) and its DAC test."""
 
     schedule = serializers.SerializerMethodField()
+    dac = serializers.SerializerMethodField(
+        help_text=_("Whether the loan is concessional under the OECD DAC rules in force on its commitment date.")
+    )
+
+    @extend_schema_field(DacTestSerializer)
+    def get_dac(self, loan) -> dict:
+        return DacTestSerializer(loan_dac_test(loan)).data
 
     @extend_schema_field(InstallmentSerializer(many=True))
     def get_schedule(self, loan) -> list:

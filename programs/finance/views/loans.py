@@ -163,6 +163,7 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "history": selectors.loan_history(user=user, loan=loan) if user.has_perm(Perm.VIEW_HISTORY) else None,
             "can_edit": services.loan_move_refusal(loan, user, "update") is None,
             # Before the money leaves, whoever approves or disburses sees what is wrong with the borrower now.
+            "dac": selectors.loan_dac_test(loan, today=today),
             "borrower_risk_flags": partner_risk_flags(loan.borrower) if loan.status in BEFORE_DISBURSEMENT else [],
         },
     )
