@@ -50,6 +50,7 @@ def test_every_module_registers_the_kinds_it_sends():
         "scholarships.stipend_due",
         "shipments.delay_alert",
         "shipments.dispatch_notice",
+        "shipments.expiry_alert",
     }
 
 
