@@ -61,6 +61,7 @@ EXPECTED = {
     "exports:unsubscribe": {"manager"},  # the recipient the signed link names
     "reporting:iati": {"manager", "auditor", "admin"},
     "api:loan-portfolio": STAFF | {"partner", "partner2"},
+    "api:loan-ageing": STAFF | {"partner", "partner2"},
     "api:shipment-discrepancy-summary": STAFF | {"partner", "partner2"},
     "api:programme-results-progress": STAFF | {"partner"},
     "reporting:iati_activities": {"manager", "auditor", "admin"},
