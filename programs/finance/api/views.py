@@ -43,6 +43,21 @@ from programs.finance.services.guards import LOAN_MOVE_PERMS, REPAYMENT_MOVE_PER
 # --- Loans ------------------------------------------------------------------------------------------------
 
 
+def _portfolio_figures(name: str, serializer):
+    """A read of the loans' figures at ``loans/<name>/``: whoever may view loans, the portfolio's filters, no pages."""
+    return action(
+        detail=False,
+        methods=["get"],
+        url_path=name,
+        url_name=name,
+        permission_classes=[perm_required(Perm.VIEW_LOAN)],
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=PortfolioFilter,
+        pagination_class=None,
+        serializer_class=serializer,
+    )
+
+
 @documented(
     tag="loans",
     list=(_("List loans"), _("Amounts are decimal strings in the loan's currency.")),
@@ -102,17 +117,7 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
         responses={200: PortfolioSerializer},
         filters=True,
     )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="portfolio",
-        url_name="portfolio",
-        permission_classes=[perm_required(Perm.VIEW_LOAN)],
-        filter_backends=[DjangoFilterBackend],
-        filterset_class=PortfolioFilter,
-        pagination_class=None,
-        serializer_class=PortfolioSerializer,
-    )
+    @_portfolio_figures("portfolio", PortfolioSerializer)
     def portfolio(self, request, *args, **kwargs):
         today = timezone.localdate()
         loans = self.filter_queryset(Loan.objects.all())
@@ -131,17 +136,7 @@ class LoanViewSet(CreateByService, UpdateByService, RecordViewSet):
         responses={200: AgeingSerializer},
         filters=True,
     )
-    @action(
-        detail=False,
-        methods=["get"],
-        url_path="ageing",
-        url_name="ageing",
-        permission_classes=[perm_required(Perm.VIEW_LOAN)],
-        filter_backends=[DjangoFilterBackend],
-        filterset_class=PortfolioFilter,
-        pagination_class=None,
-        serializer_class=AgeingSerializer,
-    )
+    @_portfolio_figures("ageing", AgeingSerializer)
     def ageing(self, request, *args, **kwargs):
         today = timezone.localdate()
         filters = PortfolioFilter(request.query_params, queryset=Loan.objects.none(), request=request)
