@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.accounts.user_access import role_given_with_membership
 from cooperation.models import assign_fields
@@ -41,7 +42,11 @@ def organisation_create(*, created_by, **data) -> Organisation:
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, updated_by, **data) -> Organisation:
     require_perm(updated_by, Perm.CHANGE_ORGANISATION)
-    return update_by(organisation, updated_by, ORGANISATION_FIELDS, data)
+    category_before = organisation.dac_category
+    update_by(organisation, updated_by, ORGANISATION_FIELDS, data)
+    if organisation.dac_category != category_before:
+        registry.announce("organisation.dac_category_changed", organisation=organisation, changed_by=updated_by)
+    return organisation
 
 
 @transaction.atomic

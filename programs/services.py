@@ -204,6 +204,8 @@ def programme_update(
         _save_participants(programme, participants, updated_by)
     if set(changed) & DATE_FIELDS:
         registry.announce("programme.dates_changed", programme=programme, changed_by=updated_by)
+    if "dac_category" in changed:
+        registry.announce("programme.dac_category_changed", programme=programme, changed_by=updated_by)
     return programme
 
 

@@ -24,6 +24,8 @@ class FinanceConfig(registry.CooperationModuleConfig):
             "programme.detail", "finance/_programme_hub.html", "programs.finance.panels.programme_hub", order=30
         )
         registry.panel("partner.detail", "finance/_partner_hub.html", "programs.finance.panels.partner_hub", order=30)
+        for owner in ("organisation", "programme"):
+            registry.follow(f"{owner}.dac_category_changed", f"programs.finance.services.dac.{owner}_category_changed")
         registry.contribute(registry.RISK, "programs.finance.risk.partner_flags")
         registry.contribute(registry.INBOX, "programs.finance.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.finance.search.search")

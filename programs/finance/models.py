@@ -108,7 +108,12 @@ class Loan(TimeStampedModel):
     grant_element = models.DecimalField(
         _("grant element (%)"), max_digits=9, decimal_places=2, null=True, blank=True, editable=False
     )
-    history = HistoricalRecords(excluded_fields=["updated_at", "grant_element"])
+    # Whether the loan is concessional under the OECD DAC rules (``selectors.dac``), kept like the grant element for
+    # the portfolio's counts: recomputed when its terms, commitment, programme or borrower change here, and by
+    # ``services.dac.refresh_dac_figures`` when a recipient category or a rule changes. Empty: not tested (no
+    # category recorded, no rule in force, or terms that give no schedule).
+    dac_concessional = models.BooleanField(_("concessional (OECD DAC)"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "grant_element", "dac_concessional"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -146,6 +151,7 @@ class Loan(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        kept = []
         if update_fields is None or GRANT_ELEMENT_INPUTS.intersection(update_fields):
             from programs.finance.selectors.figures import computed_grant_element
 
@@ -153,8 +159,17 @@ class Loan(TimeStampedModel):
                 self.grant_element = computed_grant_element(self)
             except (TypeError, AttributeError, ObjectDoesNotExist):  # terms missing: the database refuses the row
                 self.grant_element = None
-            if update_fields is not None:
-                kwargs["update_fields"] = [*update_fields, "grant_element"]
+            kept.append("grant_element")
+        if update_fields is None or DAC_INPUTS.intersection(update_fields):
+            from programs.finance.selectors.dac import kept_dac_concessional
+
+            try:
+                self.dac_concessional = kept_dac_concessional(self)
+            except (TypeError, AttributeError, ObjectDoesNotExist):
+                self.dac_concessional = None
+            kept.append("dac_concessional")
+        if update_fields is not None and kept:
+            kwargs["update_fields"] = [*update_fields, *kept]
         super().save(*args, **kwargs)
 
 
@@ -172,6 +187,8 @@ TERM_FIELDS = (
 )
 # What the grant element is computed from: the terms, the day the money went out, the discount rate.
 GRANT_ELEMENT_INPUTS = frozenset({*TERM_FIELDS, "currency_id", "disbursed_on", "discount_rate"})
+# What the DAC test is made from: the terms, the commitment (approval) and whose category applies.
+DAC_INPUTS = GRANT_ELEMENT_INPUTS | {"approved_at", "programme", "programme_id", "borrower", "borrower_id"}
 
 
 class DacRule(models.Model):

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from cooperation.charts import ChartAnchors
 from cooperation.roles import Perm
 from cooperation.templatetags.kerjasama import money
-from programs.finance.selectors import CurrencyMonths, arrears_ageing, portfolio_summary, repayments_by_month
+from programs.finance.selectors import (
+    CurrencyMonths,
+    arrears_ageing,
+    concessionality,
+    portfolio_summary,
+    repayments_by_month,
+)
 from programs.reporting.scope import DashboardScope
 
 CHART_MONTHS = 12
@@ -128,6 +134,7 @@ def finance_dashboard(*, user, today: datetime.date, scope: DashboardScope | Non
     return {
         "portfolio": portfolio_summary(user=user, today=today, **narrowing),
         "ageing": arrears_ageing(user=user, today=today, **narrowing),
+        "concessionality": concessionality(user=user, **narrowing),
         "charts": [repayment_chart(series) for series in months],
         "today": today,
         "period": scope.period if scope else None,

@@ -245,6 +245,21 @@ class PortfolioCurrencySerializer(serializers.Serializer):
     par90_rate = serializers.DecimalField(
         **PERCENT_OPTIONS, read_only=True, help_text=_("`par90_amount` in percent of `outstanding_principal`.")
     )
+    concessional_loans = serializers.IntegerField(
+        read_only=True, help_text=_("Committed loans that are concessional under the OECD DAC rules.")
+    )
+    concessional = AmountField(help_text=_("Principal of the `concessional_loans`."))
+    non_concessional_loans = serializers.IntegerField(
+        read_only=True, help_text=_("Committed loans that are not concessional under the OECD DAC rules.")
+    )
+    non_concessional = AmountField(help_text=_("Principal of the `non_concessional_loans`."))
+    dac_untested_loans = serializers.IntegerField(
+        read_only=True,
+        help_text=_(
+            "Committed loans not tested under the OECD DAC rules: no recipient category is recorded on their "
+            "programme or borrower, or no rule was in force on their commitment date."
+        ),
+    )
 
 
 class PortfolioSerializer(serializers.Serializer):

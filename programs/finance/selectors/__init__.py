@@ -9,7 +9,14 @@ number of queries for five loans as for five thousand.
 from programs.finance.selectors.ageing import AGEING_BUCKETS, AgeingBucket, CurrencyAgeing, arrears_ageing
 from programs.finance.selectors.common import UNPAID
 from programs.finance.selectors.dac import DacTest, dac_rules, loan_dac_test
-from programs.finance.selectors.figures import PortfolioCurrency, grant_element_of, loan_portfolio, with_grant_elements
+from programs.finance.selectors.figures import (
+    CurrencyConcessionality,
+    PortfolioCurrency,
+    concessionality,
+    grant_element_of,
+    loan_portfolio,
+    with_grant_elements,
+)
 from programs.finance.selectors.grants import grant_get, grant_list, notification_list, tranche_get, tranche_list
 from programs.finance.selectors.loans import (
     SCHEDULE_SHOWN,
@@ -48,7 +55,9 @@ __all__ = [
     "CurrencyMonths",
     "CurrencyPortfolio",
     "MonthAmounts",
+    "CurrencyConcessionality",
     "PortfolioCurrency",
+    "concessionality",
     "grant_element_of",
     "grant_get",
     "grant_list",

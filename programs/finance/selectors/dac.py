@@ -83,3 +83,10 @@ def loan_dac_test(loan: Loan, rules: list[DacRule] | None = None, today: datetim
     if rule is None:
         return DacTest(category, committed_on)
     return DacTest(category, committed_on, rule, grant_element_at(loan, rule.discount_rate))
+
+
+def kept_dac_concessional(loan: Loan, rules: list[DacRule] | None = None) -> bool | None:
+    """What ``Loan.dac_concessional`` keeps: the loan's DAC test, without reading the rules when no category applies."""
+    if not loan_dac_category(loan):
+        return None
+    return loan_dac_test(loan, rules).concessional

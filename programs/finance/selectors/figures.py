@@ -21,7 +21,7 @@ from programs.finance.selectors.common import (
     in_minor_units,
     visible_loans,
 )
-from programs.finance.selectors.portfolio import ids_of_loans_late
+from programs.finance.selectors.portfolio import dashboard_loans, ids_of_loans_late
 from programs.selectors import percent_of, today_or
 
 # Loans whose principal was committed: approved, then out, then back or lost (as the programme page counts them).
@@ -90,6 +90,13 @@ class PortfolioCurrency:
     overdue: Decimal = ZERO  # principal and interest due before today and unpaid, on active loans
     par30_amount: Decimal = ZERO  # outstanding principal of active loans with an installment > 30 days late
     par90_amount: Decimal = ZERO
+    # The committed loans under the OECD DAC rules (``Loan.dac_concessional``): concessional, not concessional, and
+    # not tested (no recipient category recorded, or no rule in force on the commitment day).
+    concessional_loans: int = 0
+    concessional: Decimal = ZERO
+    non_concessional_loans: int = 0
+    non_concessional: Decimal = ZERO
+    dac_untested_loans: int = 0
 
     @property
     def par30_rate(self) -> Decimal:
@@ -99,6 +106,56 @@ class PortfolioCurrency:
     @property
     def par90_rate(self) -> Decimal:
         return percent_of(self.par90_amount, self.outstanding_principal)
+
+
+def dac_counts() -> dict:
+    """The aggregates of ``PortfolioCurrency``'s DAC fields over committed loans, for a query grouped by currency."""
+    committed = Q(status__in=COMMITTED_STATUSES)
+    concessional, not_concessional = committed & Q(dac_concessional=True), committed & Q(dac_concessional=False)
+    return {
+        "concessional_loans": Count("pk", filter=concessional),
+        "concessional": Sum("principal", filter=concessional),
+        "non_concessional_loans": Count("pk", filter=not_concessional),
+        "non_concessional": Sum("principal", filter=not_concessional),
+        "dac_untested_loans": Count("pk", filter=committed & Q(dac_concessional__isnull=True)),
+    }
+
+
+@dataclass(frozen=True)
+class CurrencyConcessionality:
+    """The committed loans in one currency under the OECD DAC rules (see ``PortfolioCurrency``'s DAC fields)."""
+
+    currency: Currency
+    concessional_loans: int = 0
+    concessional: Decimal = ZERO
+    non_concessional_loans: int = 0
+    non_concessional: Decimal = ZERO
+    dac_untested_loans: int = 0
+
+
+def concessionality(
+    *, user, programmes: QuerySet | None = None, currency: str | None = None, today=None, period=None
+) -> list[CurrencyConcessionality]:
+    """The committed loans ``user`` may see per currency (in code order): concessional under the OECD DAC rules or
+    not, and how many are not tested. Two queries over the kept ``Loan.dac_concessional``; ``programmes`` and
+    ``currency`` narrow the loans as in ``portfolio_summary``, ``today`` and ``period`` are taken and ignored (a loan
+    is judged once, by the rule in force on its commitment date)."""
+    rows = (
+        dashboard_loans(user, programmes=programmes, currency=currency)
+        .filter(status__in=COMMITTED_STATUSES)
+        .order_by()
+        .values("currency_id")
+        .annotate(**dac_counts())
+        .order_by("currency_id")
+    )
+    rows = list(rows)
+    currencies = Currency.objects.in_bulk([row["currency_id"] for row in rows])
+    found = []
+    for row in rows:
+        code = currencies[row.pop("currency_id")]
+        values = {key: ZERO if value is None else value for key, value in row.items()}
+        found.append(CurrencyConcessionality(currency=code, **in_minor_units(values, code)))
+    return found
 
 
 def loan_portfolio(
@@ -127,6 +184,7 @@ def loan_portfolio(
         par90_loans=Count("pk", filter=active & Q(pk__in=late_90)),
         committed=Sum("principal", filter=Q(status__in=COMMITTED_STATUSES)),
         disbursed=Sum("principal", filter=Q(disbursed_on__isnull=False)),
+        **dac_counts(),
     ):
         rows[row.pop("currency_id")] = row
     past_due = Q(due_date__lt=today)
