@@ -122,6 +122,7 @@ class LoanAdmin(ServiceHistoryAdmin):
         ("currency", admin.RelatedOnlyFieldListFilter),
         "amortization",
         "frequency",
+        "day_count",
         ("programme", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("reference", "borrower__name", "borrower__acronym", "programme__code", "purpose")
@@ -138,6 +139,7 @@ class LoanAdmin(ServiceHistoryAdmin):
                     ("frequency", "installments", "grace_periods"),
                     "amortization",
                     ("disbursement_date", "first_repayment_date"),
+                    "day_count",
                 )
             },
         ),
