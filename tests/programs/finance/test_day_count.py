@@ -429,7 +429,9 @@ def test_the_schedule_preview_counts_the_chosen_convention(client, officer):
     existing = LoanFactory(created_by=officer)
     client.force_login(officer)
     url = reverse("finance:loan_preview")
-    assert "17,500.00" in client.post(url, loan_post(existing, day_count="30e_360")).content.decode()
+    thirty = client.post(url, loan_post(existing, day_count="30e_360")).content.decode()
+    assert "17,500.00" in thirty
+    assert "runs 105 days, from the disbursement on Jan. 15, 2026 to April 30, 2026" in thirty
     actual = client.post(url, loan_post(existing, day_count="actual_actual_isda")).content.decode()
     assert "17,260.27" in actual and "17,500.00" not in actual
 
