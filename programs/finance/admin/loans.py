@@ -102,6 +102,14 @@ class LoanAdminForm(forms.ModelForm):
         model = Loan
         fields = LOAN_TERM_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "day_count" in self.fields:
+            self.fields["day_count"].required = False  # not sent: the loan's own, or 30E/360 for a new one
+
+    def clean_day_count(self):
+        return self.cleaned_data.get("day_count") or self.instance.day_count
+
 
 @admin.register(Loan)
 @service_actions("loan", LOAN_ACTIONS)

@@ -491,8 +491,7 @@ def test_the_admin_shows_the_day_count(client, admin_user):
 # --- the migration ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_loans_recorded_before_the_migration_count_full_periods_and_keep_their_figures():
+def test_loans_recorded_before_the_migration_count_full_periods_and_keep_their_figures(reference_data_db):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
