@@ -56,6 +56,14 @@ AMORTIZATIONS = (
     + (schedule.Amortization.EQUAL_PRINCIPAL,) * 3
     + (schedule.Amortization.BULLET,)
 )
+# How the loans count interest, in turn (their first period is one whole period: the actual conventions still count
+# each period's own days).
+DAY_COUNTS = (
+    schedule.DayCount.THIRTY_E_360,
+    schedule.DayCount.THIRTY_E_360,
+    schedule.DayCount.ACTUAL_365,
+    schedule.DayCount.ACTUAL_ACTUAL,
+)
 RATES = tuple(Decimal(rate) for rate in ("0", "0.75", "1", "1.5", "2", "2.5", "3", "4", "5"))
 PURPOSES = (
     "Working capital for smallholder cooperatives", "Rehabilitation of village water systems",
@@ -97,8 +105,8 @@ class LoanWriter:
             (
                 "id", "reference", "programme_id", "borrower_id", "lender_id", "principal", "currency_id",
                 "annual_rate", "frequency", "installments", "amortization", "grace_periods", "disbursement_date",
-                "first_repayment_date", "purpose", "status", "created_by_id", "approved_by_id", "approved_at",
-                "disbursed_on", "closed_on", "status_note", "created_at", "updated_at", "grant_element",
+                "first_repayment_date", "day_count", "purpose", "status", "created_by_id", "approved_by_id",
+                "approved_at", "disbursed_on", "closed_on", "status_note", "created_at", "updated_at", "grant_element",
             ),
         )  # fmt: skip
         self.installments = run.table(
@@ -141,9 +149,11 @@ class LoanWriter:
                 closed_on = min(run.today, created.date() + datetime.timedelta(days=run.random.randint(3, 30)))
             updated = max(created, run.moment(closed_on)) if closed_on else created
         # The schedule the terms give, saved from approval on; a draft's grant element is read from it too.
+        day_count = DAY_COUNTS[number % len(DAY_COUNTS)]
         terms = schedule.Terms(
-            principal, self.minor_units[currency], rate, frequency, count, amortization, grace, first_due
-        )
+            principal, self.minor_units[currency], rate, frequency, count, amortization, grace, first_due,
+            day_count=day_count, interest_from=disbursement,
+        )  # fmt: skip
         rows = schedule.build(terms)
         if status not in (S.DRAFT, S.SUBMITTED, S.REJECTED, S.CANCELLED):
             approved_at = min(run.now, created + datetime.timedelta(days=run.random.randint(5, 25)))
@@ -160,8 +170,8 @@ class LoanWriter:
             updated = run.moment(closed_on) if closed_on else approved_at
         self.loans.add(
             pk, f"{MARK}L-{number:07d}", programme, borrower, lender, principal, currency, rate, frequency, count,
-            amortization.value, grace, disbursement, first_due, run.random.choice(PURPOSES), status.value,
-            self.officer, self.manager if approved_at else None, approved_at, disbursed_on, closed_on,
+            amortization.value, grace, disbursement, first_due, day_count.value, run.random.choice(PURPOSES),
+            status.value, self.officer, self.manager if approved_at else None, approved_at, disbursed_on, closed_on,
             REASONS.get(status, ""), created, max(created, updated),
             schedule.grant_element(rows, principal, disbursed_on or disbursement, self.discount_rate),
         )  # fmt: skip

@@ -15,7 +15,7 @@ from cooperation.reference.models import Currency
 from cooperation.risk import AcknowledgementField, RiskFlag, partner_risk_flags
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
-from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, Repayment
+from programs.finance.models import AmortizationMethod, DayCountConvention, Frequency, Grant, Loan, Repayment
 from programs.finance.services.terms import TERM_FIELDS
 from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
@@ -75,6 +75,7 @@ class LoanForm(ServiceModelForm):
         "loan_grace_leaves_repayments": "grace_periods",
         "loan_first_repayment_after_disbursement": "first_repayment_date",
         "loan_frequency_known": "frequency",
+        "loan_day_count_known": "day_count",
     }
 
     programme = ProgrammeChoiceField(label=_("Programme"), queryset=Programme.objects.none())
@@ -118,6 +119,14 @@ class LoanForm(ServiceModelForm):
         self.fields["currency"].empty_label = _("Choose a currency")
         self.fields["frequency"].choices = [("", _("Choose a frequency")), *Frequency.choices]
         self.fields["amortization"].choices = [("", _("Choose a method")), *AmortizationMethod.choices]
+        # Full periods stay on the loans that already count them; a new loan chooses a day count.
+        keeps_full_periods = editing and loan.day_count == DayCountConvention.FULL_PERIODS
+        self.fields["day_count"].choices = [
+            (value, label)
+            for value, label in DayCountConvention.choices
+            if value != DayCountConvention.FULL_PERIODS or keeps_full_periods
+        ]
+        self.fields["day_count"].required = False  # not sent: the loan's own, or 30E/360 for a new one
         if editing:
             del self.fields["risk_acknowledged"]
             self.initial["principal"] = quantize(loan.principal, loan.currency)
@@ -126,6 +135,10 @@ class LoanForm(ServiceModelForm):
         else:
             self.initial.setdefault("discount_rate", Decimal("5"))
             self.initial.setdefault("grace_periods", 0)
+
+    def clean_day_count(self):
+        chosen = self.cleaned_data.get("day_count")
+        return chosen or self.instance.day_count or DayCountConvention.THIRTY_E_360
 
     def preview_terms(self) -> dict | None:
         """The schedule terms from valid input, or None when one of them is missing or invalid."""

@@ -27,7 +27,7 @@ from cooperation.models import SentLog, TimeStampedModel
 from cooperation.money import MONEY_DIGITS, AmountField
 from cooperation.tranches import BaseTranche, TrancheStatus  # noqa: F401  (the statuses of a grant's tranches)
 from partners.models import DacCategory
-from programs.finance.schedule import Amortization
+from programs.finance.schedule import Amortization, DayCount
 
 RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
 
@@ -45,6 +45,19 @@ class AmortizationMethod(models.TextChoices):
     ANNUITY = Amortization.ANNUITY, _("Annuity (equal installments)")
     EQUAL_PRINCIPAL = Amortization.EQUAL_PRINCIPAL, _("Equal principal")
     BULLET = Amortization.BULLET, _("Bullet (interest only, principal at the end)")
+
+
+class DayCountConvention(models.TextChoices):
+    """How each installment's interest is counted (``schedule.DayCount``)."""
+
+    THIRTY_E_360 = DayCount.THIRTY_E_360, _("30E/360 (European): months of 30 days, a year of 360")
+    ACTUAL_365 = DayCount.ACTUAL_365, _("Actual/365 (fixed): actual days, a year of 365")
+    ACTUAL_ACTUAL = DayCount.ACTUAL_ACTUAL, _("Actual/actual (ISDA): actual days, a year of 365 or 366")
+    FULL_PERIODS = DayCount.FULL_PERIODS, _("Full periods (loans recorded before day counts)")
+
+
+# What a new loan may choose; a loan that already counts full periods may keep it.
+NEW_LOAN_DAY_COUNTS = frozenset(DayCountConvention) - {DayCountConvention.FULL_PERIODS}
 
 
 class LoanStatus(models.TextChoices):
@@ -85,6 +98,20 @@ class Loan(TimeStampedModel):
         _("grace period (installments)"),
         default=0,
         help_text=_("Installments at the start that pay interest only."),
+    )
+    day_count = models.CharField(
+        _("interest day count"),
+        max_length=20,
+        choices=DayCountConvention.choices,
+        default=DayCountConvention.THIRTY_E_360,
+        help_text=_(
+            "How interest is counted. The first installment's interest runs from the disbursement date to the first "
+            "repayment date, so a first period shorter or longer than the others costs less or more. 30E/360 counts "
+            "every later period as a whole one; the actual conventions count the days between due dates. "
+            "“Full periods” charges every installment one whole period of interest however far the first "
+            "repayment is from the disbursement: loans recorded before day counts were chosen keep it, so their "
+            "schedules do not change."
+        ),
     )
     disbursement_date = BoundedDateField(_("disbursement date"))
     first_repayment_date = BoundedDateField(_("first repayment date"))
@@ -144,6 +171,7 @@ class Loan(TimeStampedModel):
                 violation_error_message=_("The first repayment must fall after the disbursement date."),
             ),
             models.CheckConstraint(condition=Q(frequency__in=[1, 2, 4, 12]), name="loan_frequency_known"),
+            models.CheckConstraint(condition=Q(day_count__in=DayCountConvention.values), name="loan_day_count_known"),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +212,7 @@ TERM_FIELDS = (
     "grace_periods",
     "disbursement_date",
     "first_repayment_date",
+    "day_count",
 )
 # What the grant element is computed from: the terms, the day the money went out, the discount rate.
 GRANT_ELEMENT_INPUTS = frozenset({*TERM_FIELDS, "currency_id", "disbursed_on", "discount_rate"})

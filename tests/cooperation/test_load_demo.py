@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from cooperation.dates import add_months
 from cooperation.reference.codes import ActivityStatus, OrganisationType
 from cooperation.roles import Role, roles_of
 from partners.models import Contact, Organisation
@@ -20,6 +21,7 @@ from partners.selectors import user_organisation_ids
 from programs.finance import selectors as finance_selectors
 from programs.finance.models import (
     AmortizationMethod,
+    DayCountConvention,
     Frequency,
     Grant,
     Loan,
@@ -233,6 +235,16 @@ def test_loans_cover_every_status_method_frequency_and_currency(demo):
     for loan in loans.filter(status__in=[LoanStatus.REJECTED, LoanStatus.CANCELLED, LoanStatus.WRITTEN_OFF]):
         assert loan.status_note, loan.reference
     assert "Finance: 13 loans" in demo
+
+
+def test_loans_count_interest_under_each_convention_some_from_a_broken_first_period(demo):
+    broken = {
+        loan.day_count
+        for loan in Loan.objects.exclude(day_count=DayCountConvention.FULL_PERIODS)
+        if add_months(loan.disbursement_date, 12 // loan.frequency) != loan.first_repayment_date
+    }
+    assert broken == {DayCountConvention.THIRTY_E_360, DayCountConvention.ACTUAL_365, DayCountConvention.ACTUAL_ACTUAL}
+    assert Loan.objects.filter(day_count=DayCountConvention.ACTUAL_365, status=LoanStatus.DISBURSED).exists()
 
 
 def test_loans_are_made_by_the_officer_and_approved_by_the_manager(demo):

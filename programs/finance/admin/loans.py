@@ -102,6 +102,14 @@ class LoanAdminForm(forms.ModelForm):
         model = Loan
         fields = LOAN_TERM_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "day_count" in self.fields:
+            self.fields["day_count"].required = False  # not sent: the loan's own, or 30E/360 for a new one
+
+    def clean_day_count(self):
+        return self.cleaned_data.get("day_count") or self.instance.day_count
+
 
 @admin.register(Loan)
 @service_actions("loan", LOAN_ACTIONS)
@@ -122,6 +130,7 @@ class LoanAdmin(ServiceHistoryAdmin):
         ("currency", admin.RelatedOnlyFieldListFilter),
         "amortization",
         "frequency",
+        "day_count",
         ("programme", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("reference", "borrower__name", "borrower__acronym", "programme__code", "purpose")
@@ -138,6 +147,7 @@ class LoanAdmin(ServiceHistoryAdmin):
                     ("frequency", "installments", "grace_periods"),
                     "amortization",
                     ("disbursement_date", "first_repayment_date"),
+                    "day_count",
                 )
             },
         ),

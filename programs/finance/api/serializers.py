@@ -24,6 +24,7 @@ from partners.models import DacCategory, Organisation
 from programs.finance.models import (
     RATE_DIGITS,
     AmortizationMethod,
+    DayCountConvention,
     Frequency,
     Grant,
     Loan,
@@ -40,6 +41,10 @@ RATE_OPTIONS = {"max_digits": RATE_DIGITS["max_digits"], "decimal_places": RATE_
 # A percentage to a hundredth; a grant element is negative when the loan costs more than the discount rate.
 PERCENT_OPTIONS = {"max_digits": 8, "decimal_places": 2}
 GRANT_ELEMENT = serializers.DecimalField(**PERCENT_OPTIONS, read_only=True, allow_null=True)
+DAY_COUNT_HELP = _(
+    "How interest is counted: the first installment's from the disbursement date to the first repayment date. "
+    "full_periods (loans recorded before day counts were chosen) charges every installment one whole period."
+)
 
 # --- Output ---------------------------------------------------------------------------------------
 
@@ -78,6 +83,7 @@ class LoanSerializer(serializers.Serializer):
     grace_periods = serializers.IntegerField(read_only=True)
     disbursement_date = serializers.DateField(read_only=True)
     first_repayment_date = serializers.DateField(read_only=True)
+    day_count = EnumChoiceField(DayCountConvention, read_only=True, help_text=DAY_COUNT_HELP)
     discount_rate = serializers.DecimalField(**RATE_OPTIONS, read_only=True)
     grant_element = serializers.SerializerMethodField(
         help_text=_(
@@ -299,6 +305,15 @@ class LoanWriteSerializer(UserScopedRelations, serializers.Serializer):
     grace_periods = serializers.IntegerField(required=False, help_text=_("Interest-only installments at the start."))
     disbursement_date = BoundedDateField()
     first_repayment_date = BoundedDateField()
+    day_count = EnumChoiceField(
+        DayCountConvention,
+        required=False,
+        help_text=_(
+            "How interest is counted; 30e_360 unless given. The first installment's interest runs from the "
+            "disbursement date to the first repayment date. full_periods is accepted only on a loan that already "
+            "counts full periods (recorded before day counts were chosen)."
+        ),
+    )
     discount_rate = serializers.DecimalField(
         **RATE_OPTIONS, required=False, help_text=_("For the grant element; 5 unless agreed otherwise.")
     )

@@ -59,7 +59,9 @@ def _create_loan(demo: DemoLoan, programme, borrower, users, organisations, toda
         amortization=demo.amortization,
         grace_periods=demo.grace_periods,
         disbursement_date=disbursement,
-        first_repayment_date=add_months(disbursement, 12 // demo.frequency),
+        first_repayment_date=add_months(disbursement, 12 // demo.frequency)
+        + datetime.timedelta(days=demo.first_period_days),
+        day_count=demo.day_count,
         purpose=demo.purpose,
         risk_acknowledged=True,  # the demo's officer has read the borrower's flags (earlier loans in arrears)
     )

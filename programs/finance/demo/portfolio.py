@@ -7,13 +7,18 @@ from pathlib import Path
 
 from programs.demo.tables import read_records
 from programs.finance.demo.stories import DemoLoan, Notify, Pay, Reverse
-from programs.finance.models import AmortizationMethod, Frequency, Grant, LoanStatus, TrancheStatus
+from programs.finance.models import AmortizationMethod, DayCountConvention, Frequency, Grant, LoanStatus, TrancheStatus
 
 MONTHLY, QUARTERLY, SEMI_ANNUAL, ANNUAL = (
     Frequency.MONTHLY,
     Frequency.QUARTERLY,
     Frequency.SEMI_ANNUAL,
     Frequency.ANNUAL,
+)
+THIRTY_E_360, ACTUAL_365, ACTUAL_ACTUAL = (
+    DayCountConvention.THIRTY_E_360,
+    DayCountConvention.ACTUAL_365,
+    DayCountConvention.ACTUAL_ACTUAL,
 )
 ANNUITY, EQUAL_PRINCIPAL, BULLET = (
     AmortizationMethod.ANNUITY,
@@ -59,6 +64,7 @@ LOANS = (
         370,
         grace_periods=2,
         lender="APDF",
+        day_count=ACTUAL_365,
         # The fourth installment fell due a few days ago and is not paid yet.
         story=(
             Pay(through=1, reference="SWIFT MCB-0311"),
@@ -78,6 +84,7 @@ LOANS = (
         BULLET,
         LoanStatus.DISBURSED,
         900,
+        day_count=ACTUAL_ACTUAL,
         lender="APDF",
         # Last year's interest was never paid: well over 90 days late (PAR90).
         story=(Pay(through=1, days=2, reference="SWIFT MCB-Y001"),),
@@ -145,6 +152,9 @@ LOANS = (
         LoanStatus.DISBURSED,
         130,
         grace_periods=3,
+        # Disbursed nine days later than a whole month before the first repayment: a short first period.
+        day_count=ACTUAL_365,
+        first_period_days=-9,
         story=tuple(Pay(through=number, days=1, reference=f"BRI 5521-{number:02d}") for number in range(1, 5)),
     ),
     DemoLoan(
@@ -161,6 +171,9 @@ LOANS = (
         -60,
         grace_periods=4,
         lender="APDF",
+        # The first repayment waits for the ministry's budget year: a long first period, counted in actual days.
+        day_count=ACTUAL_ACTUAL,
+        first_period_days=75,
     ),
     DemoLoan(
         "Battery storage for the island mini-grids, repaid from electricity tariffs.",
@@ -175,6 +188,8 @@ LOANS = (
         LoanStatus.APPROVED,
         -21,
         lender="APDF",
+        day_count=ACTUAL_365,
+        first_period_days=-40,
     ),
     DemoLoan(
         "Second credit line for agricultural co-operatives (terms under discussion).",
@@ -189,6 +204,7 @@ LOANS = (
         LoanStatus.DRAFT,
         -45,
         lender="APDF",
+        first_period_days=-12,  # 30E/360: a short first period
     ),
     DemoLoan(
         "Working capital for installing the ice plants in Ambon and Tual.",

@@ -11,7 +11,15 @@ from decimal import Decimal
 
 from cooperation.money import quantize
 from programs.finance import services
-from programs.finance.models import AmortizationMethod, Frequency, Installment, Loan, LoanStatus, RepaymentStatus
+from programs.finance.models import (
+    AmortizationMethod,
+    DayCountConvention,
+    Frequency,
+    Installment,
+    Loan,
+    LoanStatus,
+    RepaymentStatus,
+)
 
 
 def _payment_date(loan: Loan, today: datetime.date, on: int, days: int, ago: int | None) -> datetime.date:
@@ -112,3 +120,7 @@ class DemoLoan:
     lender: str | None = None
     story: tuple[Pay | Reverse | Notify, ...] = ()  # what happens after the disbursement
     reason: str = ""  # why it was rejected, cancelled or written off
+    day_count: DayCountConvention = DayCountConvention.THIRTY_E_360
+    # Days the first repayment falls after one whole period from the disbursement (a long first period), or before
+    # it when negative (a short one).
+    first_period_days: int = 0

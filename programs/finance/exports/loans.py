@@ -53,6 +53,7 @@ def loan_columns() -> tuple[Column, ...]:
         Column(_("Repayment frequency"), key_label(Loan, "frequency")),
         Column(_("Amortization"), key_label(Loan, "amortization")),
         Column(_("Grace period (installments)"), key("grace_periods")),
+        Column(_("Interest day count"), key_label(Loan, "day_count")),
         Column(_("Planned disbursement"), key("disbursement_date")),
         Column(_("First repayment"), key("first_repayment_date")),
         Column(_("Approved on"), key_local_date("approved_at")),
@@ -63,7 +64,8 @@ def loan_columns() -> tuple[Column, ...]:
 
 LOAN_VALUES = (
     *("reference", "status", "principal", "currency", "annual_rate", "installments", "frequency", "amortization"),
-    *("grace_periods", "disbursement_date", "first_repayment_date", "approved_at", "disbursed_on", "closed_on"),
+    *("grace_periods", "day_count", "disbursement_date", "first_repayment_date"),
+    *("approved_at", "disbursed_on", "closed_on"),
     *("outstanding_principal", "overdue_amount", "max_days_past_due"),
     *("borrower__name", "lender__name", "programme__code", "currency__minor_unit"),
 )

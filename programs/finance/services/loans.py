@@ -14,7 +14,7 @@ from cooperation.refusals import raise_refusal, refuse
 from cooperation.risk import acknowledge
 from cooperation.roles import Perm
 from cooperation.workflow import lock_for, new_values, only_fields, require_reason, save_by, update_by
-from programs.finance.models import Installment, Loan, LoanStatus
+from programs.finance.models import DayCountConvention, Installment, Loan, LoanStatus
 from programs.finance.services.guards import LOAN_MOVE_PERMS, LOAN_MOVES, FinanceRefusal, loan_move_refusal
 from programs.finance.services.terms import LOAN_FIELDS, loan_schedule_rows, save_with_reference, validate_loan
 from programs.finance.summaries import keeps_figures
@@ -27,7 +27,13 @@ def _lock_for_move(loan: Loan, user, move: str) -> None:
 
 
 # What a new draft holds where its creator gives nothing.
-LOAN_DEFAULTS = {"lender": None, "grace_periods": 0, "discount_rate": Decimal("5"), "purpose": ""}
+LOAN_DEFAULTS = {
+    "lender": None,
+    "grace_periods": 0,
+    "day_count": DayCountConvention.THIRTY_E_360,
+    "discount_rate": Decimal("5"),
+    "purpose": "",
+}
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from cooperation.dates import DateOutOfRange, computed_date_message, date_error
 from cooperation.money import currency_problem, positive_amount_problem, quantize
 from cooperation.workflow import as_decimal, clean_with, current_value
 from programs.finance import schedule
-from programs.finance.models import TERM_FIELDS, Loan
+from programs.finance.models import TERM_FIELDS, DayCountConvention, Loan
 from programs.services import participation_problem
 
 LOAN_FIELDS = ("programme", "borrower", "lender", *TERM_FIELDS, "discount_rate", "purpose")
@@ -90,6 +90,9 @@ def _term_errors(values: dict) -> dict[str, str]:
     amortization = values.get("amortization")
     if amortization is not None and amortization not in {method.value for method in schedule.Amortization}:
         errors["amortization"] = _("Choose annuity, equal principal or bullet amortization.")
+    day_count = values.get("day_count")
+    if day_count is not None and day_count not in DayCountConvention.values:
+        errors["day_count"] = _day_count_choice_message()
     for field, day in (("disbursement_date", disbursement), ("first_repayment_date", first_due)):
         if (problem := date_error(day)) is not None:
             errors[field] = problem.messages[0]
@@ -113,6 +116,22 @@ def _schedule_ends_in_time(values: dict) -> bool:
     return True
 
 
+def _day_count_choice_message() -> str:
+    return _("Choose how interest is counted: 30E/360, actual/365 (fixed) or actual/actual (ISDA).")
+
+
+def _day_count_problem(loan: Loan, day_count) -> str | None:
+    """Why ``loan`` may not count full periods: only a loan recorded before day counts were chosen keeps them."""
+    if day_count != DayCountConvention.FULL_PERIODS:
+        return None
+    if loan.pk is not None and Loan.objects.filter(pk=loan.pk, day_count=DayCountConvention.FULL_PERIODS).exists():
+        return None
+    return _(
+        "Full periods are kept only for loans recorded before day counts were chosen; choose 30E/360, "
+        "actual/365 (fixed) or actual/actual (ISDA)."
+    )
+
+
 def _terms_from(values: dict) -> schedule.Terms:
     return schedule.Terms(
         principal=quantize(as_decimal(values["principal"]), values["currency"]),
@@ -123,17 +142,29 @@ def _terms_from(values: dict) -> schedule.Terms:
         amortization=schedule.Amortization(values["amortization"]),
         grace_periods=int(values.get("grace_periods") or 0),
         first_due=values["first_repayment_date"],
+        day_count=schedule.DayCount(values.get("day_count") or DayCountConvention.THIRTY_E_360),
+        interest_from=values.get("disbursement_date"),
     )
 
 
+def _loan_terms_values(loan) -> dict:
+    """The loan's terms; a loan read as it stood before day counts (a migration's historical model) counts full
+    periods, as every schedule did then."""
+    values = {field: getattr(loan, field) for field in TERM_FIELDS if field != "day_count"}
+    values["day_count"] = getattr(loan, "day_count", DayCountConvention.FULL_PERIODS)
+    return values
+
+
 def loan_terms(loan: Loan) -> schedule.Terms:
-    return _terms_from({field: getattr(loan, field) for field in TERM_FIELDS})
+    """The terms the loan's schedule is built from; its first period's interest runs from the planned disbursement
+    date (the schedule is fixed on approval, before the money goes out)."""
+    return _terms_from(_loan_terms_values(loan))
 
 
 def loan_schedule_rows(loan: Loan) -> list[schedule.Row]:
     """The schedule the loan's stored terms produce; refused on the dates when it cannot be computed (terms
     stored before the dates were bounded)."""
-    values = {field: getattr(loan, field) for field in TERM_FIELDS}
+    values = _loan_terms_values(loan)
     date_fields = ("disbursement_date", "first_repayment_date")
     errors = {field: message for field, message in _term_errors(values).items() if field in date_fields}
     if errors:
@@ -149,6 +180,8 @@ def schedule_preview(**fields) -> list[schedule.Row]:
     values = {field: fields.get(field) for field in TERM_FIELDS}
     if values["grace_periods"] is None:
         values["grace_periods"] = 0
+    if values["day_count"] is None:
+        values["day_count"] = DayCountConvention.THIRTY_E_360
     errors = {
         field: _("This field is required.")
         for field in TERM_FIELDS
@@ -170,4 +203,6 @@ def validate_loan(loan: Loan) -> None:
         errors["borrower"] = problem
     if lender is not None and borrower is not None and lender.pk == borrower.pk:
         errors["lender"] = _("The lender cannot be the borrower.")
+    if "day_count" not in errors and (problem := _day_count_problem(loan, values["day_count"])) is not None:
+        errors["day_count"] = problem
     clean_with(loan, errors, exclude=["reference"])

@@ -1,7 +1,7 @@
 """Drafting a loan with the live preview of its schedule, and the schedule tables the loan page shows."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from cooperation.pages import posted, refused_edit, workspace_page
 from cooperation.roles import Perm
 from programs.finance import schedule, selectors, services
 from programs.finance.forms import LoanForm, chosen_partner_flags, preselected
-from programs.finance.models import Loan
+from programs.finance.models import DayCountConvention, Loan
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ScheduleTable:
     currency: object
     discount_rate: Decimal
     grant_element: Decimal
+    first_period: "FirstPeriod | None" = None
 
     @property
     def principal_total(self) -> Decimal:
@@ -40,6 +41,19 @@ class ScheduleTable:
         return self.principal_total + self.interest_total
 
 
+@dataclass(frozen=True)
+class FirstPeriod:
+    """What the first installment's interest runs for, as the preview says it."""
+
+    full_periods: bool  # one whole period, however long
+    start: object
+    end: object
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
 def schedule_table(rows, *, principal, currency, disbursed_on, discount_rate, grant_element=None) -> ScheduleTable:
     """The table of ``rows``; their grant element computed unless the caller knows it (``grant_element``)."""
     if grant_element is None:
@@ -50,13 +64,19 @@ def schedule_table(rows, *, principal, currency, disbursed_on, discount_rate, gr
 def _preview(terms: dict) -> ScheduleTable:
     """The schedule the terms would give; raises the service's ValidationError for bad terms."""
     rows = services.schedule_preview(**terms)
-    return schedule_table(
+    table = schedule_table(
         rows,
         principal=terms["principal"],
         currency=terms["currency"],
         disbursed_on=terms["disbursement_date"],
         discount_rate=terms["discount_rate"],
     )
+    first_period = FirstPeriod(
+        full_periods=terms["day_count"] == DayCountConvention.FULL_PERIODS,
+        start=terms["disbursement_date"],
+        end=terms["first_repayment_date"],
+    )
+    return replace(table, first_period=first_period)
 
 
 def _form_preview(form: LoanForm) -> tuple[ScheduleTable | None, list]:

@@ -145,6 +145,7 @@ def loan_post(programme, borrower, **overrides) -> dict:
         "grace_periods": "0",
         "disbursement_date": "2026-01-15",
         "first_repayment_date": "2026-02-15",
+        "day_count": "30e_360",
         "discount_rate": "5",
         "purpose": "Boats",
         "schedule-TOTAL_FORMS": "0",
@@ -179,6 +180,8 @@ def test_officer_drafts_and_edits_a_loan_through_the_services(client, officer, p
         ({"annual_rate": "101"}, "annual_rate"),
         ({"installments": "0"}, "installments"),
         ({"principal": "10.5", "currency": "JPY"}, "principal"),
+        ({"day_count": "full_periods"}, "day_count"),  # kept only for loans recorded before day counts
+        ({"day_count": "30_360_us"}, "day_count"),
     ],
 )
 def test_bad_loan_terms_are_shown_on_the_form_and_nothing_is_saved(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from programs.finance import selectors
+from programs.finance.models import DayCountConvention
 from tests.factories import UserFactory, currency
 from tests.programs.finance.factories import (
     FinancialProgrammeFactory,
@@ -68,6 +69,7 @@ def portfolio(partner_org, other_org, programme):
         installments=4,
         disbursement_date=datetime.date(2026, 1, 15),
         first_repayment_date=datetime.date(2026, 2, 15),
+        day_count=DayCountConvention.FULL_PERIODS,  # a whole quarter's interest on the first installment
     )
     fresh = disbursed_loan(
         borrower=partner_org,
@@ -87,6 +89,7 @@ def portfolio(partner_org, other_org, programme):
         amortization="bullet",
         disbursement_date=datetime.date(2025, 11, 1),
         first_repayment_date=datetime.date(2025, 12, 17),
+        day_count=DayCountConvention.FULL_PERIODS,
     )
     foreign = disbursed_loan(
         borrower=other_org,

@@ -66,6 +66,7 @@ def test_preview_terms_are_the_typed_schedule_fields_only():
         "grace_periods": 2,
         "disbursement_date": datetime.date(2026, 1, 31),
         "first_repayment_date": datetime.date(2026, 4, 30),
+        "day_count": "30e_360",  # not sent: a new loan counts 30E/360
         "discount_rate": Decimal("5"),
     }
 
