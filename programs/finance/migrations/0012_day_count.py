@@ -27,7 +27,7 @@ def day_count(default: str) -> models.CharField:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0010_dac_rules_2018"),
+        ("finance", "0011_dac_concessional_kept"),
     ]
 
     operations = [
