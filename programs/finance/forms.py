@@ -15,7 +15,7 @@ from cooperation.reference.models import Currency
 from cooperation.risk import AcknowledgementField, RiskFlag, partner_risk_flags
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
-from programs.finance.models import AmortizationMethod, Frequency, Grant, Loan, Repayment
+from programs.finance.models import AmortizationMethod, ArrearsChoice, Frequency, Grant, Loan, Repayment
 from programs.finance.services.terms import TERM_FIELDS
 from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
@@ -227,3 +227,27 @@ class GrantForm(ServiceModelForm):
         self.fields["recipient"].empty_label = _("Choose the recipient")
         self.fields["currency"].queryset = Currency.objects.filter(is_active=True)
         self.fields["currency"].empty_label = _("Choose a currency")
+
+
+# --- Restructuring an active loan ---------------------------------------------------------------
+
+
+class RestructuringForm(forms.Form):
+    """New terms for an active loan, with the reason; the officer previews them before proposing."""
+
+    annual_rate = forms.DecimalField(label=_("New annual interest rate (%)"), widget=RATE_WIDGET)
+    installments = forms.IntegerField(
+        label=_("Remaining installments"),
+        min_value=1,
+        max_value=600,
+        help_text=_("How many installments the new schedule has, at the loan's repayment frequency."),
+    )
+    grace_periods = forms.IntegerField(
+        label=_("Interest-only installments"),
+        min_value=0,
+        initial=0,
+        help_text=_("Installments at the start of the new schedule that pay interest only."),
+    )
+    first_due_date = BoundedDateFormField(label=_("First new due date"), widget=DATE_WIDGET)
+    arrears = forms.ChoiceField(label=_("Overdue interest"), choices=ArrearsChoice.choices)
+    reason = reason_field(_("Why the loan is restructured; it is kept with the restructuring."))

@@ -25,6 +25,7 @@ from programs.finance.selectors.loans import (
     pending_repayments,
     repayment_get,
     repayment_list,
+    restructuring_history,
 )
 from programs.finance.selectors.portfolio import (
     CurrencyMonths,
@@ -32,6 +33,12 @@ from programs.finance.selectors.portfolio import (
     MonthAmounts,
     portfolio_summary,
     repayments_by_month,
+)
+from programs.finance.selectors.restructurings import (
+    Comparison,
+    restructuring_comparison,
+    restructuring_get,
+    restructuring_list,
 )
 
 __all__ = [
@@ -67,6 +74,11 @@ __all__ = [
     "repayment_get",
     "repayment_list",
     "repayments_by_month",
+    "Comparison",
+    "restructuring_comparison",
+    "restructuring_get",
+    "restructuring_history",
+    "restructuring_list",
     "tranche_get",
     "tranche_list",
     "with_grant_elements",
