@@ -22,6 +22,7 @@ from cooperation.outbox.models import MessageStatus
 from cooperation.reference.services import exchange_rate_create
 from cooperation.roles import Role
 from programs.budgets import services as budget_services
+from programs.finance.services.moratoria import moratorium_propose
 from programs.finance.services.restructurings import restructuring_propose
 from programs.results import services as results_services
 from tests.factories import (
@@ -113,6 +114,11 @@ EXPECTED = {
     "finance:restructuring_approve": set(),  # POST only
     "finance:restructuring_reject": set(),  # POST only
     "finance:restructuring_reverse": set(),  # POST only
+    "finance:moratorium_list": STAFF,
+    "finance:moratorium_create": {"officer", "manager", "admin"},
+    "finance:moratorium_detail": STAFF,
+    "finance:moratorium_approve": set(),  # POST only
+    "finance:moratorium_reject": set(),  # POST only
     "finance:loan_repayment_confirm": set(),  # POST only
     "finance:loan_repayment_reject": set(),  # POST only
     "finance:loan_repayment_reverse": set(),  # POST only
@@ -407,6 +413,16 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         reason="Flood.",
     )
     active = disbursed_loan(programme=own_programme, borrower=partner_org, created_by=officer)
+    moratorium = moratorium_propose(
+        proposed_by=officer,
+        title="Flood",
+        country=partner_org.country,
+        area="Central Sulawesi",
+        starts_on=timezone.localdate(),
+        months=3,
+        arrears="capitalise",
+        reason="Flood.",
+    )
     grant = GrantFactory(programme=own_programme, recipient=partner_org, created_by=officer)
     tranche = TrancheFactory(grant=grant)
     # Shipments to `partner`'s organisation: a draft (the officer's working copy, hidden from the consignee) and
@@ -498,6 +514,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     objects = {
         "finance:loan_restructure": {"pk": active.pk},
         "finance:restructuring": {"pk": restructuring.pk},
+        "finance:moratorium": {"pk": moratorium.pk},
         "api:restructuring": {"pk": restructuring.pk},
         "outbox:": {"pk": failed_email.pk},
         "exports:export": {"source": "programs.programmes", "file_format": "xlsx"},

@@ -11,7 +11,7 @@ from cooperation.dates import BoundedDateFormField
 from cooperation.forms import ServiceModelForm, active_or_current, past_date_field, reason_field
 from cooperation.forms import TranchePayForm as TranchePayForm  # a grant tranche is paid through it (page, admin)
 from cooperation.money import quantize
-from cooperation.reference.models import Currency
+from cooperation.reference.models import Country, Currency
 from cooperation.risk import AcknowledgementField, RiskFlag, partner_risk_flags
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
@@ -251,3 +251,19 @@ class RestructuringForm(forms.Form):
     first_due_date = BoundedDateFormField(label=_("First new due date"), widget=DATE_WIDGET)
     arrears = forms.ChoiceField(label=_("Overdue interest"), choices=ArrearsChoice.choices)
     reason = reason_field(_("Why the loan is restructured; it is kept with the restructuring."))
+
+
+class MoratoriumForm(forms.Form):
+    """A crisis moratorium: who it covers (country and area), how long, and what happens to the interest."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("e.g. Flood in Central Sulawesi"))
+    country = forms.ModelChoiceField(label=_("Recipient country"), queryset=Country.objects.order_by("name"))
+    area = forms.CharField(
+        label=_("Administrative area"),
+        max_length=100,
+        help_text=_("The programme's area where it names one, else the borrower's; case does not matter."),
+    )
+    starts_on = BoundedDateFormField(label=_("First day without payments"), widget=DATE_WIDGET)
+    months = forms.IntegerField(label=_("Months without payments"), min_value=1, max_value=36)
+    arrears = forms.ChoiceField(label=_("Interest"), choices=ArrearsChoice.choices)
+    reason = reason_field(_("Why the moratorium is granted; it is kept with it."))

@@ -443,6 +443,7 @@ class Tranche(BaseTranche):
 from programs.finance.restructuring_models import (  # noqa: E402, F401
     ArrearsChoice,
     LoanRestructuring,
+    Moratorium,
     RestructuringStatus,
 )
 from programs.finance.summaries_models import LoanFigures, MonthFigures  # noqa: E402, F401

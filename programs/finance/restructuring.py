@@ -12,11 +12,14 @@ On the day a restructuring takes effect the loan's installments fall in three gr
 The new schedule (``schedule.build``) repays the new principal on the new terms; its installments are numbered after
 the last kept one. So the principal is conserved: paid principal + new principal = old principal + capitalised
 interest.
+
+A moratorium adds months of interest on the principal still owed (at the loan's rate), capitalised or waived with
+the overdue interest.
 """
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
 from programs.finance import schedule
@@ -62,6 +65,8 @@ class NewTerms:
     grace_periods: int
     first_due: datetime.date
     arrears: ArrearsTreatment
+    # A moratorium: months of interest on the principal still owed, capitalised or waived like overdue interest.
+    moratorium_months: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class Plan:
     overdue_interest: Decimal
     future_principal: Decimal
     dropped_interest: Decimal  # future interest not yet due, replaced by the new schedule's interest
+    moratorium_interest: Decimal
     capitalised: Decimal
     waived: Decimal
     new_principal: Decimal
@@ -129,9 +135,14 @@ def plan(
             kept.append(Kept(item.number, item.due_date, item.principal_paid, item.interest_paid, balance, changed))
         else:
             removed.append(item.number)
-    capitalised = overdue_interest if terms.arrears == ArrearsTreatment.CAPITALISE else ZERO
-    waived = overdue_interest - capitalised
-    new_principal = overdue_principal + future_principal + capitalised
+    owed_principal = overdue_principal + future_principal
+    moratorium_interest = (
+        owed_principal * terms.annual_rate_percent / schedule.HUNDRED * terms.moratorium_months / 12
+    ).quantize(Decimal(1).scaleb(-minor_unit), rounding=ROUND_HALF_EVEN)
+    treated = overdue_interest + moratorium_interest
+    capitalised = treated if terms.arrears == ArrearsTreatment.CAPITALISE else ZERO
+    waived = treated - capitalised
+    new_principal = owed_principal + capitalised
     if new_principal <= 0:
         raise ValueError("nothing left to reschedule")
     new_terms = schedule.Terms(
@@ -157,6 +168,7 @@ def plan(
         overdue_interest=overdue_interest,
         future_principal=future_principal,
         dropped_interest=dropped_interest,
+        moratorium_interest=moratorium_interest,
         capitalised=capitalised,
         waived=waived,
         new_principal=new_principal,

@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.fields import happened_at, known_choice, reason_field, status_field, unique, user_link
+from cooperation.fields import (
+    happened_at,
+    known_choice,
+    protected_link,
+    reason_field,
+    status_field,
+    unique,
+    user_link,
+)
 from cooperation.money import MONEY_DIGITS
 from programs.finance.restructuring import ArrearsTreatment
 
@@ -29,9 +37,60 @@ class ArrearsChoice(models.TextChoices):
     WAIVE = ArrearsTreatment.WAIVE, _("Waive: overdue interest is forgiven")
 
 
+class Moratorium(models.Model):
+    """A crisis moratorium: no payments for ``months`` months from ``starts_on`` on every active loan to recipients
+    in one country and administrative area, proposed by an officer and approved by another manager in one step."""
+
+    title = models.CharField(_("title"), max_length=200)
+    country = protected_link("reference.Country", _("recipient country"))
+    area = models.CharField(
+        _("administrative area"),
+        max_length=100,
+        help_text=_("The programme's area where it names one, else the borrower's; case does not matter."),
+    )
+    starts_on = models.DateField(_("first day without payments"))
+    months = models.PositiveSmallIntegerField(
+        _("months without payments"), validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    arrears = models.CharField(_("interest"), max_length=12, choices=ArrearsChoice.choices)
+    reason = models.TextField(_("reason"), max_length=2000)
+    status = status_field(RestructuringStatus, RestructuringStatus.PROPOSED)
+    proposed_by = user_link(_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = user_link(_("decided by"), optional=True)
+    decided_at = happened_at(_("decided"))
+    decision_note = reason_field(_("reason for the decision"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("moratorium")
+        verbose_name_plural = _("moratoria")
+        constraints = [
+            known_choice("arrears", ArrearsChoice, name="moratorium_arrears_known"),
+            models.CheckConstraint(condition=Q(months__gte=1) & Q(months__lte=36), name="moratorium_months_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%Y-%m-%d}, {self.months})"
+
+
 class LoanRestructuring(models.Model):
     loan = models.ForeignKey(
         "finance.Loan", on_delete=models.PROTECT, related_name="restructurings", verbose_name=_("loan")
+    )
+    moratorium = models.ForeignKey(
+        Moratorium,
+        on_delete=models.PROTECT,
+        related_name="restructurings",
+        null=True,
+        blank=True,
+        verbose_name=_("moratorium"),
+    )
+    moratorium_months = models.PositiveSmallIntegerField(
+        _("months of moratorium interest"),
+        default=0,
+        help_text=_("Months of interest on the outstanding principal the moratorium capitalises or waives."),
     )
     status = status_field(RestructuringStatus, RestructuringStatus.PROPOSED)
     annual_rate = models.DecimalField(

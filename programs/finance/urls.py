@@ -24,6 +24,10 @@ urlpatterns = [
         views.RESTRUCTURING_PAGE_MOVES,
         "restructuring_{move}",
     ),
+    *record_paths("moratoria/", views, "moratorium", name="moratorium_{page}", pages=("list", "create", "detail")),
+    *move_paths(
+        "moratoria/<int:pk>/{segment}/", views.moratorium_move, views.MORATORIUM_PAGE_MOVES, "moratorium_{move}"
+    ),
     *record_paths("grants/", views, "grant", name="grant_{page}", pages=("list", "create", "detail")),
     *move_paths(
         "grants/<int:pk>/tranches/<int:tranche_pk>/{segment}/",

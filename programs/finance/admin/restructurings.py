@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from cooperation.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin, ordered
 from programs.finance import selectors
-from programs.finance.models import LoanRestructuring
+from programs.finance.models import LoanRestructuring, Moratorium
 
 
 @admin.register(LoanRestructuring)
@@ -21,3 +21,15 @@ class LoanRestructuringAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
 
     def history_currency(self, record):
         return record.loan.currency
+
+
+@admin.register(Moratorium)
+class MoratoriumAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    list_display = ("title", "country", "area", "starts_on", "months", "status", "proposed_by")
+    list_filter = ("status", "arrears")
+    search_fields = ("title", "area", "reason")
+    list_select_related = ("country", "proposed_by")
+    date_hierarchy = "starts_on"
+
+    def get_queryset(self, request):
+        return ordered(self, request, selectors.moratorium_list(user=request.user))

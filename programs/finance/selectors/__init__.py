@@ -36,6 +36,8 @@ from programs.finance.selectors.portfolio import (
 )
 from programs.finance.selectors.restructurings import (
     Comparison,
+    moratorium_get,
+    moratorium_list,
     restructuring_comparison,
     restructuring_get,
     restructuring_list,
@@ -79,6 +81,8 @@ __all__ = [
     "restructuring_get",
     "restructuring_history",
     "restructuring_list",
+    "moratorium_get",
+    "moratorium_list",
     "tranche_get",
     "tranche_list",
     "with_grant_elements",

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from cooperation.access import sees_everything
 from cooperation.records import with_related
+from cooperation.roles import Perm
 from programs.finance import restructuring, schedule
-from programs.finance.models import Loan, LoanRestructuring, RestructuringStatus
+from programs.finance.models import Loan, LoanRestructuring, Moratorium, RestructuringStatus
 from programs.finance.selectors.common import on_visible_loans
 from programs.finance.services.restructurings import comparison, new_terms, restructuring_plan, term_errors
 
@@ -24,7 +26,7 @@ def restructuring_list(*, user, loan: Loan | None = None) -> QuerySet[LoanRestru
 
 
 def restructuring_get(*, user, pk) -> LoanRestructuring:
-    record = get_object_or_404(restructuring_list(user=user).select_related("loan__programme"), pk=pk)
+    record = get_object_or_404(restructuring_list(user=user).select_related("loan__programme", "moratorium"), pk=pk)
     return with_related(record, "reversed_by")
 
 
@@ -82,3 +84,14 @@ def restructuring_comparison(record: LoanRestructuring, *, today: datetime.date)
     old, plan = restructuring_plan(loan, new_terms(record), as_of=as_of, old=old)
     before, after = comparison(loan, old, plan)
     return Comparison(as_of, before, after, plan)
+
+
+def moratorium_list(*, user) -> QuerySet[Moratorium]:
+    """Moratoria cover many borrowers: staff who see every loan read them, partner users none."""
+    if not (user.has_perm(Perm.VIEW_LOAN) and sees_everything(user)):
+        return Moratorium.objects.none()
+    return Moratorium.objects.select_related("country", "proposed_by", "decided_by")
+
+
+def moratorium_get(*, user, pk) -> Moratorium:
+    return get_object_or_404(moratorium_list(user=user), pk=pk)

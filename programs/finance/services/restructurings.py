@@ -118,7 +118,12 @@ def new_terms(values) -> restructuring.NewTerms:
         grace_periods=int(get("grace_periods") or 0),
         first_due=get("first_due_date"),
         arrears=restructuring.ArrearsTreatment(get("arrears")),
+        moratorium_months=int(get("moratorium_months") or 0) if _has(values, "moratorium_months") else 0,
     )
+
+
+def _has(values, name: str) -> bool:
+    return name in values if isinstance(values, dict) else hasattr(values, name)
 
 
 def restructuring_plan(loan: Loan, terms: restructuring.NewTerms, *, as_of: datetime.date, old=None):
@@ -291,7 +296,7 @@ def _rewrite_schedule(*, loan: Loan, record: LoanRestructuring, user, now) -> No
     record.first_new_number = plan.rows[0].number
 
 
-def _approve(record: LoanRestructuring, user, now) -> LoanRestructuring:
+def approve_proposed(record: LoanRestructuring, user, now) -> LoanRestructuring:
     """Approve a proposed restructuring (the loan and the record locked by the caller's transaction)."""
     loan = lock_row(record.loan)
     lock_for(record, RESTRUCTURING_MOVES, "approve")
@@ -320,7 +325,7 @@ def _approve(record: LoanRestructuring, user, now) -> LoanRestructuring:
 def restructuring_approve(*, restructuring: LoanRestructuring, approved_by) -> LoanRestructuring:
     """A manager who did not propose it approves a restructuring: the loan's schedule is rewritten now."""
     require_perm(approved_by, Perm.APPROVE_LOAN)
-    return _approve(restructuring, approved_by, timezone.now())
+    return approve_proposed(restructuring, approved_by, timezone.now())
 
 
 @transaction.atomic
