@@ -13,6 +13,7 @@ from programs.finance import schedule, selectors
 from programs.finance.models import (
     Allocation,
     AmortizationMethod,
+    Installment,
     LoanFigures,
     LoanRestructuring,
     LoanStatus,
@@ -142,6 +143,15 @@ def test_approval_keeps_what_was_paid_and_replaces_the_rest(loan):
         "kept": False,
     }
     assert [row["kept"] for row in record.old_schedule[:4]] == [True, True, True, False]
+
+
+def test_the_schedule_history_names_the_approver(loan):
+    manager = UserFactory(role=Role.MANAGER)
+    restructuring_approve(restructuring=propose(loan), approved_by=manager)
+    history = Installment.history.filter(loan_id=loan.pk, history_user=manager)
+    assert sorted(history.filter(history_type="-").values_list("number", flat=True)) == list(range(4, 13))
+    assert sorted(history.filter(history_type="+").values_list("number", flat=True)) == list(range(4, 14))
+    assert list(history.filter(history_type="~").values_list("number", "principal_due")) == [(3, D("50.00"))]
 
 
 def test_the_principal_is_conserved(loan):
