@@ -48,10 +48,10 @@ class ContactInline(admin.TabularInline):
 class OrganisationAdmin(ServiceHistoryAdmin):
     list_display = ("name", "acronym", "kind", "country", "is_active")
     list_filter = ("kind", "is_active", ("country", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("name", "acronym", "iati_identifier")
+    search_fields = ("name", "acronym", "iati_identifier", "area")
     list_select_related = ("country",)
     fieldsets = (
-        (None, {"fields": ("name", "acronym", "kind", "country", "dac_category", "is_active")}),
+        (None, {"fields": ("name", "acronym", "kind", "country", "area", "dac_category", "is_active")}),
         (_("Identification and address"), {"fields": ("iati_identifier", "website", "address")}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )

@@ -28,6 +28,11 @@ class DacCategory(models.TextChoices):
     MULTILATERAL_OTHER = "multilateral", _("Other multilateral organisation")
 
 
+def area_field(help_text):
+    """An administrative area within a country (a province, a district): short free text, matched without case."""
+    return models.CharField(_("administrative area"), max_length=100, blank=True, help_text=help_text)
+
+
 def dac_category_field(help_text):
     return models.CharField(
         _("DAC recipient category"), max_length=12, choices=DacCategory.choices, blank=True, help_text=help_text
@@ -49,6 +54,7 @@ class Organisation(TimeStampedModel):
     address = models.TextField(_("address"), max_length=1000, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     dac_category = dac_category_field(_("Decides whether its loans are concessional under the OECD DAC rules."))
+    area = area_field(_("The province or district it works in, e.g. Central Sulawesi."))
     history = HistoricalRecords()
 
     class Meta:

@@ -20,6 +20,7 @@ ORGANISATION_FIELDS = (
     "address",
     "is_active",
     "dac_category",
+    "area",
 )
 MEMBERSHIP_FIELDS = ("is_active",)
 CONTACT_FIELDS = ("name", "email", "phone", "position", "receives_reminders", "preferred_language", "is_active")

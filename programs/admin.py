@@ -160,7 +160,7 @@ class ProgrammeAdmin(ServiceHistoryAdmin):
         (_("Budget"), {"fields": (("budget_amount", "budget_currency"), "dac_category")}),
         (
             _("Where and what"),
-            {"fields": ("recipient_countries", "country_percentages", "sectors", "sector_percentages")},
+            {"fields": ("recipient_countries", "country_percentages", "area", "sectors", "sector_percentages")},
         ),
         (_("IATI"), {"fields": ("publish_to_iati",)}),
         (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),

@@ -18,7 +18,7 @@ from cooperation.fields import (
 from cooperation.models import TimeStampedModel
 from cooperation.money import AmountField
 from cooperation.reference.codes import ActivityStatus, OrganisationRole
-from partners.models import dac_category_field
+from partners.models import area_field, dac_category_field
 
 programme_code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9./-]{1,39}$",
@@ -92,6 +92,7 @@ class Programme(TimeStampedModel):
     dac_category = dac_category_field(
         _("Leave empty to use the borrower's category; set it when this programme's recipient differs.")
     )
+    area = area_field(_("Leave empty to use the partner's area; set it when this programme works elsewhere."))
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[recipient_countries, sectors])
 
     class Meta:

@@ -36,6 +36,7 @@ PROGRAMME_FIELDS = (
     "country_percentages",
     "sector_percentages",
     "dac_category",
+    "area",
 )
 
 

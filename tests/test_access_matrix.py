@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cooperation.accounts.services import api_token_issue
 from cooperation.exports import jobs as export_jobs
@@ -21,6 +22,8 @@ from cooperation.outbox.models import MessageStatus
 from cooperation.reference.services import exchange_rate_create
 from cooperation.roles import Role
 from programs.budgets import services as budget_services
+from programs.finance.services.moratoria import moratorium_propose
+from programs.finance.services.restructurings import restructuring_propose
 from programs.results import services as results_services
 from tests.factories import (
     ContactFactory,
@@ -31,7 +34,14 @@ from tests.factories import (
     currency,
 )
 from tests.programs.documents.factories import make_document
-from tests.programs.finance.factories import GrantFactory, LoanFactory, RepaymentFactory, TrancheFactory, submitted_loan
+from tests.programs.finance.factories import (
+    GrantFactory,
+    LoanFactory,
+    RepaymentFactory,
+    TrancheFactory,
+    disbursed_loan,
+    submitted_loan,
+)
 from tests.programs.results.factories import build_framework
 from tests.programs.results.test_evidence import PNG
 from tests.programs.scholarships import factories as scholarship
@@ -99,6 +109,16 @@ EXPECTED = {
     "finance:loan_cancel": set(),  # POST only
     "finance:loan_write_off": set(),  # POST only
     "finance:loan_repayment_create": {"officer", "manager", "admin"},
+    "finance:loan_restructure": {"officer", "manager", "admin"},  # an active loan with no proposal waiting
+    "finance:restructuring_detail": STAFF,
+    "finance:restructuring_approve": set(),  # POST only
+    "finance:restructuring_reject": set(),  # POST only
+    "finance:restructuring_reverse": set(),  # POST only
+    "finance:moratorium_list": STAFF,
+    "finance:moratorium_create": {"officer", "manager", "admin"},
+    "finance:moratorium_detail": STAFF,
+    "finance:moratorium_approve": set(),  # POST only
+    "finance:moratorium_reject": set(),  # POST only
     "finance:loan_repayment_confirm": set(),  # POST only
     "finance:loan_repayment_reject": set(),  # POST only
     "finance:loan_repayment_reverse": set(),  # POST only
@@ -139,6 +159,11 @@ EXPECTED = {
     "api:loan-disburse": set(),  # POST only
     "api:loan-cancel": set(),  # POST only
     "api:loan-write-off": set(),  # POST only
+    "api:restructuring-list": STAFF | {"partner", "partner2"},
+    "api:restructuring-detail": STAFF | {"partner"},
+    "api:restructuring-approve": set(),  # POST only
+    "api:restructuring-reject": set(),  # POST only
+    "api:restructuring-reverse": set(),  # POST only
     "api:repayment-list": STAFF | {"partner", "partner2"},
     "api:repayment-detail": STAFF | {"partner"},
     "api:repayment-confirm": set(),  # POST only
@@ -375,6 +400,29 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     # Partners see a loan once it is submitted (a draft is the officer's working copy).
     submitted = submitted_loan(LoanFactory(programme=own_programme, borrower=partner_org, created_by=officer))
     repayment = RepaymentFactory(loan=submitted, recorded_by=partner_user)
+    # Two active loans of `partner`'s organisation: one with a restructuring waiting for a manager, one without.
+    restructured = disbursed_loan(programme=own_programme, borrower=partner_org, created_by=officer)
+    restructuring = restructuring_propose(
+        loan=restructured,
+        proposed_by=officer,
+        annual_rate=Decimal("3"),
+        installments=6,
+        grace_periods=0,
+        first_due_date=timezone.localdate() + datetime.timedelta(days=30),
+        arrears="waive",
+        reason="Flood.",
+    )
+    active = disbursed_loan(programme=own_programme, borrower=partner_org, created_by=officer)
+    moratorium = moratorium_propose(
+        proposed_by=officer,
+        title="Flood",
+        country=partner_org.country,
+        area="Central Sulawesi",
+        starts_on=timezone.localdate(),
+        months=3,
+        arrears="capitalise",
+        reason="Flood.",
+    )
     grant = GrantFactory(programme=own_programme, recipient=partner_org, created_by=officer)
     tranche = TrancheFactory(grant=grant)
     # Shipments to `partner`'s organisation: a draft (the officer's working copy, hidden from the consignee) and
@@ -464,6 +512,10 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     token, _key = api_token_issue(user=UserFactory(username="script"), name="nightly")
     failed_email = OutboxMessageFactory(about=update, status=MessageStatus.FAILED, last_error="550 No such user")
     objects = {
+        "finance:loan_restructure": {"pk": active.pk},
+        "finance:restructuring": {"pk": restructuring.pk},
+        "finance:moratorium": {"pk": moratorium.pk},
+        "api:restructuring": {"pk": restructuring.pk},
         "outbox:": {"pk": failed_email.pk},
         "exports:export": {"source": "programs.programmes", "file_format": "xlsx"},
         "exports:saved_view_": {"pk": saved_view.pk},

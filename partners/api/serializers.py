@@ -30,6 +30,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "address",
             "is_active",
             "dac_category",
+            "area",
         ]
         read_only_fields = fields
 
@@ -50,6 +51,9 @@ class OrganisationWriteSerializer(serializers.Serializer):
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
+    area = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text=_("Province or district, e.g. Central Sulawesi.")
+    )
     dac_category = serializers.ChoiceField(
         choices=DacCategory.choices,
         required=False,

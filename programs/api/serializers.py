@@ -93,6 +93,10 @@ class ProgrammeSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Recipient category under the OECD DAC rules when it differs from the borrower's; else empty."),
     )
+    area = serializers.CharField(
+        read_only=True,
+        help_text=_("Administrative area when it differs from the partner's (e.g. a province); else empty."),
+    )
     budget = BudgetSerializer(source="*", read_only=True)
     responsible_officer = serializers.IntegerField(source="responsible_officer_id", read_only=True, allow_null=True)
     participants = ProgrammeParticipantSerializer(source="participations", many=True, read_only=True)
@@ -210,6 +214,12 @@ class ProgrammeWriteSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text=_("Recipient category under the OECD DAC rules when it differs from the borrower's; else empty."),
+    )
+    area = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_("Administrative area when it differs from the partner's (e.g. a province); else empty."),
     )
     budget = BudgetWriteSerializer()
     responsible_officer = serializers.PrimaryKeyRelatedField(

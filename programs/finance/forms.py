@@ -11,11 +11,19 @@ from cooperation.dates import BoundedDateFormField
 from cooperation.forms import ServiceModelForm, active_or_current, past_date_field, reason_field
 from cooperation.forms import TranchePayForm as TranchePayForm  # a grant tranche is paid through it (page, admin)
 from cooperation.money import quantize
-from cooperation.reference.models import Currency
+from cooperation.reference.models import Country, Currency
 from cooperation.risk import AcknowledgementField, RiskFlag, partner_risk_flags
 from cooperation.templatetags.kerjasama import money
 from partners.models import Organisation
-from programs.finance.models import AmortizationMethod, DayCountConvention, Frequency, Grant, Loan, Repayment
+from programs.finance.models import (
+    AmortizationMethod,
+    ArrearsChoice,
+    DayCountConvention,
+    Frequency,
+    Grant,
+    Loan,
+    Repayment,
+)
 from programs.finance.services.terms import TERM_FIELDS
 from programs.forms import ProgrammeChoiceField
 from programs.models import Programme
@@ -240,3 +248,43 @@ class GrantForm(ServiceModelForm):
         self.fields["recipient"].empty_label = _("Choose the recipient")
         self.fields["currency"].queryset = Currency.objects.filter(is_active=True)
         self.fields["currency"].empty_label = _("Choose a currency")
+
+
+# --- Restructuring an active loan ---------------------------------------------------------------
+
+
+class RestructuringForm(forms.Form):
+    """New terms for an active loan, with the reason; the officer previews them before proposing."""
+
+    annual_rate = forms.DecimalField(label=_("New annual interest rate (%)"), widget=RATE_WIDGET)
+    installments = forms.IntegerField(
+        label=_("Remaining installments"),
+        min_value=1,
+        max_value=600,
+        help_text=_("How many installments the new schedule has, at the loan's repayment frequency."),
+    )
+    grace_periods = forms.IntegerField(
+        label=_("Interest-only installments"),
+        min_value=0,
+        initial=0,
+        help_text=_("Installments at the start of the new schedule that pay interest only."),
+    )
+    first_due_date = BoundedDateFormField(label=_("First new due date"), widget=DATE_WIDGET)
+    arrears = forms.ChoiceField(label=_("Overdue interest"), choices=ArrearsChoice.choices)
+    reason = reason_field(_("Why the loan is restructured; it is kept with the restructuring."))
+
+
+class MoratoriumForm(forms.Form):
+    """A crisis moratorium: who it covers (country and area), how long, and what happens to the interest."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("e.g. Flood in Central Sulawesi"))
+    country = forms.ModelChoiceField(label=_("Recipient country"), queryset=Country.objects.order_by("name"))
+    area = forms.CharField(
+        label=_("Administrative area"),
+        max_length=100,
+        help_text=_("The programme's area where it names one, else the borrower's; case does not matter."),
+    )
+    starts_on = BoundedDateFormField(label=_("First day without payments"), widget=DATE_WIDGET)
+    months = forms.IntegerField(label=_("Months without payments"), min_value=1, max_value=36)
+    arrears = forms.ChoiceField(label=_("Interest"), choices=ArrearsChoice.choices)
+    reason = reason_field(_("Why the moratorium is granted; it is kept with it."))

@@ -486,4 +486,10 @@ class Tranche(BaseTranche):
 
 
 # The summaries kept beside the loans (their own module: they are read and written only by programs.finance.summaries).
+from programs.finance.restructuring_models import (  # noqa: E402, F401
+    ArrearsChoice,
+    LoanRestructuring,
+    Moratorium,
+    RestructuringStatus,
+)
 from programs.finance.summaries_models import LoanFigures, MonthFigures  # noqa: E402, F401

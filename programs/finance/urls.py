@@ -16,6 +16,18 @@ urlpatterns = [
         views.REPAYMENT_MOVES,
         name="loan_repayment_{move}",
     ),
+    path("loans/<int:pk>/restructure/", views.loan_restructure, name="loan_restructure"),
+    path("restructurings/<int:pk>/", views.restructuring_detail, name="restructuring_detail"),
+    *move_paths(
+        "restructurings/<int:pk>/{segment}/",
+        views.restructuring_move,
+        views.RESTRUCTURING_PAGE_MOVES,
+        "restructuring_{move}",
+    ),
+    *record_paths("moratoria/", views, "moratorium", name="moratorium_{page}", pages=("list", "create", "detail")),
+    *move_paths(
+        "moratoria/<int:pk>/{segment}/", views.moratorium_move, views.MORATORIUM_PAGE_MOVES, "moratorium_{move}"
+    ),
     *record_paths("grants/", views, "grant", name="grant_{page}", pages=("list", "create", "detail")),
     *move_paths(
         "grants/<int:pk>/tranches/<int:tranche_pk>/{segment}/",

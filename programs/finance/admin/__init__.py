@@ -10,4 +10,4 @@ by the services, so they are read-only here; installments and allocations show
 their change history (payments applied, reversals with who, when and why).
 """
 
-from programs.finance.admin import dac, grants, loans, repayments  # noqa: F401  (each registers its models)
+from programs.finance.admin import dac, grants, loans, repayments, restructurings  # noqa: F401  (each registers its models)

@@ -24,12 +24,14 @@ from partners.models import DacCategory, Organisation
 from programs.finance.models import (
     RATE_DIGITS,
     AmortizationMethod,
+    ArrearsChoice,
     DayCountConvention,
     Frequency,
     Grant,
     Loan,
     LoanStatus,
     RepaymentStatus,
+    RestructuringStatus,
     TrancheStatus,
 )
 from programs.finance.selectors import grant_element_of, loan_dac_test, loan_list
@@ -367,3 +369,46 @@ class GrantWriteSerializer(UserScopedRelations, serializers.Serializer):
 class TranchePaySerializer(serializers.Serializer):
     paid_on = BoundedDateField(past=True)
     payment_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+# --- Restructurings -------------------------------------------------------------------------------
+
+
+class RestructuringSerializer(serializers.Serializer):
+    """New terms for an active loan: proposed, then approved (applied), rejected, or reversed."""
+
+    id = serializers.IntegerField(read_only=True)
+    loan, loan_reference = related_with_label("loan", "reference")
+    status = EnumChoiceField(RestructuringStatus, enum_name="RestructuringStatusEnum", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    annual_rate = serializers.DecimalField(**RATE_OPTIONS, read_only=True)
+    installments = serializers.IntegerField(read_only=True)
+    grace_periods = serializers.IntegerField(read_only=True, help_text=_("Interest-only installments."))
+    first_due_date = serializers.DateField(read_only=True)
+    arrears = EnumChoiceField(ArrearsChoice, enum_name="ArrearsTreatmentEnum", read_only=True)
+    reason = serializers.CharField(read_only=True)
+    proposed_by = serializers.IntegerField(source="proposed_by_id", read_only=True)
+    proposed_at = serializers.DateTimeField(read_only=True)
+    decided_by, decided_at = who_and_when("decided")
+    decision_note = serializers.CharField(read_only=True, help_text=_("Why it was rejected."))
+    effective_on = serializers.DateField(read_only=True, allow_null=True)
+    capitalised = AmountField(currency="loan.currency", help_text=_("Overdue interest added to the new principal."))
+    waived = AmountField(currency="loan.currency", help_text=_("Overdue interest forgiven."))
+    new_principal = AmountField(currency="loan.currency", allow_null=True)
+    first_new_number = serializers.IntegerField(read_only=True, allow_null=True)
+    reversed_by, reversed_at = who_and_when("reversed")
+    reversal_reason = serializers.CharField(read_only=True)
+
+
+class RestructuringWriteSerializer(UserScopedRelations, serializers.Serializer):
+    """A proposal: the loan and its new terms; nothing changes until a manager approves it."""
+
+    scoped_fields = {"loan": loan_list}
+
+    loan = serializers.PrimaryKeyRelatedField(queryset=Loan.objects.none())
+    annual_rate = serializers.DecimalField(**RATE_OPTIONS)
+    installments = serializers.IntegerField(help_text=_("How many installments the new schedule has."))
+    grace_periods = serializers.IntegerField(default=0, help_text=_("Interest-only installments at its start."))
+    first_due_date = BoundedDateField()
+    arrears = EnumChoiceField(ArrearsChoice, enum_name="ArrearsTreatmentEnum")
+    reason = serializers.CharField(max_length=2000)

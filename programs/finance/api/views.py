@@ -13,6 +13,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from cooperation.api.permissions import perm_required
@@ -34,10 +36,13 @@ from programs.finance.api.serializers import (
     RepaymentDetailSerializer,
     RepaymentSerializer,
     RepaymentWriteSerializer,
+    RestructuringSerializer,
+    RestructuringWriteSerializer,
     TranchePaySerializer,
     TrancheSerializer,
 )
-from programs.finance.models import Grant, Loan, Repayment, Tranche
+from programs.finance.models import Grant, Loan, LoanRestructuring, Repayment, Tranche
+from programs.finance.services import restructurings
 from programs.finance.services.guards import LOAN_MOVE_PERMS, REPAYMENT_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
 # --- Loans ------------------------------------------------------------------------------------------------
@@ -196,6 +201,65 @@ class RepaymentViewSet(CreateByService, RecordViewSet):
         if user.has_perm(Perm.RECORD_REPAYMENT):
             return services.repayment_record(loan=loan, recorded_by=user, **data)
         return services.repayment_notify(loan=loan, notified_by=user, **data)
+
+
+# --- Restructurings --------------------------------------------------------------------------------------
+
+
+class OnLoans(BasePermission):
+    """Reads need the permission to view loans, a proposal the permission to change them; the selector then finds
+    only the records of loans the user may see."""
+
+    def has_permission(self, request, view):
+        if request.method not in view.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        perm = Perm.VIEW_LOAN if request.method in SAFE_METHODS else Perm.CHANGE_LOAN
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.has_perm(perm))
+
+
+@documented(
+    tag="loans",
+    list=_("List loan restructurings"),
+    retrieve=_("Show a loan restructuring"),
+    create=(
+        _("Propose a restructuring of an active loan"),
+        _(
+            "New terms: rate, remaining installments, interest-only installments, first due date, and whether "
+            "overdue interest is capitalised or waived. Nothing changes until a manager approves it."
+        ),
+    ),
+    moves={
+        "approve": (
+            _("Approve a proposed restructuring"),
+            _(
+                "By a manager who did not propose it. Installments something was paid on stay, reduced to what "
+                "was paid; the others are replaced by the new schedule."
+            ),
+        ),
+        "reject": _("Reject a proposed restructuring"),
+        "reverse": (
+            _("Reverse an approved restructuring"),
+            _("The old schedule comes back, when no repayment has been allocated to the new installments."),
+        ),
+    },
+)
+class RestructuringViewSet(CreateByService, RecordViewSet):
+    # A restructuring is part of its loan: whoever may view the loan reads it; an officer proposes it.
+    permission_classes = [OnLoans]
+    model = LoanRestructuring
+    record_keyword = "restructuring"
+    selectors = (selectors.restructuring_list, selectors.restructuring_get)
+    ordering = ("-proposed_at", "-pk")
+    move_perms = restructurings.RESTRUCTURING_MOVE_PERMS
+    create_service = (restructurings.restructuring_propose, "proposed_by")
+    serializer_class = RestructuringSerializer
+    write_serializer_classes = writes(create=RestructuringWriteSerializer)
+    moves = {
+        "approve": (restructurings.restructuring_approve, "approved_by", None),
+        "reject": (restructurings.restructuring_reject, "rejected_by", ReasonSerializer),
+        "reverse": (restructurings.restructuring_reverse, "reversed_by", ReasonSerializer),
+    }
 
 
 # --- Grants and tranches ----------------------------------------------------------------------------------

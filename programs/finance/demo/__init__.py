@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from cooperation.demo import counted, status_counts
 from cooperation.reference.models import Currency
 from programs.finance import services
+from programs.finance.demo import flood
 from programs.finance.demo.portfolio import DISBURSED_STATUSES, GRANTS, LOANS, DemoGrant
 from programs.finance.demo.stories import DemoLoan
 from programs.finance.models import Grant, Loan, LoanStatus, Tranche, TrancheStatus
@@ -36,6 +37,7 @@ def load(*, run) -> str:
             continue
         grant = _create_grant(demo, programme, recipient, run.users, run.today)
         run.log(f"  {grant.get_kind_display().lower()} {grant.reference} created")
+    flood.load(run=run)
     # The same service as the daily job: portal notifications and emails for what is due today.
     # Safe to repeat: each reminder is logged once per installment and kind.
     return _summary(len(send_due_reminders(today=run.today)))

@@ -32,6 +32,7 @@ from programs.finance.selectors.loans import (
     pending_repayments,
     repayment_get,
     repayment_list,
+    restructuring_history,
 )
 from programs.finance.selectors.portfolio import (
     CurrencyMonths,
@@ -39,6 +40,14 @@ from programs.finance.selectors.portfolio import (
     MonthAmounts,
     portfolio_summary,
     repayments_by_month,
+)
+from programs.finance.selectors.restructurings import (
+    Comparison,
+    moratorium_get,
+    moratorium_list,
+    restructuring_comparison,
+    restructuring_get,
+    restructuring_list,
 )
 
 __all__ = [
@@ -76,6 +85,13 @@ __all__ = [
     "repayment_get",
     "repayment_list",
     "repayments_by_month",
+    "Comparison",
+    "restructuring_comparison",
+    "restructuring_get",
+    "restructuring_history",
+    "restructuring_list",
+    "moratorium_get",
+    "moratorium_list",
     "tranche_get",
     "tranche_list",
     "with_grant_elements",

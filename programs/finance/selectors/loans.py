@@ -33,6 +33,7 @@ from programs.finance.models import (
     Allocation,
     Installment,
     Loan,
+    LoanRestructuring,
     LoanStatus,
     ReminderLog,
     Repayment,
@@ -251,6 +252,32 @@ def loan_history(*, user, loan: Loan) -> list[HistoryEntry]:
                 money_fields=frozenset({"interest", "principal"}),
                 shown_on_creation=("interest", "principal"),
             ),
+            HistorySource(
+                LoanRestructuring.history.filter(loan_id=loan.pk),
+                subject=lambda record: _("Restructuring"),
+                currency=currency,
+                money_fields=RESTRUCTURING_MONEY,
+                shown_on_creation=RESTRUCTURING_TERMS,
+            ),
+        ],
+    )
+
+
+RESTRUCTURING_MONEY = frozenset({"capitalised", "waived", "new_principal"})
+RESTRUCTURING_TERMS = ("annual_rate", "installments", "grace_periods", "first_due_date", "arrears")
+
+
+def restructuring_history(*, user, record: LoanRestructuring) -> list[HistoryEntry]:
+    """Who proposed, decided on and reversed a restructuring, when and why, newest first."""
+    return history_for(
+        user,
+        [
+            HistorySource(
+                LoanRestructuring.history.filter(id=record.pk),
+                currency=record.loan.currency,
+                money_fields=RESTRUCTURING_MONEY,
+                shown_on_creation=(*RESTRUCTURING_TERMS, "reason"),
+            )
         ],
     )
 

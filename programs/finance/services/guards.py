@@ -27,6 +27,11 @@ class FinanceRefusal(StrEnum):
     DISBURSEMENT_AFTER_FIRST_REPAYMENT = "disbursement_after_first_repayment"
     LOAN_NOT_DISBURSED = "loan_not_disbursed"  # a repayment on a loan that is not active
     OVERPAYMENT = "overpayment"  # more than is still owed on the loan
+    RESTRUCTURING_PENDING = "restructuring_pending"  # a second proposal while one waits for a decision
+    NOTHING_TO_RESTRUCTURE = "nothing_to_restructure"  # nothing is owed on the loan any more
+    FIRST_DUE_PASSED = "first_due_passed"  # the new schedule would start on or before the day it takes effect
+    NEW_SCHEDULE_PAID = "new_schedule_paid"  # a reversal after repayments were allocated to the new installments
+    NOT_LATEST_RESTRUCTURING = "not_latest_restructuring"  # a reversal under a later restructuring
 
 
 LOAN_MOVES = {

@@ -11,6 +11,19 @@ from programs.finance.views.loans import (
     loan_list,
     loan_move,
 )
+from programs.finance.views.moratoria import (
+    MORATORIUM_PAGE_MOVES,
+    moratorium_create,
+    moratorium_detail,
+    moratorium_list,
+    moratorium_move,
+)
+from programs.finance.views.restructurings import (
+    RESTRUCTURING_PAGE_MOVES,
+    loan_restructure,
+    restructuring_detail,
+    restructuring_move,
+)
 from programs.finance.views.rows import (
     REPAYMENT_MOVES,
     TRANCHE_MOVES,
@@ -25,6 +38,15 @@ from programs.finance.views.rows import (
 __all__ = [
     "LOAN_PAGE_MOVES",
     "REPAYMENT_MOVES",
+    "RESTRUCTURING_PAGE_MOVES",
+    "MORATORIUM_PAGE_MOVES",
+    "moratorium_create",
+    "moratorium_detail",
+    "moratorium_list",
+    "moratorium_move",
+    "loan_restructure",
+    "restructuring_detail",
+    "restructuring_move",
     "TRANCHE_MOVES",
     "grant_create",
     "grant_detail",

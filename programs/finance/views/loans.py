@@ -21,6 +21,7 @@ from programs.finance.filters import LoanListFilter
 from programs.finance.forms import DisburseForm, ReasonForm
 from programs.finance.models import Allocation, Loan, LoanStatus
 from programs.finance.services.guards import LOAN_MOVE_PERMS
+from programs.finance.services.restructurings import propose_refusal
 from programs.finance.views.drafting import ScheduleTable, loan_schedule_table
 
 LOAN_COLUMNS = [
@@ -164,6 +165,8 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "can_edit": services.loan_move_refusal(loan, user, "update") is None,
             # Before the money leaves, whoever approves or disburses sees what is wrong with the borrower now.
             "dac": selectors.loan_dac_test(loan, today=today),
+            "restructurings": list(selectors.restructuring_list(user=user, loan=loan)),
+            "can_restructure": propose_refusal(loan, user) is None,
             "borrower_risk_flags": partner_risk_flags(loan.borrower) if loan.status in BEFORE_DISBURSEMENT else [],
         },
     )
