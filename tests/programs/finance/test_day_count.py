@@ -495,7 +495,7 @@ def test_loans_recorded_before_the_migration_count_full_periods_and_keep_their_f
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("finance", "0010_dac_rules_2018")], [("finance", "0011_day_count")]
+    before, after = [("finance", "0010_dac_rules_2018")], [("finance", "0012_day_count")]
     template = LoanFactory(**BROKEN)  # parties, programme and currency the old loan points at
     executor = MigrationExecutor(connection)
     try:
