@@ -18,7 +18,6 @@ from pypdf import PdfWriter
 from cooperation.roles import Role
 from programs.models import Participation
 from programs.scholarships import services
-from programs.scholarships.services import online
 from programs.scholarships.models import (
     ActivityKind,
     Application,
@@ -38,6 +37,7 @@ from programs.scholarships.models import (
     StipendFrequency,
     StipendTranche,
 )
+from programs.scholarships.services import online
 from tests.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory, UserFactory, country, currency
 
 

@@ -155,7 +155,7 @@ def test_a_closed_call_shows_no_form_and_refuses_a_post(client, dates):
     call = CallFactory(online_applications=True, opens_on=dates[0], closes_on=dates[1])
     response = client.get(page(call))
     assert response.status_code == 200
-    assert "This call is closed" in text(response) and "<form method=\"post\" enctype" not in text(response)
+    assert "This call is closed" in text(response) and '<form method="post" enctype' not in text(response)
     assert client.post(page(call), form_data()).status_code == 403
     assert OnlineSubmission.objects.count() == 0
 
