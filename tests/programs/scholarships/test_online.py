@@ -248,3 +248,19 @@ def test_sent_on_the_closing_day_and_confirmed_the_day_after_is_in_time(call):
     _submission, key = send(call, now=timezone.now() - datetime.timedelta(days=1))
     application, _status = online.online_application_confirm(key=key)
     assert application.submitted_on == days_ago(1)
+
+
+def test_the_cleanup_is_on_the_beat_schedule():
+    from config.celery import app
+
+    app.finalize()
+    entry = app.conf.beat_schedule["online-applications-expiry"]
+    assert entry["task"] == "programs.scholarships.tasks.expire_online_submissions"
+
+
+def test_a_confirmation_no_longer_wanted_is_not_sent(call):
+    submission, key = send(call)
+    message = OutboxMessage.objects.get()
+    assert online.confirmation_still_wanted(message)
+    online.online_application_confirm(key=key)
+    assert not online.confirmation_still_wanted(message)
