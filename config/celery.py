@@ -68,6 +68,11 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
                 minute=getattr(settings, "SCHOLARSHIP_REMINDER_MINUTE", 45),
             ),
         },
+        "online-applications-expiry": {
+            "task": "programs.scholarships.tasks.expire_online_submissions",
+            "schedule": 3600,
+            "options": {"expires": 3600},
+        },
         "results-reminders": {
             "task": "programs.results.tasks.send_results_reminders",
             "schedule": crontab(

@@ -128,6 +128,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds counters every web server must share (the API throttles, the online applications' rate limits):
+# Redis in production (CACHE_URL=redis://…); without it, each process's own memory.
+_CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -285,6 +296,13 @@ SHIPMENT_EXPIRY_WARNING_DAYS = env_int("SHIPMENT_EXPIRY_WARNING_DAYS", 30)
 SCHOLARSHIP_REMINDER_HOUR = env_int("SCHOLARSHIP_REMINDER_HOUR", 6)
 SCHOLARSHIP_REMINDER_MINUTE = env_int("SCHOLARSHIP_REMINDER_MINUTE", 45)
 STIPEND_REMINDER_DAYS_BEFORE = env_int("STIPEND_REMINDER_DAYS_BEFORE", 7)
+# Online scholarship applications: how long a confirmation link works (the submission is deleted after), the
+# least time a person takes to fill in the form, and how many applications one address may send an hour and one
+# email address receive a day (counted in the cache).
+ONLINE_APPLICATION_CONFIRM_HOURS = env_int("ONLINE_APPLICATION_CONFIRM_HOURS", 48)
+ONLINE_APPLICATION_MIN_SECONDS = env_int("ONLINE_APPLICATION_MIN_SECONDS", 5)
+ONLINE_APPLICATIONS_PER_ADDRESS_PER_HOUR = env_int("ONLINE_APPLICATIONS_PER_ADDRESS_PER_HOUR", 10)
+ONLINE_APPLICATIONS_PER_EMAIL_PER_DAY = env_int("ONLINE_APPLICATIONS_PER_EMAIL_PER_DAY", 3)
 # Results reports: the daily reminder run, and how many days before a report is due the partner hears of it.
 RESULTS_REMINDER_HOUR = env_int("RESULTS_REMINDER_HOUR", 6)
 RESULTS_REMINDER_MINUTE = env_int("RESULTS_REMINDER_MINUTE", 50)

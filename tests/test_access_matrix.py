@@ -286,6 +286,13 @@ EXPECTED = {
     "scholarships:report_detail": STAFF,
     "scholarships:report_accept": set(),  # POST only
     "scholarships:report_return": set(),  # POST only
+    # The public pages of a call open to online applications: nobody signs in. The confirmation link registers the
+    # application (the first to open it) and says so to the others; the status link shows its own application.
+    "scholarships_public:calls": EVERYONE,
+    "scholarships_public:call": EVERYONE,
+    "scholarships_public:sent": EVERYONE,
+    "scholarships_public:confirm": EVERYONE,
+    "scholarships_public:status": EVERYONE,
     "scholarships_portal:scholar_list": {"partner", "partner2"},
     "scholarships_portal:scholar_detail": {"partner"},
     "scholarships_portal:scholar_enrol": {"partner"},  # already enrolled: says so, no form
@@ -452,6 +459,12 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         result="GPA 3.6",
     )
     activity = scholarship.ExchangeActivityFactory(host=partner_org)
+    # A call published for online applications: one application waiting for its confirmation, one confirmed.
+    public_call = scholarship.CallFactory(host=partner_org, online_applications=True, eligibility_questions=["Ready?"])
+    _waiting, confirm_key = scholarship.send_online(public_call, email="waiting@mail.example")
+    _confirmed, status_key = scholarship.online.online_application_confirm(
+        key=scholarship.send_online(public_call, email="confirmed@mail.example", client_ip="203.0.113.9")[1]
+    )
     # A results framework the partner's organisation reports on: its first quarter's report begun (a draft) with
     # a photo as evidence.
     framework = build_framework(own_programme, partner_org, officer)
@@ -553,6 +566,9 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "scholarships:tranche": {"pk": stipend.pk},
         "scholarships:report": {"pk": report.pk},
         "scholarships:activit": {"pk": activity.pk},
+        "scholarships_public:confirm": {"key": confirm_key},
+        "scholarships_public:status": {"key": status_key},
+        "scholarships_public:": {"pk": public_call.pk},
         "scholarships_portal:scholar": {"pk": application.pk},
         "scholarships_portal:report": {"pk": report.pk},
         "scholarships_portal:activit": {"pk": activity.pk},

@@ -43,10 +43,12 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
         )
         from cooperation import personal_data
         from programs.scholarships import selectors
-        from programs.scholarships.models import Application, Attachment
+        from programs.scholarships.models import Application, Attachment, OnlineSubmission
 
         personal_data.register(Application, selectors.personal_data_condition)
         personal_data.register(Attachment, selectors.attachment_condition)
+        personal_data.register(OnlineSubmission, selectors.online_submission_condition)
+        registry.urls("apply/", "programs.scholarships.public_urls")
         registry.panel(
             "programme.detail",
             "scholarships/_programme_hub.html",
@@ -81,8 +83,11 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
 
     def outbox_kinds(self):
         from programs.scholarships import reminders
+        from programs.scholarships.services import online
 
         return (
             Kind(reminders.REPORT_DUE, _("Progress report reminder"), reminders.report_reminder_still_wanted),
             Kind(reminders.STIPEND_DUE, _("Stipend tranche reminder"), reminders.stipend_reminder_still_wanted),
+            Kind(online.CONFIRM_KIND, _("Online application: confirmation link"), online.confirmation_still_wanted),
+            Kind(online.STATUS_LINK_KIND, _("Online application: status link")),
         )

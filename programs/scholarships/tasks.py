@@ -9,3 +9,11 @@ from programs.scholarships.reminders import ScholarshipReminders
 def send_scholarship_reminders(today: str | None = None) -> int:
     """The daily run (Celery beat): claim every reminder owed and not sent yet; the outbox delivers the emails."""
     return ScholarshipReminders.task(today)
+
+
+@shared_task
+def expire_online_submissions() -> int:
+    """Hourly (Celery beat): delete the online applications never confirmed, with their files."""
+    from programs.scholarships.services.online import online_submissions_expire
+
+    return online_submissions_expire()

@@ -397,7 +397,15 @@ def test_scholarship_calls_are_open_closed_and_upcoming_with_rubrics(demo):
         assert call.programme.is_technical, call.title
         assert len(call.criteria.all()) >= 2 and call.eligible_countries.all(), call.title
         assert call.awards_made <= call.awards_available, call.title
-    assert "Scholarships: 5 calls (1 upcoming, 1 open, 3 closed); 20 applications" in demo
+    assert "Scholarships: 5 calls (1 upcoming, 1 open, 3 closed); 21 applications" in demo
+
+
+def test_the_open_call_takes_online_applications_and_has_one_confirmed(demo, client):
+    [published] = scholarship_selectors.published_calls()
+    assert published.status_on(timezone.localdate()) == CallStatus.OPEN and published.eligibility_questions
+    assert client.get(f"/apply/{published.pk}/").status_code == 200
+    [application] = Application.objects.filter(source="online")
+    assert application.call == published and application.attachments.exists()
 
 
 def test_applications_are_in_every_status_from_varied_applicants(demo):

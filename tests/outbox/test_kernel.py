@@ -46,6 +46,8 @@ def test_every_module_registers_the_kinds_it_sends():
         "results.report_due_today",
         "results.report_escalated",
         "results.report_overdue",
+        "scholarships.online_confirm",
+        "scholarships.online_status_link",
         "scholarships.report_due",
         "scholarships.stipend_due",
         "shipments.delay_alert",

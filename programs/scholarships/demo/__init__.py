@@ -6,6 +6,9 @@ approved by the manager, scholars enrolled by their host's partner user, progres
 waiting, stipend tranches paid, approved and scheduled; exchange activities of every kind. Everything goes
 through the services with the roles the pages use. Dates count back from today.
 
+One call is published for online applications, with an application sent from its public page and confirmed by
+the applicant.
+
 Natural keys make a second run change nothing: a call's title, an applicant's email within a call, an
 activity's title.
 """
@@ -14,11 +17,13 @@ import datetime
 from collections import Counter
 
 from cooperation.demo import counted, status_counts
+from programs.scholarships import services
 from programs.scholarships.demo.activities import ACTIVITIES, create_activity
 from programs.scholarships.demo.applicants import APPLICANTS
 from programs.scholarships.demo.calls import CALLS, S, create_call
+from programs.scholarships.demo.online import apply_online
 from programs.scholarships.demo.stories import create_application
-from programs.scholarships.models import Application, Call, CallStatus, ExchangeActivity
+from programs.scholarships.models import Application, ApplicationSource, Call, CallStatus, ExchangeActivity
 from programs.scholarships.reminders import send_scholarship_reminders
 from programs.scholarships.selectors import call_list
 from programs.scholarships.services.applications import email_key
@@ -33,6 +38,14 @@ def load(*, run) -> str:
         if call is None:
             call = create_call(demo, run.users, run.organisations, run.today)
             run.log(f"  scholarship call {call} created")
+        elif demo.online and not call.online_applications:
+            services.call_update(
+                call=call,
+                updated_by=run.users["officer"],
+                online_applications=True,
+                eligibility_questions=list(demo.questions),
+            )
+            run.log(f"  scholarship call {call} published for online applications")
         calls[demo.title] = call
     for demo in APPLICANTS:
         call = calls[demo.call]
@@ -40,6 +53,10 @@ def load(*, run) -> str:
             continue
         application = create_application(demo, call, run.users, run.today)
         run.log(f"  application of {application.applicant_name} created ({application.get_status_display()})")
+    for call in calls.values():
+        if call.online_applications and not call.applications.filter(source=ApplicationSource.ONLINE).exists():
+            application = apply_online(call, run.today)
+            run.log(f"  online application of {application.applicant_name} confirmed")
     for demo in ACTIVITIES:
         if ExchangeActivity.objects.filter(title=demo.title).exists():
             continue

@@ -41,6 +41,8 @@ class DemoCall:
     fields: tuple[str, ...]
     criteria: tuple[DemoCriterion, ...]
     description: str
+    online: bool = False  # published: a public page where anyone may apply while it is open
+    questions: tuple[str, ...] = ()  # eligibility questions answered yes or no online
 
 
 CALLS = read_records(Path(__file__).with_name("calls.toml"), "call", DemoCall)
@@ -65,4 +67,6 @@ def create_call(demo: DemoCall, users, organisations, today: datetime.date) -> C
         fields_of_study=demo.fields,
         criteria=[criterion._asdict() for criterion in demo.criteria],
         responsible_officer=users["officer"],
+        online_applications=demo.online,
+        eligibility_questions=demo.questions,
     )

@@ -50,6 +50,13 @@ class CallForm(ServiceModelForm):
         error_messages={"required": _("Choose at least one eligible nationality.")},
     )
     stipend_amount = AmountFormField(label=_("Stipend per period"), widget=DECIMAL_WIDGET)
+    eligibility_questions = optional_text(
+        _("Eligibility questions"),
+        3,
+        help_text=_(
+            "One per line, answered yes or no by those who apply online; the answers are kept with the application."
+        ),
+    )
     responsible_officer = OfficerChoiceField(
         label=_("Responsible officer"),
         queryset=get_user_model().objects.none(),
@@ -111,7 +118,11 @@ class CallForm(ServiceModelForm):
         awards.widget.attrs["max"] = MAX_AWARDS
         if editing:
             self.initial["fields_of_study"] = "\n".join(call.fields_of_study)
+            self.initial["eligibility_questions"] = "\n".join(call.eligibility_questions)
             self.initial["stipend_amount"] = quantize(call.stipend_amount, call.stipend_currency)
+
+    def clean_eligibility_questions(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["eligibility_questions"].splitlines() if line.strip()]
 
     def clean_fields_of_study(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["fields_of_study"].splitlines() if line.strip()]

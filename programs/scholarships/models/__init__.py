@@ -11,6 +11,7 @@ from programs.scholarships.models.applications import (
     HOLDS_AN_AWARD,
     UNDER_REVIEW,
     Application,
+    ApplicationSource,
     ApplicationStatus,
     Attachment,
     Gender,
@@ -31,6 +32,7 @@ from programs.scholarships.models.calls import (
     Level,
     StipendFrequency,
 )
+from programs.scholarships.models.online import OnlineSubmission
 from programs.scholarships.models.scholars import (
     ProgressReport,
     ReminderKind,
@@ -51,6 +53,7 @@ __all__ = [
     "WEIGHT_DIGITS",
     "ActivityKind",
     "Application",
+    "ApplicationSource",
     "ApplicationStatus",
     "Attachment",
     "Call",
@@ -60,6 +63,7 @@ __all__ = [
     "ExchangeStatus",
     "Gender",
     "Level",
+    "OnlineSubmission",
     "Participant",
     "ProgressReport",
     "ReminderKind",

@@ -37,6 +37,11 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other / prefer not to say")
 
 
+class ApplicationSource(models.TextChoices):
+    PAPER = "paper", _("Paper (recorded by an officer)")
+    ONLINE = "online", _("Online (confirmed by the applicant)")
+
+
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ELIGIBLE = "eligible", _("Eligible")
@@ -77,8 +82,12 @@ class Application(TimeStampedModel):
     motivation = models.TextField(_("motivation"), max_length=10000)
     status = status_field(ApplicationStatus, ApplicationStatus.SUBMITTED)
     status_note = reason_field()
-    submitted_by = user_link(_("recorded by"))
+    # Empty for an application the applicant made online: nobody recorded it.
+    submitted_by = user_link(_("recorded by"), optional=True)
     submitted_on = models.DateField(_("submitted on"))
+    source = models.CharField(_("received"), max_length=10, choices=ApplicationSource.choices, default="paper")
+    # The call's eligibility questions as they were asked, with the applicant's yes or no: [{question, answer}].
+    eligibility_answers = models.JSONField(_("eligibility answers"), default=list, blank=True)
     award_proposed_by = user_link(_("award proposed by"), optional=True)
     award_proposed_at = happened_at(_("award proposed"))
     award_proposal_note = reason_field(_("reason for the proposal"))
@@ -112,6 +121,11 @@ class Application(TimeStampedModel):
                 message=_("Someone with this email has already applied to this call."),
             ),
             known_choice("status", ApplicationStatus, name="application_status_known"),
+            known_choice("source", ApplicationSource, name="application_source_known"),
+            models.CheckConstraint(
+                condition=Q(source=ApplicationSource.ONLINE) | Q(submitted_by__isnull=False),
+                name="application_paper_has_recorder",
+            ),
             models.CheckConstraint(
                 condition=Q(awarded_at__isnull=True) | Q(award_proposed_by__isnull=False),
                 name="application_award_was_proposed",
@@ -138,7 +152,8 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = user_link(_("uploaded by"))
+    # Empty for a file the applicant sent with an online application.
+    uploaded_by = user_link(_("uploaded by"), optional=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

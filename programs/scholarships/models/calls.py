@@ -80,6 +80,16 @@ class Call(TimeStampedModel):
         _("duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     responsible_officer = user_link(_("responsible officer"), optional=True, related_name="scholarship_calls")
+    # Published: the call has a public page where anyone may apply online while it is open.
+    online_applications = models.BooleanField(
+        _("open to online applications"),
+        default=False,
+        help_text=_(
+            "The call gets a public page where anyone may apply, in English or Bahasa Indonesia, while it is open."
+        ),
+    )
+    # Questions the applicant answers yes or no when applying online; the answers are kept with the application.
+    eligibility_questions = models.JSONField(_("eligibility questions"), default=list, blank=True)
     created_by = user_link(_("created by"))
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[eligible_countries])
 

@@ -61,6 +61,12 @@ from programs.scholarships.selectors.dashboard import (
     StipendProgress,
     scholarship_dashboard,
 )
+from programs.scholarships.selectors.online import (
+    online_status,
+    online_submission_condition,
+    public_call,
+    published_calls,
+)
 from programs.scholarships.selectors.reviews import (
     application_reviews,
     my_reviews,
@@ -124,10 +130,14 @@ __all__ = [
     "can_see_personal_data",
     "hosted_scholars",
     "my_reviews",
+    "online_status",
+    "online_submission_condition",
     "open_calls",
     "personal_data_condition",
     "personal_data_ids",
     "progress_report_get",
+    "public_call",
+    "published_calls",
     "progress_report_list",
     "ranking",
     "ranking_of_call",

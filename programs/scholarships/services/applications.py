@@ -133,7 +133,7 @@ def application_submit(
     attachments=(),
     today: datetime.date | None = None,
 ) -> Application:
-    """Record an application received for ``call`` (applicants have no accounts: an officer records it).
+    """Record an application received on paper for ``call`` (an officer keys it in).
 
     Refused, with the reason next to the field: before the call opens or after it closes, for a nationality
     the call does not accept, a second application with the same email (letter case and spaces do not
@@ -142,34 +142,75 @@ def application_submit(
     """
     require_perm(submitted_by, Perm.ADD_APPLICATION)
     today = today or timezone.localdate()
-    call = Call.objects.select_for_update().get(pk=call.pk)
-    application = Application(
+    files = list(attachments or ())
+    application = application_build(
         call=call,
-        applicant_name=" ".join((applicant_name or "").split()),
-        email=(email or "").strip(),
-        email_key=email_key(email),
+        applicant_name=applicant_name,
+        email=email,
         nationality=nationality,
         gender=gender,
         date_of_birth=date_of_birth,
-        current_institution=(current_institution or "").strip(),
-        degree=(degree or "").strip(),
-        field_of_study=" ".join((field_of_study or "").split()),
-        motivation=(motivation or "").strip(),
-        status=S.SUBMITTED,
+        current_institution=current_institution,
+        degree=degree,
+        field_of_study=field_of_study,
+        motivation=motivation,
         submitted_by=submitted_by,
         submitted_on=today,
     )
-    files = list(attachments or ())
-    errors = _submission_errors(call, application, today)
-    problems = _attachment_errors(files)
-    if problems:
-        errors["attachments"] = problems
-    errors_or_clean(application, errors, exclude=["email_key", "call"])
-    already_applied = _("Someone with this email has already applied to this call.")
-    create_unique(application, submitted_by, Refusal(Refused.DUPLICATE, already_applied, "email"))
+    application_check(application, files=files, today=today)
+    application_record(application, recorded_by=submitted_by)
     for upload in files:
         _attach(application, upload, submitted_by)
     return application
+
+
+def application_build(*, call: Call, submitted_on: datetime.date, submitted_by=None, **values) -> Application:
+    """An unsaved application with the applicant's facts tidied (spaces trimmed, the email's comparison key)."""
+    email = values.get("email")
+    return Application(
+        call=call,
+        applicant_name=" ".join((values.get("applicant_name") or "").split()),
+        email=(email or "").strip(),
+        email_key=email_key(email),
+        nationality=values.get("nationality"),
+        gender=values.get("gender") or "",
+        date_of_birth=values.get("date_of_birth"),
+        current_institution=(values.get("current_institution") or "").strip(),
+        degree=(values.get("degree") or "").strip(),
+        field_of_study=" ".join((values.get("field_of_study") or "").split()),
+        motivation=(values.get("motivation") or "").strip(),
+        status=S.SUBMITTED,
+        submitted_by=submitted_by,
+        submitted_on=submitted_on,
+    )
+
+
+def application_check(application: Application, *, files=(), today: datetime.date, errors=None) -> None:
+    """Every reason to refuse ``application`` with ``files`` as of ``today``, raised at once next to the fields
+    (the call's dates and nationalities, a second application with the same email, the files)."""
+    errors = {**(errors or {}), **_submission_errors(application.call, application, today)}
+    problems = _attachment_errors(list(files))
+    if problems:
+        errors["attachments"] = problems
+    errors_or_clean(application, errors, exclude=["email_key", "call"])
+
+
+def application_record(application: Application, *, recorded_by) -> Application:
+    """Save a checked application (``application_check``), the call locked first; a second application with the
+    same email saved a moment before is refused as a duplicate. ``recorded_by`` is None when the applicant
+    applied online."""
+    Call.objects.select_for_update().filter(pk=application.call_id).first()
+    already_applied = _("Someone with this email has already applied to this call.")
+    return create_unique(application, recorded_by, Refusal(Refused.DUPLICATE, already_applied, "email"))
+
+
+def attach_stored(application: Application, *, stored_name: str, original_name: str, size: int) -> Attachment:
+    """Make a file already checked and kept in the private storage (an online application's) one of the
+    application's attachments, without copying it."""
+    attachment = Attachment(application=application, original_name=original_name[:200], size=size)
+    attachment.file.name = stored_name
+    attachment.save()
+    return attachment
 
 
 def _attach(application: Application, upload, user) -> Attachment:

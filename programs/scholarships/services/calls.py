@@ -33,6 +33,8 @@ CALL_FIELDS = (
     "stipend_frequency",
     "duration_months",
     "responsible_officer",
+    "online_applications",
+    "eligibility_questions",
 )
 
 
@@ -46,6 +48,11 @@ def _clean_fields_of_study(fields) -> list[str]:
             seen.add(name.lower())
             cleaned.append(name)
     return cleaned
+
+
+def _clean_questions(questions) -> list[str]:
+    """The eligibility questions, one per line or item, spaces tidied, each once."""
+    return _clean_fields_of_study(questions)
 
 
 def _validate_call(call: Call, eligible_countries) -> None:
@@ -72,7 +79,7 @@ def _validate_call(call: Call, eligible_countries) -> None:
         errors["responsible_officer"] = _("Choose an active programme officer.")
     if eligible_countries is not None and not list(eligible_countries):
         errors["eligible_countries"] = _("Choose at least one eligible nationality.")
-    errors_or_clean(call, errors, exclude=["eligible_countries", "fields_of_study"])
+    errors_or_clean(call, errors, exclude=["eligible_countries", "fields_of_study", "eligibility_questions"])
 
 
 def _criteria_rows(criteria: Iterable) -> list[Criterion]:
@@ -120,6 +127,8 @@ def call_create(
     fields_of_study=(),
     responsible_officer=None,
     description="",
+    online_applications=False,
+    eligibility_questions=(),
 ) -> Call:
     """Open a call for applications, with its rubric (criteria with weights) and eligible nationalities."""
     require_perm(created_by, Perm.ADD_CALL)
@@ -138,6 +147,8 @@ def call_create(
         stipend_frequency=stipend_frequency,
         duration_months=duration_months,
         responsible_officer=responsible_officer,
+        online_applications=bool(online_applications),
+        eligibility_questions=_clean_questions(eligibility_questions),
         created_by=created_by,
     )
     eligible_countries = list(eligible_countries or ())
@@ -161,6 +172,8 @@ def call_update(*, call: Call, updated_by, eligible_countries=None, **data) -> C
         data["fields_of_study"] = _clean_fields_of_study(data["fields_of_study"])
     if "stipend_amount" in data:
         data["stipend_amount"] = as_decimal(data["stipend_amount"])
+    if "eligibility_questions" in data:
+        data["eligibility_questions"] = _clean_questions(data["eligibility_questions"])
     changed = assign_fields(call, CALL_FIELDS, data)
     _validate_call(call, eligible_countries)
     if "awards_available" in changed:

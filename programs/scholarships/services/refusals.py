@@ -6,6 +6,14 @@ from enum import StrEnum
 
 class ScholarshipRefusal(StrEnum):
     CALL_NOT_OPEN = "call_not_open"
+    # Applying online: spam refused, and the confirmation link.
+    SPAM_SUSPECTED = "spam_suspected"  # the field hidden from people was filled in
+    SENT_TOO_FAST = "sent_too_fast"  # sooner after the form was shown than a person could fill it in
+    FORM_EXPIRED = "form_expired"  # the form's signed timestamp is missing, forged or too old
+    TOO_MANY_SUBMISSIONS = "too_many_submissions"  # from one address or for one email, lately
+    LINK_UNKNOWN = "link_unknown"
+    LINK_EXPIRED = "link_expired"
+    ALREADY_CONFIRMED = "already_confirmed"
     INVALID_FILE = "invalid_file"
     NOT_REVIEWED = "not_reviewed"  # no reviewer has scored the application: it cannot be ranked
     PASSES_OVER_BETTER_RANKED = "passes_over_better_ranked"  # needs a reason

@@ -37,6 +37,7 @@ from programs.scholarships.models import (
     StipendFrequency,
     StipendTranche,
 )
+from programs.scholarships.services import online
 from tests.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory, UserFactory, country, currency
 
 
@@ -248,6 +249,27 @@ def submit(call, *, by=None, email=None, nationality="ID", **overrides) -> Appli
         "motivation": "Clean water for rural Timor.",
     } | overrides
     return services.application_submit(call=call, submitted_by=by or staff(), **fields)
+
+
+def send_online(call, *, email="maria@mail.example", client_ip="203.0.113.7", language="en", **overrides):
+    """An application sent from ``call``'s public page, filled in a minute ago: (the waiting submission, the key of
+    its confirmation link)."""
+    now = timezone.now()
+    fields = {
+        "applicant_name": "Maria da Costa",
+        "email": email,
+        "nationality": country("TL"),
+        "gender": Gender.FEMALE,
+        "date_of_birth": datetime.date(1999, 2, 3),
+        "current_institution": "Universidade Nacional Timor Lorosa'e",
+        "degree": "BSc Civil Engineering",
+        "field_of_study": "Water engineering",
+        "motivation": "Clean water for rural Timor.",
+        "answers": [True] * len(call.eligibility_questions),
+        "attachments": [pdf("cv.pdf")],
+        "started": online.form_started(now - datetime.timedelta(minutes=1)),
+    } | overrides
+    return online.online_application_send(call=call, language=language, client_ip=client_ip, now=now, **fields)
 
 
 def scored(application, *scores, reviewer=None):
