@@ -333,3 +333,57 @@ def test_another_organisation_cannot_post_to_the_receipt(client, other_partner_u
 
     assert response.status_code == 404
     assert not Receipt.objects.exists()
+
+
+# --- the API ------------------------------------------------------------------------------------------------------
+
+RECEIPTS = "/api/v1/receipts/"
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def _body(shipment, good="60"):
+    item = shipment.items.get()
+    return {"shipment": shipment.pk, "received_on": str(today()), "lines": [{"item": item.pk, "good": good}]}
+
+
+def test_the_api_records_a_receipt_sent_twice_with_one_key_once(partner_user, arrived):
+    api = _api(partner_user)
+    key = str(uuid.uuid4())
+
+    first = api.post(RECEIPTS, _body(arrived), format="json", headers={"Idempotency-Key": key})
+    again = api.post(RECEIPTS, _body(arrived), format="json", headers={"Idempotency-Key": key})
+    in_body = api.post(RECEIPTS, _body(arrived) | {"idempotency_key": key}, format="json")
+
+    assert first.status_code == again.status_code == in_body.status_code == 201
+    assert first.json() == again.json() == in_body.json()
+    assert "Idempotent-Replayed" not in first and again["Idempotent-Replayed"] == "true"
+    assert Receipt.objects.filter(shipment=arrived).count() == 1
+    assert str(Receipt.objects.get().idempotency_key) == key
+
+
+def test_the_api_refuses_a_key_of_another_shipment_or_two_different_keys(
+    partner_user, arrived, officer, partner_org, own_programme
+):
+    other = arrived_shipment(draft_shipment(created_by=officer, consignee=partner_org, programme=own_programme))
+    api = _api(partner_user)
+    key = str(uuid.uuid4())
+    api.post(RECEIPTS, _body(arrived), format="json", headers={"Idempotency-Key": key})
+
+    reused = api.post(RECEIPTS, _body(other), format="json", headers={"Idempotency-Key": key})
+    differ = api.post(
+        RECEIPTS, _body(other) | {"idempotency_key": str(uuid.uuid4())}, format="json", headers={"Idempotency-Key": key}
+    )
+    not_a_key = api.post(RECEIPTS, _body(other), format="json", headers={"Idempotency-Key": "twice"})
+
+    assert reused.status_code == differ.status_code == not_a_key.status_code == 400
+    assert "already used for another shipment" in str(reused.json())
+    assert "differ" in str(differ.json())
+    assert "not valid" in str(not_a_key.json())
+    assert not Receipt.objects.filter(shipment=other).exists()
