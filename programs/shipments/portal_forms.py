@@ -48,8 +48,9 @@ class ReceiptForm(forms.Form):
         accept="image/jpeg,image/png,.jpg,.jpeg,.png",
         required=False,
     )
-    # A new key each time the form is shown: the same submission sent twice carries the same key.
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # A new key each time the form is shown: the same submission sent twice carries the same key. Optional, so a
+    # page shown before the key existed still posts (without the protection).
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
