@@ -65,6 +65,26 @@ def photo_or_pdf_problem(upload, *, max_bytes: int, empty_refused: bool = False)
     return "", _("%(name)s is not a photo (JPEG or PNG) or a PDF document.") % {"name": name}
 
 
+PHOTOS = {signature: kind for signature, kind in PHOTO_OR_PDF.items() if kind[0].startswith("image/")}
+
+
+def photo_problem(upload, *, max_bytes: int) -> tuple[str, str | None]:
+    """(content type, what is wrong or None) for an uploaded photo: a JPEG or PNG by its content (a renamed file
+    is refused), not empty, at most ``max_bytes``."""
+    name = getattr(upload, "name", "") or ""
+    if not upload.size:
+        return "", _("%(name)s is empty.") % {"name": name}
+    if upload.size > max_bytes:
+        return "", _("%(name)s is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(max_bytes)}
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for signature, (content_type, extensions) in PHOTOS.items():
+        if head.startswith(signature) and name.lower().endswith(extensions):
+            return content_type, None
+    return "", _("%(name)s is not a photo (JPEG or PNG).") % {"name": name}
+
+
 def private_download(file, *, filename: str, content_type: str) -> FileResponse:
     """A private file streamed as a download to someone already allowed to see it; a 404 when it is gone from the
     storage, as for a file nobody may see."""

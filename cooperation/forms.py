@@ -65,6 +65,27 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(target, single)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, of the types ``accept`` names (a hint to the browser; the service checks the
+    content); ``clean`` returns the list (possibly empty)."""
+
+    def __init__(self, *args, accept: str, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
+        if not uploads:
+            super().clean(None, initial)  # refuses an empty input when the field is required
+            return []
+        clean_one = super().clean
+        return [clean_one(upload, initial) for upload in uploads]
+
+
 def optional_text(label: str, rows: int, **kwargs) -> forms.CharField:
     """An optional text of several lines, the box ``rows`` high."""
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)

@@ -25,6 +25,7 @@ from programs.budgets import services as budget_services
 from programs.finance.services.moratoria import moratorium_propose
 from programs.finance.services.restructurings import restructuring_propose
 from programs.results import services as results_services
+from programs.shipments import services as shipment_services
 from tests.factories import (
     ContactFactory,
     OutboxMessageFactory,
@@ -137,6 +138,7 @@ EXPECTED = {
     "shipments_portal:list": {"partner", "partner2"},
     "shipments_portal:detail": {"partner"},
     "shipments_portal:receive": {"partner"},  # GET shows the form; POST confirms
+    "shipments_portal:receipt_photo": {"partner"},
     "api:api-token": set(),  # POST only
     "api:api-logout": set(),  # POST only
     "api:auth-token-list": SIGNED_IN,  # each user's own tokens
@@ -182,6 +184,7 @@ EXPECTED = {
     "shipments:detail": STAFF,
     "shipments:edit": {"officer", "manager", "admin"},  # a draft shipment
     "shipments:waybill": STAFF,
+    "shipments:receipt_photo": STAFF | {"partner"},
     "shipments:mark_ready": set(),  # POST only
     "shipments:reopen": set(),  # POST only
     "shipments:approve_dispatch": set(),  # POST only
@@ -438,6 +441,13 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     shipment = arrived_shipment(draft_shipment(created_by=officer, consignee=partner_org, programme=own_programme))
     item = shipment.items.get()
     receipt = confirm(shipment, partner_user, {item: (1, 0, 0)})
+    receipt_photo = shipment_services.receipt_confirm(
+        shipment=shipment,
+        received_by=partner_user,
+        received_on=receipt.received_on,
+        lines=[{"item": item, "damaged": 1, "reason": "Torn bag"}],
+        photos=[SimpleUploadedFile("torn.png", PNG)],
+    ).photos.get()
     event = shipment.events.first()
     # A scholarship call hosted by `partner`'s organisation, and a scholar enrolled there (so the host sees them),
     # reviewed by the officer, with an attachment, stipend tranches and a progress report; an activity it hosts.
@@ -553,6 +563,8 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:grant": {"pk": grant.pk},
         "api:tranche": {"pk": tranche.pk},
         "shipments:edit": {"pk": draft.pk},
+        "shipments:receipt_photo": {"pk": receipt_photo.pk},
+        "shipments_portal:receipt_photo": {"pk": receipt_photo.pk},
         "shipments:": {"pk": shipment.pk},
         "shipments_portal:": {"pk": shipment.pk},
         "api:shipment-item": {"pk": item.pk},

@@ -17,6 +17,7 @@ from programs.shipments.models import (
     ExpiryAlertLog,
     Receipt,
     ReceiptLine,
+    ReceiptPhoto,
     Shipment,
     ShipmentItem,
     TrackingEvent,
@@ -138,6 +139,13 @@ class ReceiptLineInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("item")
 
 
+class ReceiptPhotoInline(ReadOnlyInline):
+    model = ReceiptPhoto
+    # The photo is streamed by the pages to those allowed, never linked from here.
+    fields = ("original_name", "content_type", "size", "uploaded_at")
+    show_change_link = False
+
+
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("received_on", "shipment", "received_by", "created_at")
@@ -145,7 +153,7 @@ class ReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("shipment__waybill", "shipment__consignee__name", "note")
     list_select_related = ("shipment__consignee", "received_by")
     date_hierarchy = "received_on"
-    inlines = (ReceiptLineInline,)
+    inlines = (ReceiptLineInline, ReceiptPhotoInline)
 
     def get_queryset(self, request):
         return ordered(self, request, Receipt.objects.filter(shipment__in=_visible_shipment_ids(request)))
@@ -161,6 +169,18 @@ class ReceiptLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         lines = ReceiptLine.objects.filter(receipt__shipment__in=_visible_shipment_ids(request))
         return ordered(self, request, lines)
+
+
+@admin.register(ReceiptPhoto)
+class ReceiptPhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("original_name", "receipt", "content_type", "size", "uploaded_at")
+    search_fields = ("original_name", "receipt__shipment__waybill")
+    list_select_related = ("receipt__shipment",)
+    exclude = ("file",)  # the photo is streamed by the pages to those allowed, never linked from here
+
+    def get_queryset(self, request):
+        photos = ReceiptPhoto.objects.filter(receipt__shipment__in=_visible_shipment_ids(request))
+        return ordered(self, request, photos)
 
 
 # --- what the services log ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Totals (weight, value per currency, quantities received) are never stored: selec
 from the items and receipt lines, so they cannot drift from what was sent and counted.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -28,6 +29,7 @@ from cooperation.fields import (
     unique,
     user_link,
 )
+from cooperation.files import private_storage
 from cooperation.models import SentLog, TimeStampedModel
 from cooperation.money import AmountField
 
@@ -245,7 +247,13 @@ class Receipt(models.Model):
     received_by = user_link(_("received by"))
     received_on = BoundedDateField(_("received on"), past=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # Chosen by the form (or the API client) before the first try: a form sent again after a dropped connection
+    # carries the same key, and finds the receipt it already made instead of counting the goods twice.
+    idempotency_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    # Set by ``receipt_confirm`` on the receipt it returns when the submission was already recorded.
+    repeated = False
 
     class Meta:
         ordering = ["received_on", "pk"]
@@ -283,6 +291,32 @@ class ReceiptLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.good} / {self.damaged} / {self.lost}"
+
+
+def receipt_photo_path(instance, filename: str) -> str:
+    # The stored name tells nothing; the name the consignee gave is kept in ``original_name``.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"shipments/receipts/{uuid.uuid4().hex}.{extension}"
+
+
+class ReceiptPhoto(models.Model):
+    """A photo taken on receipt (damaged cartons, a broken seal); private, streamed only to those who may see the
+    shipment."""
+
+    receipt = part_of(Receipt, _("receipt"), related_name="photos")
+    file = models.FileField(_("file"), storage=private_storage, upload_to=receipt_photo_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["receipt", "pk"]
+        verbose_name = _("receipt photo")
+        verbose_name_plural = _("receipt photos")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ExpiryAlertLog(SentLog):

@@ -5,15 +5,18 @@ The forms only parse what was typed into numbers and a date; ``receipt_confirm``
 back next to the item and field they name.
 """
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import BoundedDateFormField
-from cooperation.forms import add_service_error, optional_text
+from cooperation.forms import MultipleFileField, add_service_error, optional_text
 from programs.shipments.models import QUANTITY_DIGITS
-from programs.shipments.services import RECEIPT_QUANTITIES, ReceiptLinesInvalid
+from programs.shipments.services import MAX_PHOTOS, RECEIPT_QUANTITIES, ReceiptLinesInvalid
 
 QUANTITY_WIDGET_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "class": "quantity-input"}
 
@@ -40,6 +43,20 @@ class ReceiptForm(forms.Form):
     note = optional_text(
         _("Note"), 3, max_length=2000, help_text=_("Anything the sender should know about this delivery.")
     )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        accept="image/jpeg,image/png,.jpg,.jpeg,.png",
+        required=False,
+    )
+    # A new key each time the form is shown: the same submission sent twice carries the same key. Optional, so a
+    # page shown before the key existed still posts (without the protection).
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = gettext(
+            "Up to %(count)d photos (JPEG or PNG) of damaged goods or packaging."
+        ) % {"count": MAX_PHOTOS}
 
 
 class ReceiptLineForm(forms.Form):

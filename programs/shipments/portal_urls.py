@@ -7,4 +7,5 @@ urlpatterns = [
     path("", portal_views.shipment_list, name="list"),
     path("<int:pk>/", portal_views.shipment_detail, name="detail"),
     path("<int:pk>/receive/", portal_views.receive, name="receive"),
+    path("receipt-photos/<int:pk>/", portal_views.receipt_photo, name="receipt_photo"),
 ]

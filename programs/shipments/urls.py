@@ -12,5 +12,6 @@ urlpatterns = [
     *record_paths("", views, "shipment"),
     path("discrepancies/", views.discrepancy_list, name="discrepancies"),
     path("<int:pk>/waybill/", views.shipment_waybill, name="waybill"),
+    path("receipt-photos/<int:pk>/", views.receipt_photo, name="receipt_photo"),
     *move_paths("<int:pk>/{segment}/", views.shipment_move, views.MOVES, segments=SEGMENTS),
 ]

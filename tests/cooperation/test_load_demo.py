@@ -340,7 +340,15 @@ def test_shipments_cover_every_status_mode_category_and_currency(demo):
     expiring = items.filter(expiry_date__lte=soon, expiry_date__gte=timezone.localdate())
     assert {ItemCategory.FOOD, ItemCategory.MEDICAL} <= set(expiring.values_list("category", flat=True))
     assert all(shipment.programme.is_in_kind for shipment in shipments)
-    assert "Shipments: 15 (" in demo
+    assert "Shipments: 16 (" in demo
+
+
+def test_partner_has_a_shipment_on_the_road_to_confirm_from_its_waybill(demo):
+    from programs.shipments import services as shipment_services
+
+    partner = user("partner")
+    on_the_road = shipment_selectors.shipment_list(user=partner).filter(status=ShipmentStatus.IN_TRANSIT)
+    assert [s for s in on_the_road if shipment_services.receipt_refusal(s, partner) is None]
 
 
 def test_shipments_are_prepared_by_the_officer_and_approved_by_the_manager(demo):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import (
+    MultipleFileField,
     RowFormSet,
     ServiceModelForm,
     active_or_current,
@@ -197,31 +198,12 @@ def add_call_error(form: CallForm, formset: BaseCriterionFormSet, error: Validat
 # --- Recording an application received ----------------------------------------------------------------------
 
 
-class MultiplePdfInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; ``clean`` returns the list (possibly empty)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultiplePdfInput(attrs={"accept": "application/pdf,.pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
-        if not uploads:
-            super().clean(None, initial)  # refuses an empty input when the field is required
-            return []
-        clean_one = super().clean
-        return [clean_one(upload, initial) for upload in uploads]
-
-
 class ApplicationForm(ServiceModelForm):
     """The applicant's facts and up to three PDF files, for ``application_submit``."""
 
     attachments = MultipleFileField(
         label=_("Attachments"),
+        accept="application/pdf,.pdf",
         required=False,
         help_text=_("Up to 3 PDF files (CV, transcripts, letters)."),
     )

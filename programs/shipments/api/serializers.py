@@ -331,3 +331,10 @@ class ReceiptWriteSerializer(serializers.Serializer):
     received_on = BoundedDateField(past=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     lines = ReceiptLineWriteSerializer(many=True)
+    idempotency_key = serializers.UUIDField(
+        required=False,
+        help_text=_(
+            "A UUID the client chooses for this receipt (or the Idempotency-Key header): sent again, the receipt "
+            "is recorded once and the same receipt comes back."
+        ),
+    )

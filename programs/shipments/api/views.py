@@ -9,7 +9,7 @@ from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
@@ -222,6 +222,27 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
     ]
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _idempotency_key(request, in_body):
+    """The receipt's key from the body or the ``Idempotency-Key`` header (the service checks that it is a UUID);
+    two different keys are refused."""
+    in_header = request.headers.get(IDEMPOTENCY_HEADER, "").strip() or None
+    if in_body is not None and in_header is not None and str(in_body) != in_header.lower():
+        raise exceptions.ValidationError(
+            {
+                "idempotency_key": [
+                    ErrorDetail(
+                        str(_("The Idempotency-Key header and the body's idempotency_key differ.")),
+                        code=services.ShipmentRefusal.KEY_INVALID,
+                    )
+                ]
+            }
+        )
+    return in_body if in_body is not None else in_header
+
+
 @documented(
     list=_("List receipts with their lines"),
     retrieve=_("Show a receipt with its lines"),
@@ -231,7 +252,9 @@ def _aligned_line_errors(error: services.ReceiptLinesInvalid, count: int) -> lis
             "Only staff of the consignee. Per item: units in good condition, damaged and lost, with a reason for "
             "anything not good; earlier receipts count too, so nothing is counted twice. Errors on the lines "
             "come back as a list aligned with the lines sent, an empty object for a line without errors. "
-            "The shipment becomes received once every unit is accounted for, partially received until then."
+            "The shipment becomes received once every unit is accounted for, partially received until then. "
+            "A receipt sent again with the same Idempotency-Key (a retry after a dropped connection) is recorded "
+            "once: the answer is the receipt the first sending made; a key used for another shipment is refused."
         ),
     ),
 )
@@ -242,13 +265,34 @@ class ReceiptViewSet(CreateByService, RecordViewSet):
     filterset_class = ReceiptFilter
     model = Receipt
     selectors = (selectors.receipt_list,)
+    _repeated = False
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=_("A UUID naming this receipt; the same as the body's idempotency_key, if both are sent."),
+            )
+        ]
+    )
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        if self._repeated:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
     def create_record(self, data):
         user = self.request.user
         # Another organisation's shipment is never admitted to exist.
         shipment = selectors.shipment_get(user=user, pk=data.pop("shipment"))
         lines = [dict(line) for line in data.pop("lines")]
+        data["idempotency_key"] = _idempotency_key(self.request, data.pop("idempotency_key", None))
         try:
-            return services.receipt_confirm(shipment=shipment, received_by=user, lines=lines, **data)
+            receipt = services.receipt_confirm(shipment=shipment, received_by=user, lines=lines, **data)
+            self._repeated = receipt.repeated
+            return receipt
         except services.ReceiptLinesInvalid as error:
             raise exceptions.ValidationError({"lines": _aligned_line_errors(error, len(lines))}) from error

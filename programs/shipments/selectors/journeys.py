@@ -5,13 +5,15 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
 from cooperation.outbox.models import OutboxMessage
 from cooperation.outbox.selectors import messages_about
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
-from programs.shipments.models import DelayAlertLog, Receipt, ReceiptLine, Shipment, TrackingEvent
+from programs.shipments.models import DelayAlertLog, Receipt, ReceiptLine, ReceiptPhoto, Shipment, TrackingEvent
 from programs.shipments.selectors._common import DISCREPANCY, NOT_GOOD, NOT_GOOD_VALUE, _money
 from programs.shipments.selectors.shipments import _visible_shipments
 
@@ -31,8 +33,26 @@ def shipment_receipts(*, user, shipment: Shipment) -> QuerySet[Receipt]:
     return (
         Receipt.objects.filter(shipment=shipment)
         .select_related("received_by")
-        .prefetch_related(Prefetch("lines", queryset=ReceiptLine.objects.select_related("item").order_by("item_id")))
+        .prefetch_related(
+            Prefetch("lines", queryset=ReceiptLine.objects.select_related("item").order_by("item_id")),
+            Prefetch("photos", queryset=ReceiptPhoto.objects.order_by("pk")),
+        )
     )
+
+
+def receipt_by_key(*, user, shipment: Shipment, key) -> Receipt | None:
+    """The receipt of ``shipment`` that the submission ``key`` already made, if ``user`` may see it; else None."""
+    if key is None:
+        return None
+    return shipment_receipts(user=user, shipment=shipment).filter(idempotency_key=key).first()
+
+
+def receipt_photo_get(*, user, pk) -> ReceiptPhoto:
+    """A photo of a receipt of a shipment ``user`` may see (staff, the consignee's staff); 404 for anyone else."""
+    if not user.has_perm(Perm.VIEW_RECEIPT):
+        raise Http404
+    visible = ReceiptPhoto.objects.filter(receipt__shipment__in=_visible_shipments(user))
+    return get_object_or_404(visible, pk=pk)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from programs.shipments.services.items import (
     packing_list_save,
     tracking_event_add,
 )
-from programs.shipments.services.receipts import ReceiptLinesInvalid, receipt_confirm
+from programs.shipments.services.receipts import MAX_PHOTOS, ReceiptLinesInvalid, max_photo_bytes, receipt_confirm
 from programs.shipments.services.shipments import (
     MOVE_SERVICES,
     shipment_approve_dispatch,
@@ -52,6 +52,7 @@ __all__ = [
     "DECIMAL_ITEM_FIELDS",
     "ITEM_FIELDS",
     "LARGEST_QUANTITY",
+    "MAX_PHOTOS",
     "MOVE_PERMS",
     "MOVE_SERVICES",
     "RECEIPT_QUANTITIES",
@@ -64,6 +65,7 @@ __all__ = [
     "item_add",
     "item_remove",
     "item_update",
+    "max_photo_bytes",
     "packing_list_save",
     "receipt_confirm",
     "receipt_refusal",

@@ -70,6 +70,10 @@ class ShipmentRefusal(StrEnum):
     QUANTITY_TOO_LARGE = "quantity_too_large"
     TOO_MANY_DECIMALS = "too_many_decimals"
     RECEIVED_MORE_THAN_SENT = "received_more_than_sent"
+    KEY_INVALID = "idempotency_key_invalid"
+    KEY_REUSED = "idempotency_key_reused"
+    TOO_MANY_PHOTOS = "too_many_photos"
+    INVALID_PHOTO = "invalid_photo"
 
 
 S = ShipmentStatus

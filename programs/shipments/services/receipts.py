@@ -1,9 +1,11 @@
 """The consignee's receipt: what arrived of each item, good, damaged or lost."""
 
 import datetime
-from collections.abc import Iterable, Mapping
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -11,9 +13,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.refusals import Refused, refuse
-from cooperation.workflow import as_decimal
-from programs.shipments.models import Receipt, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
+from cooperation.files import photo_problem
+from cooperation.refusals import Refusal, Refused, refuse
+from cooperation.workflow import as_decimal, create_unique, lock_row
+from programs.shipments.models import Receipt, ReceiptLine, ReceiptPhoto, Shipment, ShipmentItem, ShipmentStatus
 from programs.shipments.services._common import (
     LARGEST_QUANTITY,
     RECEIPT_QUANTITIES,
@@ -22,7 +25,14 @@ from programs.shipments.services._common import (
     _check_date,
     _moment,
 )
-from programs.shipments.services.guards import _check_locked, receipt_refusal
+from programs.shipments.services.guards import FORBIDDING, _check, receipt_refusal
+
+MAX_PHOTOS = 5
+
+
+def max_photo_bytes() -> int:
+    return int(getattr(settings, "RECEIPT_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+
 
 # --- receipt ------------------------------------------------------------------------------------------------------
 
@@ -107,6 +117,57 @@ def _accounted(shipment: Shipment) -> dict[int, Decimal]:
     return {row["item_id"]: row["good"] + row["damaged"] + row["lost"] for row in rows}
 
 
+def _key(value) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise refuse(ShipmentRefusal.KEY_INVALID, _("The submission key is not valid."), "idempotency_key") from None
+
+
+def _key_reused_refusal() -> Refusal:
+    return Refusal(
+        ShipmentRefusal.KEY_REUSED,
+        _("This submission key was already used for another shipment's receipt."),
+        "idempotency_key",
+    )
+
+
+def _earlier_receipt(shipment: Shipment, key: uuid.UUID | None) -> Receipt | None:
+    """The receipt an earlier sending of the same submission made, or None; a key used for another shipment is
+    refused."""
+    if key is None:
+        return None
+    receipt = Receipt.objects.filter(idempotency_key=key).first()
+    if receipt is None:
+        return None
+    if receipt.shipment_id != shipment.pk:
+        raise _key_reused_refusal().error()
+    receipt.repeated = True
+    return receipt
+
+
+def _check_photos(photos: Sequence) -> list[tuple[object, str]]:
+    """Each photo with its content type; refused, all on ``photos``, if there are too many or any is not a photo
+    within the size limit."""
+    if len(photos) > MAX_PHOTOS:
+        raise refuse(
+            ShipmentRefusal.TOO_MANY_PHOTOS,
+            _("Attach at most %(count)d photos.") % {"count": MAX_PHOTOS},
+            "photos",
+        )
+    checked, problems = [], []
+    for photo in photos:
+        content_type, problem = photo_problem(photo, max_bytes=max_photo_bytes())
+        if problem:
+            problems.append(ValidationError(problem, code=ShipmentRefusal.INVALID_PHOTO))
+        checked.append((photo, content_type))
+    if problems:
+        raise ValidationError({"photos": problems})
+    return checked
+
+
 def _item_of(line: Mapping):
     item = line.get("item")
     return getattr(item, "pk", item)
@@ -120,6 +181,8 @@ def receipt_confirm(
     received_on: datetime.date,
     lines: Iterable[Mapping],
     note: str = "",
+    idempotency_key: uuid.UUID | str | None = None,
+    photos: Sequence = (),
 ) -> Receipt:
     """The consignee counts what arrived, item by item: good, damaged, lost (with a reason for anything not good).
 
@@ -127,8 +190,20 @@ def receipt_confirm(
     ``reason``; lines counting nothing are ignored. Earlier receipts count too: what is counted never exceeds
     what was sent. The shipment is received when every unit is accounted for, partially received until then.
     Only staff of the consignee may confirm (checked again under the lock, with the cumulative counts).
+
+    ``idempotency_key`` names one submission: sent again (a retry after a dropped connection, a second tap), it
+    records nothing more and returns the receipt the first sending made, marked ``repeated``; a key already used
+    for another shipment is refused. ``photos`` (at most ``MAX_PHOTOS``, JPEG or PNG) show what arrived.
     """
-    _check_locked(receipt_refusal, shipment, received_by, "receive")
+    key = _key(idempotency_key)
+    refusal = receipt_refusal(shipment, received_by)
+    if refusal is not None and refusal.code in FORBIDDING:
+        _check(refusal)
+    # Under the shipment's lock, a second sending of the same submission waits for the first and then finds it.
+    lock_row(shipment)
+    if (earlier := _earlier_receipt(shipment, key)) is not None:
+        return earlier
+    _check(receipt_refusal(shipment, received_by))
     _check_date(
         received_on,
         "received_on",
@@ -172,9 +247,20 @@ def receipt_confirm(
             "lines",
         )
 
-    receipt = Receipt(shipment=shipment, received_by=received_by, received_on=received_on, note=(note or "").strip())
-    receipt.full_clean()
-    receipt.save()
+    checked_photos = _check_photos(list(photos))
+
+    receipt = Receipt(
+        shipment=shipment,
+        received_by=received_by,
+        received_on=received_on,
+        note=(note or "").strip(),
+        idempotency_key=key,
+    )
+    receipt.full_clean(validate_unique=False)
+    # The key is unique: the same key sent at the same moment for another shipment is stopped here.
+    create_unique(receipt, received_by, _key_reused_refusal())
+    for photo, content_type in checked_photos:
+        _photo_add(receipt, photo, content_type)
     ReceiptLine.objects.bulk_create(
         ReceiptLine(receipt=receipt, item=item, **counted) for item, counted in counted_lines
     )
@@ -200,3 +286,15 @@ def receipt_confirm(
         note=receipt.note,
     )
     return receipt
+
+
+def _photo_add(receipt: Receipt, upload, content_type: str) -> ReceiptPhoto:
+    photo = ReceiptPhoto(
+        receipt=receipt,
+        original_name=(getattr(upload, "name", "") or "")[-200:],
+        content_type=content_type,
+        size=upload.size,
+    )
+    photo.file.save(upload.name, upload, save=False)
+    photo.save()
+    return photo

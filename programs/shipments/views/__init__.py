@@ -7,10 +7,12 @@ input, shows the shipment's page again with the error next to the field and noth
 from programs.shipments.views.detail import MOVES, shipment_detail, shipment_move
 from programs.shipments.views.lists import discrepancy_list, shipment_list, shipment_waybill
 from programs.shipments.views.packing_list import shipment_create, shipment_edit
+from programs.shipments.views.photos import receipt_photo
 
 __all__ = [
     "MOVES",
     "discrepancy_list",
+    "receipt_photo",
     "shipment_create",
     "shipment_detail",
     "shipment_edit",
