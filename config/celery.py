@@ -68,6 +68,13 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
                 minute=getattr(settings, "SCHOLARSHIP_REMINDER_MINUTE", 45),
             ),
         },
+        "alumni-outcome-invitations": {
+            "task": "programs.scholarships.tasks.send_alumni_invitations",
+            "schedule": crontab(
+                hour=getattr(settings, "ALUMNI_REMINDER_HOUR", 7),
+                minute=getattr(settings, "ALUMNI_REMINDER_MINUTE", 15),
+            ),
+        },
         "results-reminders": {
             "task": "programs.results.tasks.send_results_reminders",
             "schedule": crontab(

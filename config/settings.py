@@ -285,6 +285,13 @@ SHIPMENT_EXPIRY_WARNING_DAYS = env_int("SHIPMENT_EXPIRY_WARNING_DAYS", 30)
 SCHOLARSHIP_REMINDER_HOUR = env_int("SCHOLARSHIP_REMINDER_HOUR", 6)
 SCHOLARSHIP_REMINDER_MINUTE = env_int("SCHOLARSHIP_REMINDER_MINUTE", 45)
 STIPEND_REMINDER_DAYS_BEFORE = env_int("STIPEND_REMINDER_DAYS_BEFORE", 7)
+# Alumni outcomes one, three and five years after completion: the daily invitation run; how long an alumnus's
+# private link lasts (it also ends once used), and how long after recording the host may still correct an outcome
+# (a manager may lock it sooner).
+ALUMNI_REMINDER_HOUR = env_int("ALUMNI_REMINDER_HOUR", 7)
+ALUMNI_REMINDER_MINUTE = env_int("ALUMNI_REMINDER_MINUTE", 15)
+ALUMNI_LINK_DAYS = env_int("ALUMNI_LINK_DAYS", 183)
+ALUMNI_OUTCOME_EDIT_DAYS = env_int("ALUMNI_OUTCOME_EDIT_DAYS", 90)
 # Results reports: the daily reminder run, and how many days before a report is due the partner hears of it.
 RESULTS_REMINDER_HOUR = env_int("RESULTS_REMINDER_HOUR", 6)
 RESULTS_REMINDER_MINUTE = env_int("RESULTS_REMINDER_MINUTE", 50)

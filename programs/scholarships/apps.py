@@ -59,6 +59,12 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
             "programs.scholarships.panels.partner_hub",
             order=self.order,
         )
+        registry.panel(
+            "dashboard",
+            "scholarships/_alumni_rates.html",
+            "programs.scholarships.panels.dashboard_alumni",
+            order=self.order,
+        )
         registry.contribute(registry.RISK, "programs.scholarships.risk.partner_flags")
         registry.contribute(registry.INBOX, "programs.scholarships.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.scholarships.search.search")
@@ -80,9 +86,10 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
         )
 
     def outbox_kinds(self):
-        from programs.scholarships import reminders
+        from programs.scholarships import alumni, reminders
 
         return (
             Kind(reminders.REPORT_DUE, _("Progress report reminder"), reminders.report_reminder_still_wanted),
             Kind(reminders.STIPEND_DUE, _("Stipend tranche reminder"), reminders.stipend_reminder_still_wanted),
+            Kind(alumni.ALUMNI_OUTCOME_DUE, _("Alumni outcome invitation"), alumni.invitation_still_wanted),
         )

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from programs.scholarships.alumni import AlumniInvitations
 from programs.scholarships.reminders import ScholarshipReminders
 
 
@@ -9,3 +10,9 @@ from programs.scholarships.reminders import ScholarshipReminders
 def send_scholarship_reminders(today: str | None = None) -> int:
     """The daily run (Celery beat): claim every reminder owed and not sent yet; the outbox delivers the emails."""
     return ScholarshipReminders.task(today)
+
+
+@shared_task
+def send_alumni_invitations(today: str | None = None) -> int:
+    """The daily run (Celery beat): ask each alumnus once per milestone; the outbox delivers the emails."""
+    return AlumniInvitations.task(today)

@@ -46,6 +46,7 @@ def test_every_module_registers_the_kinds_it_sends():
         "results.report_due_today",
         "results.report_escalated",
         "results.report_overdue",
+        "scholarships.alumni_outcome_due",
         "scholarships.report_due",
         "scholarships.stipend_due",
         "shipments.delay_alert",

@@ -26,3 +26,9 @@ class ScholarshipRefusal(StrEnum):
     SCHOLAR_NOT_ENROLLED = "scholar_not_enrolled"
     REPORT_NOT_ACCEPTED = "report_not_accepted"  # the progress report a tranche waits for
     ACTIVITY_CANCELLED = "activity_cancelled"
+    SCHOLAR_NOT_COMPLETED = "scholar_not_completed"  # outcomes are recorded for alumni only
+    OUTCOME_NOT_DUE = "outcome_not_due"  # the milestone has not come yet
+    OUTCOME_LOCKED = "outcome_locked"  # a manager locked it, or its editing window ended
+    LINK_INVALID = "link_invalid"  # no such private link
+    LINK_USED = "link_used"  # the outcome was recorded: the link ended
+    LINK_EXPIRED = "link_expired"
