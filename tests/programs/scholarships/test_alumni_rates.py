@@ -112,7 +112,7 @@ def test_the_dashboard_section_costs_the_same_queries_whatever_the_number_of_out
     assert b'id="alumni-outcomes"' in response.content
     assert b'id="alumni-rates-call"' in response.content
     # The count itself does not depend on the number of outcomes: the same page with twice as many costs the same.
-    for index in range(alumni):
+    for _index in range(alumni):
         AlumniOutcomeFactory(application=alumnus(call), milestone=5)
     with django_assert_num_queries(len(baseline.captured_queries)):
         client.get(reverse("reporting:dashboard"))
