@@ -18,7 +18,7 @@ from cooperation.refusals import Refused, refusal_codes
 from programs.scholarships import alumni, services, tasks
 from programs.scholarships.models import AlumniInvitation, AlumniOutcome, EmploymentStatus
 from programs.scholarships.services.refusals import ScholarshipRefusal
-from tests.concurrency import daily_job
+from tests.concurrency import daily_job, run_together
 from tests.factories import ContactFactory, MembershipFactory, OrganisationFactory, country
 from tests.programs.scholarships.factories import (
     AlumniOutcomeFactory,
@@ -424,3 +424,39 @@ def test_outcome_answers_are_checked_next_to_their_field(host, host_staff):
     assert set(refused.value.error_dict) == {"returned_home", "employment_status"}
     assert not AlumniOutcome.objects.exists()
     assert EmploymentStatus.SEEKING_WORK == "seeking_work"
+
+
+# --- at the same time (really concurrent on PostgreSQL) -----------------------------------------------------------
+
+
+def test_two_runs_at_the_same_time_ask_each_milestone_once(reference_data_db):
+    host = OrganisationFactory()
+    ContactFactory(organisation=host, email="desk@host.example")
+    call = CallFactory(host=host)
+    for years in (1, 3, 5):
+        alumnus(call, completed_on=years_ago(years))
+
+    results = run_together(*(lambda: tasks.send_alumni_invitations(today().isoformat()) for _ in range(2)))
+
+    assert sum(results) == 3
+    assert sorted(AlumniInvitation.objects.values_list("milestone", flat=True)) == [1, 3, 5]
+    assert OutboxMessage.objects.filter(kind=alumni.ALUMNI_OUTCOME_DUE).count() == 6  # each alumnus and the desk
+
+
+def test_the_same_link_posted_twice_at_the_same_time_records_once(reference_data_db):
+    scholar = alumnus(CallFactory(), completed_on=years_ago(1))
+    run = alumni.AlumniInvitations(today())
+    run.send()
+    key = run.keys[scholar.pk, 1]
+
+    results = run_together(
+        lambda: services.alumni_outcome_record_by_link(key=key, **outcome_answers()),
+        lambda: services.alumni_outcome_record_by_link(key=key, **outcome_answers(employment_status="other")),
+    )
+
+    recorded = [result for result in results if isinstance(result, AlumniOutcome)]
+    refused = [result for result in results if isinstance(result, ValidationError)]
+    assert len(recorded) == 1 and len(refused) == 1
+    assert refusal_codes(refused[0]) == {ScholarshipRefusal.LINK_USED}
+    assert AlumniOutcome.objects.count() == 1
+    assert AlumniOutcome.objects.get().employment_status == recorded[0].employment_status
