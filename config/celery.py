@@ -73,6 +73,13 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
             "schedule": 3600,
             "options": {"expires": 3600},
         },
+        "alumni-outcome-invitations": {
+            "task": "programs.scholarships.tasks.send_alumni_invitations",
+            "schedule": crontab(
+                hour=getattr(settings, "ALUMNI_REMINDER_HOUR", 7),
+                minute=getattr(settings, "ALUMNI_REMINDER_MINUTE", 15),
+            ),
+        },
         "results-reminders": {
             "task": "programs.results.tasks.send_results_reminders",
             "schedule": crontab(

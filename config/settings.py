@@ -303,6 +303,13 @@ ONLINE_APPLICATION_CONFIRM_HOURS = env_int("ONLINE_APPLICATION_CONFIRM_HOURS", 4
 ONLINE_APPLICATION_MIN_SECONDS = env_int("ONLINE_APPLICATION_MIN_SECONDS", 5)
 ONLINE_APPLICATIONS_PER_ADDRESS_PER_HOUR = env_int("ONLINE_APPLICATIONS_PER_ADDRESS_PER_HOUR", 10)
 ONLINE_APPLICATIONS_PER_EMAIL_PER_DAY = env_int("ONLINE_APPLICATIONS_PER_EMAIL_PER_DAY", 3)
+# Alumni outcomes one, three and five years after completion: the daily invitation run; how long an alumnus's
+# private link lasts (it also ends once used), and how long after recording the host may still correct an outcome
+# (a manager may lock it sooner).
+ALUMNI_REMINDER_HOUR = env_int("ALUMNI_REMINDER_HOUR", 7)
+ALUMNI_REMINDER_MINUTE = env_int("ALUMNI_REMINDER_MINUTE", 15)
+ALUMNI_LINK_DAYS = env_int("ALUMNI_LINK_DAYS", 183)
+ALUMNI_OUTCOME_EDIT_DAYS = env_int("ALUMNI_OUTCOME_EDIT_DAYS", 90)
 # Results reports: the daily reminder run, and how many days before a report is due the partner hears of it.
 RESULTS_REMINDER_HOUR = env_int("RESULTS_REMINDER_HOUR", 6)
 RESULTS_REMINDER_MINUTE = env_int("RESULTS_REMINDER_MINUTE", 50)

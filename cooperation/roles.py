@@ -111,6 +111,9 @@ class Perm(StrEnum):
     CHANGE_EXCHANGE_ACTIVITY = "scholarships.change_exchangeactivity"
     REPORT_EXCHANGE_ACTIVITY = "scholarships.report_exchangeactivity"  # participants and outcomes
     VIEW_PARTICIPANT = "scholarships.view_participant"
+    VIEW_ALUMNI_OUTCOME = "scholarships.view_alumnioutcome"
+    ADD_ALUMNI_OUTCOME = "scholarships.add_alumnioutcome"  # the host institution recording or correcting one
+    LOCK_ALUMNI_OUTCOME = "scholarships.lock_alumnioutcome"  # a manager closing it to changes
 
     VIEW_RESULT = "results.view_result"  # a programme's results framework: results, indicators, targets, periods
     CHANGE_FRAMEWORK = "results.change_result"  # building and revising the framework
@@ -207,6 +210,7 @@ _OFFICER = {
     Perm.CHANGE_EXCHANGE_ACTIVITY,
     Perm.REPORT_EXCHANGE_ACTIVITY,
     Perm.VIEW_PARTICIPANT,
+    Perm.VIEW_ALUMNI_OUTCOME,
     Perm.VIEW_RESULT,
     Perm.CHANGE_FRAMEWORK,
     Perm.VIEW_RESULTS_REPORT,
@@ -236,6 +240,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.APPROVE_TRANCHE,
         Perm.APPROVE_DISPATCH,
         Perm.APPROVE_AWARD,
+        Perm.LOCK_ALUMNI_OUTCOME,
     },
     # Partner users hold read permissions too; selectors narrow every read to their organisation.
     Role.PARTNER: {
@@ -267,6 +272,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         Perm.VIEW_EXCHANGE_ACTIVITY,
         Perm.REPORT_EXCHANGE_ACTIVITY,
         Perm.VIEW_PARTICIPANT,
+        Perm.VIEW_ALUMNI_OUTCOME,  # their institution's alumni only
+        Perm.ADD_ALUMNI_OUTCOME,
         Perm.VIEW_RESULT,
         Perm.VIEW_RESULTS_REPORT,
         Perm.ADD_RESULTS_REPORT,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cooperation.accounts.models import key_digest
 from cooperation.accounts.services import api_token_issue
 from cooperation.exports import jobs as export_jobs
 from cooperation.exports.scheduled import unsubscribe_token
@@ -25,6 +26,7 @@ from programs.budgets import services as budget_services
 from programs.finance.services.moratoria import moratorium_propose
 from programs.finance.services.restructurings import restructuring_propose
 from programs.results import services as results_services
+from programs.scholarships.models import AlumniInvitation
 from programs.shipments import services as shipment_services
 from tests.factories import (
     ContactFactory,
@@ -344,6 +346,13 @@ EXPECTED = {
     "api:results-report-submit": set(),  # POST only
     "api:results-report-values": set(),  # POST only
     "scholarships_portal:scholar_respond": {"partner"},
+    "scholarships_portal:scholar_outcome": {"partner"},  # its alumnus's outcome, still open to correction
+    "scholarships:outcome_list": STAFF,
+    "scholarships:outcome_detail": STAFF,
+    "scholarships:outcome_lock": set(),  # POST only
+    "scholarships:alumni_link": EVERYONE,  # the alumnus's private link: the key is the credential
+    "api:alumni-outcome-list": STAFF | {"partner", "partner2"},
+    "api:alumni-outcome-detail": STAFF | {"partner"},
     "documents:list": STAFF,
     "documents:upload": {"officer", "manager", "admin"},
     "documents:detail": STAFF,
@@ -475,6 +484,20 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
     _confirmed, status_key = scholarship.online.online_application_confirm(
         key=scholarship.send_online(public_call, email="confirmed@mail.example", client_ip="203.0.113.9")[1]
     )
+    # An alumnus of a call `partner`'s organisation hosted: their outcome one year on, recorded by the host, and
+    # the private link of the three-year milestone, not used yet.
+    alumnus = scholarship.alumnus(scholarship.CallFactory(host=partner_org))
+    outcome = scholarship.services.alumni_outcome_record(
+        application=alumnus, milestone=1, recorded_by=partner_user, **scholarship.outcome_answers()
+    )
+    alumni_key = "k" * 43
+    AlumniInvitation.objects.create(
+        application=alumnus,
+        milestone=3,
+        due_on=scholarship.today(),
+        key_digest=key_digest(alumni_key),
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
     # A results framework the partner's organisation reports on: its first quarter's report begun (a draft) with
     # a photo as evidence.
     framework = build_framework(own_programme, partner_org, officer)
@@ -571,6 +594,10 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:shipment": {"pk": shipment.pk},
         "api:tracking-event": {"pk": event.pk},
         "api:receipt": {"pk": receipt.pk},
+        "scholarships:outcome": {"pk": outcome.pk},
+        "scholarships:alumni_link": {"key": alumni_key},
+        "scholarships_portal:scholar_outcome": {"pk": alumnus.pk, "milestone": 1},
+        "api:alumni-outcome": {"pk": outcome.pk},
         "scholarships:call": {"pk": call.pk},
         "scholarships:application": {"pk": application.pk},
         "scholarships:attachment": {"pk": attachment.pk},

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.exports.views import export
 from cooperation.roles import Perm
@@ -23,6 +24,8 @@ from programs.selectors import programme_list
 def dashboard(request):
     require_perm(request.user, Perm.VIEW_DASHBOARD)
     context = dashboard_sections(user=request.user, params=request.GET)
+    # What modules add to the dashboard through the registry, narrowed to the same scope.
+    context["panels"] = registry.rendered_panels("dashboard", request, context["scope"])
     context["export_url"] = _export_url(context["scope"])
     return render(request, "reporting/dashboard.html", context)
 

@@ -21,6 +21,8 @@ from cooperation.roles import Perm
 from programs.admin import money_display
 from programs.scholarships import selectors
 from programs.scholarships.models import (
+    AlumniInvitation,
+    AlumniOutcome,
     Application,
     Attachment,
     Call,
@@ -205,6 +207,43 @@ class ReminderLogAdmin(_Admin, admin.ModelAdmin):
         return ordered(self, request, logs)
 
     fields = ["kind", "application", "tranche", "due_on", "created_at"]
+
+
+@admin.register(AlumniOutcome)
+class AlumniOutcomeAdmin(_Admin, ScopedHistoryAdmin):
+    list_display = ("application", "milestone", "returned_home", "employment_status", "sector", "recorded_at")
+    list_filter = ("milestone", "returned_home", "employment_status", "application__gender")
+    search_fields = ("application__applicant_name", "employer")
+    date_hierarchy = "recorded_at"
+    fields = (
+        "application",
+        "milestone",
+        "returned_home",
+        "employment_status",
+        "sector",
+        "employer",
+        "works_with_partners",
+        "recorded_by",
+        "recorded_at",
+        "locked_by",
+        "locked_at",
+    )
+
+    list_selector = selectors.outcome_list
+
+
+@admin.register(AlumniInvitation)
+class AlumniInvitationAdmin(_Admin, admin.ModelAdmin):
+    # Only the link's digest is kept; its emails, their state and errors, are in the outbox.
+    list_display = ("application", "milestone", "due_on", "expires_at", "used_at", "created_at")
+    list_filter = ("milestone",)
+    search_fields = ("application__applicant_name",)
+    list_select_related = ("application__call",)
+    fields = ["application", "milestone", "due_on", "expires_at", "used_at", "created_at"]
+
+    def get_queryset(self, request):
+        invitations = AlumniInvitation.objects.filter(application__in=_visible_application_ids(request))
+        return ordered(self, request, invitations)
 
 
 # --- exchange activities ------------------------------------------------------------------------------------------

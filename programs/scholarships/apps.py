@@ -61,6 +61,12 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
             "programs.scholarships.panels.partner_hub",
             order=self.order,
         )
+        registry.panel(
+            "dashboard",
+            "scholarships/_alumni_rates.html",
+            "programs.scholarships.panels.dashboard_alumni",
+            order=self.order,
+        )
         registry.contribute(registry.RISK, "programs.scholarships.risk.partner_flags")
         registry.contribute(registry.INBOX, "programs.scholarships.inbox.waiting_for")
         registry.contribute(registry.SEARCH, "programs.scholarships.search.search")
@@ -82,7 +88,7 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
         )
 
     def outbox_kinds(self):
-        from programs.scholarships import reminders
+        from programs.scholarships import alumni, reminders
         from programs.scholarships.services import online
 
         return (
@@ -90,4 +96,5 @@ class ScholarshipsConfig(registry.CooperationModuleConfig):
             Kind(reminders.STIPEND_DUE, _("Stipend tranche reminder"), reminders.stipend_reminder_still_wanted),
             Kind(online.CONFIRM_KIND, _("Online application: confirmation link"), online.confirmation_still_wanted),
             Kind(online.STATUS_LINK_KIND, _("Online application: status link")),
+            Kind(alumni.ALUMNI_OUTCOME_DUE, _("Alumni outcome invitation"), alumni.invitation_still_wanted),
         )

@@ -22,6 +22,7 @@ from partners.selectors import organisation_choices
 from programs.scholarships.forms.activities import exchange_programmes
 from programs.scholarships.models import (
     ActivityKind,
+    AlumniOutcome,
     Application,
     ApplicationStatus,
     Call,
@@ -30,6 +31,7 @@ from programs.scholarships.models import (
     ExchangeStatus,
     Gender,
     Level,
+    Milestone,
     StipendTranche,
     TrancheStatus,
 )
@@ -182,3 +184,26 @@ class TrancheListFilter(TrancheFilter):
         )
         fields["call"].label = _("Call")
         use_autocomplete(self.form, "call", "calls", _visible_calls(self.request))
+
+
+class OutcomeFilter(django_filters.FilterSet):
+    """Alumni outcomes, on the officers' list and in the API: by call, milestone, the alumnus's nationality and
+    gender, and whether they returned home."""
+
+    call = AutocompleteFilter("calls", queryset=_visible_calls, field_name="application__call", label=_("Call"))
+    milestone = django_filters.ChoiceFilter(choices=Milestone.choices, label=_("Milestone"), empty_label=_("Any"))
+    country = ReferenceChoiceFilter(
+        queryset=Country.objects.all(), field_name="application__nationality", to_field_name="code", label=_("Country")
+    )
+    gender = django_filters.ChoiceFilter(
+        choices=Gender.choices, field_name="application__gender", label=_("Gender"), empty_label=_("Any")
+    )
+    returned = django_filters.BooleanFilter(field_name="returned_home", label=_("Returned home"))
+
+    class Meta:
+        model = AlumniOutcome
+        fields = ["call", "milestone", "country", "gender", "returned"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["country"].empty_label = _("Any")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
-from programs.scholarships.selectors import hub
+from programs.scholarships.selectors import alumni, hub
 
 
 def _sees_module(user) -> bool:
@@ -72,4 +72,18 @@ def portal_home(request, record=None) -> dict | None:
         "awards_to_answer": by_status.get(hub.S.AWARDED, 0) if user.has_perm(Perm.RECORD_AWARD_RESPONSE) else 0,
         "scholars_url": reverse("scholarships_portal:scholar_list"),
         "activities_url": reverse("scholarships_portal:activity_list"),
+    }
+
+
+def dashboard_alumni(request, scope=None) -> dict | None:
+    """The manager dashboard's alumni section: return and employment rates at each milestone, by call, nationality
+    and gender, narrowed to the dashboard's programmes (``scope``, its ``DashboardScope``); aggregated in SQL."""
+    user = request.user
+    if not user.has_perm(Perm.VIEW_ALUMNI_OUTCOME):
+        return None
+    programmes = scope.module_arguments()["programmes"] if scope is not None else None
+    return {
+        "rates": alumni.alumni_rates(user=user, programmes=programmes),
+        "narrowed_to": scope.narrowed_to(currency=False, period=False) if scope is not None else "",
+        "outcomes_url": reverse("scholarships:outcome_list"),
     }

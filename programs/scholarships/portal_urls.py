@@ -10,6 +10,7 @@ urlpatterns = [
     path("scholars/<int:pk>/respond/", portal_views.scholar_respond, name="scholar_respond"),
     path("scholars/<int:pk>/enrol/", portal_views.scholar_enrol, name="scholar_enrol"),
     path("scholars/<int:pk>/report/", portal_views.scholar_report, name="scholar_report"),
+    path("scholars/<int:pk>/outcome/<int:milestone>/", portal_views.scholar_outcome, name="scholar_outcome"),
     path("reports/<int:pk>/", portal_views.report_detail, name="report_detail"),
     *record_paths("activities/", portal_views, "activity", "activity_{page}", pages=("list", "detail")),
     path("activities/<int:pk>/report/", portal_views.activity_report, name="activity_report"),

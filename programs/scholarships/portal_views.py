@@ -10,6 +10,7 @@ the field.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,9 @@ from cooperation.roles import Perm
 from partners.selectors import user_organisation_ids
 from programs.portal.access import portal_page
 from programs.scholarships import selectors, services
-from programs.scholarships.models import ExchangeActivity, ExchangeStatus
+from programs.scholarships.alumni import milestone_due
+from programs.scholarships.forms.alumni import HostOutcomeForm
+from programs.scholarships.models import ApplicationStatus, ExchangeActivity, ExchangeStatus, Milestone
 from programs.scholarships.portal_forms import AwardResponseForm, EnrolmentForm, ProgressReportForm
 from programs.scholarships.views.activities import report_forms
 
@@ -69,6 +72,7 @@ def scholar_detail(request, pk):
         "can_respond": services.application_move_refusal(scholar, request.user, "accept_award") is None,
         "can_enrol": services.application_move_refusal(scholar, request.user, "confirm_enrolment") is None,
         "can_report": services.report_submit_refusal(scholar, request.user) is None,
+        "alumni_milestones": alumni_milestones(request.user, scholar),
     }
     return render(request, "scholarships/portal/scholar_detail.html", context)
 
@@ -214,3 +218,68 @@ def activity_report(request, pk):
         return redirect("scholarships_portal:activity_detail", pk=activity.pk)
     context = {"activity": activity, "we_host": True, "form": form, "formset": formset}
     return render(request, "scholarships/portal/activity_report.html", context)
+
+
+# --- alumni outcomes ----------------------------------------------------------------------------------------------
+
+
+def alumni_milestones(user, scholar) -> list[dict]:
+    """Each milestone of a completed scholar: when it falls, its outcome if recorded, and whether ``user`` may record
+    or correct it now (two queries)."""
+    if scholar.status != ApplicationStatus.COMPLETED or scholar.completed_on is None:
+        return []
+    outcomes = selectors.scholar_outcomes(user=user, application=scholar)
+    rows = []
+    for milestone in Milestone:
+        outcome = outcomes.get(milestone.value)
+        if outcome is None:
+            can_act = services.outcome_record_refusal(scholar, user, milestone.value) is None
+        else:
+            can_act = services.outcome_edit_refusal(outcome, user) is None
+        rows.append(
+            {
+                "milestone": milestone,
+                "due_on": milestone_due(scholar.completed_on, milestone.value),
+                "outcome": outcome,
+                "can_act": can_act,
+            }
+        )
+    return rows
+
+
+@portal_page(methods=("GET", "POST"))
+def scholar_outcome(request, pk, milestone: int):
+    """The host records (or corrects, until it is locked or the window ends) an alumnus's outcome at a milestone."""
+    scholar = selectors.scholar_get(user=request.user, pk=pk)
+    require_perm(request.user, Perm.ADD_ALUMNI_OUTCOME)
+    if milestone not in Milestone.values:
+        raise Http404
+    outcome = selectors.scholar_outcomes(user=request.user, application=scholar).get(milestone)
+    data = posted(request)
+    form = HostOutcomeForm.for_outcome(outcome, data) if outcome else HostOutcomeForm(data)
+    if outcome is None:
+        refusal = services.outcome_record_refusal(scholar, request.user, milestone)
+    else:
+        refusal = services.outcome_edit_refusal(outcome, request.user)
+    if form.is_bound and form.is_valid():
+        try:
+            if outcome is None:
+                services.alumni_outcome_record(
+                    application=scholar, milestone=milestone, recorded_by=request.user, **form.cleaned_data
+                )
+            else:
+                services.alumni_outcome_update(outcome=outcome, changed_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Thank you: the alumnus's outcome is recorded."))
+            return redirect("scholarships_portal:scholar_detail", pk=scholar.pk)
+    context = {
+        "scholar": scholar,
+        "milestone": Milestone(milestone),
+        "outcome": outcome,
+        "form": form,
+        "refusal": refusal if not form.is_bound else None,
+        "can_act": refusal is None or form.is_bound,
+    }
+    return render(request, "scholarships/portal/scholar_outcome.html", context)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from programs.scholarships.alumni import AlumniInvitations
 from programs.scholarships.reminders import ScholarshipReminders
 
 
@@ -17,3 +18,9 @@ def expire_online_submissions() -> int:
     from programs.scholarships.services.online import online_submissions_expire
 
     return online_submissions_expire()
+
+
+@shared_task
+def send_alumni_invitations(today: str | None = None) -> int:
+    """The daily run (Celery beat): ask each alumnus once per milestone; the outbox delivers the emails."""
+    return AlumniInvitations.task(today)

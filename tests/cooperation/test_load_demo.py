@@ -40,6 +40,8 @@ from programs.results.models import ReportStatus as ResultsReportStatus
 from programs.scholarships import selectors as scholarship_selectors
 from programs.scholarships.models import (
     ActivityKind,
+    AlumniInvitation,
+    AlumniOutcome,
     Application,
     ApplicationStatus,
     Attachment,
@@ -405,7 +407,7 @@ def test_scholarship_calls_are_open_closed_and_upcoming_with_rubrics(demo):
         assert call.programme.is_technical, call.title
         assert len(call.criteria.all()) >= 2 and call.eligible_countries.all(), call.title
         assert call.awards_made <= call.awards_available, call.title
-    assert "Scholarships: 5 calls (1 upcoming, 1 open, 3 closed); 21 applications" in demo
+    assert "Scholarships: 6 calls (1 upcoming, 1 open, 4 closed); 25 applications" in demo
 
 
 def test_the_open_call_takes_online_applications_and_has_one_confirmed(demo, client):
@@ -478,6 +480,18 @@ def test_stipends_and_progress_reports_show_every_state(demo):
     kinds = set(ScholarshipReminderLog.objects.values_list("kind", flat=True))
     assert kinds == set(ScholarshipReminderKind.values)
     assert "3 reminder(s) sent today" in demo
+
+
+def test_an_alumni_cohort_has_outcomes_at_one_and_three_years_and_a_link_waiting(demo):
+    outcomes = AlumniOutcome.objects.select_related("recorded_by")
+    assert sorted(outcomes.values_list("milestone", flat=True)) == [1, 1, 1, 1, 3, 3, 3]
+    assert {outcome.recorded_by.username for outcome in outcomes if not outcome.by_alumnus} == {"partner2"}
+    assert outcomes.filter(recorded_by__isnull=True).count() == 2  # through the alumni's private links
+    waiting = AlumniInvitation.objects.filter(used_at__isnull=True)
+    assert list(waiting.values_list("application__applicant_name", "milestone")) == [("Kennedy Otieno", 3)]
+    rates = scholarship_selectors.alumni_rates(user=user("manager"))
+    assert [rate.outcomes for rate in rates.total] == [4, 3, 0]
+    assert "7 alumni outcomes" in demo
 
 
 def test_each_partner_sees_its_own_scholars_and_their_personal_data_and_nobody_else_does(demo):

@@ -48,6 +48,7 @@ def test_every_module_registers_the_kinds_it_sends():
         "results.report_overdue",
         "scholarships.online_confirm",
         "scholarships.online_status_link",
+        "scholarships.alumni_outcome_due",
         "scholarships.report_due",
         "scholarships.stipend_due",
         "shipments.delay_alert",

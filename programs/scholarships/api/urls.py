@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from programs.scholarships.api.views import (
     ActivityViewSet,
+    AlumniOutcomeViewSet,
     ApplicationViewSet,
     CallViewSet,
     ProgressReportViewSet,
@@ -18,3 +19,4 @@ router.register("scholarship-reviews", ReviewViewSet, basename="review")
 router.register("stipend-tranches", StipendTrancheViewSet, basename="stipend-tranche")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 router.register("exchange-activities", ActivityViewSet, basename="activity")
+router.register("alumni-outcomes", AlumniOutcomeViewSet, basename="alumni-outcome")

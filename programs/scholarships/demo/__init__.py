@@ -19,11 +19,19 @@ from collections import Counter
 from cooperation.demo import counted, status_counts
 from programs.scholarships import services
 from programs.scholarships.demo.activities import ACTIVITIES, create_activity
+from programs.scholarships.demo.alumni import load_alumni
 from programs.scholarships.demo.applicants import APPLICANTS
 from programs.scholarships.demo.calls import CALLS, S, create_call
 from programs.scholarships.demo.online import apply_online
 from programs.scholarships.demo.stories import create_application
-from programs.scholarships.models import Application, ApplicationSource, Call, CallStatus, ExchangeActivity
+from programs.scholarships.models import (
+    AlumniOutcome,
+    Application,
+    ApplicationSource,
+    Call,
+    CallStatus,
+    ExchangeActivity,
+)
 from programs.scholarships.reminders import send_scholarship_reminders
 from programs.scholarships.selectors import call_list
 from programs.scholarships.services.applications import email_key
@@ -62,6 +70,9 @@ def load(*, run) -> str:
             continue
         activity = create_activity(demo, run.users, run.organisations, run.today)
         run.log(f"  exchange activity {activity} created")
+    outcomes = load_alumni(run=run)
+    if outcomes:
+        run.log(f"  {outcomes} alumni outcome(s) recorded")
     # The same service as the daily job: each reminder is logged and sent once.
     reminders = send_scholarship_reminders(today=run.today)
     return _summary(run.users["manager"], run.today, len(reminders))
@@ -75,5 +86,6 @@ def _summary(manager, today: datetime.date, reminders_sent: int) -> str:
         f"Scholarships: {sum(call_states.values())} calls ({counted(call_states, CallStatus)}); "
         f"{sum(by_status.values())} applications ({counted(by_status, S)}); "
         f"{ExchangeActivity.objects.count()} exchange activities of {activities} kinds; "
+        f"{AlumniOutcome.objects.count()} alumni outcomes; "
         f"{reminders_sent} reminder(s) sent today."
     )

@@ -6,6 +6,13 @@ ranking numbers, report due dates and stipend totals are derived, not stored.
 """
 
 from programs.scholarships.models.activities import ActivityKind, ExchangeActivity, ExchangeStatus, Participant
+from programs.scholarships.models.alumni import (
+    IN_WORK,
+    AlumniInvitation,
+    AlumniOutcome,
+    EmploymentStatus,
+    Milestone,
+)
 from programs.scholarships.models.applications import (
     FINAL_STATUSES,
     HOLDS_AN_AWARD,
@@ -43,6 +50,11 @@ from programs.scholarships.models.scholars import (
 )
 
 __all__ = [
+    "IN_WORK",
+    "AlumniInvitation",
+    "AlumniOutcome",
+    "EmploymentStatus",
+    "Milestone",
     "FINAL_STATUSES",
     "HOLDS_AN_AWARD",
     "MAX_SCORE",

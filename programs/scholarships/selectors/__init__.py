@@ -22,6 +22,13 @@ with ``cooperation.personal_data`` for the admin's filters and search).
 
 from programs.scholarships.selectors._common import REDACTED, SCORE
 from programs.scholarships.selectors.activities import activity_get, activity_list, activity_participants
+from programs.scholarships.selectors.alumni import (
+    AlumniRates,
+    alumni_rates,
+    outcome_get,
+    outcome_list,
+    scholar_outcomes,
+)
 from programs.scholarships.selectors.applications import (
     application_attachments,
     application_get,
@@ -94,6 +101,11 @@ from programs.scholarships.selectors.stipends import (
 from programs.selectors import CountRow as LabelCount  # one row type for every count chart
 
 __all__ = [
+    "AlumniRates",
+    "alumni_rates",
+    "outcome_get",
+    "outcome_list",
+    "scholar_outcomes",
     "AS",
     "CALLS_SHOWN",
     "CallFigures",

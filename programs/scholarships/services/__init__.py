@@ -3,6 +3,18 @@ activities. One function per business action: keyword-only arguments, the acting
 validation before anything is saved, one transaction."""
 
 from programs.scholarships.services.activities import activity_create, activity_report, activity_update
+from programs.scholarships.services.alumni import (
+    alumni_outcome_lock,
+    alumni_outcome_record,
+    alumni_outcome_record_by_link,
+    alumni_outcome_update,
+    editable_until,
+    invitation_for_key,
+    link_refusal,
+    outcome_edit_refusal,
+    outcome_lock_refusal,
+    outcome_record_refusal,
+)
 from programs.scholarships.services.applications import (
     application_complete,
     application_mark_eligible,
@@ -54,6 +66,16 @@ from programs.scholarships.services.stipends import (
 )
 
 __all__ = [
+    "alumni_outcome_lock",
+    "alumni_outcome_record",
+    "alumni_outcome_record_by_link",
+    "alumni_outcome_update",
+    "editable_until",
+    "invitation_for_key",
+    "link_refusal",
+    "outcome_edit_refusal",
+    "outcome_lock_refusal",
+    "outcome_record_refusal",
     "APPLICATION_MOVES",
     "ScholarshipRefusal",
     "application_move_refusal",

@@ -12,7 +12,7 @@ class ScholarshipRefusal(StrEnum):
     FORM_EXPIRED = "form_expired"  # the form's signed timestamp is missing, forged or too old
     TOO_MANY_SUBMISSIONS = "too_many_submissions"  # from one address or for one email, lately
     LINK_UNKNOWN = "link_unknown"
-    LINK_EXPIRED = "link_expired"
+    LINK_EXPIRED = "link_expired"  # an online application's confirmation, or an alumnus's outcome link
     ALREADY_CONFIRMED = "already_confirmed"
     INVALID_FILE = "invalid_file"
     NOT_REVIEWED = "not_reviewed"  # no reviewer has scored the application: it cannot be ranked
@@ -34,3 +34,8 @@ class ScholarshipRefusal(StrEnum):
     SCHOLAR_NOT_ENROLLED = "scholar_not_enrolled"
     REPORT_NOT_ACCEPTED = "report_not_accepted"  # the progress report a tranche waits for
     ACTIVITY_CANCELLED = "activity_cancelled"
+    SCHOLAR_NOT_COMPLETED = "scholar_not_completed"  # outcomes are recorded for alumni only
+    OUTCOME_NOT_DUE = "outcome_not_due"  # the milestone has not come yet
+    OUTCOME_LOCKED = "outcome_locked"  # a manager locked it, or its editing window ended
+    LINK_INVALID = "link_invalid"  # no such private link
+    LINK_USED = "link_used"  # the outcome was recorded: the link ended

@@ -1,6 +1,6 @@
 """The officers' and reviewers' scholarship pages (mounted at /scholarships/), one module per part."""
 
-from programs.scholarships.urls import activities, applications, calls, reviews, stipends
+from programs.scholarships.urls import activities, alumni, applications, calls, reviews, stipends
 
 app_name = "scholarships"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     *reviews.urlpatterns,
     *stipends.urlpatterns,
     *activities.urlpatterns,
+    *alumni.urlpatterns,
 ]

@@ -20,14 +20,17 @@ from programs.models import Participation
 from programs.scholarships import services
 from programs.scholarships.models import (
     ActivityKind,
+    AlumniOutcome,
     Application,
     ApplicationStatus,
     Attachment,
     Call,
     Criterion,
+    EmploymentStatus,
     ExchangeActivity,
     Gender,
     Level,
+    Milestone,
     Participant,
     ProgressReport,
     ReminderKind,
@@ -320,3 +323,48 @@ def enrolled(application, *, on=None, by=None) -> Application:
     return services.application_confirm_enrolment(
         application=application, confirmed_by=by or host_user(application.call.host), enrolled_on=on
     )
+
+
+# --- alumni -------------------------------------------------------------------------------------------------------
+
+
+def alumnus(call=None, *, completed_on=None, **fields) -> Application:
+    """A scholar who completed on ``completed_on`` (default: three years and a month ago), built directly."""
+    completed_on = completed_on or today() - datetime.timedelta(days=3 * 365 + 30)
+    awarded_at = timezone.make_aware(datetime.datetime.combine(completed_on, datetime.time(9))) - datetime.timedelta(
+        days=800
+    )
+    return ApplicationFactory(
+        call=call or CallFactory(),
+        status=ApplicationStatus.COMPLETED,
+        awarded_at=awarded_at,
+        award_proposed_by=UserFactory(role=Role.MANAGER),
+        awarded_by=UserFactory(role=Role.MANAGER),
+        enrolled_on=completed_on - datetime.timedelta(days=700),
+        completed_on=completed_on,
+        **fields,
+    )
+
+
+class AlumniOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlumniOutcome
+
+    application = factory.LazyFunction(alumnus)
+    milestone = Milestone.ONE_YEAR
+    returned_home = True
+    employment_status = EmploymentStatus.EMPLOYED
+    employer = "Dinas Pekerjaan Umum"
+    works_with_partners = False
+    recorded_at = factory.LazyFunction(timezone.now)
+
+
+def outcome_answers(**overrides) -> dict:
+    """What the outcome's questions take, as the services receive them."""
+    return {
+        "returned_home": True,
+        "employment_status": EmploymentStatus.EMPLOYED,
+        "sector": None,
+        "employer": "Dinas Pekerjaan Umum",
+        "works_with_partners": True,
+    } | overrides

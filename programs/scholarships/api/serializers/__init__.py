@@ -32,6 +32,7 @@ from programs.scholarships.api.serializers.input import (
 from programs.scholarships.api.serializers.output import (
     ActivityDetailSerializer,
     ActivitySerializer,
+    AlumniOutcomeSerializer,
     ApplicationSerializer,
     AttachmentSerializer,
     CallSerializer,
@@ -45,6 +46,7 @@ from programs.scholarships.api.serializers.output import (
 )
 
 __all__ = [
+    "AlumniOutcomeSerializer",
     "ActivityCreateSerializer",
     "ActivityDetailSerializer",
     "ActivityParticipantWriteSerializer",

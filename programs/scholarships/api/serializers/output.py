@@ -14,9 +14,11 @@ from programs.scholarships.models import (
     ActivityKind,
     ApplicationStatus,
     CallStatus,
+    EmploymentStatus,
     ExchangeStatus,
     Gender,
     Level,
+    Milestone,
     ReportStatus,
     StipendFrequency,
     TrancheStatus,
@@ -253,3 +255,25 @@ class ActivityDetailSerializer(ActivitySerializer):
     @extend_schema_field(ParticipantSerializer(many=True))
     def get_participants(self, activity) -> list:
         return ParticipantSerializer(self.context.get("participants", []), many=True).data
+
+
+class AlumniOutcomeSerializer(_ScholarRecordSerializer):
+    milestone = serializers.ChoiceField(
+        choices=Milestone.choices, read_only=True, help_text=_("Years after completion: 1, 3 or 5.")
+    )
+    milestone_label = serializers.CharField(source="get_milestone_display", read_only=True)
+    nationality = serializers.CharField(source="application.nationality_id", read_only=True, help_text=COUNTRY_HELP)
+    gender = _gender_field(source="application.gender", read_only=True)
+    returned_home = serializers.BooleanField(read_only=True)
+    employment_status = EnumChoiceField(EmploymentStatus, read_only=True)
+    employment_status_label = serializers.CharField(source="get_employment_status_display", read_only=True)
+    sector = serializers.CharField(
+        source="sector_id", read_only=True, allow_null=True, help_text=_("OECD DAC 5-digit sector code.")
+    )
+    employer = serializers.CharField(read_only=True)
+    works_with_partners = serializers.BooleanField(read_only=True)
+    recorded_by = serializers.IntegerField(
+        source="recorded_by_id", read_only=True, allow_null=True, help_text=_("Null when the alumnus recorded it.")
+    )
+    recorded_at = serializers.DateTimeField(read_only=True)
+    locked_by, locked_at = who_and_when("locked")

@@ -7,12 +7,14 @@ Every write and every move is one service call, whose refusals answer 400 with t
 """
 
 from programs.scholarships.api.views.activities import ActivityViewSet
+from programs.scholarships.api.views.alumni import AlumniOutcomeViewSet
 from programs.scholarships.api.views.applications import ApplicationViewSet
 from programs.scholarships.api.views.calls import CallViewSet
 from programs.scholarships.api.views.reviews import ReviewViewSet
 from programs.scholarships.api.views.stipends import ProgressReportViewSet, StipendTrancheViewSet
 
 __all__ = [
+    "AlumniOutcomeViewSet",
     "ActivityViewSet",
     "ApplicationViewSet",
     "CallViewSet",
