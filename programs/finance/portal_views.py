@@ -78,6 +78,13 @@ def _render_loan(request, loan, form, *, status=200):
         "repayments": selectors.repayment_list(user=request.user, loan=loan).order_by("-paid_on", "-created_at"),
         "form": form,
         "can_notify": _can_notify(request.user, loan),
+        # What changed the schedule: restructurings applied (or applied, then reversed), not proposals.
+        "restructurings": list(
+            selectors.restructuring_list(user=request.user, loan=loan)
+            .filter(effective_on__isnull=False)
+            .select_related("moratorium")
+            .order_by("-effective_on", "-pk")
+        ),
     }
     return render(request, "finance/portal/loan_detail.html", context, status=status)
 

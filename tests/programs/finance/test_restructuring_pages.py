@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from cooperation.roles import Role
 from programs.finance.models import LoanRestructuring, RestructuringStatus
-from programs.finance.services.restructurings import restructuring_propose
+from programs.finance.services.restructurings import restructuring_approve, restructuring_propose
 from tests.factories import UserFactory
 from tests.programs.finance.factories import disbursed_loan, recorded_repayment
 from tests.programs.finance.test_restructuring import NEW_ROWS, terms
@@ -119,3 +119,17 @@ def test_partner_users_read_only_their_own_loans_restructurings(partner_user, ot
     api.force_authenticate(other_partner_user)
     assert api.get("/api/v1/restructurings/").json()["results"] == []
     assert api.get(f"/api/v1/restructurings/{record.pk}/").status_code == 404
+
+
+def test_the_partner_portal_shows_an_applied_restructuring_not_a_proposal(client, partner_user, officer, manager, loan):
+    record = restructuring_propose(loan=loan, proposed_by=officer, **terms())
+    client.force_login(partner_user)
+    url = reverse("finance_portal:loan", args=[loan.pk])
+    assert 'id="restructurings"' not in client.get(url).content.decode()
+    restructuring_approve(restructuring=record, approved_by=manager)
+    page = client.get(url + "?schedule=all")
+    text = page.content.decode()
+    assert 'id="restructurings"' in text and f'data-restructuring="{record.pk}"' in text
+    assert "959.00" in text  # the new principal
+    numbers = [item.number for item in page.context["installments"]]
+    assert numbers[3:] == [row[0] for row in NEW_ROWS]
