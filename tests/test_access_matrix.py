@@ -168,6 +168,10 @@ EXPECTED = {
     "api:restructuring-approve": set(),  # POST only
     "api:restructuring-reject": set(),  # POST only
     "api:restructuring-reverse": set(),  # POST only
+    "api:moratorium-list": STAFF | {"partner", "partner2"},  # a partner user's list is empty
+    "api:moratorium-detail": STAFF,
+    "api:moratorium-approve": set(),  # POST only
+    "api:moratorium-reject": set(),  # POST only
     "api:repayment-list": STAFF | {"partner", "partner2"},
     "api:repayment-detail": STAFF | {"partner"},
     "api:repayment-confirm": set(),  # POST only
@@ -562,6 +566,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "finance:restructuring": {"pk": restructuring.pk},
         "finance:moratorium": {"pk": moratorium.pk},
         "api:restructuring": {"pk": restructuring.pk},
+        "api:moratorium": {"pk": moratorium.pk},
         "outbox:": {"pk": failed_email.pk},
         "exports:export": {"source": "programs.programmes", "file_format": "xlsx"},
         "exports:saved_view_": {"pk": saved_view.pk},

@@ -19,7 +19,7 @@ from cooperation.api.fields import (
     related_with_label,
     who_and_when,
 )
-from cooperation.reference.models import Currency
+from cooperation.reference.models import Country, Currency
 from partners.models import DacCategory, Organisation
 from programs.finance.models import (
     RATE_DIGITS,
@@ -398,6 +398,45 @@ class RestructuringSerializer(serializers.Serializer):
     first_new_number = serializers.IntegerField(read_only=True, allow_null=True)
     reversed_by, reversed_at = who_and_when("reversed")
     reversal_reason = serializers.CharField(read_only=True)
+
+
+class MoratoriumSerializer(serializers.Serializer):
+    """No payments for some months on every active loan to recipients in one country and administrative area:
+    proposed, then approved (every loan restructured at once) or rejected."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    country = serializers.CharField(source="country_id", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    area = serializers.CharField(read_only=True)
+    starts_on = serializers.DateField(read_only=True, help_text=_("The first day without payments."))
+    months = serializers.IntegerField(read_only=True)
+    arrears = EnumChoiceField(ArrearsChoice, enum_name="ArrearsTreatmentEnum", read_only=True)
+    reason = serializers.CharField(read_only=True)
+    status = EnumChoiceField(RestructuringStatus, enum_name="RestructuringStatusEnum", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    proposed_by = serializers.IntegerField(source="proposed_by_id", read_only=True)
+    proposed_at = serializers.DateTimeField(read_only=True)
+    decided_by, decided_at = who_and_when("decided")
+    decision_note = serializers.CharField(read_only=True, help_text=_("Why it was rejected."))
+    restructurings = serializers.SerializerMethodField(
+        help_text=_("The restructuring of each loan the approval rewrote (see /restructurings/).")
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_restructurings(self, moratorium) -> list[int]:
+        return sorted(record.pk for record in moratorium.restructurings.all())
+
+
+class MoratoriumWriteSerializer(serializers.Serializer):
+    """A proposal: nothing changes on any loan until a manager approves it."""
+
+    title = serializers.CharField(max_length=200)
+    country = code_field(Country, unknown_message=_("There is no country with the code “{value}”."))
+    area = serializers.CharField(max_length=100, help_text=_("Province or district, e.g. Central Sulawesi."))
+    starts_on = BoundedDateField(help_text=_("The first day without payments."))
+    months = serializers.IntegerField(help_text=_("Months without payments, from 1 to 36."))
+    arrears = EnumChoiceField(ArrearsChoice, enum_name="ArrearsTreatmentEnum")
+    reason = serializers.CharField(max_length=2000)
 
 
 class RestructuringWriteSerializer(UserScopedRelations, serializers.Serializer):

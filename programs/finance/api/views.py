@@ -31,6 +31,8 @@ from programs.finance.api.serializers import (
     LoanDetailSerializer,
     LoanSerializer,
     LoanWriteSerializer,
+    MoratoriumSerializer,
+    MoratoriumWriteSerializer,
     PortfolioSerializer,
     ReasonSerializer,
     RepaymentDetailSerializer,
@@ -41,8 +43,8 @@ from programs.finance.api.serializers import (
     TranchePaySerializer,
     TrancheSerializer,
 )
-from programs.finance.models import Grant, Loan, LoanRestructuring, Repayment, Tranche
-from programs.finance.services import restructurings
+from programs.finance.models import Grant, Loan, LoanRestructuring, Moratorium, Repayment, Tranche
+from programs.finance.services import moratoria, restructurings
 from programs.finance.services.guards import LOAN_MOVE_PERMS, REPAYMENT_MOVE_PERMS, TRANCHE_MOVE_PERMS
 
 # --- Loans ------------------------------------------------------------------------------------------------
@@ -259,6 +261,44 @@ class RestructuringViewSet(CreateByService, RecordViewSet):
         "approve": (restructurings.restructuring_approve, "approved_by", None),
         "reject": (restructurings.restructuring_reject, "rejected_by", ReasonSerializer),
         "reverse": (restructurings.restructuring_reverse, "reversed_by", ReasonSerializer),
+    }
+
+
+@documented(
+    tag="loans",
+    list=_("List crisis moratoria"),
+    retrieve=_("Show a crisis moratorium"),
+    create=(
+        _("Propose a crisis moratorium"),
+        _(
+            "No payments for some months on every active loan to recipients in one country and administrative "
+            "area, the interest of those months capitalised or waived. Nothing changes until a manager approves it."
+        ),
+    ),
+    moves={
+        "approve": (
+            _("Approve a crisis moratorium"),
+            _("By a manager who did not propose it: every affected loan is restructured at once, or none is."),
+        ),
+        "reject": _("Reject a crisis moratorium"),
+    },
+)
+class MoratoriumViewSet(CreateByService, RecordViewSet):
+    # Moratoria cover many borrowers: staff who see every loan read them (partner users get none); an officer
+    # proposes one, a manager decides.
+    permission_classes = [OnLoans]
+    model = Moratorium
+    record_keyword = "moratorium"
+    selectors = (selectors.moratorium_list, selectors.moratorium_get)
+    ordering = ("-proposed_at", "-pk")
+    list_prefetch = ("restructurings",)
+    move_perms = moratoria.MORATORIUM_MOVE_PERMS
+    create_service = (moratoria.moratorium_propose, "proposed_by")
+    serializer_class = MoratoriumSerializer
+    write_serializer_classes = writes(create=MoratoriumWriteSerializer)
+    moves = {
+        "approve": (moratoria.moratorium_approve, "approved_by", None),
+        "reject": (moratoria.moratorium_reject, "rejected_by", ReasonSerializer),
     }
 
 

@@ -162,3 +162,34 @@ def test_bad_input_is_refused_next_to_the_field(db):
     with pytest.raises(ValidationError) as refused:
         propose(months=0, area=" ")
     assert set(refused.value.message_dict) == {"months", "area"}
+
+
+def test_the_api_proposes_and_another_manager_approves_the_batch(loans, partner_user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(UserFactory(role=Role.OFFICER))
+    body = {
+        "title": "Flood in Central Sulawesi",
+        "country": "ID",
+        "area": "Central Sulawesi",
+        "starts_on": "2026-05-01",
+        "months": 3,
+        "arrears": "capitalise",
+        "reason": "Floods destroyed the harvest.",
+    }
+    assert api.post("/api/v1/moratoria/", body | {"months": 40}, format="json").status_code == 400
+    created = api.post("/api/v1/moratoria/", body, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["status"] == "proposed" and created.json()["restructurings"] == []
+    assert api.post(f"/api/v1/moratoria/{pk}/approve/").status_code == 403  # an officer does not decide
+    api.force_authenticate(UserFactory(role=Role.MANAGER))
+    approved = api.post(f"/api/v1/moratoria/{pk}/approve/")
+    assert approved.status_code == 200, approved.json()
+    covered = set(LoanRestructuring.objects.filter(moratorium_id=pk).values_list("pk", flat=True))
+    assert approved.json()["status"] == "approved" and set(approved.json()["restructurings"]) == covered
+    assert len(covered) == 2
+    api.force_authenticate(partner_user)
+    assert api.get("/api/v1/moratoria/").json()["results"] == []
+    assert api.get(f"/api/v1/moratoria/{pk}/").status_code == 404
