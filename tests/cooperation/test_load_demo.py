@@ -43,6 +43,7 @@ from programs.scholarships.models import (
     AlumniInvitation,
     AlumniOutcome,
     Application,
+    ApplicationSource,
     ApplicationStatus,
     Attachment,
     CallStatus,
@@ -236,7 +237,7 @@ def test_loans_cover_every_status_method_frequency_and_currency(demo):
     assert all(loan.programme.is_financial for loan in loans.select_related("programme"))
     for loan in loans.filter(status__in=[LoanStatus.REJECTED, LoanStatus.CANCELLED, LoanStatus.WRITTEN_OFF]):
         assert loan.status_note, loan.reference
-    assert "Finance: 13 loans" in demo
+    assert "Finance: 16 loans" in demo
 
 
 def test_loans_count_interest_under_each_convention_some_from_a_broken_first_period(demo):
@@ -426,7 +427,10 @@ def test_applications_are_in_every_status_from_varied_applicants(demo):
     reasoned = [ApplicationStatus.INELIGIBLE, ApplicationStatus.WITHDRAWN, ApplicationStatus.TERMINATED]
     for application in applications.filter(status__in=reasoned):
         assert application.status_note, application.applicant_name
-    assert all(application.submitted_by.username == "officer" for application in applications)
+    paper = applications.filter(source=ApplicationSource.PAPER)
+    assert all(application.submitted_by.username == "officer" for application in paper)
+    online = applications.filter(source=ApplicationSource.ONLINE)
+    assert online.exists() and not online.filter(submitted_by__isnull=False).exists()  # the applicant sent it
 
 
 def test_attachments_are_small_pdf_files_in_the_private_folder(demo, settings):

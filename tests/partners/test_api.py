@@ -65,6 +65,7 @@ def test_officer_creates_a_partner(officer):
         "address": "Jl. Merdeka 1, Jakarta",
         "is_active": True,
         "dac_category": "",
+        "area": "",
     }
     organisation = Organisation.objects.get(pk=body["id"])
     assert organisation.history.first().history_user == officer

@@ -28,6 +28,12 @@ BORROWERS = (
     ("Koperasi Nelayan Donggala", "KND", "Jl. Pelabuhan No. 3, Donggala", "120000000.00"),
     ("Koperasi Perempuan Sigi Mandiri", "KPSM", "Jl. Poros Palu–Bora, Sigi", "90000000.00"),
 )
+# Each co-operative's treasurer, who receives the loan reminders in Bahasa Indonesia.
+TREASURERS = {
+    "KTSP": ("Andi Mappaseng", "bendahara@ktsp.example"),
+    "KND": ("Nurhayati Lamasitudju", "bendahara@knd.example"),
+    "KPSM": ("Sri Rahayu Pettalolo", "bendahara@kpsm.example"),
+}
 PURPOSE = "Revolving fund for the co-operative's members: seed, nets and small equipment."
 
 
@@ -42,6 +48,16 @@ def _borrower(name, acronym, address, officer, country) -> Organisation:
             country=country,
             area=AREA,
             address=address,
+        )
+        name, email = TREASURERS[acronym]
+        partner_services.contact_create(
+            organisation=organisation,
+            created_by=officer,
+            name=name,
+            email=email,
+            position="Bendahara",
+            receives_reminders=True,
+            preferred_language="id",
         )
     return organisation
 

@@ -22,7 +22,8 @@ def _one_page_pdf(name: str) -> SimpleUploadedFile:
 
 def apply_online(call: Call, today: datetime.date) -> Application:
     """Sent yesterday in Bahasa Indonesia (a form filled in over ten minutes), confirmed from the email's link."""
-    sent_at = timezone.now() - datetime.timedelta(days=1)
+    # Yesterday morning, as the demo's day counts (its calls open and close around ``today``, whatever the clock).
+    sent_at = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(10)))
     _submission, key = online.online_application_send(
         call=call,
         language="id",
@@ -40,5 +41,5 @@ def apply_online(call: Call, today: datetime.date) -> Application:
         started=online.form_started(sent_at - datetime.timedelta(minutes=10)),
         now=sent_at,
     )
-    application, _status_key = online.online_application_confirm(key=key)
+    application, _status_key = online.online_application_confirm(key=key, now=sent_at + datetime.timedelta(hours=2))
     return application

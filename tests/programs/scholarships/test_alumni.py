@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperation.outbox.models import MessageStatus, OutboxMessage
 from cooperation.reference.models import Sector
@@ -283,7 +283,10 @@ def test_a_missing_answer_shows_next_to_its_question_and_keeps_the_link(client, 
     response = client.post(url, answers_posted(returned_home="", employment_status="astronaut"))
 
     assert response.status_code == 200
-    assert b'id="field-returned_home"' in response.content and b"Answer yes or no." in response.content
+    page = response.content.decode()
+    # The page speaks the alumnus's language (an Indonesian national's, unless they chose another).
+    with translation.override(re.search(r'<html lang="([\w-]+)"', page)[1]):
+        assert 'id="field-returned_home"' in page and translation.gettext("Answer yes or no.") in page
     assert not AlumniOutcome.objects.exists()
     assert client.post(url, answers_posted()).status_code == 200
     assert AlumniOutcome.objects.count() == 1
