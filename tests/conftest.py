@@ -28,6 +28,15 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the API throttles and the online applications' limits count in it, and
+    another test's counts (a demo loaded earlier in the same process) must not refuse this one's requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """Each test starts in the default language: a request in Indonesian leaves it active in the thread."""
     from django.utils import translation
