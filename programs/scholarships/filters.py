@@ -24,6 +24,7 @@ from programs.scholarships.models import (
     ActivityKind,
     AlumniOutcome,
     Application,
+    ApplicationSource,
     ApplicationStatus,
     Call,
     CallStatus,
@@ -94,10 +95,11 @@ class ApplicationFilter(django_filters.FilterSet):
     nationality = ReferenceChoiceFilter(queryset=Country.objects.all(), to_field_name="code", label=_("Nationality"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"), empty_label=_("Any"))
     field = django_filters.CharFilter(field_name="field_of_study", lookup_expr="icontains", label=_("Field of study"))
+    source = django_filters.ChoiceFilter(choices=ApplicationSource.choices, label=_("Received"), empty_label=_("Any"))
 
     class Meta:
         model = Application
-        fields = ["q", "call", "status", "nationality", "gender", "field"]
+        fields = ["q", "call", "status", "nationality", "gender", "field", "source"]
 
 
 class ActivityFilter(django_filters.FilterSet):

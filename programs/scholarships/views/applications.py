@@ -74,7 +74,7 @@ def application_filters(request, rows=None) -> ApplicationFilter:
     ``request`` needs only ``user`` and ``GET`` (the list's export reads the same rows)."""
     rows = _with_figures(request.user) if rows is None else rows
     filters = ApplicationFilter(request.GET or None, queryset=rows, request=request)
-    dress_filters(filters.form, checkboxes=("status",), any_of=("call", "nationality", "gender"))
+    dress_filters(filters.form, checkboxes=("status",), any_of=("call", "nationality", "gender", "source"))
     return filters
 
 

@@ -744,7 +744,7 @@ def test_schema_documents_the_personal_fields_as_nullable(officer):
     assert set(paths["/api/v1/scholarship-applications/{id}/confirm-enrolment/"]) == {"post"}
     assert set(paths["/api/v1/stipend-tranches/{id}/"]) == {"get"}
     parameters = {parameter["name"] for parameter in paths["/api/v1/scholarship-applications/"]["get"]["parameters"]}
-    assert {"call", "status", "nationality", "gender", "field"} <= parameters
+    assert {"call", "status", "nationality", "gender", "field", "source"} <= parameters
     parameters = {parameter["name"] for parameter in paths["/api/v1/exchange-activities/"]["get"]["parameters"]}
     assert {"kind", "programme", "country"} <= parameters
 

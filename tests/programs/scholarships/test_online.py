@@ -9,7 +9,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from cooperation.outbox.models import OutboxMessage
 from cooperation.refusals import refusal_codes
@@ -264,3 +266,33 @@ def test_a_confirmation_no_longer_wanted_is_not_sent(call):
     assert online.confirmation_still_wanted(message)
     online.online_application_confirm(key=key)
     assert not online.confirmation_still_wanted(message)
+
+
+def test_officers_tell_online_applications_from_paper_ones_in_the_api_and_the_list(call, client):
+    _submission, key = send(call)
+    online_application, _status_key = online.online_application_confirm(key=key)
+    officer = staff()
+    paper = submit(call, by=officer, email="paper@mail.example")
+    api = APIClient()
+    api.force_authenticate(officer)
+
+    rows = {row["id"]: row for row in api.get("/api/v1/scholarship-applications/").json()["results"]}
+    assert rows[online_application.pk]["source"] == "online"
+    assert rows[online_application.pk]["submitted_by"] is None
+    assert rows[online_application.pk]["eligibility_answers"] == [
+        {"question": QUESTIONS[0], "answer": True},
+        {"question": QUESTIONS[1], "answer": False},
+    ]
+    assert (rows[paper.pk]["source"], rows[paper.pk]["submitted_by"]) == ("paper", officer.pk)
+    assert rows[paper.pk]["eligibility_answers"] == []
+
+    only_online = api.get("/api/v1/scholarship-applications/", {"source": "online"}).json()["results"]
+    assert [row["id"] for row in only_online] == [online_application.pk]
+    refused = api.get("/api/v1/scholarship-applications/", {"source": "fax"})
+    assert refused.status_code == 400
+    assert [error["attr"] for error in refused.json()["errors"]] == ["source"]
+
+    client.force_login(officer)
+    page = client.get(reverse("scholarships:application_list"), {"source": "paper"}).content.decode()
+    assert f'href="{reverse("scholarships:application_detail", args=[paper.pk])}"' in page
+    assert reverse("scholarships:application_detail", args=[online_application.pk]) not in page

@@ -12,6 +12,7 @@ from programs.scholarships.models import (
     SCORE_DIGITS,
     WEIGHT_DIGITS,
     ActivityKind,
+    ApplicationSource,
     ApplicationStatus,
     CallStatus,
     EmploymentStatus,
@@ -99,6 +100,11 @@ class AttachmentSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class EligibilityAnswerSerializer(serializers.Serializer):
+    question = serializers.CharField(read_only=True)
+    answer = serializers.BooleanField(read_only=True)
+
+
 class ApplicationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     call, call_title = related_with_label("call", "title")
@@ -116,6 +122,17 @@ class ApplicationSerializer(serializers.Serializer):
         read_only=True, help_text=_("Why it was found ineligible, withdrawn, terminated, or passed others over.")
     )
     submitted_on = serializers.DateField(read_only=True)
+    source = EnumChoiceField(
+        ApplicationSource,
+        read_only=True,
+        help_text=_("paper: recorded by an officer; online: sent by the applicant from the call's public page."),
+    )
+    submitted_by = serializers.IntegerField(
+        source="submitted_by_id", read_only=True, allow_null=True, help_text=_("The officer who recorded it.")
+    )
+    eligibility_answers = EligibilityAnswerSerializer(
+        many=True, read_only=True, help_text=_("The call's eligibility questions as asked, with the applicant's answers.")
+    )
     award_pending = serializers.BooleanField(read_only=True, help_text=_("Proposed, awaiting a manager."))
     award_proposed_by, award_proposed_at = who_and_when("award_proposed")
     awarded_by, awarded_at = who_and_when("awarded")
