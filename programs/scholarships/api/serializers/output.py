@@ -131,7 +131,9 @@ class ApplicationSerializer(serializers.Serializer):
         source="submitted_by_id", read_only=True, allow_null=True, help_text=_("The officer who recorded it.")
     )
     eligibility_answers = EligibilityAnswerSerializer(
-        many=True, read_only=True, help_text=_("The call's eligibility questions as asked, with the applicant's answers.")
+        many=True,
+        read_only=True,
+        help_text=_("The call's eligibility questions as asked, with the applicant's answers."),
     )
     award_pending = serializers.BooleanField(read_only=True, help_text=_("Proposed, awaiting a manager."))
     award_proposed_by, award_proposed_at = who_and_when("award_proposed")
