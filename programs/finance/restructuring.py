@@ -110,8 +110,15 @@ def plan(
     minor_unit: int,
     periods_per_year: int,
     amortization: schedule.Amortization,
+    day_count: schedule.DayCount = schedule.DayCount.FULL_PERIODS,
+    disbursed_on: datetime.date | None = None,
 ) -> Plan:
     """What a restructuring effective on ``as_of`` does to the ``old`` schedule of a loan of ``principal``.
+
+    The new schedule counts interest by the loan's ``day_count``. Its first installment's interest runs from the
+    last due date before ``as_of`` (or the disbursement, ``disbursed_on``, when none has passed), the day the old
+    schedule charged interest up to, so that no day goes uncharged or is charged twice; under a moratorium, whose
+    months of interest are counted on their own, it is one regular period.
 
     Raises ValueError when nothing is left to reschedule or the new terms give no schedule.
     """
@@ -154,6 +161,8 @@ def plan(
         amortization=amortization,
         grace_periods=terms.grace_periods,
         first_due=terms.first_due,
+        day_count=day_count,
+        interest_from=_interest_from(old, as_of, disbursed_on, terms, day_count),
     )
     first_number = max((item.number for item in kept), default=0) + 1
     rows = [
@@ -174,6 +183,20 @@ def plan(
         new_principal=new_principal,
         rows=rows,
     )
+
+
+def _interest_from(
+    old: list[OldInstallment],
+    as_of: datetime.date,
+    disbursed_on: datetime.date | None,
+    terms: NewTerms,
+    day_count: schedule.DayCount,
+) -> datetime.date | None:
+    """The day the new schedule's first interest runs from; None for one regular period."""
+    if day_count == schedule.DayCount.FULL_PERIODS or terms.moratorium_months:
+        return None
+    start = max((item.due_date for item in old if item.due_date < as_of), default=disbursed_on)
+    return start if start is not None and start < terms.first_due else None
 
 
 def rows_after(plan: Plan) -> list[schedule.Row]:

@@ -138,6 +138,8 @@ def restructuring_plan(loan: Loan, terms: restructuring.NewTerms, *, as_of: date
             minor_unit=loan.currency.minor_unit,
             periods_per_year=loan.frequency,
             amortization=restructuring.schedule.Amortization(loan.amortization),
+            day_count=restructuring.schedule.DayCount(loan.day_count),
+            disbursed_on=loan.disbursed_on,
         )
     except ValueError:
         message = _("Nothing is owed on this loan any more; there is nothing to restructure.")

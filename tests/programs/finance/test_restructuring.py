@@ -277,3 +277,28 @@ def test_the_grant_elements_are_those_of_the_whole_schedules(loan):
         )
     )
     assert before.grant_element == schedule.grant_element(old_rows, D("1200.00"), datetime.date(2026, 1, 15), D("5"))
+
+
+def test_the_new_schedule_counts_interest_by_the_loans_day_count(db, frozen):
+    """1,200.00 at 12% on Actual/365, nothing repaid: on 20 May the four installments due 15 February to 15 May
+    are overdue with their interest of 12.23 (31 days on 1,200.00), 10.13 (28 days on 1,100.00), 10.19 (31 days
+    on 1,000.00) and 8.88 (30 days on 900.00), 41.43 in all, capitalised onto the 1,200.00 still owed."""
+    loan = disbursed_loan(
+        principal=D("1200.00"),
+        annual_rate=D("12"),
+        amortization=AmortizationMethod.EQUAL_PRINCIPAL,
+        disbursement_date=datetime.date(2026, 1, 15),
+        first_repayment_date=datetime.date(2026, 2, 15),
+        day_count=schedule.DayCount.ACTUAL_365,
+    )
+    record = approve(propose(loan))
+    record.refresh_from_db()
+    assert (record.capitalised, record.new_principal) == (D("41.43"), D("1241.43"))
+    new = loan.schedule.order_by("number")
+    # The first new interest runs from 15 May, the last day the old schedule charged interest up to, to 15 June:
+    # 1,241.43 × 6% × 31/365 = 6.33 (one whole month at the periodic rate would have charged 6.21); then
+    # 30 days to 15 July, 6.12.
+    assert [(i.number, i.due_date, i.interest_due) for i in new[:2]] == [
+        (1, datetime.date(2026, 6, 15), D("6.33")),
+        (2, datetime.date(2026, 7, 15), D("6.12")),
+    ]
