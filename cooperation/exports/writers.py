@@ -24,6 +24,7 @@ CONTENT_TYPES = {
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 PROGRESS_EVERY = 500  # rows between two progress reports
+CHUNK_CHARACTERS = 64 * 1024  # lines sent together in a streamed CSV: one write per chunk, not per row
 
 # A spreadsheet runs a text cell that starts with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -84,9 +85,16 @@ def _csv_lines(export: Table | Workbook) -> Iterator[tuple[str, bool]]:
 
 def csv_lines(export: Table | Workbook) -> Iterator[str]:
     """The file's lines: the byte order mark, then each table's header and rows (in a workbook, each table under
-    its title, a blank line between two)."""
+    its title, a blank line between two), joined into chunks of about ``CHUNK_CHARACTERS``."""
+    chunk, size = [], 0
     for line, _is_row in _csv_lines(export):
-        yield line
+        chunk.append(line)
+        size += len(line)
+        if size >= CHUNK_CHARACTERS:
+            yield "".join(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield "".join(chunk)
 
 
 def write_csv(export: Table | Workbook, file, *, progress: Callable[[int], None] | None = None) -> int:

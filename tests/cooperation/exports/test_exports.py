@@ -101,9 +101,19 @@ def test_csv_quotes_formulas_and_keeps_numbers_and_dates_plain(client, manager, 
 def test_negative_numbers_are_numbers_not_formulas():
     table = Table("t", [Column("Amount", lambda row: row)], [Decimal("-5.25")])
 
-    lines = list(writers.csv_lines(table))
+    text = "".join(writers.csv_lines(table))
 
-    assert lines[-1] == "-5.25\r\n"
+    assert text.endswith("\r\n-5.25\r\n")
+
+
+def test_a_long_csv_streams_in_chunks_not_a_write_per_row():
+    table = Table("t", [Column("Number", lambda row: row)], range(20_000))
+
+    chunks = list(writers.csv_lines(table))
+
+    assert "".join(chunks) == "\ufeffNumber\r\n" + "".join(f"{number}\r\n" for number in range(20_000))
+    assert 1 < len(chunks) <= 3
+    assert all(len(chunk) <= writers.CHUNK_CHARACTERS + 100 for chunk in chunks)
 
 
 def test_headers_are_in_the_viewers_language(client, manager, programmes):
