@@ -42,7 +42,9 @@ from programs.finance.selectors.portfolio import (
     repayments_by_month,
 )
 from programs.finance.selectors.restructurings import (
+    AppliedTotals,
     Comparison,
+    applied_totals,
     moratorium_get,
     moratorium_list,
     restructuring_comparison,
@@ -51,6 +53,8 @@ from programs.finance.selectors.restructurings import (
 )
 
 __all__ = [
+    "AppliedTotals",
+    "applied_totals",
     "AGEING_BUCKETS",
     "AgeingBucket",
     "CurrencyAgeing",

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
 from cooperation.records import with_related
+from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.finance import restructuring, schedule
 from programs.finance.models import Loan, LoanRestructuring, Moratorium, RestructuringStatus
@@ -95,3 +96,39 @@ def moratorium_list(*, user) -> QuerySet[Moratorium]:
 
 def moratorium_get(*, user, pk) -> Moratorium:
     return get_object_or_404(moratorium_list(user=user), pk=pk)
+
+
+@dataclass(frozen=True)
+class AppliedTotals:
+    """What a moratorium's applied restructurings moved, in one currency."""
+
+    currency: object
+    loans: int
+    new_principal: Decimal
+    capitalised: Decimal
+    waived: Decimal
+
+
+def applied_totals(restructurings: QuerySet[LoanRestructuring]) -> list[AppliedTotals]:
+    """Per currency (never added across currencies), the applied restructurings among ``restructurings``: how
+    many loans, their new principal, and the interest capitalised and waived. One query."""
+    rows = list(
+        restructurings.filter(status=RestructuringStatus.APPROVED)
+        .order_by()
+        .values("loan__currency")
+        .annotate(
+            loans=Count("pk"), new_principal=Sum("new_principal"), capitalised=Sum("capitalised"), waived=Sum("waived")
+        )
+        .order_by("loan__currency")
+    )
+    currencies = Currency.objects.in_bulk([row["loan__currency"] for row in rows])
+    return [
+        AppliedTotals(
+            currency=currencies[row["loan__currency"]],
+            loans=row["loans"],
+            new_principal=row["new_principal"] or Decimal(0),
+            capitalised=row["capitalised"],
+            waived=row["waived"],
+        )
+        for row in rows
+    ]

@@ -65,13 +65,15 @@ def moratorium_create(request):
 def _moratorium_page(request, moratorium, refused=None):
     today = timezone.localdate()
     proposed = moratorium.status == RestructuringStatus.PROPOSED
+    restructurings = selectors.restructuring_list(user=request.user).filter(moratorium=moratorium)
     return render(
         request,
         "finance/moratorium_detail.html",
         {
             "moratorium": moratorium,
             "preview": services.moratorium_preview(moratorium, today=today) if proposed else None,
-            "restructurings": selectors.restructuring_list(user=request.user).filter(moratorium=moratorium),
+            "restructurings": restructurings.order_by("loan__reference"),
+            "applied_totals": selectors.applied_totals(restructurings),
             "actions": record_actions(
                 moratorium,
                 request.user,

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from lxml import html
 
 from cooperation.refusals import Refused, refusal_codes
 from cooperation.roles import Role
@@ -156,6 +157,32 @@ def test_each_loan_can_be_reversed_on_its_own_until_paid(loans):
         restructuring_reverse(restructuring=second, reversed_by=manager, reason="Undo.")
     second.refresh_from_db()
     assert second.status == RestructuringStatus.APPROVED
+
+
+def test_the_moratorium_page_sums_what_was_applied_per_currency(loans, client):
+    moratorium = propose()
+    manager = UserFactory(role=Role.MANAGER)
+    moratorium_approve(moratorium=moratorium, approved_by=manager)
+    first, second = LoanRestructuring.objects.filter(moratorium=moratorium).order_by("loan__reference")
+    restructuring_reverse(restructuring=first, reversed_by=manager, reason="Borrower not affected.")
+
+    client.force_login(manager)
+    page = html.fromstring(client.get(f"/finance/moratoria/{moratorium.pk}/").content)
+
+    # Only the loan still restructured counts: 936.00 new principal, of which 36.00 capitalised interest.
+    [usd] = page.xpath("//table[@data-applied-totals]/tbody/tr")
+    assert [cell.text_content().strip() for cell in usd.xpath("th|td")] == [
+        "USD",
+        "1",
+        "USD 936.00",
+        "USD 36.00",
+        "USD 0.00",
+    ]
+    listed = {
+        row.get("data-restructured"): row.xpath(".//*[@data-status]")[0].get("data-status")
+        for row in page.xpath("//tr[@data-restructured]")
+    }
+    assert listed == {first.loan.reference: "reversed", second.loan.reference: "approved"}
 
 
 def test_bad_input_is_refused_next_to_the_field(db):
