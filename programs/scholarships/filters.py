@@ -209,3 +209,6 @@ class OutcomeFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["country"].empty_label = _("Any")
+        self.form.fields["returned"].widget = forms.Select(
+            choices=any_choices([("true", _("Yes")), ("false", _("No"))])
+        )

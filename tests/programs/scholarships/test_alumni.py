@@ -413,6 +413,14 @@ def test_the_outcome_list_filters_by_call_milestone_country_gender_and_return(cl
     assert names("?country=TL") == {"Joao Abroad"}
     assert names("?gender=male") == {"Joao Abroad"}
     assert names("?returned=false") == {"Joao Abroad"}
+    assert names("?returned=true") == {"Wayan Home", "Other Call"}
+    # Unfiltered, the question stands open: "Any" is chosen, not an answer.
+    page = client.get(url).content.decode()
+    returned = re.search(r'<select name="returned"[^>]*>(.*?)</select>', page, re.S).group(1)
+    with translation.override(language):
+        options = [translation.gettext(word) for word in ("Any", "Yes", "No")]
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", returned) == options
+    assert re.search(r'<option value="" selected>', returned)
 
 
 def test_outcome_answers_are_checked_next_to_their_field(host, host_staff):
