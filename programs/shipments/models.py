@@ -190,7 +190,11 @@ class ShipmentItem(TimeStampedModel):
         verbose_name = _("shipment item")
         verbose_name_plural = _("shipment items")
         # The items' list across shipments (the API's), in the packing lists' order: a page without a sort.
-        indexes = [models.Index(fields=["shipment", "id"], name="shipmentitem_shipment_order")]
+        indexes = [
+            models.Index(fields=["shipment", "id"], name="shipmentitem_shipment_order"),
+            # The shipments carrying goods in a currency (the dashboard's currency filter), from the index alone.
+            models.Index(fields=["currency", "shipment"], name="shipmentitem_currency_shipment"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),

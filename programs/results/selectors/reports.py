@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
@@ -115,23 +115,22 @@ def overdue_count(*, user, today: datetime.date | None = None, programme_ids) ->
         return 0
     today = today_or(today)
     sent = Report.objects.filter(
-        period_id=OuterRef(OuterRef("pk")),
-        organisation_id=OuterRef("reporter_id"),
+        period_id=OuterRef("pk"),
+        organisation_id=OuterRef("organisation_id"),
         status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
     )
-    owing = Indicator.objects.filter(result__programme_id=OuterRef("programme_id"), reporter__isnull=False)
-    if not sees_everything(user):
-        owing = owing.filter(reporter_id__in=user_organisation_ids(user))
-    owing = (
-        owing.filter(~Exists(sent))
+    reporters = {"programme__results__indicators__reporter__isnull": False}
+    if not sees_everything(user):  # in the same filter: the same indicator reports and is theirs
+        reporters["programme__results__indicators__reporter_id__in"] = user_organisation_ids(user)
+    pairs = (
+        Period.objects.filter(programme_id__in=programme_ids, starts_on__lte=today, due_on__lt=today, **reporters)
+        .annotate(organisation_id=F("programme__results__indicators__reporter_id"))
+        .filter(~Exists(sent))
         .order_by()
-        .values("result__programme_id")
-        .annotate(partners=Count("reporter_id", distinct=True))
-        .values("partners")
+        .values_list("pk", "organisation_id")
+        .distinct()
     )
-    periods = Period.objects.filter(programme_id__in=programme_ids, starts_on__lte=today, due_on__lt=today)
-    total = periods.order_by().annotate(owed=Subquery(owing)).aggregate(total=Sum("owed"))["total"]
-    return total or 0
+    return pairs.count()
 
 
 class OverdueReports:

@@ -5,6 +5,7 @@ one submitted, partners who owe and partners who sent."""
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 
@@ -14,7 +15,13 @@ from programs.results.models import Indicator, Period, Unit
 from programs.results.selectors import Status
 from programs.results.selectors.progress import indicator_progress, status_counts
 from programs.results.selectors.reports import overdue_count, reports_due
-from tests.factories import OrganisationFactory, ParticipationFactory, ProgrammeFactory, ProgrammeObjectiveFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    ProgrammeFactory,
+    ProgrammeObjectiveFactory,
+)
 from tests.programs.results.factories import TODAY, build_framework
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +153,29 @@ def test_a_partner_user_counts_only_their_organisations_overdue_reports(portfoli
     assert overdue_count(user=partner_user, today=LATER, programme_ids=ids) == mine
     assert overdue_count(user=manager, today=LATER, programme_ids=ids) == everyone
     assert 0 < mine < everyone
+
+
+@pytest.mark.parametrize(("new_reporter", "counted"), [("Zamrud Water Trust", "78"), ("Air Minum Bersama", "44")])
+def test_where_two_approved_reports_hold_a_value_the_dashboard_counts_the_one_the_framework_page_shows(
+    own_programme, partner_org, partner_user, officer, manager, new_reporter, counted
+):
+    framework = build_framework(own_programme, partner_org, officer, today=LATER)
+    first_period = framework.periods[0]
+    values = {framework.trained.pk: {"value": "100"}, framework.rate.pk: {"value": "44"}}
+    _report(first_period, partner_org, partner_user, values, approve_by=manager)
+    # The indicator passes to another partner, who reports the same period again.
+    successor = OrganisationFactory(name=new_reporter)
+    ParticipationFactory(programme=own_programme, organisation=successor)
+    services.indicator_update(
+        indicator=framework.rate, updated_by=officer, revision_reason="Handed over", reporter=successor
+    )
+    successor_user = MembershipFactory(organisation=successor).user
+    _report(first_period, successor, successor_user, {framework.rate.pk: {"value": "78"}}, approve_by=manager)
+    periods = list(Period.objects.filter(programme=own_programme).order_by("starts_on"))
+    (shown,) = indicator_progress([framework.rate], periods)
+    counts, _goals, _overdue, _due = _reference(manager, LATER, [own_programme.pk])
+
+    figures = selectors.results_dashboard(user=manager, today=LATER)
+
+    assert shown.actual == Decimal(counted)
+    assert figures.counts == counts
