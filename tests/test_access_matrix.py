@@ -354,6 +354,7 @@ EXPECTED = {
     "scholarships:outcome_list": STAFF,
     "scholarships:outcome_detail": STAFF,
     "scholarships:outcome_lock": set(),  # POST only
+    "scholarships:invitation_renew": set(),  # POST only
     "scholarships:alumni_link": EVERYONE,  # the alumnus's private link: the key is the credential
     "api:alumni-outcome-list": STAFF | {"partner", "partner2"},
     "api:alumni-outcome-detail": STAFF | {"partner"},
@@ -495,7 +496,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         application=alumnus, milestone=1, recorded_by=partner_user, **scholarship.outcome_answers()
     )
     alumni_key = "k" * 43
-    AlumniInvitation.objects.create(
+    invitation = AlumniInvitation.objects.create(
         application=alumnus,
         milestone=3,
         due_on=scholarship.today(),
@@ -600,6 +601,7 @@ def world(officer, manager, auditor, admin_user, partner_user, other_partner_use
         "api:tracking-event": {"pk": event.pk},
         "api:receipt": {"pk": receipt.pk},
         "scholarships:outcome": {"pk": outcome.pk},
+        "scholarships:invitation_renew": {"pk": invitation.pk},
         "scholarships:alumni_link": {"key": alumni_key},
         "scholarships_portal:scholar_outcome": {"pk": alumnus.pk, "milestone": 1},
         "api:alumni-outcome": {"pk": outcome.pk},

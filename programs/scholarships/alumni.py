@@ -108,6 +108,31 @@ def milestones_owed(today: datetime.date) -> list[tuple[Application, int, dateti
     return owed
 
 
+def invitation_context(invitation: AlumniInvitation) -> dict:
+    scholar = invitation.application
+    return {
+        "scholar": scholar,
+        "call": scholar.call,
+        "milestone": invitation.get_milestone_display(),
+        "years": invitation.milestone,
+        "due_on": invitation.due_on,
+        "expires_at": invitation.expires_at,
+    }
+
+
+def alumnus_email(invitation: AlumniInvitation, key: str) -> OutboxMessage:
+    """The invitation's email to the alumnus, in their language, with the private link of ``key`` (unsaved, without
+    its outbox key)."""
+    return compose(
+        kind=ALUMNI_OUTCOME_DUE,
+        to=invitation.application.email,
+        template=TEMPLATE,
+        context=invitation_context(invitation) | {"link": link_url(key)},
+        language=alumni_language_for(invitation.application),
+        sensitive=True,  # the body holds the private link
+    )
+
+
 class AlumniInvitations(ReminderRun):
     """The day's invitations: one per scholar and milestone, to the alumnus (with their private link) and to the
     host institution's active contacts."""
@@ -145,23 +170,8 @@ class AlumniInvitations(ReminderRun):
 
     def messages(self, log) -> list[OutboxMessage]:
         scholar = log.application
-        context = {
-            "scholar": scholar,
-            "call": scholar.call,
-            "milestone": log.get_milestone_display(),
-            "years": log.milestone,
-            "due_on": log.due_on,
-            "expires_at": log.expires_at,
-        }
-        language = alumni_language_for(scholar)
-        alumnus = compose(
-            kind=ALUMNI_OUTCOME_DUE,
-            to=scholar.email,
-            template=TEMPLATE,
-            context=context | {"link": link_url(self.keys[scholar.pk, log.milestone])},
-            language=language,
-            sensitive=True,  # the body holds the private link
-        )
+        context = invitation_context(log)
+        alumnus = alumnus_email(log, self.keys[scholar.pk, log.milestone])
         portal = settings.SITE_URL + reverse(
             "scholarships_portal:scholar_outcome", kwargs={"pk": scholar.pk, "milestone": log.milestone}
         )

@@ -24,7 +24,10 @@ from programs.scholarships.selectors._common import REDACTED, SCORE
 from programs.scholarships.selectors.activities import activity_get, activity_list, activity_participants
 from programs.scholarships.selectors.alumni import (
     AlumniRates,
+    FollowUp,
+    alumni_follow_up,
     alumni_rates,
+    invitation_get,
     outcome_get,
     outcome_list,
     scholar_outcomes,
@@ -102,6 +105,9 @@ from programs.selectors import CountRow as LabelCount  # one row type for every 
 
 __all__ = [
     "AlumniRates",
+    "FollowUp",
+    "alumni_follow_up",
+    "invitation_get",
     "alumni_rates",
     "outcome_get",
     "outcome_list",

@@ -1,14 +1,18 @@
 """Alumni outcomes as each user may see them (a partner user: their own institution's alumni), and the return and
 employment rates, aggregated in SQL."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cooperation.roles import Perm
-from programs.scholarships.models import IN_WORK, AlumniOutcome, Gender, Milestone
+from programs.scholarships.alumni import milestone_due
+from programs.scholarships.models import IN_WORK, AlumniInvitation, AlumniOutcome, Gender, Milestone
 from programs.scholarships.selectors._common import may
 from programs.scholarships.selectors.stipends import scholar_scope
 from programs.selectors import percent_of
@@ -33,6 +37,56 @@ def outcome_get(*, user, pk) -> AlumniOutcome:
 def scholar_outcomes(*, user, application) -> dict[int, AlumniOutcome]:
     """The scholar's outcomes by milestone, as ``user`` sees them."""
     return {outcome.milestone: outcome for outcome in outcome_list(user=user).filter(application=application)}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One milestone of a scholar who completed: when it falls due, the invitation sent (if any) and the outcome
+    recorded (if any)."""
+
+    milestone: int
+    label: str
+    due_on: datetime.date
+    invitation: AlumniInvitation | None
+    outcome: AlumniOutcome | None
+    link_expired: bool = False
+
+
+def alumni_follow_up(*, user, application) -> list[FollowUp] | None:
+    """The scholar's three milestones for the application page; None for a scholar who did not complete or a user
+    who may not see outcomes. Two queries."""
+    if application.completed_on is None or not may(user, Perm.VIEW_ALUMNI_OUTCOME):
+        return None
+    invitations = {
+        invitation.milestone: invitation for invitation in AlumniInvitation.objects.filter(application=application)
+    }
+    outcomes = scholar_outcomes(user=user, application=application)
+    now = timezone.now()
+    rows = []
+    for milestone in Milestone:
+        invitation = invitations.get(milestone.value)
+        rows.append(
+            FollowUp(
+                milestone.value,
+                milestone.label,
+                milestone_due(application.completed_on, milestone.value),
+                invitation,
+                outcomes.get(milestone.value),
+                link_expired=invitation is not None and invitation.expires_at <= now,
+            )
+        )
+    return rows
+
+
+def invitation_get(*, user, pk) -> AlumniInvitation:
+    """An invitation of a scholar ``user`` may see the outcomes of; 404 otherwise."""
+    if not may(user, Perm.VIEW_ALUMNI_OUTCOME):
+        raise Http404
+    invitations = AlumniInvitation.objects.select_related("application__call", "application__nationality")
+    scope = scholar_scope(user, "application")
+    if scope is not None:
+        invitations = invitations.filter(scope)
+    return get_object_or_404(invitations, pk=pk)
 
 
 # --- rates --------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ validation before anything is saved, one transaction."""
 
 from programs.scholarships.services.activities import activity_create, activity_report, activity_update
 from programs.scholarships.services.alumni import (
+    alumni_link_renew,
     alumni_outcome_lock,
     alumni_outcome_record,
     alumni_outcome_record_by_link,
@@ -11,6 +12,7 @@ from programs.scholarships.services.alumni import (
     editable_until,
     invitation_for_key,
     link_refusal,
+    link_renew_refusal,
     outcome_edit_refusal,
     outcome_lock_refusal,
     outcome_record_refusal,
@@ -66,6 +68,7 @@ from programs.scholarships.services.stipends import (
 )
 
 __all__ = [
+    "alumni_link_renew",
     "alumni_outcome_lock",
     "alumni_outcome_record",
     "alumni_outcome_record_by_link",
@@ -74,6 +77,7 @@ __all__ = [
     "invitation_for_key",
     "link_refusal",
     "outcome_edit_refusal",
+    "link_renew_refusal",
     "outcome_lock_refusal",
     "outcome_record_refusal",
     "APPLICATION_MOVES",

@@ -4,6 +4,8 @@ host institution's staff in the portal; the host may correct it until a manager 
 used (by the alumnus, or by the host recording first) and at its expiry."""
 
 import datetime
+import logging
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.accounts.models import key_digest
+from cooperation.outbox import services as outbox
 from cooperation.refusals import Refusal, Refused, enforce, raise_refusal, refuse
 from cooperation.roles import Perm
 from cooperation.workflow import lock_row, permission_refusal
-from programs.scholarships.alumni import milestone_due
+from programs.scholarships.alumni import alumnus_email, link_days, milestone_due, new_key
 from programs.scholarships.models import (
     AlumniInvitation,
     AlumniOutcome,
@@ -26,6 +29,11 @@ from programs.scholarships.models import (
 )
 from programs.scholarships.services._common import date_text, member_refusal
 from programs.scholarships.services.refusals import ScholarshipRefusal
+
+logger = logging.getLogger(__name__)
+
+# The outbox key of a renewed link's email: each renewal is a new message.
+ALUMNI_LINK_RENEWED = "scholarships.alumni_link_renewed"
 
 ANSWERS = ("returned_home", "employment_status", "sector", "employer", "works_with_partners")
 
@@ -209,3 +217,34 @@ def alumni_outcome_record_by_link(*, key: str, **values) -> AlumniOutcome:
     outcome = _create(invitation.application, invitation.milestone, answers, None)
     invitation.refresh_from_db(fields=["used_at"])
     return outcome
+
+
+def link_renew_refusal(invitation: AlumniInvitation, user) -> Refusal | None:
+    """An officer sends the alumnus a new link (the first expired or was lost) while the outcome is not recorded."""
+    refusal = permission_refusal(user, Perm.CHANGE_APPLICATION)
+    recorded = AlumniOutcome.objects.filter(application_id=invitation.application_id, milestone=invitation.milestone)
+    if refusal is None and recorded.exists():
+        return Refusal(
+            Refused.DUPLICATE, _("The outcome is recorded: there is nothing left to ask the alumnus."), offered=False
+        )
+    return refusal
+
+
+@transaction.atomic
+def alumni_link_renew(*, invitation: AlumniInvitation, renewed_by, now=None) -> AlumniInvitation:
+    """A new private link for the milestone, valid ``ALUMNI_LINK_DAYS`` from now, emailed to the alumnus; the link
+    sent before stops working, so only the newest email records."""
+    enforce(link_renew_refusal(invitation, renewed_by))
+    lock_row(invitation)
+    raise_refusal(link_renew_refusal(invitation, renewed_by))
+    now = now or timezone.now()
+    key = new_key()
+    invitation.key_digest = key_digest(key)
+    invitation.expires_at = now + datetime.timedelta(days=link_days())
+    invitation.used_at = None
+    invitation.save(update_fields=["key_digest", "expires_at", "used_at"])
+    email = alumnus_email(invitation, key)
+    outbox.attach(email, key=f"{ALUMNI_LINK_RENEWED}:{invitation.pk}:{uuid.uuid4().hex}", about=invitation)
+    outbox.enqueue([email])
+    logger.info("New alumni link for invitation %s sent by user %s.", invitation.pk, renewed_by.pk)
+    return invitation

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -114,3 +115,18 @@ def alumni_link(request, key: str):
             "expires_at": invitation.expires_at,
         }
         return render(request, "scholarships/alumni_link.html", context)
+
+
+@require_POST
+@workspace_page(object_page=True, perm=Perm.CHANGE_APPLICATION)
+def invitation_renew(request, pk):
+    """An officer emails the alumnus a new private link for a milestone; back to the scholar's page."""
+    invitation = selectors.invitation_get(user=request.user, pk=pk)
+    try:
+        services.alumni_link_renew(invitation=invitation, renewed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        notice = _("A new link was emailed to %(name)s; the link sent before no longer works.")
+        messages.success(request, notice % {"name": invitation.application.applicant_name})
+    return redirect(reverse("scholarships:application_detail", args=[invitation.application_id]) + "#alumni")

@@ -278,6 +278,8 @@ def _detail_page(request, application: Application, refused=None, status: int = 
             "tranches_url": url_if_exists("scholarships:tranche_list"),
             "reports": list(selectors.progress_report_list(user=user, application=application)),
             "reports_url": url_if_exists("scholarships:report_list"),
+            "follow_up": selectors.alumni_follow_up(user=user, application=application),
+            "can_renew_links": user.has_perm(Perm.CHANGE_APPLICATION),
             "actions": _actions(user, application, refused),
             "risk_flags": _host_flags(user, application),
             "history": _history(application, visible) if user.has_perm(Perm.VIEW_HISTORY) else None,

@@ -6,6 +6,7 @@ import re
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -471,3 +472,55 @@ def test_the_same_link_posted_twice_at_the_same_time_records_once(reference_data
     assert refusal_codes(refused[0]) == {ScholarshipRefusal.LINK_USED}
     assert AlumniOutcome.objects.count() == 1
     assert AlumniOutcome.objects.get().employment_status == recorded[0].employment_status
+
+
+# --- a new link, sent by an officer -------------------------------------------------------------------------------
+
+
+def test_an_officer_emails_a_new_link_and_the_old_one_stops_working(
+    run, host, officer, client, django_capture_on_commit_callbacks
+):
+    scholar = alumnus(CallFactory(host=host), completed_on=years_ago(1, days=40), email="lost@mail.example")
+    run(today() - datetime.timedelta(days=40))
+    old_key = key_sent_to("lost@mail.example")
+    mail.outbox.clear()
+
+    # The first link expired unused: the scholar's page says so and offers a new one.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=alumni.link_days() + 1)):
+        client.force_login(officer)
+        page = client.get(reverse("scholarships:application_detail", args=[scholar.pk])).content.decode()
+        assert 'id="alumni"' in page and "Link expired on" in page
+        invitation = AlumniInvitation.objects.get(application=scholar, milestone=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("scholarships:invitation_renew", args=[invitation.pk]))
+        assert response.status_code == 302 and response["Location"].endswith(f"/{scholar.pk}/#alumni")
+
+        new_key = key_sent_to("lost@mail.example")
+        assert new_key != old_key
+        assert services.link_refusal(services.invitation_for_key(old_key)).code == ScholarshipRefusal.LINK_INVALID
+        assert services.link_refusal(services.invitation_for_key(new_key)) is None
+        services.alumni_outcome_record_by_link(key=new_key, **outcome_answers())
+    outcome = AlumniOutcome.objects.get(application=scholar, milestone=1)
+    assert outcome.by_alumnus
+
+
+def test_no_new_link_once_the_outcome_is_recorded_and_never_by_a_partner(run, host, host_staff, officer, client):
+    scholar = alumnus(CallFactory(host=host), completed_on=years_ago(1), email="done@mail.example")
+    run(today())
+    invitation = AlumniInvitation.objects.get(application=scholar, milestone=1)
+    url = reverse("scholarships:invitation_renew", args=[invitation.pk])
+
+    client.force_login(host_staff)
+    assert client.post(url).status_code == 404  # the workspace is not theirs
+    services.alumni_outcome_record(application=scholar, milestone=1, recorded_by=host_staff, **outcome_answers())
+
+    with pytest.raises(ValidationError) as refused:
+        services.alumni_link_renew(invitation=invitation, renewed_by=officer)
+    assert refusal_codes(refused.value) == {Refused.DUPLICATE}
+    client.force_login(officer)
+    page = client.get(reverse("scholarships:application_detail", args=[scholar.pk])).content.decode()
+    assert url not in page
+    response = client.post(url, follow=True)
+    assert "nothing left to ask the alumnus" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
