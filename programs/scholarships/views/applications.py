@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -280,6 +281,7 @@ def _detail_page(request, application: Application, refused=None, status: int = 
             "reports_url": url_if_exists("scholarships:report_list"),
             "follow_up": selectors.alumni_follow_up(user=user, application=application),
             "can_renew_links": user.has_perm(Perm.CHANGE_APPLICATION),
+            "today": timezone.localdate(),
             "actions": _actions(user, application, refused),
             "risk_flags": _host_flags(user, application),
             "history": _history(application, visible) if user.has_perm(Perm.VIEW_HISTORY) else None,
