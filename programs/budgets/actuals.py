@@ -12,9 +12,10 @@ the day its period starts, or today's while it has not started).
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property, partial
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -23,28 +24,13 @@ from django.utils.translation import gettext as _
 from cooperation import money_flows
 from cooperation.date_spans import DateSpan
 from cooperation.exchange import Total
-from cooperation.money_flows import Category, Stage
+from cooperation.money_flows import Category, Flow, Stage
 from programs.budgets.models import BudgetLine, Expenditure
-from programs.budgets.rates import LazyTotal, Rates
+from programs.budgets.rates import LazyTotal, Rates, Sums
 
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class Event:
-    programme_id: int
-    category: str
-    stage: str
-    on: datetime.date
-    currency: str
-    amount: Decimal
-    source: str
-    line_id: int | None = None
-
-    @property
-    def row(self):
-        return (self.amount, self.currency, self.on)
+COMMITTED, SPENT = Stage.COMMITTED, Stage.SPENT
 
 
 def burn_rate(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
@@ -152,7 +138,7 @@ class ProgrammeBudget:
     unbudgeted_total: Total
     reporting_currency: str
 
-    @property
+    @cached_property
     def over_budget_lines(self) -> list[LineFigures]:
         return [figures for figures in self.lines if figures.over_budget]
 
@@ -161,15 +147,13 @@ class ProgrammeBudget:
         return bool(self.lines or self.unbudgeted)
 
 
-def events(programme_ids: list[int]) -> list[Event]:
+def events(programme_ids: list[int]) -> Iterator[tuple[Flow, int | None]]:
     """Every flow of the modules and every expenditure (summed per day, currency, category and line) of the
-    programmes."""
+    programmes, each with the line it was recorded against (None for a module's flow)."""
     wanted = set(programme_ids)
-    found = [
-        Event(flow.programme_id, flow.category, flow.stage, flow.on, flow.currency, flow.amount, str(flow.source))
-        for flow in money_flows.flows(programme_ids)
-        if flow.programme_id in wanted
-    ]
+    for flow in money_flows.flows(programme_ids):
+        if flow.programme_id in wanted:
+            yield flow, None
     spent = (
         Expenditure.objects.filter(programme_id__in=programme_ids)
         .order_by()
@@ -178,48 +162,78 @@ def events(programme_ids: list[int]) -> list[Event]:
     )
     source = _("Expenditures recorded")
     for programme_id, category, on, currency, line_id, amount in spent:
-        found.append(Event(programme_id, category, Stage.SPENT, on, currency, amount, source, line_id))
-    return found
+        yield Flow(programme_id, category, Stage.SPENT, on, currency, amount, source), line_id
 
 
-def _matched(lines: list[BudgetLine], found: list[Event]) -> tuple[dict[int, list[Event]], list[Event]]:
-    by_key = defaultdict(list)
+class _Amounts:
+    """The budget, committed and spent amounts of one line or of several, each summed per (currency, date): what
+    their totals convert."""
+
+    __slots__ = ("budget", "committed", "spent")
+
+    def __init__(self):
+        self.budget: Sums = defaultdict(Decimal)
+        self.committed: Sums = defaultdict(Decimal)
+        self.spent: Sums = defaultdict(Decimal)
+
+    @property
+    def sums(self) -> tuple[Sums, Sums, Sums]:
+        return self.budget, self.committed, self.spent
+
+    @classmethod
+    def of(cls, parts: Iterable["_Amounts"]) -> "_Amounts":
+        together = cls()
+        for part in parts:
+            for sums, more in zip(together.sums, part.sums, strict=True):
+                _add(sums, more)
+        return together
+
+
+def _add(sums: Sums, more: Sums) -> None:
+    for pair, amount in more.items():
+        sums[pair] += amount
+
+
+def _summed(parts: Iterable[Sums]) -> Sums:
+    together = defaultdict(Decimal)
+    for sums in parts:
+        _add(together, sums)
+    return together
+
+
+def _line_finder(lines: list[BudgetLine]):
+    """``line_of(programme_id, category, on)``: the id of the first line of the programme and category whose period
+    holds the date, or None."""
+    periods = defaultdict(list)
     for line in lines:
-        by_key[(line.programme_id, line.category)].append(line)
-    line_ids = {line.pk for line in lines}
-    matched, unmatched = defaultdict(list), []
-    for event in found:
-        if event.line_id in line_ids:
-            matched[event.line_id].append(event)
-            continue
-        candidates = by_key[(event.programme_id, event.category)]
-        line = next((line for line in candidates if line.covers(event.category, event.on)), None)
-        if line is None:
-            unmatched.append(event)
-        else:
-            matched[line.pk].append(event)
-    return matched, unmatched
+        periods[(line.programme_id, line.category)].append((line.period_start, line.period_end, line.pk))
+
+    def line_of(programme_id: int, category: str, on: datetime.date) -> int | None:
+        for start, end, line_id in periods.get((programme_id, category), ()):
+            if start <= on <= end:
+                return line_id
+        return None
+
+    return line_of
 
 
-def _figures(kind, rates: Rates, budget_rows, found: list[Event], currencies: dict, *, lazy: bool = False, **extra):
-    """``kind``'s figures of ``budget_rows`` and ``found``; ``lazy``, their totals in the reporting currency are summed
-    when first read."""
-    spent = [event for event in found if event.stage == Stage.SPENT]
-    committed = [event for event in found if event.stage == Stage.COMMITTED]
-    codes = {currency for _amount, currency, _on in budget_rows} | {event.currency for event in found}
-    total = (lambda rows: LazyTotal(rates, list(rows))) if lazy else rates.total
+def _figures(kind, rates: Rates, amounts: _Amounts, currencies: dict, *, lazy: bool = False, **extra):
+    """``kind``'s figures of ``amounts``; ``lazy``, their totals in the reporting currency are worked out when first
+    read."""
+    total = partial(LazyTotal, rates) if lazy else rates.total
     figures = kind(
-        budget_total=total(budget_rows),
-        committed_total=total(event.row for event in committed),
-        actual_total=total(event.row for event in spent),
+        budget_total=total(amounts.budget),
+        committed_total=total(amounts.committed),
+        actual_total=total(amounts.spent),
         **extra,
     )
+    codes = {code for sums in amounts.sums for code, _on in sums}
     if len(codes) == 1:
         (code,) = codes
         figures.currency = currencies.get(code)
-        figures.budget = sum((amount for amount, _currency, _on in budget_rows), Decimal(0))
-        figures.committed = sum((event.amount for event in committed), Decimal(0))
-        figures.actual = sum((event.amount for event in spent), Decimal(0))
+        figures.budget = sum(amounts.budget.values(), Decimal(0))
+        figures.committed = sum(amounts.committed.values(), Decimal(0))
+        figures.actual = sum(amounts.spent.values(), Decimal(0))
     return figures
 
 
@@ -248,30 +262,48 @@ def programme_budgets(
     """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure
     (only those in ``currency`` and dated within ``period`` when given), and their sum, in a fixed number of
     queries however many programmes, lines and records. As a ``summary`` (the dashboard's: each programme's whole
-    budget and its lines over budget) the figures per period are left out and each line's totals in the reporting
-    currency are summed only when read."""
+    budget and its lines over budget) the figures per period are left out and the totals in the reporting currency
+    of each line and each programme are worked out only when read."""
     today = today or timezone.localdate()
     programmes = list(programmes)
-    found = [
-        event
-        for event in events([programme.pk for programme in programmes])
-        if (currency is None or event.currency == currency) and (period is None or event.on in period)
-    ]
-    budget_rows = {line.pk: [(line.amount, line.currency_id, budget_date(line, today))] for line in lines}
-    rates = Rates([*(row for rows in budget_rows.values() for row in rows), *(event.row for event in found)])
+    # What counts against a line counts against its programme too: both are summed as the amounts are read.
+    of_line, of_programme, counted_in = {}, defaultdict(_Amounts), {}
+    for line in lines:
+        of_line[line.pk] = _Amounts()
+        counted_in[line.pk] = (of_line[line.pk], of_programme[line.programme_id])
+        budget = (line.currency_id, budget_date(line, today))
+        for amounts in counted_in[line.pk]:
+            amounts.budget[budget] += line.amount
+    line_of = _line_finder(lines)
+    # Per programme, what no line holds, per category and source.
+    unbudgeted = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    for event, line_id in events([programme.pk for programme in programmes]):
+        if event.amount is None or currency is not None and event.currency != currency:
+            continue
+        if period is not None and event.on not in period:
+            continue
+        pair = (event.currency, event.on)
+        if line_id not in of_line:
+            line_id = line_of(event.programme_id, event.category, event.on)
+        if line_id is None:
+            unbudgeted[event.programme_id][(event.category, str(event.source))][pair] += event.amount
+        elif event.stage in (SPENT, COMMITTED):
+            for amounts in counted_in[line_id]:
+                (amounts.spent if event.stage == SPENT else amounts.committed)[pair] += event.amount
+    everything = _Amounts.of(of_programme.values())
+    outside = [sums for of_source in unbudgeted.values() for sums in of_source.values()]
+    rates = Rates({pair for sums in (*everything.sums, *outside) for pair in sums})
+    # The dashboard reads each programme's budget and spent totals to rank them, and the rest only of a few.
+    total = partial(LazyTotal, rates) if summary else rates.total
     currencies = {line.currency_id: line.currency for line in lines} | rates.currencies
-    matched, unmatched = _matched(lines, found)
-    lines_of, unmatched_of = defaultdict(list), defaultdict(list)
+    lines_of = defaultdict(list)
     for line in lines:
         lines_of[line.programme_id].append(line)
-    for event in unmatched:
-        unmatched_of[event.programme_id].append(event)
     budgets = []
     for programme in programmes:
-        own = lines_of[programme.pk]
         line_figures = [
-            _figures(LineFigures, rates, budget_rows[line.pk], matched[line.pk], currencies, lazy=summary, line=line)
-            for line in own
+            _figures(LineFigures, rates, of_line[line.pk], currencies, lazy=summary, line=line)
+            for line in lines_of[programme.pk]
         ]
         periods = defaultdict(list)
         for figures in line_figures:
@@ -280,8 +312,7 @@ def programme_budgets(
             _figures(
                 PeriodFigures,
                 rates,
-                [row for figures in members for row in budget_rows[figures.line.pk]],
-                [event for figures in members for event in matched[figures.line.pk]],
+                _Amounts.of(of_line[figures.line.pk] for figures in members),
                 currencies,
                 period_start=start,
                 period_end=end,
@@ -290,36 +321,18 @@ def programme_budgets(
             for (start, end), members in sorted(periods.items())
             if not summary
         ]
-        outside = unmatched_of[programme.pk]
-        overall = _figures(
-            Figures,
-            rates,
-            [row for line in own for row in budget_rows[line.pk]],
-            [event for line in own for event in matched[line.pk]],
-            currencies,
-        )
-        by_source = defaultdict(list)
-        for event in outside:
-            by_source[(event.category, event.source)].append(event.row)
+        of_source = unbudgeted[programme.pk]
         budgets.append(
             ProgrammeBudget(
                 programme=programme,
                 lines=line_figures,
                 periods=period_figures,
-                overall=overall,
+                overall=_figures(Figures, rates, of_programme[programme.pk], currencies, lazy=summary),
                 unbudgeted=[
-                    Unbudgeted(category, source, rates.total(rows))
-                    for (category, source), rows in sorted(by_source.items())
+                    Unbudgeted(category, source, total(sums)) for (category, source), sums in sorted(of_source.items())
                 ],
-                unbudgeted_total=rates.total(event.row for event in outside),
+                unbudgeted_total=total(_summed(of_source.values())),
                 reporting_currency=rates.reporting,
             )
         )
-    overall = _figures(
-        Figures,
-        rates,
-        [row for rows in budget_rows.values() for row in rows],
-        [event for events_of_line in matched.values() for event in events_of_line],
-        currencies,
-    )
-    return Overview(budgets, overall, rates.total(event.row for event in unmatched))
+    return Overview(budgets, _figures(Figures, rates, everything, currencies), total(_summed(outside)))
