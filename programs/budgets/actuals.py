@@ -13,9 +13,9 @@ the day its period starts, or today's while it has not started).
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, partial
+from functools import cached_property
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -44,18 +44,80 @@ def budget_date(line: BudgetLine, today: datetime.date) -> datetime.date:
     return min(line.period_start, today)
 
 
-@dataclass
+class _Amounts:
+    """The budget, committed and spent amounts of one line or of several, each summed per (currency, date): what
+    their totals convert."""
+
+    __slots__ = ("budget", "committed", "spent")
+
+    def __init__(self):
+        self.budget: Sums = defaultdict(Decimal)
+        self.committed: Sums = defaultdict(Decimal)
+        self.spent: Sums = defaultdict(Decimal)
+
+    @property
+    def sums(self) -> tuple[Sums, Sums, Sums]:
+        return self.budget, self.committed, self.spent
+
+    @classmethod
+    def of(cls, parts: Iterable["_Amounts"]) -> "_Amounts":
+        together = cls()
+        for part in parts:
+            for sums, more in zip(together.sums, part.sums, strict=True):
+                _add(sums, more)
+        return together
+
+
+def _add(sums: Sums, more: Sums) -> None:
+    for pair, amount in more.items():
+        sums[pair] += amount
+
+
 class Figures:
     """Budget, committed, spent and what is left of one line, one period or one programme: in the reporting
-    currency always (``*_total``), and in ``currency`` too when every amount is in it."""
+    currency always (``*_total``), and in ``currency`` too when every amount is in it. Each is worked out when first
+    read: of most of a portfolio's lines the dashboard reads only whether they are over budget."""
 
-    budget_total: Total
-    committed_total: Total
-    actual_total: Total
-    currency: object = None  # the Currency every amount is in, or None when they are not all in one
-    budget: Decimal | None = None
-    committed: Decimal | None = None
-    actual: Decimal | None = None
+    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict):
+        self._amounts, self._rates, self._currencies = amounts, rates, currencies
+
+    @cached_property
+    def budget_total(self) -> Total:
+        return LazyTotal(self._rates, self._amounts.budget)
+
+    @cached_property
+    def committed_total(self) -> Total:
+        return LazyTotal(self._rates, self._amounts.committed)
+
+    @cached_property
+    def actual_total(self) -> Total:
+        return LazyTotal(self._rates, self._amounts.spent)
+
+    @cached_property
+    def _code(self) -> str | None:
+        """The code of the one currency every amount is in, or None."""
+        codes = {code for sums in self._amounts.sums for code, _on in sums}
+        return codes.pop() if len(codes) == 1 else None
+
+    @property
+    def currency(self):
+        """The Currency every amount is in, or None when they are not all in one."""
+        return None if self._code is None else self._currencies.get(self._code)
+
+    @cached_property
+    def budget(self) -> Decimal | None:
+        return self._in_its_currency(self._amounts.budget)
+
+    @cached_property
+    def committed(self) -> Decimal | None:
+        return self._in_its_currency(self._amounts.committed)
+
+    @cached_property
+    def actual(self) -> Decimal | None:
+        return self._in_its_currency(self._amounts.spent)
+
+    def _in_its_currency(self, sums: Sums) -> Decimal | None:
+        return None if self._code is None else sum(sums.values(), Decimal(0))
 
     @property
     def remaining(self) -> Decimal | None:
@@ -103,16 +165,16 @@ class Figures:
         return self.currency is None
 
 
-@dataclass
 class LineFigures(Figures):
-    line: BudgetLine = None
+    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict, *, line: BudgetLine):
+        super().__init__(amounts, rates, currencies)
+        self.line = line
 
 
-@dataclass
 class PeriodFigures(Figures):
-    period_start: datetime.date = None
-    period_end: datetime.date = None
-    lines: list[LineFigures] = field(default_factory=list)
+    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict, *, start, end, lines: list[LineFigures]):
+        super().__init__(amounts, rates, currencies)
+        self.period_start, self.period_end, self.lines = start, end, lines
 
 
 @dataclass
@@ -165,40 +227,21 @@ def events(programme_ids: list[int]) -> Iterator[tuple[Flow, int | None]]:
         yield Flow(programme_id, category, Stage.SPENT, on, currency, amount, source), line_id
 
 
-class _Amounts:
-    """The budget, committed and spent amounts of one line or of several, each summed per (currency, date): what
-    their totals convert."""
-
-    __slots__ = ("budget", "committed", "spent")
-
-    def __init__(self):
-        self.budget: Sums = defaultdict(Decimal)
-        self.committed: Sums = defaultdict(Decimal)
-        self.spent: Sums = defaultdict(Decimal)
-
-    @property
-    def sums(self) -> tuple[Sums, Sums, Sums]:
-        return self.budget, self.committed, self.spent
-
-    @classmethod
-    def of(cls, parts: Iterable["_Amounts"]) -> "_Amounts":
-        together = cls()
-        for part in parts:
-            for sums, more in zip(together.sums, part.sums, strict=True):
-                _add(sums, more)
-        return together
-
-
-def _add(sums: Sums, more: Sums) -> None:
-    for pair, amount in more.items():
-        sums[pair] += amount
-
-
-def _summed(parts: Iterable[Sums]) -> Sums:
-    together = defaultdict(Decimal)
-    for sums in parts:
-        _add(together, sums)
-    return together
+def _period_figures(line_figures: list, of_line: dict, rates: Rates, currencies: dict) -> list[PeriodFigures]:
+    periods = defaultdict(list)
+    for figures in line_figures:
+        periods[(figures.line.period_start, figures.line.period_end)].append(figures)
+    return [
+        PeriodFigures(
+            _Amounts.of(of_line[figures.line.pk] for figures in members),
+            rates,
+            currencies,
+            start=start,
+            end=end,
+            lines=members,
+        )
+        for (start, end), members in sorted(periods.items())
+    ]
 
 
 def _line_finder(lines: list[BudgetLine]):
@@ -215,26 +258,6 @@ def _line_finder(lines: list[BudgetLine]):
         return None
 
     return line_of
-
-
-def _figures(kind, rates: Rates, amounts: _Amounts, currencies: dict, *, lazy: bool = False, **extra):
-    """``kind``'s figures of ``amounts``; ``lazy``, their totals in the reporting currency are worked out when first
-    read."""
-    total = partial(LazyTotal, rates) if lazy else rates.total
-    figures = kind(
-        budget_total=total(amounts.budget),
-        committed_total=total(amounts.committed),
-        actual_total=total(amounts.spent),
-        **extra,
-    )
-    codes = {code for sums in amounts.sums for code, _on in sums}
-    if len(codes) == 1:
-        (code,) = codes
-        figures.currency = currencies.get(code)
-        figures.budget = sum(amounts.budget.values(), Decimal(0))
-        figures.committed = sum(amounts.committed.values(), Decimal(0))
-        figures.actual = sum(amounts.spent.values(), Decimal(0))
-    return figures
 
 
 @dataclass
@@ -262,21 +285,24 @@ def programme_budgets(
     """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure
     (only those in ``currency`` and dated within ``period`` when given), and their sum, in a fixed number of
     queries however many programmes, lines and records. As a ``summary`` (the dashboard's: each programme's whole
-    budget and its lines over budget) the figures per period are left out and the totals in the reporting currency
-    of each line and each programme are worked out only when read."""
+    budget and its lines over budget) the figures per period are left out."""
     today = today or timezone.localdate()
     programmes = list(programmes)
-    # What counts against a line counts against its programme too: both are summed as the amounts are read.
-    of_line, of_programme, counted_in = {}, defaultdict(_Amounts), {}
+    # What counts against a line counts against its programme and the whole too: each is summed as it is read.
+    everything, of_programme = _Amounts(), defaultdict(_Amounts)
+    of_line, counted_in, lines_of = {}, {}, defaultdict(list)
     for line in lines:
-        of_line[line.pk] = _Amounts()
-        counted_in[line.pk] = (of_line[line.pk], of_programme[line.programme_id])
+        line_id = line.pk
+        of_line[line_id] = _Amounts()
+        counted_in[line_id] = (of_line[line_id], of_programme[line.programme_id], everything)
+        lines_of[line.programme_id].append((line, of_line[line_id]))
         budget = (line.currency_id, budget_date(line, today))
-        for amounts in counted_in[line.pk]:
+        for amounts in counted_in[line_id]:
             amounts.budget[budget] += line.amount
     line_of = _line_finder(lines)
-    # Per programme, what no line holds, per category and source.
+    # What no line holds: per programme, category and source, per programme, and in all.
     unbudgeted = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    outside_of, outside = defaultdict(lambda: defaultdict(Decimal)), defaultdict(Decimal)
     for event, line_id in events([programme.pk for programme in programmes]):
         if event.amount is None or currency is not None and event.currency != currency:
             continue
@@ -286,53 +312,31 @@ def programme_budgets(
         if line_id not in of_line:
             line_id = line_of(event.programme_id, event.category, event.on)
         if line_id is None:
-            unbudgeted[event.programme_id][(event.category, str(event.source))][pair] += event.amount
+            of_source = unbudgeted[event.programme_id][(event.category, str(event.source))]
+            for sums in (of_source, outside_of[event.programme_id], outside):
+                sums[pair] += event.amount
         elif event.stage in (SPENT, COMMITTED):
             for amounts in counted_in[line_id]:
                 (amounts.spent if event.stage == SPENT else amounts.committed)[pair] += event.amount
-    everything = _Amounts.of(of_programme.values())
-    outside = [sums for of_source in unbudgeted.values() for sums in of_source.values()]
-    rates = Rates({pair for sums in (*everything.sums, *outside) for pair in sums})
-    # The dashboard reads each programme's budget and spent totals to rank them, and the rest only of a few.
-    total = partial(LazyTotal, rates) if summary else rates.total
-    currencies = {line.currency_id: line.currency for line in lines} | rates.currencies
-    lines_of = defaultdict(list)
-    for line in lines:
-        lines_of[line.programme_id].append(line)
+    rates = Rates({pair for sums in (*everything.sums, outside) for pair in sums})
+    currencies = rates.currencies  # every line's currency among them, as every line's budget is converted
     budgets = []
     for programme in programmes:
-        line_figures = [
-            _figures(LineFigures, rates, of_line[line.pk], currencies, lazy=summary, line=line)
-            for line in lines_of[programme.pk]
-        ]
-        periods = defaultdict(list)
-        for figures in line_figures:
-            periods[(figures.line.period_start, figures.line.period_end)].append(figures)
-        period_figures = [
-            _figures(
-                PeriodFigures,
-                rates,
-                _Amounts.of(of_line[figures.line.pk] for figures in members),
-                currencies,
-                period_start=start,
-                period_end=end,
-                lines=members,
-            )
-            for (start, end), members in sorted(periods.items())
-            if not summary
-        ]
+        line_figures = [LineFigures(amounts, rates, currencies, line=line) for line, amounts in lines_of[programme.pk]]
+        period_figures = [] if summary else _period_figures(line_figures, of_line, rates, currencies)
         of_source = unbudgeted[programme.pk]
         budgets.append(
             ProgrammeBudget(
                 programme=programme,
                 lines=line_figures,
                 periods=period_figures,
-                overall=_figures(Figures, rates, of_programme[programme.pk], currencies, lazy=summary),
+                overall=Figures(of_programme[programme.pk], rates, currencies),
                 unbudgeted=[
-                    Unbudgeted(category, source, total(sums)) for (category, source), sums in sorted(of_source.items())
+                    Unbudgeted(category, source, LazyTotal(rates, sums))
+                    for (category, source), sums in sorted(of_source.items())
                 ],
-                unbudgeted_total=total(_summed(of_source.values())),
+                unbudgeted_total=LazyTotal(rates, outside_of[programme.pk]),
                 reporting_currency=rates.reporting,
             )
         )
-    return Overview(budgets, _figures(Figures, rates, everything, currencies), total(_summed(outside)))
+    return Overview(budgets, Figures(everything, rates, currencies), LazyTotal(rates, outside))
