@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from types import MappingProxyType
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -31,6 +32,7 @@ from programs.budgets.rates import LazyTotal, Rates, Sums
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.1")
 COMMITTED, SPENT = Stage.COMMITTED, Stage.SPENT
+NOTHING: "Sums" = MappingProxyType({})
 
 
 def burn_rate(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
@@ -50,10 +52,10 @@ class _Amounts:
 
     __slots__ = ("budget", "committed", "spent")
 
-    def __init__(self):
-        self.budget: Sums = defaultdict(Decimal)
-        self.committed: Sums = defaultdict(Decimal)
-        self.spent: Sums = defaultdict(Decimal)
+    def __init__(self, budget: Sums | None = None, committed: Sums | None = None, spent: Sums | None = None):
+        self.budget: Sums = defaultdict(Decimal) if budget is None else budget
+        self.committed: Sums = defaultdict(Decimal) if committed is None else committed
+        self.spent: Sums = defaultdict(Decimal) if spent is None else spent
 
     @property
     def sums(self) -> tuple[Sums, Sums, Sums]:
@@ -79,24 +81,24 @@ class Figures:
     read: of most of a portfolio's lines the dashboard reads only whether they are over budget."""
 
     def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict):
-        self._amounts, self._rates, self._currencies = amounts, rates, currencies
+        self.amounts, self._rates, self._currencies = amounts, rates, currencies
 
     @cached_property
     def budget_total(self) -> Total:
-        return LazyTotal(self._rates, self._amounts.budget)
+        return LazyTotal(self._rates, self.amounts.budget)
 
     @cached_property
     def committed_total(self) -> Total:
-        return LazyTotal(self._rates, self._amounts.committed)
+        return LazyTotal(self._rates, self.amounts.committed)
 
     @cached_property
     def actual_total(self) -> Total:
-        return LazyTotal(self._rates, self._amounts.spent)
+        return LazyTotal(self._rates, self.amounts.spent)
 
     @cached_property
     def _code(self) -> str | None:
         """The code of the one currency every amount is in, or None."""
-        codes = {code for sums in self._amounts.sums for code, _on in sums}
+        codes = {code for sums in self.amounts.sums for code, _on in sums}
         return codes.pop() if len(codes) == 1 else None
 
     @property
@@ -106,15 +108,15 @@ class Figures:
 
     @cached_property
     def budget(self) -> Decimal | None:
-        return self._in_its_currency(self._amounts.budget)
+        return self._in_its_currency(self.amounts.budget)
 
     @cached_property
     def committed(self) -> Decimal | None:
-        return self._in_its_currency(self._amounts.committed)
+        return self._in_its_currency(self.amounts.committed)
 
     @cached_property
     def actual(self) -> Decimal | None:
-        return self._in_its_currency(self._amounts.spent)
+        return self._in_its_currency(self.amounts.spent)
 
     def _in_its_currency(self, sums: Sums) -> Decimal | None:
         return None if self._code is None else sum(sums.values(), Decimal(0))
@@ -227,18 +229,13 @@ def events(programme_ids: list[int]) -> Iterator[tuple[Flow, int | None]]:
         yield Flow(programme_id, category, Stage.SPENT, on, currency, amount, source), line_id
 
 
-def _period_figures(line_figures: list, of_line: dict, rates: Rates, currencies: dict) -> list[PeriodFigures]:
+def _period_figures(line_figures: list[LineFigures], rates: Rates, currencies: dict) -> list[PeriodFigures]:
     periods = defaultdict(list)
     for figures in line_figures:
         periods[(figures.line.period_start, figures.line.period_end)].append(figures)
     return [
         PeriodFigures(
-            _Amounts.of(of_line[figures.line.pk] for figures in members),
-            rates,
-            currencies,
-            start=start,
-            end=end,
-            lines=members,
+            _Amounts.of(figures.amounts for figures in members), rates, currencies, start=start, end=end, lines=members
         )
         for (start, end), members in sorted(periods.items())
     ]
@@ -288,16 +285,15 @@ def programme_budgets(
     budget and its lines over budget) the figures per period are left out."""
     today = today or timezone.localdate()
     programmes = list(programmes)
-    # What counts against a line counts against its programme and the whole too: each is summed as it is read.
-    everything, of_programme = _Amounts(), defaultdict(_Amounts)
-    of_line, counted_in, lines_of = {}, {}, defaultdict(list)
+    # What counts against a line counts against its programme and the whole too: each is summed as it is read. A
+    # line's own amounts are kept apart only for the lines something counts against.
+    everything, of_programme, of_line = _Amounts(), defaultdict(_Amounts), defaultdict(_Amounts)
+    budget_of, programme_of, lines_of = {}, {}, defaultdict(list)
     for line in lines:
-        line_id = line.pk
-        of_line[line_id] = _Amounts()
-        counted_in[line_id] = (of_line[line_id], of_programme[line.programme_id], everything)
-        lines_of[line.programme_id].append((line, of_line[line_id]))
-        budget = (line.currency_id, budget_date(line, today))
-        for amounts in counted_in[line_id]:
+        line_id, budget = line.pk, (line.currency_id, budget_date(line, today))
+        budget_of[line_id], programme_of[line_id] = {budget: line.amount}, line.programme_id
+        lines_of[programme_of[line_id]].append(line)
+        for amounts in (of_programme[programme_of[line_id]], everything):
             amounts.budget[budget] += line.amount
     line_of = _line_finder(lines)
     # What no line holds: per programme, category and source, per programme, and in all.
@@ -309,21 +305,26 @@ def programme_budgets(
         if period is not None and event.on not in period:
             continue
         pair = (event.currency, event.on)
-        if line_id not in of_line:
+        if line_id not in programme_of:
             line_id = line_of(event.programme_id, event.category, event.on)
         if line_id is None:
             of_source = unbudgeted[event.programme_id][(event.category, str(event.source))]
             for sums in (of_source, outside_of[event.programme_id], outside):
                 sums[pair] += event.amount
         elif event.stage in (SPENT, COMMITTED):
-            for amounts in counted_in[line_id]:
+            for amounts in (of_line[line_id], of_programme[programme_of[line_id]], everything):
                 (amounts.spent if event.stage == SPENT else amounts.committed)[pair] += event.amount
     rates = Rates({pair for sums in (*everything.sums, outside) for pair in sums})
     currencies = rates.currencies  # every line's currency among them, as every line's budget is converted
+
+    def amounts_of(line: BudgetLine) -> _Amounts:
+        found = of_line.get(line.pk)
+        return _Amounts(budget_of[line.pk], *((NOTHING, NOTHING) if found is None else (found.committed, found.spent)))
+
     budgets = []
     for programme in programmes:
-        line_figures = [LineFigures(amounts, rates, currencies, line=line) for line, amounts in lines_of[programme.pk]]
-        period_figures = [] if summary else _period_figures(line_figures, of_line, rates, currencies)
+        line_figures = [LineFigures(amounts_of(line), rates, currencies, line=line) for line in lines_of[programme.pk]]
+        period_figures = [] if summary else _period_figures(line_figures, rates, currencies)
         of_source = unbudgeted[programme.pk]
         budgets.append(
             ProgrammeBudget(
