@@ -216,6 +216,13 @@ def _rates_for(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tu
     return found
 
 
+def fixed_rates(pairs: set[tuple[str, datetime.date]]) -> dict[tuple[str, datetime.date], _Rate]:
+    """The rate (``rate`` and ``rate_on``) of each (currency code, date) pair that has one, as ``total`` converts it:
+    fixed now where it was not yet (dates up to today). Pairs without a rate are left out. At most five queries
+    whatever the number of pairs."""
+    return _rates_for(pairs, reporting_currency()) if pairs else {}
+
+
 def _minor_units(codes: set[str]) -> dict[str, Currency]:
     return Currency.objects.in_bulk(codes)
 

@@ -9,9 +9,9 @@ row keeps its own currency and is brought to the reporting currency at the rate 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +37,9 @@ class Stage(models.TextChoices):
     SPENT = "spent", _("Spent")  # disbursed, paid, dispatched
 
 
-@dataclass(frozen=True)
-class Flow:
+class Flow(NamedTuple):
+    """A tuple, not a dataclass: a national portfolio has tens of thousands of them on a dashboard."""
+
     programme_id: int
     category: str  # a Category value
     stage: str  # a Stage value

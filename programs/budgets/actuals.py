@@ -12,9 +12,11 @@ the day its period starts, or today's while it has not started).
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from types import MappingProxyType
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -23,28 +25,14 @@ from django.utils.translation import gettext as _
 from cooperation import money_flows
 from cooperation.date_spans import DateSpan
 from cooperation.exchange import Total
-from cooperation.money_flows import Category, Stage
+from cooperation.money_flows import Category, Flow, Stage
 from programs.budgets.models import BudgetLine, Expenditure
-from programs.budgets.rates import LazyTotal, Rates
+from programs.budgets.rates import LazyTotal, Rates, Sums
 
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class Event:
-    programme_id: int
-    category: str
-    stage: str
-    on: datetime.date
-    currency: str
-    amount: Decimal
-    source: str
-    line_id: int | None = None
-
-    @property
-    def row(self):
-        return (self.amount, self.currency, self.on)
+COMMITTED, SPENT = Stage.COMMITTED, Stage.SPENT
+NOTHING: "Sums" = MappingProxyType({})
 
 
 def burn_rate(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
@@ -58,18 +46,80 @@ def budget_date(line: BudgetLine, today: datetime.date) -> datetime.date:
     return min(line.period_start, today)
 
 
-@dataclass
+class _Amounts:
+    """The budget, committed and spent amounts of one line or of several, each summed per (currency, date): what
+    their totals convert."""
+
+    __slots__ = ("budget", "committed", "spent")
+
+    def __init__(self, budget: Sums | None = None, committed: Sums | None = None, spent: Sums | None = None):
+        self.budget: Sums = defaultdict(Decimal) if budget is None else budget
+        self.committed: Sums = defaultdict(Decimal) if committed is None else committed
+        self.spent: Sums = defaultdict(Decimal) if spent is None else spent
+
+    @property
+    def sums(self) -> tuple[Sums, Sums, Sums]:
+        return self.budget, self.committed, self.spent
+
+    @classmethod
+    def of(cls, parts: Iterable["_Amounts"]) -> "_Amounts":
+        together = cls()
+        for part in parts:
+            for sums, more in zip(together.sums, part.sums, strict=True):
+                _add(sums, more)
+        return together
+
+
+def _add(sums: Sums, more: Sums) -> None:
+    for pair, amount in more.items():
+        sums[pair] += amount
+
+
 class Figures:
     """Budget, committed, spent and what is left of one line, one period or one programme: in the reporting
-    currency always (``*_total``), and in ``currency`` too when every amount is in it."""
+    currency always (``*_total``), and in ``currency`` too when every amount is in it. Each is worked out when first
+    read: of most of a portfolio's lines the dashboard reads only whether they are over budget."""
 
-    budget_total: Total
-    committed_total: Total
-    actual_total: Total
-    currency: object = None  # the Currency every amount is in, or None when they are not all in one
-    budget: Decimal | None = None
-    committed: Decimal | None = None
-    actual: Decimal | None = None
+    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict):
+        self.amounts, self._rates, self._currencies = amounts, rates, currencies
+
+    @cached_property
+    def budget_total(self) -> Total:
+        return LazyTotal(self._rates, self.amounts.budget)
+
+    @cached_property
+    def committed_total(self) -> Total:
+        return LazyTotal(self._rates, self.amounts.committed)
+
+    @cached_property
+    def actual_total(self) -> Total:
+        return LazyTotal(self._rates, self.amounts.spent)
+
+    @cached_property
+    def _code(self) -> str | None:
+        """The code of the one currency every amount is in, or None."""
+        codes = {code for sums in self.amounts.sums for code, _on in sums}
+        return codes.pop() if len(codes) == 1 else None
+
+    @property
+    def currency(self):
+        """The Currency every amount is in, or None when they are not all in one."""
+        return None if self._code is None else self._currencies.get(self._code)
+
+    @cached_property
+    def budget(self) -> Decimal | None:
+        return self._in_its_currency(self.amounts.budget)
+
+    @cached_property
+    def committed(self) -> Decimal | None:
+        return self._in_its_currency(self.amounts.committed)
+
+    @cached_property
+    def actual(self) -> Decimal | None:
+        return self._in_its_currency(self.amounts.spent)
+
+    def _in_its_currency(self, sums: Sums) -> Decimal | None:
+        return None if self._code is None else sum(sums.values(), Decimal(0))
 
     @property
     def remaining(self) -> Decimal | None:
@@ -117,16 +167,16 @@ class Figures:
         return self.currency is None
 
 
-@dataclass
 class LineFigures(Figures):
-    line: BudgetLine = None
+    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict, *, line: BudgetLine):
+        super().__init__(amounts, rates, currencies)
+        self.line = line
 
 
-@dataclass
 class PeriodFigures(Figures):
-    period_start: datetime.date = None
-    period_end: datetime.date = None
-    lines: list[LineFigures] = field(default_factory=list)
+    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict, *, start, end, lines: list[LineFigures]):
+        super().__init__(amounts, rates, currencies)
+        self.period_start, self.period_end, self.lines = start, end, lines
 
 
 @dataclass
@@ -152,7 +202,7 @@ class ProgrammeBudget:
     unbudgeted_total: Total
     reporting_currency: str
 
-    @property
+    @cached_property
     def over_budget_lines(self) -> list[LineFigures]:
         return [figures for figures in self.lines if figures.over_budget]
 
@@ -161,15 +211,13 @@ class ProgrammeBudget:
         return bool(self.lines or self.unbudgeted)
 
 
-def events(programme_ids: list[int]) -> list[Event]:
+def events(programme_ids: list[int]) -> Iterator[tuple[Flow, int | None]]:
     """Every flow of the modules and every expenditure (summed per day, currency, category and line) of the
-    programmes."""
+    programmes, each with the line it was recorded against (None for a module's flow)."""
     wanted = set(programme_ids)
-    found = [
-        Event(flow.programme_id, flow.category, flow.stage, flow.on, flow.currency, flow.amount, str(flow.source))
-        for flow in money_flows.flows(programme_ids)
-        if flow.programme_id in wanted
-    ]
+    for flow in money_flows.flows(programme_ids):
+        if flow.programme_id in wanted:
+            yield flow, None
     spent = (
         Expenditure.objects.filter(programme_id__in=programme_ids)
         .order_by()
@@ -178,49 +226,35 @@ def events(programme_ids: list[int]) -> list[Event]:
     )
     source = _("Expenditures recorded")
     for programme_id, category, on, currency, line_id, amount in spent:
-        found.append(Event(programme_id, category, Stage.SPENT, on, currency, amount, source, line_id))
-    return found
+        yield Flow(programme_id, category, Stage.SPENT, on, currency, amount, source), line_id
 
 
-def _matched(lines: list[BudgetLine], found: list[Event]) -> tuple[dict[int, list[Event]], list[Event]]:
-    by_key = defaultdict(list)
+def _period_figures(line_figures: list[LineFigures], rates: Rates, currencies: dict) -> list[PeriodFigures]:
+    periods = defaultdict(list)
+    for figures in line_figures:
+        periods[(figures.line.period_start, figures.line.period_end)].append(figures)
+    return [
+        PeriodFigures(
+            _Amounts.of(figures.amounts for figures in members), rates, currencies, start=start, end=end, lines=members
+        )
+        for (start, end), members in sorted(periods.items())
+    ]
+
+
+def _line_finder(lines: list[BudgetLine]):
+    """``line_of(programme_id, category, on)``: the id of the first line of the programme and category whose period
+    holds the date, or None."""
+    periods = defaultdict(list)
     for line in lines:
-        by_key[(line.programme_id, line.category)].append(line)
-    line_ids = {line.pk for line in lines}
-    matched, unmatched = defaultdict(list), []
-    for event in found:
-        if event.line_id in line_ids:
-            matched[event.line_id].append(event)
-            continue
-        candidates = by_key[(event.programme_id, event.category)]
-        line = next((line for line in candidates if line.covers(event.category, event.on)), None)
-        if line is None:
-            unmatched.append(event)
-        else:
-            matched[line.pk].append(event)
-    return matched, unmatched
+        periods[(line.programme_id, line.category)].append((line.period_start, line.period_end, line.pk))
 
+    def line_of(programme_id: int, category: str, on: datetime.date) -> int | None:
+        for start, end, line_id in periods.get((programme_id, category), ()):
+            if start <= on <= end:
+                return line_id
+        return None
 
-def _figures(kind, rates: Rates, budget_rows, found: list[Event], currencies: dict, *, lazy: bool = False, **extra):
-    """``kind``'s figures of ``budget_rows`` and ``found``; ``lazy``, their totals in the reporting currency are summed
-    when first read."""
-    spent = [event for event in found if event.stage == Stage.SPENT]
-    committed = [event for event in found if event.stage == Stage.COMMITTED]
-    codes = {currency for _amount, currency, _on in budget_rows} | {event.currency for event in found}
-    total = (lambda rows: LazyTotal(rates, list(rows))) if lazy else rates.total
-    figures = kind(
-        budget_total=total(budget_rows),
-        committed_total=total(event.row for event in committed),
-        actual_total=total(event.row for event in spent),
-        **extra,
-    )
-    if len(codes) == 1:
-        (code,) = codes
-        figures.currency = currencies.get(code)
-        figures.budget = sum((amount for amount, _currency, _on in budget_rows), Decimal(0))
-        figures.committed = sum((event.amount for event in committed), Decimal(0))
-        figures.actual = sum((event.amount for event in spent), Decimal(0))
-    return figures
+    return line_of
 
 
 @dataclass
@@ -248,78 +282,62 @@ def programme_budgets(
     """Each programme's ``ProgrammeBudget`` from its ``lines`` (with their currency) and every flow and expenditure
     (only those in ``currency`` and dated within ``period`` when given), and their sum, in a fixed number of
     queries however many programmes, lines and records. As a ``summary`` (the dashboard's: each programme's whole
-    budget and its lines over budget) the figures per period are left out and each line's totals in the reporting
-    currency are summed only when read."""
+    budget and its lines over budget) the figures per period are left out."""
     today = today or timezone.localdate()
     programmes = list(programmes)
-    found = [
-        event
-        for event in events([programme.pk for programme in programmes])
-        if (currency is None or event.currency == currency) and (period is None or event.on in period)
-    ]
-    budget_rows = {line.pk: [(line.amount, line.currency_id, budget_date(line, today))] for line in lines}
-    rates = Rates([*(row for rows in budget_rows.values() for row in rows), *(event.row for event in found)])
-    currencies = {line.currency_id: line.currency for line in lines} | rates.currencies
-    matched, unmatched = _matched(lines, found)
-    lines_of, unmatched_of = defaultdict(list), defaultdict(list)
+    # What counts against a line counts against its programme and the whole too: each is summed as it is read. A
+    # line's own amounts are kept apart only for the lines something counts against.
+    everything, of_programme, of_line = _Amounts(), defaultdict(_Amounts), defaultdict(_Amounts)
+    budget_of, programme_of, lines_of = {}, {}, defaultdict(list)
     for line in lines:
-        lines_of[line.programme_id].append(line)
-    for event in unmatched:
-        unmatched_of[event.programme_id].append(event)
+        line_id, budget = line.pk, (line.currency_id, budget_date(line, today))
+        budget_of[line_id], programme_of[line_id] = {budget: line.amount}, line.programme_id
+        lines_of[programme_of[line_id]].append(line)
+        for amounts in (of_programme[programme_of[line_id]], everything):
+            amounts.budget[budget] += line.amount
+    line_of = _line_finder(lines)
+    # What no line holds: per programme, category and source, per programme, and in all.
+    unbudgeted = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    outside_of, outside = defaultdict(lambda: defaultdict(Decimal)), defaultdict(Decimal)
+    for event, line_id in events([programme.pk for programme in programmes]):
+        if event.amount is None or currency is not None and event.currency != currency:
+            continue
+        if period is not None and event.on not in period:
+            continue
+        pair = (event.currency, event.on)
+        if line_id not in programme_of:
+            line_id = line_of(event.programme_id, event.category, event.on)
+        if line_id is None:
+            of_source = unbudgeted[event.programme_id][(event.category, str(event.source))]
+            for sums in (of_source, outside_of[event.programme_id], outside):
+                sums[pair] += event.amount
+        elif event.stage in (SPENT, COMMITTED):
+            for amounts in (of_line[line_id], of_programme[programme_of[line_id]], everything):
+                (amounts.spent if event.stage == SPENT else amounts.committed)[pair] += event.amount
+    rates = Rates({pair for sums in (*everything.sums, outside) for pair in sums})
+    currencies = rates.currencies  # every line's currency among them, as every line's budget is converted
+
+    def amounts_of(line: BudgetLine) -> _Amounts:
+        found = of_line.get(line.pk)
+        return _Amounts(budget_of[line.pk], *((NOTHING, NOTHING) if found is None else (found.committed, found.spent)))
+
     budgets = []
     for programme in programmes:
-        own = lines_of[programme.pk]
-        line_figures = [
-            _figures(LineFigures, rates, budget_rows[line.pk], matched[line.pk], currencies, lazy=summary, line=line)
-            for line in own
-        ]
-        periods = defaultdict(list)
-        for figures in line_figures:
-            periods[(figures.line.period_start, figures.line.period_end)].append(figures)
-        period_figures = [
-            _figures(
-                PeriodFigures,
-                rates,
-                [row for figures in members for row in budget_rows[figures.line.pk]],
-                [event for figures in members for event in matched[figures.line.pk]],
-                currencies,
-                period_start=start,
-                period_end=end,
-                lines=members,
-            )
-            for (start, end), members in sorted(periods.items())
-            if not summary
-        ]
-        outside = unmatched_of[programme.pk]
-        overall = _figures(
-            Figures,
-            rates,
-            [row for line in own for row in budget_rows[line.pk]],
-            [event for line in own for event in matched[line.pk]],
-            currencies,
-        )
-        by_source = defaultdict(list)
-        for event in outside:
-            by_source[(event.category, event.source)].append(event.row)
+        line_figures = [LineFigures(amounts_of(line), rates, currencies, line=line) for line in lines_of[programme.pk]]
+        period_figures = [] if summary else _period_figures(line_figures, rates, currencies)
+        of_source = unbudgeted[programme.pk]
         budgets.append(
             ProgrammeBudget(
                 programme=programme,
                 lines=line_figures,
                 periods=period_figures,
-                overall=overall,
+                overall=Figures(of_programme[programme.pk], rates, currencies),
                 unbudgeted=[
-                    Unbudgeted(category, source, rates.total(rows))
-                    for (category, source), rows in sorted(by_source.items())
+                    Unbudgeted(category, source, LazyTotal(rates, sums))
+                    for (category, source), sums in sorted(of_source.items())
                 ],
-                unbudgeted_total=rates.total(event.row for event in outside),
+                unbudgeted_total=LazyTotal(rates, outside_of[programme.pk]),
                 reporting_currency=rates.reporting,
             )
         )
-    overall = _figures(
-        Figures,
-        rates,
-        [row for rows in budget_rows.values() for row in rows],
-        [event for events_of_line in matched.values() for event in events_of_line],
-        currencies,
-    )
-    return Overview(budgets, overall, rates.total(event.row for event in unmatched))
+    return Overview(budgets, Figures(everything, rates, currencies), LazyTotal(rates, outside))

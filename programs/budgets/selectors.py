@@ -92,6 +92,8 @@ def dashboard_budgets(
         lines = lines.filter(currency_id=currency)
     if period is not None:
         lines = lines.filter(period.overlaps("period_start", "period_end"))
+    # A national portfolio has thousands of lines: only what the figures and the section read is loaded.
+    lines = lines.only("programme", "category", "period_start", "period_end", "amount", "currency")
     lines = list(lines.order_by("programme_id", "period_start", "category", "pk"))
     # Each programme and currency is read once and shared by its lines, not once per line.
     with_lines = list(Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code"))

@@ -15,19 +15,12 @@ from cooperation.money_flows import Category, Flow, Stage
 from programs.finance.models import Loan, LoanStatus, Tranche, TrancheStatus
 
 
-def _flows(rows, stage: str, source: str, programme: str, currency: str) -> list[Flow]:
+def _flows(rows, stage: str, source: str) -> list[Flow]:
+    """``rows`` of (programme id, day, currency, amount): tuples, as a national portfolio has tens of thousands."""
     return [
-        Flow(
-            programme_id=row[programme],
-            category=Category.FINANCIAL,
-            stage=stage,
-            on=row["on"],
-            currency=row[currency],
-            amount=row["amount"],
-            source=source,
-        )
-        for row in rows
-        if row["on"] is not None
+        Flow(programme_id, Category.FINANCIAL, stage, on, currency, amount, source)
+        for programme_id, on, currency, amount in rows
+        if on is not None
     ]
 
 
@@ -72,17 +65,11 @@ def money_flows(programme_ids) -> list[Flow]:
         .values("grant__programme_id", "on", "grant__currency_id")
         .annotate(amount=Sum("amount"))
     )
+    loan_row = ("programme_id", "on", "currency_id", "amount")
+    tranche_row = ("grant__programme_id", "on", "grant__currency_id", "amount")
     return [
-        *_flows(loans_committed, Stage.COMMITTED, gettext("Loans approved"), "programme_id", "currency_id"),
-        *_flows(loans_spent, Stage.SPENT, gettext("Loans disbursed"), "programme_id", "currency_id"),
-        *_flows(
-            tranches_committed,
-            Stage.COMMITTED,
-            gettext("Grant tranches approved"),
-            "grant__programme_id",
-            "grant__currency_id",
-        ),
-        *_flows(
-            tranches_spent, Stage.SPENT, gettext("Grant tranches paid"), "grant__programme_id", "grant__currency_id"
-        ),
+        *_flows(loans_committed.values_list(*loan_row), Stage.COMMITTED, gettext("Loans approved")),
+        *_flows(loans_spent.values_list(*loan_row), Stage.SPENT, gettext("Loans disbursed")),
+        *_flows(tranches_committed.values_list(*tranche_row), Stage.COMMITTED, gettext("Grant tranches approved")),
+        *_flows(tranches_spent.values_list(*tranche_row), Stage.SPENT, gettext("Grant tranches paid")),
     ]

@@ -18,12 +18,14 @@ from programs.shipments.models import ShipmentItem, ShipmentStatus
 from programs.shipments.selectors._common import LINE_VALUE
 
 
-def _rows(items, on) -> list[dict]:
+def _rows(items, on) -> list[tuple]:
+    """(programme id, currency, date, value) of ``items``, summed per programme, currency and date."""
     return list(
         items.order_by()
         .annotate(on=on)
         .values("shipment__programme_id", "currency_id", "on")
         .annotate(amount=Sum(LINE_VALUE))
+        .values_list("shipment__programme_id", "currency_id", "on", "amount")
     )
 
 
@@ -37,22 +39,19 @@ def money_flows(programme_ids: list[int] | None = None) -> list[Flow]:
         (_rows(dispatched, F("shipment__dispatched_on")), Stage.SPENT, gettext("Goods dispatched")),
         (_rows(approved, TruncDate("shipment__dispatch_approved_at")), Stage.COMMITTED, gettext("Dispatch approved")),
     )
-    codes = {row["currency_id"] for rows, _stage, _source in stages for row in rows}
+    codes = {code for rows, _stage, _source in stages for _programme, code, _on, _amount in rows}
     currencies = Currency.objects.in_bulk(list(codes)) if codes else {}
-    flows = []
-    for rows, stage, source in stages:
-        for row in rows:
-            if not row["amount"]:
-                continue
-            flows.append(
-                Flow(
-                    programme_id=row["shipment__programme_id"],
-                    category=Category.IN_KIND.value,
-                    stage=stage.value,
-                    on=row["on"],
-                    currency=row["currency_id"],
-                    amount=quantize(Decimal(row["amount"]), currencies[row["currency_id"]]),
-                    source=source,
-                )
-            )
-    return flows
+    return [
+        Flow(
+            programme_id,
+            Category.IN_KIND.value,
+            stage.value,
+            on,
+            code,
+            quantize(Decimal(amount), currencies[code]),
+            source,
+        )
+        for rows, stage, source in stages
+        for programme_id, code, on, amount in rows
+        if amount
+    ]

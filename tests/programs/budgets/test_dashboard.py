@@ -1,6 +1,7 @@
 """The dashboard's budgets section: each programme's budget against its actuals in the reporting currency, the lines
-over budget, and the same queries for 3 programmes as for 15; the dashboard's summary against each programme page's
-figures, and a large portfolio cut to the programmes most over budget."""
+over budget, and the same queries for 3 programmes as for 15 (and for amounts on 2 days after today as on 8); the
+dashboard's summary against each programme page's figures, and a large portfolio cut to the programmes most over
+budget."""
 
 import datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperation.date_spans import DateSpan
 from cooperation.money_flows import Category, Stage
@@ -194,3 +196,27 @@ def test_the_totals_name_the_first_days_without_a_rate_and_count_the_others(clie
     assert "no rate for EUR on 1 February 2026" in totals and "no rate for EUR on 3 February 2026" in totals
     assert "no rate for EUR on 4 February 2026" not in totals
     assert "and 2 more dates without a rate" in totals
+
+
+def test_amounts_dated_after_today_cost_no_more_queries_however_many_days_they_fall_on(flows):
+    today = timezone.localdate()
+    rate(today, "IDR", "USD", "0.0000625")
+
+    def queries(days: int) -> int:
+        programme = ProgrammeFactory(code=f"KSM-F{days}")
+        line = BudgetLineFactory(
+            programme=programme,
+            category=Category.FINANCIAL,
+            period_start=today,
+            period_end=today + datetime.timedelta(days=30),
+            amount=Decimal("1000"),
+        )
+        for day in range(1, days + 1):
+            on = today + datetime.timedelta(days=day)
+            flows.append(flow(programme, Category.FINANCIAL, Stage.COMMITTED, on, "IDR", "1600000"))
+        with CaptureQueriesContext(connection) as captured:
+            overview = programme_budgets([programme], [line], today)
+        assert overview.budgets[0].overall.committed_total.reporting == Decimal("100.00") * days
+        return len(captured)
+
+    assert queries(2) == queries(8)
