@@ -213,7 +213,9 @@ def organisation_publication(programmes, *, generated_at=None) -> OrganisationPu
         return OrganisationPublication(xml=b"", problems=problems)
     now = generated_at or timezone.localtime()
     programmes = list(programmes)
-    last_updated = max((programme.updated_at for programme in programmes), default=now)
+    # The latest change to a published programme; with none published, the file names no such moment (the time of
+    # the request is not one).
+    last_updated = max((programme.updated_at for programme in programmes), default=None)
     xml = organisation_file(
         identifier=identifier,
         name=settings.IATI_ORGANISATION_NAME,
@@ -221,7 +223,7 @@ def organisation_publication(programmes, *, generated_at=None) -> OrganisationPu
         default_currency=settings.REPORTING_CURRENCY,
         budgets=total_budgets(programmes),
         generated_at=now,
-        last_updated=timezone.localtime(last_updated),
+        last_updated=timezone.localtime(last_updated) if last_updated is not None else None,
         value_date=now.date(),
     )
     return OrganisationPublication(xml=xml, problems=[])

@@ -97,14 +97,16 @@ def organisation_file(
     default_currency: str,
     budgets: Iterable[TotalBudget],
     generated_at: datetime,
-    last_updated: datetime,
+    last_updated: datetime | None,
     value_date: date,
 ) -> bytes:
-    """The ``iati-organisations`` file of the publishing organisation, with its total budget per period."""
+    """The ``iati-organisations`` file of the publishing organisation, with its total budget per period;
+    ``last_updated`` (an optional attribute) is left out when nothing it covers was ever updated."""
     root = etree.Element("iati-organisations", version=VERSION)
     root.set("generated-datetime", timestamp(generated_at))
     organisation = etree.SubElement(root, "iati-organisation")
-    organisation.set("last-updated-datetime", timestamp(last_updated))
+    if last_updated is not None:
+        organisation.set("last-updated-datetime", timestamp(last_updated))
     organisation.set(XML_LANG, "en")
     organisation.set("default-currency", default_currency)
     etree.SubElement(organisation, "organisation-identifier").text = identifier

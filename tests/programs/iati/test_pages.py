@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from lxml import etree
 
@@ -73,6 +74,28 @@ def test_the_organisation_file_holds_the_yearly_total_budget(client, auditor):
         ("2027-01-01", "JPY", "500000"),
         ("2027-01-01", "USD", "365000.00"),
     ]
+
+
+def test_the_organisation_file_names_the_latest_change_to_what_it_publishes(client, auditor):
+    client.force_login(auditor)
+    url = reverse("reporting:iati_organisation")
+
+    # Nothing published yet: no programme was ever updated, so the file names no such moment; the time it was
+    # asked for is not one (two downloads a second apart differ only in when they were generated).
+    with time_machine.travel("2026-06-01 10:00:00+07:00", tick=False):
+        first = etree.fromstring(client.get(url).content)
+    with time_machine.travel("2026-06-01 10:00:01+07:00", tick=False):
+        second = etree.fromstring(client.get(url).content)
+    assert schema_errors(etree.tostring(first), "organisations") == []
+    assert first.find("iati-organisation").get("last-updated-datetime") is None
+    for root in (first, second):
+        del root.attrib["generated-datetime"]
+    assert etree.tostring(first) == etree.tostring(second)
+
+    with time_machine.travel("2026-06-02 09:30:00+07:00", tick=False):
+        publishable("WAT-1")
+    organisation = etree.fromstring(client.get(url).content).find("iati-organisation")
+    assert organisation.get("last-updated-datetime") == "2026-06-02T09:30:00+07:00"
 
 
 @pytest.mark.parametrize("url", ["reporting:iati", "reporting:iati_activities", "reporting:iati_organisation"])
