@@ -80,9 +80,6 @@ class BudgetLine(TimeStampedModel):
     def currency_or_none(self):
         return current_value(self, "currency")
 
-    def covers(self, category: str, day) -> bool:
-        return self.category == category and self.period_start <= day <= self.period_end
-
 
 def receipt_path(instance, filename: str) -> str:
     # The stored name never comes from the user: the original name is kept in its own column.
