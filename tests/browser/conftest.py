@@ -5,8 +5,10 @@ it never downloads a browser. Where no Chromium exists the browser tests skip,
 except under CI, where they are mandatory.
 """
 
+import contextlib
 import os
 import shutil
+import urllib.request
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
@@ -93,7 +95,18 @@ def browser_page(chromium_browser, live_server, reference_data_db):
     page = context.new_page()
     page.base_url = live_server.url
     yield page
+    close_and_settle(context, live_server.url)
+
+
+def close_and_settle(context, base_url: str) -> None:
+    """Close a browser context, then wait until the live server has finished what its pages still had in flight.
+
+    A closed page may leave a request running (the count a page fetches, a queued receipt being sent); the test
+    database is emptied as soon as the test ends, and a request caught in the middle deadlocks with that. The
+    server answers one request at a time, so once it has answered one more, none of the closed pages' is left."""
     context.close()
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(f"{base_url}/accounts/login/", timeout=60).close()  # noqa: S310 (the live server)
 
 
 def log_in(page, username: str, password: str) -> None:

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import resolve
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import close_and_settle, log_in
 from tests.factories import PASSWORD
 from tests.test_access_matrix import EXPECTED, world  # noqa: F401 (world is a fixture)
 from tests.test_no_server_errors import _urls
@@ -205,7 +205,7 @@ class Watcher:
         self.opened += 1
 
     def close(self):
-        self.context.close()
+        close_and_settle(self.context, self.page.base_url)
 
 
 def test_every_page_loads_without_a_csp_violation_or_console_error(

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from programs.shipments import services
 from programs.shipments.models import Receipt, ReceiptLine, ReceiptPhoto, ShipmentStatus
 from programs.shipments.waybills import receipt_link
+from tests.browser.conftest import close_and_settle
 from tests.factories import PASSWORD
 from tests.programs.shipments.factories import add_item, dispatched_shipment, draft_shipment
 
@@ -29,7 +30,7 @@ def phone(chromium_browser, live_server, reference_data_db):
     page = context.new_page()
     page.base_url = live_server.url
     yield page
-    context.close()
+    close_and_settle(context, live_server.url)
 
 
 @pytest.fixture

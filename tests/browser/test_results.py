@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from programs.results import services
 from programs.results.models import ActualValue, Indicator, Period, Report, ReportingPlan, ReportStatus, Result
-from tests.browser.conftest import browser_page, chromium_browser, log_in  # noqa: F401 (fixtures)
+from tests.browser.conftest import browser_page, chromium_browser, close_and_settle, log_in  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
 from tests.programs.results.factories import build_framework
 from tests.programs.results.portal_factories import report_url
@@ -38,7 +38,7 @@ def phone_page(chromium_browser, live_server):  # noqa: F811 (fixture)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
-    context.close()
+    close_and_settle(context, live_server.url)
 
 
 def visit(page, name: str, *args) -> None:
