@@ -71,6 +71,10 @@ class LoanStatus(models.TextChoices):
     WRITTEN_OFF = "written_off", _("Written off")
 
 
+# Loans whose principal was committed: approved, then out, then back or lost (as the programme page counts them).
+COMMITTED_STATUSES = (LoanStatus.APPROVED, LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
+
+
 class Loan(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=30, unique=True)
     programme = protected_link("programs.Programme", _("programme"), related_name="loans")
@@ -153,6 +157,8 @@ class Loan(TimeStampedModel):
             models.Index(fields=["-created_at", "-id"], name="loan_newest"),
             models.Index(fields=["status", "-created_at", "-id"], name="loan_status_newest"),
             models.Index(fields=["programme", "-created_at", "-id"], name="loan_programme_newest"),
+            # The dashboard's "disbursed" within a period.
+            models.Index(fields=["disbursed_on"], name="loan_disbursed_on"),
         ]
         constraints = [
             *positive_amount("principal", prefix="loan_principal"),
@@ -492,4 +498,4 @@ from programs.finance.restructuring_models import (  # noqa: E402, F401
     Moratorium,
     RestructuringStatus,
 )
-from programs.finance.summaries_models import LoanFigures, MonthFigures  # noqa: E402, F401
+from programs.finance.summaries_models import DacFinding, LoanFigures, LoanTotals, MonthFigures  # noqa: E402, F401

@@ -25,6 +25,8 @@ class LoanFigures(models.Model):
     class Meta:
         verbose_name = _("loan figures")
         verbose_name_plural = _("loan figures")
+        # The loans that became late within a few days: the edges of the ageing buckets, read day by day.
+        indexes = [models.Index(fields=["oldest_unpaid_due_date"], name="loan_figures_oldest_unpaid")]
 
     def __str__(self) -> str:
         return f"{self.loan_id}: {self.principal_outstanding} from {self.oldest_unpaid_due_date}"
@@ -36,7 +38,8 @@ class MonthFigures(models.Model):
     ``expected`` and ``due_installments``: installments of disbursed loans falling due in the month;
     ``received`` and ``repayments``: confirmed repayments paid in the month; ``arrears`` and
     ``arrears_installments``: what is still owed on the month's installments of active loans (overdue once the
-    month has passed).
+    month has passed); ``late_loans`` and ``late_principal``: the active loans whose oldest unpaid installment fell
+    due in the month, and their outstanding principal (how late they are is the calendar's part).
     """
 
     programme = models.ForeignKey(
@@ -52,6 +55,8 @@ class MonthFigures(models.Model):
     repayments = models.IntegerField(_("repayments"), default=0)
     arrears = models.DecimalField(_("still owed"), **MONEY_DIGITS, default=0)
     arrears_installments = models.IntegerField(_("installments still owed"), default=0)
+    late_loans = models.IntegerField(_("loans unpaid since the month"), default=0)
+    late_principal = models.DecimalField(_("their principal outstanding"), **MONEY_DIGITS, default=0)
 
     class Meta:
         verbose_name = _("month figures")
@@ -63,3 +68,45 @@ class MonthFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id} {self.currency_id} {self.month:%Y-%m}"
+
+
+class DacFinding(models.TextChoices):
+    """A loan's ``dac_concessional`` as a key that is never null."""
+
+    CONCESSIONAL = "yes", _("Concessional")
+    NOT_CONCESSIONAL = "no", _("Not concessional")
+    UNTESTED = "untested", _("Not tested")
+
+    @classmethod
+    def of(cls, concessional: bool | None) -> "DacFinding":
+        if concessional is None:
+            return cls.UNTESTED
+        return cls.CONCESSIONAL if concessional else cls.NOT_CONCESSIONAL
+
+
+class LoanTotals(models.Model):
+    """A programme's committed loans in one currency, status and DAC finding: how many, their principal, the
+    principal of those disbursed, and what is still owed of it."""
+
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    status = models.CharField(_("status"), max_length=20)
+    dac = models.CharField(_("OECD DAC finding"), max_length=8, choices=DacFinding.choices)
+    loans = models.IntegerField(_("loans"), default=0)
+    principal = models.DecimalField(_("principal"), **MONEY_DIGITS, default=0)
+    disbursed = models.DecimalField(_("disbursed"), **MONEY_DIGITS, default=0)
+    principal_outstanding = models.DecimalField(_("principal outstanding"), **MONEY_DIGITS, default=0)
+
+    class Meta:
+        verbose_name = _("loan totals")
+        verbose_name_plural = _("loan totals")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "currency", "status", "dac"], name="loan_totals_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.currency_id} {self.status} {self.dac}"

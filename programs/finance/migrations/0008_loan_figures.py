@@ -6,15 +6,7 @@ from django.db import migrations, models
 
 
 def fill_summaries(apps, schema_editor):
-    """Compute the new summaries from the schedules and repayments already stored."""
-    from programs.finance.summaries import rebuild
-
-    rebuild(
-        loan_figures_model=apps.get_model("finance", "LoanFigures"),
-        month_figures_model=apps.get_model("finance", "MonthFigures"),
-        installment_model=apps.get_model("finance", "Installment"),
-        repayment_model=apps.get_model("finance", "Repayment"),
-    )
+    """Nothing to do here any more: 0014, which gives the summaries their last columns, computes them all."""
 
 
 class Migration(migrations.Migration):

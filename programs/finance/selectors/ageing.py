@@ -2,8 +2,9 @@
 
 A loan's days past due are the days since the due date of its oldest installment with something still owed; the
 loan counts in one bucket with its whole outstanding principal, as the portfolio at risk counts it. Staff who see
-every loan read the loans' kept figures (``LoanFigures``) in one grouped query; a partner user's few loans are
-read from their schedules, in one grouped query too. Loans repaid or written off are not in the portfolio.
+every loan read the summaries (``portfolio.late_loans``: whole months from the month rows, the days around the
+buckets' edges from the loans' kept figures); a partner user's few loans are
+read from their schedules, in one grouped query. Loans repaid or written off are not in the portfolio.
 """
 
 import datetime
@@ -15,7 +16,7 @@ from django.db.models import Count, DateField, Min, Q, QuerySet, Sum
 from cooperation.reference.models import Currency
 from programs.finance.models import LoanStatus
 from programs.finance.selectors.common import PRINCIPAL_OUTSTANDING, UNPAID, ZERO, in_minor_units, per_loan
-from programs.finance.selectors.portfolio import dashboard_loans, from_summaries
+from programs.finance.selectors.portfolio import dashboard_loans, from_summaries, late_loans
 from programs.selectors import today_or
 
 # Days past due, first and last of each bucket (None: no upper bound).
@@ -66,21 +67,49 @@ def arrears_ageing(
     period=None,
 ) -> list[CurrencyAgeing]:
     """The active loans ``user`` may see that are in arrears on ``today``, per currency (in code order, never added
-    across currencies) and bucket of days past due: how many and their outstanding principal. Two queries.
+    across currencies) and bucket of days past due: how many and their outstanding principal. Three queries at
+    most, whatever the number of loans.
 
     ``programmes`` and ``currency`` narrow the loans as in ``portfolio_summary``; ``period`` is taken and ignored,
     as the portfolio's standing figures ignore it: arrears are counted as of ``today``.
     """
     today = today_or(today)
-    loans = dashboard_loans(user, programmes=programmes, currency=currency).filter(status=LoanStatus.DISBURSED)
     if from_summaries(user):
-        oldest, principal = "figures__oldest_unpaid_due_date", "figures__principal_outstanding"
+        rows = _from_summaries(today, programmes=programmes, currency=currency)
     else:
-        oldest, principal = "oldest_unpaid", "principal_owed"
-        loans = loans.annotate(
-            oldest_unpaid=per_loan("due_date", UNPAID, aggregate=Min, output_field=DateField()),
-            principal_owed=per_loan(PRINCIPAL_OUTSTANDING),
-        )
+        rows = _from_schedules(user, today, programmes=programmes, currency=currency)
+    currencies = Currency.objects.in_bulk([row["currency_id"] for row in rows])
+    ageing = []
+    for row in rows:
+        code = row["currency_id"]
+        buckets = []
+        for index, (first_day, last_day) in enumerate(AGEING_BUCKETS):
+            amounts = in_minor_units({"principal_outstanding": row[f"principal_{index}"] or ZERO}, currencies[code])
+            buckets.append(AgeingBucket(currencies[code], first_day, last_day, loans=row[f"loans_{index}"], **amounts))
+        ageing.append(CurrencyAgeing(currency=currencies[code], buckets=buckets))
+    return ageing
+
+
+def _from_summaries(today: datetime.date, *, programmes, currency) -> list[dict]:
+    by_currency: dict[str, dict] = {}
+    for code, days_late, loans, principal in late_loans(today, programmes=programmes, currency=currency):
+        row = by_currency.setdefault(code, {"currency_id": code})
+        for index, (first_day, last_day) in enumerate(AGEING_BUCKETS):
+            row.setdefault(f"loans_{index}", 0)
+            row.setdefault(f"principal_{index}", ZERO)
+            if first_day <= days_late and (last_day is None or days_late <= last_day):
+                row[f"loans_{index}"] += loans
+                row[f"principal_{index}"] += principal
+    return [by_currency[code] for code in sorted(by_currency)]
+
+
+def _from_schedules(user, today: datetime.date, *, programmes, currency) -> list[dict]:
+    loans = dashboard_loans(user, programmes=programmes, currency=currency).filter(status=LoanStatus.DISBURSED)
+    oldest, principal = "oldest_unpaid", "principal_owed"
+    loans = loans.annotate(
+        oldest_unpaid=per_loan("due_date", UNPAID, aggregate=Min, output_field=DateField()),
+        principal_owed=per_loan(PRINCIPAL_OUTSTANDING),
+    )
     aggregates = {}
     for index, (first_day, last_day) in enumerate(AGEING_BUCKETS):
         within = _due_between(oldest, today, first_day, last_day)
@@ -93,14 +122,4 @@ def arrears_ageing(
         .annotate(**aggregates)
         .order_by("currency_id")
     )
-    rows = list(rows)
-    currencies = Currency.objects.in_bulk([row["currency_id"] for row in rows])
-    ageing = []
-    for row in rows:
-        code = row["currency_id"]
-        buckets = []
-        for index, (first_day, last_day) in enumerate(AGEING_BUCKETS):
-            amounts = in_minor_units({"principal_outstanding": row[f"principal_{index}"] or ZERO}, currencies[code])
-            buckets.append(AgeingBucket(currencies[code], first_day, last_day, loans=row[f"loans_{index}"], **amounts))
-        ageing.append(CurrencyAgeing(currency=currencies[code], buckets=buckets))
-    return ageing
+    return list(rows)

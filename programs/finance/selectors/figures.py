@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from cooperation.reference.models import Currency
 from programs.finance import schedule
-from programs.finance.models import Installment, Loan, LoanStatus
+from programs.finance.models import COMMITTED_STATUSES, DacFinding, Installment, Loan, LoanStatus, LoanTotals
 from programs.finance.selectors.common import (
     OUTSTANDING,
     PRINCIPAL_OUTSTANDING,
@@ -21,12 +21,8 @@ from programs.finance.selectors.common import (
     in_minor_units,
     visible_loans,
 )
-from programs.finance.selectors.portfolio import dashboard_loans, ids_of_loans_late
+from programs.finance.selectors.portfolio import dashboard_loans, from_summaries, ids_of_loans_late
 from programs.selectors import percent_of, today_or
-
-# Loans whose principal was committed: approved, then out, then back or lost (as the programme page counts them).
-COMMITTED_STATUSES = (LoanStatus.APPROVED, LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
-
 
 # --- grant element ------------------------------------------------------------------------------------------------
 
@@ -137,18 +133,21 @@ def concessionality(
     *, user, programmes: QuerySet | None = None, currency: str | None = None, today=None, period=None
 ) -> list[CurrencyConcessionality]:
     """The committed loans ``user`` may see per currency (in code order): concessional under the OECD DAC rules or
-    not, and how many are not tested. Two queries over the kept ``Loan.dac_concessional``; ``programmes`` and
-    ``currency`` narrow the loans as in ``portfolio_summary``, ``today`` and ``period`` are taken and ignored (a loan
-    is judged once, by the rule in force on its commitment date)."""
-    rows = (
-        dashboard_loans(user, programmes=programmes, currency=currency)
-        .filter(status__in=COMMITTED_STATUSES)
-        .order_by()
-        .values("currency_id")
-        .annotate(**dac_counts())
-        .order_by("currency_id")
-    )
-    rows = list(rows)
+    not, and how many are not tested. Two queries over the kept ``Loan.dac_concessional`` (staff who see every loan
+    read the loans' total rows instead); ``programmes`` and ``currency`` narrow the loans as in
+    ``portfolio_summary``, ``today`` and ``period`` are taken and ignored (a loan is judged once, by the rule in
+    force on its commitment date)."""
+    if from_summaries(user):
+        rows = _concessionality_from_totals(programmes, currency)
+    else:
+        rows = list(
+            dashboard_loans(user, programmes=programmes, currency=currency)
+            .filter(status__in=COMMITTED_STATUSES)
+            .order_by()
+            .values("currency_id")
+            .annotate(**dac_counts())
+            .order_by("currency_id")
+        )
     currencies = Currency.objects.in_bulk([row["currency_id"] for row in rows])
     found = []
     for row in rows:
@@ -156,6 +155,27 @@ def concessionality(
         values = {key: ZERO if value is None else value for key, value in row.items()}
         found.append(CurrencyConcessionality(currency=code, **in_minor_units(values, code)))
     return found
+
+
+def _concessionality_from_totals(programmes: QuerySet | None, currency: str | None) -> list[dict]:
+    rows = LoanTotals.objects.filter(loans__gt=0).order_by()
+    if programmes is not None:
+        rows = rows.filter(programme_id__in=programmes)
+    if currency is not None:
+        rows = rows.filter(currency_id=currency)
+    concessional, not_concessional = Q(dac=DacFinding.CONCESSIONAL), Q(dac=DacFinding.NOT_CONCESSIONAL)
+    found = rows.values("currency_id").annotate(
+        concessional_loans=Sum("loans", filter=concessional),
+        concessional=Sum("principal", filter=concessional),
+        non_concessional_loans=Sum("loans", filter=not_concessional),
+        non_concessional=Sum("principal", filter=not_concessional),
+        dac_untested_loans=Sum("loans", filter=Q(dac=DacFinding.UNTESTED)),
+    )
+    counts = ("concessional_loans", "non_concessional_loans", "dac_untested_loans")
+    return [
+        {key: (value or 0) if key in counts else value for key, value in row.items()}
+        for row in found.order_by("currency_id")
+    ]
 
 
 def loan_portfolio(

@@ -13,7 +13,7 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from cooperation import exchange
 from cooperation.reference.models import Currency
-from programs.finance.models import Grant, Installment, Loan, LoanStatus, Tranche, TrancheStatus
+from programs.finance.models import COMMITTED_STATUSES, Grant, Installment, Loan, LoanStatus, Tranche, TrancheStatus
 from programs.finance.selectors.common import (
     ARREARS_STATUSES,
     OUTSTANDING,
@@ -24,8 +24,6 @@ from programs.finance.selectors.common import (
 )
 from programs.selectors import today_or
 
-# Loans whose principal the programme has committed itself to lend: approved, then out, then back or lost.
-COMMITTED_STATUSES = (LoanStatus.APPROVED, LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.WRITTEN_OFF)
 PAR_DAYS = 30
 ARREARS_SHOWN = 10
 

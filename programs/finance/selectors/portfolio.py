@@ -23,7 +23,9 @@ from programs.finance import schedule
 from programs.finance.models import (
     Installment,
     Loan,
+    LoanFigures,
     LoanStatus,
+    LoanTotals,
     MonthFigures,
     Repayment,
     RepaymentStatus,
@@ -160,37 +162,96 @@ def _through_loan(prefix: str, programmes: QuerySet | None, currency: str | None
     return condition
 
 
-def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[str, dict]:
-    """The portfolio's figures per currency code, from the loans' kept figures and the month rows: the standing
-    figures over one row per loan, the dated ones over whole months, and only the days at the ends of a span (this
-    month so far, the next 30 days, a period's first and last days) from the schedules and repayments themselves,
-    through their date indexes."""
-    loans = Loan.objects.order_by()
+def _totals_rows(programmes: QuerySet | None, currency: str | None) -> QuerySet[LoanTotals]:
+    rows = LoanTotals.objects.filter(loans__gt=0).order_by()
     if programmes is not None:
-        loans = loans.filter(programme_id__in=programmes)
+        rows = rows.filter(programme_id__in=programmes)
     if currency is not None:
-        loans = loans.filter(currency_id=currency)
-    active = Q(status=LoanStatus.DISBURSED)
-    disbursed_within = period.within("disbursed_on") if period else Q(disbursed_on__isnull=False)
+        rows = rows.filter(currency_id=currency)
+    return rows
+
+
+# The days late at which a loan moves into the portfolio at risk or into another ageing bucket, each with the day
+# before: the months holding them are read day by day, every other month as a whole (see ``late_loans``).
+DAYS_LATE_EDGES = (0, 1, 30, 31, 60, 61, 90, 91, 180, 181)
+
+
+def late_loans(today: datetime.date, *, programmes: QuerySet | None, currency: str | None) -> list[tuple]:
+    """The active loans in arrears on ``today`` as (currency code, days late, loans, principal outstanding) rows:
+    a row per month of their oldest unpaid due date from the month rows, except in the months where a loan's days
+    late cross a bucket's edge in the month, which come from the loans' kept figures day by day (an index range of
+    the loans that fell late in those months). Two queries, whatever the size of the portfolio."""
+    this_month = today.replace(day=1)
+    edges = sorted({(today - datetime.timedelta(days=days)).replace(day=1) for days in DAYS_LATE_EDGES})
+    rows = []
+    whole_months = (
+        _month_rows(programmes, currency)
+        .filter(month__lt=this_month, late_loans__gt=0)
+        .exclude(month__in=edges)
+        .values("currency_id", "month")
+        .annotate(loans=Sum("late_loans"), principal=Sum("late_principal"))
+    )
+    for row in whole_months:
+        rows.append((row["currency_id"], (today - row["month"]).days, row["loans"], row["principal"]))
+    in_edge_months = Q()
+    for month in edges:
+        in_edge_months |= Q(oldest_unpaid_due_date__gte=month, oldest_unpaid_due_date__lt=schedule.add_months(month, 1))
+    by_day = (
+        LoanFigures.objects.filter(
+            in_edge_months,
+            _through_loan("loan__", programmes, currency),
+            oldest_unpaid_due_date__lt=today,
+            loan__status=LoanStatus.DISBURSED,
+        )
+        .order_by()
+        .values("loan__currency_id", "oldest_unpaid_due_date")
+        .annotate(loans=Count("pk"), principal=Sum("principal_outstanding"))
+    )
+    for row in by_day:
+        days_late = (today - row["oldest_unpaid_due_date"]).days
+        rows.append((row["loan__currency_id"], days_late, row["loans"], row["principal"]))
+    return rows
+
+
+def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[str, dict]:
+    """The portfolio's figures per currency code, from the summaries: the standing figures from the total rows and
+    the month rows (``late_loans``), the dated ones over whole months, and only the days at the ends of a span
+    (this month so far, the next 30 days, a period's first and last days) from the schedules and repayments
+    themselves, through their date indexes."""
     by_currency: dict[str, dict] = {}
-    late_since = {days: today - datetime.timedelta(days=days) for days in (30, 90)}
+    active = Q(status=LoanStatus.DISBURSED)
     for row in (
-        loans.filter(active | disbursed_within)
+        _totals_rows(programmes, currency)
+        .filter(active if period is not None else active | Q(disbursed__gt=0))
         .values("currency_id")
         .annotate(
-            active_loans=Count("pk", filter=active),
-            outstanding_principal=Sum("figures__principal_outstanding", filter=active),
-            at_risk_30=Sum(
-                "figures__principal_outstanding", filter=active & Q(figures__oldest_unpaid_due_date__lt=late_since[30])
-            ),
-            at_risk_90=Sum(
-                "figures__principal_outstanding", filter=active & Q(figures__oldest_unpaid_due_date__lt=late_since[90])
-            ),
-            disbursed=Sum("principal", filter=disbursed_within),
+            active_loans=Sum("loans", filter=active),
+            outstanding_principal=Sum("principal_outstanding", filter=active),
+            disbursed=Sum("disbursed"),
         )
     ):
         code = row.pop("currency_id")
         by_currency[code] = {key: value or ZERO for key, value in row.items()}
+        by_currency[code]["active_loans"] = row["active_loans"] or 0
+        if period is not None:
+            by_currency[code]["disbursed"] = ZERO
+    if period is not None:
+        loans = Loan.objects.filter(period.within("disbursed_on"), _through_loan("", programmes, currency))
+        for row in loans.order_by().values("currency_id").annotate(total=Sum("principal")):
+            figures = by_currency.setdefault(
+                row["currency_id"], {"active_loans": 0, "outstanding_principal": ZERO, "disbursed": ZERO}
+            )
+            figures["disbursed"] = row["total"]
+    for code, days_late, _loans, principal in late_loans(today, programmes=programmes, currency=currency):
+        figures = by_currency.get(code)
+        if figures is None:  # an active loan's currency is always there; this guards a repair in progress
+            continue
+        for days, key in ((30, "at_risk_30"), (90, "at_risk_90")):
+            if days_late > days:
+                figures[key] = figures.get(key, ZERO) + principal
+    for figures in by_currency.values():
+        figures.setdefault("at_risk_30", ZERO)
+        figures.setdefault("at_risk_90", ZERO)
 
     def add(code: str, key: str, value) -> None:
         figures = by_currency.setdefault(code, {})

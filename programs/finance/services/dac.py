@@ -8,6 +8,7 @@ from cooperation.access import require_perm
 from cooperation.models import assign_fields
 from cooperation.roles import Perm
 from cooperation.workflow import only_fields, update_by
+from programs.finance import summaries
 from programs.finance.models import DacRule, Loan
 from programs.finance.selectors.dac import dac_rules, kept_dac_concessional
 
@@ -50,13 +51,15 @@ def refresh_dac_figures(loans: QuerySet[Loan]) -> int:
     """Recompute ``Loan.dac_concessional`` of ``loans`` after a category or a rule changed, in the caller's
     transaction; the rules are read once. Returns how many loans changed."""
     rules = dac_rules()
-    changed = []
+    changed, findings = [], []
     for loan in loans.select_related("programme", "borrower", "currency").order_by("pk").iterator(chunk_size=500):
         concessional = kept_dac_concessional(loan, rules)
         if concessional != loan.dac_concessional:
+            findings.append((loan, loan.dac_concessional))
             loan.dac_concessional = concessional
             changed.append(loan)
     Loan.objects.bulk_update(changed, ["dac_concessional"], batch_size=500)
+    summaries.findings_changed(findings)
     return len(changed)
 
 

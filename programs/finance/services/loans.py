@@ -112,6 +112,7 @@ def _close(loan: Loan, user, *, move: str, status: LoanStatus, reason: str) -> L
 
 
 @transaction.atomic
+@keeps_figures
 def loan_reject(*, loan: Loan, rejected_by, reason: str) -> Loan:
     return _close(loan, rejected_by, move="reject", status=LoanStatus.REJECTED, reason=reason)
 
@@ -138,6 +139,7 @@ def loan_disburse(*, loan: Loan, disbursed_by, disbursed_on: datetime.date) -> L
 
 
 @transaction.atomic
+@keeps_figures
 def loan_cancel(*, loan: Loan, cancelled_by, reason: str) -> Loan:
     return _close(loan, cancelled_by, move="cancel", status=LoanStatus.CANCELLED, reason=reason)
 

@@ -141,7 +141,8 @@ def test_ageing_costs_the_same_queries_for_3_and_30_loans(request, partner_org, 
     with CaptureQueriesContext(connection) as many:
         ageing = selectors.arrears_ageing(user=user)
     assert sum(row.loans for row in ageing) == 30
-    assert len(many.captured_queries) == len(few.captured_queries) <= 2
+    # Staff: the whole months from the month rows, the days around the buckets' edges, the currencies.
+    assert len(many.captured_queries) == len(few.captured_queries) <= 3
 
 
 def test_the_api_answers_the_ageing_per_currency(partner_user, book):

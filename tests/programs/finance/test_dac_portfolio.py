@@ -15,7 +15,8 @@ from partners import services as partner_services
 from partners.models import DacCategory
 from programs import services as programme_services
 from programs.finance.models import DacRule, Frequency, Loan
-from programs.finance.selectors import concessionality, loan_dac_test
+from programs.finance import summaries
+from programs.finance.selectors import CurrencyConcessionality, concessionality, loan_dac_test
 from programs.finance.services import dac
 from tests.factories import OrganisationFactory, currency
 from tests.programs.finance.factories import LoanFactory, approved_loan, disbursed_loan
@@ -90,6 +91,22 @@ def test_a_corrected_rule_judges_the_loans_of_its_category_again(admin_user, ldc
     assert Loan.objects.get(pk=other.pk).dac_concessional is False  # its category's rule did not change
     dac.dac_rule_update(rule=rule, updated_by=admin_user, minimum_grant_element=grant_element)
     assert Loan.objects.get(pk=loan.pk).dac_concessional is True
+
+
+def test_the_dashboards_concessionality_follows_a_corrected_rule(admin_user, manager, ldc_borrower):
+    loan = approved_loan(loan_of(ldc_borrower, SOFT))
+    usd = loan.currency
+    assert concessionality(user=manager) == [
+        CurrencyConcessionality(usd, concessional_loans=1, concessional=loan.principal)
+    ]
+    rule = DacRule.objects.get(category="ldc")
+    grant_element = loan_dac_test(loan).grant_element
+    dac.dac_rule_update(rule=rule, updated_by=admin_user, minimum_grant_element=grant_element + Decimal("0.01"))
+
+    moved = [CurrencyConcessionality(usd, non_concessional_loans=1, non_concessional=loan.principal)]
+    assert concessionality(user=manager) == moved
+    summaries.rebuild()  # what the services kept is what the loans add up to
+    assert concessionality(user=manager) == moved
 
 
 def test_a_new_rule_judges_the_loans_committed_after_it(admin_user, ldc_borrower):
