@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 from partners import services as partner_services
 from partners.models import DacCategory
 from programs import services as programme_services
-from programs.finance.models import DacRule, Frequency, Loan
 from programs.finance import summaries
+from programs.finance.models import DacRule, Frequency, Loan
 from programs.finance.selectors import CurrencyConcessionality, concessionality, loan_dac_test
 from programs.finance.services import dac
 from tests.factories import OrganisationFactory, currency
