@@ -157,8 +157,15 @@ class Loan(TimeStampedModel):
             models.Index(fields=["-created_at", "-id"], name="loan_newest"),
             models.Index(fields=["status", "-created_at", "-id"], name="loan_status_newest"),
             models.Index(fields=["programme", "-created_at", "-id"], name="loan_programme_newest"),
-            # The dashboard's "disbursed" within a period.
+            # The dashboard's "disbursed" within a period, and the active loans' currency and programme read
+            # from an index alone.
             models.Index(fields=["disbursed_on"], name="loan_disbursed_on"),
+            models.Index(
+                fields=["id"],
+                include=["currency", "programme"],
+                condition=Q(status="disbursed"),
+                name="loan_active",
+            ),
         ]
         constraints = [
             *positive_amount("principal", prefix="loan_principal"),

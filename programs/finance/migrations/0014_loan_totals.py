@@ -78,5 +78,17 @@ class Migration(migrations.Migration):
             model_name='loantotals',
             constraint=models.UniqueConstraint(fields=('programme', 'currency', 'status', 'dac'), name='loan_totals_unique'),
         ),
+        migrations.AddIndex(
+            model_name='loan',
+            index=models.Index(condition=models.Q(('status', 'disbursed')), fields=['id'], include=('currency', 'programme'), name='loan_active'),
+        ),
+        migrations.AddIndex(
+            model_name='monthfigures',
+            index=models.Index(condition=models.Q(('arrears_installments__gt', 0)), fields=['month'], include=('currency', 'programme', 'arrears'), name='month_figures_owed'),
+        ),
+        migrations.AddIndex(
+            model_name='monthfigures',
+            index=models.Index(condition=models.Q(('late_loans__gt', 0)), fields=['month'], include=('currency', 'programme', 'late_loans', 'late_principal'), name='month_figures_late'),
+        ),
         migrations.RunPython(fill_summaries, migrations.RunPython.noop),
     ]

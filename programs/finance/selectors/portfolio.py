@@ -277,16 +277,14 @@ def _portfolio_from_summaries(today, *, programmes, currency, period) -> dict[st
         add(row["loan__currency_id"], "overdue", row["overdue"])
 
     collected_months, collected_edges = split_into_months(period or DateSpan(this_month, today))
-    collected_within = _months_within(collected_months)
-    month_rows = _month_rows(programmes, currency).filter(Q(month__lt=this_month) | collected_within)
-    for row in month_rows.values("currency_id").annotate(
-        overdue=Sum("arrears", filter=Q(month__lt=this_month)),
-        collected=Sum("received", filter=collected_within),
-        repayments=Sum("repayments", filter=collected_within),
-    ):
+    # Only month rows with something still owed count towards overdue: a partial index holds just those.
+    overdue = _month_rows(programmes, currency).filter(month__lt=this_month, arrears_installments__gt=0)
+    for row in overdue.values("currency_id").annotate(overdue=Sum("arrears")):
         if row["overdue"]:
             add(row["currency_id"], "overdue", row["overdue"])
-        if row["repayments"]:
+    if collected_months is not None:
+        collected = _month_rows(programmes, currency).filter(_months_within(collected_months), repayments__gt=0)
+        for row in collected.values("currency_id").annotate(collected=Sum("received")):
             add(row["currency_id"], "collected_this_month", row["collected"])
     if collected_edges:
         edges = Q()
