@@ -12,9 +12,10 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from cooperation import exchange
 from cooperation.dates import add_months
 from cooperation.reference.codes import ActivityStatus, OrganisationRole, OrganisationType
-from cooperation.reference.models import Sector
+from cooperation.reference.models import ExchangeRate, Sector
 from partners.bulk import MARK
 from partners.models import Organisation
 from programs.models import Objective, Participation, Programme, ProgrammeObjective
@@ -30,6 +31,10 @@ TYPICAL_AMOUNT = {
     "EUR": Decimal(900_000),
     "JPY": Decimal(150_000_000),
 }
+# Units of each currency one US dollar bought around the start of the generated years (as a treasury quotes them),
+# and whether the rate is entered per dollar (USD to the currency) or per unit of the currency (to USD).
+DOLLAR_RATES = {"IDR": (Decimal(14_200), True), "JPY": (Decimal(110), True), "EUR": (Decimal("1.12"), False)}
+RATE_YEARS = 7
 RECIPIENT_COUNTRIES = ("ID", "ID", "ID", "ID", "TL", "PH", "PG", "FJ", "KH", "LA", "MM", "VN")
 # (financial, technical, cultural, in-kind) with weights: the forms a national portfolio mixes.
 FORM_MIXES = (
@@ -186,3 +191,28 @@ def generate(*, run) -> None:
         for partner, role in roles:
             committed = money(run, currency, 0.5, 10) if role == OrganisationRole.FUNDING else None
             participations.add(pk, partner, role.value, committed, created, created)
+    _exchange_rates(run)
+
+
+def _exchange_rates(run) -> None:
+    """A rate on the first of every month for each generated currency against the reporting currency, as a treasury
+    enters them, from seven years back to this month: with the rates' allowed age (31 days by default) every day of
+    the generated years converts. Pairs and days that already have a rate keep it."""
+    reporting = exchange.reporting_currency()
+    if reporting not in CURRENCIES:
+        return
+    first = run.today.replace(year=run.today.year - RATE_YEARS, day=1)
+    taken = set(ExchangeRate.objects.filter(on__gte=first).values_list("on", "from_currency_id", "to_currency_id"))
+    rates = run.table(ExchangeRate, ("on", "from_currency_id", "to_currency_id", "rate", "source", "created_by_id"))
+    officer = run.users["officer"].pk
+    for code in CURRENCIES:
+        if code == reporting or code not in DOLLAR_RATES or reporting != "USD":
+            continue
+        rate, per_dollar = DOLLAR_RATES[code]
+        month = first
+        while month <= run.today:
+            pair = ("USD", code) if per_dollar else (code, "USD")
+            if (month, *pair) not in taken:
+                rates.add(month, *pair, rate.quantize(Decimal("0.0001")), f"{MARK}monthly treasury rates", officer)
+            rate *= Decimal(str(round(run.random.uniform(0.985, 1.017), 4)))
+            month = add_months(month, 1)

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cooperation import registry
+from cooperation import exchange, registry
 from cooperation.outbox.models import OutboxMessage
 from partners.models import Organisation
 from programs.finance import summaries
@@ -291,3 +291,15 @@ def test_loans_carry_their_grant_element_and_the_dashboard_summaries_match_the_s
             figures["oldest_unpaid_due_date"],
         ), loan_id
     assert MonthFigures.objects.count() == len(summaries.computed_month_figures())
+
+
+def test_every_day_of_the_generated_years_converts_to_the_reporting_currency():
+    generate(0.002)
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=offset) for offset in (0, 1, 15, 31, 400, 1000, 5 * 365, 6 * 365)]
+    total = exchange.total([(Decimal(100), code, day) for code in ("IDR", "EUR", "JPY", "USD") for day in days])
+    assert total.missing == []
+    # Near the rates the generator starts from: ten thousand rupiah are under a dollar, a hundred euros over a
+    # hundred dollars (within wide bounds: the rates drift month by month).
+    assert Decimal("0.3") < exchange.convert(Decimal(10_000), "IDR", today).amount < Decimal(3)
+    assert Decimal(50) < exchange.convert(Decimal(100), "EUR", today).amount < Decimal(300)
