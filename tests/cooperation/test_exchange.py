@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -146,3 +147,20 @@ def test_total_needs_the_same_few_queries_for_one_row_or_three_hundred():
     # Once fixed, a second run only reads.
     assert _queries_of_total(_rows(300)) <= 3
     assert FixedRate.objects.filter(currency="EUR").count() == 100
+
+
+def test_a_total_shows_its_first_missing_rates_and_counts_the_others():
+    for day in range(1, 8):
+        rate(datetime.date(2026, 3, day), "EUR", "USD", "1.10")
+    eight_days = [datetime.date(2026, 3, day) for day in range(1, 9)]
+    total = exchange.total(
+        [(Decimal("10"), "EUR", day) for day in eight_days] + [(Decimal("10"), "GBP", day) for day in eight_days[:5]]
+    )
+
+    with translation.override("en"):
+        html = render_to_string("reference/_total.html", {"total": total})
+
+    assert "rates of 7 dates" in html  # not each of them
+    assert html.count("<li>no rate for GBP on") == 3
+    assert "no rate for GBP on 3 March 2026" in html and "on 4 March 2026" not in html
+    assert "and 2 more dates without a rate" in html
