@@ -28,6 +28,7 @@ from programs.results.models import (
 from programs.results.services.computed import fill_computed
 from programs.results.services.framework import value_problem
 from programs.results.services.guards import ResultsRefusal, report_move_refusal, reporter_refusal
+from programs.results.summaries import refresh
 from programs.selectors import today_or
 
 
@@ -207,7 +208,9 @@ def report_approve(*, report: Report, approved_by) -> Report:
     report.status, report.reviewed_by, report.reviewed_at = ReportStatus.APPROVED, approved_by, timezone.now()
     report.review_comment = ""
     report.values.exclude(review_comment="").update(review_comment="")
-    return save_by(report, approved_by, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+    save_by(report, approved_by, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+    refresh(programme_id=report.period.programme_id)  # its values now count
+    return report
 
 
 @transaction.atomic
