@@ -72,10 +72,11 @@ def results_dashboard(
         return None
     today = today_or(today)
     visible = programme_list(user=user) if programmes is None else programmes
-    programme_ids = list(visible.values_list("pk", flat=True))
-    standings = IndicatorStanding.objects.order_by()
-    if visible.query.has_filters():
-        standings = standings.filter(programme_id__in=programme_ids)
+    # The programmes stay a subquery (a list of ids would be as long as the portfolio); seeing every programme, the
+    # counts need no narrowing at all.
+    programme_ids = visible.order_by().values("pk") if visible.query.has_filters() else None
+    narrowed = {} if programme_ids is None else {"programme_id__in": programme_ids}
+    standings = IndicatorStanding.objects.filter(**narrowed).order_by()
     overall = dict.fromkeys(Status, 0)
     for status, count in standings.annotate(status=status_of()).values_list("status").annotate(count=Count("*")):
         overall[Status(status)] += count
@@ -88,7 +89,9 @@ def results_dashboard(
     )
     for objective, status, count in by_goal:
         goals.setdefault(objective, dict.fromkeys(Status, 0))[Status(status)] += count
-    waiting = Report.objects.filter(period__programme_id__in=programme_ids, status=ReportStatus.SUBMITTED)
+    waiting = Report.objects.filter(status=ReportStatus.SUBMITTED)
+    if programme_ids is not None:
+        waiting = waiting.filter(period__programme_id__in=programme_ids)
     return ResultsFigures(
         counts=overall,
         by_goal=[GoalRow(Objective(value), goals[value]) for value in Objective.values if value in goals],
