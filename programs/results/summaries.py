@@ -34,16 +34,22 @@ def _store(percents: list[tuple[int, int, Decimal | None]], Standing) -> None:
 def refresh(*, programme_id: int | None = None, indicator_id: int | None = None) -> None:
     """Bring the standings of the programme's indicators (or of the one indicator) in line with what they are now:
     called by the services, in their transaction, after the write."""
-    if indicator_id is not None:
-        programme_id = Indicator.objects.filter(pk=indicator_id).values_list("result__programme_id", flat=True).first()
-        if programme_id is None:  # removed: its standing went with it
-            return
-        percents = indicator_percents([programme_id], indicator_ids=[indicator_id])
-    else:
-        percents = indicator_percents([programme_id])
-        IndicatorStanding.objects.filter(programme_id=programme_id).exclude(
-            indicator_id__in=[pk for pk, _programme, _percent in percents]
-        ).delete()
+    if indicator_id is None:
+        refresh_programmes([programme_id])
+        return
+    programme_id = Indicator.objects.filter(pk=indicator_id).values_list("result__programme_id", flat=True).first()
+    if programme_id is not None:  # else removed: its standing went with it
+        _store(indicator_percents([programme_id], indicator_ids=[indicator_id]), IndicatorStanding)
+
+
+def refresh_programmes(programme_ids: list[int]) -> None:
+    """Bring the standings of the indicators of ``programme_ids`` in line with what they are now."""
+    if not programme_ids:
+        return
+    percents = indicator_percents(programme_ids)
+    IndicatorStanding.objects.filter(programme_id__in=programme_ids).exclude(
+        indicator_id__in=[pk for pk, _programme, _percent in percents]
+    ).delete()
     _store(percents, IndicatorStanding)
 
 
