@@ -21,7 +21,8 @@ from programs.finance.models import Allocation, Installment, Loan, LoanStatus, R
 from programs.finance.selectors.figures import computed_grant_element
 from programs.finance.summaries_models import LoanFigures, MonthFigures
 from programs.models import Participation, Programme
-from programs.results.models import Report
+from programs.results.models import Indicator, IndicatorStanding, Report
+from programs.results.selectors.progress import indicator_percents
 from programs.scholarships.models import (
     HOLDS_AN_AWARD,
     UNDER_REVIEW,
@@ -291,3 +292,12 @@ def test_loans_carry_their_grant_element_and_the_dashboard_summaries_match_the_s
             figures["oldest_unpaid_due_date"],
         ), loan_id
     assert MonthFigures.objects.count() == len(summaries.computed_month_figures())
+
+
+def test_the_indicators_progress_is_kept_as_the_framework_pages_work_it_out():
+    generate(0.002)
+    kept = {
+        standing.indicator_id: (standing.programme_id, standing.percent) for standing in IndicatorStanding.objects.all()
+    }
+    assert kept and Indicator.objects.count() == len(kept)
+    assert kept == {pk: (programme_id, percent) for pk, programme_id, percent in indicator_percents()}
