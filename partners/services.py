@@ -43,10 +43,12 @@ def organisation_create(*, created_by, **data) -> Organisation:
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, updated_by, **data) -> Organisation:
     require_perm(updated_by, Perm.CHANGE_ORGANISATION)
-    category_before = organisation.dac_category
+    category_before, name_before = organisation.dac_category, organisation.name
     update_by(organisation, updated_by, ORGANISATION_FIELDS, data)
     if organisation.dac_category != category_before:
         registry.announce("organisation.dac_category_changed", organisation=organisation, changed_by=updated_by)
+    if organisation.name != name_before:
+        registry.announce("organisation.renamed", organisation=organisation, changed_by=updated_by)
     return organisation
 
 

@@ -16,6 +16,7 @@ class ResultsConfig(registry.CooperationModuleConfig):
     def ready(self) -> None:
         super().ready()
         registry.follow("programme.dates_changed", "programs.results.services.periods.programme_dates_changed")
+        registry.follow("organisation.renamed", "programs.results.services.reports.organisation_renamed")
         registry.panel(
             "programme.detail", "results/_programme_results.html", "programs.results.panels.programme_detail"
         )

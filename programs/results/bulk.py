@@ -4,7 +4,8 @@ Every generated programme gets a reporting plan, its reporting periods over its 
 impact, two outcomes and three outputs (each output serving an outcome) with one indicator each and a target per
 period, reported by the programme's accountable partner. Each period that ended has its report: approved when
 long past, submitted or returned when recent, and missing for a few (late); a report carries a value for every
-indicator and a narrative for every result.
+indicator and a narrative for every result. How far each indicator has come (``IndicatorStanding``), which the
+services keep current, is worked out at the end from what was written.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from decimal import Decimal
 from cooperation.dates import add_days, add_months
 from cooperation.reference.codes import OrganisationRole
 from programs.bulk import generated_programmes, participants
+from programs.results import summaries
 from programs.results.models import (
     ActualValue,
     Frequency,
@@ -149,3 +151,5 @@ def generate(*, run) -> None:
                     achieved = min(Decimal(100), achieved)
                 values.add(report, indicator, achieved, "")
                 narratives.add(report, result, "Work went as planned in most districts.")
+    run.flush()
+    summaries.rebuild()

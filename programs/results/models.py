@@ -375,3 +375,26 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class IndicatorStanding(models.Model):
+    """How far an indicator has come, kept beside it so that the dashboard counts indicators by progress in SQL:
+    the percent of the way from baseline to target its approved values have come (None when not measured yet), as
+    the framework page works it out. It moves only when the indicator, its targets, its programme's periods or
+    the approved values do (never with the calendar), and ``programs.results.summaries`` changes it in the same
+    transaction. The thresholds that make a percent on track or at risk are settings, so they are applied when
+    counting, not stored."""
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, primary_key=True, related_name="standing", verbose_name=_("indicator")
+    )
+    programme = part_of("programs.Programme", _("programme"), related_name="indicator_standings")
+    percent = models.DecimalField(_("percent of the way to the target"), max_digits=24, decimal_places=1, null=True)
+
+    class Meta:
+        verbose_name = _("indicator standing")
+        verbose_name_plural = _("indicator standings")
+        indexes = [models.Index(fields=["programme", "percent"], name="results_standing_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.percent}"

@@ -21,7 +21,8 @@ from programs.finance.models import Allocation, Installment, Loan, LoanStatus, R
 from programs.finance.selectors.figures import computed_grant_element
 from programs.finance.summaries_models import LoanFigures, MonthFigures
 from programs.models import Participation, Programme
-from programs.results.models import Report
+from programs.results.models import Indicator, IndicatorStanding, Report
+from programs.results.selectors.progress import indicator_percents
 from programs.scholarships.models import (
     HOLDS_AN_AWARD,
     UNDER_REVIEW,
@@ -303,3 +304,12 @@ def test_every_day_of_the_generated_years_converts_to_the_reporting_currency():
     # hundred dollars (within wide bounds: the rates drift month by month).
     assert Decimal("0.3") < exchange.convert(Decimal(10_000), "IDR", today).amount < Decimal(3)
     assert Decimal(50) < exchange.convert(Decimal(100), "EUR", today).amount < Decimal(300)
+
+
+def test_the_indicators_progress_is_kept_as_the_framework_pages_work_it_out():
+    generate(0.002)
+    kept = {
+        standing.indicator_id: (standing.programme_id, standing.percent) for standing in IndicatorStanding.objects.all()
+    }
+    assert kept and Indicator.objects.count() == len(kept)
+    assert kept == {pk: (programme_id, percent) for pk, programme_id, percent in indicator_percents()}

@@ -1,24 +1,22 @@
 """Results across programmes for the manager dashboard: indicators on track, at risk and off track, by the
 programmes' cooperation goals, and the reports overdue and waiting for review.
 
-A fixed number of queries whatever the number of programmes: the indicators, their targets, the periods and the
-approved values are each read once as plain values and grouped here; the reports overdue and waiting are counted in
-SQL."""
+A fixed number of queries whatever the number of programmes, all counted in SQL: the indicators by progress from
+their stored standings (``IndicatorStanding``, which the services keep current), overall and by goal, and the
+reports overdue and waiting."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 
 from cooperation.roles import Perm
-from programs.models import Objective, ProgrammeObjective
-from programs.results.models import ActualValue, Indicator, Period, PeriodTarget, Report, ReportStatus
-from programs.results.selectors.progress import Status, progress_status, target_and_actual
+from programs.models import Objective
+from programs.results.models import IndicatorStanding, Report, ReportStatus
+from programs.results.selectors.progress import Status, _status, indicator_percents, thresholds
 from programs.results.selectors.reports import overdue_count
 from programs.selectors import programme_list, today_or
-
-NOT_APPROVED = ("", None)
 
 
 @dataclass
@@ -44,58 +42,25 @@ class ResultsFigures:
 
 
 def _statuses(programme_ids: list[int] | None) -> dict[int, list[Status]]:
-    """Each programme's indicators' progress status, as ``indicator_progress`` finds it, from four queries of plain
-    values (no model instances: a portfolio has tens of thousands of targets and values). ``programme_ids`` None
-    means every programme: the reads then need no join to find the programmes."""
-
-    def of(path: str) -> dict:
-        return {} if programme_ids is None else {f"{path}__in": programme_ids}
-
-    periods: dict[int, list[int]] = defaultdict(list)
-    position: dict[int, int] = {}
-    for period_id, programme_id in (
-        Period.objects.filter(**of("programme_id")).order_by("starts_on").values_list("pk", "programme_id")
-    ):
-        position[period_id] = len(periods[programme_id])
-        periods[programme_id].append(period_id)
-    # By the targets' periods, which are their indicators' programme's: one join instead of two.
-    targets: dict[tuple[int, int], object] = {
-        (indicator_id, period_id): value
-        for indicator_id, period_id, value in PeriodTarget.objects.filter(**of("period__programme_id"))
-        .order_by()
-        .values_list("indicator_id", "period_id", "value")
-    }
-    # Where two approved reports of a period hold a value, the last one ``approved_values`` reads counts: reports
-    # are in their partners' alphabetical order within a period. Read unsorted, the partner's name decides.
-    approved: dict[tuple[int, int], tuple[str, object]] = {}
-    for indicator_id, period_id, name, value in (
-        ActualValue.objects.filter(report__status=ReportStatus.APPROVED, **of("report__period__programme_id"))
-        .order_by()
-        .values_list("indicator_id", "report__period_id", "report__organisation__name", "value")
-    ):
-        key = (indicator_id, period_id)
-        if key not in approved or name >= approved[key][0]:
-            approved[key] = (name, value)
-    # The last period each indicator was reported for: the periods after it change neither its target nor its
-    # actual (``target_and_actual``), so its points stop there.
-    last: dict[int, int] = {}
-    for (indicator_id, period_id), (_name, value) in approved.items():
-        if value is not None and period_id in position:
-            last[indicator_id] = max(last.get(indicator_id, -1), position[period_id])
+    """Each programme's indicators' progress status worked out live, as ``indicator_progress`` finds it
+    (``programme_ids`` None: every programme): what the stored standings the dashboard counts must always equal."""
     statuses: dict[int, list[Status]] = defaultdict(list)
-    indicators = (
-        Indicator.objects.filter(**of("result__programme_id"))
-        .order_by("result__programme_id", "pk")
-        .values_list("pk", "result__programme_id", "direction", "cumulative", "baseline_value", "target_value")
-    )
-    for pk, programme_id, direction, cumulative, baseline, overall_target in indicators:
-        reported = periods[programme_id][: last.get(pk, -1) + 1]
-        points = [
-            (targets.get((pk, period_id)), approved.get((pk, period_id), NOT_APPROVED)[1]) for period_id in reported
-        ]
-        target, actual = target_and_actual(cumulative, overall_target, points)
-        statuses[programme_id].append(progress_status(direction, baseline, target, actual))
+    for _pk, programme_id, percent in indicator_percents(programme_ids):
+        statuses[programme_id].append(_status(percent))
     return statuses
+
+
+def status_of(field: str = "percent") -> Case:
+    """The progress status of a stored percent (``IndicatorStanding.percent`` or a path to it), in SQL, at the
+    thresholds set now."""
+    on_track, at_risk = thresholds()
+    return Case(
+        When(**{f"{field}__isnull": True}, then=Value(Status.NOT_MEASURED.value)),
+        When(**{f"{field}__gte": on_track}, then=Value(Status.ON_TRACK.value)),
+        When(**{f"{field}__gte": at_risk}, then=Value(Status.AT_RISK.value)),
+        default=Value(Status.OFF_TRACK.value),
+        output_field=CharField(),
+    )
 
 
 def results_dashboard(
@@ -107,19 +72,26 @@ def results_dashboard(
         return None
     today = today_or(today)
     visible = programme_list(user=user) if programmes is None else programmes
-    programme_ids = list(visible.values_list("pk", flat=True))
-    statuses = _statuses(programme_ids if visible.query.has_filters() else None)
-    goals: dict[str, dict[Status, int]] = {}
-    objectives = ProgrammeObjective.objects.filter(programme_id__in=statuses).order_by()
-    for programme_id, objective in objectives.values_list("programme_id", "objective"):
-        row = goals.setdefault(objective, dict.fromkeys(Status, 0))
-        for status in statuses[programme_id]:
-            row[status] += 1
+    # The programmes stay a subquery (a list of ids would be as long as the portfolio); seeing every programme, the
+    # counts need no narrowing at all.
+    programme_ids = visible.order_by().values("pk") if visible.query.has_filters() else None
+    narrowed = {} if programme_ids is None else {"programme_id__in": programme_ids}
+    standings = IndicatorStanding.objects.filter(**narrowed).order_by()
     overall = dict.fromkeys(Status, 0)
-    for rows in statuses.values():
-        for status in rows:
-            overall[status] += 1
-    waiting = Report.objects.filter(period__programme_id__in=programme_ids, status=ReportStatus.SUBMITTED)
+    for status, count in standings.annotate(status=status_of()).values_list("status").annotate(count=Count("*")):
+        overall[Status(status)] += count
+    goals: dict[str, dict[Status, int]] = {}
+    by_goal = (
+        standings.annotate(objective=F("programme__objectives__objective"), status=status_of())
+        .filter(objective__isnull=False)
+        .values_list("objective", "status")
+        .annotate(count=Count("*"))
+    )
+    for objective, status, count in by_goal:
+        goals.setdefault(objective, dict.fromkeys(Status, 0))[Status(status)] += count
+    waiting = Report.objects.filter(status=ReportStatus.SUBMITTED)
+    if programme_ids is not None:
+        waiting = waiting.filter(period__programme_id__in=programme_ids)
     return ResultsFigures(
         counts=overall,
         by_goal=[GoalRow(Objective(value), goals[value]) for value in Objective.values if value in goals],

@@ -110,7 +110,8 @@ def reports_owed(*, today: datetime.date | None = None, organisation_ids=None, p
 
 def overdue_count(*, user, today: datetime.date | None = None, programme_ids) -> int:
     """How many of the reports ``reports_due`` lists for ``user`` are overdue, among the periods of
-    ``programme_ids``: counted in SQL, one query however many periods and partners."""
+    ``programme_ids`` (ids or a subquery of them; None: of every programme): counted in SQL, one query however many
+    periods and partners."""
     if not (user and user.is_authenticated and user.has_perm(Perm.VIEW_RESULTS_REPORT)):
         return 0
     today = today_or(today)
@@ -120,10 +121,12 @@ def overdue_count(*, user, today: datetime.date | None = None, programme_ids) ->
         status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED),
     )
     reporters = {"programme__results__indicators__reporter__isnull": False}
+    if programme_ids is not None:
+        reporters["programme_id__in"] = programme_ids
     if not sees_everything(user):  # in the same filter: the same indicator reports and is theirs
         reporters["programme__results__indicators__reporter_id__in"] = user_organisation_ids(user)
     pairs = (
-        Period.objects.filter(programme_id__in=programme_ids, starts_on__lte=today, due_on__lt=today, **reporters)
+        Period.objects.filter(starts_on__lte=today, due_on__lt=today, **reporters)
         .annotate(organisation_id=F("programme__results__indicators__reporter_id"))
         .filter(~Exists(sent))
         .order_by()

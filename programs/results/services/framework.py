@@ -26,6 +26,7 @@ from programs.results.models import (
     Unit,
 )
 from programs.results.services.guards import ResultsRefusal, framework_refusal
+from programs.results.summaries import refresh
 
 RESULT_FIELDS = ("level", "title", "description", "parent")
 INDICATOR_FIELDS = (
@@ -222,6 +223,7 @@ def indicator_create(*, result: Result, created_by, dimensions=(), **data) -> In
     indicator._history_user = created_by
     indicator.save()
     indicator.dimensions.set(dimensions)
+    refresh(indicator_id=indicator.pk)
     return indicator
 
 
@@ -249,6 +251,8 @@ def indicator_update(
     save_by(indicator, updated_by, [*changed, "revision_reason"])
     if dimensions_changed:
         indicator.dimensions.set(dimensions)
+    if changed:
+        refresh(indicator_id=indicator.pk)
     return indicator
 
 
@@ -299,4 +303,6 @@ def targets_set(*, indicator: Indicator, targets: dict, set_by, revision_reason:
         target.value, target.text = number, text
         target._history_user = set_by
         target.save()
+    if changes:
+        refresh(indicator_id=indicator.pk)
     return list(indicator.targets.select_related("period"))

@@ -13,6 +13,7 @@ from cooperation.roles import Perm
 from cooperation.workflow import new_values
 from programs.results.models import Frequency, Period, ReportingPlan
 from programs.results.services.guards import ResultsRefusal
+from programs.results.summaries import refresh
 from programs.selectors import today_or
 
 # No programme is cut into more periods than this (50 years of months).
@@ -85,6 +86,7 @@ def periods_sync(programme, *, plan: ReportingPlan | None = None, today: datetim
         period.save()
         keep.add(starts_on)
     Period.objects.filter(programme=programme).exclude(starts_on__in=keep).delete()
+    refresh(programme_id=programme.pk)  # the periods (and their targets) the indicators are measured over
     return list(programme.reporting_periods.order_by("starts_on"))
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from programs.results.models import (
 from programs.results.services.computed import fill_computed
 from programs.results.services.framework import value_problem
 from programs.results.services.guards import ResultsRefusal, report_move_refusal, reporter_refusal
+from programs.results.summaries import refresh, refresh_programmes
 from programs.selectors import today_or
 
 
@@ -207,7 +209,9 @@ def report_approve(*, report: Report, approved_by) -> Report:
     report.status, report.reviewed_by, report.reviewed_at = ReportStatus.APPROVED, approved_by, timezone.now()
     report.review_comment = ""
     report.values.exclude(review_comment="").update(review_comment="")
-    return save_by(report, approved_by, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+    save_by(report, approved_by, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+    refresh(programme_id=report.period.programme_id)  # its values now count
+    return report
 
 
 @transaction.atomic
@@ -239,3 +243,18 @@ def report_return(*, report: Report, returned_by, comment: str = "", indicator_c
     report.status, report.reviewed_by, report.reviewed_at = ReportStatus.RETURNED, returned_by, timezone.now()
     report.review_comment = comment
     return save_by(report, returned_by, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+
+
+def organisation_renamed(*, organisation, changed_by) -> None:
+    """Followed on "organisation.renamed": where two partners' approved reports of a period hold a value for the
+    same indicator, the partners' alphabetical order decides which counts, so the programmes where the renamed
+    partner shares an approved period with another have their indicators' progress worked out again."""
+    approved = Report.objects.filter(status=ReportStatus.APPROVED)
+    shared = approved.filter(period_id=OuterRef("period_id")).exclude(organisation_id=organisation.pk)
+    programme_ids = (
+        approved.filter(Exists(shared), organisation_id=organisation.pk)
+        .order_by()
+        .values_list("period__programme_id", flat=True)
+        .distinct()
+    )
+    refresh_programmes(list(programme_ids))
