@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from cooperation.date_spans import DateSpan
 from cooperation.reference.models import Country, Currency
 from programs.selectors import percent_of, today_or
-from programs.shipments.models import DELIVERED, ON_THE_WAY, ShipmentStatus, ShipmentValue
+from programs.shipments.models import DELIVERED, ON_THE_WAY, ShipmentStatus
 from programs.shipments.selectors._common import ZERO, _money
 from programs.shipments.selectors.shipments import (
     CurrencyAmount,
@@ -78,49 +78,52 @@ def shipment_dashboard(
     """
     today = today_or(today)
     shipments = narrowed_shipments(_visible_shipments(user), programmes=programmes, currency=currency, period=period)
-    # The value on the way and sent counts the shipments on the way or delivered; what arrived, any counted.
-    values = ShipmentValue.objects.filter(Q(shipment__status__in=(*ON_THE_WAY, *DELIVERED)) | Q(good__isnull=False))
-    if shipments.query.has_filters():  # who sees everything needs no list of the shipments they see
-        values = values.filter(shipment__in=shipments.values("pk"))
-    if currency is not None:
-        values = values.filter(currency_id=currency)
-
     counts = shipments.order_by().aggregate(
         **{f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in ShipmentStatus},
         arrived_total=Count("pk", filter=Q(arrived_on__isnull=False)),
         on_time_total=Count("pk", filter=Q(arrived_on__isnull=False, arrived_on__lte=F("expected_arrival"))),
         delayed_total=Count("pk", filter=delayed_condition(today)),
     )
+    # One join of the shipments to their values, every condition on it in one filter(): the value on the way and
+    # sent counts the shipments on the way or delivered, what arrived any shipment's counted goods.
+    valued = Q(currency_values__isnull=False) & (
+        Q(status__in=(*ON_THE_WAY, *DELIVERED)) | Q(currency_values__good__isnull=False)
+    )
+    if currency is not None:
+        valued &= Q(currency_values__currency_id=currency)
+    # The currency narrows the join itself: the shipments with values in it are those carrying goods valued in it.
+    valued_shipments = narrowed_shipments(_visible_shipments(user), programmes=programmes, period=period)
     rows = list(
-        values.order_by()
-        .values("shipment__destination_country_id", "currency_id")
+        valued_shipments.filter(valued)
+        .order_by()
+        .values("destination_country_id", "currency_values__currency_id")
         .annotate(
-            in_transit_value=Sum("sent", filter=Q(shipment__status__in=ON_THE_WAY)),
-            sent_value=Sum("sent", filter=Q(shipment__status__in=DELIVERED)),
-            good_value=Sum("good"),
-            not_good_value=Sum("not_good", filter=Q(shipment__status__in=DELIVERED)),
+            in_transit_value=Sum("currency_values__sent", filter=Q(status__in=ON_THE_WAY)),
+            sent_value=Sum("currency_values__sent", filter=Q(status__in=DELIVERED)),
+            good_value=Sum("currency_values__good"),
+            not_good_value=Sum("currency_values__not_good", filter=Q(status__in=DELIVERED)),
         )
     )
     in_transit: dict[str, Decimal] = {}
     sent: dict[str, Decimal] = {}
     not_good: dict[str, Decimal] = {}
     for row in rows:
-        code = row["currency_id"]
+        code = row["currency_values__currency_id"]
         for totals, name in ((in_transit, "in_transit_value"), (sent, "sent_value"), (not_good, "not_good_value")):
             if row[name] is not None:
                 totals[code] = totals.get(code, ZERO) + row[name]
     delivered_rows = [row for row in rows if row["good_value"] is not None]
 
-    codes = {*in_transit, *sent, *(row["currency_id"] for row in delivered_rows)}
+    codes = {*in_transit, *sent, *(row["currency_values__currency_id"] for row in delivered_rows)}
     currencies = Currency.objects.in_bulk(list(codes)) if codes else {}
-    country_ids = {row["shipment__destination_country_id"] for row in delivered_rows}
+    country_ids = {row["destination_country_id"] for row in delivered_rows}
     countries = Country.objects.in_bulk(list(country_ids)) if country_ids else {}
 
     delivered = [
         CountryAmount(
-            country=countries[row["shipment__destination_country_id"]],
-            currency=currencies[row["currency_id"]],
-            amount=_money(row["good_value"], currencies[row["currency_id"]]),
+            country=countries[row["destination_country_id"]],
+            currency=currencies[row["currency_values__currency_id"]],
+            amount=_money(row["good_value"], currencies[row["currency_values__currency_id"]]),
         )
         for row in delivered_rows
     ]
