@@ -30,7 +30,7 @@ from programs.scholarships.models import (
     ExchangeActivity,
     ExchangeStatus,
 )
-from programs.shipments.models import ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
+from programs.shipments.models import ReceiptLine, Shipment, ShipmentItem, ShipmentStatus, ShipmentValue
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +291,19 @@ def test_loans_carry_their_grant_element_and_the_dashboard_summaries_match_the_s
             figures["oldest_unpaid_due_date"],
         ), loan_id
     assert MonthFigures.objects.count() == len(summaries.computed_month_figures())
+
+
+def test_each_shipments_value_per_currency_matches_its_items_and_receipt_lines():
+    generate(0.002)
+    live: dict[tuple, list] = {}
+    for item in ShipmentItem.objects.all():
+        live.setdefault((item.shipment_id, item.currency_id), [ZERO, None, None])[0] += item.quantity * item.unit_value
+    for line in ReceiptLine.objects.select_related("item", "receipt"):
+        row = live[(line.receipt.shipment_id, line.item.currency_id)]
+        row[1] = (row[1] or ZERO) + line.good * line.item.unit_value
+        row[2] = (row[2] or ZERO) + (line.damaged + line.lost) * line.item.unit_value
+    kept = {
+        (row.shipment_id, row.currency_id): [row.sent, row.good, row.not_good] for row in ShipmentValue.objects.all()
+    }
+    assert kept and any(row[1] is not None for row in kept.values())
+    assert kept == live
