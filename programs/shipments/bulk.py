@@ -14,6 +14,7 @@ from decimal import Decimal
 from cooperation.reference.codes import OrganisationRole
 from partners.bulk import MARK
 from programs.bulk import CURRENCIES, CURRENCY_WEIGHTS, generated_programmes, participants
+from programs.shipments import values
 from programs.shipments.models import (
     EventKind,
     Receipt,
@@ -242,3 +243,7 @@ def generate(*, run) -> None:
         return
     for number in range(1, run.count(SHIPMENTS_AT_FULL_SCALE) + 1):
         writer.write(number)
+    # The dashboard's values per shipment and currency, which the services keep current, are made from what was
+    # written.
+    run.flush()
+    values.rebuild()

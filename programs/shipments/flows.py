@@ -2,7 +2,8 @@
 
 Goods are spent when they leave: the packing-list value (quantity × value per unit) on the dispatch date. A
 manager's approval of the dispatch commits them: the value of the approved shipments not yet dispatched, on the
-approval date. Summed in SQL per programme, date and currency, so the rows grow with days, not with items.
+approval date. Summed in SQL per programme, date and currency from each shipment's values (``ShipmentValue``), so
+the rows grow with days, not with items.
 """
 
 from decimal import Decimal
@@ -14,27 +15,27 @@ from django.utils.translation import gettext
 from cooperation.money import quantize
 from cooperation.money_flows import Category, Flow, Stage
 from cooperation.reference.models import Currency
-from programs.shipments.models import ShipmentItem, ShipmentStatus
-from programs.shipments.selectors._common import LINE_VALUE
+from programs.shipments.models import ShipmentStatus, ShipmentValue
 
 
-def _rows(items, on) -> list[tuple]:
-    """(programme id, currency, date, value) of ``items``, summed per programme, currency and date."""
+def _rows(values, on) -> list[tuple]:
+    """(programme id, currency, date, value) of the shipments' ``values``, summed per programme, currency and
+    date."""
     return list(
-        items.order_by()
+        values.order_by()
         .annotate(on=on)
         .values("shipment__programme_id", "currency_id", "on")
-        .annotate(amount=Sum(LINE_VALUE))
+        .annotate(amount=Sum("sent"))
         .values_list("shipment__programme_id", "currency_id", "on", "amount")
     )
 
 
 def money_flows(programme_ids: list[int] | None = None) -> list[Flow]:
-    items = ShipmentItem.objects.all()
+    values = ShipmentValue.objects.all()
     if programme_ids is not None:
-        items = items.filter(shipment__programme_id__in=programme_ids)
-    dispatched = items.filter(shipment__dispatched_on__isnull=False)
-    approved = items.filter(Q(shipment__status=ShipmentStatus.READY) & Q(shipment__dispatch_approved_at__isnull=False))
+        values = values.filter(shipment__programme_id__in=programme_ids)
+    dispatched = values.filter(shipment__dispatched_on__isnull=False)
+    approved = values.filter(Q(shipment__status=ShipmentStatus.READY) & Q(shipment__dispatch_approved_at__isnull=False))
     stages = (
         (_rows(dispatched, F("shipment__dispatched_on")), Stage.SPENT, gettext("Goods dispatched")),
         (_rows(approved, TruncDate("shipment__dispatch_approved_at")), Stage.COMMITTED, gettext("Dispatch approved")),

@@ -1,7 +1,9 @@
 """Humanitarian shipments: the packing list, the journey as tracking events, the consignee's receipts.
 
-Totals (weight, value per currency, quantities received) are never stored: selectors derive them in SQL
-from the items and receipt lines, so they cannot drift from what was sent and counted.
+Totals (weight, value per currency, quantities received) are derived in SQL from the items and receipt lines,
+so they cannot drift from what was sent and counted. The one exception is ``ShipmentValue``, each shipment's value
+per currency for the managers' dashboard, which the services rewrite from the items and lines whenever they change
+them (``programs.shipments.values``).
 """
 
 import uuid
@@ -207,6 +209,34 @@ class ShipmentItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.quantity} {self.unit})"
+
+
+# A value summed exactly from quantities (3 decimals) times values per unit (4): 7 decimals, and room for a
+# packing list of many items at the largest amounts.
+VALUE_DIGITS = {"max_digits": 40, "decimal_places": 7}
+
+
+class ShipmentValue(models.Model):
+    """What one shipment's goods valued in one currency are worth: the value sent (its items, quantity × value per
+    unit) and, once the consignee counted some of them, the value received in good condition and the value
+    damaged or lost (its receipt lines). Rewritten by the services that change the items or the receipts, in their
+    transaction; ``good`` and ``not_good`` stay empty while none of these goods was counted."""
+
+    shipment = part_of(Shipment, _("shipment"), related_name="currency_values")
+    currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    sent = models.DecimalField(_("value sent"), **VALUE_DIGITS)
+    good = models.DecimalField(_("value received in good condition"), **VALUE_DIGITS, null=True, blank=True)
+    not_good = models.DecimalField(_("value damaged or lost"), **VALUE_DIGITS, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment value")
+        verbose_name_plural = _("shipment values")
+        constraints = [unique(("shipment", "currency"), name="shipmentvalue_once_per_currency")]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} {self.currency_id}: {self.sent}"
 
 
 class EventKind(models.TextChoices):

@@ -31,7 +31,7 @@ from programs.scholarships.models import (
     ExchangeActivity,
     ExchangeStatus,
 )
-from programs.shipments.models import ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
+from programs.shipments.models import ReceiptLine, Shipment, ShipmentItem, ShipmentStatus, ShipmentValue
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +313,19 @@ def test_the_indicators_progress_is_kept_as_the_framework_pages_work_it_out():
     }
     assert kept and Indicator.objects.count() == len(kept)
     assert kept == {pk: (programme_id, percent) for pk, programme_id, percent in indicator_percents()}
+
+
+def test_each_shipments_value_per_currency_matches_its_items_and_receipt_lines():
+    generate(0.002)
+    live: dict[tuple, list] = {}
+    for item in ShipmentItem.objects.all():
+        live.setdefault((item.shipment_id, item.currency_id), [ZERO, None, None])[0] += item.quantity * item.unit_value
+    for line in ReceiptLine.objects.select_related("item", "receipt"):
+        row = live[(line.receipt.shipment_id, line.item.currency_id)]
+        row[1] = (row[1] or ZERO) + line.good * line.item.unit_value
+        row[2] = (row[2] or ZERO) + (line.damaged + line.lost) * line.item.unit_value
+    kept = {
+        (row.shipment_id, row.currency_id): [row.sent, row.good, row.not_good] for row in ShipmentValue.objects.all()
+    }
+    assert kept and any(row[1] is not None for row in kept.values())
+    assert kept == live

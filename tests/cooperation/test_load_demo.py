@@ -70,9 +70,11 @@ from programs.shipments.models import (
     Shipment,
     ShipmentItem,
     ShipmentStatus,
+    ShipmentValue,
     TrackingEvent,
     TransportMode,
 )
+from programs.shipments.values import computed_values
 
 pytestmark = pytest.mark.django_db
 
@@ -379,6 +381,15 @@ def test_some_shipments_are_delayed_and_alerted_and_some_have_discrepancies(demo
     held = TrackingEvent.objects.filter(kind=EventKind.CUSTOMS_HOLD).values_list("shipment", flat=True)
     released = TrackingEvent.objects.filter(kind=EventKind.CUSTOMS_RELEASE).values_list("shipment", flat=True)
     assert shipments.filter(status=ShipmentStatus.IN_TRANSIT, pk__in=held).filter(pk__in=released).exists()
+
+
+def test_every_demo_shipments_value_per_currency_matches_its_items_and_receipt_lines(demo):
+    kept = {
+        (row.shipment_id, row.currency_id): {"sent": row.sent, "good": row.good, "not_good": row.not_good}
+        for row in ShipmentValue.objects.all()
+    }
+    assert kept == computed_values()
+    assert any(row["not_good"] for row in kept.values())
 
 
 def test_both_partner_users_have_shipments_to_see_and_to_confirm(demo):

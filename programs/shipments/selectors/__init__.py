@@ -2,8 +2,9 @@
 
 Staff who see everything read every shipment; a partner user reads only the shipments addressed to their
 organisation (the consignee), and gets 404 for any other. Totals are derived from the items and receipt
-lines in SQL, never stored, and never summed across currencies; a list or the dashboard costs the same
-number of queries for five shipments as for five thousand.
+lines in SQL and never summed across currencies; the managers' dashboard sums each shipment's value per currency
+(``ShipmentValue``, which the services rewrite with the items and receipts) instead. A list or the dashboard costs
+the same number of queries for five shipments as for five thousand.
 
 The names below are the package's public ones: ``from programs.shipments import selectors;
 selectors.shipment_list(user=...)``.

@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from cooperation.date_spans import DateSpan
 from cooperation.reference.models import Country, Currency
 from programs.selectors import percent_of, today_or
-from programs.shipments.models import DELIVERED, ON_THE_WAY, ReceiptLine, ShipmentItem, ShipmentStatus
-from programs.shipments.selectors._common import GOOD_VALUE, LINE_VALUE, NOT_GOOD_VALUE, ZERO, _money
+from programs.shipments.models import DELIVERED, ON_THE_WAY, ShipmentStatus
+from programs.shipments.selectors._common import ZERO, _money
 from programs.shipments.selectors.shipments import (
     CurrencyAmount,
     _visible_shipments,
@@ -66,67 +66,64 @@ def shipment_dashboard(
     currency: str | None = None,
     period: DateSpan | None = None,
 ) -> ShipmentDashboard:
-    """The managers' numbers, aggregated in SQL: five queries whatever the number of shipments.
+    """The managers' numbers, aggregated in SQL: four queries whatever the number of shipments.
 
-    The shipments are counted in one pass, the items in a second (their value on the way and the value sent on the
-    delivered shipments) and the receipt lines in a third (what arrived good by destination country, and what was
-    damaged or lost on the delivered shipments); the last two read the currencies and countries they name.
+    The shipments are counted in one pass; their values (``ShipmentValue``, kept by the services from the items
+    and receipt lines) are summed in a second by destination country and currency: on the way, sent on the
+    delivered shipments, arrived in good condition and damaged or lost; the last two read the currencies and
+    countries they name.
 
     ``programmes``, ``currency`` and ``period`` narrow the shipments as in ``narrowed_shipments``; with a
     ``currency`` the values count only the goods valued in it.
     """
     today = today_or(today)
     shipments = narrowed_shipments(_visible_shipments(user), programmes=programmes, currency=currency, period=period)
-    items = ShipmentItem.objects.filter(shipment__status__in=(*ON_THE_WAY, *DELIVERED))
-    lines = ReceiptLine.objects.all()
-    if shipments.query.has_filters():  # who sees everything needs no list of the shipments they see
-        visible_ids = shipments.values("pk")
-        items = items.filter(shipment__in=visible_ids)
-        lines = lines.filter(receipt__shipment__in=visible_ids)
-    if currency is not None:
-        items = items.filter(currency_id=currency)
-        lines = lines.filter(item__currency_id=currency)
-
     counts = shipments.order_by().aggregate(
         **{f"status_{status.value}": Count("pk", filter=Q(status=status)) for status in ShipmentStatus},
         arrived_total=Count("pk", filter=Q(arrived_on__isnull=False)),
         on_time_total=Count("pk", filter=Q(arrived_on__isnull=False, arrived_on__lte=F("expected_arrival"))),
         delayed_total=Count("pk", filter=delayed_condition(today)),
     )
-    item_rows = list(
-        items.order_by()
-        .values("currency_id")
+    # One join of the shipments to their values, every condition on it in one filter(): the value on the way and
+    # sent counts the shipments on the way or delivered, what arrived any shipment's counted goods.
+    valued = Q(currency_values__isnull=False) & (
+        Q(status__in=(*ON_THE_WAY, *DELIVERED)) | Q(currency_values__good__isnull=False)
+    )
+    if currency is not None:
+        valued &= Q(currency_values__currency_id=currency)
+    # The currency narrows the join itself: the shipments with values in it are those carrying goods valued in it.
+    valued_shipments = narrowed_shipments(_visible_shipments(user), programmes=programmes, period=period)
+    rows = list(
+        valued_shipments.filter(valued)
+        .order_by()
+        .values("destination_country_id", "currency_values__currency_id")
         .annotate(
-            in_transit=Sum(LINE_VALUE, filter=Q(shipment__status__in=ON_THE_WAY)),
-            sent=Sum(LINE_VALUE, filter=Q(shipment__status__in=DELIVERED)),
+            in_transit_value=Sum("currency_values__sent", filter=Q(status__in=ON_THE_WAY)),
+            sent_value=Sum("currency_values__sent", filter=Q(status__in=DELIVERED)),
+            good_value=Sum("currency_values__good"),
+            not_good_value=Sum("currency_values__not_good", filter=Q(status__in=DELIVERED)),
         )
     )
-    in_transit = {row["currency_id"]: row["in_transit"] for row in item_rows if row["in_transit"] is not None}
-    sent = {row["currency_id"]: row["sent"] for row in item_rows if row["sent"] is not None}
-    delivered_rows = list(
-        lines.order_by()
-        .values("receipt__shipment__destination_country_id", "item__currency_id")
-        .annotate(
-            value=Sum(GOOD_VALUE),
-            not_good=Sum(NOT_GOOD_VALUE, filter=Q(receipt__shipment__status__in=DELIVERED)),
-        )
-    )
+    in_transit: dict[str, Decimal] = {}
+    sent: dict[str, Decimal] = {}
     not_good: dict[str, Decimal] = {}
-    for row in delivered_rows:
-        if row["not_good"] is not None:
-            code = row["item__currency_id"]
-            not_good[code] = not_good.get(code, ZERO) + row["not_good"]
+    for row in rows:
+        code = row["currency_values__currency_id"]
+        for totals, name in ((in_transit, "in_transit_value"), (sent, "sent_value"), (not_good, "not_good_value")):
+            if row[name] is not None:
+                totals[code] = totals.get(code, ZERO) + row[name]
+    delivered_rows = [row for row in rows if row["good_value"] is not None]
 
-    codes = {*in_transit, *sent, *(row["item__currency_id"] for row in delivered_rows)}
+    codes = {*in_transit, *sent, *(row["currency_values__currency_id"] for row in delivered_rows)}
     currencies = Currency.objects.in_bulk(list(codes)) if codes else {}
-    country_ids = {row["receipt__shipment__destination_country_id"] for row in delivered_rows}
+    country_ids = {row["destination_country_id"] for row in delivered_rows}
     countries = Country.objects.in_bulk(list(country_ids)) if country_ids else {}
 
     delivered = [
         CountryAmount(
-            country=countries[row["receipt__shipment__destination_country_id"]],
-            currency=currencies[row["item__currency_id"]],
-            amount=_money(row["value"], currencies[row["item__currency_id"]]),
+            country=countries[row["destination_country_id"]],
+            currency=currencies[row["currency_values__currency_id"]],
+            amount=_money(row["good_value"], currencies[row["currency_values__currency_id"]]),
         )
         for row in delivered_rows
     ]

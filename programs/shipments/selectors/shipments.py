@@ -28,7 +28,7 @@ from cooperation.records import with_related
 from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.selectors import per_row, today_or, visible_records
-from programs.shipments.models import NOT_ARRIVED, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus
+from programs.shipments.models import NOT_ARRIVED, ReceiptLine, Shipment, ShipmentItem, ShipmentStatus, ShipmentValue
 from programs.shipments.selectors._common import (
     DISCREPANCY,
     EXPIRY_WARNING_DAYS,
@@ -61,7 +61,10 @@ def narrowed_shipments(
     if programmes is not None:
         shipments = shipments.filter(programme_id__in=programmes)
     if currency is not None:
-        shipments = shipments.filter(Exists(ShipmentItem.objects.filter(shipment=OuterRef("pk"), currency_id=currency)))
+        # Its values in a currency exist exactly when it carries goods valued in it: one row per currency to look up.
+        shipments = shipments.filter(
+            Exists(ShipmentValue.objects.filter(shipment=OuterRef("pk"), currency_id=currency))
+        )
     if period is not None:
         shipments = shipments.filter(period.within("dispatched_on"))
     return shipments

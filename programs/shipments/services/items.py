@@ -24,6 +24,7 @@ from programs.shipments.services._common import (
     ShipmentRefusal,
 )
 from programs.shipments.services.shipments import shipment_create, shipment_update
+from programs.shipments.values import refresh_shipment_values
 
 # --- tracking events ----------------------------------------------------------------------------------------------
 
@@ -135,7 +136,9 @@ def item_add(
         **values,
     )
     _validate_item(item)
-    return _save_item(item, added_by)
+    _save_item(item, added_by)
+    refresh_shipment_values(shipment.pk)
+    return item
 
 
 @transaction.atomic
@@ -143,7 +146,9 @@ def item_update(*, item: ShipmentItem, updated_by, **data) -> ShipmentItem:
     require_perm(updated_by, Perm.CHANGE_SHIPMENT_ITEM)
     only_fields("item_update", data, ITEM_FIELDS)
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
-    return update_by(item, updated_by, ITEM_FIELDS, _item_values(data), validate=_validate_item)
+    item = update_by(item, updated_by, ITEM_FIELDS, _item_values(data), validate=_validate_item)
+    refresh_shipment_values(item.shipment_id)
+    return item
 
 
 @transaction.atomic
@@ -152,6 +157,7 @@ def item_remove(*, item: ShipmentItem, removed_by) -> None:
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
     item._history_user = removed_by
     item.delete()
+    refresh_shipment_values(item.shipment_id)
 
 
 class PackingListRefused(ValidationError):

@@ -26,6 +26,7 @@ from programs.shipments.services._common import (
     _moment,
 )
 from programs.shipments.services.guards import FORBIDDING, _check, receipt_refusal
+from programs.shipments.values import refresh_shipment_values
 
 MAX_PHOTOS = 5
 
@@ -264,6 +265,7 @@ def receipt_confirm(
     ReceiptLine.objects.bulk_create(
         ReceiptLine(receipt=receipt, item=item, **counted) for item, counted in counted_lines
     )
+    refresh_shipment_values(shipment.pk)
 
     for item, counted in counted_lines:
         accounted[item.pk] = accounted.get(item.pk, Decimal(0)) + sum(

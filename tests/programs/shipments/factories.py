@@ -1,6 +1,7 @@
 """Factories for the shipments module, and helpers that walk a shipment through its services.
 
-The model factories build rows directly (fast, for reads and pages); ``draft_shipment``, ``ready_shipment``,
+The model factories build rows directly (fast, for reads and pages), and rewrite the shipment's values as the
+services do after an item or a receipt line; ``draft_shipment``, ``ready_shipment``,
 ``approved_shipment``, ``dispatched_shipment``, ``arrived_shipment`` and ``confirm`` go through the services,
 so the waybill, the tracking events and the receipt checks are the real ones. Dates are relative to today,
 because the services refuse dates in the future.
@@ -28,6 +29,7 @@ from programs.shipments.models import (
     TrackingEvent,
     TransportMode,
 )
+from programs.shipments.values import refresh_shipment_values
 from tests.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory, UserFactory, country, currency
 
 
@@ -94,6 +96,12 @@ class ShipmentItemFactory(factory.django.DjangoModelFactory):
     unit_value = Decimal("20.00")
     currency = factory.LazyFunction(lambda: currency("USD"))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        record = super()._create(model_class, *args, **kwargs)
+        refresh_shipment_values(record.shipment_id)
+        return record
+
 
 class TrackingEventFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -125,6 +133,12 @@ class ReceiptLineFactory(factory.django.DjangoModelFactory):
     damaged = Decimal("0")
     lost = Decimal("0")
     reason = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        record = super()._create(model_class, *args, **kwargs)
+        refresh_shipment_values(record.receipt.shipment_id)
+        return record
 
 
 class DelayAlertLogFactory(factory.django.DjangoModelFactory):
