@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cooperation import money_flows
 from cooperation.access import require_perm
 from cooperation.dates import check_date, date_error
 from cooperation.money import amount_error, currency_problem
@@ -135,6 +136,7 @@ def item_add(
         **values,
     )
     _validate_item(item)
+    money_flows.changed(shipment.programme_id)
     return _save_item(item, added_by)
 
 
@@ -143,6 +145,7 @@ def item_update(*, item: ShipmentItem, updated_by, **data) -> ShipmentItem:
     require_perm(updated_by, Perm.CHANGE_SHIPMENT_ITEM)
     only_fields("item_update", data, ITEM_FIELDS)
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
+    money_flows.changed(item.shipment.programme_id)
     return update_by(item, updated_by, ITEM_FIELDS, _item_values(data), validate=_validate_item)
 
 
@@ -151,6 +154,7 @@ def item_remove(*, item: ShipmentItem, removed_by) -> None:
     require_perm(removed_by, Perm.CHANGE_SHIPMENT_ITEM)
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
     item._history_user = removed_by
+    money_flows.changed(item.shipment.programme_id)
     item.delete()
 
 
