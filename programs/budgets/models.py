@@ -181,3 +181,6 @@ class BudgetSummaryAmount(models.Model):
     class Meta:
         verbose_name = _("budget summary amount")
         verbose_name_plural = _("budget summary amounts")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.currency_code} {self.on} {self.amount}"

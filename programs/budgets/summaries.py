@@ -172,12 +172,36 @@ def rebuild(today: datetime.date | None = None) -> int:
 
 
 class OverBudget:
-    """A line over budget as the dashboard lists it, read from a summary."""
+    """A line over budget as the dashboard lists it, read from a summary: the line itself is loaded when first read,
+    with the next ones in the list (the page shows the first few of thousands)."""
 
-    __slots__ = ("line",)
+    __slots__ = ("line_id", "_lines")
 
-    def __init__(self, line: BudgetLine):
-        self.line = line
+    def __init__(self, line_id: int, lines: "_LinesOverBudget"):
+        self.line_id, self._lines = line_id, lines
+
+    @property
+    def line(self) -> BudgetLine:
+        return self._lines.line(self.line_id)
+
+
+class _LinesOverBudget:
+    AT_ONCE = 100
+
+    def __init__(self, programmes: list[Programme], line_ids: list[int]):
+        self._programmes = {programme.pk: programme for programme in programmes}
+        self._ids, self._position = line_ids, {line_id: index for index, line_id in enumerate(line_ids)}
+        self._loaded: dict[int, BudgetLine] = {}
+
+    def line(self, line_id: int) -> BudgetLine:
+        if line_id not in self._loaded:
+            start = self._position[line_id]
+            wanted = [pk for pk in self._ids[start : start + self.AT_ONCE] if pk not in self._loaded]
+            lines = BudgetLine.objects.filter(pk__in=wanted)
+            for line in lines.only("programme", "category", "period_start", "period_end"):
+                line.programme = self._programmes[line.programme_id]
+                self._loaded[line.pk] = line
+        return self._loaded[line_id]
 
 
 class SummarisedFigures:
@@ -271,23 +295,20 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
         everything = _Amounts.of([live.overall.amounts])
         for pair, amount in live.unbudgeted_total.sums.items():
             outside[pair] += amount
-    if fresh:
-        sums = (
-            BudgetSummaryAmount.objects.filter(summary_id__in=[pk for pk, _rate, _lines in fresh.values()])
-            .order_by()
-            .values_list("kind", "currency_code", "on")
-            .annotate(total=Sum("amount"))
-        )
-        for kind, code, on, amount in sums:
-            _sums_of(everything, outside, kind)[(code, on)] += amount
-    rates = Rates({pair for sums in (*everything.sums, outside) for pair in sums})
+    summary_ids = [pk for pk, _rate, _lines in fresh.values()]
+    # What no line holds is not on the page: it is summed only if read. The other sums convert each (currency,
+    # date) pair on its own, so leaving its pairs out of the rates changes no figure.
+    for kind, code, on, amount in _sums(summary_ids, ~Q(kind=Kind.UNBUDGETED)):
+        _sums_of(everything, outside, kind)[(code, on)] += amount
+    rates = Rates({pair for sums in everything.sums for pair in sums})
     overview = SummarisedOverview(
         [],
         Figures(everything, rates, rates.currencies),
-        LazyTotal(rates, outside),
+        _UnbudgetedTotal(summary_ids, outside),
         summary_ids={programme_id: pk for programme_id, (pk, _rate, _lines) in fresh.items()},
     )
-    over_budget = _lines_over_budget(programmes, [line_ids for _pk, _rate, line_ids in fresh.values()])
+    ordered_ids = [line_id for programme in programmes if programme.pk in fresh for line_id in fresh[programme.pk][2]]
+    lines_over_budget = _LinesOverBudget(programmes, ordered_ids)
     live_of = {budget.programme.pk: budget for budget in live.budgets} if live else {}
     for programme in programmes:
         if programme.pk in live_of:
@@ -298,20 +319,36 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
             SummarisedBudget(
                 programme,
                 SummarisedFigures(overview, programme.pk, burn_rate),
-                [over_budget[line_id] for line_id in line_ids],
+                [OverBudget(line_id, lines_over_budget) for line_id in line_ids],
             )
         )
     return overview
 
 
-def _lines_over_budget(programmes: list[Programme], id_lists: list[list[int]]) -> dict[int, OverBudget]:
-    ids = [line_id for line_ids in id_lists for line_id in line_ids]
-    if not ids:
-        return {}
-    by_id = {programme.pk: programme for programme in programmes}
-    lines = BudgetLine.objects.filter(pk__in=ids).only("programme", "category", "period_start", "period_end")
-    found = {}
-    for line in lines:
-        line.programme = by_id[line.programme_id]
-        found[line.pk] = OverBudget(line)
-    return found
+def _sums(summary_ids: list[int], kinds: Q):
+    """(kind, currency, date, amount) of the summaries' amounts of ``kinds``, summed per kind, currency and date."""
+    if not summary_ids:
+        return []
+    return (
+        BudgetSummaryAmount.objects.filter(kinds, summary_id__in=summary_ids)
+        .order_by()
+        .values_list("kind", "currency_code", "on")
+        .annotate(total=Sum("amount"))
+    )
+
+
+class _UnbudgetedTotal:
+    """The overview's ``unbudgeted_total``, summed from the summaries when first read."""
+
+    def __init__(self, summary_ids: list[int], live: dict):
+        self._summary_ids, self._live, self._total = summary_ids, live, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._total is None:
+            outside = defaultdict(Decimal, self._live)
+            for _kind, code, on, amount in _sums(self._summary_ids, Q(kind=Kind.UNBUDGETED)):
+                outside[(code, on)] += amount
+            self._total = LazyTotal(Rates(outside), outside)
+        return getattr(self._total, name)
