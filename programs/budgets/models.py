@@ -1,8 +1,8 @@
 """A programme's budget lines and the expenditures recorded against them.
 
 A line is an amount in one currency for one category of spending over one period, of IATI budget type original or
-revised and status indicative or committed. Its actuals are not stored: they are read from the modules' money flows
-and the expenditures whenever they are shown (see ``actuals``)."""
+revised and status indicative or committed. Its actuals are read from the modules' money flows and the expenditures
+whenever they are shown (see ``actuals``); the dashboard reads each programme's from a summary (``BudgetSummary``)."""
 
 import uuid
 
