@@ -51,7 +51,9 @@ def mark_stale(programme_id: int) -> None:
 
 def mark_all_stale() -> None:
     """Every programme's converted figures may have moved (an exchange rate was entered or corrected)."""
-    BudgetSummary.objects.update(stale=True, version=F("version") + 1)
+    # Locked in programme order, as a recomputation locks them: the two queue rather than deadlock.
+    locked = list(BudgetSummary.objects.select_for_update().order_by("programme_id").values_list("pk", flat=True))
+    BudgetSummary.objects.filter(pk__in=locked).update(stale=True, version=F("version") + 1)
     _refresh_after_commit()
 
 
