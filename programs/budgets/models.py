@@ -177,6 +177,9 @@ class BudgetSummaryAmount(models.Model):
     currency_code = models.CharField(_("currency"), max_length=3)
     on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=24, decimal_places=4)
+    # The decimal places the live figures write the amount with (a sum keeps the most of its parts'), so that what
+    # is read back is written as they write it ("1500.00", not "1500.0000"), in an export as on the page.
+    places = models.PositiveSmallIntegerField(_("decimal places"))
 
     class Meta:
         verbose_name = _("budget summary amount")

@@ -24,7 +24,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 
 from cooperation import exchange
@@ -37,6 +37,8 @@ Kind = SummaryAmountKind
 # The amounts' column keeps four decimals: a programme with finer amounts is always computed live.
 _STORED = Decimal("0.0001")
 BATCH = 5000
+# What a programme's figures are made of; what no line holds is read apart.
+_FIGURES = (SummaryAmountKind.BUDGET, SummaryAmountKind.COMMITTED, SummaryAmountKind.SPENT)
 
 
 # Marking stale: in the transaction of the change.
@@ -97,6 +99,15 @@ def live_budgets(programmes: list[Programme], lines: list[BudgetLine], today: da
     return programme_budgets(programmes, lines, today, summary=True)
 
 
+def _places(amount: Decimal) -> int:
+    return max(-amount.as_tuple().exponent, 0)
+
+
+def _as_written(amount: Decimal, places: int) -> Decimal:
+    """``amount`` read back, written with the decimal places the live figures give it."""
+    return amount.quantize(Decimal(1).scaleb(-places))
+
+
 def _amount_rows(budget: ProgrammeBudget) -> list[tuple[str, str, datetime.date, Decimal]] | None:
     """(kind, currency, date, amount) of the programme's figures; None when an amount has more decimals than the
     column keeps."""
@@ -109,10 +120,22 @@ def _amount_rows(budget: ProgrammeBudget) -> list[tuple[str, str, datetime.date,
         (Kind.UNBUDGETED, budget.unbudgeted_total.sums),
     ):
         for (code, on), amount in sums.items():
-            if amount != amount.quantize(_STORED):
+            if _places(amount) > -_STORED.as_tuple().exponent:
                 return None
             rows.append((kind, code, on, amount))
     return rows
+
+
+def _over_budget_entry(figures) -> list:
+    """A line over budget as its summary keeps it: its id, and its budget and spent amounts in its currency (None
+    when its amounts are in several), as the dashboard's export lists them."""
+    currency = figures.currency
+    return [
+        figures.line.pk,
+        None if currency is None else str(figures.budget),
+        None if currency is None else str(figures.actual),
+        None if currency is None else currency.code,
+    ]
 
 
 def refresh(programme_ids=None, today: datetime.date | None = None) -> int:
@@ -142,10 +165,12 @@ def _store(overview: Overview, versions: dict[int, int], today: datetime.date) -
         summary.stale, summary.computed_on = False, today
         summary.reporting_currency = budget.reporting_currency
         summary.burn_rate = budget.overall.burn_rate_reporting
-        summary.over_budget_lines = [figures.line.pk for figures in budget.over_budget_lines]
+        summary.over_budget_lines = [_over_budget_entry(figures) for figures in budget.over_budget_lines]
         stored.append(summary)
         amounts.extend(
-            BudgetSummaryAmount(summary=summary, kind=kind, currency_code=code, on=on, amount=amount)
+            BudgetSummaryAmount(
+                summary=summary, kind=kind, currency_code=code, on=on, amount=amount, places=_places(amount)
+            )
             for kind, code, on, amount in rows
         )
     ids = [summary.pk for summary in stored]
@@ -174,13 +199,16 @@ def rebuild(today: datetime.date | None = None) -> int:
 
 
 class OverBudget:
-    """A line over budget as the dashboard lists it, read from a summary: the line itself is loaded when first read,
-    with the next ones in the list (the page shows the first few of thousands)."""
+    """A line over budget as the dashboard lists it, read from a summary: its budget and spent amounts in its
+    currency (None when its amounts are in several), and the line itself, loaded when first read with the next ones
+    in the list (the page shows the first few of thousands)."""
 
-    __slots__ = ("line_id", "_lines")
+    __slots__ = ("line_id", "budget", "actual", "currency", "_lines")
 
-    def __init__(self, line_id: int, lines: "_LinesOverBudget"):
-        self.line_id, self._lines = line_id, lines
+    def __init__(self, entry: list, lines: "_LinesOverBudget", currencies: dict):
+        self.line_id, self._lines = entry[0], lines
+        self.budget, self.actual = (None if value is None else Decimal(value) for value in entry[1:3])
+        self.currency = None if entry[3] is None else currencies.get(entry[3])
 
     @property
     def line(self) -> BudgetLine:
@@ -247,13 +275,11 @@ class SummarisedOverview(Overview):
         if not wanted:
             return
         amounts = {programme_id: _Amounts() for programme_id in wanted}
-        rows = BudgetSummaryAmount.objects.filter(
-            summary_id__in=[self._summary_ids[programme_id] for programme_id in wanted]
-        ).values_list("summary__programme_id", "kind", "currency_code", "on", "amount")
-        for programme_id, kind, code, on, amount in rows:
-            sums = _sums_of(amounts[programme_id], None, kind)
-            if sums is not None:
-                sums[(code, on)] += amount
+        targets = {self._summary_ids[programme_id]: _sums_by_kind(amounts[programme_id]) for programme_id in wanted}
+        rows = BudgetSummaryAmount.objects.filter(summary_id__in=list(targets), kind__in=_FIGURES)
+        fields = ("summary_id", "kind", "currency_code", "on", "amount", "places")
+        for summary_id, kind, code, on, amount, places in rows.values_list(*fields):
+            targets[summary_id][kind][(code, on)] += _as_written(amount, places)
         rates, currencies = self.overall._rates, self.overall._currencies
         for programme_id in wanted:
             self._figures[programme_id] = Figures(amounts[programme_id], rates, currencies)
@@ -264,13 +290,14 @@ class SummarisedOverview(Overview):
         return self._figures[programme_id]
 
 
-def _sums_of(amounts: _Amounts, outside, kind: str):
+def _sums_by_kind(amounts: _Amounts, outside=None) -> dict:
+    """Where an amount of each kind is added."""
     return {
         Kind.BUDGET: amounts.budget,
         Kind.COMMITTED: amounts.committed,
         Kind.SPENT: amounts.spent,
         Kind.UNBUDGETED: outside,
-    }[kind]
+    }
 
 
 def dashboard_overview(programmes: list[Programme], lines, today: datetime.date) -> Overview:
@@ -300,8 +327,9 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
     summary_ids = [pk for pk, _rate, _lines in fresh.values()]
     # What no line holds is not on the page: it is summed only if read. The other sums convert each (currency,
     # date) pair on its own, so leaving its pairs out of the rates changes no figure.
-    for kind, code, on, amount in _sums(summary_ids, ~Q(kind=Kind.UNBUDGETED)):
-        _sums_of(everything, outside, kind)[(code, on)] += amount
+    targets = _sums_by_kind(everything)
+    for kind, code, on, amount, places in _sums(summary_ids, Q(kind__in=_FIGURES)):
+        targets[kind][(code, on)] += _as_written(amount, places)
     rates = Rates({pair for sums in everything.sums for pair in sums})
     overview = SummarisedOverview(
         [],
@@ -309,33 +337,34 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
         _UnbudgetedTotal(summary_ids, outside),
         summary_ids={programme_id: pk for programme_id, (pk, _rate, _lines) in fresh.items()},
     )
-    ordered_ids = [line_id for programme in programmes if programme.pk in fresh for line_id in fresh[programme.pk][2]]
+    ordered_ids = [entry[0] for programme in programmes if programme.pk in fresh for entry in fresh[programme.pk][2]]
     lines_over_budget = _LinesOverBudget(programmes, ordered_ids)
     live_of = {budget.programme.pk: budget for budget in live.budgets} if live else {}
     for programme in programmes:
         if programme.pk in live_of:
             overview.budgets.append(live_of[programme.pk])
             continue
-        _pk, burn_rate, line_ids = fresh[programme.pk]
+        _pk, burn_rate, entries = fresh[programme.pk]
         overview.budgets.append(
             SummarisedBudget(
                 programme,
                 SummarisedFigures(overview, programme.pk, burn_rate),
-                [OverBudget(line_id, lines_over_budget) for line_id in line_ids],
+                [OverBudget(entry, lines_over_budget, rates.currencies) for entry in entries],
             )
         )
     return overview
 
 
 def _sums(summary_ids: list[int], kinds: Q):
-    """(kind, currency, date, amount) of the summaries' amounts of ``kinds``, summed per kind, currency and date."""
+    """(kind, currency, date, amount, decimal places) of the summaries' amounts of ``kinds``, summed per kind, currency
+    and date."""
     if not summary_ids:
         return []
     return (
         BudgetSummaryAmount.objects.filter(kinds, summary_id__in=summary_ids)
         .order_by()
         .values_list("kind", "currency_code", "on")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), places=Max("places"))
     )
 
 
@@ -350,7 +379,7 @@ class _UnbudgetedTotal:
             raise AttributeError(name)
         if self._total is None:
             outside = defaultdict(Decimal, self._live)
-            for _kind, code, on, amount in _sums(self._summary_ids, Q(kind=Kind.UNBUDGETED)):
-                outside[(code, on)] += amount
+            for _kind, code, on, amount, places in _sums(self._summary_ids, Q(kind=Kind.UNBUDGETED)):
+                outside[(code, on)] += _as_written(amount, places)
             self._total = LazyTotal(Rates(outside), outside)
         return getattr(self._total, name)

@@ -360,3 +360,21 @@ def test_the_section_from_summaries_costs_the_same_queries_for_3_or_12_programme
     assert queries(12, stale=0) == few
     with_stale = queries(3, stale=1)
     assert queries(12, stale=2) == with_stale
+
+
+def test_the_dashboards_export_from_summaries_is_the_live_one(client, manager, portfolio):
+    client.force_login(manager)
+    url = reverse("exports:export", args=["reporting.dashboard", "csv"])
+    live = _export_text(client.get(url))
+    summaries.rebuild()
+
+    assert _summarised(_overview(manager)) == 3
+    exported = _export_text(client.get(url))
+    assert "Budget lines over budget" in exported and "KSM-S2" in exported
+    assert exported == live
+
+
+def _export_text(response) -> str:
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8-sig")
