@@ -21,7 +21,7 @@ a change committed meanwhile leaves the summary stale rather than overwritten wi
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from django.db import transaction
 from django.db.models import F, Max, Q, Sum
@@ -34,8 +34,11 @@ from programs.budgets.rates import LazyTotal, Rates
 from programs.models import Programme
 
 Kind = SummaryAmountKind
-# The amounts' column keeps four decimals: a programme with finer amounts is always computed live.
+# The amounts' column keeps four decimals: a programme with finer amounts is always computed live. An amount may be
+# written with more places than it needs ("12.500000", as SQLite gives some sums): they are kept beside it.
 _STORED = Decimal("0.0001")
+_MOST_PLACES = 20
+_WIDE = Context(prec=60)
 BATCH = 5000
 # What a programme's figures are made of; what no line holds is read apart.
 _FIGURES = (SummaryAmountKind.BUDGET, SummaryAmountKind.COMMITTED, SummaryAmountKind.SPENT)
@@ -105,7 +108,7 @@ def _places(amount: Decimal) -> int:
 
 def _as_written(amount: Decimal, places: int) -> Decimal:
     """``amount`` read back, written with the decimal places the live figures give it."""
-    return amount.quantize(Decimal(1).scaleb(-places))
+    return amount.quantize(Decimal(1).scaleb(-places), context=_WIDE)
 
 
 def _amount_rows(budget: ProgrammeBudget) -> list[tuple[str, str, datetime.date, Decimal]] | None:
@@ -120,7 +123,7 @@ def _amount_rows(budget: ProgrammeBudget) -> list[tuple[str, str, datetime.date,
         (Kind.UNBUDGETED, budget.unbudgeted_total.sums),
     ):
         for (code, on), amount in sums.items():
-            if _places(amount) > -_STORED.as_tuple().exponent:
+            if amount != amount.quantize(_STORED) or _places(amount) > _MOST_PLACES:
                 return None
             rows.append((kind, code, on, amount))
     return rows
