@@ -80,6 +80,11 @@ def _schedule_periodic_tasks(sender, **kwargs) -> None:
                 minute=getattr(settings, "ALUMNI_REMINDER_MINUTE", 15),
             ),
         },
+        "budget-summaries": {
+            "task": "programs.budgets.tasks.refresh_budget_summaries",
+            "schedule": crontab(hour=0, minute=getattr(settings, "BUDGET_SUMMARIES_MINUTE", 5)),
+            "options": {"expires": 3600},
+        },
         "results-reminders": {
             "task": "programs.results.tasks.send_results_reminders",
             "schedule": crontab(

@@ -6,6 +6,9 @@ approved, spent when paid), scholarships its stipends, shipments the value of th
 sums in SQL by programme, category, stage, date and currency, so the rows grow with days, not with records; each
 row keeps its own currency and is brought to the reporting currency at the rate of its own date by the budgets.
 ``programme_ids`` None means every programme.
+
+A service that moves what a provider gives for a programme (approves, pays out, dispatches, cancels) calls
+``changed`` in its transaction: the budgets keep summaries of these figures and follow ``CHANGED``.
 """
 
 from collections.abc import Iterable
@@ -47,6 +50,14 @@ class Flow(NamedTuple):
     currency: str
     amount: Decimal
     source: str = ""  # what it is, for the reader: "Loans disbursed"
+
+
+CHANGED = "money_flows.changed"  # programme_id=: what the money flows give for the programme may have moved
+
+
+def changed(programme_id: int) -> None:
+    """Announce, inside the service's transaction, that the programme's money flows may have moved."""
+    registry.announce(CHANGED, programme_id=programme_id)
 
 
 def flows(programme_ids: list[int] | None = None) -> Iterable[Flow]:

@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.dates import date_error
 from cooperation.money import significant_digits
@@ -111,6 +112,10 @@ def rate_problems(
     return problems
 
 
+# Announced in the transaction of every rate entered, corrected or imported: totals not yet fixed may move.
+RATES_CHANGED = "exchange_rates.changed"
+
+
 @transaction.atomic
 def exchange_rate_create(*, created_by, on, from_currency: Currency, to_currency: Currency, rate, source):
     """Record that one ``from_currency`` is worth ``rate`` ``to_currency`` on the day ``on``."""
@@ -125,6 +130,7 @@ def exchange_rate_create(*, created_by, on, from_currency: Currency, to_currency
     record._history_user = created_by
     with _refused_if_entered_meanwhile():
         record.save()
+    registry.announce(RATES_CHANGED)
     return record
 
 
@@ -141,7 +147,9 @@ def exchange_rate_update(*, exchange_rate: ExchangeRate, updated_by, **data) -> 
     problems.pop("on", None)  # the date is not being changed: a date now too old to type again still stands
     if problems:
         raise ValidationError(problems)
-    return update_by(exchange_rate, updated_by, CORRECTABLE_FIELDS, data, validate=lambda record: None)
+    record = update_by(exchange_rate, updated_by, CORRECTABLE_FIELDS, data, validate=lambda record: None)
+    registry.announce(RATES_CHANGED)
+    return record
 
 
 @transaction.atomic
@@ -162,7 +170,9 @@ def exchange_rates_import(*, created_by, rows: Iterable[dict], source_name: str 
     ]
     # One insert for the rates and one for their "created" history, each naming who imported them.
     with _refused_if_entered_meanwhile():
-        return bulk_create_with_history(records, ExchangeRate, default_user=created_by)
+        created = bulk_create_with_history(records, ExchangeRate, default_user=created_by)
+    registry.announce(RATES_CHANGED)
+    return created
 
 
 @contextmanager

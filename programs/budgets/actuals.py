@@ -269,6 +269,10 @@ class Overview:
     def over_budget_lines(self) -> list[LineFigures]:
         return [figures for budget in self.budgets for figures in budget.over_budget_lines]
 
+    def read_figures(self, budgets: Iterable[ProgrammeBudget]) -> None:
+        """Have the figures of ``budgets`` at hand before they are read: they already are (the summaries' overview
+        loads them at once, see ``summaries``)."""
+
 
 def programme_budgets(
     programmes: Iterable,

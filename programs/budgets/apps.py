@@ -16,6 +16,8 @@ class BudgetsConfig(AppConfig):
         registry.panel(
             "programme.detail", "budgets/_programme_budget.html", "programs.budgets.panels.programme_detail", order=70
         )
+        registry.follow("money_flows.changed", "programs.budgets.summaries.money_flows_changed")
+        registry.follow("exchange_rates.changed", "programs.budgets.summaries.exchange_rates_changed")
         registry.contribute(registry.RISK, "programs.budgets.risk.receipts_missing")
         registry.contribute(registry.IATI, "programs.budgets.iati.parts")
         registry.contribute(registry.BULK, "programs.budgets.bulk.generate")

@@ -4,7 +4,7 @@ Every generated programme gets a budget line a year for each of its forms of coo
 from the modules' records) and for staff and travel, in the programme's budget currency: committed for the years
 begun, indicative for those to come. Expenditures are recorded against the staff and travel lines only, dated
 within their line's year and never after today, so a form's actuals are never counted twice; a few pay a
-partner that has not sent its receipt yet.
+partner that has not sent its receipt yet. The programmes' budget summaries are computed last.
 """
 
 import datetime
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from cooperation.dates import add_days, add_months
 from cooperation.money_flows import Category
+from programs.budgets import summaries
 from programs.budgets.models import BudgetLine, BudgetStatus, BudgetType, Expenditure
 from programs.bulk import generated_programmes, participants
 
@@ -92,3 +93,7 @@ def generate(*, run) -> None:
                         f"INV-{line}-{number + 1}",
                         officer, recorded, recorded,
                     )  # fmt: skip
+    # The dashboard's budget summaries, which the services keep current, are made here from what was written (the
+    # budgets come last among the modules, so every money flow is in).
+    run.flush()
+    summaries.rebuild()

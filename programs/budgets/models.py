@@ -1,8 +1,8 @@
 """A programme's budget lines and the expenditures recorded against them.
 
 A line is an amount in one currency for one category of spending over one period, of IATI budget type original or
-revised and status indicative or committed. Its actuals are not stored: they are read from the modules' money flows
-and the expenditures whenever they are shown (see ``actuals``)."""
+revised and status indicative or committed. Its actuals are read from the modules' money flows and the expenditures
+whenever they are shown (see ``actuals``); the dashboard reads each programme's from a summary (``BudgetSummary``)."""
 
 import uuid
 
@@ -129,3 +129,61 @@ class Expenditure(TimeStampedModel):
     @property
     def has_receipt(self) -> bool:
         return bool(self.receipt)
+
+
+class SummaryAmountKind(models.TextChoices):
+    BUDGET = "budget", _("Budget")
+    COMMITTED = "committed", _("Committed")
+    SPENT = "spent", _("Spent")
+    UNBUDGETED = "unbudgeted", _("Unbudgeted")
+
+
+class BudgetSummary(models.Model):
+    """A programme's budget against its actuals as the dashboard reads it, kept so that the dashboard need not
+    read every money flow of the portfolio (see ``summaries``). Its amounts (``BudgetSummaryAmount``) are the sums
+    per currency and date that the live figures convert; beside them, what ranks the programme on the dashboard
+    (its burn rate) and its lines over budget.
+
+    ``stale`` is set, and ``version`` moved on, in the transaction of every change that moves the figures; a
+    summary computed on an earlier day, or for another reporting currency, counts as stale too (a line not yet
+    started converts its budget at today's rate). A stale summary is never shown: the dashboard computes those
+    programmes live."""
+
+    programme = models.OneToOneField(
+        "programs.Programme", on_delete=models.CASCADE, related_name="budget_summary", verbose_name=_("programme")
+    )
+    stale = models.BooleanField(_("stale"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    computed_on = models.DateField(_("computed on"), null=True, blank=True)
+    reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
+    burn_rate = models.DecimalField(_("burn rate"), max_digits=40, decimal_places=1, null=True, blank=True)
+    over_budget_lines = models.JSONField(_("lines over budget"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("budget summary")
+        verbose_name_plural = _("budget summaries")
+        indexes = [models.Index(fields=("stale", "computed_on"), name="budget_summary_freshness")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.computed_on}"
+
+
+class BudgetSummaryAmount(models.Model):
+    """What one programme's figures sum in one currency on one date: its budget (at the date each line's budget
+    converts on), what is committed and spent against its lines, and what no line holds."""
+
+    summary = models.ForeignKey(BudgetSummary, on_delete=models.CASCADE, related_name="amounts")
+    kind = models.CharField(_("kind"), max_length=12, choices=SummaryAmountKind.choices)
+    currency_code = models.CharField(_("currency"), max_length=3)
+    on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=24, decimal_places=4)
+    # The decimal places the live figures write the amount with (a sum keeps the most of its parts'), so that what
+    # is read back is written as they write it ("1500.00", not "1500.0000"), in an export as on the page.
+    places = models.PositiveSmallIntegerField(_("decimal places"))
+
+    class Meta:
+        verbose_name = _("budget summary amount")
+        verbose_name_plural = _("budget summary amounts")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.currency_code} {self.on} {self.amount}"

@@ -101,6 +101,11 @@ class LazyTotal:
         self._total = self._reporting = self._complete = None
 
     @property
+    def sums(self) -> Sums:
+        """The amounts it totals, per (currency, date)."""
+        return self._sums
+
+    @property
     def reporting(self) -> Decimal:
         if self._reporting is None:
             self._reporting = self._rates.reporting_of(self._sums)

@@ -11,6 +11,7 @@ from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.budgets.actuals import Overview, ProgrammeBudget, programme_budgets
 from programs.budgets.models import BudgetLine, Expenditure
+from programs.budgets.summaries import dashboard_overview
 from programs.models import Programme
 from programs.selectors import programme_list
 
@@ -103,3 +104,20 @@ def dashboard_budgets(
         line.programme = programmes_by_id[line.programme_id]
         line.currency = currencies[line.currency_id]
     return programme_budgets(with_lines, lines, timezone.localdate(), currency=currency, period=period, summary=True)
+
+
+def dashboard_budget_overview(
+    *, user, programmes: QuerySet, currency: str | None = None, period: DateSpan | None = None
+) -> Overview:
+    """What the dashboard's budgets section shows: ``dashboard_budgets``, read from the programmes' summaries.
+
+    Narrowed to a currency or a period the figures are computed live (``dashboard_budgets``): a summary holds a
+    programme's whole budget only. Otherwise each programme's fresh summary is read and the sums of all of them are
+    converted as the live figures would be; a programme whose summary is stale or missing is computed live, so the
+    figures are always exact (see ``summaries``)."""
+    if currency is not None or period is not None:
+        return dashboard_budgets(user=user, programmes=programmes, currency=currency, period=period)
+    visible = budget_programmes(user=user)
+    lines = BudgetLine.objects.filter(programme__in=programmes).filter(programme__in=visible.values("pk"))
+    with_lines = list(Programme.objects.filter(pk__in=lines.values("programme_id")).order_by("code"))
+    return dashboard_overview(with_lines, lines, timezone.localdate())

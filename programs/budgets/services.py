@@ -14,6 +14,7 @@ from cooperation.roles import Perm
 from cooperation.workflow import clean_with, lock_row, new_values, only_fields, require_reason, save_by
 from programs.budgets.models import BudgetLine, BudgetStatus, BudgetType, Expenditure
 from programs.budgets.receipts import receipt_problem
+from programs.budgets.summaries import mark_stale
 
 
 class BudgetRefusal(StrEnum):
@@ -74,6 +75,7 @@ def line_create(*, programme, created_by, **data) -> BudgetLine:
     clean_with(line, _line_errors(line, new_currency=True), validate_constraints=False)
     line._history_user = created_by
     line.save()
+    mark_stale(line.programme_id)
     return line
 
 
@@ -93,6 +95,7 @@ def line_update(*, line: BudgetLine, updated_by, reason: str = "", **data) -> Bu
     for field in changed:
         setattr(line, field, data[field])
     clean_with(line, _line_errors(line, new_currency=line.currency_id != old_currency), validate_constraints=False)
+    mark_stale(line.programme_id)
     return save_by(line, updated_by, changed)
 
 
@@ -157,6 +160,7 @@ def expenditure_create(*, programme, recorded_by, receipt=None, **data) -> Expen
         expenditure.receipt.save(receipt.name, receipt, save=False)
     expenditure._history_user = recorded_by
     expenditure.save()
+    mark_stale(expenditure.programme_id)
     return expenditure
 
 
@@ -181,4 +185,6 @@ def expenditure_update(*, expenditure: Expenditure, updated_by, receipt=None, **
         changed += ["receipt", "receipt_name", "receipt_type"]
         if old:
             transaction.on_commit(lambda: expenditure.receipt.storage.delete(old))
+    if set(changed) - {"receipt", "receipt_name", "receipt_type", "payee", "payee_organisation", "reference"}:
+        mark_stale(expenditure.programme_id)
     return save_by(expenditure, updated_by, changed)

@@ -5,10 +5,15 @@ number of queries however many programmes.
 
 A national portfolio has hundreds of budgeted programmes and may have thousands of lines over budget: the page
 shows those that most need attention (``SHOWN``) and says how many more there are; the dashboard's export has them
-all."""
+all.
+
+Without a currency or a period the figures come from each programme's budget summary, kept current by the budgets
+module: the fresh ones are summed, the stale or missing ones computed live for just those programmes, so the section
+is always what the live computation gives; with a currency or a period they are all computed live (see
+``programs.budgets.summaries``)."""
 
 from cooperation.roles import Perm
-from programs.budgets.selectors import dashboard_budgets
+from programs.budgets.selectors import dashboard_budget_overview
 from programs.reporting.scope import DashboardScope, dashboard_scope
 
 SHOWN = 10
@@ -25,11 +30,12 @@ def budgets_section(*, user, scope: DashboardScope | None = None) -> dict | None
     if not user.has_perm(Perm.VIEW_BUDGET_LINE):
         return None
     scope = scope or dashboard_scope(user=user)
-    overview = dashboard_budgets(
+    overview = dashboard_budget_overview(
         user=user, programmes=scope.programme_ids, currency=scope.currency_code, period=scope.period
     )
     budgets, over_budget = overview.budgets, overview.over_budget_lines
     shown = budgets if len(budgets) <= SHOWN else sorted(budgets, key=_attention)[:SHOWN]
+    overview.read_figures(shown)
     return {
         "overview": overview,
         "over_budget": over_budget,

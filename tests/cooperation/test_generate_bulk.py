@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from cooperation import exchange, registry
 from cooperation.outbox.models import OutboxMessage
+from cooperation.roles import Role
 from partners.models import Organisation
+from programs.budgets import selectors as budget_selectors
+from programs.budgets.models import BudgetLine, BudgetSummary
+from programs.budgets.summaries import SummarisedBudget
 from programs.finance import summaries
 from programs.finance.models import Allocation, Installment, Loan, LoanStatus, Repayment, RepaymentStatus
 from programs.finance.selectors.figures import computed_grant_element
@@ -32,7 +36,7 @@ from programs.scholarships.models import (
     ExchangeStatus,
 )
 from programs.shipments.models import ReceiptLine, Shipment, ShipmentItem, ShipmentStatus, ShipmentValue
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
@@ -329,3 +333,29 @@ def test_each_shipments_value_per_currency_matches_its_items_and_receipt_lines()
     }
     assert kept and any(row[1] is not None for row in kept.values())
     assert kept == live
+
+
+def test_every_budgeted_programme_has_a_fresh_budget_summary_that_shows_the_live_figures():
+    generate(0.002)
+    manager = UserFactory(username="bulk-manager", role=Role.MANAGER)
+    budgeted = set(BudgetLine.objects.values_list("programme_id", flat=True))
+    assert (
+        budgeted and set(BudgetSummary.objects.filter(stale=False).values_list("programme_id", flat=True)) >= budgeted
+    )
+
+    everything = Programme.objects.values("pk")
+    kept = budget_selectors.dashboard_budget_overview(user=manager, programmes=everything)
+    live = budget_selectors.dashboard_budgets(user=manager, programmes=everything)
+    kept.read_figures(kept.budgets)
+    assert all(isinstance(budget, SummarisedBudget) for budget in kept.budgets)
+
+    def shown(overview):
+        totals = [(budget.overall.budget_total, budget.overall.actual_total) for budget in overview.budgets]
+        return (
+            [(budget.programme.pk, budget.overall.burn_rate_reporting) for budget in overview.budgets],
+            [(a.per_currency, a.reporting, b.per_currency, b.reporting, b.missing) for a, b in totals],
+            [total.reporting for total in (overview.overall.budget_total, overview.overall.committed_total)],
+            [figures.line.pk for figures in overview.over_budget_lines],
+        )
+
+    assert shown(kept) == shown(live)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cooperation import money_flows
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_months, computed_date_message, date_error
 from cooperation.money import currency_problem, positive_amount_problem
@@ -116,14 +117,20 @@ GRANT_TRANCHES = TranchePipeline(
 @transaction.atomic
 def tranche_approve(*, tranche: Tranche, approved_by) -> Tranche:
     """Release a tranche for payment (maker–checker: not by whoever created the grant)."""
-    return GRANT_TRANCHES.approve(tranche, approved_by)
+    return _moved(GRANT_TRANCHES.approve(tranche, approved_by))
 
 
 @transaction.atomic
 def tranche_pay(*, tranche: Tranche, paid_by, paid_on: datetime.date, payment_reference="") -> Tranche:
-    return GRANT_TRANCHES.pay(tranche, paid_by, paid_on=paid_on, payment_reference=payment_reference)
+    return _moved(GRANT_TRANCHES.pay(tranche, paid_by, paid_on=paid_on, payment_reference=payment_reference))
 
 
 @transaction.atomic
 def tranche_cancel(*, tranche: Tranche, cancelled_by) -> Tranche:
-    return GRANT_TRANCHES.cancel(tranche, cancelled_by)
+    return _moved(GRANT_TRANCHES.cancel(tranche, cancelled_by))
+
+
+def _moved(tranche: Tranche) -> Tranche:
+    """A tranche approved, paid or cancelled moves the programme's money flows."""
+    money_flows.changed(tranche.grant.programme_id)
+    return tranche

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from cooperation import money_flows
 from cooperation.access import require_perm
 from cooperation.dates import check_date
 from cooperation.refusals import raise_refusal, refuse
@@ -97,6 +98,7 @@ def loan_approve(*, loan: Loan, approved_by) -> Loan:
     loan.status = LoanStatus.APPROVED
     loan.approved_by = approved_by
     loan.approved_at = approved_at
+    money_flows.changed(loan.programme_id)
     return save_by(loan, approved_by, ["status", "approved_by", "approved_at"])
 
 
@@ -108,6 +110,7 @@ def _close(loan: Loan, user, *, move: str, status: LoanStatus, reason: str) -> L
     loan.status = status
     loan.status_note = reason
     loan.closed_on = timezone.localdate()
+    money_flows.changed(loan.programme_id)  # an approved loan cancelled is no longer committed
     return save_by(loan, user, ["status", "status_note", "closed_on"])
 
 
@@ -135,6 +138,7 @@ def loan_disburse(*, loan: Loan, disbursed_by, disbursed_on: datetime.date) -> L
         )
     loan.status = LoanStatus.DISBURSED
     loan.disbursed_on = disbursed_on
+    money_flows.changed(loan.programme_id)
     return save_by(loan, disbursed_by, ["status", "disbursed_on"])
 
 

@@ -112,6 +112,7 @@ def budget_tables(budget_actuals: dict | None) -> list[Table]:
     if budget_actuals is None:
         return []
     overview = budget_actuals["overview"]
+    overview.read_figures(overview.budgets)  # every programme's, at once
     overall = overview.overall
     in_reporting = (
         _("Budget"),
@@ -141,7 +142,8 @@ def budget_tables(budget_actuals: dict | None) -> list[Table]:
         ],
     )
     totals = (overall.budget_total, overall.committed_total, overall.actual_total)
-    currencies = sorted({code for total in totals for code in total.per_currency})
+    # Not named ``code``: Python 3.12.1 would then take every later ``code(...)`` here for this variable.
+    currencies = sorted({currency for total in totals for currency in total.per_currency})
     per_currency = table(
         "budgets-per-currency",
         _("Budgets and actuals by currency"),

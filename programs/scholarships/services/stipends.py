@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from cooperation import money_flows
 from cooperation.dates import in_range, range_message
 from cooperation.refusals import Refusal, enforce
 from cooperation.roles import Perm
@@ -145,17 +146,23 @@ STIPEND_TRANCHES = TranchePipeline(
 @transaction.atomic
 def tranche_approve(*, tranche: StipendTranche, approved_by) -> StipendTranche:
     """Release a tranche for payment, once the progress report due before it is in and accepted."""
-    return STIPEND_TRANCHES.approve(tranche, approved_by, approved_at=timezone.now())
+    return _moved(STIPEND_TRANCHES.approve(tranche, approved_by, approved_at=timezone.now()))
 
 
 @transaction.atomic
 def tranche_pay(*, tranche: StipendTranche, paid_by, paid_on: datetime.date, payment_reference="") -> StipendTranche:
-    return STIPEND_TRANCHES.pay(tranche, paid_by, paid_on=paid_on, payment_reference=payment_reference)
+    return _moved(STIPEND_TRANCHES.pay(tranche, paid_by, paid_on=paid_on, payment_reference=payment_reference))
 
 
 @transaction.atomic
 def tranche_cancel(*, tranche: StipendTranche, cancelled_by, reason: str) -> StipendTranche:
-    return STIPEND_TRANCHES.cancel(tranche, cancelled_by, reason=reason)
+    return _moved(STIPEND_TRANCHES.cancel(tranche, cancelled_by, reason=reason))
+
+
+def _moved(tranche: StipendTranche) -> StipendTranche:
+    """A stipend approved, paid or cancelled moves the programme's money flows."""
+    money_flows.changed(tranche.application.call.programme_id)
+    return tranche
 
 
 # --- progress reports ---------------------------------------------------------------------------------------------

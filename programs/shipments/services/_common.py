@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cooperation import money_flows
 from cooperation.dates import check_date
 from cooperation.refusals import refuse
 from cooperation.workflow import Move, save_by
@@ -164,5 +165,6 @@ def _change_status(shipment: Shipment, user, status: str, fields=(), *, occurred
     """Move to ``status`` (with the other ``fields`` already set) and write the status-change event."""
     shipment.status = status
     save_by(shipment, user, ["status", *fields])
+    money_flows.changed(shipment.programme_id)  # approved, dispatched or cancelled goods move its money
     _event(shipment, user, EventKind.STATUS_CHANGE, occurred_at=occurred_at, place=place, note=note)
     return shipment

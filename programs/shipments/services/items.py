@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cooperation import money_flows
 from cooperation.access import require_perm
 from cooperation.dates import check_date, date_error
 from cooperation.money import amount_error, currency_problem
@@ -138,6 +139,7 @@ def item_add(
     _validate_item(item)
     _save_item(item, added_by)
     refresh_shipment_values(shipment.pk)
+    money_flows.changed(shipment.programme_id)
     return item
 
 
@@ -148,6 +150,7 @@ def item_update(*, item: ShipmentItem, updated_by, **data) -> ShipmentItem:
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
     item = update_by(item, updated_by, ITEM_FIELDS, _item_values(data), validate=_validate_item)
     refresh_shipment_values(item.shipment_id)
+    money_flows.changed(item.shipment.programme_id)
     return item
 
 
@@ -156,6 +159,7 @@ def item_remove(*, item: ShipmentItem, removed_by) -> None:
     require_perm(removed_by, Perm.CHANGE_SHIPMENT_ITEM)
     lock_for(item.shipment, SHIPMENT_MOVES, "edit_items")
     item._history_user = removed_by
+    money_flows.changed(item.shipment.programme_id)
     item.delete()
     refresh_shipment_values(item.shipment_id)
 

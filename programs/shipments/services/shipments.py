@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cooperation import money_flows
 from cooperation.access import require_perm
 from cooperation.dates import DateOutOfRange, add_days, check_date, computed_date_message, date_error
 from cooperation.refusals import Refusal, refuse
@@ -167,6 +168,7 @@ def shipment_approve_dispatch(*, shipment: Shipment, approved_by) -> Shipment:
     shipment.dispatch_approved_by = approved_by
     shipment.dispatch_approved_at = timezone.now()
     save_by(shipment, approved_by, ["dispatch_approved_by", "dispatch_approved_at"])
+    money_flows.changed(shipment.programme_id)  # approved goods are committed
     _event(shipment, approved_by, EventKind.NOTE, note=_("Dispatch approved."))
     return shipment
 
