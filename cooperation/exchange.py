@@ -152,19 +152,21 @@ def _applicable(entered: dict, code: str, on: datetime.date, oldest_allowed: int
     return _Rate(rates[index].quantize(_FIXED_PLACES, context=_EXACT), dates[index])
 
 
-def _stored(pairs: set[tuple[str, datetime.date]], reporting: str) -> list[FixedRate]:
-    """The fixed rates of ``pairs``, in one query (by currency and date span, so its size does not grow with the
-    number of pairs)."""
+def _stored_rows(pairs: set[tuple[str, datetime.date]], reporting: str):
+    """The fixed rates of ``pairs``' currencies over their date span, unsorted: one query whose size does not grow
+    with the number of pairs."""
     codes = {code for code, _on in pairs}
     days = [on for _code, on in pairs]
-    rows = FixedRate.objects.filter(
+    return FixedRate.objects.filter(
         reporting_currency=reporting, currency__in=codes, on__gte=min(days), on__lte=max(days)
-    )
-    return [row for row in rows if (row.currency_id, row.on) in pairs]
+    ).order_by()
 
 
-def _as_found(rows: list[FixedRate]) -> dict:
-    return {(row.currency_id, row.on): _Rate(row.rate, row.rate_on) for row in rows}
+def _stored(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tuple[str, datetime.date], _Rate]:
+    """The fixed rate of each of ``pairs`` that has one, read as plain values (a portfolio's totals need
+    thousands)."""
+    rows = _stored_rows(pairs, reporting).values_list("currency_id", "on", "rate", "rate_on")
+    return {(code, on): _Rate(rate, rate_on) for code, on, rate, rate_on in rows if (code, on) in pairs}
 
 
 def _earliest_needed(day: datetime.date, days: int) -> datetime.date:
@@ -181,7 +183,7 @@ def _rates_for(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tu
     found = {pair: _Rate(ONE, pair[1]) for pair in pairs if pair[0] == reporting}
     if not foreign:
         return found
-    found |= _as_found(_stored(foreign, reporting))
+    found |= _stored(foreign, reporting)
     unfixed = foreign - found.keys()
     if not unfixed:
         return found
@@ -209,8 +211,9 @@ def _rates_for(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tu
     if newly_fixed:
         FixedRate.objects.bulk_create(newly_fixed, ignore_conflicts=True)
         # Another request may have fixed some of these first: the stored rate is the one that counts.
-        stored = _stored({(row.currency_id, row.on) for row in newly_fixed}, reporting)
-        found |= _as_found(stored)
+        pairs = {(row.currency_id, row.on) for row in newly_fixed}
+        stored = [row for row in _stored_rows(pairs, reporting) if (row.currency_id, row.on) in pairs]
+        found |= {(row.currency_id, row.on): _Rate(row.rate, row.rate_on) for row in stored}
         # Fixed by the system, not by a person: their history names no user.
         FixedRate.history.bulk_history_create(stored)
     return found
