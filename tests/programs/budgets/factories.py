@@ -61,3 +61,40 @@ class ExpenditureFactory(factory.django.DjangoModelFactory):
     payee = "Hotel Nusa Indah"
     reference = factory.Sequence(lambda n: f"INV-{n:04d}")
     recorded_by = factory.LazyFunction(lambda: UserFactory(username="officer", role=Role.OFFICER))
+
+
+def budgeted_programmes(flows, *, count: int, prefix: str, spent_step: int, technical_idr: str) -> list:
+    """``count`` programmes coded ``KSM-<prefix><n>`` with lines in one currency and in several, spent past their
+    budget or not (``spent_step`` more against the dollar line each), flows without a rate, a line whose period
+    starts after today, and money no line holds."""
+    programmes = []
+    for index in range(count):
+        programme = ProgrammeFactory(code=f"KSM-{prefix}{index}")
+        usd = BudgetLineFactory(programme=programme, amount=Decimal("1000"))
+        BudgetLineFactory(
+            programme=programme,
+            category=Category.STAFF,
+            amount=Decimal("16000000"),
+            currency=currency("IDR"),
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 12, 31),
+        )
+        BudgetLineFactory(
+            programme=programme,
+            category=Category.TRAVEL,
+            amount=Decimal("500"),
+            period_start=datetime.date(2030, 1, 1),
+            period_end=datetime.date(2030, 12, 31),
+        )
+        ExpenditureFactory(programme=programme, amount=Decimal(str(spent_step * index + 1)), budget_line=usd)
+        flows.extend(
+            [
+                flow(programme, Category.TECHNICAL, Stage.COMMITTED, datetime.date(2026, 2, 1), "USD", "300"),
+                flow(programme, Category.TECHNICAL, Stage.SPENT, datetime.date(2026, 4, 1), "IDR", technical_idr),
+                flow(programme, Category.STAFF, Stage.SPENT, datetime.date(2026, 3, 3), "IDR", str(9000000 * index)),
+                flow(programme, Category.STAFF, Stage.SPENT, datetime.date(2026, 5, 5), "EUR", "12.5"),
+                flow(programme, Category.CULTURAL, Stage.SPENT, datetime.date(2026, 2, 1), "USD", "70", "Exchanges"),
+            ]
+        )
+        programmes.append(programme)
+    return programmes

@@ -22,7 +22,13 @@ from programs.models import Programme
 from programs.reporting.budgets import SHOWN
 from tests.cooperation.reference.rates import rate
 from tests.factories import ProgrammeFactory, currency
-from tests.programs.budgets.factories import BudgetLineFactory, ExpenditureFactory, flow, flows  # noqa: F401
+from tests.programs.budgets.factories import (  # noqa: F401
+    BudgetLineFactory,
+    ExpenditureFactory,
+    budgeted_programmes,
+    flow,
+    flows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,37 +99,7 @@ def _figures(figures) -> tuple:
 def varied(flows):
     """Lines in one currency and in several, spent past their budget or not, flows without a rate, a line whose
     period starts after today, and money no line holds."""
-    programmes = []
-    for index in range(4):
-        programme = ProgrammeFactory(code=f"KSM-V{index}")
-        usd = BudgetLineFactory(programme=programme, amount=Decimal("1000"))
-        BudgetLineFactory(
-            programme=programme,
-            category=Category.STAFF,
-            amount=Decimal("16000000"),
-            currency=currency("IDR"),
-            period_start=datetime.date(2026, 1, 1),
-            period_end=datetime.date(2026, 12, 31),
-        )
-        BudgetLineFactory(
-            programme=programme,
-            category=Category.TRAVEL,
-            amount=Decimal("500"),
-            period_start=datetime.date(2030, 1, 1),
-            period_end=datetime.date(2030, 12, 31),
-        )
-        ExpenditureFactory(programme=programme, amount=Decimal(str(400 * index + 1)), budget_line=usd)
-        flows.extend(
-            [
-                flow(programme, Category.TECHNICAL, Stage.COMMITTED, datetime.date(2026, 2, 1), "USD", "300"),
-                flow(programme, Category.TECHNICAL, Stage.SPENT, datetime.date(2026, 4, 1), "IDR", "1600000"),
-                flow(programme, Category.STAFF, Stage.SPENT, datetime.date(2026, 3, 3), "IDR", str(9000000 * index)),
-                flow(programme, Category.STAFF, Stage.SPENT, datetime.date(2026, 5, 5), "EUR", "12.5"),
-                flow(programme, Category.CULTURAL, Stage.SPENT, datetime.date(2026, 2, 1), "USD", "70", "Exchanges"),
-            ]
-        )
-        programmes.append(programme)
-    return programmes
+    return budgeted_programmes(flows, count=4, prefix="V", spent_step=400, technical_idr="1600000")
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,13 @@ from programs.finance.services import grants as grant_services
 from programs.models import Programme
 from tests.cooperation.reference.rates import rate
 from tests.factories import ProgrammeFactory, UserFactory, currency
-from tests.programs.budgets.factories import BudgetLineFactory, ExpenditureFactory, flow, flows  # noqa: F401
+from tests.programs.budgets.factories import (  # noqa: F401
+    BudgetLineFactory,
+    ExpenditureFactory,
+    budgeted_programmes,
+    flow,
+    flows,
+)
 from tests.programs.finance.factories import approved_loan, disbursed_loan, grant_with_tranches
 from tests.programs.shipments.factories import dispatched_shipment
 
@@ -90,37 +96,7 @@ def _assert_exact(manager, *, summarised: int) -> None:
 def portfolio(flows):
     """Lines in one currency and in several, over budget or not, a line that starts after today, flows without a
     rate, and money no line holds."""
-    programmes = []
-    for index in range(3):
-        programme = ProgrammeFactory(code=f"KSM-S{index}")
-        usd = BudgetLineFactory(programme=programme, amount=Decimal("1000"))
-        BudgetLineFactory(
-            programme=programme,
-            category=Category.STAFF,
-            amount=Decimal("16000000"),
-            currency=currency("IDR"),
-            period_start=datetime.date(2026, 1, 1),
-            period_end=datetime.date(2026, 12, 31),
-        )
-        BudgetLineFactory(
-            programme=programme,
-            category=Category.TRAVEL,
-            amount=Decimal("500"),
-            period_start=datetime.date(2030, 1, 1),
-            period_end=datetime.date(2030, 12, 31),
-        )
-        ExpenditureFactory(programme=programme, amount=Decimal(str(600 * index + 1)), budget_line=usd)
-        flows.extend(
-            [
-                flow(programme, Category.TECHNICAL, Stage.COMMITTED, datetime.date(2026, 2, 1), "USD", "300"),
-                flow(programme, Category.TECHNICAL, Stage.SPENT, datetime.date(2026, 4, 1), "IDR", "1600000.5"),
-                flow(programme, Category.STAFF, Stage.SPENT, datetime.date(2026, 3, 3), "IDR", str(9000000 * index)),
-                flow(programme, Category.STAFF, Stage.SPENT, datetime.date(2026, 5, 5), "EUR", "12.5"),
-                flow(programme, Category.CULTURAL, Stage.SPENT, datetime.date(2026, 2, 1), "USD", "70", "Exchanges"),
-            ]
-        )
-        programmes.append(programme)
-    return programmes
+    return budgeted_programmes(flows, count=3, prefix="S", spent_step=600, technical_idr="1600000.5")
 
 
 def test_after_a_rebuild_the_section_reads_every_summary_and_shows_the_live_figures(client, manager, portfolio):
