@@ -26,10 +26,8 @@ from cooperation.fields import (
 from cooperation.models import SentLog, TimeStampedModel
 from cooperation.money import MONEY_DIGITS, AmountField
 from cooperation.tranches import BaseTranche, TrancheStatus  # noqa: F401  (the statuses of a grant's tranches)
-from partners.models import DacCategory
+from programs.finance.dac_models import RATE_DIGITS, DacRule  # noqa: F401  (DacRule: read through this module)
 from programs.finance.schedule import Amortization, DayCount
-
-RATE_DIGITS = {"max_digits": 7, "decimal_places": 4}
 
 
 class Frequency(models.IntegerChoices):
@@ -231,37 +229,6 @@ TERM_FIELDS = (
 GRANT_ELEMENT_INPUTS = frozenset({*TERM_FIELDS, "currency_id", "disbursed_on", "discount_rate"})
 # What the DAC test is made from: the terms, the commitment (approval) and whose category applies.
 DAC_INPUTS = GRANT_ELEMENT_INPUTS | {"approved_at", "programme", "programme_id", "borrower", "borrower_id"}
-
-
-class DacRule(models.Model):
-    """One OECD DAC threshold for a concessional loan: a loan to a recipient of ``category`` committed on or after
-    ``valid_from`` is concessional when its grant element at ``discount_rate`` is at least ``minimum_grant_element``
-    (until a later row for the same category takes over). Kept as data so that a change of the rules is an edit."""
-
-    category = models.CharField(_("recipient category"), max_length=12, choices=DacCategory.choices)
-    minimum_grant_element = models.DecimalField(
-        _("minimum grant element (%)"), **RATE_DIGITS, validators=[MinValueValidator(0), MaxValueValidator(100)]
-    )
-    discount_rate = models.DecimalField(
-        _("discount rate (%)"), **RATE_DIGITS, validators=[MinValueValidator(0), MaxValueValidator(100)]
-    )
-    valid_from = models.DateField(_("valid from"), help_text=_("The first commitment date the rule applies to."))
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["category", "-valid_from"]
-        verbose_name = _("DAC concessionality rule")
-        verbose_name_plural = _("DAC concessionality rules")
-        constraints = [
-            unique(
-                ("category", "valid_from"),
-                name="dac_rule_one_per_category_and_date",
-                message=_("This category already has a rule from that date."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_category_display()} ({self.valid_from})"
 
 
 class Installment(models.Model):
@@ -498,7 +465,8 @@ class Tranche(BaseTranche):
         return f"{self.grant.reference} #{self.number}"
 
 
-# The summaries kept beside the loans (their own module: they are read and written only by programs.finance.summaries).
+# Restructurings, and the summaries kept beside the loans (their own modules: the summaries are read and written only
+# by programs.finance.summaries).
 from programs.finance.restructuring_models import (  # noqa: E402, F401
     ArrearsChoice,
     LoanRestructuring,
