@@ -155,6 +155,9 @@ class BudgetSummary(models.Model):
     stale = models.BooleanField(_("stale"), default=True)
     version = models.PositiveIntegerField(_("version"), default=0)
     computed_on = models.DateField(_("computed on"), null=True, blank=True)
+    # When its figures were stored: with the version, what tells one state of them from another, even in a database
+    # restored from a copy whose versions then moved on differently (see ``overall``).
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
     burn_rate = models.DecimalField(_("burn rate"), max_digits=40, decimal_places=1, null=True, blank=True)
     over_budget_lines = models.JSONField(_("lines over budget"), default=list, blank=True)

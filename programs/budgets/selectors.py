@@ -97,7 +97,9 @@ def dashboard_budgets(
     lines = lines.only("programme", "category", "period_start", "period_end", "amount", "currency")
     lines = list(lines.order_by("programme_id", "period_start", "category", "pk"))
     # Each programme and currency is read once and shared by its lines, not once per line.
-    with_lines = list(Programme.objects.filter(pk__in={line.programme_id for line in lines}).order_by("code"))
+    # The section names each programme by its code: a portfolio's hundreds of programmes are read without the rest.
+    programmes_with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).only("code")
+    with_lines = list(programmes_with_lines.order_by("code"))
     programmes_by_id = {programme.pk: programme for programme in with_lines}
     currencies = Currency.objects.in_bulk({line.currency_id for line in lines})
     for line in lines:
@@ -119,5 +121,5 @@ def dashboard_budget_overview(
         return dashboard_budgets(user=user, programmes=programmes, currency=currency, period=period)
     visible = budget_programmes(user=user)
     lines = BudgetLine.objects.filter(programme__in=programmes).filter(programme__in=visible.values("pk"))
-    with_lines = list(Programme.objects.filter(pk__in=lines.values("programme_id")).order_by("code"))
+    with_lines = list(Programme.objects.filter(pk__in=lines.values("programme_id")).only("code").order_by("code"))
     return dashboard_overview(with_lines, lines, timezone.localdate())

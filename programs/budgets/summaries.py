@@ -28,8 +28,10 @@ from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 
 from cooperation import exchange
+from cooperation.reference.models import Currency
 from programs.budgets.actuals import Figures, Overview, ProgrammeBudget, _Amounts, programme_budgets
 from programs.budgets.models import BudgetLine, BudgetSummary, BudgetSummaryAmount, SummaryAmountKind
+from programs.budgets.overall import cache_key, known_figures
 from programs.budgets.rates import LazyTotal, Rates
 from programs.models import Programme
 
@@ -159,13 +161,13 @@ def refresh(programme_ids=None, today: datetime.date | None = None) -> int:
 def _store(overview: Overview, versions: dict[int, int], today: datetime.date) -> int:
     locked = BudgetSummary.objects.select_for_update().filter(programme_id__in=list(versions)).order_by("programme_id")
     summaries = {summary.programme_id: summary for summary in locked.only("pk", "programme", "version")}
-    stored, amounts = [], []
+    stored, amounts, stored_at = [], [], timezone.now()
     for budget in overview.budgets:
         summary = summaries.get(budget.programme.pk)
         rows = _amount_rows(budget)
         if summary is None or summary.version != versions[budget.programme.pk] or rows is None:
             continue  # changed meanwhile (or not storable): stays stale, shown live
-        summary.stale, summary.computed_on = False, today
+        summary.stale, summary.computed_on, summary.computed_at = False, today, stored_at
         summary.reporting_currency = budget.reporting_currency
         summary.burn_rate = budget.overall.burn_rate_reporting
         summary.over_budget_lines = [_over_budget_entry(figures) for figures in budget.over_budget_lines]
@@ -180,7 +182,7 @@ def _store(overview: Overview, versions: dict[int, int], today: datetime.date) -
     for start in range(0, len(ids), BATCH):
         BudgetSummaryAmount.objects.filter(summary_id__in=ids[start : start + BATCH]).delete()
     BudgetSummaryAmount.objects.bulk_create(amounts, batch_size=BATCH)
-    fields = ["stale", "computed_on", "reporting_currency", "burn_rate", "over_budget_lines"]
+    fields = ["stale", "computed_on", "computed_at", "reporting_currency", "burn_rate", "over_budget_lines"]
     BudgetSummary.objects.bulk_update(stored, fields, batch_size=BATCH)
     return len(stored)
 
@@ -204,18 +206,37 @@ def rebuild(today: datetime.date | None = None) -> int:
 class OverBudget:
     """A line over budget as the dashboard lists it, read from a summary: its budget and spent amounts in its
     currency (None when its amounts are in several), and the line itself, loaded when first read with the next ones
-    in the list (the page shows the first few of thousands)."""
+    in the list (the page shows the first few of thousands). Its amounts are read from the entry when asked for: the
+    page counts the lines of every programme and names ten."""
 
-    __slots__ = ("line_id", "budget", "actual", "currency", "_lines")
+    __slots__ = ("_entry", "_lines", "_currencies")
 
     def __init__(self, entry: list, lines: "_LinesOverBudget", currencies: dict):
-        self.line_id, self._lines = entry[0], lines
-        self.budget, self.actual = (None if value is None else Decimal(value) for value in entry[1:3])
-        self.currency = None if entry[3] is None else currencies.get(entry[3])
+        self._entry, self._lines, self._currencies = entry, lines, currencies
+
+    @property
+    def line_id(self) -> int:
+        return self._entry[0]
+
+    @property
+    def budget(self) -> Decimal | None:
+        return _decimal(self._entry[1])
+
+    @property
+    def actual(self) -> Decimal | None:
+        return _decimal(self._entry[2])
+
+    @property
+    def currency(self):
+        return None if self._entry[3] is None else self._currencies.get(self._entry[3])
 
     @property
     def line(self) -> BudgetLine:
-        return self._lines.line(self.line_id)
+        return self._lines.line(self._entry[0])
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 class _LinesOverBudget:
@@ -283,9 +304,11 @@ class SummarisedOverview(Overview):
         fields = ("summary_id", "kind", "currency_code", "on", "amount", "places")
         for summary_id, kind, code, on, amount, places in rows.values_list(*fields):
             targets[summary_id][kind][(code, on)] += _as_written(amount, places)
-        rates, currencies = self.overall._rates, self.overall._currencies
+        # Each (currency, date) sum is converted on its own: a rate read for these programmes' pairs alone converts
+        # them as the rates of every pair would.
+        rates = Rates({pair for programme_id in wanted for sums in amounts[programme_id].sums for pair in sums})
         for programme_id in wanted:
-            self._figures[programme_id] = Figures(amounts[programme_id], rates, currencies)
+            self._figures[programme_id] = Figures(amounts[programme_id], rates, rates.currencies)
 
     def figures_of(self, programme_id: int) -> Figures:
         if programme_id not in self._figures:
@@ -306,15 +329,17 @@ def _sums_by_kind(amounts: _Amounts, outside=None) -> dict:
 def dashboard_overview(programmes: list[Programme], lines, today: datetime.date) -> Overview:
     """The budgets of ``programmes`` (those with lines, in the dashboard's order; ``lines`` a queryset of their
     lines) as the dashboard shows them: fresh summaries summed in SQL, the other programmes computed live; in a
-    fixed number of queries however many programmes."""
+    fixed number of queries however many programmes. When every one is fresh, the totals of them all are read from
+    the cache where this state of their summaries was totalled before (``overall``)."""
     ids = [programme.pk for programme in programmes]
     fresh = {
-        programme_id: (pk, burn_rate, line_ids)
-        for programme_id, pk, burn_rate, line_ids in BudgetSummary.objects.filter(_fresh(today))
+        programme_id: (pk, (pk, version, computed_at), burn_rate, line_ids)
+        for programme_id, pk, version, computed_at, burn_rate, line_ids in BudgetSummary.objects.filter(_fresh(today))
         .filter(programme_id__in=ids)
-        .values_list("programme_id", "pk", "burn_rate", "over_budget_lines")
+        .values_list("programme_id", "pk", "version", "computed_at", "burn_rate", "over_budget_lines")
     }
     stale = [programme for programme in programmes if programme.pk not in fresh]
+    summary_ids = [pk for pk, _state, _rate, _lines in fresh.values()]
     everything, outside = _Amounts(), defaultdict(Decimal)
     live = None
     if stale:
@@ -327,35 +352,57 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
         everything = _Amounts.of([live.overall.amounts])
         for pair, amount in live.unbudgeted_total.sums.items():
             outside[pair] += amount
-    summary_ids = [pk for pk, _rate, _lines in fresh.values()]
-    # What no line holds is not on the page: it is summed only if read. The other sums convert each (currency,
-    # date) pair on its own, so leaving its pairs out of the rates changes no figure.
-    targets = _sums_by_kind(everything)
-    for kind, code, on, amount, places in _sums(summary_ids, Q(kind__in=_FIGURES)):
-        targets[kind][(code, on)] += _as_written(amount, places)
-    rates = Rates({pair for sums in everything.sums for pair in sums})
+
+    def summed() -> _Amounts:
+        # What no line holds is not on the page: it is summed only if read. The other sums convert each (currency,
+        # date) pair on its own, so leaving its pairs out of the rates changes no figure.
+        targets = _sums_by_kind(everything)
+        for kind, code, on, amount, places in _sums(summary_ids, Q(kind__in=_FIGURES)):
+            targets[kind][(code, on)] += _as_written(amount, places)
+        return everything
+
+    if live is None:
+        states = [state for _pk, state, _rate, _lines in fresh.values()]
+        overall = known_figures(cache_key(today, exchange.reporting_currency(), states), summed)
+    else:
+        summed()
+        rates = Rates({pair for sums in everything.sums for pair in sums})
+        overall = Figures(everything, rates, rates.currencies)
     overview = SummarisedOverview(
         [],
-        Figures(everything, rates, rates.currencies),
+        overall,
         _UnbudgetedTotal(summary_ids, outside),
-        summary_ids={programme_id: pk for programme_id, (pk, _rate, _lines) in fresh.items()},
+        summary_ids={programme_id: entry[0] for programme_id, entry in fresh.items()},
     )
-    ordered_ids = [entry[0] for programme in programmes if programme.pk in fresh for entry in fresh[programme.pk][2]]
+    ordered_ids = [entry[0] for programme in programmes if programme.pk in fresh for entry in fresh[programme.pk][3]]
     lines_over_budget = _LinesOverBudget(programmes, ordered_ids)
     live_of = {budget.programme.pk: budget for budget in live.budgets} if live else {}
+    currencies = _Currencies()
     for programme in programmes:
         if programme.pk in live_of:
             overview.budgets.append(live_of[programme.pk])
             continue
-        _pk, burn_rate, entries = fresh[programme.pk]
+        _pk, _state, burn_rate, entries = fresh[programme.pk]
         overview.budgets.append(
             SummarisedBudget(
                 programme,
                 SummarisedFigures(overview, programme.pk, burn_rate),
-                [OverBudget(entry, lines_over_budget, rates.currencies) for entry in entries],
+                [OverBudget(entry, lines_over_budget, currencies) for entry in entries],
             )
         )
     return overview
+
+
+class _Currencies:
+    """The currencies of the lines over budget that are read, loaded at the first."""
+
+    def __init__(self):
+        self._loaded = None
+
+    def get(self, code: str):
+        if self._loaded is None:
+            self._loaded = {currency.code: currency for currency in Currency.objects.all()}
+        return self._loaded.get(code)
 
 
 def _sums(summary_ids: list[int], kinds: Q):

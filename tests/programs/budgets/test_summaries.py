@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -354,3 +355,45 @@ def _export_text(response) -> str:
     assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode("utf-8-sig")
+
+
+def test_the_totals_of_unchanged_summaries_are_read_from_the_cache(manager, portfolio, monkeypatch):
+    summaries.rebuild()
+    first = _shown(_overview(manager))
+    summed = []
+    sums = summaries._sums
+    monkeypatch.setattr(summaries, "_sums", lambda ids, kinds: summed.append(kinds) or sums(ids, kinds))
+
+    assert _shown(_overview(manager)) == first == _shown(_live(manager))
+    assert summed == [Q(kind=summaries.Kind.UNBUDGETED)]  # only what no line holds, which the cache does not keep
+
+
+def test_after_money_moves_the_cached_totals_are_not_read(manager, officer, portfolio):
+    summaries.rebuild()
+    before = _shown(_overview(manager))
+    services.expenditure_create(
+        programme=portfolio[0],
+        recorded_by=officer,
+        spent_on=datetime.date(2026, 3, 1),
+        amount=Decimal("2500"),
+        currency=currency("USD"),
+        category=Category.STAFF,
+        payee="Hotel Nusa Indah",
+    )
+    assert summaries.refresh() == 1
+
+    _assert_exact(manager, summarised=3)
+    assert _shown(_overview(manager))["totals"] != before["totals"]
+
+
+def test_figures_stored_again_under_a_version_already_totalled_are_totalled_again(manager, portfolio, flows):
+    """As in a database restored from a copy, whose versions then move on with other figures."""
+    summaries.rebuild()
+    before = _shown(_overview(manager))
+    flows.append(flow(portfolio[2], Category.STAFF, Stage.SPENT, datetime.date(2026, 6, 1), "USD", "5000"))
+    summaries.money_flows_changed(programme_id=portfolio[2].pk)
+    BudgetSummary.objects.filter(programme=portfolio[2]).update(version=F("version") - 1)  # the version totalled
+    assert summaries.refresh() == 1
+
+    _assert_exact(manager, summarised=3)
+    assert _shown(_overview(manager))["totals"] != before["totals"]
