@@ -1,7 +1,7 @@
 """Reads of the budgets, scoped to who asks: officers, managers and auditors read every programme's budget;
 partner users none (a 404, as for a record that does not exist)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -121,5 +121,11 @@ def dashboard_budget_overview(
         return dashboard_budgets(user=user, programmes=programmes, currency=currency, period=period)
     visible = budget_programmes(user=user)
     lines = BudgetLine.objects.filter(programme__in=programmes).filter(programme__in=visible.values("pk"))
-    with_lines = list(Programme.objects.filter(pk__in=lines.values("programme_id")).only("code").order_by("code"))
+    # Each programme asked whether it has a line (one probe of the lines' index each), not every line read.
+    with_lines = (
+        Programme.objects.filter(pk__in=programmes)
+        .filter(pk__in=visible.values("pk"))
+        .filter(Exists(BudgetLine.objects.filter(programme=OuterRef("pk"))))
+    )
+    with_lines = list(with_lines.only("code").order_by("code"))
     return dashboard_overview(with_lines, lines, timezone.localdate())
