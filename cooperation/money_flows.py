@@ -1,11 +1,14 @@
 """Money a programme commits and spends through the modules, for budgets against actuals.
 
-Each module contributes ``(programme_ids) -> Iterable[Flow]`` through ``registry.contribute(registry.MONEY_FLOWS,
-...)``: finance its loans (committed when approved, spent when disbursed) and grant tranches (committed when
-approved, spent when paid), scholarships its stipends, shipments the value of the goods dispatched. A provider
-sums in SQL by programme, category, stage, date and currency, so the rows grow with days, not with records; each
-row keeps its own currency and is brought to the reporting currency at the rate of its own date by the budgets.
-``programme_ids`` None means every programme.
+Each module contributes ``(programme_ids, *, currency=None, span=None) -> Iterable[Flow]`` through
+``registry.contribute(registry.MONEY_FLOWS, ...)``: finance its loans (committed when approved, spent when disbursed)
+and grant tranches (committed when approved, spent when paid), scholarships its stipends, shipments the value of the
+goods dispatched. A provider sums in SQL by programme, category, stage, date and currency, so the rows grow with days,
+not with records; each row keeps its own currency and is brought to the reporting currency at the rate of its own date
+by the budgets.
+``programme_ids`` None means every programme; a ``currency`` (a code) leaves out the flows in other currencies, a
+``span`` (``cooperation.date_spans.DateSpan``) those dated outside it, in SQL, so a narrowed reading costs what it
+reads.
 
 A service that moves what a provider gives for a programme (approves, pays out, dispatches, cancels) calls
 ``changed`` in its transaction: the budgets keep summaries of these figures and follow ``CHANGED``.
@@ -60,6 +63,6 @@ def changed(programme_id: int) -> None:
     registry.announce(CHANGED, programme_id=programme_id)
 
 
-def flows(programme_ids: list[int] | None = None) -> Iterable[Flow]:
+def flows(programme_ids: list[int] | None = None, *, currency: str | None = None, span=None) -> Iterable[Flow]:
     for provider in registry.contributors(registry.MONEY_FLOWS):
-        yield from provider(programme_ids)
+        yield from provider(programme_ids, currency=currency, span=span)

@@ -91,7 +91,7 @@ _export_sources: dict[str, str] = {}
 RISK = "risk"  # (organisation) -> list[cooperation.risk.RiskFlag]: what is wrong with a partner, now
 INBOX = "inbox"  # (user) -> list[cooperation.inbox.InboxGroup]: what waits for this user to act
 SEARCH = "search"  # (user, query) -> list[cooperation.search.SearchGroup]: what matches, as this user sees it
-MONEY_FLOWS = "money_flows"  # (programme_ids) -> Iterable[cooperation.money_flows.Flow]: committed and spent
+MONEY_FLOWS = "money_flows"  # (programme_ids, *, currency, span) -> Iterable[money_flows.Flow]: committed and spent
 IATI = "iati"  # (programmes) -> Iterable[cooperation.iati.Part | cooperation.iati.Problem]: the IATI file
 BULK = "bulk"  # (run) -> None: generated records at scale (``generate_bulk``), in the order of the module's ORDER
 

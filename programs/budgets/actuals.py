@@ -211,16 +211,23 @@ class ProgrammeBudget:
         return bool(self.lines or self.unbudgeted)
 
 
-def events(programme_ids: list[int]) -> Iterator[tuple[Flow, int | None]]:
+def events(
+    programme_ids: list[int], *, currency: str | None = None, period: DateSpan | None = None
+) -> Iterator[tuple[Flow, int | None]]:
     """Every flow of the modules and every expenditure (summed per day, currency, category and line) of the
-    programmes, each with the line it was recorded against (None for a module's flow)."""
+    programmes (only those in ``currency`` and dated within ``period``, when given), each with the line it was
+    recorded against (None for a module's flow)."""
     wanted = set(programme_ids)
-    for flow in money_flows.flows(programme_ids):
+    for flow in money_flows.flows(programme_ids, currency=currency, span=period):
         if flow.programme_id in wanted:
             yield flow, None
+    spent = Expenditure.objects.filter(programme_id__in=programme_ids)
+    if currency is not None:
+        spent = spent.filter(currency_id=currency)
+    if period is not None:
+        spent = spent.filter(period.within("spent_on"))
     spent = (
-        Expenditure.objects.filter(programme_id__in=programme_ids)
-        .order_by()
+        spent.order_by()
         .values_list("programme_id", "category", "spent_on", "currency_id", "budget_line_id")
         .annotate(total=Sum("amount"))
     )
@@ -303,7 +310,7 @@ def programme_budgets(
     # What no line holds: per programme, category and source, per programme, and in all.
     unbudgeted = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
     outside_of, outside = defaultdict(lambda: defaultdict(Decimal)), defaultdict(Decimal)
-    for event, line_id in events([programme.pk for programme in programmes]):
+    for event, line_id in events([programme.pk for programme in programmes], currency=currency, period=period):
         if event.amount is None or currency is not None and event.currency != currency:
             continue
         if period is not None and event.on not in period:

@@ -7,10 +7,11 @@ reads approved; the planned date for a tranche approved before history was kept)
 (``paid_on``). Each is summed in SQL per programme, day and currency.
 """
 
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext
 
+from cooperation.date_spans import DateSpan
 from cooperation.money_flows import Category, Flow, Stage
 from programs.finance.models import Loan, LoanStatus, Tranche, TrancheStatus
 
@@ -35,33 +36,41 @@ def _approved_on():
     return Coalesce(Subquery(approvals), F("planned_on"))
 
 
-def money_flows(programme_ids) -> list[Flow]:
+def money_flows(programme_ids, *, currency: str | None = None, span: DateSpan | None = None) -> list[Flow]:
     loans = Loan.objects.order_by()
     tranches = Tranche.objects.order_by()
     if programme_ids is not None:
         loans = loans.filter(programme_id__in=programme_ids)
         tranches = tranches.filter(grant__programme_id__in=programme_ids)
+    if currency is not None:
+        loans = loans.filter(currency_id=currency)
+        tranches = tranches.filter(grant__currency_id=currency)
+    within = Q() if span is None else span.within("on")
     loans_committed = (
         loans.filter(status=LoanStatus.APPROVED, approved_at__isnull=False)
         .annotate(on=TruncDate("approved_at"))
+        .filter(within)
         .values("programme_id", "on", "currency_id")
         .annotate(amount=Sum("principal"))
     )
     loans_spent = (
         loans.filter(disbursed_on__isnull=False)
         .annotate(on=F("disbursed_on"))
+        .filter(within)
         .values("programme_id", "on", "currency_id")
         .annotate(amount=Sum("principal"))
     )
     tranches_committed = (
         tranches.filter(status=TrancheStatus.APPROVED)
         .annotate(on=_approved_on())
+        .filter(within)
         .values("grant__programme_id", "on", "grant__currency_id")
         .annotate(amount=Sum("amount"))
     )
     tranches_spent = (
         tranches.filter(status=TrancheStatus.PAID)
         .annotate(on=F("paid_on"))
+        .filter(within)
         .values("grant__programme_id", "on", "grant__currency_id")
         .annotate(amount=Sum("amount"))
     )

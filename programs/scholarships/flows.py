@@ -5,6 +5,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.date_spans import DateSpan
 from cooperation.money_flows import Category, Flow, Stage
 from programs.scholarships.models import StipendTranche, TrancheStatus
 
@@ -20,14 +21,18 @@ def _rows(tranches, day: str):
     )
 
 
-def money_flows(programme_ids) -> list[Flow]:
+def money_flows(programme_ids, *, currency: str | None = None, span: DateSpan | None = None) -> list[Flow]:
     tranches = StipendTranche.objects.all()
     if programme_ids is not None:
         tranches = tranches.filter(**{f"{PROGRAMME}__in": list(programme_ids)})
+    if currency is not None:
+        tranches = tranches.filter(currency__code=currency)
     approved = tranches.filter(status=TrancheStatus.APPROVED, approved_at__isnull=False).annotate(
         approved_on=TruncDate("approved_at")
     )
     paid = tranches.filter(status=TrancheStatus.PAID, paid_on__isnull=False)
+    if span is not None:
+        approved, paid = approved.filter(span.within("approved_on")), paid.filter(span.within("paid_on"))
     flows = []
     for rows, stage, day, source in (
         (_rows(approved, "approved_on"), Stage.COMMITTED, "approved_on", _("Stipends approved")),

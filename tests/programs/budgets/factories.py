@@ -16,10 +16,17 @@ FAKE_PROVIDER = "tests.programs.budgets.factories.fake_flows"
 FLOWS: list[Flow] = []
 
 
-def fake_flows(programme_ids):
-    """What a module would contribute: the flows a test put in ``FLOWS``, of the programmes asked for."""
+def fake_flows(programme_ids, *, currency=None, span=None):
+    """What a module would contribute: the flows a test put in ``FLOWS``, of the programmes, currency and span asked
+    for."""
     wanted = None if programme_ids is None else set(programme_ids)
-    return [flow for flow in FLOWS if wanted is None or flow.programme_id in wanted]
+    return [
+        flow
+        for flow in FLOWS
+        if (wanted is None or flow.programme_id in wanted)
+        and (currency is None or flow.currency == currency)
+        and (span is None or flow.on in span)
+    ]
 
 
 @pytest.fixture
