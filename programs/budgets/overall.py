@@ -27,15 +27,17 @@ from programs.budgets.rates import Rates, Sums
 
 # Kept for a day at most: a key names the day, so an older entry is never read again.
 TIMEOUT = 24 * 60 * 60
+_KINDS = ("budget", "committed", "spent")
 _missing_message = lazy(exchange.missing_message, str)
 
 
-def cache_key(today: datetime.date, reporting: str, summaries: list[tuple]) -> str:
-    """The key of the totals of ``summaries`` ((id, version, computed at) of each) on ``today`` in ``reporting``."""
+def cache_key(today: datetime.date, reporting: str, summaries: list[tuple], narrowed_to: str = "") -> str:
+    """The key of what was worked out from ``summaries`` ((id, version, computed at) of each) on ``today`` in
+    ``reporting`` (narrowed to a currency or a period, see ``narrowed``)."""
     state = ";".join(
         f"{pk}:{version}:{computed_at and computed_at.isoformat()}" for pk, version, computed_at in sorted(summaries)
     )
-    digest = hashlib.sha256(f"{today.isoformat()}|{reporting}|{state}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{today.isoformat()}|{reporting}|{narrowed_to}|{state}".encode()).hexdigest()
     return f"budgets:overall:v1:{digest}"
 
 
@@ -46,6 +48,17 @@ def _kept(total: exchange.Total, missing: list) -> tuple:
 def _converted(sums: Sums, rates: Rates) -> tuple:
     """What the cache keeps of the total of ``sums``."""
     return _kept(rates.total(sums), sorted(pair for pair in sums if pair not in rates.rates))
+
+
+def kept_totals(amounts: _Amounts, rates: Rates) -> dict:
+    """What the cache keeps of the totals of ``amounts`` (``KnownFigures`` reads it back)."""
+    return {kind: _converted(sums, rates) for kind, sums in zip(_KINDS, amounts.sums, strict=True)}
+
+
+def figures_of_kept(kept: dict) -> "KnownFigures":
+    reporting = exchange.reporting_currency()
+    codes = {code for entry in kept.values() for code, _sum in entry[0]}
+    return KnownFigures(kept, reporting, Currency.objects.in_bulk({*codes, reporting}))
 
 
 class KnownFigures(Figures):
@@ -93,17 +106,11 @@ class KnownFigures(Figures):
         return self._of_its_currency(self.actual_total)
 
 
-_KINDS = ("budget", "committed", "spent")
-
-
 def known_figures(key: str, amounts) -> KnownFigures:
     """The totals kept under ``key``, else those of ``amounts()`` (an ``_Amounts``, read only on a miss), kept."""
-    reporting = exchange.reporting_currency()
     kept = cache.get(key)
     if kept is None:
         everything = amounts()
-        rates = Rates({pair for sums in everything.sums for pair in sums})
-        kept = {kind: _converted(sums, rates) for kind, sums in zip(_KINDS, everything.sums, strict=True)}
+        kept = kept_totals(everything, Rates({pair for sums in everything.sums for pair in sums}))
         cache.set(key, kept, TIMEOUT)
-    codes = {code for entry in kept.values() for code, _sum in entry[0]}
-    return KnownFigures(kept, reporting, Currency.objects.in_bulk({*codes, reporting}))
+    return figures_of_kept(kept)

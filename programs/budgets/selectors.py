@@ -11,6 +11,7 @@ from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.budgets.actuals import Overview, ProgrammeBudget, programme_budgets
 from programs.budgets.models import BudgetLine, Expenditure
+from programs.budgets.narrowed import narrowed_overview
 from programs.budgets.summaries import dashboard_overview
 from programs.models import Programme
 from programs.selectors import programme_list
@@ -78,6 +79,21 @@ def programme_budget(*, user, programme: Programme) -> ProgrammeBudget:
     return programme_budgets([programme], lines, timezone.localdate()).budgets[0]
 
 
+def _narrowing(currency: str | None, period: DateSpan | None) -> Q:
+    """The lines the dashboard counts, narrowed: budgeted in ``currency`` and running during ``period``."""
+    condition = Q()
+    if currency is not None:
+        condition &= Q(currency_id=currency)
+    if period is not None:
+        condition &= period.overlaps("period_start", "period_end")
+    return condition
+
+
+def _dashboard_programmes(*, user, programmes: QuerySet) -> QuerySet[Programme]:
+    """The programmes ``programmes`` selects whose budget ``user`` may read."""
+    return Programme.objects.filter(pk__in=programmes).filter(pk__in=budget_programmes(user=user).values("pk"))
+
+
 def dashboard_budgets(
     *, user, programmes: QuerySet, currency: str | None = None, period: DateSpan | None = None
 ) -> Overview:
@@ -87,19 +103,17 @@ def dashboard_budgets(
     With a ``currency`` (a code) only the lines budgeted in it and the amounts in it count; with a ``period`` only
     the lines whose period meets it and the amounts dated within it.
     """
-    visible = budget_programmes(user=user)
-    lines = BudgetLine.objects.filter(programme__in=programmes).filter(programme__in=visible.values("pk"))
-    if currency is not None:
-        lines = lines.filter(currency_id=currency)
-    if period is not None:
-        lines = lines.filter(period.overlaps("period_start", "period_end"))
+    lines = BudgetLine.objects.filter(
+        _narrowing(currency, period), programme__in=_dashboard_programmes(user=user, programmes=programmes)
+    )
     # A national portfolio has thousands of lines: only what the figures and the section read is loaded.
     lines = lines.only("programme", "category", "period_start", "period_end", "amount", "currency")
     lines = list(lines.order_by("programme_id", "period_start", "category", "pk"))
-    # Each programme and currency is read once and shared by its lines, not once per line.
-    # The section names each programme by its code: a portfolio's hundreds of programmes are read without the rest.
-    programmes_with_lines = Programme.objects.filter(pk__in={line.programme_id for line in lines}).only("code")
-    with_lines = list(programmes_with_lines.order_by("code"))
+    # Each programme and currency is read once and shared by its lines, not once per line; the section names each
+    # programme by its code, so a portfolio's hundreds of programmes are read without the rest.
+    with_lines = list(
+        Programme.objects.filter(pk__in={line.programme_id for line in lines}).only("code").order_by("code")
+    )
     programmes_by_id = {programme.pk: programme for programme in with_lines}
     currencies = Currency.objects.in_bulk({line.currency_id for line in lines})
     for line in lines:
@@ -113,19 +127,24 @@ def dashboard_budget_overview(
 ) -> Overview:
     """What the dashboard's budgets section shows: ``dashboard_budgets``, read from the programmes' summaries.
 
-    Narrowed to a currency or a period the figures are computed live (``dashboard_budgets``): a summary holds a
-    programme's whole budget only. Otherwise each programme's fresh summary is read and the sums of all of them are
-    converted as the live figures would be; a programme whose summary is stale or missing is computed live, so the
-    figures are always exact (see ``summaries``)."""
-    if currency is not None or period is not None:
-        return dashboard_budgets(user=user, programmes=programmes, currency=currency, period=period)
-    visible = budget_programmes(user=user)
-    lines = BudgetLine.objects.filter(programme__in=programmes).filter(programme__in=visible.values("pk"))
+    Each programme's fresh summary is read and the sums of all of them are converted as the live figures would be;
+    a programme whose summary is stale or missing is computed live, so the figures are always exact (see
+    ``summaries``). Narrowed to a currency or a period, the figures are computed live (a summary holds a programme's
+    whole budget only), and what the section reads of them is kept for the same state of the summaries
+    (``narrowed``)."""
+    readable = _dashboard_programmes(user=user, programmes=programmes)
+    lines = BudgetLine.objects.filter(_narrowing(currency, period), programme__in=readable)
     # Each programme asked whether it has a line (one probe of the lines' index each), not every line read.
-    with_lines = (
-        Programme.objects.filter(pk__in=programmes)
-        .filter(pk__in=visible.values("pk"))
-        .filter(Exists(BudgetLine.objects.filter(programme=OuterRef("pk"))))
+    counted = BudgetLine.objects.filter(_narrowing(currency, period), programme=OuterRef("pk"))
+    with_lines = list(readable.filter(Exists(counted)).only("code").order_by("code"))
+    today = timezone.localdate()
+    if currency is None and period is None:
+        return dashboard_overview(with_lines, lines, today)
+    return narrowed_overview(
+        with_lines,
+        lines,
+        today,
+        currency=currency,
+        period=period,
+        compute=lambda: dashboard_budgets(user=user, programmes=programmes, currency=currency, period=period),
     )
-    with_lines = list(with_lines.only("code").order_by("code"))
-    return dashboard_overview(with_lines, lines, timezone.localdate())
