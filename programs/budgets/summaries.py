@@ -24,7 +24,7 @@ from collections import defaultdict
 from decimal import Context, Decimal
 
 from django.db import transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from cooperation import exchange
@@ -185,6 +185,17 @@ def _store(overview: Overview, versions: dict[int, int], today: datetime.date) -
     fields = ["stale", "computed_on", "computed_at", "reporting_currency", "burn_rate", "over_budget_lines"]
     BudgetSummary.objects.bulk_update(stored, fields, batch_size=BATCH)
     return len(stored)
+
+
+def total_every_programme(today: datetime.date | None = None) -> bool:
+    """Have the totals of every budgeted programme (the dashboard of a reader who sees them all) worked out and kept
+    (see ``overall``), unless a summary is stale: a change is still waiting for its recomputation. Whether they were."""
+    today = today or timezone.localdate()
+    if BudgetSummary.objects.exclude(_fresh(today)).exists():
+        return False
+    budgeted = Programme.objects.filter(Exists(BudgetLine.objects.filter(programme=OuterRef("pk"))))
+    dashboard_overview(list(budgeted.only("code").order_by("code")), BudgetLine.objects.all(), today)
+    return True
 
 
 def rebuild(today: datetime.date | None = None) -> int:

@@ -397,3 +397,22 @@ def test_figures_stored_again_under_a_version_already_totalled_are_totalled_agai
 
     _assert_exact(manager, summarised=3)
     assert _shown(_overview(manager))["totals"] != before["totals"]
+
+
+def test_after_recomputing_the_task_totals_every_programme_for_the_next_dashboard(manager, portfolio, monkeypatch):
+    summaries.rebuild()
+    summaries.mark_stale(portfolio[0].pk)
+    assert tasks.refresh_budget_summaries() == 1
+    summed = []
+    sums = summaries._sums
+    monkeypatch.setattr(summaries, "_sums", lambda ids, kinds: summed.append(kinds) or sums(ids, kinds))
+
+    assert _shown(_overview(manager)) == _shown(_live(manager))
+    assert summed == [Q(kind=summaries.Kind.UNBUDGETED)]
+
+
+def test_while_a_summary_is_stale_the_task_does_not_total_every_programme(portfolio):
+    summaries.rebuild()
+    summaries.mark_stale(portfolio[0].pk)
+
+    assert summaries.total_every_programme() is False
