@@ -62,8 +62,12 @@ def framework(*, user, programme: Programme) -> list[Result]:
     reporter and targets by period): four queries however large the framework."""
     if not _programmes(user).filter(pk=programme.pk).exists():
         raise Http404
-    indicators = Indicator.objects.select_related("currency", "reporter").prefetch_related(
-        "dimensions", Prefetch("targets", queryset=PeriodTarget.objects.select_related("period"))
+    # Each result's indicators and each indicator's targets in their models' order, sorted within the result or the
+    # indicator they are read for rather than through every model that order names.
+    indicators = (
+        Indicator.objects.select_related("currency", "reporter")
+        .prefetch_related("dimensions", Prefetch("targets", queryset=_targets()))
+        .order_by("position", "pk")
     )
     return list(
         Result.objects.filter(programme=programme)
