@@ -38,6 +38,8 @@ _INVERSE = Context(prec=RATE_SIGNIFICANT_DIGITS, rounding=ROUND_HALF_EVEN)
 _FIXED_PLACES = minor_unit_exponent(FIXED_RATE_DIGITS["decimal_places"])
 # Products of amounts and rates are computed exactly before they are rounded once, to the minor unit.
 _EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN)
+# Up to this many days, fixed rates are read day by day rather than over the days' whole span.
+NAMED_DAYS = 500
 
 
 def reporting_currency() -> str:
@@ -153,13 +155,15 @@ def _applicable(entered: dict, code: str, on: datetime.date, oldest_allowed: int
 
 
 def _stored_rows(pairs: set[tuple[str, datetime.date]], reporting: str):
-    """The fixed rates of ``pairs``' currencies over their date span, unsorted: one query whose size does not grow
-    with the number of pairs."""
+    """The fixed rates of ``pairs``' currencies on their days, unsorted: one query. A few days (a programme's or a
+    partner's page) are named, so the rows read are about those asked for; many days (a portfolio's totals) are read
+    as their span, so the query's size does not grow with the number of pairs."""
     codes = {code for code, _on in pairs}
-    days = [on for _code, on in pairs]
-    return FixedRate.objects.filter(
-        reporting_currency=reporting, currency__in=codes, on__gte=min(days), on__lte=max(days)
-    ).order_by()
+    days = {on for _code, on in pairs}
+    rates = FixedRate.objects.filter(reporting_currency=reporting, currency__in=codes).order_by()
+    if len(days) <= NAMED_DAYS:
+        return rates.filter(on__in=sorted(days))
+    return rates.filter(on__gte=min(days), on__lte=max(days))
 
 
 def _stored(pairs: set[tuple[str, datetime.date]], reporting: str) -> dict[tuple[str, datetime.date], _Rate]:

@@ -17,8 +17,7 @@ def programme_detail(request, programme):
     user = request.user
     if not user.has_perm(Perm.VIEW_RESULT):
         return None
-    results = selectors.framework(user=user, programme=programme)
-    indicators = [indicator for result in results for indicator in result.indicators.all()]
+    result_count, indicators = selectors.framework_indicators(user=user, programme=programme)
     periods = list(programme.reporting_periods.order_by("starts_on"))
     progress = selectors.indicator_progress(indicators, periods)
     counts = selectors.status_counts(progress)
@@ -27,7 +26,7 @@ def programme_detail(request, programme):
     return {
         "programme": programme,
         "indicator_count": len(indicators),
-        "result_count": len(results),
+        "result_count": result_count,
         "period_count": len(periods),
         "counts": [(status, status.label, counts[status]) for status in selectors.Status],
         "progress": progress,

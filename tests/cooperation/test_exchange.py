@@ -149,6 +149,18 @@ def test_total_needs_the_same_few_queries_for_one_row_or_three_hundred():
     assert FixedRate.objects.filter(currency="EUR").count() == 100
 
 
+@pytest.mark.parametrize("named_days", [0, exchange.NAMED_DAYS])
+def test_fixed_rates_read_over_their_span_or_day_by_day_give_the_same_total(monkeypatch, named_days):
+    for day in range(0, 130, 20):
+        rate(datetime.date(2026, 1, 1) + datetime.timedelta(days=day), "EUR", "USD", "1.1")
+    first = exchange.total(_rows(300))  # fixes every rate, read back as stored
+    monkeypatch.setattr(exchange, "NAMED_DAYS", named_days)
+    rate(datetime.date(2026, 1, 2), "EUR", "USD", "2")  # a closer rate entered later changes nothing fixed
+    again = exchange.total(_rows(300))
+    assert (again.reporting, again.missing, again.rate_dates) == (first.reporting, first.missing, first.rate_dates)
+    assert again.reporting == Decimal("1100.00")  # 100 days of 10 EUR at 1.1; the rupiahs and pounds have no rate
+
+
 def test_a_total_shows_its_first_missing_rates_and_counts_the_others():
     for day in range(1, 8):
         rate(datetime.date(2026, 3, day), "EUR", "USD", "1.10")

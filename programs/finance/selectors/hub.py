@@ -6,6 +6,7 @@ queries for ten loans as for ten thousand. The callers pass querysets already sc
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +18,6 @@ from programs.finance.models import COMMITTED_STATUSES, Grant, Installment, Loan
 from programs.finance.selectors.common import (
     ARREARS_STATUSES,
     OUTSTANDING,
-    PRINCIPAL_OUTSTANDING,
     UNPAID,
     ZERO,
     in_minor_units,
@@ -78,13 +78,6 @@ class LoanFigures:
         return sum(row.par30_loans for row in self.by_currency)
 
 
-def _late_loan_ids(loans: QuerySet[Loan], today: datetime.date, days: int) -> QuerySet:
-    """The ids of ``loans`` with an installment more than ``days`` late: read through the installments of those
-    loans (their ``loan_id`` index), never through every late installment of the portfolio."""
-    cutoff = today - datetime.timedelta(days=days)
-    return Installment.objects.filter(UNPAID, loan__in=loans.values("pk"), due_date__lt=cutoff).values("loan_id")
-
-
 def disbursed_total(loans: QuerySet[Loan]) -> exchange.Total:
     """The principal disbursed per currency and in the reporting currency, each loan at the rate of the day it was
     disbursed: one query summing per currency and day, then the conversion's few."""
@@ -99,36 +92,42 @@ def disbursed_total(loans: QuerySet[Loan]) -> exchange.Total:
 
 
 def loan_figures(loans: QuerySet[Loan], today: datetime.date | None = None) -> LoanFigures:
-    """Counts by status, and per currency the principal committed, outstanding and at risk (three queries)."""
-    today = today_or(today)
-    loans = loans.order_by()
-    counts = dict(loans.values_list("status").annotate(count=Count("pk")))
-    by_status = [(status, label, counts[status]) for status, label in LoanStatus.choices if counts.get(status)]
-    active = Q(status=LoanStatus.DISBURSED)
-    rows = {}
-    for row in loans.values("currency_id", "currency__minor_unit").annotate(
-        count=Count("pk"),
-        committed=Sum("principal", filter=Q(status__in=COMMITTED_STATUSES)),
-        par30_loans=Count("pk", filter=active & Q(pk__in=_late_loan_ids(loans, today, PAR_DAYS))),
-    ):
-        rows[row.pop("currency_id")] = row
-    owed = (
-        Installment.objects.filter(loan__in=loans.filter(active).values("pk"))
-        .order_by()
-        .values("loan__currency_id")
+    """Counts by status, and per currency the principal committed, outstanding and at risk: one query, what is
+    outstanding and how late read from each loan's ``LoanFigures`` (its schedule in two figures, kept by the
+    services), never from the installments."""
+    late = Q(figures__oldest_unpaid_due_date__lt=today_or(today) - datetime.timedelta(days=PAR_DAYS))
+    rows = (
+        loans.order_by()
+        .values_list("status", "currency_id", "currency__minor_unit")
         .annotate(
-            outstanding=Sum(PRINCIPAL_OUTSTANDING),
-            at_risk_30=Sum(PRINCIPAL_OUTSTANDING, filter=Q(loan_id__in=_late_loan_ids(loans, today, PAR_DAYS))),
+            count=Count("pk"),
+            principal=Sum("principal"),
+            outstanding=Sum("figures__principal_outstanding"),
+            at_risk_30=Sum("figures__principal_outstanding", filter=late),
+            par30_loans=Count("pk", filter=late),
         )
     )
-    for row in owed:
-        rows[row.pop("loan__currency_id")].update(row)
+    counts: dict[str, int] = defaultdict(int)
+    minor_units: dict[str, int] = {}
+    per_currency: dict[str, dict] = defaultdict(
+        lambda: {"count": 0, "committed": ZERO, "outstanding": ZERO, "at_risk_30": ZERO, "par30_loans": 0}
+    )
+    for status, code, minor_unit, count, principal, outstanding, at_risk_30, par30_loans in rows:
+        counts[status] += count
+        minor_units[code] = minor_unit
+        values = per_currency[code]
+        values["count"] += count
+        if status in COMMITTED_STATUSES:
+            values["committed"] += principal or ZERO
+        if status == LoanStatus.DISBURSED:
+            values["outstanding"] += outstanding or ZERO
+            values["at_risk_30"] += at_risk_30 or ZERO
+            values["par30_loans"] += par30_loans
+    by_status = [(status, label, counts[status]) for status, label in LoanStatus.choices if counts.get(status)]
     by_currency = []
-    for code in sorted(rows):
-        values = rows[code]
-        currency = _currency(code, values.pop("currency__minor_unit"))
-        values = {key: ZERO if value is None else value for key, value in values.items()}
-        by_currency.append(LoanCurrency(currency=currency, **in_minor_units(values, currency)))
+    for code in sorted(per_currency):
+        currency = _currency(code, minor_units[code])
+        by_currency.append(LoanCurrency(currency=currency, **in_minor_units(per_currency[code], currency)))
     return LoanFigures(sum(counts.values()), by_status, by_currency)
 
 

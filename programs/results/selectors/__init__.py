@@ -8,6 +8,7 @@ in, and only the reports their organisation is responsible for; anything else is
 from programs.results.selectors.dashboard import GoalRow, ResultsFigures, results_dashboard
 from programs.results.selectors.frameworks import (
     framework,
+    framework_indicators,
     framework_programmes,
     indicator_get,
     indicator_list,
@@ -46,6 +47,7 @@ __all__ = [
     "awaiting_review",
     "evidence_get",
     "framework",
+    "framework_indicators",
     "framework_programmes",
     "indicator_list",
     "period_list",

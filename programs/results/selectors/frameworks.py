@@ -62,8 +62,12 @@ def framework(*, user, programme: Programme) -> list[Result]:
     reporter and targets by period): four queries however large the framework."""
     if not _programmes(user).filter(pk=programme.pk).exists():
         raise Http404
-    indicators = Indicator.objects.select_related("currency", "reporter").prefetch_related(
-        "dimensions", Prefetch("targets", queryset=PeriodTarget.objects.select_related("period"))
+    # Each result's indicators and each indicator's targets in their models' order, sorted within the result or the
+    # indicator they are read for rather than through every model that order names.
+    indicators = (
+        Indicator.objects.select_related("currency", "reporter")
+        .prefetch_related("dimensions", Prefetch("targets", queryset=_targets()))
+        .order_by("position", "pk")
     )
     return list(
         Result.objects.filter(programme=programme)
@@ -71,6 +75,24 @@ def framework(*, user, programme: Programme) -> list[Result]:
         .prefetch_related(Prefetch("indicators", queryset=indicators))
         .order_by("-level", "position", "pk")
     )
+
+
+def framework_indicators(*, user, programme: Programme) -> tuple[int, list[Indicator]]:
+    """How many results the programme's framework has, and their indicators in the framework's order (``framework``:
+    highest-level result first), each with its targets: what a summary of its progress reads, without the results
+    themselves, the indicators' dimensions, currency or reporter. Four queries however large the framework."""
+    if not _programmes(user).filter(pk=programme.pk).exists():
+        raise Http404
+    result_ids = list(
+        Result.objects.filter(programme=programme).order_by("-level", "position", "pk").values_list("pk", flat=True)
+    )
+    place = {pk: index for index, pk in enumerate(result_ids)}
+    indicators = (
+        Indicator.objects.filter(result_id__in=result_ids)
+        .prefetch_related(Prefetch("targets", queryset=PeriodTarget.objects.order_by()))
+        .order_by("position", "pk")
+    )
+    return len(result_ids), sorted(indicators, key=lambda indicator: place[indicator.result_id])
 
 
 def result_get(*, user, pk) -> Result:

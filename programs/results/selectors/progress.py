@@ -173,12 +173,14 @@ def indicator_percents(
 
 
 def approved_values(indicators: list[Indicator]) -> dict[tuple[int, int], ActualValue]:
-    """The approved values of ``indicators`` by (indicator id, period id), in one query."""
+    """The approved values of ``indicators`` by (indicator id, period id), in one query. Where two approved reports
+    of a period hold a value, the one read last counts: the partners' alphabetical order within the period, as the
+    models' order has it."""
     return {
         (actual.indicator_id, actual.report.period_id): actual
-        for actual in ActualValue.objects.filter(
-            indicator__in=indicators, report__status=ReportStatus.APPROVED
-        ).select_related("report")
+        for actual in ActualValue.objects.filter(indicator__in=indicators, report__status=ReportStatus.APPROVED)
+        .select_related("report")
+        .order_by("report__organisation__name")
     }
 
 

@@ -83,6 +83,7 @@ def reports_owed(*, today: datetime.date | None = None, organisation_ids=None, p
     pairs = (
         Indicator.objects.filter(result__programme_id__in={period.programme_id for period in periods})
         .exclude(reporter__isnull=True)
+        .order_by()
         .values_list("result__programme_id", "reporter_id")
         .distinct()
     )
@@ -94,9 +95,9 @@ def reports_owed(*, today: datetime.date | None = None, organisation_ids=None, p
     organisations = Organisation.objects.in_bulk({pk for ids in reporters_of.values() for pk in ids})
     begun = {
         (report.period_id, report.organisation_id): report
-        for report in Report.objects.filter(period__in=periods).filter(
-            Q(organisation_id__in=organisation_ids) if organisation_ids is not None else Q()
-        )
+        for report in Report.objects.order_by()
+        .filter(period__in=periods)
+        .filter(Q(organisation_id__in=organisation_ids) if organisation_ids is not None else Q())
     }
     due = []
     for period in periods:

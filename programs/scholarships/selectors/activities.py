@@ -21,9 +21,9 @@ from programs.scholarships.selectors._common import count_of, may
 # --- exchange activities ------------------------------------------------------------------------------------------
 
 
-def activity_list(*, user) -> QuerySet[ExchangeActivity]:
-    """Activities ``user`` may see (a partner: those their organisation hosts or takes part in), with
-    ``participants_count`` (women + men + other) and ``listed_participants`` in SQL."""
+def visible_activities(*, user) -> QuerySet[ExchangeActivity]:
+    """Activities ``user`` may see (a partner: those their organisation hosts or takes part in), as plain rows: what
+    the hubs count."""
     if not may(user, Perm.VIEW_EXCHANGE_ACTIVITY):
         return ExchangeActivity.objects.none()
     queryset = ExchangeActivity.objects.all()
@@ -33,9 +33,19 @@ def activity_list(*, user) -> QuerySet[ExchangeActivity]:
             exchangeactivity_id=OuterRef("pk"), organisation_id__in=organisations
         )
         queryset = queryset.filter(Q(host_id__in=organisations) | Q(Exists(involved)))
-    return queryset.select_related("programme", "host", "country").annotate(
-        participants_count=F("women") + F("men") + F("other_gender"),
-        listed_participants=count_of(Participant, "activity"),
+    return queryset
+
+
+def activity_list(*, user) -> QuerySet[ExchangeActivity]:
+    """Activities ``user`` may see (``visible_activities``), with ``participants_count`` (women + men + other) and
+    ``listed_participants`` in SQL."""
+    return (
+        visible_activities(user=user)
+        .select_related("programme", "host", "country")
+        .annotate(
+            participants_count=F("women") + F("men") + F("other_gender"),
+            listed_participants=count_of(Participant, "activity"),
+        )
     )
 
 

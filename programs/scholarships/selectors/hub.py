@@ -2,7 +2,7 @@
 progress reports a host institution owes.
 
 Every figure is counted in SQL through the user-scoped reads (``visible_calls``, ``visible_applications``,
-``tranche_list``, ``activity_list``), so a page shows only what its reader may see and its number of queries
+``tranche_list``, ``visible_activities``), so a page shows only what its reader may see and its number of queries
 does not grow with the records. Money is summed per currency, never across currencies.
 
 A progress report is *due* when its due date (``terms.report_due_dates``) is within the next
@@ -29,7 +29,7 @@ from programs.scholarships.models import (
     TrancheStatus,
 )
 from programs.scholarships.references import application_reference
-from programs.scholarships.selectors.activities import activity_list
+from programs.scholarships.selectors.activities import visible_activities
 from programs.scholarships.selectors.applications import visible_applications, visible_calls
 from programs.scholarships.selectors.stipends import tranche_list
 from programs.scholarships.terms import report_due_dates
@@ -218,7 +218,7 @@ def hub_figures(*, user, calls, scholars, tranches, activities, today: datetime.
 
 def _activities(user) -> QuerySet[ExchangeActivity]:
     """The activities ``user`` may see, without the list's per-row annotations (for counting)."""
-    return ExchangeActivity.objects.filter(pk__in=activity_list(user=user).values("pk"))
+    return visible_activities(user=user)
 
 
 def programme_figures(*, user, programme, today: datetime.date | None = None) -> HubFigures:

@@ -6,7 +6,7 @@ for ten shipments as for ten thousand. Values stay per currency, never summed ac
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
 
 from cooperation.reference.models import Currency
 from programs.shipments.models import ReceiptLine, ShipmentItem, ShipmentStatus
@@ -39,12 +39,24 @@ def _discrepant_shipments() -> Exists:
     return Exists(ReceiptLine.objects.filter(DISCREPANCY, receipt__shipment=OuterRef("pk")))
 
 
-def _counts(prefix: str, where: Q) -> dict:
-    """The conditional counts of ``shipments`` matching ``where``: per status and with discrepancies."""
-    return {
-        **{f"{prefix}_{status.value}": Count("pk", filter=where & Q(status=status)) for status in ShipmentStatus},
-        f"{prefix}_discrepant": Count("pk", filter=where & Q(_discrepant_shipments())),
-    }
+def _counts(shipments, **groups: Q) -> dict:
+    """How many of ``shipments`` each group (a name and its condition) holds per status (``<group>_<status>``) and
+    with discrepancies (``<group>_discrepant``): one query grouped by status, group and discrepancy, counted here
+    (a few dozen rows however many shipments)."""
+    flags = {name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in groups.items()}
+    rows = (
+        shipments.order_by()
+        .annotate(**flags, discrepant=_discrepant_shipments())
+        .values_list("status", *groups, "discrepant")
+        .annotate(count=Count("pk"))
+    )
+    counts = {f"{name}_{key}": 0 for name in groups for key in [*ShipmentStatus.values, "discrepant"]}
+    for status, *flagged, discrepant, count in rows:
+        for name, member in zip(groups, flagged, strict=True):
+            if member:
+                counts[f"{name}_{status}"] += count
+                counts[f"{name}_discrepant"] += count if discrepant else 0
+    return counts
 
 
 def _figures(counts: dict, prefix: str, **extra) -> ShipmentFigures:
@@ -63,9 +75,11 @@ def _figures(counts: dict, prefix: str, **extra) -> ShipmentFigures:
 
 def programme_shipment_figures(*, user, programme) -> ShipmentFigures:
     """The programme's shipments that ``user`` may see: by status, with discrepancies, the goods dispatched per
-    currency (their packing-list value) and the items on their packing lists. Three queries."""
+    currency (their packing-list value) and the items on their packing lists. Three queries, one without shipments."""
     shipments = _visible_shipments(user).filter(programme=programme)
-    counts = shipments.order_by().aggregate(**_counts("all", Q()))
+    counts = _counts(shipments, all=Q(pk__isnull=False))
+    if not any(counts.values()):
+        return _figures(counts, "all")  # no shipment: no goods either, and no query for them
     rows = list(
         ShipmentItem.objects.filter(shipment__in=shipments.values("pk"))
         .order_by()
@@ -93,7 +107,5 @@ def partner_shipment_figures(*, user, organisation_ids) -> PartnerShipments:
     shipments = _visible_shipments(user)
     sent = Q(donor_id__in=organisation_ids) | Q(consignor_id__in=organisation_ids)
     received = Q(consignee_id__in=organisation_ids)
-    counts = (
-        shipments.filter(sent | received).order_by().aggregate(**_counts("sent", sent), **_counts("received", received))
-    )
+    counts = _counts(shipments.filter(sent | received), sent=sent, received=received)
     return PartnerShipments(_figures(counts, "sent"), _figures(counts, "received"))
