@@ -23,12 +23,16 @@ CHOICE_LIST_TEMPLATES = {
 
 def _shown(value) -> str:
     """A value as ``{{ value }}`` shows it: in local time and format, escaped unless already safe."""
+    if type(value) is str:  # most labels and names: nothing to localize, never safe
+        return escape(value)
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _as_string(value) -> str:
     """A value as ``{{ value|stringformat:'s' }}`` shows it: the filter keeps a safe value safe."""
+    if type(value) is str:
+        return escape(value)
     text = "%s" % value  # noqa: UP031 (the filter's own formatting, which also takes non-strings)
     return text if isinstance(value, SafeData) else escape(text)
 
