@@ -1,8 +1,9 @@
-"""How forms are drawn: Django's own widget templates, except that a select's options are written out here.
+"""How forms are drawn: Django's own widget templates, except that the options of a select, a list of checkboxes
+or of radio buttons are written out here.
 
 A country, currency or sector list has hundreds of options, and Django's select template includes two more
-templates for every one of them; a form with a few such lists spent most of its time there. The HTML written
-here is the same, character for character, as the templates' (a test compares the two).
+templates for every one of them (a checkbox, four); a form with a few such lists spent most of its time there. The
+HTML written here is the same, character for character, as the templates' (a test compares the two).
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -13,16 +14,25 @@ from django.utils.timezone import template_localtime
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# Lists of checkboxes or radio buttons, and the template of each of their options.
+CHOICE_LIST_TEMPLATES = {
+    "django/forms/widgets/checkbox_select.html": "django/forms/widgets/checkbox_option.html",
+    "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html",
+}
 
 
 def _shown(value) -> str:
     """A value as ``{{ value }}`` shows it: in local time and format, escaped unless already safe."""
+    if type(value) is str:  # most labels and names: nothing to localize, never safe
+        return escape(value)
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _as_string(value) -> str:
     """A value as ``{{ value|stringformat:'s' }}`` shows it: the filter keeps a safe value safe."""
+    if type(value) is str:
+        return escape(value)
     text = "%s" % value  # noqa: UP031 (the filter's own formatting, which also takes non-strings)
     return text if isinstance(value, SafeData) else escape(text)
 
@@ -51,12 +61,45 @@ def select_html(widget: dict) -> str:
     return "".join(parts)
 
 
+def _labelled_input(option: dict) -> str:
+    """An option of a list of checkboxes or radio buttons, as ``input_option.html`` draws it (label around)."""
+    attrs = option["attrs"]
+    value = "" if option["value"] is None else f' value="{_as_string(option["value"])}"'
+    label_for = f' for="{_shown(attrs["id"])}"' if attrs.get("id") else ""
+    return (
+        f'<label{label_for}><input type="{_shown(option["type"])}" name="{_shown(option["name"])}"{value}'
+        f"{_attributes(attrs)}>\n {_shown(option['label'])}</label>\n\n"
+    )
+
+
+def choice_list_html(widget: dict) -> str:
+    """A list of checkboxes or radio buttons, as ``multiple_input.html`` draws it."""
+    attrs = widget["attrs"]
+    element_id = f' id="{_shown(attrs["id"])}"' if attrs.get("id") else ""
+    css_class = f' class="{_shown(attrs["class"])}"' if attrs.get("class") else ""
+    parts = [f"<div{element_id}{css_class}>"]
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(f"\n  <div><label>{_shown(group)}</label>")
+        parts.extend(f"<div>\n    {_labelled_input(option)}</div>" for option in options)
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's template renderer, with selects (single and multiple) written out by ``select_html``."""
+    """Django's template renderer, with selects (single and multiple) written out by ``select_html`` and lists of
+    checkboxes or radio buttons by ``choice_list_html``."""
 
     def render(self, template_name, context, request=None):
-        widget = context.get("widget") if template_name == SELECT_TEMPLATE else None
+        option_template = OPTION_TEMPLATE if template_name == SELECT_TEMPLATE else None
+        option_template = CHOICE_LIST_TEMPLATES.get(template_name, option_template)
+        widget = context.get("widget") if option_template else None
         options = [option for _, group, _ in widget["optgroups"] for option in group] if widget else []
-        if widget is not None and all(option.get("template_name") == OPTION_TEMPLATE for option in options):
-            return select_html(widget)
+        if widget is not None and all(option.get("template_name") == option_template for option in options):
+            if template_name == SELECT_TEMPLATE:
+                return select_html(widget)
+            if all(option.get("wrap_label") is True for option in options):
+                return choice_list_html(widget)
         return super().render(template_name, context, request)

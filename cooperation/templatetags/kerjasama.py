@@ -1,10 +1,14 @@
 """Template helpers shared by every front door."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 from cooperation.stylesheet import stylesheet_tag
 
@@ -24,8 +28,44 @@ def money(amount, currency) -> str:
         return "—"
     digits = getattr(currency, "minor_unit", 2)
     code = getattr(currency, "code", currency) or ""
-    formatted = floatformat(Decimal(amount), f"{digits}g")
-    return f"{code} {formatted}".strip()
+    return f"{code} {_grouped(amount, digits)}".strip()
+
+
+# What ``floatformat`` does for an amount, done directly for the usual one: a page of schedules and repayments
+# writes hundreds, and floatformat's general steps (any input, any grouping) are most of a page's drawing.
+_PLACES = {places: Decimal(1).scaleb(-places) for places in range(7)}
+_DIRECT_BELOW = Decimal(10) ** 18
+_SEPARATORS: dict = {}  # language → (grouping, "," and "." → the language's separators), read once per language
+
+
+@receiver(setting_changed)
+def _forget_separators(**kwargs) -> None:
+    _SEPARATORS.clear()
+
+
+def _separators(language: str | None) -> tuple:
+    if language not in _SEPARATORS:
+        thousands, decimal = (
+            get_format(name, language, use_l10n=True) for name in ("THOUSAND_SEPARATOR", "DECIMAL_SEPARATOR")
+        )
+        _SEPARATORS[language] = (
+            get_format("NUMBER_GROUPING", language, use_l10n=True),
+            str.maketrans({",": thousands, ".": decimal}),
+        )
+    return _SEPARATORS[language]
+
+
+def _grouped(amount, places: int) -> str:
+    """``floatformat(Decimal(amount), f"{places}g")``: rounded half up to ``places`` decimals, grouped by thousands
+    with the active language's separators."""
+    if type(amount) is int:
+        amount = Decimal(amount)
+    if type(amount) is Decimal and places in _PLACES and amount.is_finite() and abs(amount) < _DIRECT_BELOW:
+        grouping, separators = _separators(get_language())
+        if grouping == 3:
+            rounded = amount.quantize(_PLACES[places], ROUND_HALF_UP)
+            return f"{rounded if rounded else abs(rounded):,f}".translate(separators)
+    return floatformat(Decimal(amount), f"{places}g")
 
 
 @register.filter

@@ -74,3 +74,40 @@ def test_a_select_with_its_own_option_template_is_left_to_the_templates():
     widget = Custom(choices=[("a", "A")])
     context = widget.get_context("choice", "a", {})
     assert OURS.render(widget.template_name, context) == TEMPLATES.render(widget.template_name, context)
+
+
+class Ticks(forms.Form):
+    statuses = forms.MultipleChoiceField(
+        choices=[("draft", "Draft"), ("ready", gettext_lazy("Ready")), ("a&b", '"A" <b>')],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grouped = forms.MultipleChoiceField(
+        choices=[("Asia", [("ID", "Indonesia"), ("JP", "Japan")]), ("x", "X")],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
+    )
+    mode = forms.ChoiceField(choices=[("air", "Air"), ("sea", mark_safe("<em>Sea</em>"))], widget=forms.RadioSelect)
+    year = forms.TypedChoiceField(choices=[(2026, 2026), (20260, 1234567)], coerce=int, widget=forms.RadioSelect)
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+@pytest.mark.parametrize(
+    "data", [None, {"statuses": ["ready", "a&b"], "grouped": ["JP"], "mode": "sea", "year": "2026"}]
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_lists_of_checkboxes_and_radio_buttons_read_as_django_draws_them(language, data, auto_id):
+    with override(language):
+        pairs = list(_pairs(Ticks(data=data, auto_id=auto_id)))
+    assert len(pairs) == len(Ticks.base_fields)
+    for name, django_html, our_html in pairs:
+        assert our_html == django_html, name
+    drawn = dict((name, ours) for name, _, ours in pairs)
+    assert '<input type="checkbox" name="statuses" value="a&amp;b"' in drawn["statuses"]
+    assert "<em>Sea</em>" in drawn["mode"]
+    assert "<div><label>Asia</label>" in drawn["grouped"]
+
+
+def test_a_list_of_checkboxes_is_written_out_without_the_templates(monkeypatch):
+    widget = Ticks.base_fields["statuses"].widget
+    context = widget.get_context("statuses", ["ready"], {"id": "id_statuses"})
+    monkeypatch.setattr(DjangoTemplates, "render", lambda *args, **kwargs: pytest.fail("drawn by the templates"))
+    assert 'value="ready" id="id_statuses_1" checked>' in OURS.render(widget.template_name, context)

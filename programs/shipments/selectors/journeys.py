@@ -15,20 +15,20 @@ from cooperation.reference.models import Currency
 from cooperation.roles import Perm
 from programs.shipments.models import DelayAlertLog, Receipt, ReceiptLine, ReceiptPhoto, Shipment, TrackingEvent
 from programs.shipments.selectors._common import DISCREPANCY, NOT_GOOD, NOT_GOOD_VALUE, _money
-from programs.shipments.selectors.shipments import _visible_shipments
+from programs.shipments.selectors.shipments import _visible_shipments, shown_to
 
 # --- journey and receipts -----------------------------------------------------------------------------------------
 
 
 def shipment_events(*, user, shipment: Shipment) -> QuerySet[TrackingEvent]:
     """The shipment's timeline, oldest first."""
-    if not user.has_perm(Perm.VIEW_TRACKING_EVENT) or not _visible_shipments(user).filter(pk=shipment.pk).exists():
+    if not user.has_perm(Perm.VIEW_TRACKING_EVENT) or not shown_to(user, shipment):
         return TrackingEvent.objects.none()
     return TrackingEvent.objects.filter(shipment=shipment).select_related("user").order_by("occurred_at", "pk")
 
 
 def shipment_receipts(*, user, shipment: Shipment) -> QuerySet[Receipt]:
-    if not user.has_perm(Perm.VIEW_RECEIPT) or not _visible_shipments(user).filter(pk=shipment.pk).exists():
+    if not user.has_perm(Perm.VIEW_RECEIPT) or not shown_to(user, shipment):
         return Receipt.objects.none()
     return (
         Receipt.objects.filter(shipment=shipment)

@@ -118,11 +118,20 @@ def shipment_get(*, user, pk, today: datetime.date | None = None) -> Shipment:
     """One shipment ``user`` may see (404 otherwise), with the same annotations as ``shipment_list`` and the
     records it points at, read by id rather than joined (see ``cooperation.records``)."""
     queryset = shipment_list(user=user, today=today).select_related(None).select_related("programme")
-    return with_related(
+    shipment = with_related(
         get_object_or_404(queryset, pk=pk),
         *("donor", "consignor", "consignee", "consignee_contact", "origin_country", "destination_country"),
         *("created_by", "prepared_by", "dispatch_approved_by"),
     )
+    shipment.read_for_user_id = user.pk  # what its page lists then need not ask again whether the user sees it
+    return shipment
+
+
+def shown_to(user, shipment: Shipment) -> bool:
+    """Whether ``user`` may see ``shipment``: known without a query when ``shipment_get`` read it for them."""
+    if user.pk is not None and getattr(shipment, "read_for_user_id", None) == user.pk:
+        return True
+    return _visible_shipments(user).filter(pk=shipment.pk).exists()
 
 
 def days_late(shipment: Shipment, today: datetime.date | None = None) -> int:
@@ -147,7 +156,7 @@ def delayed_shipments(*, user, today: datetime.date | None = None, **narrowing) 
 def shipment_items(*, user, shipment: Shipment) -> QuerySet[ShipmentItem]:
     """The packing list, each item annotated with ``total_weight_kg``, ``total_value`` and what the consignee
     counted so far: ``good``, ``damaged``, ``lost``, ``accounted`` and ``remaining`` (units still to count)."""
-    if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM) or not _visible_shipments(user).filter(pk=shipment.pk).exists():
+    if not user.has_perm(Perm.VIEW_SHIPMENT_ITEM) or not shown_to(user, shipment):
         return ShipmentItem.objects.none()
     counted = {
         name: _per_shipment(ReceiptLine, name, output_field=QUANTITY, link="item")
