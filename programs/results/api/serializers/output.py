@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import EnumChoiceField, related_with_label, who_and_when
+from cooperation.api.fields import ChoiceLabelField, EnumChoiceField, related_with_label, who_and_when
 from programs.results import selectors, services
 from programs.results.models import VALUE_DIGITS, Direction, Frequency, ReportStatus, ResultLevel, Unit
 
@@ -41,7 +41,7 @@ class ResultSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     programme, programme_code = related_with_label("programme", "code")
     level = level_field(read_only=True)
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    level_label = ChoiceLabelField("level", read_only=True)
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     parent = serializers.IntegerField(
@@ -71,7 +71,7 @@ class IndicatorSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True)
     definition = serializers.CharField(read_only=True)
     unit = unit_field(read_only=True)
-    unit_label = serializers.CharField(source="get_unit_display", read_only=True)
+    unit_label = ChoiceLabelField("unit", read_only=True)
     iati_measure = serializers.IntegerField(
         read_only=True, help_text=_("IATI indicator measure: 1 unit, 2 percentage, 3 nominal, 5 qualitative.")
     )
