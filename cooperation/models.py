@@ -5,26 +5,33 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-_choice_labels: dict = {}  # a field -> (its choices, their labels by value)
+_choice_labels: dict = {}  # (a field, a language) -> (its choices, their labels in that language by value)
 
 
 def _labels_of(field) -> dict:
-    """A field's choices as Django's ``get_<field>_display()`` looks them up, built once per field (choices a
-    callable gives are read again each time)."""
+    """A field's choices as Django's ``get_<field>_display()`` looks them up, their labels in the active language:
+    built once per field and language (choices a callable gives are read again each time)."""
     choices = field.choices
     if isinstance(choices, (BaseChoiceIterator, Promise)):
         return dict(make_hashable(field.flatchoices))
-    cached = _choice_labels.get(field)
+    key = (field, get_language())
+    cached = _choice_labels.get(key)
     if cached is None or cached[0] is not choices:
-        cached = _choice_labels[field] = (choices, dict(make_hashable(field.flatchoices)))
+        labels = dict(make_hashable(field.flatchoices))
+        cached = _choice_labels[key] = (
+            choices,
+            {value: force_str(label, strings_only=True) for value, label in labels.items()},
+        )
     return cached[1]
 
 
 class ChoiceLabels(models.Model):
     """``get_<field>_display()`` without building the table of choices on each call: Django hashes every choice's
-    label (each a translation) to build it, which a list showing a status or a role per row paid per row."""
+    label (each a translation) to build it, which a list showing a status or a role per row paid per row. The
+    labels are translated once per language; a value that is no choice is given back as it is, as Django does."""
 
     class Meta:
         abstract = True
