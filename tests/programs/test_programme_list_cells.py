@@ -42,7 +42,8 @@ def test_the_cells_read_as_the_loops_drew_them(manager):
     drawn = FILTERS.render(Context({"p": selectors.programme_list(user=manager).get(pk=crowded.pk)}))
     assert (
         "Mitra &quot;Tani&quot; &amp; Co" in drawn
-        and "&lt;MT&gt;</abbr>, <abbr" in drawn
+        and "&lt;MT&gt;</abbr>" in drawn
+        and "</abbr>, <abbr" in drawn
         and ">Pacific Relief<" in drawn
     )
     assert FILTERS.render(Context({"p": selectors.programme_list(user=manager).get(pk=alone.pk)})) == (
