@@ -21,7 +21,7 @@ CHOICE_LIST_TEMPLATES = {
 }
 
 
-def _shown(value) -> str:
+def shown_text(value) -> str:
     """A value as ``{{ value }}`` shows it: in local time and format, escaped unless already safe."""
     if type(value) is str:  # most labels and names: nothing to localize, never safe
         return escape(value)
@@ -29,7 +29,7 @@ def _shown(value) -> str:
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
-def _as_string(value) -> str:
+def as_string(value) -> str:
     """A value as ``{{ value|stringformat:'s' }}`` shows it: the filter keeps a safe value safe."""
     if type(value) is str:
         return escape(value)
@@ -37,23 +37,23 @@ def _as_string(value) -> str:
     return text if isinstance(value, SafeData) else escape(text)
 
 
-def _attributes(attrs: dict) -> str:
+def html_attributes(attrs: dict) -> str:
     return "".join(
-        f" {name}" if value is True else f' {name}="{_as_string(value)}"'
+        f" {name}" if value is True else f' {name}="{as_string(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 def select_html(widget: dict) -> str:
-    parts = [f'<select name="{_shown(widget["name"])}"{_attributes(widget["attrs"])}>']
+    parts = [f'<select name="{shown_text(widget["name"])}"{html_attributes(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+            parts.append(f'\n  <optgroup label="{shown_text(group_name)}">')
         for option in options:
             parts.append(
-                f'\n  <option value="{_as_string(option["value"])}"{_attributes(option["attrs"])}>'
-                f"{_shown(option['label'])}</option>\n"  # the option template's own last line break
+                f'\n  <option value="{as_string(option["value"])}"{html_attributes(option["attrs"])}>'
+                f"{shown_text(option['label'])}</option>\n"  # the option template's own last line break
             )
         if group_name:
             parts.append("\n  </optgroup>")

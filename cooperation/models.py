@@ -1,10 +1,47 @@
 """Cross-cutting models: timestamps, and the holder of role-level permissions."""
 
 from django.db import models
+from django.utils.choices import BaseChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+_choice_labels: dict = {}  # (a field, a language) -> (its choices, their labels in that language by value)
 
-class TimeStampedModel(models.Model):
+
+def _labels_of(field) -> dict:
+    """A field's choices as Django's ``get_<field>_display()`` looks them up, their labels in the active language:
+    built once per field and language (choices a callable gives are read again each time)."""
+    choices = field.choices
+    if isinstance(choices, (BaseChoiceIterator, Promise)):
+        return dict(make_hashable(field.flatchoices))
+    key = (field, get_language())
+    cached = _choice_labels.get(key)
+    if cached is None or cached[0] is not choices:
+        labels = dict(make_hashable(field.flatchoices))
+        cached = _choice_labels[key] = (
+            choices,
+            {value: force_str(label, strings_only=True) for value, label in labels.items()},
+        )
+    return cached[1]
+
+
+class ChoiceLabels(models.Model):
+    """``get_<field>_display()`` without building the table of choices on each call: Django hashes every choice's
+    label (each a translation) to build it, which a list showing a status or a role per row paid per row. The
+    labels are translated once per language; a value that is no choice is given back as it is, as Django does."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):  # noqa: N802 - the name Django's get_<field>_display() calls
+        value = getattr(self, field.attname)
+        return force_str(_labels_of(field).get(make_hashable(value), value), strings_only=True)
+
+
+class TimeStampedModel(ChoiceLabels):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

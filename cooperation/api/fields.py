@@ -114,6 +114,19 @@ def related_with_label(name: str, label: str = "name") -> tuple[serializers.Fiel
     )
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The label of a model field's choice in the active language, as ``get_<field>_display()`` gives it
+    (``status_label = ChoiceLabelField("status", read_only=True)``). The method is called directly: DRF would
+    inspect its signature on every row before calling it, which cost a list more than the labels themselves."""
+
+    def __init__(self, field: str, **kwargs):
+        self.display = f"get_{field}_display"
+        super().__init__(source=self.display, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.display)()
+
+
 def who_and_when(step: str) -> tuple[serializers.Field, serializers.Field]:
     """Who took a step on a record and when, as two read-only fields, both empty until it is taken
     (``approved_by, approved_at = who_and_when("approved")``)."""

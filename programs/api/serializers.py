@@ -15,6 +15,7 @@ from cooperation.api.fields import (
     NULLABLE_AMOUNT_SCHEMA,
     AmountInputField,
     BoundedDateField,
+    ChoiceLabelField,
     amount_text,
     code_field,
     related_with_label,
@@ -51,7 +52,7 @@ class ProgrammeParticipantSerializer(serializers.Serializer):
     organisation = serializers.IntegerField(source="organisation_id")
     name = serializers.CharField(source="organisation.name")
     role = serializers.ChoiceField(choices=OrganisationRole.choices)
-    role_label = serializers.CharField(source="get_role_display")
+    role_label = ChoiceLabelField("role")
     committed_amount = serializers.SerializerMethodField()
 
     @extend_schema_field(NULLABLE_AMOUNT_SCHEMA)
@@ -69,7 +70,7 @@ class ProgrammeSerializer(serializers.Serializer):
     forms = serializers.ListField(child=serializers.ChoiceField(choices=CooperationForm.choices), read_only=True)
     objectives = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=ActivityStatus.choices, read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status", read_only=True)
     planned_start = serializers.DateField(read_only=True, allow_null=True)
     planned_end = serializers.DateField(read_only=True, allow_null=True)
     actual_start = serializers.DateField(read_only=True, allow_null=True)
@@ -120,7 +121,7 @@ class ParticipationSerializer(serializers.Serializer):
     programme, programme_code = related_with_label("programme", "code")
     organisation, organisation_name = related_with_label("organisation")
     role = serializers.ChoiceField(choices=OrganisationRole.choices, read_only=True)
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    role_label = ChoiceLabelField("role", read_only=True)
     committed_amount = serializers.SerializerMethodField()
     currency = serializers.CharField(
         source="programme.budget_currency_id", read_only=True, help_text=_("The programme's budget currency.")

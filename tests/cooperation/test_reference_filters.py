@@ -5,6 +5,7 @@ import django_filters
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
 
 from cooperation.list_filters import ReferenceChoiceFilter
 from cooperation.reference.models import Country, Currency
@@ -59,3 +60,22 @@ def test_it_filters_the_same_rows():
     OrganisationFactory(name="Pacific Relief", country=country("FJ"))
     rows = ByReference({"country": "FJ"}, queryset=Organisation.objects.all()).qs
     assert [organisation.name for organisation in rows] == ["Pacific Relief"]
+
+
+def test_a_select_drawn_again_in_another_language_or_with_a_choice_reads_as_django_draws_it():
+    with override("id"):
+        str(ByReference().form["currency"])  # its options written once, in Bahasa Indonesia
+    for language, data in (("en", None), ("id", {"country": "FJ"}), ("en", {"country": "ID"}), ("id", None)):
+        with override(language):
+            expected, drawn = ByDjango(data).form, ByReference(data).form
+            assert str(drawn["country"]) == str(expected["country"])
+            assert str(drawn["currency"]) == str(expected["currency"])
+    with override("en"):
+        assert 'value="ID" selected' in str(ByReference({"country": "ID"}).form["country"])
+
+
+def test_a_renamed_country_shows_its_new_name_at_once():
+    str(ByReference().form["country"])
+    Country.objects.filter(code="FJ").update(name="Viti")
+    html = str(ByReference().form["country"])
+    assert ">Viti</option>" in html and str(ByDjango().form["country"]) == html

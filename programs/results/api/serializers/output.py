@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import EnumChoiceField, related_with_label, who_and_when
+from cooperation.api.fields import ChoiceLabelField, EnumChoiceField, related_with_label, who_and_when
 from programs.results import selectors, services
 from programs.results.models import VALUE_DIGITS, Direction, Frequency, ReportStatus, ResultLevel, Unit
 
@@ -41,7 +41,7 @@ class ResultSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     programme, programme_code = related_with_label("programme", "code")
     level = level_field(read_only=True)
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    level_label = ChoiceLabelField("level", read_only=True)
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
     parent = serializers.IntegerField(
@@ -63,6 +63,18 @@ class TargetSerializer(serializers.Serializer):
     value = value_field(allow_null=True)
     text = serializers.CharField(read_only=True, help_text=_("The target of a qualitative indicator."))
 
+    def to_representation(self, target):
+        # The fields read straight off the target and its period, each shaped by its own field: a page of indicators
+        # carries hundreds of targets, and DRF's walk of each field's source cost more than the values themselves.
+        fields, period = self.fields, target.period
+        return {
+            "period": fields["period"].to_representation(target.period_id),
+            "starts_on": fields["starts_on"].to_representation(period.starts_on),
+            "ends_on": fields["ends_on"].to_representation(period.ends_on),
+            "value": None if target.value is None else fields["value"].to_representation(target.value),
+            "text": fields["text"].to_representation(target.text),
+        }
+
 
 class IndicatorSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -71,7 +83,7 @@ class IndicatorSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True)
     definition = serializers.CharField(read_only=True)
     unit = unit_field(read_only=True)
-    unit_label = serializers.CharField(source="get_unit_display", read_only=True)
+    unit_label = ChoiceLabelField("unit", read_only=True)
     iati_measure = serializers.IntegerField(
         read_only=True, help_text=_("IATI indicator measure: 1 unit, 2 percentage, 3 nominal, 5 qualitative.")
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.api.fields import AmountField, EnumChoiceField, related_with_label, who_and_when
+from cooperation.api.fields import AmountField, ChoiceLabelField, EnumChoiceField, related_with_label, who_and_when
 from programs.scholarships.models import (
     SCORE_DIGITS,
     WEIGHT_DIGITS,
@@ -241,7 +241,7 @@ class ActivitySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     kind = EnumChoiceField(ActivityKind, read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind", read_only=True)
     description = serializers.CharField(read_only=True)
     programme, programme_code = related_with_label("programme", "code")
     starts_on = serializers.DateField(read_only=True)
