@@ -64,23 +64,23 @@ def select_html(widget: dict) -> str:
 def _labelled_input(option: dict) -> str:
     """An option of a list of checkboxes or radio buttons, as ``input_option.html`` draws it (label around)."""
     attrs = option["attrs"]
-    value = "" if option["value"] is None else f' value="{_as_string(option["value"])}"'
-    label_for = f' for="{_shown(attrs["id"])}"' if attrs.get("id") else ""
+    value = "" if option["value"] is None else f' value="{as_string(option["value"])}"'
+    label_for = f' for="{shown_text(attrs["id"])}"' if attrs.get("id") else ""
     return (
-        f'<label{label_for}><input type="{_shown(option["type"])}" name="{_shown(option["name"])}"{value}'
-        f"{_attributes(attrs)}>\n {_shown(option['label'])}</label>\n\n"
+        f'<label{label_for}><input type="{shown_text(option["type"])}" name="{shown_text(option["name"])}"{value}'
+        f"{html_attributes(attrs)}>\n {shown_text(option['label'])}</label>\n\n"
     )
 
 
 def choice_list_html(widget: dict) -> str:
     """A list of checkboxes or radio buttons, as ``multiple_input.html`` draws it."""
     attrs = widget["attrs"]
-    element_id = f' id="{_shown(attrs["id"])}"' if attrs.get("id") else ""
-    css_class = f' class="{_shown(attrs["class"])}"' if attrs.get("class") else ""
+    element_id = f' id="{shown_text(attrs["id"])}"' if attrs.get("id") else ""
+    css_class = f' class="{shown_text(attrs["class"])}"' if attrs.get("class") else ""
     parts = [f"<div{element_id}{css_class}>"]
     for group, options, _index in widget["optgroups"]:
         if group:
-            parts.append(f"\n  <div><label>{_shown(group)}</label>")
+            parts.append(f"\n  <div><label>{shown_text(group)}</label>")
         parts.extend(f"<div>\n    {_labelled_input(option)}</div>" for option in options)
         if group:
             parts.append("\n  </div>")
