@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
@@ -23,6 +24,17 @@ def report_list(*, user) -> QuerySet[Report]:
     if sees_everything(user):
         return reports
     return reports.filter(organisation_id__in=user_organisation_ids(user))
+
+
+def report_rows(*, user) -> QuerySet[Report]:
+    """The reports of ``report_list`` without the rows they show beside them: what the API sorts, filters and pages
+    before ``report_page`` reads the page's reports whole (its sort then carries no programme or user rows)."""
+    return report_list(user=user).select_related(None)
+
+
+def report_page(ids, *, user) -> list[Report]:
+    """The reports of a page (their ``ids`` in the list's order) as ``report_list`` reads them."""
+    return in_order(ids, report_list(user=user))
 
 
 def report_get(*, user, pk) -> Report:
