@@ -26,6 +26,11 @@ class RolePermission(DjangoModelPermissions):
             raise MethodNotAllowed(request.method)
         return super().has_permission(request, view)
 
+    def _queryset(self, view):
+        # The check needs only the model: a viewset naming it is not asked to build its list (with its figures).
+        model = getattr(view, "model", None)
+        return model._default_manager.none() if model is not None else super()._queryset(view)
+
 
 def perm_required(perm: Perm) -> type[BasePermission]:
     """A permission class for an action that is not a plain write of the view's model.

@@ -2,11 +2,13 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cooperation.access import sees_everything
+from cooperation.pages import in_order
 from cooperation.roles import Perm
 from partners.models import Organisation
 from partners.selectors import user_organisation_ids
@@ -22,6 +24,17 @@ def report_list(*, user) -> QuerySet[Report]:
     if sees_everything(user):
         return reports
     return reports.filter(organisation_id__in=user_organisation_ids(user))
+
+
+def report_rows(*, user) -> QuerySet[Report]:
+    """The reports of ``report_list`` without the rows they show beside them: what the API sorts, filters and pages
+    before ``report_page`` reads the page's reports whole (its sort then carries no programme or user rows)."""
+    return report_list(user=user).select_related(None)
+
+
+def report_page(ids, *, user) -> list[Report]:
+    """The reports of a page (their ``ids`` in the list's order) as ``report_list`` reads them."""
+    return in_order(ids, report_list(user=user))
 
 
 def report_get(*, user, pk) -> Report:
@@ -138,9 +151,10 @@ def overdue_count(*, user, today: datetime.date | None = None, programme_ids) ->
 
 
 class OverdueReports:
-    """The reports past their due date and not sent, soonest due first, as a list a paginator pages in the
-    database: its length is one count and a slice reads that page's pairs of period and partner, then their
-    periods, partners and begun reports (four queries), so a page costs the same however many are owed.
+    """The reports past their due date and not sent, soonest due first, as a list a paginator pages: the pairs of
+    period and partner owed are read once (three numbers each: finding them is what costs, counting them costs the
+    same), then a slice reads its page's periods, partners and begun reports (four queries in all), so a page costs
+    the same queries however many are owed.
 
     The same rows, in the same order, as the overdue entries of ``reports_due``."""
 
@@ -166,8 +180,13 @@ class OverdueReports:
             .order_by("due_on", "pk", "organisation_id")
         )
 
+    @cached_property
+    def owed(self) -> list[tuple[int, int]]:
+        """Every pair of period and partner owed, in the list's order."""
+        return [(period_id, organisation_id) for _due, period_id, organisation_id in self.pairs]
+
     def count(self) -> int:
-        return self.pairs.count()
+        return len(self.owed)
 
     def __len__(self) -> int:
         return self.count()
@@ -178,7 +197,7 @@ class OverdueReports:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        pairs = [(period_id, organisation_id) for _due, period_id, organisation_id in self.pairs[index]]
+        pairs = self.owed[index]
         periods = Period.objects.select_related("programme").in_bulk({period_id for period_id, _ in pairs})
         organisations = Organisation.objects.in_bulk({organisation_id for _, organisation_id in pairs})
         begun = {

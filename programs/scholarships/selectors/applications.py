@@ -62,6 +62,18 @@ def call_list(*, user, today: datetime.date | None = None) -> QuerySet[Call]:
     )
 
 
+def call_rows(*, user, today: datetime.date | None = None) -> QuerySet[Call]:
+    """Calls ``user`` may see with their ``status``, without the counts and related rows of ``call_list``: what a
+    list sorts, filters and pages before ``call_page`` reads the page's calls whole."""
+    return visible_calls(user).annotate(status=call_status_expression(today_or(today)))
+
+
+def call_page(ids, *, user, rows: QuerySet[Call] | None = None) -> list[Call]:
+    """The calls of a page (their ``ids`` in the list's order) as ``rows`` reads them (by default ``call_list``,
+    with its counts)."""
+    return in_order(ids, call_list(user=user) if rows is None else rows)
+
+
 def call_choices(*, user) -> QuerySet[Call]:
     """The calls ``user`` may pick in a filter: those their lists show, without the list's counts."""
     return visible_calls(user).order_by("title", "pk")

@@ -44,10 +44,15 @@ def url_if_exists(name: str, *args) -> str:
 # --- The list ---------------------------------------------------------------------------------------------------
 
 
-def call_filters(request) -> CallFilter:
-    """The list's filters over the calls the user may see; ``request`` needs only ``user`` and ``GET`` (the list's
-    export reads the same rows)."""
-    filters = CallFilter(request.GET or None, queryset=selectors.call_list(user=request.user), request=request)
+# Columns whose order is a count per call: sorting by them counts for every call.
+SORTED_BY_FIGURES = ("applications", "awards")
+
+
+def call_filters(request, rows=None) -> CallFilter:
+    """The list's filters over the calls the user may see (``rows``, else with their counts); ``request`` needs only
+    ``user`` and ``GET`` (the list's export reads the same rows)."""
+    rows = selectors.call_list(user=request.user) if rows is None else rows
+    filters = CallFilter(request.GET or None, queryset=rows, request=request)
     dress_filters(
         filters.form, search_help=_("Title or host institution."), any_of=("programme", "host", "level", "state")
     )
@@ -56,12 +61,24 @@ def call_filters(request) -> CallFilter:
 
 @workspace_page(perm=Perm.VIEW_CALL)
 def call_list(request):
-    filters = call_filters(request)
+    user = request.user
+    if request.GET.get("ordering", "").lstrip("-") in SORTED_BY_FIGURES:
+        filters = call_filters(request)
+        rows, prepare = filters.qs, None
+    else:
+        # Paged by ids first; the counts and related rows are read for the page's calls alone.
+        filters = call_filters(request, selectors.call_rows(user=user))
+        rows = filters.qs.values_list("pk", flat=True)
+
+        def prepare(ids):
+            return selectors.call_page(ids, user=user)
+
     return list_page(
         request,
         "scholarships/call_list.html",
-        filters.qs,
+        rows,
         name="calls",
+        prepare=prepare,
         columns=CALL_COLUMNS,
         filters=list(filters.form),
         can_add=request.user.has_perm(Perm.ADD_CALL),

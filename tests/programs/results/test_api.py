@@ -377,6 +377,15 @@ def test_list_query_counts_stay_flat(url, officer):
     assert len(many) == len(few)
 
 
+def test_the_reports_list_pages_in_its_order_with_each_reports_programme_and_partner(officer):
+    _frameworks(3, officer)
+    rows = as_user(officer).get(REPORTS).json()["results"]
+    expected = Report.objects.order_by("-period__starts_on", "organisation__name", "pk").values_list(
+        "pk", "period__programme__code", "organisation__name"
+    )
+    assert [(row["id"], row["programme_code"], row["organisation_name"]) for row in rows] == list(expected)
+
+
 # --- schema -------------------------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """The officers' call pages: the list and its filters, the call's page, the call form with its rubric, and recording
 an application received (every refusal next to its field, nothing saved, no file left on disk)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -108,6 +110,16 @@ def test_the_list_sorts_by_a_column_header(client, officer):
     assert order("applications") == ["Quiet call", "Busy call"]
     assert order("-closes") == ["Busy call", "Quiet call"]
     assert 'aria-sort="descending"' in text(client.get(url("call_list"), {"ordering": "-applications"}))
+
+
+def test_the_list_shows_each_calls_counts_in_its_default_order(client, officer):
+    newer, older = CallFactory(title="Newer call", opens_on=days_ago(5)), CallFactory(title="Older call")
+    ApplicationFactory.create_batch(3, call=newer)
+    client.force_login(officer)
+    body = text(client.get(url("call_list")))
+    assert body.index("Newer call") < body.index("Older call")
+    counts = re.findall(r'data-call="(\d+)".*?data-label="Applications">(\d+)</td>', body, re.S)
+    assert counts == [(str(newer.pk), "3"), (str(older.pk), "0")]
 
 
 def _list_queries(client) -> int:

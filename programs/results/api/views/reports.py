@@ -10,7 +10,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.api.permissions import perm_on_visible_record
-from cooperation.api.viewsets import CreateByService, RecordViewSet, documented, record_action, validated_input, writes
+from cooperation.api.viewsets import (
+    CreateByService,
+    PagedByIds,
+    RecordViewSet,
+    documented,
+    record_action,
+    validated_input,
+    writes,
+)
 from programs.results import selectors, services
 from programs.results.api.serializers import (
     ReportCreateSerializer,
@@ -53,9 +61,11 @@ from programs.results.models import Report
         ),
     },
 )
-class ReportViewSet(CreateByService, RecordViewSet):
+class ReportViewSet(PagedByIds, CreateByService, RecordViewSet):
     # No edit or delete: values are saved through the `values` action; a report ends approved.
     model = Report
+    rows_selector = staticmethod(selectors.report_rows)
+    page_selector = staticmethod(selectors.report_page)
     serializer_class = ReportSerializer
     detail_serializer_class = ReportDetailSerializer
     write_serializer_classes = writes(create=ReportCreateSerializer)

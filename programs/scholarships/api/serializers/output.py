@@ -165,7 +165,10 @@ class ApplicationSerializer(serializers.Serializer):
     def get_attachments(self, application):
         if not self._visible(application):
             return None
-        return AttachmentSerializer(application.attachments.all(), many=True, context=self.context).data
+        files = application.attachments.all()
+        if not files:  # most applications: no serializer built for nothing
+            return []
+        return AttachmentSerializer(files, many=True, context=self.context).data
 
 
 class ScoreSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.api.viewsets import CreateByService, RecordViewSet, UpdateByService, documented, writes
+from cooperation.api.viewsets import CreateByService, PagedByIds, RecordViewSet, UpdateByService, documented, writes
 from programs.scholarships import selectors, services
 from programs.scholarships.api.serializers import CallCreateSerializer, CallSerializer, CallUpdateSerializer
 from programs.scholarships.filters import CallFilter
@@ -40,9 +40,10 @@ def _call_data(validated: dict) -> dict:
         _("`criteria`, when given, replaces the rubric; refused once a reviewer has scored against it."),
     ),
 )
-class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
+class CallViewSet(PagedByIds, CreateByService, UpdateByService, RecordViewSet):
     # No delete: a call keeps its applications and history.
     model = Call
+    rows_selector = staticmethod(selectors.call_rows)  # sorted and paged without the counts and related rows
     serializer_class = CallSerializer
     write_serializer_classes = writes(create=CallCreateSerializer, update=CallUpdateSerializer)
     filterset_class = CallFilter
@@ -51,6 +52,11 @@ class CallViewSet(CreateByService, UpdateByService, RecordViewSet):
     ordering = ("-opens_on", "title", "pk")
     list_prefetch = ("criteria", "eligible_countries")
     service_error_fields = STIPEND_FIELDS
+
+    def page_selector(self, ids, *, user):
+        return selectors.call_page(
+            ids, user=user, rows=selectors.call_list(user=user).prefetch_related(*self.list_prefetch)
+        )
 
     def create_record(self, data):
         return services.call_create(created_by=self.request.user, **_call_data(data))
