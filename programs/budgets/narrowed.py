@@ -14,14 +14,13 @@ stale has the whole section computed live, as does a state not seen before.
 import datetime
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from cooperation import exchange
 from cooperation.date_spans import DateSpan
 from programs.budgets.actuals import Overview, programme_budgets
 from programs.budgets.models import BudgetLine, BudgetSummary
-from programs.budgets.overall import TIMEOUT, cache_key, figures_of_kept, kept_totals
+from programs.budgets.overall import cache_key, figures_of_kept, keep, kept_totals, read_kept
 from programs.budgets.summaries import (
     OverBudget,
     SummarisedBudget,
@@ -58,10 +57,10 @@ def narrowed_overview(
     if len(states) < len(programmes):
         return compute()
     key = cache_key(today, exchange.reporting_currency(), states, _narrowing(currency, period))
-    kept = cache.get(key)
+    kept = read_kept(key)
     if kept is None:
         overview = compute()
-        cache.set(key, _kept(overview), TIMEOUT)
+        keep(key, _kept(overview))
         return overview
     return KeptOverview(programmes, kept, lines=lines, today=today, currency=currency, period=period, compute=compute)
 

@@ -15,6 +15,7 @@ pairs without a rate and the rates' dates. The missing rates are named in the re
 
 import datetime
 import hashlib
+import logging
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -24,6 +25,8 @@ from cooperation import exchange
 from cooperation.reference.models import Currency
 from programs.budgets.actuals import Figures, _Amounts
 from programs.budgets.rates import Rates, Sums
+
+logger = logging.getLogger(__name__)
 
 # Kept for a day at most: a key names the day, so an older entry is never read again.
 TIMEOUT = 24 * 60 * 60
@@ -39,6 +42,22 @@ def cache_key(today: datetime.date, reporting: str, summaries: list[tuple], narr
     )
     digest = hashlib.sha256(f"{today.isoformat()}|{reporting}|{narrowed_to}|{state}".encode()).hexdigest()
     return f"budgets:overall:v1:{digest}"
+
+
+def read_kept(key: str):
+    """What was kept under ``key``, or None. A cache that is down costs speed only: the figures are computed."""
+    try:
+        return cache.get(key)
+    except Exception as error:  # each cache backend raises its own errors for a server that is away
+        logger.warning("Budget figures not read from the cache: %s", error)
+        return None
+
+
+def keep(key: str, value) -> None:
+    try:
+        cache.set(key, value, TIMEOUT)
+    except Exception as error:
+        logger.warning("Budget figures not kept in the cache: %s", error)
 
 
 def _kept(total: exchange.Total, missing: list) -> tuple:
@@ -108,9 +127,9 @@ class KnownFigures(Figures):
 
 def known_figures(key: str, amounts) -> KnownFigures:
     """The totals kept under ``key``, else those of ``amounts()`` (an ``_Amounts``, read only on a miss), kept."""
-    kept = cache.get(key)
+    kept = read_kept(key)
     if kept is None:
         everything = amounts()
         kept = kept_totals(everything, Rates({pair for sums in everything.sums for pair in sums}))
-        cache.set(key, kept, TIMEOUT)
+        keep(key, kept)
     return figures_of_kept(kept)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cooperation.date_spans import DateSpan
 from cooperation.money_flows import Category, Stage
-from programs.budgets import narrowed, selectors, services, summaries
+from programs.budgets import narrowed, overall, selectors, services, summaries
 from programs.models import Programme
 from tests.factories import ProgrammeFactory, currency
 from tests.programs.budgets.factories import (  # noqa: F401
@@ -130,3 +130,20 @@ def test_the_kept_narrowed_section_costs_the_same_queries_for_3_or_12_programmes
         return len(captured)
 
     assert queries(3) == queries(12)
+
+
+class _CacheAway:
+    def get(self, *args, **kwargs):
+        raise ConnectionError("cache server away")
+
+    set = get
+
+
+@pytest.mark.parametrize(("code", "period"), [(None, None), ("USD", None)])
+def test_a_cache_that_is_away_costs_speed_only(manager, portfolio, monkeypatch, code, period, caplog):
+    summaries.rebuild()
+    monkeypatch.setattr(overall, "cache", _CacheAway())
+
+    for _view in range(2):
+        assert _shown(_overview(manager, code, period)) == _shown(_live(manager, code, period))
+    assert "not read from the cache" in caplog.text
