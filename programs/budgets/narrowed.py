@@ -54,7 +54,7 @@ def narrowed_overview(
         .filter(programme_id__in=[programme.pk for programme in programmes])
         .values_list("pk", "version", "computed_at")
     )
-    if len(states) < len(programmes):
+    if not programmes or len(states) < len(programmes):
         return compute()
     key = cache_key(today, exchange.reporting_currency(), states, _narrowing(currency, period))
     kept = read_kept(key)

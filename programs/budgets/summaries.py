@@ -372,7 +372,7 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
             targets[kind][(code, on)] += _as_written(amount, places)
         return everything
 
-    if live is None:
+    if live is None and fresh:  # with nothing to add there is nothing to keep
         states = [state for _pk, state, _rate, _lines in fresh.values()]
         overall = known_figures(cache_key(today, exchange.reporting_currency(), states), summed)
     else:
