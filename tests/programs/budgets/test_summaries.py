@@ -295,15 +295,7 @@ def test_a_change_committed_asks_the_task_to_recompute(manager, officer, portfol
     summaries.rebuild()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.expenditure_create(
-            programme=portfolio[0],
-            recorded_by=officer,
-            spent_on=datetime.date(2026, 3, 1),
-            amount=Decimal("10"),
-            currency=currency("USD"),
-            category=Category.STAFF,
-            payee="Hotel Nusa Indah",
-        )
+        _spent(portfolio[0], officer, "10")
 
     _assert_exact(manager, summarised=3)
 
@@ -360,9 +352,7 @@ def _export_text(response) -> str:
 def test_the_totals_of_unchanged_summaries_are_read_from_the_cache(manager, portfolio, monkeypatch):
     summaries.rebuild()
     first = _shown(_overview(manager))
-    summed = []
-    sums = summaries._sums
-    monkeypatch.setattr(summaries, "_sums", lambda ids, kinds: summed.append(kinds) or sums(ids, kinds))
+    summed = _kinds_summed(monkeypatch)
 
     assert _shown(_overview(manager)) == first == _shown(_live(manager))
     assert summed == [Q(kind=summaries.Kind.UNBUDGETED)]  # only what no line holds, which the cache does not keep
@@ -371,15 +361,7 @@ def test_the_totals_of_unchanged_summaries_are_read_from_the_cache(manager, port
 def test_after_money_moves_the_cached_totals_are_not_read(manager, officer, portfolio):
     summaries.rebuild()
     before = _shown(_overview(manager))
-    services.expenditure_create(
-        programme=portfolio[0],
-        recorded_by=officer,
-        spent_on=datetime.date(2026, 3, 1),
-        amount=Decimal("2500"),
-        currency=currency("USD"),
-        category=Category.STAFF,
-        payee="Hotel Nusa Indah",
-    )
+    _spent(portfolio[0], officer, "2500")
     assert summaries.refresh() == 1
 
     _assert_exact(manager, summarised=3)
@@ -403,9 +385,7 @@ def test_after_recomputing_the_task_totals_every_programme_for_the_next_dashboar
     summaries.rebuild()
     summaries.mark_stale(portfolio[0].pk)
     assert tasks.refresh_budget_summaries() == 1
-    summed = []
-    sums = summaries._sums
-    monkeypatch.setattr(summaries, "_sums", lambda ids, kinds: summed.append(kinds) or sums(ids, kinds))
+    summed = _kinds_summed(monkeypatch)
 
     assert _shown(_overview(manager)) == _shown(_live(manager))
     assert summed == [Q(kind=summaries.Kind.UNBUDGETED)]
@@ -416,3 +396,23 @@ def test_while_a_summary_is_stale_the_task_does_not_total_every_programme(portfo
     summaries.mark_stale(portfolio[0].pk)
 
     assert summaries.total_every_programme() is False
+
+
+def _spent(programme, officer, amount: str) -> None:
+    services.expenditure_create(
+        programme=programme,
+        recorded_by=officer,
+        spent_on=datetime.date(2026, 3, 1),
+        amount=Decimal(amount),
+        currency=currency("USD"),
+        category=Category.STAFF,
+        payee="Hotel Nusa Indah",
+    )
+
+
+def _kinds_summed(monkeypatch) -> list:
+    """The kinds of amount each later read of the summaries' sums asks for."""
+    summed = []
+    sums = summaries._sums
+    monkeypatch.setattr(summaries, "_sums", lambda ids, kinds: summed.append(kinds) or sums(ids, kinds))
+    return summed
