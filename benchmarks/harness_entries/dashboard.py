@@ -143,7 +143,7 @@ def dashboard_entries(ctx: Context, cursor) -> list[Entry]:
                     lambda url=url: after_a_change(ctx, url),
                     dashboard_floor(narrowing, params, currency),
                     url,
-                    note="after a change: the state of the data moved on before each view, so the body was computed, not read back",
+                    note="after a change: the data's state moved on before each view, so the body was computed",
                 )
             )
     return entries
