@@ -141,6 +141,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The dashboard's rendered body is kept for each state of the data, where the cache is shared (cooperation.changes).
+KERJASAMA_KEEP_RENDERED = env_bool("KERJASAMA_KEEP_RENDERED", True)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
