@@ -51,6 +51,7 @@ def test_keeping_can_be_switched_off(settings, shared_cache):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_db")  # a transactional test before this one may have emptied the tables
 def test_a_committed_write_moves_the_state_on_and_a_rolled_back_one_does_not(shared_cache):
     before = changes.token()
     assert before is not None and changes.token() == before  # reading does not move it
