@@ -189,6 +189,18 @@ def list_page(request, template: str, rows, *, name: str, columns=(), prepare: C
     return render(request, template, base | context)
 
 
+def paged_by_ids(request, figure_sorts, *, filters: Callable, rows, page: Callable) -> tuple:
+    """(filter set, rows, prepare) for ``list_page`` of a list whose rows carry figures (counts, sums) that are
+    costly over every row: sorted by one of them (an ``ordering`` in ``figure_sorts``), the filter set is
+    ``filters(request)`` over every row with its figures; otherwise ``filters(request, rows)`` over the bare
+    ``rows``, paged by their ids, and ``page(ids)`` reads the page's rows with their figures alone."""
+    if request.GET.get("ordering", "").lstrip("-") in figure_sorts:
+        filter_set = filters(request)
+        return filter_set, filter_set.qs, None
+    filter_set = filters(request, rows)
+    return filter_set, filter_set.qs.values_list("pk", flat=True), page
+
+
 def list_view(template: str, rows: Callable, *, name: str, perm: str, add_perm=None, filters=None, main=(), **context):
     """A list page for those with ``perm``: the records ``rows(user=)`` reads, narrowed by the FilterSet ``filters``
     when given (its ``main`` fields shown at once), ``can_add`` when ``add_perm`` is given, and ``context``."""

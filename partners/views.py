@@ -2,13 +2,14 @@
 
 from functools import partial
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation import registry
 from cooperation.access import require_perm
+from cooperation.kept import render_kept
 from cooperation.pages import Column, form_page, list_page, posted, workspace_page
 from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
@@ -93,10 +94,9 @@ def organisation_create(request):
 def organisation_detail(request, pk):
     user = request.user
     organisation = selectors.organisation_get(user=user, pk=pk)
-    return render(
-        request,
-        "partners/organisation_detail.html",
-        {
+
+    def compute() -> dict:
+        return {
             "organisation": organisation,
             "contacts": selectors.contact_list(user=user, organisation=organisation),
             "risk_flags": partner_risk_flags(organisation),
@@ -107,7 +107,15 @@ def organisation_detail(request, pk):
             "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
             "can_add_contact": user.has_perm(Perm.ADD_CONTACT),
             "can_change_contact": user.has_perm(Perm.CHANGE_CONTACT),
-        },
+        }
+
+    # The hub adds up every module's records with the partner: rendered once for each state of the data.
+    return render_kept(
+        request,
+        "partners/organisation_detail.html",
+        "partners/_organisation_detail_body.html",
+        compute,
+        context={"organisation": organisation},
     )
 
 

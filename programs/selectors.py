@@ -59,14 +59,22 @@ def programme_choices(*, user) -> QuerySet[Programme]:
     return _visible_programmes(user).order_by("code")
 
 
-def programme_get(*, user, pk) -> Programme:
-    queryset = _visible_programmes(user).select_related("budget_currency", "responsible_officer", "created_by")
-    queryset = queryset.prefetch_related(
+def programme_relations() -> tuple:
+    """What a programme's page shows of its relations, for ``prefetch_related``."""
+    return (
         "recipient_countries",
         "sectors",
         Prefetch("objectives", queryset=ProgrammeObjective.objects.all()),
         Prefetch("participations", queryset=Participation.objects.select_related("organisation__country")),
     )
+
+
+def programme_get(*, user, pk, relations: bool = True) -> Programme:
+    """The programme ``pk`` if ``user`` may see it (else 404), with its relations unless ``relations`` is False (a
+    page that may read its body back from the cache reads them only when it renders it)."""
+    queryset = _visible_programmes(user).select_related("budget_currency", "responsible_officer", "created_by")
+    if relations:
+        queryset = queryset.prefetch_related(*programme_relations())
     return get_object_or_404(queryset, pk=pk)
 
 

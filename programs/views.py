@@ -1,7 +1,10 @@
 """Officer workspace pages for programmes: list, create and edit with partners, detail, progress notes."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
+from cooperation.kept import render_kept
 from cooperation.pages import Column, filter_fields, list_page, posted, record_page, workspace_page
 from cooperation.roles import Perm
 from programs import iati, selectors, services
@@ -99,10 +103,10 @@ def _detail_page(request, programme, update_form=None):
     can_post_update = user.has_perm(Perm.ADD_PROGRAMME_UPDATE)
     if can_post_update and update_form is None:
         update_form = ProgrammeUpdateForm()
-    return render(
-        request,
-        "programs/programme_detail.html",
-        {
+
+    def compute() -> dict:
+        prefetch_related_objects([programme], *selectors.programme_relations())
+        return {
             "programme": programme,
             "participations": programme.participations.all(),
             "updates": selectors.programme_updates_with_emails(user=user, programme=programme),
@@ -114,11 +118,20 @@ def _detail_page(request, programme, update_form=None):
             "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
             "iati_problems": _iati_problems(user, programme),
             "panels": registry.rendered_panels("programme.detail", request, programme),
-        },
+        }
+
+    # The hub adds up every module's figures for the programme: rendered once for each state of the data (a POST
+    # that shows the page again with its errors is never kept).
+    return render_kept(
+        request,
+        "programs/programme_detail.html",
+        "programs/_programme_detail_body.html",
+        compute,
+        context={"programme": programme},
     )
 
 
-programme_detail = record_page(selectors.programme_get, _detail_page)
+programme_detail = record_page(partial(selectors.programme_get, relations=False), _detail_page)
 
 
 @require_POST

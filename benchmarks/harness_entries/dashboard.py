@@ -11,6 +11,7 @@ from collections.abc import Callable
 from benchmarks.harness_entries.common import (
     Context,
     Entry,
+    after_a_change,
     fetch,
     record_floor,
     table,
@@ -136,23 +137,5 @@ def dashboard_entries(ctx: Context, cursor) -> list[Entry]:
             )
         )
         if not query:
-            entries.append(
-                Entry(
-                    "dashboard, plain, after a change",
-                    "dashboard",
-                    lambda url=url: after_a_change(ctx, url),
-                    dashboard_floor(narrowing, params, currency),
-                    url,
-                    note="after a change: the data's state moved on before each view, so the body was computed",
-                )
-            )
+            entries.append(after_a_change("dashboard, plain", "dashboard", ctx, entries[-1].floor, url))
     return entries
-
-
-def after_a_change(ctx: Context, url: str) -> int:
-    """The first view after a committed change: the data's state moves on, as any write's commit moves it, so the
-    body is computed from the summaries rather than read back."""
-    from cooperation import changes
-
-    changes.moved()
-    return ctx.get(url)

@@ -7,6 +7,7 @@
 from benchmarks.harness_entries.common import (
     Context,
     Entry,
+    after_a_change,
     first_id,
     record_floor,
     table,
@@ -104,6 +105,7 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         )
         url = f"/programmes/{programme}/"
         entries.append(Entry("programme page (hub)", "hub", lambda url=url: ctx.get(url), floor, url))
+        entries.append(after_a_change("programme page (hub)", "hub", ctx, floor, url))
     partner = first_id(
         cursor, "partners.Organisation", f"EXISTS (SELECT 1 FROM {table('finance.Loan')} l WHERE l.borrower_id = t.id)"
     ) or first_id(cursor, "partners.Organisation")
@@ -127,4 +129,5 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         )
         url = f"/partners/{partner}/"
         entries.append(Entry("partner page (hub)", "hub", lambda url=url: ctx.get(url), floor, url))
+        entries.append(after_a_change("partner page (hub)", "hub", ctx, floor, url))
     return entries

@@ -46,7 +46,7 @@ def budget_date(line: BudgetLine, today: datetime.date) -> datetime.date:
     return min(line.period_start, today)
 
 
-class _Amounts:
+class Amounts:
     """The budget, committed and spent amounts of one line or of several, each summed per (currency, date): what
     their totals convert."""
 
@@ -62,7 +62,7 @@ class _Amounts:
         return self.budget, self.committed, self.spent
 
     @classmethod
-    def of(cls, parts: Iterable["_Amounts"]) -> "_Amounts":
+    def of(cls, parts: Iterable["Amounts"]) -> "Amounts":
         together = cls()
         for part in parts:
             for sums, more in zip(together.sums, part.sums, strict=True):
@@ -80,7 +80,7 @@ class Figures:
     currency always (``*_total``), and in ``currency`` too when every amount is in it. Each is worked out when first
     read: of most of a portfolio's lines the dashboard reads only whether they are over budget."""
 
-    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict):
+    def __init__(self, amounts: Amounts, rates: Rates, currencies: dict):
         self.amounts, self._rates, self._currencies = amounts, rates, currencies
 
     @cached_property
@@ -168,13 +168,13 @@ class Figures:
 
 
 class LineFigures(Figures):
-    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict, *, line: BudgetLine):
+    def __init__(self, amounts: Amounts, rates: Rates, currencies: dict, *, line: BudgetLine):
         super().__init__(amounts, rates, currencies)
         self.line = line
 
 
 class PeriodFigures(Figures):
-    def __init__(self, amounts: _Amounts, rates: Rates, currencies: dict, *, start, end, lines: list[LineFigures]):
+    def __init__(self, amounts: Amounts, rates: Rates, currencies: dict, *, start, end, lines: list[LineFigures]):
         super().__init__(amounts, rates, currencies)
         self.period_start, self.period_end, self.lines = start, end, lines
 
@@ -242,7 +242,7 @@ def _period_figures(line_figures: list[LineFigures], rates: Rates, currencies: d
         periods[(figures.line.period_start, figures.line.period_end)].append(figures)
     return [
         PeriodFigures(
-            _Amounts.of(figures.amounts for figures in members), rates, currencies, start=start, end=end, lines=members
+            Amounts.of(figures.amounts for figures in members), rates, currencies, start=start, end=end, lines=members
         )
         for (start, end), members in sorted(periods.items())
     ]
@@ -298,7 +298,7 @@ def programme_budgets(
     programmes = list(programmes)
     # What counts against a line counts against its programme and the whole too: each is summed as it is read. A
     # line's own amounts are kept apart only for the lines something counts against.
-    everything, of_programme, of_line = _Amounts(), defaultdict(_Amounts), defaultdict(_Amounts)
+    everything, of_programme, of_line = Amounts(), defaultdict(Amounts), defaultdict(Amounts)
     budget_of, programme_of, lines_of = {}, {}, defaultdict(list)
     for line in lines:
         line_id, budget = line.pk, (line.currency_id, budget_date(line, today))
@@ -328,9 +328,9 @@ def programme_budgets(
     rates = Rates({pair for sums in (*everything.sums, outside) for pair in sums})
     currencies = rates.currencies  # every line's currency among them, as every line's budget is converted
 
-    def amounts_of(line: BudgetLine) -> _Amounts:
+    def amounts_of(line: BudgetLine) -> Amounts:
         found = of_line.get(line.pk)
-        return _Amounts(budget_of[line.pk], *((NOTHING, NOTHING) if found is None else (found.committed, found.spent)))
+        return Amounts(budget_of[line.pk], *((NOTHING, NOTHING) if found is None else (found.committed, found.spent)))
 
     budgets = []
     for programme in programmes:

@@ -22,14 +22,14 @@ from programs.budgets.actuals import Overview, programme_budgets
 from programs.budgets.models import BudgetLine, BudgetSummary
 from programs.budgets.overall import cache_key, figures_of_kept, keep, kept_totals, read_kept
 from programs.budgets.summaries import (
+    CurrencyLoader,
+    LinesOverBudget,
     OverBudget,
     SummarisedBudget,
     SummarisedFigures,
     SummarisedOverview,
-    _Currencies,
-    _fresh,
-    _LinesOverBudget,
-    _over_budget_entry,
+    fresh_on,
+    over_budget_entry,
 )
 from programs.models import Programme
 
@@ -50,7 +50,7 @@ def narrowed_overview(
     """The section's overview of ``programmes`` (those with ``lines`` in the narrowing, in the dashboard's order):
     ``compute()`` (the live overview), or what was kept of it for the same state of their summaries."""
     states = list(
-        BudgetSummary.objects.filter(_fresh(today))
+        BudgetSummary.objects.filter(fresh_on(today))
         .filter(programme_id__in=[programme.pk for programme in programmes])
         .values_list("pk", "version", "computed_at")
     )
@@ -73,7 +73,7 @@ def _kept(overview: Overview) -> dict:
             for budget in overview.budgets
         ],
         "totals": kept_totals(overall.amounts, overall._rates),
-        "over_budget": [_over_budget_entry(figures) for figures in overview.over_budget_lines],
+        "over_budget": [over_budget_entry(figures) for figures in overview.over_budget_lines],
     }
 
 
@@ -86,8 +86,8 @@ class KeptOverview(SummarisedOverview):
         self._lines, self._today, self._currency, self._period = lines, today, currency, period
         by_id = {programme.pk: programme for programme in programmes}
         over_budget = iter(kept["over_budget"])
-        lines_over_budget = _LinesOverBudget(programmes, [entry[0] for entry in kept["over_budget"]])
-        currencies = _Currencies()
+        lines_over_budget = LinesOverBudget(programmes, [entry[0] for entry in kept["over_budget"]])
+        currencies = CurrencyLoader()
         for programme_id, over_budget_count, burn_rate in kept["ranks"]:
             entries = [next(over_budget) for _index in range(over_budget_count)]
             self.budgets.append(

@@ -23,7 +23,7 @@ from django.utils.functional import lazy
 
 from cooperation import exchange
 from cooperation.reference.models import Currency
-from programs.budgets.actuals import Figures, _Amounts
+from programs.budgets.actuals import Amounts, Figures
 from programs.budgets.rates import Rates, Sums
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def _converted(sums: Sums, rates: Rates) -> tuple:
     return _kept(rates.total(sums), sorted(pair for pair in sums if pair not in rates.rates))
 
 
-def kept_totals(amounts: _Amounts, rates: Rates) -> dict:
+def kept_totals(amounts: Amounts, rates: Rates) -> dict:
     """What the cache keeps of the totals of ``amounts`` (``KnownFigures`` reads it back)."""
     return {kind: _converted(sums, rates) for kind, sums in zip(_KINDS, amounts.sums, strict=True)}
 
@@ -85,7 +85,7 @@ class KnownFigures(Figures):
     without the sums they were made of."""
 
     def __init__(self, kept: dict, reporting: str, currencies: dict):
-        super().__init__(_Amounts(), None, currencies)
+        super().__init__(Amounts(), None, currencies)
         budget, committed, spent = (self._total(kept[kind], reporting, currencies) for kind in _KINDS)
         self.budget_total, self.committed_total, self.actual_total = budget, committed, spent
 
@@ -126,7 +126,7 @@ class KnownFigures(Figures):
 
 
 def known_figures(key: str, amounts) -> KnownFigures:
-    """The totals kept under ``key``, else those of ``amounts()`` (an ``_Amounts``, read only on a miss), kept."""
+    """The totals kept under ``key``, else those of ``amounts()`` (an ``Amounts``, read only on a miss), kept."""
     kept = read_kept(key)
     if kept is None:
         everything = amounts()

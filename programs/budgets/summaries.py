@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from cooperation import exchange
 from cooperation.reference.models import Currency
-from programs.budgets.actuals import Figures, Overview, ProgrammeBudget, _Amounts, programme_budgets
+from programs.budgets.actuals import Amounts, Figures, Overview, ProgrammeBudget, programme_budgets
 from programs.budgets.models import BudgetLine, BudgetSummary, BudgetSummaryAmount, SummaryAmountKind
 from programs.budgets.overall import cache_key, known_figures
 from programs.budgets.rates import LazyTotal, Rates
@@ -84,7 +84,7 @@ def _refresh_after_commit() -> None:
 # Recomputing.
 
 
-def _fresh(today: datetime.date) -> Q:
+def fresh_on(today: datetime.date) -> Q:
     return Q(stale=False, computed_on=today, reporting_currency=exchange.reporting_currency())
 
 
@@ -131,7 +131,7 @@ def _amount_rows(budget: ProgrammeBudget) -> list[tuple[str, str, datetime.date,
     return rows
 
 
-def _over_budget_entry(figures) -> list:
+def over_budget_entry(figures) -> list:
     """A line over budget as its summary keeps it: its id, and its budget and spent amounts in its currency (None
     when its amounts are in several), as the dashboard's export lists them."""
     currency = figures.currency
@@ -146,7 +146,7 @@ def _over_budget_entry(figures) -> list:
 def refresh(programme_ids=None, today: datetime.date | None = None) -> int:
     """Recompute the summaries not fresh today (of ``programme_ids`` only, when given); how many were stored."""
     today = today or timezone.localdate()
-    due = BudgetSummary.objects.exclude(_fresh(today))
+    due = BudgetSummary.objects.exclude(fresh_on(today))
     if programme_ids is not None:
         due = due.filter(programme_id__in=list(programme_ids))
     versions = dict(due.values_list("programme_id", "version"))
@@ -170,7 +170,7 @@ def _store(overview: Overview, versions: dict[int, int], today: datetime.date) -
         summary.stale, summary.computed_on, summary.computed_at = False, today, stored_at
         summary.reporting_currency = budget.reporting_currency
         summary.burn_rate = budget.overall.burn_rate_reporting
-        summary.over_budget_lines = [_over_budget_entry(figures) for figures in budget.over_budget_lines]
+        summary.over_budget_lines = [over_budget_entry(figures) for figures in budget.over_budget_lines]
         stored.append(summary)
         amounts.extend(
             BudgetSummaryAmount(
@@ -191,7 +191,7 @@ def total_every_programme(today: datetime.date | None = None) -> bool:
     """Have the totals of every budgeted programme (the dashboard of a reader who sees them all) worked out and kept
     (see ``overall``), unless a summary is stale: a change is still waiting for its recomputation. Whether they were."""
     today = today or timezone.localdate()
-    if BudgetSummary.objects.exclude(_fresh(today)).exists():
+    if BudgetSummary.objects.exclude(fresh_on(today)).exists():
         return False
     budgeted = Programme.objects.filter(Exists(BudgetLine.objects.filter(programme=OuterRef("pk"))))
     dashboard_overview(list(budgeted.only("code").order_by("code")), BudgetLine.objects.all(), today)
@@ -222,7 +222,7 @@ class OverBudget:
 
     __slots__ = ("_entry", "_lines", "_currencies")
 
-    def __init__(self, entry: list, lines: "_LinesOverBudget", currencies: dict):
+    def __init__(self, entry: list, lines: "LinesOverBudget", currencies: dict):
         self._entry, self._lines, self._currencies = entry, lines, currencies
 
     @property
@@ -250,7 +250,7 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-class _LinesOverBudget:
+class LinesOverBudget:
     AT_ONCE = 100
 
     def __init__(self, programmes: list[Programme], line_ids: list[int]):
@@ -309,7 +309,7 @@ class SummarisedOverview(Overview):
         ]
         if not wanted:
             return
-        amounts = {programme_id: _Amounts() for programme_id in wanted}
+        amounts = {programme_id: Amounts() for programme_id in wanted}
         targets = {self._summary_ids[programme_id]: _sums_by_kind(amounts[programme_id]) for programme_id in wanted}
         rows = BudgetSummaryAmount.objects.filter(summary_id__in=list(targets), kind__in=_FIGURES)
         fields = ("summary_id", "kind", "currency_code", "on", "amount", "places")
@@ -327,7 +327,7 @@ class SummarisedOverview(Overview):
         return self._figures[programme_id]
 
 
-def _sums_by_kind(amounts: _Amounts, outside=None) -> dict:
+def _sums_by_kind(amounts: Amounts, outside=None) -> dict:
     """Where an amount of each kind is added."""
     return {
         Kind.BUDGET: amounts.budget,
@@ -345,13 +345,13 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
     ids = [programme.pk for programme in programmes]
     fresh = {
         programme_id: (pk, (pk, version, computed_at), burn_rate, line_ids)
-        for programme_id, pk, version, computed_at, burn_rate, line_ids in BudgetSummary.objects.filter(_fresh(today))
+        for programme_id, pk, version, computed_at, burn_rate, line_ids in BudgetSummary.objects.filter(fresh_on(today))
         .filter(programme_id__in=ids)
         .values_list("programme_id", "pk", "version", "computed_at", "burn_rate", "over_budget_lines")
     }
     stale = [programme for programme in programmes if programme.pk not in fresh]
     summary_ids = [pk for pk, _state, _rate, _lines in fresh.values()]
-    everything, outside = _Amounts(), defaultdict(Decimal)
+    everything, outside = Amounts(), defaultdict(Decimal)
     live = None
     if stale:
         stale_lines = list(
@@ -360,11 +360,11 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
             .order_by("programme_id", "period_start", "category", "pk")
         )
         live = live_budgets(stale, stale_lines, today)
-        everything = _Amounts.of([live.overall.amounts])
+        everything = Amounts.of([live.overall.amounts])
         for pair, amount in live.unbudgeted_total.sums.items():
             outside[pair] += amount
 
-    def summed() -> _Amounts:
+    def summed() -> Amounts:
         # What no line holds is not on the page: it is summed only if read. The other sums convert each (currency,
         # date) pair on its own, so leaving its pairs out of the rates changes no figure.
         targets = _sums_by_kind(everything)
@@ -386,9 +386,9 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
         summary_ids={programme_id: entry[0] for programme_id, entry in fresh.items()},
     )
     ordered_ids = [entry[0] for programme in programmes if programme.pk in fresh for entry in fresh[programme.pk][3]]
-    lines_over_budget = _LinesOverBudget(programmes, ordered_ids)
+    lines_over_budget = LinesOverBudget(programmes, ordered_ids)
     live_of = {budget.programme.pk: budget for budget in live.budgets} if live else {}
-    currencies = _Currencies()
+    currencies = CurrencyLoader()
     for programme in programmes:
         if programme.pk in live_of:
             overview.budgets.append(live_of[programme.pk])
@@ -404,7 +404,7 @@ def dashboard_overview(programmes: list[Programme], lines, today: datetime.date)
     return overview
 
 
-class _Currencies:
+class CurrencyLoader:
     """The currencies of the lines over budget that are read, loaded at the first."""
 
     def __init__(self):

@@ -4,19 +4,16 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
-from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.exports.views import export
+from cooperation.kept import render_kept
 from cooperation.roles import Perm
 from programs.filters import ProgrammeFilter
-from programs.reporting import rendered
 from programs.reporting.scope import DashboardScope
 from programs.reporting.sections import dashboard_sections
 from programs.selectors import programme_list
@@ -26,18 +23,18 @@ from programs.selectors import programme_list
 @login_required
 def dashboard(request):
     require_perm(request.user, Perm.VIEW_DASHBOARD)
-    key = rendered.body_key(request)
-    kept = rendered.read(key) if key else None
-    if kept is None:
+
+    def compute() -> dict:
         context = dashboard_sections(user=request.user, params=request.GET)
         # What modules add to the dashboard through the registry, narrowed to the same scope.
         context["panels"] = registry.rendered_panels("dashboard", request, context["scope"])
-        body = render_to_string("reporting/_dashboard_body.html", context, request)
-        kept = {"body": body, "export_url": _export_url(context["scope"])}
-        if key:
-            rendered.keep(key, kept)
-    context = {"body": mark_safe(kept["body"]), "export_url": kept["export_url"]}  # noqa: S308 (our own template)
-    return render(request, "reporting/dashboard.html", context)
+        context["export_url"] = _export_url(context["scope"])
+        return context
+
+    # Rendered once for each state of the data (see cooperation.kept).
+    return render_kept(
+        request, "reporting/dashboard.html", "reporting/_dashboard_body.html", compute, outside=["export_url"]
+    )
 
 
 def _export_url(scope: DashboardScope) -> str:

@@ -24,6 +24,7 @@ from cooperation.pages import (
     PageMove,
     filter_fields,
     list_page,
+    paged_by_ids,
     record_actions,
     record_views,
     service_call,
@@ -88,16 +89,14 @@ def shows_personal_columns(user) -> bool:
 @workspace_page(perm=Perm.VIEW_APPLICATION)
 def application_list(request):
     user = request.user
-    if request.GET.get("ordering", "").lstrip("-") in SORTED_BY_FIGURES:
-        filters = application_filters(request)
-        rows, prepare = filters.qs, None
-    else:
-        # Paged by ids first; the score and review counts are read for the page's rows alone.
-        filters = application_filters(request, selectors.application_rows(user=user))
-        rows = filters.qs.values_list("pk", flat=True)
-
-        def prepare(ids):
-            return selectors.application_page(ids, user=user, rows=_with_figures(user))
+    # Paged by ids first, unless sorted by a figure; the score and review counts are read for the page's rows alone.
+    filters, rows, prepare = paged_by_ids(
+        request,
+        SORTED_BY_FIGURES,
+        filters=application_filters,
+        rows=selectors.application_rows(user=user),
+        page=lambda ids: selectors.application_page(ids, user=user, rows=_with_figures(user)),
+    )
 
     shows_email = shows_personal_columns(user)
     columns = list(APPLICATION_COLUMNS)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error, dress_filters
-from cooperation.pages import Column, list_page, posted, workspace_page
+from cooperation.pages import Column, list_page, paged_by_ids, posted, workspace_page
 from cooperation.roles import Perm
 from programs.scholarships import selectors, services
 from programs.scholarships.filters import CallFilter
@@ -62,16 +62,14 @@ def call_filters(request, rows=None) -> CallFilter:
 @workspace_page(perm=Perm.VIEW_CALL)
 def call_list(request):
     user = request.user
-    if request.GET.get("ordering", "").lstrip("-") in SORTED_BY_FIGURES:
-        filters = call_filters(request)
-        rows, prepare = filters.qs, None
-    else:
-        # Paged by ids first; the counts and related rows are read for the page's calls alone.
-        filters = call_filters(request, selectors.call_rows(user=user))
-        rows = filters.qs.values_list("pk", flat=True)
-
-        def prepare(ids):
-            return selectors.call_page(ids, user=user)
+    # Paged by ids first, unless sorted by a count; the counts and related rows are read for the page's calls alone.
+    filters, rows, prepare = paged_by_ids(
+        request,
+        SORTED_BY_FIGURES,
+        filters=call_filters,
+        rows=selectors.call_rows(user=user),
+        page=lambda ids: selectors.call_page(ids, user=user),
+    )
 
     return list_page(
         request,

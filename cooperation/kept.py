@@ -1,0 +1,99 @@
+"""Pages that add up much (the dashboard, a programme's or a partner's page) render their body once for each state
+of the data and keep it in the shared cache.
+
+A body depends on nothing but who reads it, the page and its query string, the reader's language and time zone, the
+day and the data. ``cooperation.changes`` gives the data a new token whenever a write is committed, so a body kept
+under the token read before it was computed is never older than the data it shows: the first request after any
+change computes the body afresh, and the requests after it read it back in two cache round trips.
+
+A body is kept per user (what a user may see follows from their roles and organisation; a change to those is a
+write too) and per CSRF secret (a form in the body carries a token made from it, which a new sign-in replaces). The
+page around the body (the layout, its nonce, the messages) is rendered for every request, and the view finds the
+record the user may see before anything is read back, so a refusal is never kept. Only GET requests are kept, and
+nothing is kept where the cache is each process's own, while the request's transaction has written and not
+committed, when the request has no CSRF secret yet, or when the cache is away (then every request computes, as it
+would without a cache).
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from cooperation import changes
+
+logger = logging.getLogger(__name__)
+
+# A body is not read again once the data has moved on; the timeout only bounds what a write made around the
+# application (which moves no token) may leave shown.
+TIMEOUT = 10 * 60
+
+
+def body_key(request, body_template: str) -> str | None:
+    """The key the body ``body_template`` renders for ``request`` is kept under, or None when it may not be kept."""
+    if request.method != "GET" or not changes.is_shared() or changes.writes_pending():
+        return None
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    state = changes.token()
+    if state is None:
+        return None
+    query = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
+    parts = (
+        body_template,
+        state,
+        str(request.user.pk),
+        secret,
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        request.path,
+        repr(query),
+    )
+    return "kept:v1:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _read(key: str) -> dict | None:
+    try:
+        return cache.get(key)
+    except Exception as error:  # each cache backend raises its own errors for a server that is away
+        logger.warning("A page's body was not read from the cache: %s", error)
+        return None
+
+
+def _keep(key: str, kept: dict) -> None:
+    try:
+        cache.set(key, kept, TIMEOUT)
+    except Exception as error:
+        logger.warning("A page's body was not kept in the cache: %s", error)
+
+
+def render_kept(
+    request,
+    template: str,
+    body_template: str,
+    compute: Callable[[], dict],
+    *,
+    context: dict | None = None,
+    outside: Iterable[str] = (),
+):
+    """``template`` (which shows ``{{ body }}``) with ``context``, around ``body_template`` rendered with what
+    ``compute()`` returns, or read back from the last time it was rendered for the same reader, page and state of the
+    data. The names in ``outside`` are values of ``compute()`` the page shows around the body (plain values: they
+    are kept with it)."""
+    key = body_key(request, body_template)
+    kept = _read(key) if key else None
+    if kept is None:
+        computed = compute()
+        kept = {"body": render_to_string(body_template, computed, request)}
+        kept |= {name: computed[name] for name in outside}
+        if key and not changes.writes_pending():  # a view that wrote keeps nothing of what its writes showed it
+            _keep(key, kept)
+    shown = dict(kept, body=mark_safe(kept["body"]))  # noqa: S308 (rendered from our own template)
+    return render(request, template, (context or {}) | shown)
