@@ -82,11 +82,12 @@ def render_kept(
     *,
     context: dict | None = None,
     outside: Iterable[str] = (),
+    status: int = 200,
 ):
     """``template`` (which shows ``{{ body }}``) with ``context``, around ``body_template`` rendered with what
     ``compute()`` returns, or read back from the last time it was rendered for the same reader, page and state of the
     data. The names in ``outside`` are values of ``compute()`` the page shows around the body (plain values: they
-    are kept with it)."""
+    are kept with it). Only a GET is kept: a page shown again after a POST, with its errors, is rendered afresh."""
     key = body_key(request, body_template)
     kept = _read(key) if key else None
     if kept is None:
@@ -96,4 +97,4 @@ def render_kept(
         if key and not changes.writes_pending():  # a view that wrote keeps nothing of what its writes showed it
             _keep(key, kept)
     shown = dict(kept, body=mark_safe(kept["body"]))  # noqa: S308 (rendered from our own template)
-    return render(request, template, (context or {}) | shown)
+    return render(request, template, (context or {}) | shown, status=status)

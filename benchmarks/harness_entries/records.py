@@ -40,6 +40,7 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         )
         url = f"/finance/loans/{loan}/"
         entries.append(Entry("loan page", "record", lambda url=url: ctx.get(url), floor, url))
+        entries.append(after_a_change("loan page", "record", ctx, floor, url))
     shipment = first_id(cursor, "shipments.Shipment", order="t.id DESC")
     if shipment is not None:
         floor = record_floor(
@@ -63,6 +64,7 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         )
         url = f"/shipments/{shipment}/"
         entries.append(Entry("shipment page", "record", lambda url=url: ctx.get(url), floor, url))
+        entries.append(after_a_change("shipment page", "record", ctx, floor, url))
     application = first_id(cursor, "scholarships.Application", order="t.id DESC")
     if application is not None:
         floor = record_floor(

@@ -2,10 +2,10 @@
 and calls one finance service; a refusal shows the page again with the reason."""
 
 from django.db.models import Prefetch
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from cooperation.kept import render_kept
 from cooperation.pages import (
     Column,
     PageMove,
@@ -125,28 +125,27 @@ BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROV
 def _loan_detail_page(request, loan: Loan, refused=None):
     user = request.user
     today = timezone.localdate()
-    whole = request.GET.get("schedule") == "all"
-    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
-    shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
-    installments = list(shown) if summary.count else []
-    every_repayment = request.GET.get("repayments") == "all"
-    repayments, repayment_count = _repayments_with_moves(user, loan, None if every_repayment else REPAYMENTS_SHOWN)
-    reminders = None
-    if user.has_perm(Perm.VIEW_REMINDER):
-        reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
-    planned = loan_schedule_table(loan, installments)
-    actions = record_actions(
-        loan,
-        user,
-        LOAN_PAGE_MOVES,
-        guard=services.loan_move_refusal,
-        url_name="finance:loan_{name}",
-        refused=refused,
-    )
-    return render(
-        request,
-        "finance/loan_detail.html",
-        {
+
+    def compute() -> dict:
+        whole = request.GET.get("schedule") == "all"
+        summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
+        shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
+        installments = list(shown) if summary.count else []
+        every_repayment = request.GET.get("repayments") == "all"
+        repayments, repayment_count = _repayments_with_moves(user, loan, None if every_repayment else REPAYMENTS_SHOWN)
+        reminders = None
+        if user.has_perm(Perm.VIEW_REMINDER):
+            reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
+        planned = loan_schedule_table(loan, installments)
+        actions = record_actions(
+            loan,
+            user,
+            LOAN_PAGE_MOVES,
+            guard=services.loan_move_refusal,
+            url_name="finance:loan_{name}",
+            refused=refused,
+        )
+        return {
             "loan": loan,
             "today": today,
             "installments": installments,
@@ -168,7 +167,11 @@ def _loan_detail_page(request, loan: Loan, refused=None):
             "restructurings": list(selectors.restructuring_list(user=user, loan=loan)),
             "can_restructure": propose_refusal(loan, user) is None,
             "borrower_risk_flags": partner_risk_flags(loan.borrower) if loan.status in BEFORE_DISBURSEMENT else [],
-        },
+        }
+
+    # The page adds up the schedule, the repayments and the reminders: rendered once for each state of the data.
+    return render_kept(
+        request, "finance/loan_detail.html", "finance/_loan_detail_body.html", compute, context={"loan": loan}
     )
 
 

@@ -1,13 +1,13 @@
 """The shipment's page and its moves: every move is a POST to its own URL that calls exactly one shipment
 service, through the guard that also decides which moves the page offers."""
 
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
+from cooperation.kept import render_kept
 from cooperation.pages import (
     PageMove,
     move_form,
@@ -138,19 +138,18 @@ def _expiry_flags(shipment: Shipment, today) -> tuple[list, list]:
 def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
     user = request.user
     today = timezone.localdate()
-    items = list(selectors.shipment_items(user=user, shipment=shipment))
-    receipts = list(selectors.shipment_receipts(user=user, shipment=shipment))
-    expired, expiring = _expiry_flags(shipment, today)
-    refused_name, refused_form = refused or (None, None)
-    event_form = None
-    if user.has_perm(Perm.ADD_TRACKING_EVENT):
-        event_form = (
-            refused_form if refused_name == "event_add" else move_form(MOVES["event_add"], "event_add", shipment)
-        )
-    return render(
-        request,
-        "shipments/shipment_detail.html",
-        {
+
+    def compute() -> dict:
+        items = list(selectors.shipment_items(user=user, shipment=shipment))
+        receipts = list(selectors.shipment_receipts(user=user, shipment=shipment))
+        expired, expiring = _expiry_flags(shipment, today)
+        refused_name, refused_form = refused or (None, None)
+        event_form = None
+        if user.has_perm(Perm.ADD_TRACKING_EVENT):
+            event_form = (
+                refused_form if refused_name == "event_add" else move_form(MOVES["event_add"], "event_add", shipment)
+            )
+        return {
             "shipment": shipment,
             "today": today,
             "days_late": selectors.days_late(shipment, today),
@@ -179,7 +178,15 @@ def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
             ),
             "history": _history(user, shipment) if user.has_perm(Perm.VIEW_HISTORY) else None,
             "can_edit": services.shipment_move_refusal(shipment, user, "update") is None,
-        },
+        }
+
+    # The page adds up the items, receipts, events and history: rendered once for each state of the data.
+    return render_kept(
+        request,
+        "shipments/shipment_detail.html",
+        "shipments/_shipment_detail_body.html",
+        compute,
+        context={"shipment": shipment},
         status=status,
     )
 
