@@ -1,13 +1,13 @@
 """The state of the data, as a token that changes whenever a write is committed.
 
-A page that adds up a whole portfolio (the manager dashboard) may keep what it rendered under the token it read:
-while no write is committed, the same request shows the same figures, and after one the token is a new one, so
-nothing kept before it is read again. Every statement the application sends passes through a wrapper on its
-database connection; a statement that writes to a table other than those below (sessions, sign-in attempts, the
-outbox, security events: nothing a figure is made of) moves the token when its transaction commits, or at once
-outside a transaction. Bulk updates, raw SQL and migrations go through the same wrapper, so no kind of write is
-missed; writes made around the application (by hand in ``psql``) are not seen, and what was kept for them lasts
-no longer than its timeout.
+A page that adds up much (the manager dashboard, a programme's page) may keep what it rendered under the token it
+read (``cooperation.kept``): while no write is committed, the same request shows the same page, and after one the
+token is a new one, so nothing kept before it is read again. Every statement the application sends passes through a
+wrapper on its database connection; a statement that writes to a table other than those below (sessions, sign-in
+attempts, security events, API tokens' last use: nothing a kept page shows) moves the token when its transaction
+commits, or at once outside a transaction. Bulk updates, raw SQL and migrations go through the same wrapper, so no
+kind of write is missed; writes made around the application (by hand in ``psql``) are not seen, and what was kept
+before them lasts no longer than its timeout.
 
 The token lives in the shared cache (Redis), where every web process and worker reads and moves the same one. A
 cache that is each process's own (the development default) would let one process keep figures another has
@@ -30,12 +30,12 @@ STATE_KEY = "kerjasama:data-state"
 # Longer than anything kept under a token: a token that is evicted or lost is replaced by a new one.
 STATE_TIMEOUT = 24 * 60 * 60
 
-# Tables whose rows no figure is made of: written on every sign-in, request, API call or sent message.
+# Tables no kept page shows: written on every sign-in, request or API call. (The outbox is watched: a record's page
+# shows its messages' delivery, which the worker moves on.)
 UNWATCHED_TABLES = frozenset(
     {
         "django_session",
         "django_admin_log",
-        "core_outboxmessage",
         "accounts_securityevent",
         "accounts_apitoken",
         "axes_accessattempt",
@@ -74,15 +74,27 @@ def writes(sql: str) -> bool:
     return any(table not in UNWATCHED_TABLES for table in targets)
 
 
+def database() -> str:
+    """Which database the data is in: two installations sharing one cache server never share a token, nor what is
+    kept under it."""
+    settings_dict = connections["default"].settings_dict
+    return f"{settings_dict['ENGINE']}:{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+
+
+def _state_key() -> str:
+    return f"{STATE_KEY}:{database()}"
+
+
 def token() -> str | None:
     """The current state's token (a new one if none is kept); None when the cache cannot be reached, in which case
     nothing should be read or kept."""
     try:
-        current = cache.get(STATE_KEY)
+        key = _state_key()
+        current = cache.get(key)
         if current is None:
             fresh = uuid.uuid4().hex
-            cache.add(STATE_KEY, fresh, STATE_TIMEOUT)
-            current = cache.get(STATE_KEY) or fresh
+            cache.add(key, fresh, STATE_TIMEOUT)
+            current = cache.get(key) or fresh
         return current
     except Exception as error:  # each cache backend raises its own errors for a server that is away
         logger.warning("The state of the data could not be read from the cache: %s", error)
@@ -92,7 +104,7 @@ def token() -> str | None:
 def moved() -> None:
     """Give the data a new token: whatever was kept under the old one is not read again."""
     try:
-        cache.set(STATE_KEY, uuid.uuid4().hex, STATE_TIMEOUT)
+        cache.set(_state_key(), uuid.uuid4().hex, STATE_TIMEOUT)
     except Exception as error:
         logger.error("The state of the data could not be moved on in the cache: %s", error)
 

@@ -46,6 +46,7 @@ def body_key(request, body_template: str) -> str | None:
         return None
     query = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     parts = (
+        changes.database(),
         body_template,
         state,
         str(request.user.pk),

@@ -23,7 +23,8 @@ from tests.factories import ProgrammeFactory
         ('TRUNCATE "finance_loan"', True),
         ('ALTER TABLE "finance_loan" ADD COLUMN "x" integer', True),
         ('UPDATE "django_session" SET "expire_date" = now()', False),
-        ('INSERT INTO "core_outboxmessage" ("kind") VALUES (1)', False),
+        ('UPDATE "core_outboxmessage" SET "status" = 2', True),  # a page shows its messages' delivery
+        ('INSERT INTO "accounts_securityevent" ("kind") VALUES (1)', False),
         ('INSERT INTO "axes_accesslog" ("username") VALUES (1)', False),
     ],
 )
@@ -105,3 +106,12 @@ def test_a_cache_that_is_away_gives_no_state_and_moving_on_does_not_fail(monkeyp
     monkeypatch.setattr(changes, "cache", CacheAway())
     assert changes.token() is None
     changes.moved()  # logged, not raised: the write it follows has been committed
+
+
+def test_two_installations_sharing_a_cache_server_never_share_a_state(shared_cache, monkeypatch):
+    this_one = changes.token()
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_installation")
+    assert changes.token() != this_one
+    changes.moved()  # the other installation's write
+    monkeypatch.undo()
+    assert changes.token() == this_one
