@@ -17,11 +17,13 @@ would without a cache).
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import ExtendsNode
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -82,20 +84,43 @@ def render_kept(
     compute: Callable[[], dict],
     *,
     context: dict | None = None,
-    outside: Iterable[str] = (),
     status: int = 200,
 ):
-    """``template`` (which shows ``{{ body }}``) with ``context``, around ``body_template`` rendered with what
-    ``compute()`` returns, or read back from the last time it was rendered for the same reader, page and state of the
-    data. The names in ``outside`` are values of ``compute()`` the page shows around the body (plain values: they
-    are kept with it). Only a GET is kept: a page shown again after a POST, with its errors, is rendered afresh."""
+    """``template`` with ``context`` around ``body_template`` rendered with what ``compute()`` returns, or read
+    back from the last time it was rendered for the same reader, page and state of the data (the layout shows it as
+    ``kept_body`` in place of the page's content block). Only a GET is kept: a page shown again after a POST, with
+    its errors, is rendered afresh."""
     key = body_key(request, body_template)
     kept = _read(key) if key else None
     if kept is None:
         computed = compute()
         kept = {"body": render_to_string(body_template, computed, request)}
-        kept |= {name: computed[name] for name in outside}
         if key and not changes.writes_pending():  # a view that wrote keeps nothing of what its writes showed it
             _keep(key, kept)
-    shown = dict(kept, body=mark_safe(kept["body"]))  # noqa: S308 (rendered from our own template)
+    shown = {"kept_body": mark_safe(kept["body"])}  # noqa: S308 (rendered from our own template)
     return render(request, template, (context or {}) | shown, status=status)
+
+
+def render_page_kept(request, template: str, compute: Callable[[], dict]):
+    """``template`` (a page extending the layout) rendered with what ``compute()`` returns, its ``content`` block
+    kept as ``render_kept`` keeps a body; where nothing may be kept, the page is rendered whole, as usual."""
+    key = body_key(request, template)
+    kept = _read(key) if key else None
+    if kept is None:
+        computed = compute()
+        if key is None:
+            return render(request, template, computed)
+        kept = {"body": _content_of(template, computed, request)}
+        if not changes.writes_pending():
+            _keep(key, kept)
+    return render(request, template, {"kept_body": mark_safe(kept["body"])})  # noqa: S308 (our own template)
+
+
+def _content_of(template_name: str, context: dict, request) -> str:
+    """The ``content`` block of the page ``template_name`` alone, rendered with ``context`` for ``request`` (with
+    the context processors, as the whole page would be)."""
+    template = get_template(template_name).template
+    extends = next(node for node in template.nodelist if isinstance(node, ExtendsNode))
+    rendered = make_context(context, request, autoescape=True)
+    with rendered.render_context.push_state(template), rendered.bind_template(template):
+        return extends.blocks["content"].render(rendered)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cooperation.access import require_perm
 from cooperation.api.pagination import FromEitherEndPaginator
 from cooperation.forms import add_service_error
+from cooperation.kept import render_page_kept
 from cooperation.roles import Perm
 
 PAGE_SIZE = 25
@@ -177,16 +178,21 @@ def in_order(ids, rows):
 def list_page(request, template: str, rows, *, name: str, columns=(), prepare: Callable | None = None, **context):
     """A paginated list page: ``page_obj``, the page's rows as ``name`` (through ``prepare(rows)`` when given),
     ``columns`` as header cells sorting by the ``ordering`` parameter, and the page's own ``context``. Columns that
-    say what they order by (``Column.order_by``) sort the rows here, in the order the headers ask for."""
-    ordering = request.GET.get("ordering", "")
-    page_obj = paginate(request, listed_rows(request, rows, columns))
-    if prepare is not None:  # the page's rows as shown (a list may page its ids, then read their rows)
-        page_obj.object_list = prepare(page_obj.object_list)
-    shown = page_obj.object_list
-    base = {"page_obj": page_obj, name: shown}
-    if columns:
-        base["columns"] = header_cells(columns, ordering)
-    return render(request, template, base | context)
+    say what they order by (``Column.order_by``) sort the rows here, in the order the headers ask for. The page's
+    content is kept for each state of the data, for the same reader and query string (``cooperation.kept``)."""
+
+    def compute() -> dict:
+        ordering = request.GET.get("ordering", "")
+        page_obj = paginate(request, listed_rows(request, rows, columns))
+        if prepare is not None:  # the page's rows as shown (a list may page its ids, then read their rows)
+            page_obj.object_list = prepare(page_obj.object_list)
+        base = {"page_obj": page_obj, name: page_obj.object_list}
+        if columns:
+            base["columns"] = header_cells(columns, ordering)
+        return base | context
+
+    # A page of a long list counts and reads its rows: kept for each state of the data (cooperation.kept).
+    return render_page_kept(request, template, compute)
 
 
 def paged_by_ids(request, figure_sorts, *, filters: Callable, rows, page: Callable) -> tuple:

@@ -32,9 +32,7 @@ def dashboard(request):
         return context
 
     # Rendered once for each state of the data (see cooperation.kept).
-    return render_kept(
-        request, "reporting/dashboard.html", "reporting/_dashboard_body.html", compute, outside=["export_url"]
-    )
+    return render_kept(request, "reporting/dashboard.html", "reporting/_dashboard_body.html", compute)
 
 
 def _export_url(scope: DashboardScope) -> str:

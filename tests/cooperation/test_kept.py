@@ -39,6 +39,7 @@ BODIES = {
     "programs": "programs/_programme_detail_body.html",
     "partners": "partners/_organisation_detail_body.html",
     "finance": "finance/_loan_detail_body.html",
+    "list": "includes/pagination.html",  # a list page's content shows its pages' links
 }
 
 
@@ -153,3 +154,22 @@ def test_a_loan_page_shows_a_repayment_as_soon_as_it_is_committed():
     recorded_repayment(loan, "100.00", reference="TRX-KEPT-1")
     after, computed = view(officer, url, "finance")
     assert computed and "TRX-KEPT-1" in after.content.decode()
+
+
+def test_a_list_page_is_kept_per_query_and_shows_a_new_record_at_once():
+    OrganisationFactory(name="Yayasan Air Bersih")
+    officer = signed_in("officer", Role.OFFICER)
+    url = reverse("partners:list")
+    view(officer, url, "list")
+    first, computed = view(officer, url, "list")
+    assert computed and "Yayasan Air Bersih" in first.content.decode()
+    again, computed = view(officer, url, "list")
+    assert not computed and again.content.decode().count("Yayasan Air Bersih") == 1
+    assert "<title>Partners · Kerjasama</title>" in again.content.decode()
+
+    searched, computed = view(officer, f"{url}?q=Palang", "list")
+    assert computed and "Yayasan Air Bersih" not in searched.content.decode()
+
+    OrganisationFactory(name="Palang Merah")
+    after, computed = view(officer, url, "list")
+    assert computed and "Palang Merah" in after.content.decode()
