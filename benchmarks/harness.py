@@ -260,6 +260,13 @@ def summary(results: list[Result], *, weight: bool = False) -> str:
         lines.append(f"failed: {len(failed)} — " + "; ".join(f"{result.name}: {result.error}" for result in failed))
     notes = sorted({f"{result.name.rsplit(',', 1)[0]}: {result.note}" for result in measured if result.note})
     lines += [f"note: {note}" for note in notes]
+    from benchmarks.harness_entries.common import AFTER_A_CHANGE
+
+    if any(result.name.endswith(AFTER_A_CHANGE) for result in measured):
+        lines.append(
+            f"note: {AFTER_A_CHANGE}: the state of the data moved on before each view (as any committed write moves "
+            "it), so the page's kept body or the API's kept answer was computed, not read back"
+        )
     if weight:
         heavy = [result for result in measured if is_page(result) and (result.gzip_bytes or 0) > WEIGHT_LIMIT]
         lines.append(

@@ -36,11 +36,13 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 10 * 60
 
 
-def body_key(request, body_template: str) -> str | None:
-    """The key the body ``body_template`` renders for ``request`` is kept under, or None when it may not be kept."""
+def body_key(request, body_template: str, *, forms: bool = True) -> str | None:
+    """The key the body ``body_template`` renders for ``request`` is kept under, or None when it may not be kept.
+    A body with ``forms`` carries CSRF tokens: it is kept per CSRF secret, and not at all for a browser without one
+    yet (an API answer has none)."""
     if request.method != "GET" or not changes.is_shared() or changes.writes_pending():
         return None
-    secret = request.META.get("CSRF_COOKIE")
+    secret = request.META.get("CSRF_COOKIE", "") if forms else "-"
     if not secret:
         return None
     state = changes.token()
@@ -56,10 +58,22 @@ def body_key(request, body_template: str) -> str | None:
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
+        request.get_host(),
         request.path,
         repr(query),
     )
     return "kept:v1:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def read(key: str):
+    """What was kept under ``key``, or None (also when the cache is away)."""
+    return _read(key)
+
+
+def keep(key: str, kept) -> None:
+    """Keep ``kept`` under ``key``, unless the request's transaction has written (its writes showed in it)."""
+    if not changes.writes_pending():
+        _keep(key, kept)
 
 
 def _read(key: str) -> dict | None:

@@ -130,6 +130,9 @@ class Entry:
     rolled_back: bool = False  # app and floor run in a transaction that is rolled back (they write)
 
 
+AFTER_A_CHANGE = "after a change"
+
+
 def after_a_change(name: str, kind: str, ctx: "Context", floor: Callable, url: str) -> Entry:
     """The page ``url`` as its first view after a committed change: a page that keeps its body for each state of the
     data (``cooperation.kept``) computes it, as after any write's commit, rather than reading it back."""
@@ -140,8 +143,7 @@ def after_a_change(name: str, kind: str, ctx: "Context", floor: Callable, url: s
         changes.moved()
         return ctx.get(url)
 
-    note = "after a change: the data's state moved on before each view, so the body was computed"
-    return Entry(f"{name}, after a change", kind, app, floor, url, note=note)
+    return Entry(f"{name}, {AFTER_A_CHANGE}", kind, app, floor, url)
 
 
 class Failed(Exception):

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from cooperation import kept
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
 
@@ -180,6 +181,20 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_output_serializer(self.get_object()).data)
+
+    def list(self, request, *args, **kwargs):
+        """A page of the list; answered as JSON, it is kept for each state of the data, for the same user and query
+        (``cooperation.kept``): read back until a write is committed. Throttles and permissions have been applied."""
+        key = None
+        if request.accepted_renderer.format == "json":
+            key = kept.body_key(request, f"api:{self.basename}", forms=False)
+        data = kept.read(key) if key else None
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if key and response.status_code == status.HTTP_200_OK:
+            kept.keep(key, response.data)
+        return response
 
     def write_input(self, record=None, *, partial=False) -> dict:
         """The request's body checked by the method's input serializer (a 400 with field errors otherwise), as the
