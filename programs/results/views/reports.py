@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cooperation.history import HistorySource, history_entries
+from cooperation.kept import render_page_kept
 from cooperation.pages import PAGE_SIZE, PageMove, paginate, record_actions, record_views, service_call, workspace_page
 from cooperation.roles import Perm
 from programs.results import selectors, services
@@ -47,18 +48,17 @@ def overdue_reports(user) -> list[selectors.DueReport]:
 @workspace_page(perm=Perm.VIEW_RESULTS_REPORT)
 def review_list(request):
     user = request.user
-    awaiting = selectors.awaiting_review(user=user)
-    overdue_page = paginate_named(request, selectors.OverdueReports(user=user), "overdue_page")
-    return render(
-        request,
-        "results/review_list.html",
-        {
-            "page_obj": paginate(request, awaiting),
-            "overdue_page": overdue_page,
+
+    def compute() -> dict:
+        return {
+            "page_obj": paginate(request, selectors.awaiting_review(user=user)),
+            "overdue_page": paginate_named(request, selectors.OverdueReports(user=user), "overdue_page"),
             "today": timezone.localdate(),
             "can_enter": user.has_perm(Perm.ADD_RESULTS_REPORT),
-        },
-    )
+        }
+
+    # Two lists of a national portfolio's reports: kept for each state of the data (cooperation.kept).
+    return render_page_kept(request, "results/review_list.html", compute)
 
 
 def paginate_named(request, rows, parameter: str):
