@@ -1,10 +1,12 @@
-"""Pages that add up much (the dashboard, a programme's or a partner's page) render their body once for each state
-of the data and keep it in the shared cache.
+"""Pages that add up much render what they show once for each state of the data and keep it in the shared cache:
+the dashboard, a programme's, a partner's, a loan's and a shipment's page (``render_kept``, with a body template of
+their own), every list page (``render_page_kept`` keeps the page's content block) and every API list answered as
+JSON (``cooperation.api.viewsets.RecordViewSet.list``).
 
-A body depends on nothing but who reads it, the page and its query string, the reader's language and time zone, the
-day and the data. ``cooperation.changes`` gives the data a new token whenever a write is committed, so a body kept
-under the token read before it was computed is never older than the data it shows: the first request after any
-change computes the body afresh, and the requests after it read it back in two cache round trips.
+What is kept depends on nothing but who reads it, the page and its query string, the reader's language and time
+zone, the day and the data. ``cooperation.changes`` gives the data a new token whenever a write is committed, so
+what is kept under the token read before it was computed is never older than the data it shows: the first request
+after any change computes afresh, and the requests after it read it back in two cache round trips.
 
 A body is kept per user (what a user may see follows from their roles and organisation; a change to those is a
 write too) and per CSRF secret (a form in the body carries a token made from it, which a new sign-in replaces). The
@@ -12,7 +14,8 @@ page around the body (the layout, its nonce, the messages) is rendered for every
 record the user may see before anything is read back, so a refusal is never kept. Only GET requests are kept, and
 nothing is kept where the cache is each process's own, while the request's transaction has written and not
 committed, when the request has no CSRF secret yet, or when the cache is away (then every request computes, as it
-would without a cache).
+would without a cache). An applicant's page is never kept: the whole file is personal data, and it stays out of
+the cache.
 """
 
 import hashlib
@@ -67,16 +70,6 @@ def body_key(request, body_template: str, *, forms: bool = True) -> str | None:
 
 def read(key: str):
     """What was kept under ``key``, or None (also when the cache is away)."""
-    return _read(key)
-
-
-def keep(key: str, kept) -> None:
-    """Keep ``kept`` under ``key``, unless the request's transaction has written (its writes showed in it)."""
-    if not changes.writes_pending():
-        _keep(key, kept)
-
-
-def _read(key: str) -> dict | None:
     try:
         return cache.get(key)
     except Exception as error:  # each cache backend raises its own errors for a server that is away
@@ -84,7 +77,10 @@ def _read(key: str) -> dict | None:
         return None
 
 
-def _keep(key: str, kept: dict) -> None:
+def keep(key: str, kept) -> None:
+    """Keep ``kept`` under ``key``, unless the request's transaction has written (its writes showed in it)."""
+    if changes.writes_pending():
+        return
     try:
         cache.set(key, kept, TIMEOUT)
     except Exception as error:
@@ -105,12 +101,12 @@ def render_kept(
     ``kept_body`` in place of the page's content block). Only a GET is kept: a page shown again after a POST, with
     its errors, is rendered afresh."""
     key = body_key(request, body_template)
-    kept = _read(key) if key else None
+    kept = read(key) if key else None
     if kept is None:
         computed = compute()
         kept = {"body": render_to_string(body_template, computed, request)}
-        if key and not changes.writes_pending():  # a view that wrote keeps nothing of what its writes showed it
-            _keep(key, kept)
+        if key:
+            keep(key, kept)
     shown = {"kept_body": mark_safe(kept["body"])}  # noqa: S308 (rendered from our own template)
     return render(request, template, (context or {}) | shown, status=status)
 
@@ -119,14 +115,13 @@ def render_page_kept(request, template: str, compute: Callable[[], dict]):
     """``template`` (a page extending the layout) rendered with what ``compute()`` returns, its ``content`` block
     kept as ``render_kept`` keeps a body; where nothing may be kept, the page is rendered whole, as usual."""
     key = body_key(request, template)
-    kept = _read(key) if key else None
+    kept = read(key) if key else None
     if kept is None:
         computed = compute()
         if key is None:
             return render(request, template, computed)
         kept = {"body": _content_of(template, computed, request)}
-        if not changes.writes_pending():
-            _keep(key, kept)
+        keep(key, kept)
     return render(request, template, {"kept_body": mark_safe(kept["body"])})  # noqa: S308 (our own template)
 
 
