@@ -21,8 +21,12 @@ the cache.
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
@@ -51,13 +55,17 @@ def body_key(request, body_template: str, *, forms: bool = True) -> str | None:
     state = changes.token()
     if state is None:
         return None
+    return "kept:v1:" + _digest(request, body_template, state, secret)
+
+
+def _digest(request, *parts: str) -> str:
+    """A digest of ``parts`` and of all a page depends on besides the data: the reader, their language, time zone
+    and day, the host, the path and the sorted query string."""
     query = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
-    parts = (
+    every_part = (
         changes.database(),
-        body_template,
-        state,
+        *parts,
         str(request.user.pk),
-        secret,
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
@@ -65,7 +73,7 @@ def body_key(request, body_template: str, *, forms: bool = True) -> str | None:
         request.path,
         repr(query),
     )
-    return "kept:v1:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return hashlib.sha256("|".join(every_part).encode()).hexdigest()
 
 
 def read(key: str):
@@ -133,3 +141,120 @@ def _content_of(template_name: str, context: dict, request) -> str:
     rendered = make_context(context, request, autoescape=True)
     with rendered.render_context.push_state(template), rendered.bind_template(template):
         return extends.blocks["content"].render(rendered)
+
+
+# A page refreshed by the worker (``render_refreshed``) is shown as it was last computed for this long after the
+# data moved on, saying when it was computed, while the worker adds the changes; older, the request computes it.
+STALE_FOR = 5 * 60
+# Rendered in place of the CSRF token in a refreshed page's body (the worker has no reader's CSRF secret), and
+# replaced by the reader's own token each time the body is shown.
+CSRF_PLACEHOLDER = "kerjasama-kept-csrf-token-placeholder"
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    body_template: str
+    compute: Callable  # (request) -> the body's context
+
+
+_REFRESHED: dict[str, Refreshed] = {}
+
+
+def refreshed_by_worker(name: str, body_template: str, compute: Callable) -> None:
+    """Register page ``name``: its body is ``body_template`` rendered with ``compute(request)``, for
+    ``render_refreshed`` in the web process and ``refresh`` in the worker (a module registers it in its ``ready``,
+    so both processes know it)."""
+    _REFRESHED[name] = Refreshed(body_template, compute)
+
+
+def latest_key(request, name: str) -> str | None:
+    """The key the body of page ``name`` last computed for ``request`` is kept under, whatever the state of the
+    data it was computed for; None when nothing may be kept."""
+    if request.method != "GET" or not changes.is_shared() or changes.writes_pending():
+        return None
+    return "kept:latest:v1:" + _digest(request, name)
+
+
+def computed(request, name: str, state: str | None) -> dict:
+    """Page ``name``'s body computed now for ``request`` (with the CSRF placeholder), for the state ``state``
+    read before computing it: a write committed meanwhile makes it stale at once."""
+    entry = _REFRESHED[name]
+    at = timezone.now()
+    context = entry.compute(request) | {"csrf_token": CSRF_PLACEHOLDER}
+    return {"state": state, "at": at, "body": render_to_string(entry.body_template, context, request)}
+
+
+def render_refreshed(request, template: str, name: str, *, context: dict | None = None):
+    """``template`` around page ``name``'s body, as ``render_kept`` shows a kept body, except that once the data
+    has moved on the body last computed (no longer ago than ``STALE_FOR``) is still shown, with the time it was
+    computed (``kept_at``) and ``kept_updating``, while the worker computes it afresh: the reader never waits for
+    the figures, which are at most a few seconds behind the data, and the page says so."""
+    key = latest_key(request, name)
+    state = changes.token() if key else None
+    kept = read(key) if key and state else None
+    updating = False
+    if kept is not None and kept["state"] != state:
+        if (timezone.now() - kept["at"]).total_seconds() < STALE_FOR:
+            updating = _ask_for_refresh(request, name, key, state)
+        if not updating:
+            kept = None
+    if kept is None:
+        kept = computed(request, name, state)
+        if key and state:
+            keep(key, kept)
+    body = kept["body"].replace(CSRF_PLACEHOLDER, get_token(request))
+    shown = {"kept_body": mark_safe(body), "kept_at": kept["at"], "kept_updating": updating}  # noqa: S308
+    return render(request, template, (context or {}) | shown)
+
+
+def _ask_for_refresh(request, name: str, key: str, state: str) -> bool:
+    """Hand the worker the computing of ``request``'s page ``name`` for ``state``, once for each state; whether
+    the worker was handed it (or already had been), so that the page last computed may be shown meanwhile."""
+    from cooperation.tasks import refresh_kept
+
+    try:
+        if not cache.add(f"{key}:refreshing:{state}", True, STALE_FOR):
+            return True
+        refresh_kept.apply_async(
+            kwargs={
+                "name": name,
+                "user_id": request.user.pk,
+                "path": request.path,
+                "query": request.GET.urlencode(),
+                "language": translation.get_language() or settings.LANGUAGE_CODE,
+                "zone": timezone.get_current_timezone_name(),
+                "host": request.get_host(),
+            },
+            retry=False,
+        )
+    except Exception as error:  # a broker or cache that is away: the request computes the page itself
+        logger.warning("The worker was not handed page %s to refresh: %s", name, error)
+        return False
+    return True
+
+
+def request_as(user, *, path: str, query: str, host: str) -> HttpRequest:
+    """The GET request ``user`` made for ``path?query`` at ``host``, as the worker computes a page for it."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.META = {"HTTP_HOST": host, "QUERY_STRING": query, "REQUEST_METHOD": "GET"}
+    request.user = user
+    return request
+
+
+def refresh(*, name: str, user, path: str, query: str, language: str, zone: str, host: str) -> bool:
+    """In the worker: compute page ``name`` as ``user`` reading ``path?query`` in ``language`` and time zone
+    ``zone`` would see it, and keep it where ``render_refreshed`` reads it; whether it was kept."""
+    request = request_as(user, path=path, query=query, host=host)
+    with translation.override(language), timezone.override(zone):
+        key = latest_key(request, name)
+        state = changes.token() if key else None
+        if not (key and state):
+            return False
+        kept = read(key)
+        if kept is not None and kept["state"] == state:
+            return False  # another worker, or a reader, was first
+        keep(key, computed(request, name, state))
+    return True

@@ -146,6 +146,31 @@ def after_a_change(name: str, kind: str, ctx: "Context", floor: Callable, url: s
     return Entry(f"{name}, {AFTER_A_CHANGE}", kind, app, floor, url)
 
 
+REFRESHED_BY_THE_WORKER = "refreshed by the worker"
+
+
+def refreshed_by_the_worker(name: str, kind: str, ctx: "Context", floor: Callable, url: str, page: str) -> Entry:
+    """What the worker does after a change for a page it refreshes (``cooperation.kept.render_refreshed``):
+    computing and rendering page ``page`` at ``url``. Its time is how long after a change the
+    page is shown as last computed, saying when (the reader meanwhile waits no longer than for a page read back)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    path, _question, query = url.partition("?")
+
+    def app() -> int:
+        from django.utils import timezone, translation
+
+        from cooperation import kept
+
+        request = kept.request_as(ctx.user, path=urlsplit(path).path, query=query, host="testserver")
+        with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+            return len(kept.computed(request, page, None)["body"])
+
+    return Entry(f"{name}, {REFRESHED_BY_THE_WORKER}", kind, app, floor, "")
+
+
 class Failed(Exception):
     pass
 
@@ -155,6 +180,7 @@ class Context:
     """The client, signed in as a manager, and the records the entries point at."""
 
     client: Client
+    user: object = None  # whom the client is signed in as
     weights: dict = field(default_factory=dict)  # url -> (bytes, gzipped bytes)
 
     def get(self, url: str) -> int:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.exports.views import export
-from cooperation.kept import render_kept
+from cooperation.kept import render_refreshed
 from cooperation.roles import Perm
 from programs.filters import ProgrammeFilter
 from programs.reporting.scope import DashboardScope
@@ -23,16 +23,21 @@ from programs.selectors import programme_list
 @login_required
 def dashboard(request):
     require_perm(request.user, Perm.VIEW_DASHBOARD)
+    # Computed once for each state of the data; after a change, shown as last computed (saying when) while the
+    # worker adds the change (see cooperation.kept.render_refreshed).
+    return render_refreshed(request, "reporting/dashboard.html", DASHBOARD)
 
-    def compute() -> dict:
-        context = dashboard_sections(user=request.user, params=request.GET)
-        # What modules add to the dashboard through the registry, narrowed to the same scope.
-        context["panels"] = registry.rendered_panels("dashboard", request, context["scope"])
-        context["export_url"] = _export_url(context["scope"])
-        return context
 
-    # Rendered once for each state of the data (see cooperation.kept).
-    return render_kept(request, "reporting/dashboard.html", "reporting/_dashboard_body.html", compute)
+DASHBOARD = "reporting.dashboard"
+
+
+def dashboard_body(request) -> dict:
+    """The dashboard body's context for ``request``: its figures narrowed by the query's filters, and what modules
+    add to it through the registry, narrowed to the same scope."""
+    context = dashboard_sections(user=request.user, params=request.GET)
+    context["panels"] = registry.rendered_panels("dashboard", request, context["scope"])
+    context["export_url"] = _export_url(context["scope"])
+    return context
 
 
 def _export_url(scope: DashboardScope) -> str:

@@ -42,8 +42,13 @@ def test_every_entry_runs_against_its_floor_and_the_table_names_the_worst(manage
             ), result.name
 
     # The reminder run finds the same reminders as its hand-written floor, and both are rolled back.
-    [reminders] = [result for result in results if result.kind == "job"]
+    [reminders] = [result for result in results if result.name.startswith("loan reminders run")]
     assert reminders.app_output == reminders.floor_rows
+    # The worker's refresh of the dashboard computes and renders the same page a reader is shown.
+    refreshed = {result.name: result for result in results if result.name.endswith("refreshed by the worker")}
+    assert {"dashboard, plain, refreshed by the worker", "dashboard, period, refreshed by the worker"} <= set(refreshed)
+    plain = next(result for result in results if result.name == "dashboard, plain")
+    assert refreshed["dashboard, plain, refreshed by the worker"].app_output <= plain.app_output
     assert ReminderLog.objects.count() == logs
 
     printed, closing = table(results, weight=True), summary(results, weight=True)

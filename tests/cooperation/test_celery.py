@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 from celery.signals import task_postrun, task_received
+from django.urls import reverse
 
 from cooperation.roles import Role
 from programs.services import programme_update_post
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.integration
 
 DELIVER = "cooperation.outbox.tasks.deliver_message"
 DIGEST = "programs.tasks.send_programme_updates_digest"
+REFRESH = "cooperation.tasks.refresh_kept"
 
 
 def wait_until(condition, timeout: float = 30.0, message: str = "") -> None:
@@ -141,3 +143,22 @@ def test_digest_run_twice_through_the_worker_sends_one_email(worker, mailoutbox)
     digests = [m for m in mailoutbox if manager.email in m.to]
     assert len(digests) == 1
     assert "Wells dug" in digests[0].body and "Roofs repaired" in digests[0].body
+
+
+def test_the_dashboard_after_a_change_is_refreshed_by_the_worker(worker, client, settings, tmp_path):
+    settings.CACHES = {  # shared by the web request and the worker, as Redis is
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
+    }
+    ProgrammeFactory(code="KSM-2026-901")
+    client.force_login(UserFactory(username="manager", role=Role.MANAGER))
+    url = reverse("reporting:dashboard")
+    assert 'id="stat-total">1<' in client.get(url).content.decode()
+
+    ProgrammeFactory(code="KSM-2026-902")
+    stale = client.get(url).content.decode()
+    assert 'id="stat-total">1<' in stale and "Changes made since then are being added" in stale
+
+    wait_until(lambda: REFRESH in worker.finished, message="the worker did not refresh the dashboard")
+    assert worker.received.count(REFRESH) == 1
+    fresh = client.get(url).content.decode()
+    assert 'id="stat-total">2<' in fresh and "being added" not in fresh

@@ -1,5 +1,7 @@
-"""The dashboard's body is kept for each state of the data: read back while nothing changes, computed afresh
-after any committed change, and never shared between readers, languages or filters."""
+"""The dashboard's body is kept: read back while nothing changes; after a committed change, shown as last computed,
+saying when, while the worker computes it afresh; never shared between readers, languages or filters."""
+
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
@@ -7,13 +9,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cooperation import changes
+from cooperation import changes, kept
 from cooperation.roles import Role
+from cooperation.tasks import refresh_kept
 from tests.factories import ProgrammeFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_db")]
 
 URL = reverse("reporting:dashboard")
+UPDATING = "Changes made since then are being added"
 
 
 @pytest.fixture
@@ -27,7 +31,6 @@ def shared_cache(settings, tmp_path):
 def signed_in(client, shared_cache):
     ProgrammeFactory(code="P-1")
     client.force_login(UserFactory(username="manager", role=Role.MANAGER))
-    client.get(URL)  # the browser's first page sets its CSRF cookie; a request without one keeps nothing
     return client
 
 
@@ -49,27 +52,95 @@ def total(html: str) -> str:
     return html.split('id="stat-total">', 1)[1].split("<", 1)[0]
 
 
-def test_a_second_view_reads_the_kept_body_and_a_committed_change_shows_at_once(signed_in):
+def as_of(html: str) -> str:
+    return html.split('id="figures-as-of" role="status"><small>', 1)[1].split("</small>", 1)[0]
+
+
+def test_a_second_view_reads_the_kept_body_back(signed_in):
     first, computed = view(signed_in)
     assert total(first) == "1" and computed
+    assert as_of(first).startswith("Figures as of ") and UPDATING not in first
 
     again, computed = view(signed_in)
     assert body(again) == body(first) and not computed
 
+
+def test_after_a_change_the_last_figures_show_saying_when_while_the_worker_adds_the_change(signed_in):
+    view(signed_in)
     ProgrammeFactory(code="P-2")  # committed: the data has moved on
-    after, computed = view(signed_in)
-    assert total(after) == "2" and computed
+    with mock.patch("cooperation.tasks.refresh_kept.apply_async") as handed_over:
+        stale, computed = view(signed_in)
+        again, _ = view(signed_in)
+    assert total(stale) == "1" and not computed and UPDATING in as_of(stale)
+    assert total(again) == "1" and handed_over.call_count == 1  # handed over once for each state of the data
+
+    # The worker computes the page for the state the change left, as the reader would see it.
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
+    fresh, computed = view(signed_in)
+    assert total(fresh) == "2" and not computed and UPDATING not in fresh
+
+
+def test_the_worker_refreshes_the_page_it_is_handed(signed_in, settings):
+    """In the tests the broker runs each task at once (a real worker: ``tests/cooperation/test_celery.py``)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    view(signed_in)
+    ProgrammeFactory(code="P-2")
+    stale, _ = view(signed_in)
+    fresh, computed = view(signed_in)
+    assert total(stale) == "1" and UPDATING in stale
+    assert total(fresh) == "2" and not computed and UPDATING not in fresh
+
+
+def test_figures_older_than_the_limit_are_computed_while_the_reader_waits(signed_in, monkeypatch):
+    view(signed_in)
+    ProgrammeFactory(code="P-2")
+    monkeypatch.setattr(kept, "STALE_FOR", 0)
+    with mock.patch("cooperation.tasks.refresh_kept.apply_async") as handed_over:
+        after, computed = view(signed_in)
+    assert total(after) == "2" and computed and UPDATING not in after and not handed_over.called
+
+
+def test_with_the_broker_away_the_reader_waits_for_fresh_figures(signed_in):
+    view(signed_in)
+    ProgrammeFactory(code="P-2")
+    with mock.patch("cooperation.tasks.refresh_kept.apply_async", side_effect=ConnectionError("broker away")):
+        after, computed = view(signed_in)
+    assert total(after) == "2" and computed and UPDATING not in after
+
+
+def test_a_form_on_a_page_the_worker_computed_carries_the_readers_own_csrf_token(shared_cache, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    ProgrammeFactory(code="P-1")
+    manager = Client(enforce_csrf_checks=True)
+    manager.force_login(UserFactory(username="manager", role=Role.MANAGER))
+    view(manager)
+    ProgrammeFactory(code="P-2")
+    view(manager)  # stale; the worker computes the page meanwhile
+    fresh, computed = view(manager)
+    assert total(fresh) == "2" and not computed and kept.CSRF_PLACEHOLDER not in fresh
+    token = fresh.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    saved = manager.post(
+        reverse("exports:saved_view_create"),
+        {
+            "csrfmiddlewaretoken": token,
+            "save-name": "Weekly figures",
+            "save-source": "reporting.dashboard",
+            "save-list_path": URL,
+            "save-params": "",
+        },
+    )
+    assert saved.status_code != 403
 
 
 def test_each_language_filter_and_reader_has_its_own_body(signed_in):
     auditor = Client()
     auditor.force_login(UserFactory(username="auditor", role=Role.AUDITOR))
-    auditor.get(URL)
     english, computed = view(signed_in)
-    assert computed  # the auditor's sign-in was written after the manager's first view
+    assert computed
 
     indonesian, computed = view(signed_in, HTTP_ACCEPT_LANGUAGE="id")
     assert computed and "Programmes by status" in english and "Program menurut status" in indonesian
+    assert as_of(indonesian).startswith("Angka per pukul ")
 
     narrowed, computed = view(signed_in, f"{URL}?status=2")
     assert computed and 'id="clear-filters"' in narrowed and 'id="clear-filters"' not in english
