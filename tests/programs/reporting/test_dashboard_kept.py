@@ -105,7 +105,10 @@ def test_with_the_broker_away_the_reader_waits_for_fresh_figures(signed_in):
     ProgrammeFactory(code="P-2")
     with mock.patch("cooperation.tasks.refresh_kept.apply_async", side_effect=ConnectionError("broker away")):
         after, computed = view(signed_in)
-    assert total(after) == "2" and computed and UPDATING not in after
+        assert total(after) == "2" and computed and UPDATING not in after
+        ProgrammeFactory(code="P-3")
+        later, computed = view(signed_in)  # the broker is asked again, and the reader still waits for the figures
+    assert total(later) == "3" and computed and UPDATING not in later
 
 
 def test_a_form_on_a_page_the_worker_computed_carries_the_readers_own_csrf_token(shared_cache, settings):
