@@ -185,7 +185,7 @@ def computed(request, name: str, state: str | None) -> dict:
     return {"state": state, "at": at, "body": render_to_string(entry.body_template, context, request)}
 
 
-def render_refreshed(request, template: str, name: str, *, context: dict | None = None):
+def render_refreshed(request, template: str, name: str):
     """``template`` around page ``name``'s body, as ``render_kept`` shows a kept body, except that once the data
     has moved on the body last computed (no longer ago than ``STALE_FOR``) is still shown, with the time it was
     computed (``kept_at``) and ``kept_updating``, while the worker computes it afresh: the reader never waits for
@@ -205,7 +205,7 @@ def render_refreshed(request, template: str, name: str, *, context: dict | None 
             keep(key, kept)
     body = kept["body"].replace(CSRF_PLACEHOLDER, get_token(request))
     shown = {"kept_body": mark_safe(body), "kept_at": kept["at"], "kept_updating": updating}  # noqa: S308
-    return render(request, template, (context or {}) | shown)
+    return render(request, template, shown)
 
 
 def _ask_for_refresh(request, name: str, key: str, state: str) -> bool:

@@ -153,8 +153,6 @@ def refreshed_by_the_worker(name: str, kind: str, ctx: "Context", floor: Callabl
     """What the worker does after a change for a page it refreshes (``cooperation.kept.render_refreshed``):
     computing and rendering page ``page`` at ``url``. Its time is how long after a change the
     page is shown as last computed, saying when (the reader meanwhile waits no longer than for a page read back)."""
-    from urllib.parse import urlsplit
-
     from django.conf import settings
 
     path, _question, query = url.partition("?")
@@ -164,7 +162,7 @@ def refreshed_by_the_worker(name: str, kind: str, ctx: "Context", floor: Callabl
 
         from cooperation import kept
 
-        request = kept.request_as(ctx.user, path=urlsplit(path).path, query=query, host="testserver")
+        request = kept.request_as(ctx.user, path=path, query=query, host="testserver")
         with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
             return len(kept.computed(request, page, None)["body"])
 
