@@ -21,12 +21,14 @@ the cache.
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, QueryDict
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.context import make_context
@@ -185,17 +187,18 @@ def computed(request, name: str, state: str | None) -> dict:
     return {"state": state, "at": at, "body": render_to_string(entry.body_template, context, request)}
 
 
-def render_refreshed(request, template: str, name: str):
-    """``template`` around page ``name``'s body, as ``render_kept`` shows a kept body, except that once the data
-    has moved on the body last computed (no longer ago than ``STALE_FOR``) is still shown, with the time it was
-    computed (``kept_at``) and ``kept_updating``, while the worker computes it afresh: the reader never waits for
-    the figures, which are at most a few seconds behind the data, and the page says so."""
+def render_refreshed(request, template: str, name: str, *, context: dict | None = None):
+    """``template`` with ``context`` around page ``name``'s body, as ``render_kept`` shows a kept body, except that
+    once the data has moved on the body last computed (no longer ago than ``STALE_FOR``) is still shown, with the
+    time it was computed (``kept_at``) and ``kept_updating``, while the worker computes it afresh: the reader never
+    waits for the figures, which are at most a few seconds behind the data, and the page says so. A reader who has
+    written since it was computed (``wrote_since``) waits for it instead: one's own change shows at once."""
     key = latest_key(request, name)
     state = changes.token() if key else None
     kept = read(key) if key and state else None
     updating = False
     if kept is not None and kept["state"] != state:
-        if (timezone.now() - kept["at"]).total_seconds() < STALE_FOR:
+        if (timezone.now() - kept["at"]).total_seconds() < STALE_FOR and not wrote_since(request, kept["at"]):
             updating = _ask_for_refresh(request, name, key, state)
         if not updating:
             kept = None
@@ -205,7 +208,27 @@ def render_refreshed(request, template: str, name: str):
             keep(key, kept)
     body = kept["body"].replace(CSRF_PLACEHOLDER, get_token(request))
     shown = {"kept_body": mark_safe(body), "kept_at": kept["at"], "kept_updating": updating}  # noqa: S308
-    return render(request, template, shown)
+    return render(request, template, (context or {}) | shown)
+
+
+# The session of a reader who has sent a write (a form, a move, a deletion) holds when: a page refreshed by the worker
+# computed before it is not shown to them again, so their own change shows at once (``RememberWritesMiddleware``).
+WROTE_AT = "kerjasama_wrote_at"
+
+
+def remember_write(request) -> None:
+    """Note in ``request``'s session that its reader has just written (or tried to: a refused form costs them
+    nothing more than a page computed afresh)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[WROTE_AT] = time.time()
+
+
+def wrote_since(request, at) -> bool:
+    """Whether ``request``'s reader has sent a write since the moment ``at``."""
+    session = getattr(request, "session", None)
+    wrote_at = session.get(WROTE_AT) if session is not None else None
+    return wrote_at is not None and wrote_at >= at.timestamp()
 
 
 def _ask_for_refresh(request, name: str, key: str, state: str) -> bool:
@@ -257,5 +280,9 @@ def refresh(*, name: str, user, path: str, query: str, language: str, zone: str,
         kept = read(key)
         if kept is not None and kept["state"] == state:
             return False  # another worker, or a reader, was first
-        keep(key, computed(request, name, state))
+        try:
+            body = computed(request, name, state)
+        except (Http404, PermissionDenied):  # the record is gone, or the reader may no longer see it
+            return False
+        keep(key, body)
     return True

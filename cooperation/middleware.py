@@ -1,9 +1,11 @@
-"""Requests refused before any view reads them."""
+"""Requests refused before any view reads them, and writes remembered once answered."""
 
 import re
 
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+
+from cooperation import kept
 
 # The NUL character is never part of a name, a number or a note, and PostgreSQL cannot store it in text: a
 # lookup with it fails in the database. Refused wherever text arrives: the query string, a form post, JSON.
@@ -37,3 +39,21 @@ class RefuseNulCharactersMiddleware:
                 return JsonResponse({"type": "client_error", "errors": [error]}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)
+
+
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class RememberWritesMiddleware:
+    """Note in a signed-in reader's session when they send a write, after it is answered (and committed): a page
+    the worker refreshes shows them their own change at once (``cooperation.kept.wrote_since``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method in WRITING_METHODS and user is not None and user.is_authenticated:
+            kept.remember_write(request)
+        return response

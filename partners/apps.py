@@ -7,7 +7,8 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from cooperation import autocomplete, registry
+        from cooperation import autocomplete, kept, registry
+        from partners.views import PARTNER_HUB, partner_hub_body
 
         autocomplete.register(
             "partners",
@@ -17,6 +18,8 @@ class PartnersConfig(AppConfig):
         )
 
         registry.demo("partners.demo.load", order=10)
+        # The partner's page is refreshed by the worker after a change: the worker must know it too.
+        kept.refreshed_by_worker(PARTNER_HUB, "partners/_organisation_detail_body.html", partner_hub_body)
         registry.urls("partners/", "partners.urls")
         registry.api_routes("partners.api.urls")
         registry.contribute(registry.SEARCH, "partners.search.search")

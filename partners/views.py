@@ -3,13 +3,13 @@
 from functools import partial
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation import registry
 from cooperation.access import require_perm
-from cooperation.kept import render_kept
+from cooperation.kept import render_refreshed
 from cooperation.pages import Column, form_page, list_page, posted, workspace_page
 from cooperation.risk import partner_risk_flags
 from cooperation.roles import Perm
@@ -90,32 +90,38 @@ def organisation_create(request):
     return _organisation_form_page(request)
 
 
+# The partner's page adds up every module's records with the partner: refreshed by the worker after a change
+# (registered in ``apps.py``), and computed while its reader waits after their own (``cooperation.kept``).
+PARTNER_HUB = "partners.organisation_detail"
+
+
+def _hub_context(request, organisation) -> dict:
+    user = request.user
+    return {
+        "organisation": organisation,
+        "contacts": selectors.contact_list(user=user, organisation=organisation),
+        "risk_flags": partner_risk_flags(organisation),
+        "panels": registry.rendered_panels("partner.detail", request, organisation),
+        "history": selectors.organisation_history(user=user, organisation=organisation)
+        if user.has_perm(Perm.VIEW_HISTORY)
+        else None,
+        "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
+        "can_add_contact": user.has_perm(Perm.ADD_CONTACT),
+        "can_change_contact": user.has_perm(Perm.CHANGE_CONTACT),
+    }
+
+
+def partner_hub_body(request) -> dict:
+    """The body of the partner page ``request`` asks for, as its reader may see it (404 otherwise)."""
+    pk = resolve(request.path_info).kwargs["pk"]
+    return _hub_context(request, selectors.organisation_get(user=request.user, pk=pk))
+
+
 @workspace_page(object_page=True)
 def organisation_detail(request, pk):
-    user = request.user
-    organisation = selectors.organisation_get(user=user, pk=pk)
-
-    def compute() -> dict:
-        return {
-            "organisation": organisation,
-            "contacts": selectors.contact_list(user=user, organisation=organisation),
-            "risk_flags": partner_risk_flags(organisation),
-            "panels": registry.rendered_panels("partner.detail", request, organisation),
-            "history": selectors.organisation_history(user=user, organisation=organisation)
-            if user.has_perm(Perm.VIEW_HISTORY)
-            else None,
-            "can_change": user.has_perm(Perm.CHANGE_ORGANISATION),
-            "can_add_contact": user.has_perm(Perm.ADD_CONTACT),
-            "can_change_contact": user.has_perm(Perm.CHANGE_CONTACT),
-        }
-
-    # The hub adds up every module's records with the partner: rendered once for each state of the data.
-    return render_kept(
-        request,
-        "partners/organisation_detail.html",
-        "partners/_organisation_detail_body.html",
-        compute,
-        context={"organisation": organisation},
+    organisation = selectors.organisation_get(user=request.user, pk=pk)
+    return render_refreshed(
+        request, "partners/organisation_detail.html", PARTNER_HUB, context={"organisation": organisation}
     )
 
 

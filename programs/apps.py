@@ -7,7 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from cooperation import autocomplete, registry
+        from cooperation import autocomplete, kept, registry
+        from programs.views import PROGRAMME_HUB, programme_hub_body
 
         autocomplete.register(
             "programmes", "programs.selectors.programme_choices", search=("code", "title"), lookup=("code",)
@@ -22,6 +23,8 @@ class ProgramsConfig(AppConfig):
 
         contributions.organisation_count("programme_count", _("Programmes"), "participations")
 
+        # The programme's page is refreshed by the worker after a change: the worker must know it too.
+        kept.refreshed_by_worker(PROGRAMME_HUB, "programs/_programme_detail_body.html", programme_hub_body)
         registry.urls("programmes/", "programs.urls")
         registry.urls("portal/", "programs.portal.urls")
         registry.api_routes("programs.api.urls")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cooperation import registry
 from cooperation.access import require_perm
 from cooperation.forms import add_service_error
-from cooperation.kept import render_kept
+from cooperation.kept import render_kept, render_refreshed
 from cooperation.pages import Column, filter_fields, list_page, posted, record_page, workspace_page
 from cooperation.roles import Perm
 from programs import iati, selectors, services
@@ -98,35 +98,49 @@ def _iati_problems(user, programme) -> list[str] | None:
     return iati.readiness([programme])[programme.pk]
 
 
-def _detail_page(request, programme, update_form=None):
+# The programme's page adds up every module's figures for it: refreshed by the worker after a change (registered in
+# ``apps.py``), and computed while its reader waits after their own (``cooperation.kept.render_refreshed``).
+PROGRAMME_HUB = "programs.programme_detail"
+
+
+def _hub_context(request, programme, update_form=None) -> dict:
     user = request.user
     can_post_update = user.has_perm(Perm.ADD_PROGRAMME_UPDATE)
     if can_post_update and update_form is None:
         update_form = ProgrammeUpdateForm()
+    prefetch_related_objects([programme], *selectors.programme_relations())
+    return {
+        "programme": programme,
+        "participations": programme.participations.all(),
+        "updates": selectors.programme_updates_with_emails(user=user, programme=programme),
+        "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
+        "update_form": update_form if can_post_update else None,
+        "history": selectors.programme_history(user=user, programme=programme)
+        if user.has_perm(Perm.VIEW_HISTORY)
+        else None,
+        "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
+        "iati_problems": _iati_problems(user, programme),
+        "panels": registry.rendered_panels("programme.detail", request, programme),
+    }
 
-    def compute() -> dict:
-        prefetch_related_objects([programme], *selectors.programme_relations())
-        return {
-            "programme": programme,
-            "participations": programme.participations.all(),
-            "updates": selectors.programme_updates_with_emails(user=user, programme=programme),
-            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
-            "update_form": update_form if can_post_update else None,
-            "history": selectors.programme_history(user=user, programme=programme)
-            if user.has_perm(Perm.VIEW_HISTORY)
-            else None,
-            "can_change": user.has_perm(Perm.CHANGE_PROGRAMME),
-            "iati_problems": _iati_problems(user, programme),
-            "panels": registry.rendered_panels("programme.detail", request, programme),
-        }
 
-    # The hub adds up every module's figures for the programme: rendered once for each state of the data (a POST
-    # that shows the page again with its errors is never kept).
+def programme_hub_body(request) -> dict:
+    """The body of the programme page ``request`` asks for, as its reader may see it (404 otherwise)."""
+    pk = resolve(request.path_info).kwargs["pk"]
+    return _hub_context(request, selectors.programme_get(user=request.user, pk=pk, relations=False))
+
+
+def _detail_page(request, programme, update_form=None):
+    if request.method == "GET" and update_form is None:
+        return render_refreshed(
+            request, "programs/programme_detail.html", PROGRAMME_HUB, context={"programme": programme}
+        )
+    # A POST that shows the page again with its errors: computed for it alone, never kept.
     return render_kept(
         request,
         "programs/programme_detail.html",
         "programs/_programme_detail_body.html",
-        compute,
+        lambda: _hub_context(request, programme, update_form),
         context={"programme": programme},
     )
 

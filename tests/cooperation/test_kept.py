@@ -1,16 +1,23 @@
-"""The hubs keep their body for each state of the data: read back while nothing changes, computed afresh after any
-committed change, and never for another reader, a POST, or a browser without its CSRF secret."""
+"""Pages keep their body for each state of the data. The hubs (a programme's page, a partner's) are read back while
+nothing changes; after someone else's committed change they are shown as last computed, saying so, while the worker
+computes them afresh; after their reader's own change they are computed at once. A record's page and a list page
+are computed afresh after any committed change. Nothing is kept for another reader or a POST."""
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cooperation import kept
 from cooperation.roles import Role
+from cooperation.tasks import refresh_kept
 from programs.models import ProgrammeUpdate
 from tests.factories import OrganisationFactory, ParticipationFactory, ProgrammeFactory, UserFactory
+
+UPDATING = "Changes made since then are being added"
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_db")]
 
@@ -50,29 +57,39 @@ def view(client, url, body="programs"):
     return response, computed
 
 
-def test_the_programme_page_is_read_back_until_a_change_is_committed(programme):
+def refreshes_handed_over():
+    """The worker's refresh tasks, caught rather than run (the tests' broker runs each task at once)."""
+    return mock.patch("cooperation.tasks.refresh_kept.apply_async")
+
+
+def test_the_programme_page_is_read_back_until_a_change_then_refreshed_by_the_worker(programme):
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("programs:detail", args=[programme.pk])
-    view(officer, url)  # the first page of the browser: sets its CSRF cookie, keeps nothing
-
     first, computed = view(officer, url)
     assert computed and "Yayasan Air Bersih" in first.content.decode()
     again, computed = view(officer, url)
     assert not computed and "Yayasan Air Bersih" in again.content.decode()
+    assert UPDATING not in again.content.decode()
 
-    ParticipationFactory(programme=programme, organisation=OrganisationFactory(name="Palang Merah"))
-    after, computed = view(officer, url)
-    assert computed and "Palang Merah" in after.content.decode()
+    ParticipationFactory(programme=programme, organisation=OrganisationFactory(name="Palang Merah"))  # someone else
+    with refreshes_handed_over() as handed_over:
+        stale, computed = view(officer, url)
+        view(officer, url)
+    assert not computed and "Palang Merah" not in stale.content.decode() and UPDATING in stale.content.decode()
+    assert handed_over.call_count == 1  # once for each state of the data
+
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])  # the worker, as the officer would see it
+    fresh, computed = view(officer, url)
+    assert not computed and "Palang Merah" in fresh.content.decode() and UPDATING not in fresh.content.decode()
 
 
-def test_a_form_on_a_kept_page_still_posts(programme):
+def test_the_readers_own_change_shows_at_once_and_a_form_on_a_kept_page_still_posts(programme):
     officer = signed_in("officer", Role.OFFICER, enforce_csrf_checks=True)
     url = reverse("programs:detail", args=[programme.pk])
     view(officer, url)
-    view(officer, url)
-    kept, computed = view(officer, url)
+    kept_page, computed = view(officer, url)
     assert not computed
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept.content.decode()).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept_page.content.decode()).group(1)
 
     response = officer.post(
         reverse("programs:post_update", args=[programme.pk]),
@@ -85,14 +102,15 @@ def test_a_form_on_a_kept_page_still_posts(programme):
     )
     assert response.status_code == 302
     assert ProgrammeUpdate.objects.filter(programme=programme, title="Wells dug").exists()
-    shown, computed = view(officer, url)
-    assert computed and "Wells dug" in shown.content.decode()
+    with refreshes_handed_over() as handed_over:
+        shown, computed = view(officer, url)
+    assert computed and "Wells dug" in shown.content.decode() and UPDATING not in shown.content.decode()
+    assert not handed_over.called
 
 
 def test_a_refused_post_shows_its_errors_once_and_keeps_nothing(programme):
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("programs:detail", args=[programme.pk])
-    view(officer, url)
     view(officer, url)  # kept
     refused = officer.post(reverse("programs:post_update", args=[programme.pk]), {"title": "", "body": ""})
     assert refused.status_code == 200 and 'class="errorlist"' in refused.content.decode()
@@ -103,40 +121,76 @@ def test_a_refused_post_shows_its_errors_once_and_keeps_nothing(programme):
 
 def test_another_reader_never_gets_a_kept_page(programme):
     officer = signed_in("officer", Role.OFFICER)
+    manager = signed_in("manager", Role.MANAGER)
     partner_user = signed_in("partner", Role.PARTNER)
     url = reverse("programs:detail", args=[programme.pk])
-    for client in (officer, partner_user):
-        client.get(url)
     view(officer, url)
     _, computed = view(officer, url)
     assert not computed
+    _, computed = view(manager, url)
+    assert computed  # nothing was written since the officer's view: the manager's body is their own
 
     refused, _ = view(partner_user, url)  # a partner has the portal, not the officers' programme page
     assert refused.status_code in (403, 404)
 
 
-def test_a_browser_without_its_csrf_cookie_keeps_nothing(programme):
+def test_each_browser_of_a_reader_gets_its_own_csrf_token_in_a_kept_page(programme):
+    user = UserFactory(username="officer", role=Role.OFFICER)
+    url = reverse("programs:detail", args=[programme.pk])
+    browsers, tokens = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)], []
+    for browser in browsers:
+        browser.force_login(user)  # a sign-in writes (the user's last login): both before the views
+    for browser in browsers:
+        shown, computed = view(browser, url)
+        assert computed == (not tokens)  # the second browser reads back the body the first one's view kept
+        html = shown.content.decode()
+        assert kept.CSRF_PLACEHOLDER not in html
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert tokens[0] != tokens[1]
+
+    for number, (browser, token) in enumerate(zip(browsers, tokens, strict=True)):
+        posted = browser.post(
+            reverse("programs:post_update", args=[programme.pk]),
+            {
+                "csrfmiddlewaretoken": token,
+                "reported_on": datetime.date.today().isoformat(),
+                "title": f"Update {number}",
+                "body": "Six wells.",
+            },
+        )
+        assert posted.status_code == 302
+    assert ProgrammeUpdate.objects.filter(programme=programme).count() == 2
+
+
+def test_the_worker_skips_a_page_its_reader_may_no_longer_see(programme):
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("programs:detail", args=[programme.pk])
-    for _ in range(3):
-        officer.cookies.pop("csrftoken", None)
-        _, computed = view(officer, url)
-        assert computed
+    view(officer, url)
+    ParticipationFactory(programme=programme, organisation=OrganisationFactory(name="Palang Merah"))
+    with refreshes_handed_over() as handed_over:
+        view(officer, url)
+    programme.delete()
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"]) is False
+    gone, _ = view(officer, url)
+    assert gone.status_code == 404
 
 
-def test_the_partner_page_is_kept_too(programme):
+def test_the_partner_page_is_refreshed_by_the_worker_too(programme):
     partner = programme.participations.get().organisation
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("partners:detail", args=[partner.pk])
-    view(officer, url, "partners")
     first, computed = view(officer, url, "partners")
     assert computed and "P-1" in first.content.decode()
     _, computed = view(officer, url, "partners")
     assert not computed
 
     ParticipationFactory(programme=ProgrammeFactory(code="P-2"), organisation=partner)
-    after, computed = view(officer, url, "partners")
-    assert computed and "P-2" in after.content.decode()
+    with refreshes_handed_over() as handed_over:
+        stale, computed = view(officer, url, "partners")
+    assert not computed and "P-2" not in stale.content.decode() and UPDATING in stale.content.decode()
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
+    fresh, computed = view(officer, url, "partners")
+    assert not computed and "P-2" in fresh.content.decode()
 
 
 def test_a_loan_page_shows_a_repayment_as_soon_as_it_is_committed():

@@ -91,6 +91,19 @@ def test_the_worker_refreshes_the_page_it_is_handed(signed_in, settings):
     assert total(fresh) == "2" and not computed and UPDATING not in fresh
 
 
+def test_after_the_readers_own_change_the_figures_are_computed_at_once(signed_in):
+    view(signed_in)
+    ProgrammeFactory(code="P-2")  # someone else's change, then the manager's own
+    saved = signed_in.post(
+        reverse("exports:saved_view_create"),
+        {"save-name": "Weekly", "save-source": "reporting.dashboard", "save-list_path": URL, "save-params": ""},
+    )
+    assert saved.status_code == 302
+    with mock.patch("cooperation.tasks.refresh_kept.apply_async") as handed_over:
+        after, computed = view(signed_in)
+    assert total(after) == "2" and computed and UPDATING not in after and not handed_over.called
+
+
 def test_figures_older_than_the_limit_are_computed_while_the_reader_waits(signed_in, monkeypatch):
     view(signed_in)
     ProgrammeFactory(code="P-2")
