@@ -260,18 +260,23 @@ def summary(results: list[Result], *, weight: bool = False) -> str:
         lines.append(f"failed: {len(failed)} — " + "; ".join(f"{result.name}: {result.error}" for result in failed))
     notes = sorted({f"{result.name.rsplit(',', 1)[0]}: {result.note}" for result in measured if result.note})
     lines += [f"note: {note}" for note in notes]
-    from benchmarks.harness_entries.common import AFTER_A_CHANGE, REFRESHED_BY_THE_WORKER
+    from benchmarks.harness_entries.common import AFTER_A_CHANGE, AFTER_OWN_CHANGE, REFRESHED_BY_THE_WORKER
 
     if any(result.name.endswith(AFTER_A_CHANGE) for result in measured):
         lines.append(
             f"note: {AFTER_A_CHANGE}: the state of the data moved on before each view (as any committed write moves "
-            "it), so the page's kept body or the API's kept answer was computed, not read back; the dashboard is "
-            "shown as last computed, saying when, while the worker refreshes it"
+            "it), so the page's kept body or the API's kept answer was computed, not read back; the dashboard and "
+            "the hubs are shown as last computed, saying when, while the worker refreshes them"
+        )
+    if any(result.name.endswith(AFTER_OWN_CHANGE) for result in measured):
+        lines.append(
+            f"note: {AFTER_OWN_CHANGE}: as after a change, with the reader's session saying they wrote since: a hub "
+            "is computed while they wait, so that their own change shows at once"
         )
     if any(result.name.endswith(REFRESHED_BY_THE_WORKER) for result in measured):
         lines.append(
-            f"note: {REFRESHED_BY_THE_WORKER}: the worker computing the dashboard for the state a change left: how "
-            "long after a change the dashboard says its figures are catching up"
+            f"note: {REFRESHED_BY_THE_WORKER}: the worker computing the dashboard or a hub for the state a change "
+            "left: how long after a change the page says its figures are catching up"
         )
     if weight:
         heavy = [result for result in measured if is_page(result) and (result.gzip_bytes or 0) > WEIGHT_LIMIT]

@@ -7,6 +7,7 @@ rows of a list page, and the signed-in client."""
 
 import datetime
 import gzip
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -144,6 +145,26 @@ def after_a_change(name: str, kind: str, ctx: "Context", floor: Callable, url: s
         return ctx.get(url)
 
     return Entry(f"{name}, {AFTER_A_CHANGE}", kind, app, floor, url)
+
+
+AFTER_OWN_CHANGE = "after the reader's own change"
+
+
+def after_own_change(name: str, kind: str, ctx: "Context", floor: Callable, url: str) -> Entry:
+    """The page ``url`` as its first view after a change its reader made: a page the worker refreshes
+    (``cooperation.kept.render_refreshed``) is computed while they wait, so that their own change shows. The time
+    includes noting the write in the reader's session, as answering their write would."""
+
+    def app() -> int:
+        from cooperation import changes, kept
+
+        changes.moved()
+        session = ctx.client.session
+        session[kept.WROTE_AT] = time.time()
+        session.save()
+        return ctx.get(url)
+
+    return Entry(f"{name}, {AFTER_OWN_CHANGE}", kind, app, floor, url)
 
 
 REFRESHED_BY_THE_WORKER = "refreshed by the worker"

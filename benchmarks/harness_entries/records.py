@@ -8,15 +8,21 @@ from benchmarks.harness_entries.common import (
     Context,
     Entry,
     after_a_change,
+    after_own_change,
     first_id,
     record_floor,
+    refreshed_by_the_worker,
     table,
 )
 
 
 def record_entries(ctx: Context, cursor) -> list[Entry]:
     """A loan, a shipment and an application (records), a programme and a partner (hubs): the record's row and
-    the rows its page lists."""
+    the rows its page lists. A hub is timed read back, after someone else's change (shown as last computed while the
+    worker refreshes it), after its reader's own change (computed), and as the worker's refresh."""
+    from partners.views import PARTNER_HUB
+    from programs.views import PROGRAMME_HUB
+
     entries = []
     loan = first_id(cursor, "finance.Loan", "EXISTS (SELECT 1 FROM finance_repayment r WHERE r.loan_id = t.id)")
     if loan is None:
@@ -108,6 +114,8 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         url = f"/programmes/{programme}/"
         entries.append(Entry("programme page (hub)", "hub", lambda url=url: ctx.get(url), floor, url))
         entries.append(after_a_change("programme page (hub)", "hub", ctx, floor, url))
+        entries.append(after_own_change("programme page (hub)", "hub", ctx, floor, url))
+        entries.append(refreshed_by_the_worker("programme page (hub)", "job", ctx, floor, url, PROGRAMME_HUB))
     partner = first_id(
         cursor, "partners.Organisation", f"EXISTS (SELECT 1 FROM {table('finance.Loan')} l WHERE l.borrower_id = t.id)"
     ) or first_id(cursor, "partners.Organisation")
@@ -132,4 +140,6 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         url = f"/partners/{partner}/"
         entries.append(Entry("partner page (hub)", "hub", lambda url=url: ctx.get(url), floor, url))
         entries.append(after_a_change("partner page (hub)", "hub", ctx, floor, url))
+        entries.append(after_own_change("partner page (hub)", "hub", ctx, floor, url))
+        entries.append(refreshed_by_the_worker("partner page (hub)", "job", ctx, floor, url, PARTNER_HUB))
     return entries
