@@ -1,5 +1,6 @@
 """Money is a Decimal and an ISO 4217 currency; amounts respect the currency's minor unit."""
 
+import functools
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import forms
@@ -9,13 +10,20 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
+@functools.cache
 def minor_unit_exponent(minor_unit: int) -> Decimal:
+    """The smallest amount with ``minor_unit`` decimals (0.01 for two): worked out once for each number of them."""
     return Decimal(1).scaleb(-minor_unit)
 
 
 def quantize(amount: Decimal, currency) -> Decimal:
     """Round to the currency's minor unit with banker's rounding."""
-    return amount.quantize(minor_unit_exponent(currency.minor_unit), rounding=ROUND_HALF_EVEN)
+    return quantize_to(amount, currency.minor_unit)
+
+
+def quantize_to(amount: Decimal, minor_unit: int) -> Decimal:
+    """``quantize`` for a currency known by its minor unit alone (a row read as a dictionary)."""
+    return amount.quantize(minor_unit_exponent(minor_unit), rounding=ROUND_HALF_EVEN)
 
 
 def check_minor_unit(amount: Decimal | None, currency, field: str) -> None:

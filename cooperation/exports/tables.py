@@ -65,8 +65,9 @@ class Table:
 
     def values(self) -> Iterator[list[Cell]]:
         rows = self.rows.iterator(chunk_size=CHUNK_ROWS) if isinstance(self.rows, QuerySet) else self.rows
+        getters = [column.value for column in self.columns]
         for row in rows:
-            yield [column.value(row) for column in self.columns]
+            yield [value(row) for value in getters]
 
 
 @dataclass

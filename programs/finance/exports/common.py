@@ -1,13 +1,12 @@
 """Cell values the finance exports share: amounts rounded to their currency, labels of choices, local dates."""
 
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone, translation
 
 from cooperation.exports.tables import Cell, attribute
-from cooperation.money import quantize
+from cooperation.money import quantize, quantize_to
 
 
 def amount(path: str, currency: str = "currency") -> Callable[[Any], Cell]:
@@ -64,7 +63,7 @@ def key_amount(name: str, minor_unit: str = "currency__minor_unit") -> Callable[
 
     def value(row):
         figure, digits = row[name], row[minor_unit]
-        return None if figure is None or digits is None else quantize(figure, SimpleNamespace(minor_unit=digits))
+        return None if figure is None or digits is None else quantize_to(figure, digits)
 
     return value
 

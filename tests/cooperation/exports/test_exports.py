@@ -106,6 +106,22 @@ def test_negative_numbers_are_numbers_not_formulas():
     assert text.endswith("\r\n-5.25\r\n")
 
 
+def test_every_kind_of_cell_reads_the_same_in_a_file_as_on_its_own():
+    moment = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    cells = ["Air bersih", "=SUM(A1:A9)", "+62 21 555", "-", "@home", "\tTab", "", None, 0, 12, True, False]
+    cells += [Decimal("-5.25"), Decimal("1000000.00"), 2.5, datetime.date(2026, 3, 1), moment, ActivityStatus.CLOSED]
+    table = Table("t", [Column(str(number), lambda row, n=number: row[n]) for number in range(len(cells))], [cells])
+
+    with translation.override("id"):
+        [_header, row] = list(csv.reader(io.StringIO("".join(writers.csv_lines(table)).lstrip("\ufeff"))))
+
+    with translation.override("id"):
+        assert row == [writers.csv_text(cell) for cell in cells]
+    assert row[:8] == ["Air bersih", "'=SUM(A1:A9)", "'+62 21 555", "'-", "'@home", "'\tTab", "", ""]
+    assert row[8:13] == ["0", "12", "Ya", "Tidak", "-5.25"]
+    assert row[15] == "2026-03-01"
+
+
 def test_a_long_csv_streams_in_chunks_not_a_write_per_row():
     table = Table("t", [Column("Number", lambda row: row)], range(20_000))
 
