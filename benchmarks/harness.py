@@ -64,6 +64,7 @@ def configure(database_url: str) -> None:
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     os.environ.setdefault("AXES_ENABLED", "0")
     os.environ.setdefault("KERJASAMA_2FA_ENFORCED", "0")
+    os.environ.setdefault("DEBUG", "0")  # as deployed: no log of every statement, no template debugging
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
