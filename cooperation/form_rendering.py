@@ -1,5 +1,5 @@
 """How forms are drawn: Django's own widget templates, except that the options of a select, a list of checkboxes
-or of radio buttons are written out here.
+or of radio buttons, and the plain inputs (text, number, date, hidden…) are written out here.
 
 A country, currency or sector list has hundreds of options, and Django's select template includes two more
 templates for every one of them (a checkbox, four); a form with a few such lists spent most of its time there. The
@@ -15,6 +15,11 @@ from django.utils.timezone import template_localtime
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 # Lists of checkboxes or radio buttons, and the template of each of their options.
+# The templates that draw a plain ``<input>`` (each includes ``input.html``): every filter form has several.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "hidden", "number", "email", "url", "password", "search", "date", "datetime", "time")
+)
 CHOICE_LIST_TEMPLATES = {
     "django/forms/widgets/checkbox_select.html": "django/forms/widgets/checkbox_option.html",
     "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html",
@@ -61,6 +66,15 @@ def select_html(widget: dict) -> str:
     return "".join(parts)
 
 
+def input_html(widget: dict) -> str:
+    """A plain input, as ``input.html`` draws it."""
+    value = "" if widget["value"] is None else f' value="{as_string(widget["value"])}"'
+    return (
+        f'<input type="{shown_text(widget["type"])}" name="{shown_text(widget["name"])}"{value}'
+        f"{html_attributes(widget['attrs'])}>"
+    )
+
+
 def _labelled_input(option: dict) -> str:
     """An option of a list of checkboxes or radio buttons, as ``input_option.html`` draws it (label around)."""
     attrs = option["attrs"]
@@ -89,10 +103,12 @@ def choice_list_html(widget: dict) -> str:
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's template renderer, with selects (single and multiple) written out by ``select_html`` and lists of
-    checkboxes or radio buttons by ``choice_list_html``."""
+    """Django's template renderer, with selects (single and multiple) written out by ``select_html``, lists of
+    checkboxes or radio buttons by ``choice_list_html`` and plain inputs by ``input_html``."""
 
     def render(self, template_name, context, request=None):
+        if template_name in INPUT_TEMPLATES and "widget" in context:
+            return input_html(context["widget"])
         option_template = OPTION_TEMPLATE if template_name == SELECT_TEMPLATE else None
         option_template = CHOICE_LIST_TEMPLATES.get(template_name, option_template)
         widget = context.get("widget") if option_template else None

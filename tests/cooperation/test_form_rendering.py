@@ -32,6 +32,51 @@ class Everything(forms.Form):
     )
 
 
+class Inputs(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"placeholder": 'Name "or" <code>', "autofocus": True}))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    number = forms.DecimalField(widget=forms.NumberInput(attrs={"step": "0.01", "min": 0}))
+    email = forms.EmailField()
+    url = forms.URLField()
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    search = forms.CharField(widget=forms.TextInput(attrs={"type": "search", "hidden": False}))
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    moment = forms.DateTimeField()
+    hour = forms.TimeField()
+    safe = forms.CharField(widget=forms.TextInput(attrs={"title": mark_safe("<em>kept</em>")}))
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": 'Air & "bersih" <b>',
+            "hidden": "7",
+            "number": "1234567.5",
+            "email": "a@example.org",
+            "url": "https://example.org/?a=1&b=2",
+            "password": "s3cret&",
+            "search": "",
+            "day": "2026-06-01",
+            "moment": "2026-06-01 09:30",
+            "hour": "09:30",
+            "safe": "x",
+        },
+    ],
+)
+def test_every_kind_of_input_reads_as_django_draws_it(language, data):
+    with override(language):
+        pairs = list(_pairs(Inputs(data=data)))
+    assert len(pairs) == len(Inputs.base_fields)
+    for name, django_html, our_html in pairs:
+        assert our_html == django_html, name
+    drawn = dict((name, ours) for name, _, ours in pairs)
+    if data:
+        assert 'value="Air &amp; &quot;bersih&quot; &lt;b&gt;"' in drawn["text"]
+
+
 def _pairs(form):
     for name in form.fields:
         bound = form[name]
