@@ -14,12 +14,12 @@ from django.utils.timezone import template_localtime
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-# Lists of checkboxes or radio buttons, and the template of each of their options.
 # The templates that draw a plain ``<input>`` (each includes ``input.html``): every filter form has several.
 INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
     for name in ("input", "text", "hidden", "number", "email", "url", "password", "search", "date", "datetime", "time")
 )
+# Lists of checkboxes or radio buttons, and the template of each of their options.
 CHOICE_LIST_TEMPLATES = {
     "django/forms/widgets/checkbox_select.html": "django/forms/widgets/checkbox_option.html",
     "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html",
