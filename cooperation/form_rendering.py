@@ -1,5 +1,5 @@
 """How forms are drawn: Django's own widget templates, except that the options of a select, a list of checkboxes
-or of radio buttons, and the plain inputs (text, number, date, hidden…) are written out here.
+or of radio buttons, the plain inputs (text, number, date, hidden…) and text areas are written out here.
 
 A country, currency or sector list has hundreds of options, and Django's select template includes two more
 templates for every one of them (a checkbox, four); a form with a few such lists spent most of its time there. The
@@ -17,8 +17,12 @@ OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 # The templates that draw a plain ``<input>`` (each includes ``input.html``): every filter form has several.
 INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
-    for name in ("input", "text", "hidden", "number", "email", "url", "password", "search", "date", "datetime", "time")
+    for name in (
+        *("input", "text", "hidden", "number", "email", "url", "password", "search"),
+        *("date", "datetime", "time", "checkbox", "color", "tel", "file"),
+    )
 )
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 # Lists of checkboxes or radio buttons, and the template of each of their options.
 CHOICE_LIST_TEMPLATES = {
     "django/forms/widgets/checkbox_select.html": "django/forms/widgets/checkbox_option.html",
@@ -75,6 +79,12 @@ def input_html(widget: dict) -> str:
     )
 
 
+def textarea_html(widget: dict) -> str:
+    """A text area, as ``textarea.html`` draws it."""
+    value = shown_text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{shown_text(widget["name"])}"{html_attributes(widget["attrs"])}>\n{value}</textarea>'
+
+
 def _labelled_input(option: dict) -> str:
     """An option of a list of checkboxes or radio buttons, as ``input_option.html`` draws it (label around)."""
     attrs = option["attrs"]
@@ -104,11 +114,14 @@ def choice_list_html(widget: dict) -> str:
 
 class FormRenderer(DjangoTemplates):
     """Django's template renderer, with selects (single and multiple) written out by ``select_html``, lists of
-    checkboxes or radio buttons by ``choice_list_html`` and plain inputs by ``input_html``."""
+    checkboxes or radio buttons by ``choice_list_html``, plain inputs by ``input_html`` and text areas by
+    ``textarea_html``."""
 
     def render(self, template_name, context, request=None):
         if template_name in INPUT_TEMPLATES and "widget" in context:
             return input_html(context["widget"])
+        if template_name == TEXTAREA_TEMPLATE and "widget" in context:
+            return textarea_html(context["widget"])
         option_template = OPTION_TEMPLATE if template_name == SELECT_TEMPLATE else None
         option_template = CHOICE_LIST_TEMPLATES.get(template_name, option_template)
         widget = context.get("widget") if option_template else None

@@ -44,6 +44,10 @@ class Inputs(forms.Form):
     moment = forms.DateTimeField()
     hour = forms.TimeField()
     safe = forms.CharField(widget=forms.TextInput(attrs={"title": mark_safe("<em>kept</em>")}))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
+    agreed = forms.BooleanField()
+    phone = forms.CharField(widget=forms.TextInput(attrs={"type": "tel"}))
+    scan = forms.FileField(widget=forms.FileInput)
 
 
 @pytest.mark.parametrize("language", ["en", "id"])
@@ -63,6 +67,9 @@ class Inputs(forms.Form):
             "moment": "2026-06-01 09:30",
             "hour": "09:30",
             "safe": "x",
+            "notes": '  First line & "second" <b>\n\nThird.  ',
+            "agreed": "on",
+            "phone": "+62 21 555",
         },
     ],
 )
@@ -70,6 +77,8 @@ def test_every_kind_of_input_reads_as_django_draws_it(language, data):
     drawn = _drawn_alike(Inputs, data, language)
     if data:
         assert 'value="Air &amp; &quot;bersih&quot; &lt;b&gt;"' in drawn["text"]
+        assert drawn["notes"].endswith(">\n  First line &amp; &quot;second&quot; &lt;b&gt;\n\nThird.  </textarea>")
+        assert " checked" in drawn["agreed"]
 
 
 def _drawn_alike(form_class, data, language) -> dict:
