@@ -169,6 +169,7 @@ def measure_all(*, rounds: int, only: str | None, user, budget: float | None) ->
     from django.test import Client
 
     from benchmarks.harness_entries import Context, all_entries
+    from benchmarks.harness_entries.jobs import tidy_rolled_back_rounds
     from benchmarks.harness_stack import harness_urls, stack_floor_of, stack_floors
 
     client = Client()
@@ -180,6 +181,7 @@ def measure_all(*, rounds: int, only: str | None, user, budget: float | None) ->
     if only:
         pattern = only if any(mark in only for mark in "*?[") else f"*{only}*"
         entries = [entry for entry in entries if fnmatch.fnmatch(entry.name.lower(), pattern.lower())]
+    tidy_rolled_back_rounds(cursor)  # what earlier runs' rolled-back reminder rounds left dead
     results = []
     with harness_urls():
         before = stack_floors(client)
@@ -195,6 +197,7 @@ def measure_all(*, rounds: int, only: str | None, user, budget: float | None) ->
                 flush=True,
             )
         after = stack_floors(client)
+    tidy_rolled_back_rounds(cursor)
     floors = {kind: statistics.median([before[kind], after[kind]]) for kind in before}
     print(
         f"  stack floor (signed in, no data read): empty page {floors['page']:,.1f} ms, "
