@@ -35,6 +35,7 @@ from django.shortcuts import render
 from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import ExtendsNode
+from django.urls import resolve
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -165,9 +166,9 @@ _REFRESHED: dict[str, Refreshed] = {}
 
 
 def refreshed_by_worker(name: str, body_template: str, compute: Callable) -> None:
-    """Register page ``name``: its body is ``body_template`` rendered with ``compute(request)``, for
-    ``render_refreshed`` in the web process and ``refresh`` in the worker (a module registers it in its ``ready``,
-    so both processes know it)."""
+    """Register page ``name``: its body is ``body_template`` rendered with ``compute(request, **kwargs)``, given the
+    keyword arguments its URL gives the view, for ``render_refreshed`` in the web process and ``refresh`` in the
+    worker (a module registers it in its ``ready``, so both processes know it)."""
     _REFRESHED[name] = Refreshed(body_template, compute)
 
 
@@ -184,7 +185,8 @@ def computed(request, name: str, state: str | None) -> dict:
     read before computing it: a write committed meanwhile makes it stale at once."""
     entry = _REFRESHED[name]
     at = timezone.now()
-    context = entry.compute(request) | {"csrf_token": CSRF_PLACEHOLDER}
+    arguments = resolve(request.path_info).kwargs  # the record the page is about (``pk``), as its URL names it
+    context = entry.compute(request, **arguments) | {"csrf_token": CSRF_PLACEHOLDER}
     return {"state": state, "at": at, "body": render_to_string(entry.body_template, context, request)}
 
 

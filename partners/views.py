@@ -3,7 +3,7 @@
 from functools import partial
 
 from django.shortcuts import get_object_or_404
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -111,9 +111,8 @@ def _hub_context(request, organisation) -> dict:
     }
 
 
-def partner_hub_body(request) -> dict:
-    """The body of the partner page ``request`` asks for, as its reader may see it (404 otherwise)."""
-    pk = resolve(request.path_info).kwargs["pk"]
+def partner_hub_body(request, pk) -> dict:
+    """The body of organisation ``pk``'s page, as the reader of ``request`` may see it (404 otherwise)."""
     return _hub_context(request, selectors.organisation_get(user=request.user, pk=pk))
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -124,9 +124,8 @@ def _hub_context(request, programme, update_form=None) -> dict:
     }
 
 
-def programme_hub_body(request) -> dict:
-    """The body of the programme page ``request`` asks for, as its reader may see it (404 otherwise)."""
-    pk = resolve(request.path_info).kwargs["pk"]
+def programme_hub_body(request, pk) -> dict:
+    """The body of programme ``pk``'s page, as the reader of ``request`` may see it (404 otherwise)."""
     return _hub_context(request, selectors.programme_get(user=request.user, pk=pk, relations=False))
 
 
