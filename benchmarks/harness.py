@@ -269,18 +269,19 @@ def summary(results: list[Result], *, weight: bool = False) -> str:
     if any(result.name.endswith(AFTER_A_CHANGE) for result in measured):
         lines.append(
             f"note: {AFTER_A_CHANGE}: the state of the data moved on before each view (as any committed write moves "
-            "it), so the page's kept body or the API's kept answer was computed, not read back; the dashboard and "
-            "the hubs are shown as last computed, saying when, while the worker refreshes them"
+            "it), so the page's kept body or the API's kept answer was computed, not read back; the dashboard, the "
+            "hubs and a loan's and a shipment's page are shown as last computed, saying when, while the worker "
+            "refreshes them"
         )
     if any(result.name.endswith(AFTER_OWN_CHANGE) for result in measured):
         lines.append(
             f"note: {AFTER_OWN_CHANGE}: as after a change, with the reader's session saying they wrote since: a hub "
-            "is computed while they wait, so that their own change shows at once"
+            "or a record's page is computed while they wait, so that their own change shows at once"
         )
     if any(result.name.endswith(REFRESHED_BY_THE_WORKER) for result in measured):
         lines.append(
-            f"note: {REFRESHED_BY_THE_WORKER}: the worker computing the dashboard or a hub for the state a change "
-            "left: how long after a change the page says its figures are catching up"
+            f"note: {REFRESHED_BY_THE_WORKER}: the worker computing the dashboard, a hub or a record's page for "
+            "the state a change left: how long after a change the page says its figures are catching up"
         )
     if weight:
         heavy = [result for result in measured if is_page(result) and (result.gzip_bytes or 0) > WEIGHT_LIMIT]

@@ -1,9 +1,10 @@
 """Pages that add up much render what they show once for each state of the data and keep it in the shared cache:
-a loan's and a shipment's page (``render_kept``, with a body template of their own), every list page
-(``render_page_kept`` keeps the page's content block), every API list answered as JSON
-(``cooperation.api.viewsets.RecordViewSet.list``), and the dashboard, a programme's page and a partner's
-(``render_refreshed``: after someone else's change they are shown as last computed, saying when, while the worker
-computes them afresh; after their reader's own change they are computed while the reader waits).
+every list page (``render_page_kept`` keeps the page's content block), every API list answered as JSON
+(``cooperation.api.viewsets.RecordViewSet.list``), and the dashboard, a programme's, a partner's, a loan's and a
+shipment's page (``render_refreshed``, with a body template of their own: after someone else's change they are
+shown as last computed, saying when, while the worker computes them afresh; after their reader's own change they
+are computed while the reader waits). A record's page shown again after a refused POST is computed for that request
+alone (``render_kept``, which keeps only what a GET rendered).
 
 What is kept depends on nothing but who reads it, the page and its query string, the reader's language and time
 zone, the day and the data. ``cooperation.changes`` gives the data a new token whenever a write is committed, so

@@ -18,9 +18,12 @@ from benchmarks.harness_entries.common import (
 
 def record_entries(ctx: Context, cursor) -> list[Entry]:
     """A loan, a shipment and an application (records), a programme and a partner (hubs): the record's row and
-    the rows its page lists. A hub is timed read back, after someone else's change (shown as last computed while the
-    worker refreshes it), after its reader's own change (computed), and as the worker's refresh."""
+    the rows its page lists. A loan's and a shipment's page and a hub are timed read back, after someone else's change
+    (shown as last computed while the worker refreshes it), after its reader's own change (computed), and as the
+    worker's refresh; an application's page (never kept: personal data) as computed for each view."""
     from partners.views import PARTNER_HUB
+    from programs.finance.views.loans import LOAN_PAGE
+    from programs.shipments.views.detail import SHIPMENT_PAGE
     from programs.views import PROGRAMME_HUB
 
     entries = []
@@ -47,6 +50,8 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         url = f"/finance/loans/{loan}/"
         entries.append(Entry("loan page", "record", lambda url=url: ctx.get(url), floor, url))
         entries.append(after_a_change("loan page", "record", ctx, floor, url))
+        entries.append(after_own_change("loan page", "record", ctx, floor, url))
+        entries.append(refreshed_by_the_worker("loan page", "job", ctx, floor, url, LOAN_PAGE))
     shipment = first_id(cursor, "shipments.Shipment", order="t.id DESC")
     if shipment is not None:
         floor = record_floor(
@@ -71,6 +76,8 @@ def record_entries(ctx: Context, cursor) -> list[Entry]:
         url = f"/shipments/{shipment}/"
         entries.append(Entry("shipment page", "record", lambda url=url: ctx.get(url), floor, url))
         entries.append(after_a_change("shipment page", "record", ctx, floor, url))
+        entries.append(after_own_change("shipment page", "record", ctx, floor, url))
+        entries.append(refreshed_by_the_worker("shipment page", "job", ctx, floor, url, SHIPMENT_PAGE))
     application = first_id(cursor, "scholarships.Application", order="t.id DESC")
     if application is not None:
         floor = record_floor(

@@ -12,7 +12,11 @@ class FinanceConfig(registry.CooperationModuleConfig):
 
     def ready(self) -> None:
         super().ready()
-        from cooperation import autocomplete
+        from cooperation import autocomplete, kept
+        from programs.finance.views.loans import LOAN_PAGE, loan_page_body
+
+        # A loan's page is refreshed by the worker after a change: the worker must know it too.
+        kept.refreshed_by_worker(LOAN_PAGE, "finance/_loan_detail_body.html", loan_page_body)
 
         autocomplete.register(
             "financial-programmes",

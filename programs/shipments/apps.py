@@ -11,7 +11,11 @@ class ShipmentsConfig(registry.CooperationModuleConfig):
 
     def ready(self) -> None:
         super().ready()
-        from cooperation import autocomplete
+        from cooperation import autocomplete, kept
+        from programs.shipments.views.detail import SHIPMENT_PAGE, shipment_page_body
+
+        # A shipment's page is refreshed by the worker after a change: the worker must know it too.
+        kept.refreshed_by_worker(SHIPMENT_PAGE, "shipments/_shipment_detail_body.html", shipment_page_body)
 
         autocomplete.register(
             "in-kind-programmes",

@@ -49,10 +49,10 @@ def test_every_entry_runs_against_its_floor_and_the_table_names_the_worst(manage
     assert {"dashboard, plain, refreshed by the worker", "dashboard, period, refreshed by the worker"} <= set(refreshed)
     plain = next(result for result in results if result.name == "dashboard, plain")
     assert refreshed["dashboard, plain, refreshed by the worker"].app_output <= plain.app_output
-    for hub in ("programme page (hub)", "partner page (hub)"):
-        assert f"{hub}, after the reader's own change" in names
-        read_back = next(result for result in results if result.name == hub)
-        assert 0 < refreshed[f"{hub}, refreshed by the worker"].app_output <= read_back.app_output
+    for page in ("programme page (hub)", "partner page (hub)", "loan page", "shipment page"):
+        assert f"{page}, after the reader's own change" in names
+        read_back = next(result for result in results if result.name == page)
+        assert 0 < refreshed[f"{page}, refreshed by the worker"].app_output <= read_back.app_output
     assert ReminderLog.objects.count() == logs
 
     printed, closing = table(results, weight=True), summary(results, weight=True)

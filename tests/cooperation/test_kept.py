@@ -1,7 +1,7 @@
-"""Pages keep their body for each state of the data. The hubs (a programme's page, a partner's) are read back while
-nothing changes; after someone else's committed change they are shown as last computed, saying so, while the worker
-computes them afresh; after their reader's own change they are computed at once. A record's page and a list page
-are computed afresh after any committed change. Nothing is kept for another reader or a POST."""
+"""Pages keep their body for each state of the data. The hubs (a programme's page, a partner's) and a loan's and a
+shipment's page are read back while nothing changes; after someone else's committed change they are shown as last
+computed, saying so, while the worker computes them afresh; after their reader's own change they are computed at
+once. A list page is computed afresh after any committed change. Nothing is kept for another reader or a POST."""
 
 import datetime
 import re
@@ -46,6 +46,7 @@ BODIES = {
     "programs": "programs/_programme_detail_body.html",
     "partners": "partners/_organisation_detail_body.html",
     "finance": "finance/_loan_detail_body.html",
+    "shipments": "shipments/_shipment_detail_body.html",
     "list": "includes/pagination.html",  # a list page's content shows its pages' links
 }
 
@@ -193,21 +194,67 @@ def test_the_partner_page_is_refreshed_by_the_worker_too(programme):
     assert not computed and "P-2" in fresh.content.decode()
 
 
-def test_a_loan_page_shows_a_repayment_as_soon_as_it_is_committed():
+def test_a_loan_page_shows_someone_elses_repayment_once_the_worker_has_added_it():
     from tests.programs.finance.factories import disbursed_loan, recorded_repayment
 
     loan = disbursed_loan()
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("finance:loan_detail", args=[loan.pk])
-    view(officer, url, "finance")
     first, computed = view(officer, url, "finance")
     assert computed and "TRX-KEPT-1" not in first.content.decode()
     _, computed = view(officer, url, "finance")
     assert not computed
 
-    recorded_repayment(loan, "100.00", reference="TRX-KEPT-1")
-    after, computed = view(officer, url, "finance")
-    assert computed and "TRX-KEPT-1" in after.content.decode()
+    recorded_repayment(loan, "100.00", reference="TRX-KEPT-1")  # by another officer
+    with refreshes_handed_over() as handed_over:
+        stale, computed = view(officer, url, "finance")
+    assert not computed and "TRX-KEPT-1" not in stale.content.decode() and UPDATING in stale.content.decode()
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
+    fresh, computed = view(officer, url, "finance")
+    assert not computed and "TRX-KEPT-1" in fresh.content.decode() and UPDATING not in fresh.content.decode()
+
+
+def test_the_officer_who_records_a_repayment_sees_it_on_the_loan_page_at_once():
+    from tests.programs.finance.factories import disbursed_loan
+
+    loan = disbursed_loan()
+    officer = signed_in("officer", Role.OFFICER)
+    url = reverse("finance:loan_detail", args=[loan.pk])
+    view(officer, url, "finance")
+    data = {
+        "paid_on": loan.first_repayment_date.isoformat(),
+        "amount": "100.00",
+        "currency": loan.currency_id,
+        "reference": "TRX-OWN-1",
+    }
+    assert officer.post(reverse("finance:loan_repayment_create", args=[loan.pk]), data).status_code == 302
+    with refreshes_handed_over() as handed_over:
+        shown, computed = view(officer, url, "finance")
+    assert computed and "TRX-OWN-1" in shown.content.decode() and UPDATING not in shown.content.decode()
+    assert not handed_over.called
+
+
+def test_a_shipment_page_is_refreshed_by_the_worker_after_someone_elses_change():
+    from programs.shipments.models import TrackingEvent
+    from tests.programs.shipments.factories import ShipmentFactory
+
+    shipment = ShipmentFactory()
+    officer = signed_in("officer", Role.OFFICER)
+    url = reverse("shipments:detail", args=[shipment.pk])
+    first, computed = view(officer, url, "shipments")
+    assert first.status_code == 200 and computed
+    _, computed = view(officer, url, "shipments")
+    assert not computed
+
+    TrackingEvent.objects.create(
+        shipment=shipment, occurred_at=shipment.created_at, kind="note", place="Pelabuhan Tenau", note="On the quay"
+    )
+    with refreshes_handed_over() as handed_over:
+        stale, computed = view(officer, url, "shipments")
+    assert not computed and "Pelabuhan Tenau" not in stale.content.decode() and UPDATING in stale.content.decode()
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
+    fresh, computed = view(officer, url, "shipments")
+    assert not computed and "Pelabuhan Tenau" in fresh.content.decode()
 
 
 def test_a_list_page_is_kept_per_query_and_shows_a_new_record_at_once():

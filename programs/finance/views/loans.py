@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cooperation.kept import render_kept
+from cooperation.kept import render_kept, render_refreshed
 from cooperation.pages import (
     Column,
     PageMove,
@@ -122,56 +122,75 @@ REPAYMENTS_SHOWN = 12
 BEFORE_DISBURSEMENT = {LoanStatus.DRAFT, LoanStatus.SUBMITTED, LoanStatus.APPROVED}
 
 
-def _loan_detail_page(request, loan: Loan, refused=None):
+# A loan's page adds up its schedule, repayments, reminders and history: after someone else's change it is shown as
+# last computed, saying when, while the worker computes it afresh (registered in ``apps.py``); after its reader's own
+# change (a repayment they recorded, a move they made) it is computed while they wait
+# (``cooperation.kept.render_refreshed``).
+LOAN_PAGE = "finance.loan_detail"
+
+
+def _loan_body(request, loan: Loan, refused=None) -> dict:
+    """What the body of ``loan``'s page shows its reader (``refused``: a move refused, shown with its reason)."""
     user = request.user
     today = timezone.localdate()
+    whole = request.GET.get("schedule") == "all"
+    summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
+    shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
+    installments = list(shown) if summary.count else []
+    every_repayment = request.GET.get("repayments") == "all"
+    repayments, repayment_count = _repayments_with_moves(user, loan, None if every_repayment else REPAYMENTS_SHOWN)
+    reminders = None
+    if user.has_perm(Perm.VIEW_REMINDER):
+        reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
+    planned = loan_schedule_table(loan, installments)
+    actions = record_actions(
+        loan,
+        user,
+        LOAN_PAGE_MOVES,
+        guard=services.loan_move_refusal,
+        url_name="finance:loan_{name}",
+        refused=refused,
+    )
+    return {
+        "loan": loan,
+        "today": today,
+        "installments": installments,
+        "planned": planned if isinstance(planned, ScheduleTable) else None,
+        "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
+        "totals": summary,
+        "schedule_shown": selectors.SCHEDULE_SHOWN,
+        "actions": actions,
+        "repayments": repayments,
+        "repayment_count": repayment_count,
+        "can_record": services.payment_refusal(loan, user) is None,
+        "can_review_repayments": user.has_perm(Perm.RECORD_REPAYMENT),
+        "reminders": reminders,
+        "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
+        "history": selectors.loan_history(user=user, loan=loan) if user.has_perm(Perm.VIEW_HISTORY) else None,
+        "can_edit": services.loan_move_refusal(loan, user, "update") is None,
+        # Before the money leaves, whoever approves or disburses sees what is wrong with the borrower now.
+        "dac": selectors.loan_dac_test(loan, today=today),
+        "restructurings": list(selectors.restructuring_list(user=user, loan=loan)),
+        "can_restructure": propose_refusal(loan, user) is None,
+        "borrower_risk_flags": partner_risk_flags(loan.borrower) if loan.status in BEFORE_DISBURSEMENT else [],
+    }
 
-    def compute() -> dict:
-        whole = request.GET.get("schedule") == "all"
-        summary = selectors.loan_schedule_summary(loan=loan, shown=None if whole else selectors.SCHEDULE_SHOWN)
-        shown = selectors.loan_schedule(loan=loan, today=today).filter(number__range=(summary.first, summary.last))
-        installments = list(shown) if summary.count else []
-        every_repayment = request.GET.get("repayments") == "all"
-        repayments, repayment_count = _repayments_with_moves(user, loan, None if every_repayment else REPAYMENTS_SHOWN)
-        reminders = None
-        if user.has_perm(Perm.VIEW_REMINDER):
-            reminders = selectors.loan_reminders_with_emails(user=user, loan=loan)
-        planned = loan_schedule_table(loan, installments)
-        actions = record_actions(
-            loan,
-            user,
-            LOAN_PAGE_MOVES,
-            guard=services.loan_move_refusal,
-            url_name="finance:loan_{name}",
-            refused=refused,
-        )
-        return {
-            "loan": loan,
-            "today": today,
-            "installments": installments,
-            "planned": planned if isinstance(planned, ScheduleTable) else None,
-            "planned_problems": [] if isinstance(planned, ScheduleTable) else planned,
-            "totals": summary,
-            "schedule_shown": selectors.SCHEDULE_SHOWN,
-            "actions": actions,
-            "repayments": repayments,
-            "repayment_count": repayment_count,
-            "can_record": services.payment_refusal(loan, user) is None,
-            "can_review_repayments": user.has_perm(Perm.RECORD_REPAYMENT),
-            "reminders": reminders,
-            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
-            "history": selectors.loan_history(user=user, loan=loan) if user.has_perm(Perm.VIEW_HISTORY) else None,
-            "can_edit": services.loan_move_refusal(loan, user, "update") is None,
-            # Before the money leaves, whoever approves or disburses sees what is wrong with the borrower now.
-            "dac": selectors.loan_dac_test(loan, today=today),
-            "restructurings": list(selectors.restructuring_list(user=user, loan=loan)),
-            "can_restructure": propose_refusal(loan, user) is None,
-            "borrower_risk_flags": partner_risk_flags(loan.borrower) if loan.status in BEFORE_DISBURSEMENT else [],
-        }
 
-    # The page adds up the schedule, the repayments and the reminders: rendered once for each state of the data.
+def loan_page_body(request, pk) -> dict:
+    """The body of loan ``pk``'s page, as the reader of ``request`` may see it (404 otherwise)."""
+    return _loan_body(request, selectors.loan_get(user=request.user, pk=pk))
+
+
+def _loan_detail_page(request, loan: Loan, refused=None):
+    if request.method == "GET" and refused is None:
+        return render_refreshed(request, "finance/loan_detail.html", LOAN_PAGE, context={"loan": loan})
+    # A move refused shows the page again with the reason: computed for that request alone, never kept.
     return render_kept(
-        request, "finance/loan_detail.html", "finance/_loan_detail_body.html", compute, context={"loan": loan}
+        request,
+        "finance/loan_detail.html",
+        "finance/_loan_detail_body.html",
+        lambda: _loan_body(request, loan, refused),
+        context={"loan": loan},
     )
 
 

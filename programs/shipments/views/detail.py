@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperation.access import require_perm
 from cooperation.history import HistorySource, history_entries
-from cooperation.kept import render_kept
+from cooperation.kept import render_kept, render_refreshed
 from cooperation.pages import (
     PageMove,
     move_form,
@@ -135,57 +135,73 @@ def _expiry_flags(shipment: Shipment, today) -> tuple[list, list]:
     return expired, soon
 
 
-def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
+# A shipment's page adds up its items, receipts, events and history: after someone else's change it is shown as last
+# computed, saying when, while the worker computes it afresh (registered in ``apps.py``); after its reader's own change
+# (an event they recorded, a move they made) it is computed while they wait (``cooperation.kept.render_refreshed``).
+SHIPMENT_PAGE = "shipments.detail"
+
+
+def _shipment_body(request, shipment: Shipment, refused=None) -> dict:
+    """What the body of ``shipment``'s page shows its reader (``refused``: a move refused, shown with its form)."""
     user = request.user
     today = timezone.localdate()
+    items = list(selectors.shipment_items(user=user, shipment=shipment))
+    receipts = list(selectors.shipment_receipts(user=user, shipment=shipment))
+    expired, expiring = _expiry_flags(shipment, today)
+    refused_name, refused_form = refused or (None, None)
+    event_form = None
+    if user.has_perm(Perm.ADD_TRACKING_EVENT):
+        event_form = (
+            refused_form if refused_name == "event_add" else move_form(MOVES["event_add"], "event_add", shipment)
+        )
+    return {
+        "shipment": shipment,
+        "today": today,
+        "days_late": selectors.days_late(shipment, today),
+        "totals": selectors.shipment_totals(shipment=shipment),
+        "items": items,
+        "counting_started": bool(receipts) or shipment.status in DELIVERED,
+        "before_dispatch": shipment.status in BEFORE_DISPATCH,
+        "expired_items": expired,
+        "expiring_items": expiring,
+        "expired_ids": {item.pk for item in expired},
+        "expiring_ids": {item.pk for item in expiring},
+        "warning_days": selectors.EXPIRY_WARNING_DAYS,
+        "receipts": receipts,
+        "notifications": selectors.shipment_notifications(user=user, shipment=shipment),
+        "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
+        "events": selectors.shipment_events(user=user, shipment=shipment),
+        "event_form": event_form,
+        "event_form_open": refused_name == "event_add",
+        "actions": record_actions(
+            shipment,
+            user,
+            MOVES,
+            guard=services.shipment_move_refusal,
+            url_name="shipments:{name}",
+            refused=refused,
+        ),
+        "history": _history(user, shipment) if user.has_perm(Perm.VIEW_HISTORY) else None,
+        "can_edit": services.shipment_move_refusal(shipment, user, "update") is None,
+    }
 
-    def compute() -> dict:
-        items = list(selectors.shipment_items(user=user, shipment=shipment))
-        receipts = list(selectors.shipment_receipts(user=user, shipment=shipment))
-        expired, expiring = _expiry_flags(shipment, today)
-        refused_name, refused_form = refused or (None, None)
-        event_form = None
-        if user.has_perm(Perm.ADD_TRACKING_EVENT):
-            event_form = (
-                refused_form if refused_name == "event_add" else move_form(MOVES["event_add"], "event_add", shipment)
-            )
-        return {
-            "shipment": shipment,
-            "today": today,
-            "days_late": selectors.days_late(shipment, today),
-            "totals": selectors.shipment_totals(shipment=shipment),
-            "items": items,
-            "counting_started": bool(receipts) or shipment.status in DELIVERED,
-            "before_dispatch": shipment.status in BEFORE_DISPATCH,
-            "expired_items": expired,
-            "expiring_items": expiring,
-            "expired_ids": {item.pk for item in expired},
-            "expiring_ids": {item.pk for item in expiring},
-            "warning_days": selectors.EXPIRY_WARNING_DAYS,
-            "receipts": receipts,
-            "notifications": selectors.shipment_notifications(user=user, shipment=shipment),
-            "can_resend": user.has_perm(Perm.RESEND_MESSAGE),
-            "events": selectors.shipment_events(user=user, shipment=shipment),
-            "event_form": event_form,
-            "event_form_open": refused_name == "event_add",
-            "actions": record_actions(
-                shipment,
-                user,
-                MOVES,
-                guard=services.shipment_move_refusal,
-                url_name="shipments:{name}",
-                refused=refused,
-            ),
-            "history": _history(user, shipment) if user.has_perm(Perm.VIEW_HISTORY) else None,
-            "can_edit": services.shipment_move_refusal(shipment, user, "update") is None,
-        }
 
-    # The page adds up the items, receipts, events and history: rendered once for each state of the data.
+def shipment_page_body(request, pk) -> dict:
+    """The body of shipment ``pk``'s page, as the reader of ``request`` may see it (404 otherwise)."""
+    return _shipment_body(request, selectors.shipment_get(user=request.user, pk=pk))
+
+
+def _detail_page(request, shipment: Shipment, refused=None, status: int = 200):
+    if request.method == "GET" and refused is None and status == 200:
+        return render_refreshed(
+            request, "shipments/shipment_detail.html", SHIPMENT_PAGE, context={"shipment": shipment}
+        )
+    # A move refused shows the page again with the reason: computed for that request alone, never kept.
     return render_kept(
         request,
         "shipments/shipment_detail.html",
         "shipments/_shipment_detail_body.html",
-        compute,
+        lambda: _shipment_body(request, shipment, refused),
         context={"shipment": shipment},
         status=status,
     )
