@@ -89,6 +89,14 @@ def attach(outgoing: OutboxMessage, *, key: str, about: models.Model | None = No
     return outgoing
 
 
+# What ``enqueue`` checks of a message is what its caller gave it; these fields it sets itself, or leaves as every new
+# message has them (the record it is about is checked by ``attach``, which finds its type).
+SET_HERE = (
+    *("content_type", "status", "attempts", "next_attempt_at", "created_at", "claimed_until", "claim_token"),
+    *("last_error", "sent_at", "resent_by", "resent_at"),
+)
+
+
 def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
     """Write the messages in the current transaction; after commit, offer each to a delivery task.
 
@@ -104,7 +112,7 @@ def enqueue(messages: Iterable[OutboxMessage]) -> list[int]:
     for outgoing in messages:
         outgoing.status = MessageStatus.PENDING
         outgoing.created_at = outgoing.next_attempt_at = now
-        outgoing.full_clean(exclude=["content_type"], validate_unique=False, validate_constraints=False)
+        outgoing.full_clean(exclude=SET_HERE, validate_unique=False, validate_constraints=False)
     ids, written = [], set()
     for start in range(0, len(messages), LOOKUP_SLICE):
         for key, pk in insert_new(messages[start : start + LOOKUP_SLICE], ["dedupe_key", "pk"]):

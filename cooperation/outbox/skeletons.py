@@ -35,13 +35,16 @@ class Skeletons:
         self._templates: dict = {}
         self._rendered: dict = {}
 
-    def render(self, template: str, shape: Hashable, texts: Mapping[str, str]) -> str:
-        """``template`` as the active language renders it for ``shape``, with ``texts`` in place of its slots."""
-        key = (template, translation.get_language(), shape)
-        skeleton = self._rendered.get(key)
-        if skeleton is None:
+    def render(self, template: str, shape: Hashable, texts: Mapping[str, str], language: str | None = None) -> str:
+        """``template`` as the active language renders it for ``shape``, with ``texts`` in place of its slots. A
+        caller rendering many messages in one language may name it (``language``: the active one), which saves
+        looking it up for each."""
+        key = (template, language or translation.get_language(), shape)
+        parts = self._rendered.get(key)
+        if parts is None:
             compiled = self._templates.get(template)
             if compiled is None:
                 compiled = self._templates[template] = get_template(template)
-            skeleton = self._rendered[key] = compiled.render(self.context(shape))
-        return _MARK.sub(lambda match: texts[match.group(1)], skeleton)
+            # The text between the slots and the slots' names, alternately: a message is its texts joined in.
+            parts = self._rendered[key] = _MARK.split(compiled.render(self.context(shape)))
+        return "".join([part if index % 2 == 0 else texts[part] for index, part in enumerate(parts)])

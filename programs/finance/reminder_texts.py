@@ -172,6 +172,7 @@ class ReminderTexts:
         self.notices: dict = {}
         self._formatted: dict = {}  # (language, value, currency or None) → text
         self._texts_of: dict = {}  # (reminder key, language) → its texts
+        self._language = settings.LANGUAGE_CODE  # the language being rendered (the active one)
         # The portal's loan page for any loan: the path around a loan's id, reversed once.
         self._link = portal_link(LINK_MARK).partition(str(LINK_MARK))
 
@@ -189,6 +190,7 @@ class ReminderTexts:
             by_language[site].append((reminder, None, None))
         for language, jobs in by_language.items():
             with translation.override(language):
+                self._language = language
                 for reminder, position, contact in jobs:
                     if contact is None:
                         self._site_texts(reminder, emails)
@@ -232,7 +234,7 @@ class ReminderTexts:
         return texts
 
     def _render(self, template: str, shape: Shape, texts: dict) -> str:
-        return self.skeletons.render(f"{TEMPLATES}{template}", shape, texts)
+        return self.skeletons.render(f"{TEMPLATES}{template}", shape, texts, self._language)
 
     def _email(self, reminder: tuple, contact: Contact) -> OutboxMessage:
         key, installment, kind, _contacts = reminder
