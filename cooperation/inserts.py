@@ -62,11 +62,13 @@ def insert_new(objects: Sequence[models.Model], returning: Sequence[str]) -> lis
     quote = connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     read = [meta.pk if name == "pk" else meta.get_field(name) for name in returning]
-    plain = [_plain_kinds(field) for field in fields]
+    columns = [(field, _plain_kinds(field)) for field in fields]
     rows = [
         [
-            value if type(value) in kinds else field.get_db_prep_save(value, connection=connection)
-            for field, kinds, value in zip(fields, plain, [field.pre_save(instance, True) for field in fields])
+            value
+            if type(value := field.pre_save(instance, True)) in kinds
+            else field.get_db_prep_save(value, connection=connection)
+            for field, kinds in columns
         ]
         for instance in objects
     ]
