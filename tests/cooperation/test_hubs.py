@@ -186,3 +186,10 @@ class TestRiskFlags:
         page = client.get(reverse("portal:home")).content.decode()
         assert "What needs attention at Koperasi Tani Flores" in page
         assert "1 loan more than 30 days in arrears" in page
+
+    def test_the_portal_home_does_not_link_a_flag_to_the_workspace(self, client, late_partner, partner_user):
+        partner_user.memberships.update(organisation=late_partner)
+        client.force_login(partner_user)
+        page = client.get(reverse("portal:home")).content.decode()
+        assert "1 loan more than 90 days in arrears: LN-2026-0004" in page
+        assert 'href="/x/"' not in page  # the officers' list, which answers a partner 403
