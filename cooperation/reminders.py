@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from cooperation.collector import collector_paused
 from cooperation.dates import command_date
 from cooperation.inserts import insert_new
 from cooperation.outbox.models import OutboxMessage
@@ -135,7 +136,12 @@ class ReminderRun:
 
     def send(self) -> list[Sent]:
         """Claim every reminder due that no run claimed yet, in ONE transaction with its emails (outbox rows)
-        and whatever ``also`` writes. The outbox delivers the emails after commit."""
+        and whatever ``also`` writes. The outbox delivers the emails after commit. The run holds every reminder
+        at once: the cycle collector waits until it is over (``cooperation.collector``)."""
+        with collector_paused():
+            return self._send()
+
+    def _send(self) -> list[Sent]:
         logs = list(self.due())
         if not logs:
             return []

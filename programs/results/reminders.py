@@ -200,9 +200,10 @@ class ResultsReminders(ReminderRun):
             messages += to_staff([officer], kind=ESCALATED, template=template, context=context | {"copy": True})
         return messages
 
-    def send(self) -> list[Sent]:
+    def _send(self) -> list[Sent]:
         """Write the emails of every reminder owed in ONE transaction; what another run wrote first (the same
-        keys) is skipped. The reminders whose emails THIS run wrote are returned."""
+        keys) is skipped. The reminders whose emails THIS run wrote are returned (``send`` runs this with the cycle
+        collector paused)."""
         reminders = self.due()
         if not reminders:
             return []
