@@ -63,6 +63,17 @@ def refreshes_handed_over():
     return mock.patch("cooperation.tasks.refresh_kept.apply_async")
 
 
+def stale_then_fresh(client, url, body, text) -> None:
+    """After someone else's change: the page ``url`` as last computed, without ``text`` and saying it is catching
+    up, handed to the worker; then, once the worker has refreshed it, read back with ``text`` and no such line."""
+    with refreshes_handed_over() as handed_over:
+        stale, computed = view(client, url, body)
+    assert not computed and text not in stale.content.decode() and UPDATING in stale.content.decode()
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])  # the worker, as the reader would see it
+    fresh, computed = view(client, url, body)
+    assert not computed and text in fresh.content.decode() and UPDATING not in fresh.content.decode()
+
+
 def test_the_programme_page_is_read_back_until_a_change_then_refreshed_by_the_worker(programme):
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("programs:detail", args=[programme.pk])
@@ -186,12 +197,7 @@ def test_the_partner_page_is_refreshed_by_the_worker_too(programme):
     assert not computed
 
     ParticipationFactory(programme=ProgrammeFactory(code="P-2"), organisation=partner)
-    with refreshes_handed_over() as handed_over:
-        stale, computed = view(officer, url, "partners")
-    assert not computed and "P-2" not in stale.content.decode() and UPDATING in stale.content.decode()
-    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
-    fresh, computed = view(officer, url, "partners")
-    assert not computed and "P-2" in fresh.content.decode()
+    stale_then_fresh(officer, url, "partners", "P-2")
 
 
 def test_a_loan_page_shows_someone_elses_repayment_once_the_worker_has_added_it():
@@ -206,12 +212,7 @@ def test_a_loan_page_shows_someone_elses_repayment_once_the_worker_has_added_it(
     assert not computed
 
     recorded_repayment(loan, "100.00", reference="TRX-KEPT-1")  # by another officer
-    with refreshes_handed_over() as handed_over:
-        stale, computed = view(officer, url, "finance")
-    assert not computed and "TRX-KEPT-1" not in stale.content.decode() and UPDATING in stale.content.decode()
-    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
-    fresh, computed = view(officer, url, "finance")
-    assert not computed and "TRX-KEPT-1" in fresh.content.decode() and UPDATING not in fresh.content.decode()
+    stale_then_fresh(officer, url, "finance", "TRX-KEPT-1")
 
 
 def test_the_officer_who_records_a_repayment_sees_it_on_the_loan_page_at_once():
@@ -249,12 +250,7 @@ def test_a_shipment_page_is_refreshed_by_the_worker_after_someone_elses_change()
     TrackingEvent.objects.create(
         shipment=shipment, occurred_at=shipment.created_at, kind="note", place="Pelabuhan Tenau", note="On the quay"
     )
-    with refreshes_handed_over() as handed_over:
-        stale, computed = view(officer, url, "shipments")
-    assert not computed and "Pelabuhan Tenau" not in stale.content.decode() and UPDATING in stale.content.decode()
-    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"])
-    fresh, computed = view(officer, url, "shipments")
-    assert not computed and "Pelabuhan Tenau" in fresh.content.decode()
+    stale_then_fresh(officer, url, "shipments", "Pelabuhan Tenau")
 
 
 def test_a_list_page_is_kept_per_query_and_shows_a_new_record_at_once():
