@@ -172,7 +172,6 @@ class ReminderTexts:
         self.notices: dict = {}
         self._formatted: dict = {}  # (language, value, currency or None) → text
         self._texts_of: dict = {}  # (reminder key, language) → its texts
-        self._language = settings.LANGUAGE_CODE  # the language being rendered (the active one)
         # The portal's loan page for any loan: the path around a loan's id, reversed once.
         self._link = portal_link(LINK_MARK).partition(str(LINK_MARK))
 
@@ -190,7 +189,6 @@ class ReminderTexts:
             by_language[site].append((reminder, None, None))
         for language, jobs in by_language.items():
             with translation.override(language):
-                self._language = language
                 for reminder, position, contact in jobs:
                     if contact is None:
                         self._site_texts(reminder, emails)
@@ -233,20 +231,22 @@ class ReminderTexts:
         self._texts_of[key, language] = texts
         return texts
 
-    def _render(self, template: str, shape: Shape, texts: dict) -> str:
-        return self.skeletons.render(f"{TEMPLATES}{template}", shape, texts, self._language)
+    def _render(self, template: str, shape: Shape, texts: dict, language: str) -> str:
+        """``template`` for ``shape`` in ``language``, the active one."""
+        return self.skeletons.render(f"{TEMPLATES}{template}", shape, texts, language)
 
     def _email(self, reminder: tuple, contact: Contact) -> OutboxMessage:
         key, installment, kind, _contacts = reminder
         officer = programme_officer(installment)
         shape = self._shape(installment, kind, officer)
-        texts = self._texts(key, installment, officer, contact.preferred_language) | {"contact_name": contact.name}
+        language = contact.preferred_language
+        texts = self._texts(key, installment, officer, language) | {"contact_name": contact.name}
         return message(
             kind=REMINDER,
             to=contact.email,
-            subject=" ".join(self._render("reminder_subject.txt", shape, texts).split()),
-            body=self._render("reminder.txt", shape, texts),
-            language=contact.preferred_language,
+            subject=" ".join(self._render("reminder_subject.txt", shape, texts, language).split()),
+            body=self._render("reminder.txt", shape, texts, language),
+            language=language,
             reply_to=officer.email if officer else "",
         )
 
@@ -255,12 +255,13 @@ class ReminderTexts:
         key, installment, kind, contacts = reminder
         officer = programme_officer(installment)
         shape = self._shape(installment, kind, officer)
-        texts = dict(self._texts(key, installment, officer, settings.LANGUAGE_CODE))
-        subject = self._render("reminder_subject.txt", shape, texts)
+        site = settings.LANGUAGE_CODE
+        texts = dict(self._texts(key, installment, officer, site))
+        subject = self._render("reminder_subject.txt", shape, texts, site)
         before, mark, after = self._link
         self.notices[key] = {
             "title": subject.strip()[:NOTICE_TITLE_LENGTH],
-            "body": self._render("reminder_notification.txt", shape, texts).strip(),
+            "body": self._render("reminder_notification.txt", shape, texts, site).strip(),
             "link": f"{before}{installment.loan_id}{after}" if mark else "",
         }
         copied = copied_officer(installment, kind)
@@ -272,9 +273,9 @@ class ReminderTexts:
         copy = message(
             kind=REMINDER_COPY,
             to=copied.email,
-            subject=" ".join(self._render("reminder_copy_subject.txt", shape, texts).split()),
-            body=self._render("reminder_copy.txt", shape, texts),
-            language=settings.LANGUAGE_CODE,
+            subject=" ".join(self._render("reminder_copy_subject.txt", shape, texts, site).split()),
+            body=self._render("reminder_copy.txt", shape, texts, site),
+            language=site,
         )
         emails.setdefault(key, []).append((len(contacts), copy))
 
