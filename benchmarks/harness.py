@@ -106,6 +106,8 @@ def measure(entry, cursor, rounds: int, budget: float | None = None) -> Result:
     app_times, floor_times, output, rows = [], [], 0, 0
     started = time.monotonic()
     try:
+        if entry.before is not None:
+            entry.before()
         app()  # one warm-up of each: compiled templates, the planner's statistics, the OS cache
         floor()
         for number in range(rounds):
@@ -113,6 +115,8 @@ def measure(entry, cursor, rounds: int, budget: float | None = None) -> Result:
                 break
             pair = ((app, app_times), (floor, floor_times))
             for function, times in pair if number % 2 == 0 else reversed(pair):
+                if function is app and entry.before is not None:
+                    entry.before()
                 elapsed, value = timed(function)
                 times.append(elapsed)
                 if function is app:
@@ -268,15 +272,14 @@ def summary(results: list[Result], *, weight: bool = False) -> str:
 
     if any(result.name.endswith(AFTER_A_CHANGE) for result in measured):
         lines.append(
-            f"note: {AFTER_A_CHANGE}: the state of the data moved on before each view (as any committed write moves "
-            "it), so the page's kept body or the API's kept answer was computed, not read back; the dashboard, the "
-            "hubs and a loan's and a shipment's page are shown as last computed, saying when, while the worker "
-            "refreshes them"
+            f"note: {AFTER_A_CHANGE}: someone else's: the state of the data moved on before each view (as any "
+            "committed write moves it); every list page, API list, hub, the dashboard and a loan's and a shipment's "
+            "page are shown as last computed, saying when, while the worker refreshes them"
         )
     if any(result.name.endswith(AFTER_OWN_CHANGE) for result in measured):
         lines.append(
-            f"note: {AFTER_OWN_CHANGE}: as after a change, with the reader's session saying they wrote since: a hub "
-            "or a record's page is computed while they wait, so that their own change shows at once"
+            f"note: {AFTER_OWN_CHANGE}: as after a change, with the reader's session saying they wrote since: the "
+            "page or list is computed while they wait, so that their own change shows at once"
         )
     if any(result.name.endswith(REFRESHED_BY_THE_WORKER) for result in measured):
         lines.append(

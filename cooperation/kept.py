@@ -1,26 +1,28 @@
 """Pages that add up much render what they show once for each state of the data and keep it in the shared cache:
 every list page (``render_page_kept`` keeps the page's content block), every API list answered as JSON
-(``cooperation.api.viewsets.RecordViewSet.list``), and the dashboard, a programme's, a partner's, a loan's and a
-shipment's page (``render_refreshed``, with a body template of their own: after someone else's change they are
-shown as last computed, saying when, while the worker computes them afresh; after their reader's own change they
-are computed while the reader waits). A record's page shown again after a refused POST is computed for that request
-alone (``render_kept``, which keeps only what a GET rendered).
+(``cooperation.api.viewsets.RecordViewSet.list``), the dashboard, and a programme's, a partner's, a loan's and a
+shipment's page (``render_refreshed``, with a body template of their own). After someone else's change each of them
+is shown as last computed, saying when, while the worker computes it afresh (``latest_kept``); after its reader's own
+change it is computed while the reader waits. A record's page shown again after a refused POST is computed for that
+request alone (``render_kept``, which keeps only what a GET rendered).
 
 What is kept depends on nothing but who reads it, the page and its query string, the reader's language and time
 zone, the day and the data. ``cooperation.changes`` gives the data a new token whenever a write is committed, so
 what is kept under the token read before it was computed is never older than the data it shows: the first request
-after any change computes afresh, and the requests after it read it back in two cache round trips.
+after any change computes afresh (or hands the computing to the worker), and the requests after it read it back in
+two cache round trips.
 
 A body is kept per user (what a user may see follows from their roles and organisation; a change to those is a
-write too) and per CSRF secret (a form in the body carries a token made from it, which a new sign-in replaces). The
-page around the body (the layout, its nonce, the messages) is rendered for every request, and the view finds the
-record the user may see before anything is read back, so a refusal is never kept. Only GET requests are kept, and
-nothing is kept where the cache is each process's own, while the request's transaction has written and not
-committed, when the request has no CSRF secret yet, or when the cache is away (then every request computes, as it
-would without a cache). An applicant's page is never kept: the whole file is personal data, and it stays out of
-the cache.
+write too). A form in it carries a placeholder in place of the CSRF token, which each request replaces with its
+reader's own. The page around the body (the layout, its nonce, the messages) is rendered for every request, and the
+view finds the record the user may see before anything is read back, so a refusal is never kept; the worker computes
+a page through the same view or selector, as its reader. Only GET requests are kept, and nothing is kept where the
+cache is each process's own, while the request's transaction has written and not committed, or when the cache is
+away (then every request computes, as it would without a cache). An applicant's page is never kept: the whole file
+is personal data, and it stays out of the cache.
 """
 
+import datetime
 import hashlib
 import logging
 import time
@@ -127,16 +129,17 @@ def render_kept(
 
 def render_page_kept(request, template: str, compute: Callable[[], dict]):
     """``template`` (a page extending the layout) rendered with what ``compute()`` returns, its ``content`` block
-    kept as ``render_kept`` keeps a body; where nothing may be kept, the page is rendered whole, as usual."""
-    key = body_key(request, template)
-    kept = read(key) if key else None
-    if kept is None:
-        computed = compute()
-        if key is None:
-            return render(request, template, computed)
-        kept = {"body": _content_of(template, computed, request)}
-        keep(key, kept)
-    return render(request, template, {"kept_body": mark_safe(kept["body"])})  # noqa: S308 (our own template)
+    kept and, after someone else's change, shown as last computed while the worker computes it afresh, as
+    ``render_refreshed`` shows a body (``latest``); where nothing may be kept, the page is rendered whole."""
+    name = f"page:{template}"
+    latest = latest_kept(request, name)
+    if latest.kept is None:
+        context = compute()
+        if latest.key is None:
+            return render(request, template, context)
+        body = _content_of(template, context | {"csrf_token": CSRF_PLACEHOLDER}, request)
+        latest = latest.computed({"body": body})
+    return render(request, template, latest.shown())
 
 
 def _content_of(template_name: str, context: dict, request) -> str:
@@ -197,41 +200,89 @@ def render_refreshed(request, template: str, name: str, *, context: dict | None 
     time it was computed (``kept_at``) and ``kept_updating``, while the worker computes it afresh: the reader never
     waits for the figures, which are at most a few seconds behind the data, and the page says so. A reader who has
     written since it was computed (``wrote_since``) waits for it instead: one's own change shows at once."""
+    latest = latest_kept(request, name)
+    if latest.kept is None:
+        latest = latest.computed(computed(request, name, latest.state))
+    shown = latest.shown() | {"kept_at": latest.kept["at"]}
+    return render(request, template, (context or {}) | shown)
+
+
+@dataclass(frozen=True)
+class Latest:
+    """What was last computed for a reader's page or list (``kept``: its ``state``, ``at`` and ``body``), or None
+    when it must be computed now; ``updating`` when it is shown as it was while the worker computes it afresh."""
+
+    request: HttpRequest
+    key: str | None
+    state: str | None
+    asked_at: datetime.datetime  # before the state was read: a write it may miss is one made after this
+    kept: dict | None
+    updating: bool = False
+
+    def computed(self, kept: dict) -> "Latest":
+        """This page as just computed (``kept`` holds its ``body``), kept for its state when it may be."""
+        kept = {"state": self.state, "at": self.asked_at} | kept
+        if self.key and self.state:
+            keep(self.key, kept)
+        return Latest(self.request, self.key, self.state, self.asked_at, kept)
+
+    def shown(self) -> dict:
+        """The context that shows the kept body in the layout, with the reader's own CSRF token, and the time it was
+        computed while the worker adds what changed since."""
+        body = self.kept["body"]
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(self.request))
+        shown = {"kept_body": mark_safe(body), "kept_updating": self.updating}  # noqa: S308 (our own template)
+        return shown | ({"kept_at": self.kept["at"]} if self.updating else {})
+
+
+def latest_kept(request, name: str) -> Latest:
+    """Page or list ``name`` as last computed for ``request``: read back while the data has not moved on; after
+    someone else's change, still shown if computed no longer ago than ``STALE_FOR``, while the worker computes it
+    afresh (once for each state of the data); otherwise, or after the reader's own change, to be computed now. The
+    worker itself (``refresh``) always computes, unless someone was first."""
+    asked_at = timezone.now()
     key = latest_key(request, name)
     state = changes.token() if key else None
     kept = read(key) if key and state else None
     updating = False
     if kept is not None and kept["state"] != state:
-        if (timezone.now() - kept["at"]).total_seconds() < STALE_FOR and not wrote_since(request, kept["at"]):
+        recent = (asked_at - kept["at"]).total_seconds() < STALE_FOR
+        if recent and not getattr(request, "kept_by_worker", False) and not wrote_since(request, kept["at"]):
             updating = _ask_for_refresh(request, name, key, state)
         if not updating:
             kept = None
-    if kept is None:
-        kept = computed(request, name, state)
-        if key and state:
-            keep(key, kept)
-    body = kept["body"].replace(CSRF_PLACEHOLDER, get_token(request))
-    shown = {"kept_body": mark_safe(body), "kept_at": kept["at"], "kept_updating": updating}  # noqa: S308
-    return render(request, template, (context or {}) | shown)
+    return Latest(request, key, state, asked_at, kept, updating)
 
 
-# The session of a reader who has sent a write (a form, a move, a deletion) holds when: a page refreshed by the worker
-# computed before it is not shown to them again, so their own change shows at once (``RememberWritesMiddleware``).
+# The session of a reader who has sent a write (a form, a move, a deletion) holds when, and so does the shared cache
+# for the user (an API client has no session): a page or list computed before it is not shown to them again as it
+# was, so their own change shows at once (``RememberWritesMiddleware``).
 WROTE_AT = "kerjasama_wrote_at"
 
 
+def _wrote_key(user) -> str:
+    return f"kept:wrote:v1:{changes.database()}:{user.pk}"
+
+
 def remember_write(request) -> None:
-    """Note in ``request``'s session that its reader has just written (or tried to: a refused form costs them
-    nothing more than a page computed afresh)."""
+    """Note that ``request``'s reader has just written (or tried to: a refused form costs them nothing more than a
+    page computed afresh), in their session and, for as long as a page may be shown as it was, for the user."""
     session = getattr(request, "session", None)
     if session is not None:
         session[WROTE_AT] = time.time()
+    try:
+        cache.set(_wrote_key(request.user), time.time(), STALE_FOR)
+    except Exception as error:
+        logger.warning("A reader's write was not noted in the cache: %s", error)
 
 
 def wrote_since(request, at) -> bool:
     """Whether ``request``'s reader has sent a write since the moment ``at``."""
     session = getattr(request, "session", None)
     wrote_at = session.get(WROTE_AT) if session is not None else None
+    if wrote_at is None or wrote_at < at.timestamp():
+        wrote_at = read(_wrote_key(request.user))
     return wrote_at is not None and wrote_at >= at.timestamp()
 
 
@@ -273,8 +324,9 @@ def request_as(user, *, path: str, query: str, host: str) -> HttpRequest:
 
 
 def refresh(*, name: str, user, path: str, query: str, language: str, zone: str, host: str) -> bool:
-    """In the worker: compute page ``name`` as ``user`` reading ``path?query`` in ``language`` and time zone
-    ``zone`` would see it, and keep it where ``render_refreshed`` reads it; whether it was kept."""
+    """In the worker: compute page or list ``name`` as ``user`` reading ``path?query`` in ``language`` and time
+    zone ``zone`` would see it, and keep it where ``render_refreshed``, ``render_page_kept`` or an API list reads
+    it; whether it was kept."""
     request = request_as(user, path=path, query=query, host=host)
     with translation.override(language), timezone.override(zone):
         key = latest_key(request, name)
@@ -284,9 +336,26 @@ def refresh(*, name: str, user, path: str, query: str, language: str, zone: str,
         kept = read(key)
         if kept is not None and kept["state"] == state:
             return False  # another worker, or a reader, was first
+        if name not in _REFRESHED:
+            return _refresh_list(request, key, state)
         try:
             body = computed(request, name, state)
         except (Http404, PermissionDenied):  # the record is gone, or the reader may no longer see it
             return False
         keep(key, body)
     return True
+
+
+def _refresh_list(request, key: str, state: str) -> bool:
+    """A list page or API list computed in the worker by its own view, as its reader's GET would be (the view
+    checks again what the reader may see); whether the view kept it."""
+    match = resolve(request.path_info)
+    request.resolver_match = match
+    request.kept_by_worker = True  # the list is computed, never shown as it was (``latest_kept``)
+    request._force_auth_user = request.user  # an API view takes the reader as signed in  # noqa: SLF001
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+    except (Http404, PermissionDenied):
+        return False
+    kept = read(key)
+    return response.status_code == 200 and kept is not None and kept["state"] == state

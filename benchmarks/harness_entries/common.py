@@ -129,30 +129,36 @@ class Entry:
     url: str = ""
     note: str = ""
     rolled_back: bool = False  # app and floor run in a transaction that is rolled back (they write)
+    before: Callable[[], None] | None = None  # run before each app round, outside its time (what others did)
 
 
 AFTER_A_CHANGE = "after a change"
 
 
 def after_a_change(name: str, kind: str, ctx: "Context", floor: Callable, url: str) -> Entry:
-    """The page ``url`` as its first view after a committed change: a page that keeps its body for each state of the
-    data (``cooperation.kept``) computes it, as after any write's commit, rather than reading it back."""
+    """The page ``url`` as its first view after someone else's committed change (before each view, outside its
+    time, the state of the data moves on and the reader's session forgets any write of theirs): a page or list the
+    worker refreshes (``cooperation.kept.latest_kept``) is shown as last computed, saying when, and handed to the
+    worker; a page kept only for each state of the data is computed."""
 
-    def app() -> int:
-        from cooperation import changes
+    def someone_else_changed() -> None:
+        from cooperation import changes, kept
 
         changes.moved()
-        return ctx.get(url)
+        session = ctx.client.session
+        if kept.WROTE_AT in session:
+            del session[kept.WROTE_AT]
+            session.save()
 
-    return Entry(f"{name}, {AFTER_A_CHANGE}", kind, app, floor, url)
+    return Entry(f"{name}, {AFTER_A_CHANGE}", kind, lambda: ctx.get(url), floor, url, before=someone_else_changed)
 
 
 AFTER_OWN_CHANGE = "after the reader's own change"
 
 
 def after_own_change(name: str, kind: str, ctx: "Context", floor: Callable, url: str) -> Entry:
-    """The page ``url`` as its first view after a change its reader made: a page the worker refreshes
-    (``cooperation.kept.render_refreshed``) is computed while they wait, so that their own change shows. The time
+    """The page ``url`` as its first view after a change its reader made: a page or list the worker refreshes
+    (``cooperation.kept.latest_kept``) is computed while they wait, so that their own change shows. The time
     includes noting the write in the reader's session, as answering their write would."""
 
     def app() -> int:

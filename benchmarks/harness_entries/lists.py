@@ -6,7 +6,16 @@
 
 import math
 
-from benchmarks.harness_entries.common import PAGE_SIZE, Context, Entry, Rows, after_a_change, loan_sums, with_page
+from benchmarks.harness_entries.common import (
+    PAGE_SIZE,
+    Context,
+    Entry,
+    Rows,
+    after_a_change,
+    after_own_change,
+    loan_sums,
+    with_page,
+)
 
 
 def lists() -> list[tuple[str, str | None, str | None, Rows]]:
@@ -147,6 +156,7 @@ def list_entries(ctx: Context, cursor) -> list[Entry]:
                     Entry(f"{name} page, {label}", "page", lambda url=url: ctx.get(url), rows.floor(number), url)
                 )
                 entries.append(after_a_change(f"{name} page, {label}", "page", ctx, rows.floor(number), url))
+                entries.append(after_own_change(f"{name} page, {label}", "page", ctx, rows.floor(number), url))
         if api_url:
             app_total = ctx.api_count(api_url)
             note = "" if app_total == total else f"API counts {app_total:,}, floor {total:,}"
@@ -157,4 +167,5 @@ def list_entries(ctx: Context, cursor) -> list[Entry]:
                     Entry(f"{name} API, {label}", "api", lambda url=url: ctx.get(url), rows.floor(number), url, note)
                 )
                 entries.append(after_a_change(f"{name} API, {label}", "api", ctx, rows.floor(number), url))
+                entries.append(after_own_change(f"{name} API, {label}", "api", ctx, rows.floor(number), url))
     return entries

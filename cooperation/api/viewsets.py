@@ -12,6 +12,9 @@ from cooperation import kept
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
 
+# A list answered as last computed while the worker adds someone else's change carries the time it was computed.
+FIGURES_AS_OF = "Figures-As-Of"
+
 
 class WriteSerializersMixin:
     """Reads use ``serializer_class`` (output); each write method has its own small input serializer.
@@ -183,17 +186,21 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(self.get_output_serializer(self.get_object()).data)
 
     def list(self, request, *args, **kwargs):
-        """A page of the list; answered as JSON, it is kept for each state of the data, for the same user and query
-        (``cooperation.kept``): read back until a write is committed. Throttles and permissions have been applied."""
-        key = None
+        """A page of the list; answered as JSON, it is kept for each state of the data, for the same user and query,
+        and after someone else's change answered as last computed while the worker computes it afresh, saying when
+        in the ``Figures-As-Of`` header (``cooperation.kept.latest_kept``). Throttles and permissions have been
+        applied."""
+        latest = None
         if request.accepted_renderer.format == "json":
-            key = kept.body_key(request, f"api:{self.basename}", forms=False)
-        data = kept.read(key) if key else None
-        if data is not None:
-            return Response(data)
+            latest = kept.latest_kept(request, f"api:{self.basename}")
+        if latest is not None and latest.kept is not None:
+            response = Response(latest.kept["body"])
+            if latest.updating:
+                response[FIGURES_AS_OF] = latest.kept["at"].isoformat(timespec="seconds")
+            return response
         response = super().list(request, *args, **kwargs)
-        if key and response.status_code == status.HTTP_200_OK:
-            kept.keep(key, response.data)
+        if latest is not None and response.status_code == status.HTTP_200_OK:
+            latest.computed({"body": response.data})
         return response
 
     def write_input(self, record=None, *, partial=False) -> dict:

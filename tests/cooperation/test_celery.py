@@ -162,3 +162,31 @@ def test_the_dashboard_after_a_change_is_refreshed_by_the_worker(worker, client,
     assert worker.received.count(REFRESH) == 1
     fresh = client.get(url).content.decode()
     assert 'id="stat-total">2<' in fresh and "being added" not in fresh
+
+
+def test_a_list_and_an_api_list_after_someone_elses_change_are_refreshed_by_the_worker(
+    worker, client, settings, tmp_path
+):
+    settings.CACHES = {  # shared by the web request and the worker, as Redis is
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
+    }
+    OrganisationFactory(name="Yayasan Air Bersih")
+    client.force_login(UserFactory(username="officer", role=Role.OFFICER))
+    page, api = reverse("partners:list"), "/api/v1/partners/"
+    assert "Yayasan Air Bersih" in client.get(page).content.decode()
+    assert [row["name"] for row in client.get(api).json()["results"]] == ["Yayasan Air Bersih"]
+
+    OrganisationFactory(name="Palang Merah")  # by another officer
+    stale = client.get(page).content.decode()
+    assert "Palang Merah" not in stale and "Changes made since then are being added" in stale
+    stale_api = client.get(api)
+    assert [row["name"] for row in stale_api.json()["results"]] == ["Yayasan Air Bersih"]
+    assert "Figures-As-Of" in stale_api
+
+    wait_until(lambda: worker.finished.count(REFRESH) == 2, message="the worker did not refresh both lists")
+    assert worker.received.count(REFRESH) == 2
+    fresh = client.get(page).content.decode()
+    assert "Palang Merah" in fresh and "being added" not in fresh
+    fresh_api = client.get(api)
+    assert sorted(row["name"] for row in fresh_api.json()["results"]) == ["Palang Merah", "Yayasan Air Bersih"]
+    assert "Figures-As-Of" not in fresh_api

@@ -1,7 +1,7 @@
 """Pages keep their body for each state of the data. The hubs (a programme's page, a partner's) and a loan's and a
-shipment's page are read back while nothing changes; after someone else's committed change they are shown as last
-computed, saying so, while the worker computes them afresh; after their reader's own change they are computed at
-once. A list page is computed afresh after any committed change. Nothing is kept for another reader or a POST."""
+shipment's page, and every list page, are read back while nothing changes; after someone else's committed change
+they are shown as last computed, saying so, while the worker computes them afresh; after their reader's own change
+they are computed at once. Nothing is kept for another reader or a POST."""
 
 import datetime
 import re
@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cooperation import kept
+from cooperation.reference.codes import OrganisationType
 from cooperation.roles import Role
 from cooperation.tasks import refresh_kept
 from programs.models import ProgrammeUpdate
@@ -253,20 +254,67 @@ def test_a_shipment_page_is_refreshed_by_the_worker_after_someone_elses_change()
     stale_then_fresh(officer, url, "shipments", "Pelabuhan Tenau")
 
 
-def test_a_list_page_is_kept_per_query_and_shows_a_new_record_at_once():
+def test_a_list_page_is_kept_per_query_and_refreshed_by_the_worker_after_someone_elses_change():
     OrganisationFactory(name="Yayasan Air Bersih")
     officer = signed_in("officer", Role.OFFICER)
     url = reverse("partners:list")
-    view(officer, url, "list")
     first, computed = view(officer, url, "list")
     assert computed and "Yayasan Air Bersih" in first.content.decode()
     again, computed = view(officer, url, "list")
     assert not computed and again.content.decode().count("Yayasan Air Bersih") == 1
-    assert "<title>Partners · Kerjasama</title>" in again.content.decode()
+    assert "<title>Partners · Kerjasama</title>" in again.content.decode() and UPDATING not in again.content.decode()
 
     searched, computed = view(officer, f"{url}?q=Palang", "list")
     assert computed and "Yayasan Air Bersih" not in searched.content.decode()
 
+    OrganisationFactory(name="Palang Merah")  # by another officer
+    stale_then_fresh(officer, url, "list", "Palang Merah")
+
+
+def test_the_officer_who_adds_a_partner_finds_it_in_the_list_at_once():
+    officer = signed_in("officer", Role.OFFICER)
+    url = reverse("partners:list")
+    view(officer, url, "list")
+    data = {"name": "Palang Merah", "kind": OrganisationType.NATIONAL_NGO, "country": "ID"}
+    assert officer.post(reverse("partners:create"), data).status_code == 302
+    with refreshes_handed_over() as handed_over:
+        shown, computed = view(officer, url, "list")
+    assert computed and "Palang Merah" in shown.content.decode() and UPDATING not in shown.content.decode()
+    assert not handed_over.called
+
+
+def test_the_worker_keeps_no_list_its_reader_may_no_longer_open():
+    OrganisationFactory(name="Yayasan Air Bersih")
+    user = UserFactory(username="officer", role=Role.OFFICER)
+    officer = Client()
+    officer.force_login(user)
+    url = reverse("partners:list")
+    view(officer, url, "list")
     OrganisationFactory(name="Palang Merah")
-    after, computed = view(officer, url, "list")
-    assert computed and "Palang Merah" in after.content.decode()
+    with refreshes_handed_over() as handed_over:
+        view(officer, url, "list")
+    user.groups.clear()  # no longer an officer: the list answers 403
+    assert refresh_kept(**handed_over.call_args.kwargs["kwargs"]) is False
+    refused = officer.get(url)
+    assert refused.status_code == 403 and "Yayasan Air Bersih" not in refused.content.decode()
+
+
+def test_the_worker_refreshes_every_list_page_and_api_list_as_its_reader_would_see_it():
+    from benchmarks.harness_entries.lists import lists
+
+    manager = signed_in("manager", Role.MANAGER)
+    urls = [url for _name, page, api, _rows in lists() for url in (page, api) if url]
+    for url in urls:
+        assert manager.get(url).status_code == 200, url  # kept
+    OrganisationFactory(name="Palang Merah")  # someone else's change
+    with refreshes_handed_over() as handed_over:
+        for url in urls:
+            stale = manager.get(url, HTTP_ACCEPT="application/json" if "/api/" in url else "text/html")
+            assert stale.status_code == 200, url
+    asked = [call.kwargs["kwargs"] for call in handed_over.call_args_list]
+    assert sorted(refresh["path"] for refresh in asked) == sorted(urls)
+    assert all(refresh_kept(**refresh) for refresh in asked)
+    with refreshes_handed_over() as handed_over:
+        for url in urls:
+            assert manager.get(url).status_code == 200, url
+    assert not handed_over.called  # each read back as the worker computed it
