@@ -155,6 +155,8 @@ def _content_of(template_name: str, context: dict, request) -> str:
 # A page refreshed by the worker (``render_refreshed``) is shown as it was last computed for this long after the
 # data moved on, saying when it was computed, while the worker adds the changes; older, the request computes it.
 STALE_FOR = 5 * 60
+# The header of an API list answered as last computed, while the worker adds someone else's change: when it was.
+FIGURES_AS_OF = "Figures-As-Of"
 # Rendered in place of the CSRF token in a refreshed page's body (the worker has no reader's CSRF secret), and
 # replaced by the reader's own token each time the body is shown.
 CSRF_PLACEHOLDER = "kerjasama-kept-csrf-token-placeholder"

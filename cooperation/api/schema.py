@@ -20,7 +20,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.utils import PolymorphicProxySerializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ValidationErrorEnum
 from drf_standardized_errors.openapi_utils import (
@@ -35,6 +36,7 @@ from rest_framework.settings import api_settings
 
 from cooperation.api.authentication import SessionAuthentication
 from cooperation.api.exceptions import GENERIC_REFUSAL_CODE, LOCKED_OUT_CODE
+from cooperation.kept import FIGURES_AS_OF
 from cooperation.middleware import NULL_CHARACTER_CODE
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -89,6 +91,19 @@ def _error_examples(language: str | None) -> tuple:
     return tuple(get_error_examples())
 
 
+FIGURES_AS_OF_HEADER = OpenApiParameter(
+    FIGURES_AS_OF,
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description=_(
+        "Present when the list is answered as it was computed at this time, before a change someone else has just "
+        "made, while the change is being added: ask again in a moment for it. A client's own writes show in its "
+        "next list at once."
+    ),
+)
+
+
 class AutoSchema(StandardizedErrorsAutoSchema):
     def get_description(self) -> str:
         # A view describes itself or not at all: a base class's docstring (the kernel's ``RecordViewSet``) is about
@@ -96,6 +111,18 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         view_class = type(self.view)
         action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
         return get_doc(action) or (get_doc(view_class) if view_class.__doc__ else "")
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_kept_list():
+            parameters.append(FIGURES_AS_OF_HEADER)
+        return parameters
+
+    def _is_kept_list(self) -> bool:
+        """A list answered as last computed after someone else's change (``RecordViewSet.list``)."""
+        from cooperation.api.viewsets import RecordViewSet
+
+        return getattr(self.view, "action", None) == "list" and isinstance(self.view, RecordViewSet)
 
     def _get_error_response_examples(self):
         status_codes = set(self._get_allowed_error_status_codes())

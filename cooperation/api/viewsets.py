@@ -12,9 +12,6 @@ from cooperation import kept
 from cooperation.api.exceptions import service_errors
 from cooperation.api.permissions import RecordFirstPermission, perm_on_visible_record
 
-# A list answered as last computed while the worker adds someone else's change carries the time it was computed.
-FIGURES_AS_OF = "Figures-As-Of"
-
 
 class WriteSerializersMixin:
     """Reads use ``serializer_class`` (output); each write method has its own small input serializer.
@@ -196,7 +193,7 @@ class RecordViewSet(WriteSerializersMixin, mixins.ListModelMixin, mixins.Retriev
         if latest is not None and latest.kept is not None:
             response = Response(latest.kept["body"])
             if latest.updating:
-                response[FIGURES_AS_OF] = latest.kept["at"].isoformat(timespec="seconds")
+                response[kept.FIGURES_AS_OF] = latest.kept["at"].isoformat(timespec="seconds")
             return response
         response = super().list(request, *args, **kwargs)
         if latest is not None and response.status_code == status.HTTP_200_OK:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cooperation.api.viewsets import FIGURES_AS_OF
+from cooperation.kept import FIGURES_AS_OF
 from cooperation.roles import Role
 from cooperation.tasks import refresh_kept
 from tests.cooperation.test_kept import refreshes_handed_over

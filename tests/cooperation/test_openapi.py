@@ -163,6 +163,18 @@ def test_a_list_documents_the_errors_of_its_filters_exactly(documented):
     assert {"status", "currency", "borrower", "programme"} <= attrs
 
 
+def test_a_kept_list_documents_the_time_an_answer_as_it_was_was_computed_and_nothing_else_does(documented):
+    documenting = set()
+    for path, method, operation in _operations(documented):
+        headers = operation["responses"].get("200", {}).get("headers", {})
+        if "Figures-As-Of" in headers:
+            assert headers["Figures-As-Of"]["schema"] == {"type": "string", "format": "date-time"}, path
+            documenting.add((method, path))
+    assert {("get", "/api/v1/loans/"), ("get", "/api/v1/partners/"), ("get", "/api/v1/results-reports/")} <= documenting
+    assert all(method == "get" and "{" not in path for method, path in documenting)  # lists, not a record
+    assert ("get", "/api/v1/auth/tokens/") not in documenting  # one's own tokens are never kept
+
+
 def test_the_login_documents_throttling_and_lockout(documented):
     response = documented["paths"]["/api/v1/auth/token/"]["post"]["responses"]["429"]
     body = _resolve(documented, response["content"]["application/json"]["schema"])
