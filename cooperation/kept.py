@@ -93,6 +93,14 @@ def read(key: str):
         return None
 
 
+def forget(key: str) -> None:
+    """Drop what was kept under ``key``, if the cache is there."""
+    try:
+        cache.delete(key)
+    except Exception as error:
+        logger.warning("A page's body was not dropped from the cache: %s", error)
+
+
 def keep(key: str, kept) -> None:
     """Keep ``kept`` under ``key``, unless the request's transaction has written (its writes showed in it)."""
     if changes.writes_pending():
@@ -338,12 +346,15 @@ def refresh(*, name: str, user, path: str, query: str, language: str, zone: str,
         kept = read(key)
         if kept is not None and kept["state"] == state:
             return False  # another worker, or a reader, was first
-        if name not in _REFRESHED:
-            return _refresh_list(request, key, state)
         try:
+            if name not in _REFRESHED:
+                return _refresh_list(request, key, state)
             body = computed(request, name, state)
         except (Http404, PermissionDenied):  # the record is gone, or the reader may no longer see it
             return False
+        except Exception:
+            forget(key)  # not shown as it was again: the reader's next view computes it while they wait
+            raise
         keep(key, body)
     return True
 
@@ -355,9 +366,6 @@ def _refresh_list(request, key: str, state: str) -> bool:
     request.resolver_match = match
     request.kept_by_worker = True  # the list is computed, never shown as it was (``latest_kept``)
     request._force_auth_user = request.user  # an API view takes the reader as signed in  # noqa: SLF001
-    try:
-        response = match.func(request, *match.args, **match.kwargs)
-    except (Http404, PermissionDenied):
-        return False
+    response = match.func(request, *match.args, **match.kwargs)
     kept = read(key)
     return response.status_code == 200 and kept is not None and kept["state"] == state

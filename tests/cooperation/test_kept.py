@@ -188,6 +188,24 @@ def test_the_worker_skips_a_page_its_reader_may_no_longer_see(programme):
     assert gone.status_code == 404
 
 
+def test_a_page_the_worker_fails_to_compute_is_computed_by_its_readers_next_view():
+    officer = signed_in("officer", Role.OFFICER)
+    url = reverse("partners:list")
+    view(officer, url, "list")
+    OrganisationFactory(name="Palang Merah")
+    with refreshes_handed_over() as handed_over:
+        view(officer, url, "list")
+    with (
+        mock.patch("partners.views.list_page", side_effect=RuntimeError("the database went away")),
+        pytest.raises(RuntimeError),
+    ):
+        refresh_kept(**handed_over.call_args.kwargs["kwargs"])
+    with refreshes_handed_over() as handed_over:
+        shown, computed = view(officer, url, "list")
+    assert computed and "Palang Merah" in shown.content.decode() and UPDATING not in shown.content.decode()
+    assert not handed_over.called
+
+
 def test_the_partner_page_is_refreshed_by_the_worker_too(programme):
     partner = programme.participations.get().organisation
     officer = signed_in("officer", Role.OFFICER)
@@ -304,6 +322,8 @@ def test_the_worker_refreshes_every_list_page_and_api_list_as_its_reader_would_s
 
     manager = signed_in("manager", Role.MANAGER)
     urls = [url for _name, page, api, _rows in lists() for url in (page, api) if url]
+    budget_page = reverse("budgets:programme", args=[ProgrammeFactory(code="P-9").pk])  # a record's page of lists
+    urls += [reverse("shipments:discrepancies"), budget_page]
     for url in urls:
         assert manager.get(url).status_code == 200, url  # kept
     OrganisationFactory(name="Palang Merah")  # someone else's change
