@@ -138,7 +138,7 @@ def render_kept(
 def render_page_kept(request, template: str, compute: Callable[[], dict]):
     """``template`` (a page extending the layout) rendered with what ``compute()`` returns, its ``content`` block
     kept and, after someone else's change, shown as last computed while the worker computes it afresh, as
-    ``render_refreshed`` shows a body (``latest``); where nothing may be kept, the page is rendered whole."""
+    ``render_refreshed`` shows a body (``latest_kept``); where nothing may be kept, the page is rendered whole."""
     name = f"page:{template}"
     latest = latest_kept(request, name)
     if latest.kept is None:
