@@ -51,13 +51,12 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 10 * 60
 
 
-def body_key(request, body_template: str, *, forms: bool = True) -> str | None:
+def body_key(request, body_template: str) -> str | None:
     """The key the body ``body_template`` renders for ``request`` is kept under, or None when it may not be kept.
-    A body with ``forms`` carries CSRF tokens: it is kept per CSRF secret, and not at all for a browser without one
-    yet (an API answer has none)."""
+    The body carries CSRF tokens: it is kept per CSRF secret, and not at all for a browser without one yet."""
     if request.method != "GET" or not changes.is_shared() or changes.writes_pending():
         return None
-    secret = request.META.get("CSRF_COOKIE", "") if forms else "-"
+    secret = request.META.get("CSRF_COOKIE", "")
     if not secret:
         return None
     state = changes.token()
